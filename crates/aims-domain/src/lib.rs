@@ -1,0 +1,13 @@
+//! Pure types and rules of aims: the records an AI management system keeps, the closed vocabularies they use,
+//! and the validation that every write goes through. Nothing here does I/O, so the same rules hold for the CLI,
+//! the API and the web pages.
+
+pub mod context;
+pub mod error;
+pub mod ids;
+pub mod inventory;
+pub mod users;
+pub mod vocab;
+
+pub use error::{FieldError, ValidationError};
+pub use ids::{new_id, parse_id};

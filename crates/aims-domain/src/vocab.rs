@@ -1,0 +1,189 @@
+//! Closed vocabularies. Each is stored as its snake_case text and parsed with an error that lists what is allowed.
+
+use crate::ValidationError;
+
+/// Defines a string-backed enumeration with `as_str`, `ALL` and a `parse` that names the field on failure.
+macro_rules! vocabulary {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
+
+        impl $name {
+            /// Every value, in the order users see them.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stored and displayed text of this value.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            /// Parses `value` (case-insensitive, `-` accepted for `_`), naming `field` when it is not allowed.
+            pub fn parse(field: &str, value: &str) -> Result<Self, ValidationError> {
+                let v = value.trim().to_ascii_lowercase().replace('-', "_");
+                $(if v == $text { return Ok($name::$variant); })+
+                let allowed: Vec<&str> = Self::ALL.iter().map(|x| x.as_str()).collect();
+                Err(ValidationError::one(
+                    field,
+                    format!("unknown value '{}'; expected one of: {}", value, allowed.join(", ")),
+                ))
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+vocabulary! {
+    /// Life-cycle stage of an AI system (after the ISO/IEC 22989 life-cycle model).
+    LifecycleStage {
+        Idea => "idea",
+        Design => "design",
+        Development => "development",
+        Verification => "verification",
+        Deployment => "deployment",
+        Operation => "operation",
+        Retired => "retired",
+    }
+}
+
+vocabulary! {
+    /// The organization's role for an AI system (ISO/IEC 22989 and EU AI Act vocabulary).
+    AiRole {
+        Provider => "provider",
+        Developer => "developer",
+        Deployer => "deployer",
+        Importer => "importer",
+        Distributor => "distributor",
+        User => "user",
+    }
+}
+
+vocabulary! {
+    /// How far an AI system acts on its own.
+    AutomationLevel {
+        /// The system informs; a person decides every case.
+        Advisory => "advisory",
+        /// The system decides routine cases; people decide the rest.
+        Partial => "partial",
+        /// The system decides; people can review and override.
+        High => "high",
+        /// The system decides and acts without routine human review.
+        Full => "full",
+    }
+}
+
+vocabulary! {
+    /// The kind of human oversight over an AI system's outputs.
+    HumanOversight {
+        InTheLoop => "human_in_the_loop",
+        OnTheLoop => "human_on_the_loop",
+        InCommand => "human_in_command",
+        None => "none",
+    }
+}
+
+vocabulary! {
+    /// What a data resource is used for in the AI system's life cycle (A.4.3).
+    DataCategory {
+        Training => "training",
+        Validation => "validation",
+        Test => "test",
+        Production => "production",
+    }
+}
+
+vocabulary! {
+    /// Whether a context issue comes from inside or outside the organization (4.1).
+    IssueKind {
+        Internal => "internal",
+        External => "external",
+    }
+}
+
+vocabulary! {
+    /// Where an interested party's requirement comes from (4.2).
+    RequirementSource {
+        Legal => "legal",
+        Regulatory => "regulatory",
+        Contractual => "contractual",
+        Societal => "societal",
+        Voluntary => "voluntary",
+    }
+}
+
+vocabulary! {
+    /// A user's role inside one organization; decides what the user may see and change.
+    MemberRole {
+        Admin => "admin",
+        Manager => "manager",
+        Contributor => "contributor",
+        Auditor => "auditor",
+        Viewer => "viewer",
+    }
+}
+
+vocabulary! {
+    /// Type of an organization-defined custom field on AI systems.
+    CustomFieldKind {
+        Text => "text",
+        Number => "number",
+        Boolean => "boolean",
+        Date => "date",
+        Choice => "choice",
+    }
+}
+
+vocabulary! {
+    /// Where the compute of an AI system runs (A.4.5).
+    ComputeLocation {
+        OnPremises => "on_premises",
+        Cloud => "cloud",
+        Edge => "edge",
+        Supplier => "supplier",
+    }
+}
+
+vocabulary! {
+    /// What a third-party component of an AI system is.
+    ComponentKind {
+        Model => "model",
+        Dataset => "dataset",
+        Service => "service",
+        Library => "library",
+        Platform => "platform",
+    }
+}
+
+vocabulary! {
+    /// State of an AIMS scope statement version.
+    ScopeStatus {
+        Draft => "draft",
+        Approved => "approved",
+        Superseded => "superseded",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_accepts_case_and_dashes_and_names_field() {
+        assert_eq!(
+            LifecycleStage::parse("lifecycle_stage", "Operation").unwrap(),
+            LifecycleStage::Operation
+        );
+        assert_eq!(
+            HumanOversight::parse("x", "human-in-the-loop").unwrap(),
+            HumanOversight::InTheLoop
+        );
+        let err = AiRole::parse("role", "boss").unwrap_err();
+        assert_eq!(err.errors[0].field, "role");
+        assert!(err.errors[0].message.contains("provider, developer"));
+    }
+}

@@ -1,0 +1,251 @@
+//! Opening a store from a URL or a file path, on SQLite or PostgreSQL.
+
+use crate::{Conn, StoreError};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Which database a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded SQLite file.
+    Sqlite,
+    /// PostgreSQL server.
+    Postgres,
+}
+
+/// How to open a store.
+#[derive(Debug, Clone, Copy)]
+pub struct OpenOptions {
+    /// Create the SQLite file when it does not exist (only `aims init` and `aims serve --demo` do).
+    pub create: bool,
+    /// Maximum pooled connections.
+    pub max_connections: u32,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions {
+            create: false,
+            max_connections: 8,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub(crate) enum Pool {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+/// An open, migrated store with the catalogue loaded. Cheap to clone (it holds a pool).
+#[derive(Clone)]
+pub struct Store {
+    pub(crate) pool: Pool,
+    url_for_humans: String,
+}
+
+/// The URL with any password replaced, fit for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("****"));
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+enum Target {
+    Sqlite(PathBuf, bool),
+    Postgres(PgConnectOptions),
+}
+
+fn parse_target(url: &str) -> Result<Target, StoreError> {
+    let trimmed = url.trim();
+    if trimmed.is_empty() {
+        return Err(StoreError::BadUrl("is empty".into()));
+    }
+    if trimmed.starts_with("postgres://") || trimmed.starts_with("postgresql://") {
+        let parsed = url::Url::parse(trimmed).map_err(|e| {
+            StoreError::BadUrl(format!("'{}' is malformed: {e}", redact_url(trimmed)))
+        })?;
+        if parsed.host_str().is_none_or(str::is_empty) {
+            return Err(StoreError::BadUrl(format!(
+                "'{}' names no host",
+                redact_url(trimmed)
+            )));
+        }
+        if parsed.path().trim_start_matches('/').is_empty() {
+            return Err(StoreError::BadUrl(format!(
+                "'{}' names no database (add /DBNAME)",
+                redact_url(trimmed)
+            )));
+        }
+        let opts = PgConnectOptions::from_str(trimmed).map_err(|e| {
+            StoreError::BadUrl(format!("'{}' is malformed: {e}", redact_url(trimmed)))
+        })?;
+        return Ok(Target::Postgres(opts));
+    }
+    if let Some(rest) = trimmed
+        .strip_prefix("sqlite://")
+        .or_else(|| trimmed.strip_prefix("sqlite:"))
+    {
+        let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+        if path.is_empty() {
+            return Err(StoreError::BadUrl("sqlite URL names no file".into()));
+        }
+        let read_only = query.split('&').any(|kv| kv == "mode=ro");
+        return Ok(Target::Sqlite(PathBuf::from(path), read_only));
+    }
+    if let Some((scheme, _)) = trimmed.split_once("://") {
+        return Err(StoreError::BadUrl(format!(
+            "unsupported scheme '{scheme}': use a file path, sqlite:PATH or postgres://USER@HOST/DB"
+        )));
+    }
+    Ok(Target::Sqlite(PathBuf::from(trimmed), false))
+}
+
+impl Store {
+    /// Opens (and with `create`, creates) the store, runs the embedded migrations and loads the catalogue.
+    /// Fails closed: an unknown or failed migration stops here with a clear message.
+    pub async fn open(url: &str, opts: OpenOptions) -> Result<Store, StoreError> {
+        let pool = match parse_target(url)? {
+            Target::Sqlite(path, read_only) => {
+                if !opts.create && !path.exists() {
+                    return Err(StoreError::Unavailable(format!(
+                        "database file '{}' does not exist (run `aims init` to create it)",
+                        path.display()
+                    )));
+                }
+                if path.is_dir() {
+                    return Err(StoreError::Unavailable(format!(
+                        "'{}' is a directory, not a database file",
+                        path.display()
+                    )));
+                }
+                let mut o = SqliteConnectOptions::new()
+                    .filename(&path)
+                    .create_if_missing(opts.create)
+                    .busy_timeout(Duration::from_secs(30))
+                    .foreign_keys(true)
+                    .read_only(read_only);
+                if !read_only {
+                    o = o
+                        .journal_mode(SqliteJournalMode::Wal)
+                        .synchronous(SqliteSynchronous::Normal);
+                }
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(opts.max_connections.max(1))
+                    .acquire_timeout(Duration::from_secs(30))
+                    .connect_with(o)
+                    .await
+                    .map_err(|e| open_error(&path.display().to_string(), e))?;
+                Pool::Sqlite(pool)
+            }
+            Target::Postgres(o) => {
+                let pool = PgPoolOptions::new()
+                    .max_connections(opts.max_connections.max(1))
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(o)
+                    .await
+                    .map_err(|e| open_error(&redact_url(url), e))?;
+                Pool::Postgres(pool)
+            }
+        };
+        let store = Store {
+            pool,
+            url_for_humans: redact_url(url),
+        };
+        crate::migrate::run(&store).await?;
+        crate::catalog::ensure_loaded(&store).await?;
+        Ok(store)
+    }
+
+    /// Which backend this store runs on.
+    pub fn backend(&self) -> Backend {
+        match self.pool {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// The store's URL with the password hidden.
+    pub fn describe(&self) -> &str {
+        &self.url_for_humans
+    }
+
+    /// Begins a write transaction. On SQLite it is `BEGIN IMMEDIATE`, so writers queue for the lock instead of
+    /// failing on lock upgrade; on PostgreSQL the chain head row lock serialises writers of one organization.
+    pub async fn begin_write(&self) -> Result<Conn, StoreError> {
+        Ok(match &self.pool {
+            Pool::Sqlite(p) => Conn::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(p) => Conn::Postgres(p.begin().await?),
+        })
+    }
+
+    /// Begins a read transaction (a consistent snapshot on PostgreSQL; a deferred transaction on SQLite).
+    pub async fn begin_read(&self) -> Result<Conn, StoreError> {
+        Ok(match &self.pool {
+            Pool::Sqlite(p) => Conn::Sqlite(p.begin().await?),
+            Pool::Postgres(p) => Conn::Postgres(p.begin().await?),
+        })
+    }
+
+    /// Closes the pool, waiting for connections to finish.
+    pub async fn close(&self) {
+        match &self.pool {
+            Pool::Sqlite(p) => p.close().await,
+            Pool::Postgres(p) => p.close().await,
+        }
+    }
+}
+
+fn open_error(target: &str, e: sqlx::Error) -> StoreError {
+    let msg = match &e {
+        sqlx::Error::Database(db) => db.message().to_string(),
+        other => other.to_string(),
+    };
+    StoreError::Unavailable(format!("{target}: {msg}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_classified_and_bad_ones_named() {
+        assert!(matches!(
+            parse_target("aims.db"),
+            Ok(Target::Sqlite(_, false))
+        ));
+        assert!(matches!(
+            parse_target("sqlite:x.db?mode=ro"),
+            Ok(Target::Sqlite(_, true))
+        ));
+        assert!(matches!(
+            parse_target("postgres://u:p@localhost/aims"),
+            Ok(Target::Postgres(_))
+        ));
+        for bad in [
+            "",
+            "mysql://x/y",
+            "postgres://",
+            "postgres://localhost",
+            "postgres://u:p@:5432/x",
+        ] {
+            assert!(parse_target(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(
+            redact_url("postgres://u:secret@h/db"),
+            "postgres://u:****@h/db"
+        );
+        assert_eq!(redact_url("aims.db"), "aims.db");
+    }
+}

@@ -1,0 +1,65 @@
+//! The only place in aims that speaks SQL. One store over SQLite (the default, a file next to where aims runs) or
+//! PostgreSQL (a `postgres://` URL), with the same code path for both: each query body is written once and
+//! expanded for each backend by [`on_conn!`]. Every write to an organization record goes through [`WriteTx`],
+//! which appends the hash-chained change-log entry in the same transaction.
+
+pub mod backup;
+pub mod catalog;
+pub mod changelog;
+mod connect;
+pub mod error;
+pub mod migrate;
+pub mod records;
+pub mod spec;
+pub mod testing;
+pub mod value;
+
+pub use connect::{Backend, OpenOptions, Store, redact_url};
+pub use error::StoreError;
+pub use records::{ListQuery, Row, WriteTx};
+
+/// Runs the same body against whichever backend a connection or transaction belongs to. The body is compiled
+/// once per backend, so it may use sqlx generics freely (`sqlx::query(...).bind(...).fetch_all($c)`).
+#[macro_export]
+#[doc(hidden)]
+macro_rules! on_conn {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::Conn::Sqlite(inner) => {
+                let $c = &mut **inner;
+                $body
+            }
+            $crate::Conn::Postgres(inner) => {
+                let $c = &mut **inner;
+                $body
+            }
+        }
+    };
+}
+
+/// A transaction on either backend.
+pub enum Conn {
+    /// A SQLite transaction.
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    /// A PostgreSQL transaction.
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+impl Conn {
+    /// Commits the transaction.
+    pub async fn commit(self) -> Result<(), StoreError> {
+        match self {
+            Conn::Sqlite(t) => t.commit().await?,
+            Conn::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+}
+
+/// Current time in microseconds since the Unix epoch, the form every timestamp is stored in.
+pub fn now_micros() -> i64 {
+    let d = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    i64::try_from(d.as_micros()).unwrap_or(i64::MAX)
+}

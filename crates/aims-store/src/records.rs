@@ -1,0 +1,591 @@
+//! Generic reads and writes of organization records, driven by the table descriptions in [`crate::spec`].
+//! Every write appends its change-log entry in the same transaction; no other code path writes records.
+
+use crate::changelog::{self, Action};
+use crate::error::is_unique_violation;
+use crate::spec::{SYSTEM_COLUMNS, TableKind, TableSpec};
+use crate::value::{Canonical, Kind, Value};
+use crate::{Conn, Store, StoreError, now_micros, on_conn};
+use sqlx::{AssertSqlSafe, Row as _};
+
+/// Binds one value with the SQL type of its column (typed NULLs matter on PostgreSQL).
+macro_rules! bind_value {
+    ($q:expr, $kind:expr, $v:expr) => {
+        match ($kind, $v) {
+            (_, $crate::value::Value::Int(i)) => $q.bind(*i),
+            (_, $crate::value::Value::Bool(b)) => $q.bind(*b),
+            (_, $crate::value::Value::Text(s)) => $q.bind(s.clone()),
+            (
+                $crate::value::Kind::Int | $crate::value::Kind::OptInt,
+                $crate::value::Value::Null,
+            ) => $q.bind(None::<i64>),
+            ($crate::value::Kind::Bool, $crate::value::Value::Null) => $q.bind(None::<bool>),
+            (_, $crate::value::Value::Null) => $q.bind(None::<String>),
+        }
+    };
+}
+pub(crate) use bind_value;
+
+/// Decodes the columns of a result row, in order, by their declared kinds.
+macro_rules! decode_values {
+    ($row:expr, $cols:expr) => {{
+        let cols: &[$crate::value::Column] = $cols;
+        let mut out = Vec::with_capacity(cols.len());
+        for (i, col) in cols.iter().enumerate() {
+            let v = match col.kind {
+                $crate::value::Kind::Text | $crate::value::Kind::Json => {
+                    $crate::value::Value::Text(sqlx::Row::try_get::<String, _>(&$row, i)?)
+                }
+                $crate::value::Kind::Int => {
+                    $crate::value::Value::Int(sqlx::Row::try_get::<i64, _>(&$row, i)?)
+                }
+                $crate::value::Kind::OptInt => sqlx::Row::try_get::<Option<i64>, _>(&$row, i)?
+                    .map_or($crate::value::Value::Null, $crate::value::Value::Int),
+                $crate::value::Kind::Bool => {
+                    $crate::value::Value::Bool(sqlx::Row::try_get::<bool, _>(&$row, i)?)
+                }
+            };
+            out.push(v);
+        }
+        out
+    }};
+}
+pub(crate) use decode_values;
+
+/// One stored record: system columns plus the data columns of its table.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// Table it came from.
+    pub spec: &'static TableSpec,
+    /// Every column value, in the table's column order.
+    pub values: Vec<Value>,
+}
+
+impl Row {
+    /// Record id.
+    pub fn id(&self) -> &str {
+        self.values[0].as_text()
+    }
+    /// Organization (chain) the record belongs to.
+    pub fn org_id(&self) -> &str {
+        self.values[1].as_text()
+    }
+    /// Optimistic-concurrency version, 1 after creation.
+    pub fn version(&self) -> i64 {
+        self.values[2].as_int().unwrap_or(0)
+    }
+    /// Creation time (µs since the epoch).
+    pub fn created_at(&self) -> i64 {
+        self.values[3].as_int().unwrap_or(0)
+    }
+    /// Last update time (µs since the epoch).
+    pub fn updated_at(&self) -> i64 {
+        self.values[4].as_int().unwrap_or(0)
+    }
+
+    /// The value of a column by name.
+    pub fn get(&self, column: &str) -> Option<&Value> {
+        self.spec.position(column).map(|i| &self.values[i])
+    }
+
+    /// The data columns as a JSON object (JSON columns parsed), ready for `serde_json::from_value`.
+    pub fn data_json(&self) -> serde_json::Value {
+        let mut m = serde_json::Map::new();
+        for (i, col) in self.spec.columns.iter().enumerate().skip(SYSTEM_COLUMNS) {
+            m.insert(col.name.to_string(), self.values[i].to_json(col.kind));
+        }
+        serde_json::Value::Object(m)
+    }
+
+    /// SHA-256 of the canonical encoding of every column; what the change log records and `verify` recomputes.
+    pub fn content_hash(&self) -> String {
+        content_hash(self.spec, &self.values)
+    }
+}
+
+/// Canonical content hash of a record row.
+pub fn content_hash(spec: &TableSpec, values: &[Value]) -> String {
+    let mut c = Canonical::new("aims-record-v1");
+    c.str(spec.record_type);
+    for (col, v) in spec.columns.iter().zip(values) {
+        c.str(col.name).value(v);
+    }
+    c.sha256_hex()
+}
+
+/// Converts a JSON object of data fields into column values, naming the first field that does not fit.
+pub fn data_from_json(
+    spec: &TableSpec,
+    data: &serde_json::Value,
+) -> Result<Vec<Value>, StoreError> {
+    let obj = data.as_object().ok_or_else(|| StoreError::InvalidValue {
+        field: spec.record_type.to_string(),
+        message: "must be a JSON object".into(),
+    })?;
+    let mut out = Vec::with_capacity(spec.data_columns().len());
+    for col in spec.data_columns() {
+        let v = obj.get(col.name).ok_or_else(|| StoreError::InvalidValue {
+            field: col.name.to_string(),
+            message: "is missing".into(),
+        })?;
+        out.push(
+            Value::from_json(col.kind, v).map_err(|message| StoreError::InvalidValue {
+                field: col.name.to_string(),
+                message,
+            })?,
+        );
+    }
+    Ok(out)
+}
+
+/// What to list: equality filters, a case-insensitive search, ordering and keyset paging.
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    /// Column = value conditions.
+    pub filters: Vec<(&'static str, Value)>,
+    /// Case-insensitive substring search over the given text columns.
+    pub search: Option<(Vec<&'static str>, String)>,
+    /// Column to order by (then by id); `None` orders by id, i.e. creation order.
+    pub order_by: Option<&'static str>,
+    /// Descending order.
+    pub descending: bool,
+    /// Keyset cursor: the order value and id of the last row of the previous page.
+    pub after: Option<(Value, String)>,
+    /// Page size; `None` lists everything.
+    pub limit: Option<i64>,
+}
+
+fn check_column(spec: &TableSpec, name: &str) -> Result<Kind, StoreError> {
+    spec.columns
+        .iter()
+        .find(|c| c.name == name)
+        .map(|c| c.kind)
+        .ok_or_else(|| StoreError::InvalidValue {
+            field: name.to_string(),
+            message: format!("{} has no such column", spec.name),
+        })
+}
+
+impl Conn {
+    /// Reads one record of an organization.
+    pub async fn get(
+        &mut self,
+        spec: &'static TableSpec,
+        org: &str,
+        id: &str,
+    ) -> Result<Option<Row>, StoreError> {
+        let sql = format!(
+            "SELECT {} FROM {} WHERE org_id = $1 AND id = $2",
+            spec.column_list(),
+            spec.name
+        );
+        let values = on_conn!(self, |c| {
+            match sqlx::query(AssertSqlSafe(sql))
+                .bind(org.to_string())
+                .bind(id.to_string())
+                .fetch_optional(c)
+                .await?
+            {
+                Some(row) => Some(decode_values!(row, spec.columns)),
+                None => None,
+            }
+        });
+        Ok(values.map(|values| Row { spec, values }))
+    }
+
+    /// Finds a record of an organization by a unique column value (slug, email, key).
+    pub async fn find_by(
+        &mut self,
+        spec: &'static TableSpec,
+        org: Option<&str>,
+        column: &'static str,
+        value: &str,
+    ) -> Result<Option<Row>, StoreError> {
+        check_column(spec, column)?;
+        let sql = match org {
+            Some(_) => format!(
+                "SELECT {} FROM {} WHERE {column} = $1 AND org_id = $2",
+                spec.column_list(),
+                spec.name
+            ),
+            None => format!(
+                "SELECT {} FROM {} WHERE {column} = $1",
+                spec.column_list(),
+                spec.name
+            ),
+        };
+        let values = on_conn!(self, |c| {
+            let mut q = sqlx::query(AssertSqlSafe(sql)).bind(value.to_string());
+            if let Some(o) = org {
+                q = q.bind(o.to_string());
+            }
+            match q.fetch_optional(c).await? {
+                Some(row) => Some(decode_values!(row, spec.columns)),
+                None => None,
+            }
+        });
+        Ok(values.map(|values| Row { spec, values }))
+    }
+
+    /// Lists records of an organization.
+    pub async fn list(
+        &mut self,
+        spec: &'static TableSpec,
+        org: &str,
+        q: &ListQuery,
+    ) -> Result<Vec<Row>, StoreError> {
+        let mut sql = format!(
+            "SELECT {} FROM {} WHERE org_id = $1",
+            spec.column_list(),
+            spec.name
+        );
+        let mut binds: Vec<(Kind, Value)> = vec![(Kind::Text, Value::Text(org.to_string()))];
+        for (col, v) in &q.filters {
+            let kind = check_column(spec, col)?;
+            binds.push((kind, v.clone()));
+            sql.push_str(&format!(" AND {col} = ${}", binds.len()));
+        }
+        if let Some((cols, text)) = &q.search {
+            let escaped = text
+                .to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            binds.push((Kind::Text, Value::Text(format!("%{escaped}%"))));
+            let n = binds.len();
+            let mut ors = Vec::new();
+            for col in cols {
+                check_column(spec, col)?;
+                ors.push(format!("lower({col}) LIKE ${n} ESCAPE '\\'"));
+            }
+            if !ors.is_empty() {
+                sql.push_str(&format!(" AND ({})", ors.join(" OR ")));
+            }
+        }
+        let order = q.order_by.unwrap_or("id");
+        let order_kind = check_column(spec, order)?;
+        let (dir, cmp) = if q.descending {
+            ("DESC", "<")
+        } else {
+            ("ASC", ">")
+        };
+        // Text sorts by code point on both backends: SQLite's BINARY collation, and "C" on PostgreSQL whatever
+        // the database's default collation is, so pages and cursors agree between the two.
+        let collate = if matches!(self, Conn::Postgres(_)) && matches!(order_kind, Kind::Text) {
+            " COLLATE \"C\""
+        } else {
+            ""
+        };
+        let (id_col, order_col) = if matches!(self, Conn::Postgres(_)) {
+            ("id COLLATE \"C\"".to_string(), format!("{order}{collate}"))
+        } else {
+            ("id".to_string(), order.to_string())
+        };
+        if let Some((v, id)) = &q.after {
+            binds.push((order_kind, v.clone()));
+            let a = binds.len();
+            binds.push((Kind::Text, Value::Text(id.clone())));
+            let b = binds.len();
+            if order == "id" {
+                sql.push_str(&format!(" AND {id_col} {cmp} ${b}"));
+            } else {
+                sql.push_str(&format!(
+                    " AND ({order_col} {cmp} ${a} OR ({order} = ${a} AND {id_col} {cmp} ${b}))"
+                ));
+            }
+        }
+        if order == "id" {
+            sql.push_str(&format!(" ORDER BY {id_col} {dir}"));
+        } else {
+            sql.push_str(&format!(" ORDER BY {order_col} {dir}, {id_col} {dir}"));
+        }
+        if let Some(limit) = q.limit {
+            binds.push((Kind::Int, Value::Int(limit.max(0))));
+            sql.push_str(&format!(" LIMIT ${}", binds.len()));
+        }
+        let rows = on_conn!(self, |c| {
+            let mut query = sqlx::query(AssertSqlSafe(sql));
+            for (kind, v) in &binds {
+                query = bind_value!(query, *kind, v);
+            }
+            let fetched = query.fetch_all(c).await?;
+            let mut out = Vec::with_capacity(fetched.len());
+            for row in fetched {
+                out.push(decode_values!(row, spec.columns));
+            }
+            out
+        });
+        Ok(rows
+            .into_iter()
+            .map(|values| Row { spec, values })
+            .collect())
+    }
+
+    /// Counts records of an organization matching equality filters.
+    pub async fn count(
+        &mut self,
+        spec: &'static TableSpec,
+        org: &str,
+        filters: &[(&'static str, Value)],
+    ) -> Result<i64, StoreError> {
+        let mut sql = format!("SELECT COUNT(*) FROM {} WHERE org_id = $1", spec.name);
+        let mut binds = vec![(Kind::Text, Value::Text(org.to_string()))];
+        for (col, v) in filters {
+            let kind = check_column(spec, col)?;
+            binds.push((kind, v.clone()));
+            sql.push_str(&format!(" AND {col} = ${}", binds.len()));
+        }
+        let n = on_conn!(self, |c| {
+            let mut query = sqlx::query(AssertSqlSafe(sql));
+            for (kind, v) in &binds {
+                query = bind_value!(query, *kind, v);
+            }
+            query.fetch_one(c).await?.try_get::<i64, _>(0)?
+        });
+        Ok(n)
+    }
+
+    /// Creates a record and logs it. `data` holds the data columns in table order.
+    pub async fn insert(
+        &mut self,
+        spec: &'static TableSpec,
+        org: &str,
+        actor: &str,
+        id: &str,
+        data: Vec<Value>,
+    ) -> Result<Row, StoreError> {
+        debug_assert_eq!(spec.kind, TableKind::Record);
+        if data.len() != spec.data_columns().len() {
+            return Err(StoreError::InvalidValue {
+                field: spec.record_type.into(),
+                message: format!(
+                    "expected {} values, got {}",
+                    spec.data_columns().len(),
+                    data.len()
+                ),
+            });
+        }
+        let now = now_micros();
+        let mut values = vec![
+            Value::Text(id.to_string()),
+            Value::Text(org.to_string()),
+            Value::Int(1),
+            Value::Int(now),
+            Value::Int(now),
+        ];
+        values.extend(data);
+        let placeholders: Vec<String> = (1..=values.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "INSERT INTO {} ({}) VALUES ({})",
+            spec.name,
+            spec.column_list(),
+            placeholders.join(", ")
+        );
+        let result = on_conn!(self, |c| {
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for (col, v) in spec.columns.iter().zip(&values) {
+                q = bind_value!(q, col.kind, v);
+            }
+            q.execute(c).await.map(|_| ())
+        });
+        if let Err(e) = result {
+            return Err(duplicate_or(spec, e));
+        }
+        let row = Row { spec, values };
+        changelog::append(
+            self,
+            org,
+            actor,
+            Action::Create,
+            spec.record_type,
+            id,
+            &row.content_hash(),
+        )
+        .await?;
+        Ok(row)
+    }
+
+    /// Replaces the data columns of a record and logs it. With `expected_version`, a record changed since the
+    /// caller read it is refused with [`StoreError::Conflict`] instead of being overwritten.
+    pub async fn update(
+        &mut self,
+        spec: &'static TableSpec,
+        org: &str,
+        actor: &str,
+        id: &str,
+        expected_version: Option<i64>,
+        data: Vec<Value>,
+    ) -> Result<Row, StoreError> {
+        let current = self
+            .get(spec, org, id)
+            .await?
+            .ok_or_else(|| not_found(spec, id))?;
+        if let Some(expected) = expected_version
+            && expected != current.version()
+        {
+            return Err(StoreError::Conflict {
+                record_type: spec.record_type.into(),
+                id: id.into(),
+                expected,
+                found: current.version(),
+            });
+        }
+        let mut values = current.values.clone();
+        values.truncate(SYSTEM_COLUMNS);
+        values[2] = Value::Int(current.version() + 1);
+        values[4] = Value::Int(now_micros().max(current.updated_at()));
+        values.extend(data);
+        if values.len() != spec.columns.len() {
+            return Err(StoreError::InvalidValue {
+                field: spec.record_type.into(),
+                message: "wrong number of values".into(),
+            });
+        }
+        let sets: Vec<String> = spec
+            .columns
+            .iter()
+            .enumerate()
+            .skip(2)
+            .filter(|(_, c)| c.name != "created_at")
+            .map(|(i, c)| format!("{} = ${}", c.name, i + 1))
+            .collect();
+        let n = spec.columns.len();
+        let sql = format!(
+            "UPDATE {} SET {} WHERE id = $1 AND org_id = $2 AND version = ${}",
+            spec.name,
+            sets.join(", "),
+            n + 1
+        );
+        let result = on_conn!(self, |c| {
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for (col, v) in spec.columns.iter().zip(&values) {
+                q = bind_value!(q, col.kind, v);
+            }
+            q = q.bind(current.version());
+            q.execute(c).await.map(|r| r.rows_affected())
+        });
+        let affected = result.map_err(|e| duplicate_or(spec, e))?;
+        if affected != 1 {
+            return Err(StoreError::Conflict {
+                record_type: spec.record_type.into(),
+                id: id.into(),
+                expected: current.version(),
+                found: -1,
+            });
+        }
+        let row = Row { spec, values };
+        changelog::append(
+            self,
+            org,
+            actor,
+            Action::Update,
+            spec.record_type,
+            id,
+            &row.content_hash(),
+        )
+        .await?;
+        Ok(row)
+    }
+
+    /// Deletes a record and logs it.
+    pub async fn delete(
+        &mut self,
+        spec: &'static TableSpec,
+        org: &str,
+        actor: &str,
+        id: &str,
+        expected_version: Option<i64>,
+    ) -> Result<(), StoreError> {
+        let current = self
+            .get(spec, org, id)
+            .await?
+            .ok_or_else(|| not_found(spec, id))?;
+        if let Some(expected) = expected_version
+            && expected != current.version()
+        {
+            return Err(StoreError::Conflict {
+                record_type: spec.record_type.into(),
+                id: id.into(),
+                expected,
+                found: current.version(),
+            });
+        }
+        let sql = format!("DELETE FROM {} WHERE id = $1 AND org_id = $2", spec.name);
+        on_conn!(self, |c| {
+            sqlx::query(AssertSqlSafe(sql))
+                .bind(id.to_string())
+                .bind(org.to_string())
+                .execute(c)
+                .await
+                .map(|_| ())?
+        });
+        changelog::append(
+            self,
+            org,
+            actor,
+            Action::Delete,
+            spec.record_type,
+            id,
+            changelog::DELETED,
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+/// A write transaction: [`Conn`] under another name, to make write paths easy to spot.
+pub type WriteTx = Conn;
+
+fn not_found(spec: &TableSpec, id: &str) -> StoreError {
+    StoreError::NotFound {
+        record_type: spec.record_type.into(),
+        id: id.into(),
+    }
+}
+
+fn duplicate_or(spec: &TableSpec, e: sqlx::Error) -> StoreError {
+    if is_unique_violation(&e) {
+        let what = match spec.name {
+            "organizations" => "slug",
+            "users" => "email",
+            "memberships" => "user",
+            "custom_fields" => "key",
+            "scope_versions" => "number",
+            _ => "id",
+        };
+        StoreError::Duplicate {
+            record_type: spec.record_type.into(),
+            what: what.into(),
+        }
+    } else {
+        e.into()
+    }
+}
+
+impl Store {
+    /// Reads one record outside any write (a short read transaction).
+    pub async fn get(
+        &self,
+        spec: &'static TableSpec,
+        org: &str,
+        id: &str,
+    ) -> Result<Option<Row>, StoreError> {
+        let mut tx = self.begin_read().await?;
+        let r = tx.get(spec, org, id).await?;
+        tx.commit().await?;
+        Ok(r)
+    }
+
+    /// Lists records outside any write.
+    pub async fn list(
+        &self,
+        spec: &'static TableSpec,
+        org: &str,
+        q: &ListQuery,
+    ) -> Result<Vec<Row>, StoreError> {
+        let mut tx = self.begin_read().await?;
+        let r = tx.list(spec, org, q).await?;
+        tx.commit().await?;
+        Ok(r)
+    }
+}

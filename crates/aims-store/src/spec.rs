@@ -1,0 +1,349 @@
+//! The tables of the store, described once. Generic code (record writes, verify, backup, restore) reads these
+//! descriptions; a test checks that the migrated schema of both databases matches them column for column.
+
+use crate::value::{Column, Kind};
+
+/// What a table holds, which decides how generic code treats it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableKind {
+    /// Organization records: every write is logged, every row is checked by `verify`.
+    Record,
+    /// The change log itself.
+    Log,
+    /// Chain heads (one row per organization chain).
+    Head,
+    /// Framework catalogue content, loaded from the content packs.
+    Catalog,
+}
+
+/// One table.
+#[derive(Debug, Clone, Copy)]
+pub struct TableSpec {
+    /// Table name in both databases.
+    pub name: &'static str,
+    /// Record type name as it appears in the change log (`ai_system`); empty for non-record tables.
+    pub record_type: &'static str,
+    /// What the table holds.
+    pub kind: TableKind,
+    /// Every column, in the order used for reads, writes and canonical hashing.
+    pub columns: &'static [Column],
+}
+
+impl TableSpec {
+    /// Position of a column, if the table has it.
+    pub fn position(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.name == name)
+    }
+
+    /// Comma-separated column list for SELECT and INSERT.
+    pub fn column_list(&self) -> String {
+        self.columns
+            .iter()
+            .map(|c| c.name)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The data columns of a record table: every column after the system columns.
+    pub fn data_columns(&self) -> &'static [Column] {
+        if self.kind == TableKind::Record {
+            &self.columns[SYSTEM_COLUMNS..]
+        } else {
+            self.columns
+        }
+    }
+}
+
+/// Number of system columns every record table starts with: id, org_id, version, created_at, updated_at.
+pub const SYSTEM_COLUMNS: usize = 5;
+
+const fn c(name: &'static str, kind: Kind) -> Column {
+    Column { name, kind }
+}
+
+macro_rules! record_table {
+    ($const:ident, $table:literal, $rtype:literal, [$($col:expr),* $(,)?]) => {
+        #[doc = concat!("Records of type `", $rtype, "` in table `", $table, "`.")]
+        pub const $const: TableSpec = TableSpec {
+            name: $table,
+            record_type: $rtype,
+            kind: TableKind::Record,
+            columns: &[
+                c("id", Kind::Text),
+                c("org_id", Kind::Text),
+                c("version", Kind::Int),
+                c("created_at", Kind::Int),
+                c("updated_at", Kind::Int),
+                $($col),*
+            ],
+        };
+    };
+}
+
+use Kind::{Bool, Int, Json, Text};
+
+record_table!(
+    ORGANIZATIONS,
+    "organizations",
+    "organization",
+    [
+        c("name", Text),
+        c("slug", Text),
+        c("legal_name", Text),
+        c("sector", Text),
+        c("size", Text),
+        c("jurisdictions", Json),
+        c("description", Text),
+        c("ai_roles", Json),
+        c("website", Text),
+    ]
+);
+
+record_table!(
+    USERS,
+    "users",
+    "user",
+    [
+        c("email", Text),
+        c("display_name", Text),
+        c("password_hash", Text),
+        c("disabled", Bool),
+    ]
+);
+
+record_table!(
+    MEMBERSHIPS,
+    "memberships",
+    "membership",
+    [c("user_id", Text), c("role", Text),]
+);
+
+record_table!(
+    SCOPE_VERSIONS,
+    "scope_versions",
+    "scope_version",
+    [
+        c("number", Int),
+        c("status", Text),
+        c("statement", Text),
+        c("boundaries", Text),
+        c("exclusions", Text),
+        c("approved_by", Text),
+        c("approved_at", Text),
+        c("approval_note", Text),
+    ]
+);
+
+record_table!(
+    CONTEXT_ISSUES,
+    "context_issues",
+    "context_issue",
+    [
+        c("kind", Text),
+        c("title", Text),
+        c("description", Text),
+        c("category", Text),
+        c("climate_related", Bool),
+    ]
+);
+
+record_table!(
+    INTERESTED_PARTIES,
+    "interested_parties",
+    "interested_party",
+    [
+        c("name", Text),
+        c("category", Text),
+        c("description", Text),
+        c("requirements", Json),
+    ]
+);
+
+record_table!(
+    SUPPLIERS,
+    "suppliers",
+    "supplier",
+    [
+        c("name", Text),
+        c("description", Text),
+        c("website", Text),
+        c("contact", Text),
+        c("certifications", Json),
+    ]
+);
+
+record_table!(
+    CUSTOM_FIELDS,
+    "custom_fields",
+    "custom_field",
+    [
+        c("key", Text),
+        c("label", Text),
+        c("kind", Text),
+        c("choices", Json),
+        c("required", Bool),
+        c("description", Text),
+    ]
+);
+
+record_table!(
+    AI_SYSTEMS,
+    "ai_systems",
+    "ai_system",
+    [
+        c("name", Text),
+        c("purpose", Text),
+        c("intended_use", Text),
+        c("foreseeable_misuse", Text),
+        c("owner", Text),
+        c("business_unit", Text),
+        c("lifecycle_stage", Text),
+        c("org_role", Text),
+        c("in_scope", Bool),
+        c("automation_level", Text),
+        c("human_oversight", Text),
+        c("oversight_notes", Text),
+        c("affected_parties", Json),
+        c("data_resources", Json),
+        c("models", Json),
+        c("tooling", Json),
+        c("compute", Json),
+        c("people", Json),
+        c("components", Json),
+        c("custom_fields", Json),
+        c("retired_on", Text),
+        c("retired_reason", Text),
+    ]
+);
+
+/// The hash-chained change log.
+pub const CHANGE_LOG: TableSpec = TableSpec {
+    name: "change_log",
+    record_type: "",
+    kind: TableKind::Log,
+    columns: &[
+        c("org_id", Text),
+        c("seq", Int),
+        c("at", Int),
+        c("actor", Text),
+        c("action", Text),
+        c("record_type", Text),
+        c("record_id", Text),
+        c("content_hash", Text),
+        c("prev_hash", Text),
+        c("hash", Text),
+    ],
+};
+
+/// The head (last sequence number and hash) of each chain.
+pub const CHAIN_HEADS: TableSpec = TableSpec {
+    name: "chain_heads",
+    record_type: "",
+    kind: TableKind::Head,
+    columns: &[c("org_id", Text), c("seq", Int), c("hash", Text)],
+};
+
+/// Frameworks loaded from the content packs.
+pub const CATALOG_FRAMEWORKS: TableSpec = TableSpec {
+    name: "catalog_frameworks",
+    record_type: "",
+    kind: TableKind::Catalog,
+    columns: &[
+        c("id", Text),
+        c("name", Text),
+        c("title", Text),
+        c("publisher", Text),
+        c("version", Text),
+        c("pack_version", Int),
+        c("source", Text),
+        c("description", Text),
+        c("pack_sha256", Text),
+    ],
+};
+
+/// Requirements, controls and other items of each framework.
+pub const CATALOG_ITEMS: TableSpec = TableSpec {
+    name: "catalog_items",
+    record_type: "",
+    kind: TableKind::Catalog,
+    columns: &[
+        c("framework_id", Text),
+        c("ref", Text),
+        c("position", Int),
+        c("kind", Text),
+        c("parent", Text),
+        c("title", Text),
+        c("description", Text),
+        c("documented_information", Text),
+        c("details", Json),
+    ],
+};
+
+/// Crosswalks between frameworks.
+pub const CATALOG_CROSSWALKS: TableSpec = TableSpec {
+    name: "catalog_crosswalks",
+    record_type: "",
+    kind: TableKind::Catalog,
+    columns: &[
+        c("id", Text),
+        c("from_framework", Text),
+        c("to_framework", Text),
+        c("pack_version", Int),
+        c("source", Text),
+        c("description", Text),
+        c("pack_sha256", Text),
+    ],
+};
+
+/// Individual mappings of each crosswalk.
+pub const CATALOG_MAPPINGS: TableSpec = TableSpec {
+    name: "catalog_mappings",
+    record_type: "",
+    kind: TableKind::Catalog,
+    columns: &[
+        c("crosswalk_id", Text),
+        c("position", Int),
+        c("from_ref", Text),
+        c("to_ref", Text),
+        c("relation", Text),
+        c("source", Text),
+        c("note", Text),
+    ],
+};
+
+/// Every record table, in the order backup writes and restore reads them.
+pub const RECORD_TABLES: &[TableSpec] = &[
+    ORGANIZATIONS,
+    USERS,
+    MEMBERSHIPS,
+    SCOPE_VERSIONS,
+    CONTEXT_ISSUES,
+    INTERESTED_PARTIES,
+    SUPPLIERS,
+    CUSTOM_FIELDS,
+    AI_SYSTEMS,
+];
+
+/// Every table of the store.
+pub const ALL_TABLES: &[TableSpec] = &[
+    ORGANIZATIONS,
+    USERS,
+    MEMBERSHIPS,
+    SCOPE_VERSIONS,
+    CONTEXT_ISSUES,
+    INTERESTED_PARTIES,
+    SUPPLIERS,
+    CUSTOM_FIELDS,
+    AI_SYSTEMS,
+    CHANGE_LOG,
+    CHAIN_HEADS,
+    CATALOG_FRAMEWORKS,
+    CATALOG_ITEMS,
+    CATALOG_CROSSWALKS,
+    CATALOG_MAPPINGS,
+];
+
+/// The record table for a change-log record type.
+pub fn by_record_type(record_type: &str) -> Option<&'static TableSpec> {
+    RECORD_TABLES.iter().find(|t| t.record_type == record_type)
+}

@@ -1,0 +1,584 @@
+//! Storage conformance suite: every test runs unchanged on SQLite and, when `AIMS_TEST_PG_URL` is set, on
+//! PostgreSQL. It covers the generic record path, organization isolation, optimistic concurrency, the change
+//! log and its tamper detection, concurrent writers, migrations, the catalogue, and backup/restore across
+//! backends.
+
+use aims_store::spec::{AI_SYSTEMS, ALL_TABLES, CONTEXT_ISSUES, TableKind};
+use aims_store::testing::{TestDb, backends};
+use aims_store::value::{Kind, Value};
+use aims_store::{Backend, OpenOptions, Store, StoreError};
+use sqlx::{AssertSqlSafe, Connection, Row};
+
+const ORG_A: &str = "0190a000-0000-7000-8000-00000000000a";
+const ORG_B: &str = "0190a000-0000-7000-8000-00000000000b";
+
+async fn open(db: &TestDb) -> Store {
+    Store::open(
+        &db.url,
+        OpenOptions {
+            create: true,
+            max_connections: 4,
+        },
+    )
+    .await
+    .expect("open store")
+}
+
+fn issue(title: &str) -> Vec<Value> {
+    vec![
+        Value::Text("external".into()),
+        Value::Text(title.into()),
+        Value::Text("description".into()),
+        Value::Text("legal".into()),
+        Value::Bool(false),
+    ]
+}
+
+fn system(name: &str) -> Vec<Value> {
+    let data = serde_json::json!({
+        "name": name, "purpose": "p", "intended_use": "", "foreseeable_misuse": "", "owner": "", "business_unit": "",
+        "lifecycle_stage": "idea", "org_role": "deployer", "in_scope": true, "automation_level": "",
+        "human_oversight": "", "oversight_notes": "", "affected_parties": ["customers"], "data_resources": [],
+        "models": [], "tooling": [], "compute": [], "people": [], "components": [], "custom_fields": {},
+        "retired_on": "", "retired_reason": ""
+    });
+    aims_store::records::data_from_json(&AI_SYSTEMS, &data).expect("valid data")
+}
+
+fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// Runs raw SQL behind the application's back, as someone with sqlite3 or psql would.
+async fn raw(db: &TestDb, sql: &str) {
+    match db.backend {
+        Backend::Sqlite => {
+            let mut c = sqlx::SqliteConnection::connect(&format!("sqlite:{}", db.url))
+                .await
+                .expect("connect");
+            sqlx::raw_sql(AssertSqlSafe(sql.to_string()))
+                .execute(&mut c)
+                .await
+                .expect("raw sql");
+        }
+        Backend::Postgres => {
+            let mut c = sqlx::PgConnection::connect(&db.url).await.expect("connect");
+            sqlx::raw_sql(AssertSqlSafe(sql.to_string()))
+                .execute(&mut c)
+                .await
+                .expect("raw sql");
+        }
+    }
+}
+
+async fn add_issue(store: &Store, org: &str, title: &str) -> String {
+    let id = new_id();
+    let mut tx = store.begin_write().await.expect("begin");
+    tx.insert(&CONTEXT_ISSUES, org, "tester", &id, issue(title))
+        .await
+        .expect("insert");
+    tx.commit().await.expect("commit");
+    id
+}
+
+macro_rules! on_both {
+    ($name:ident, $body:expr) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $name() {
+            for backend in backends() {
+                let db = TestDb::new(backend).await.expect("test database");
+                let body = $body;
+                body(db).await;
+            }
+        }
+    };
+}
+
+on_both!(
+    schema_matches_the_table_descriptions,
+    |db: TestDb| async move {
+        let store = open(&db).await;
+        for spec in ALL_TABLES {
+            let cols: Vec<(String, String)> = match db.backend {
+                Backend::Sqlite => {
+                    let mut c = sqlx::SqliteConnection::connect(&format!("sqlite:{}", db.url))
+                        .await
+                        .expect("connect");
+                    sqlx::query(AssertSqlSafe(format!(
+                        "SELECT name, type FROM pragma_table_info('{}') ORDER BY cid",
+                        spec.name
+                    )))
+                    .fetch_all(&mut c)
+                    .await
+                    .expect("pragma")
+                    .iter()
+                    .map(|r| (r.get::<String, _>(0), r.get::<String, _>(1)))
+                    .collect()
+                }
+                Backend::Postgres => {
+                    let mut c = sqlx::PgConnection::connect(&db.url).await.expect("connect");
+                    sqlx::query("SELECT column_name::text, data_type::text FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position")
+                    .bind(spec.name).fetch_all(&mut c).await.expect("columns")
+                    .iter().map(|r| (r.get::<String, _>(0), r.get::<String, _>(1))).collect()
+                }
+            };
+            let want: Vec<(String, String)> = spec
+                .columns
+                .iter()
+                .map(|c| {
+                    let ty = match (db.backend, c.kind) {
+                        (Backend::Sqlite, Kind::Text | Kind::Json) => "TEXT",
+                        (Backend::Sqlite, _) => "INTEGER",
+                        (Backend::Postgres, Kind::Text | Kind::Json) => "text",
+                        (Backend::Postgres, Kind::Bool) => "boolean",
+                        (Backend::Postgres, _) => "bigint",
+                    };
+                    (c.name.to_string(), ty.to_string())
+                })
+                .collect();
+            assert_eq!(cols, want, "table {} on {:?}", spec.name, db.backend);
+        }
+        store.close().await;
+    }
+);
+
+on_both!(
+    records_round_trip_with_versions_and_isolation,
+    |db: TestDb| async move {
+        let store = open(&db).await;
+        let id = new_id();
+        let mut tx = store.begin_write().await.unwrap();
+        let row = tx
+            .insert(&AI_SYSTEMS, ORG_A, "alice", &id, system("Credit scoring"))
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(row.version(), 1);
+        let got = store
+            .get(&AI_SYSTEMS, ORG_A, &id)
+            .await
+            .unwrap()
+            .expect("found");
+        assert_eq!(
+            got.data_json()["affected_parties"],
+            serde_json::json!(["customers"])
+        );
+        assert_eq!(got.content_hash(), row.content_hash());
+        assert!(
+            store.get(&AI_SYSTEMS, ORG_B, &id).await.unwrap().is_none(),
+            "other organization sees nothing"
+        );
+
+        let mut tx = store.begin_write().await.unwrap();
+        let updated = tx
+            .update(
+                &AI_SYSTEMS,
+                ORG_A,
+                "bob",
+                &id,
+                Some(1),
+                system("Credit scoring v2"),
+            )
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(updated.version(), 2);
+
+        let mut tx = store.begin_write().await.unwrap();
+        let stale = tx
+            .update(&AI_SYSTEMS, ORG_A, "carol", &id, Some(1), system("stale"))
+            .await;
+        assert!(
+            matches!(
+                stale,
+                Err(StoreError::Conflict {
+                    expected: 1,
+                    found: 2,
+                    ..
+                })
+            ),
+            "{stale:?}"
+        );
+        let cross = tx
+            .update(&AI_SYSTEMS, ORG_B, "mallory", &id, None, system("x"))
+            .await;
+        assert!(matches!(cross, Err(StoreError::NotFound { .. })));
+        drop(tx);
+
+        let hist = store.history(ORG_A, "ai_system", &id).await.unwrap();
+        assert_eq!(
+            hist.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
+            vec!["create", "update"]
+        );
+        assert_eq!(hist[1].actor, "bob");
+        assert!(
+            store
+                .history(ORG_B, "ai_system", &id)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+
+        let mut tx = store.begin_write().await.unwrap();
+        tx.delete(&AI_SYSTEMS, ORG_A, "bob", &id, Some(2))
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert!(store.get(&AI_SYSTEMS, ORG_A, &id).await.unwrap().is_none());
+        let report = store.verify(None).await.unwrap();
+        assert!(report.intact(), "{:?}", report.problems);
+        assert_eq!(report.entries_checked, 3);
+        store.close().await;
+    }
+);
+
+on_both!(lists_filter_search_sort_and_page, |db: TestDb| async move {
+    let store = open(&db).await;
+    for name in ["Delta", "alpha", "Charlie", "bravo_1", "bravo%2"] {
+        let mut tx = store.begin_write().await.unwrap();
+        tx.insert(&AI_SYSTEMS, ORG_A, "t", &new_id(), system(name))
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+    let mut tx = store.begin_write().await.unwrap();
+    tx.insert(
+        &AI_SYSTEMS,
+        ORG_B,
+        "t",
+        &new_id(),
+        system("alpha other org"),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let q = aims_store::ListQuery {
+        order_by: Some("name"),
+        limit: Some(2),
+        ..Default::default()
+    };
+    let page1 = store.list(&AI_SYSTEMS, ORG_A, &q).await.unwrap();
+    let names = |rows: &[aims_store::Row]| {
+        rows.iter()
+            .map(|r| r.get("name").unwrap().as_text().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        names(&page1),
+        vec!["Charlie", "Delta"],
+        "byte order, same on both backends"
+    );
+    let last = page1.last().unwrap();
+    let q2 = aims_store::ListQuery {
+        after: Some((last.get("name").unwrap().clone(), last.id().to_string())),
+        ..q.clone()
+    };
+    assert_eq!(
+        names(&store.list(&AI_SYSTEMS, ORG_A, &q2).await.unwrap()),
+        vec!["alpha", "bravo%2"]
+    );
+    let search = aims_store::ListQuery {
+        search: Some((vec!["name"], "BRAVO%".into())),
+        ..Default::default()
+    };
+    assert_eq!(
+        names(&store.list(&AI_SYSTEMS, ORG_A, &search).await.unwrap()),
+        vec!["bravo%2"],
+        "% is literal"
+    );
+    let search = aims_store::ListQuery {
+        search: Some((vec!["name"], "alpha".into())),
+        ..Default::default()
+    };
+    assert_eq!(
+        store.list(&AI_SYSTEMS, ORG_A, &search).await.unwrap().len(),
+        1,
+        "no rows of another organization"
+    );
+    let mut tx = store.begin_read().await.unwrap();
+    assert_eq!(
+        tx.count(
+            &AI_SYSTEMS,
+            ORG_A,
+            &[("lifecycle_stage", Value::Text("idea".into()))]
+        )
+        .await
+        .unwrap(),
+        5
+    );
+    tx.commit().await.unwrap();
+    store.close().await;
+});
+
+on_both!(verify_names_an_edited_record, |db: TestDb| async move {
+    let store = open(&db).await;
+    let id = add_issue(&store, ORG_A, "Regulation").await;
+    add_issue(&store, ORG_B, "Other").await;
+    assert!(store.verify(None).await.unwrap().intact());
+    raw(
+        &db,
+        &format!("UPDATE context_issues SET title = 'Forged' WHERE id = '{id}'"),
+    )
+    .await;
+    let report = store.verify(None).await.unwrap();
+    assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
+    assert_eq!(report.problems[0].record_id, id);
+    assert!(report.problems[0].message.contains("altered outside aims"));
+    let only_b = store.verify(Some(ORG_B)).await.unwrap();
+    assert!(
+        only_b.intact(),
+        "one organization's chain verifies without the others"
+    );
+});
+
+on_both!(verify_names_an_edited_log_entry, |db: TestDb| async move {
+    let store = open(&db).await;
+    add_issue(&store, ORG_A, "one").await;
+    add_issue(&store, ORG_A, "two").await;
+    add_issue(&store, ORG_A, "three").await;
+    raw(
+        &db,
+        &format!(
+            "UPDATE change_log SET actor = 'someone-else' WHERE org_id = '{ORG_A}' AND seq = 2"
+        ),
+    )
+    .await;
+    let report = store.verify(None).await.unwrap();
+    assert!(!report.intact());
+    assert_eq!(report.problems[0].seq, Some(2), "{:?}", report.problems);
+    assert!(report.problems[0].message.contains("entry 2"));
+});
+
+on_both!(
+    verify_finds_deleted_entries_in_the_middle_and_at_the_end,
+    |db: TestDb| async move {
+        let store = open(&db).await;
+        for t in ["one", "two", "three"] {
+            add_issue(&store, ORG_A, t).await;
+        }
+        raw(
+            &db,
+            &format!("DELETE FROM change_log WHERE org_id = '{ORG_A}' AND seq = 2"),
+        )
+        .await;
+        let report = store.verify(None).await.unwrap();
+        assert!(
+            report.problems[0].message.contains("entry 2 is missing"),
+            "{:?}",
+            report.problems
+        );
+
+        let db2 = TestDb::new(db.backend).await.unwrap();
+        let store2 = open(&db2).await;
+        for t in ["one", "two"] {
+            add_issue(&store2, ORG_A, t).await;
+        }
+        raw(
+            &db2,
+            &format!("DELETE FROM change_log WHERE org_id = '{ORG_A}' AND seq = 2"),
+        )
+        .await;
+        let report = store2.verify(None).await.unwrap();
+        assert!(
+            report
+                .problems
+                .iter()
+                .any(|p| p.message.contains("chain head")),
+            "{:?}",
+            report.problems
+        );
+    }
+);
+
+on_both!(
+    verify_finds_records_added_or_removed_behind_its_back,
+    |db: TestDb| async move {
+        let store = open(&db).await;
+        let id = add_issue(&store, ORG_A, "kept").await;
+        let intruder = new_id();
+        raw(&db, &format!(
+        "INSERT INTO context_issues (id, org_id, version, created_at, updated_at, kind, title, description, category, climate_related) \
+         VALUES ('{intruder}', '{ORG_A}', 1, 1, 1, 'internal', 'sneaky', '', '', {})",
+        if db.backend == Backend::Sqlite { "0" } else { "false" }
+    )).await;
+        raw(
+            &db,
+            &format!("DELETE FROM context_issues WHERE id = '{id}'"),
+        )
+        .await;
+        let report = store.verify(None).await.unwrap();
+        let msgs: Vec<&str> = report.problems.iter().map(|p| p.message.as_str()).collect();
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains(&intruder) && m.contains("no change-log entry")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains(&id) && m.contains("deleted outside aims")),
+            "{msgs:?}"
+        );
+    }
+);
+
+on_both!(verify_finds_catalogue_edits, |db: TestDb| async move {
+    let store = open(&db).await;
+    raw(&db, "UPDATE catalog_items SET title = 'Made up' WHERE framework_id = 'iso42001' AND ref = 'A.2.2'").await;
+    let report = store.verify(None).await.unwrap();
+    assert!(
+        report.problems.iter().any(|p| p.message.contains("A.2.2")),
+        "{:?}",
+        report.problems
+    );
+});
+
+on_both!(
+    concurrent_writers_never_fork_the_chain,
+    |db: TestDb| async move {
+        // Two independent stores (two pools, as two processes would have) write to one organization at once.
+        let s1 = open(&db).await;
+        let s2 = Store::open(
+            &db.url,
+            OpenOptions {
+                create: false,
+                max_connections: 4,
+            },
+        )
+        .await
+        .unwrap();
+        let mut tasks = vec![];
+        for (n, s) in [s1.clone(), s2.clone(), s1.clone(), s2.clone()]
+            .into_iter()
+            .enumerate()
+        {
+            tasks.push(tokio::spawn(async move {
+                for i in 0..25 {
+                    add_issue(&s, ORG_A, &format!("writer {n} issue {i}")).await;
+                }
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap();
+        }
+        let report = s1.verify(None).await.unwrap();
+        assert!(report.intact(), "{:?}", report.problems);
+        assert_eq!(report.entries_checked, 100);
+        assert_eq!(report.chains[0].head_seq, 100);
+    }
+);
+
+on_both!(unknown_migration_stops_start_up, |db: TestDb| async move {
+    let store = open(&db).await;
+    store.close().await;
+    raw(&db, "INSERT INTO aims_migrations (version, name, checksum, applied_at) VALUES (99, 'from_the_future', 'x', 0)").await;
+    let err = Store::open(&db.url, OpenOptions::default())
+        .await
+        .err()
+        .expect("refused");
+    assert!(
+        err.to_string().contains("migration 99 'from_the_future'"),
+        "{err}"
+    );
+});
+
+on_both!(
+    catalogue_is_loaded_with_crosswalks_both_ways,
+    |db: TestDb| async move {
+        let store = open(&db).await;
+        let controls = store.catalog_items("iso42001", &["control"]).await.unwrap();
+        assert_eq!(controls.len(), 38);
+        let fws = store.catalog_frameworks().await.unwrap();
+        assert_eq!(
+            fws.iter().map(|f| f.id.as_str()).collect::<Vec<_>>(),
+            vec!["iso42001", "nist-ai-rmf", "eu-ai-act"]
+        );
+        let to_rmf = store.catalog_mappings("iso42001", "A.2.4").await.unwrap();
+        assert!(
+            to_rmf
+                .iter()
+                .any(|m| m.framework == "nist-ai-rmf" && m.reference == "GOVERN 1.1")
+        );
+        assert!(to_rmf.iter().all(|m| !m.source.is_empty()));
+        let from_rmf = store
+            .catalog_mappings("nist-ai-rmf", "GOVERN 1.1")
+            .await
+            .unwrap();
+        let refs: Vec<&str> = from_rmf.iter().map(|m| m.reference.as_str()).collect();
+        assert_eq!(refs, vec!["4.1", "6.2", "A.2.2", "A.2.4"]);
+    }
+);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn backup_restores_across_backends_and_refuses_bad_files() {
+    let all = backends();
+    for &from in &all {
+        for &to in &all {
+            let src = TestDb::new(from).await.unwrap();
+            let store = open(&src).await;
+            add_issue(&store, ORG_A, "one").await;
+            let id = add_issue(&store, ORG_B, "two").await;
+            let mut tx = store.begin_write().await.unwrap();
+            tx.update(
+                &CONTEXT_ISSUES,
+                ORG_B,
+                "t",
+                &id,
+                Some(1),
+                issue("two, edited"),
+            )
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+            let mut buf = Vec::new();
+            let summary = store.backup(&mut buf).await.unwrap();
+            assert_eq!(summary.log_entries, 3);
+
+            let dst = TestDb::new(to).await.unwrap();
+            let target = open(&dst).await;
+            // A truncated file, and one from another schema version, are refused and change nothing.
+            let truncated = &buf[..buf.len() - 40];
+            let err = target.restore(truncated).await.unwrap_err().to_string();
+            assert!(
+                err.contains("truncated") || err.contains("not valid JSON"),
+                "{err}"
+            );
+            let text = String::from_utf8(buf.clone()).unwrap();
+            let other = text.replacen("\"schema_version\":1", "\"schema_version\":7", 1);
+            assert!(
+                target
+                    .restore(other.as_bytes())
+                    .await
+                    .unwrap_err()
+                    .to_string()
+                    .contains("schema version 7")
+            );
+            assert_eq!(target.verify(None).await.unwrap().entries_checked, 0);
+
+            let restored = target.restore(&buf[..]).await.unwrap();
+            assert_eq!(restored, summary);
+            let report = target.verify(None).await.unwrap();
+            assert!(report.intact(), "{from:?} -> {to:?}: {:?}", report.problems);
+            assert_eq!(report.entries_checked, 3);
+            assert_eq!(
+                store.verify(None).await.unwrap().chains,
+                report.chains,
+                "same chain heads after {from:?} -> {to:?}"
+            );
+            let err = target.restore(&buf[..]).await.unwrap_err().to_string();
+            assert!(err.contains("not empty"), "{err}");
+        }
+    }
+}
+
+#[test]
+fn every_record_table_starts_with_the_system_columns() {
+    for spec in ALL_TABLES.iter().filter(|t| t.kind == TableKind::Record) {
+        let names: Vec<&str> = spec.columns.iter().take(5).map(|c| c.name).collect();
+        assert_eq!(
+            names,
+            vec!["id", "org_id", "version", "created_at", "updated_at"],
+            "{}",
+            spec.name
+        );
+    }
+}
