@@ -227,6 +227,29 @@ impl Conn {
         Ok(values.map(|values| Row { spec, values }))
     }
 
+    /// Every organization of the installation. Organizations are the one record type listed across chains,
+    /// because each organization is its own chain.
+    pub async fn list_all_orgs(&mut self) -> Result<Vec<Row>, StoreError> {
+        let spec = &crate::spec::ORGANIZATIONS;
+        let sql = format!(
+            "SELECT {} FROM {} ORDER BY slug",
+            spec.column_list(),
+            spec.name
+        );
+        let rows = on_conn!(self, |c| {
+            let fetched = sqlx::query(AssertSqlSafe(sql)).fetch_all(c).await?;
+            let mut out = Vec::with_capacity(fetched.len());
+            for row in fetched {
+                out.push(decode_values!(row, spec.columns));
+            }
+            out
+        });
+        Ok(rows
+            .into_iter()
+            .map(|values| Row { spec, values })
+            .collect())
+    }
+
     /// Lists records of an organization.
     pub async fn list(
         &mut self,

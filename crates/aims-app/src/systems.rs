@@ -1,0 +1,212 @@
+//! AI system inventory use cases: add, list, show, update, retire. Every change is validated against the
+//! vocabularies and the organization's custom fields, and logged.
+
+use crate::records::{self, Stored};
+use crate::{Actor, App, AppError, Permission};
+use aims_domain::ValidationError;
+use aims_domain::inventory::AiSystem;
+use aims_domain::vocab::{AiRole, LifecycleStage};
+use aims_store::ListQuery;
+use aims_store::spec::{AI_SYSTEMS, SUPPLIERS};
+use aims_store::value::Value;
+
+/// Filters and order for listing AI systems.
+#[derive(Debug, Clone, Default)]
+pub struct SystemFilter {
+    /// Only systems in this life-cycle stage.
+    pub stage: Option<String>,
+    /// Only systems where the organization plays this role.
+    pub role: Option<String>,
+    /// Only systems in (true) or out of (false) the AIMS scope.
+    pub in_scope: Option<bool>,
+    /// Case-insensitive text in name, purpose, owner or business unit.
+    pub search: Option<String>,
+    /// Sort column: name (default), lifecycle_stage, owner, business_unit, created.
+    pub sort: Option<String>,
+    /// Descending order.
+    pub descending: bool,
+    /// Page size.
+    pub limit: Option<i64>,
+}
+
+const SORTABLE: &[(&str, &str)] = &[
+    ("name", "name"),
+    ("lifecycle_stage", "lifecycle_stage"),
+    ("stage", "lifecycle_stage"),
+    ("owner", "owner"),
+    ("business_unit", "business_unit"),
+    ("created", "id"),
+];
+
+impl App {
+    async fn check_references(
+        &self,
+        tx: &mut aims_store::Conn,
+        org: &str,
+        s: &AiSystem,
+    ) -> Result<(), AppError> {
+        let mut errs = ValidationError::default();
+        for (i, c) in s.components.iter().enumerate() {
+            if !c.supplier_id.is_empty() && tx.get(&SUPPLIERS, org, &c.supplier_id).await?.is_none()
+            {
+                errs.push(
+                    format!("components[{i}].supplier_id"),
+                    format!("no supplier with id {} in this organization", c.supplier_id),
+                );
+            }
+        }
+        Ok(errs.into_result()?)
+    }
+
+    /// Adds an AI system to the inventory.
+    pub async fn add_system(
+        &self,
+        actor: &Actor,
+        org: &str,
+        mut system: AiSystem,
+    ) -> Result<Stored<AiSystem>, AppError> {
+        actor.require(Permission::Write)?;
+        let mut tx = self.store.begin_write().await?;
+        let fields = self.custom_fields(&mut tx, org).await?;
+        system.normalise_and_validate(&fields)?;
+        self.check_references(&mut tx, org, &system).await?;
+        let s = records::insert(&mut tx, &AI_SYSTEMS, org, &actor.label, &system).await?;
+        tx.commit().await?;
+        Ok(s)
+    }
+
+    /// Reads one AI system.
+    pub async fn system(
+        &self,
+        actor: &Actor,
+        org: &str,
+        id: &str,
+    ) -> Result<Stored<AiSystem>, AppError> {
+        actor.require(Permission::Read)?;
+        self.read(&AI_SYSTEMS, org, id).await
+    }
+
+    /// Applies `change` to the current data of a system and stores the result (refusing a stale version).
+    pub async fn update_system(
+        &self,
+        actor: &Actor,
+        org: &str,
+        id: &str,
+        expected_version: Option<i64>,
+        change: impl FnOnce(&mut AiSystem) -> Result<(), ValidationError>,
+    ) -> Result<Stored<AiSystem>, AppError> {
+        actor.require(Permission::Write)?;
+        let mut tx = self.store.begin_write().await?;
+        let current: Stored<AiSystem> = records::get(&mut tx, &AI_SYSTEMS, org, id).await?;
+        if let Some(v) = expected_version
+            && v != current.version
+        {
+            return Err(AppError::Conflict(format!(
+                "AI system {} was changed by someone else (you have version {v}, the store has {}); reload and try again",
+                current.id, current.version
+            )));
+        }
+        let mut data = current.data.clone();
+        change(&mut data)?;
+        let fields = self.custom_fields(&mut tx, org).await?;
+        data.normalise_and_validate(&fields)?;
+        self.check_references(&mut tx, org, &data).await?;
+        let s = records::update(
+            &mut tx,
+            &AI_SYSTEMS,
+            org,
+            &actor.label,
+            &current.id,
+            Some(current.version),
+            &data,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(s)
+    }
+
+    /// Retires a system: life-cycle stage `retired`, with the date and the reason.
+    pub async fn retire_system(
+        &self,
+        actor: &Actor,
+        org: &str,
+        id: &str,
+        on: &str,
+        reason: &str,
+    ) -> Result<Stored<AiSystem>, AppError> {
+        if reason.trim().is_empty() {
+            return Err(ValidationError::one("reason", "say why the system is retired").into());
+        }
+        let on = on.to_string();
+        let reason = reason.trim().to_string();
+        self.update_system(actor, org, id, None, move |s| {
+            if s.lifecycle_stage == LifecycleStage::Retired.as_str() {
+                return Err(ValidationError::one(
+                    "lifecycle_stage",
+                    "the system is already retired",
+                ));
+            }
+            s.lifecycle_stage = LifecycleStage::Retired.as_str().to_string();
+            s.retired_on = on;
+            s.retired_reason = reason;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Lists AI systems.
+    pub async fn systems(
+        &self,
+        actor: &Actor,
+        org: &str,
+        f: &SystemFilter,
+    ) -> Result<Vec<Stored<AiSystem>>, AppError> {
+        actor.require(Permission::Read)?;
+        let mut q = ListQuery::default();
+        if let Some(stage) = &f.stage {
+            q.filters.push((
+                "lifecycle_stage",
+                Value::Text(LifecycleStage::parse("stage", stage)?.as_str().into()),
+            ));
+        }
+        if let Some(role) = &f.role {
+            q.filters.push((
+                "org_role",
+                Value::Text(AiRole::parse("role", role)?.as_str().into()),
+            ));
+        }
+        if let Some(b) = f.in_scope {
+            q.filters.push(("in_scope", Value::Bool(b)));
+        }
+        if let Some(text) = f.search.as_ref().filter(|t| !t.trim().is_empty()) {
+            q.search = Some((
+                vec!["name", "purpose", "owner", "business_unit"],
+                text.trim().to_string(),
+            ));
+        }
+        let sort = f.sort.as_deref().unwrap_or("name");
+        q.order_by = Some(
+            SORTABLE
+                .iter()
+                .find(|(k, _)| *k == sort)
+                .map(|(_, c)| *c)
+                .ok_or_else(|| {
+                    let allowed: Vec<&str> = SORTABLE
+                        .iter()
+                        .map(|(k, _)| *k)
+                        .filter(|k| *k != "stage")
+                        .collect();
+                    ValidationError::one(
+                        "sort",
+                        format!(
+                            "cannot sort by '{sort}'; use one of: {}",
+                            allowed.join(", ")
+                        ),
+                    )
+                })?,
+        );
+        q.descending = f.descending;
+        q.limit = f.limit;
+        self.read_list(&AI_SYSTEMS, org, &q).await
+    }
+}

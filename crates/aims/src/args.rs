@@ -1,0 +1,600 @@
+//! Command-line grammar: `aims <noun> <verb>`, global options for the store, the organization and the format.
+
+use crate::out::Format;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// aims — an AI management system for ISO/IEC 42001:2023.
+#[derive(Debug, Parser)]
+#[command(name = "aims", version, about, propagate_version = true)]
+pub struct Cli {
+    /// The store: a SQLite file path (default aims.db in the working directory) or a postgres:// URL.
+    #[arg(
+        long,
+        global = true,
+        env = "AIMS_DATABASE_URL",
+        default_value = "aims.db",
+        hide_env_values = true
+    )]
+    pub database: String,
+    /// Organization to act on (slug or id); may be left out when the store holds only one.
+    #[arg(long, global = true, env = "AIMS_ORG")]
+    pub org: Option<String>,
+    /// Output format of read commands.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Top-level commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new store with a first organization and its admin user.
+    Init(InitArgs),
+    /// Apply pending schema migrations and load the catalogue, then exit.
+    Migrate,
+    /// Browse the framework catalogue (ISO/IEC 42001, NIST AI RMF, EU AI Act) and its crosswalks.
+    #[command(subcommand)]
+    Catalog(CatalogCmd),
+    /// Organizations of this installation and their profile (4.1).
+    #[command(subcommand)]
+    Org(OrgCmd),
+    /// Users and their roles in the organization.
+    #[command(subcommand)]
+    User(UserCmd),
+    /// The AIMS scope statement, versioned (4.3).
+    #[command(subcommand)]
+    Scope(ScopeCmd),
+    /// Internal and external issues (4.1).
+    #[command(subcommand)]
+    Issue(IssueCmd),
+    /// Interested parties and their requirements (4.2).
+    #[command(subcommand)]
+    Party(PartyCmd),
+    /// Suppliers of AI systems, models, data and services, with their certificates.
+    #[command(subcommand)]
+    Supplier(SupplierCmd),
+    /// Organization-defined custom fields for AI systems.
+    #[command(subcommand)]
+    Field(FieldCmd),
+    /// The AI system inventory.
+    #[command(subcommand)]
+    System(SystemCmd),
+    /// Show the change history of any record: `aims history ai_system ID`.
+    History(HistoryArgs),
+    /// Check that the change log is unbroken and every record matches it (all chains, or --org's); exit 1 when not.
+    Verify(VerifyArgs),
+    /// Write the whole store, change log included, to a backup file.
+    Backup(BackupArgs),
+    /// Restore a backup file into a new, empty store (SQLite or PostgreSQL).
+    Restore(RestoreArgs),
+}
+
+/// Options of `init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Name of the first organization.
+    #[arg(long, default_value = "My organization")]
+    pub org_name: String,
+    /// Slug of the first organization (derived from the name when left out).
+    #[arg(long)]
+    pub org_slug: Option<String>,
+    /// Email of the first admin user.
+    #[arg(long, default_value = "admin@example.com")]
+    pub admin_email: String,
+    /// Display name of the first admin user.
+    #[arg(long, default_value = "Administrator")]
+    pub admin_name: String,
+    /// Read the admin password from this environment variable instead of generating one.
+    #[arg(long, default_value = "AIMS_ADMIN_PASSWORD")]
+    pub password_env: String,
+}
+
+/// Catalogue commands.
+#[derive(Debug, Subcommand)]
+pub enum CatalogCmd {
+    /// List the frameworks.
+    Frameworks,
+    /// List a framework's requirements (clauses, articles, subcategories).
+    Requirements(FrameworkArg),
+    /// List a framework's controls (ISO/IEC 42001 Annex A).
+    Controls(FrameworkArg),
+    /// List every item of a framework, of one kind or all.
+    Items {
+        /// Framework id.
+        #[arg(long)]
+        framework: String,
+        /// Only items of this kind.
+        #[arg(long)]
+        kind: Option<String>,
+    },
+    /// Show one item with its guidance.
+    Show(ItemArg),
+    /// Show what an item maps to in the other frameworks.
+    Map(ItemArg),
+}
+
+/// A framework id.
+#[derive(Debug, Args)]
+pub struct FrameworkArg {
+    /// Framework id: iso42001, nist-ai-rmf or eu-ai-act.
+    #[arg(long)]
+    pub framework: String,
+}
+
+/// An item ref, optionally qualified by framework.
+#[derive(Debug, Args)]
+pub struct ItemArg {
+    /// Item identifier, e.g. A.6.2.4, "GOVERN 1.1", "Art. 27".
+    pub id: String,
+    /// Framework of the item (needed only when the id exists in several).
+    #[arg(long)]
+    pub framework: Option<String>,
+}
+
+/// Organization commands.
+#[derive(Debug, Subcommand)]
+pub enum OrgCmd {
+    /// List organizations.
+    List,
+    /// Show the organization profile.
+    Show,
+    /// Create another organization.
+    Add {
+        /// Name.
+        #[arg(long)]
+        name: String,
+        /// Slug (derived from the name when left out).
+        #[arg(long)]
+        slug: Option<String>,
+        /// Email of an existing user who becomes its admin.
+        #[arg(long)]
+        admin: Option<String>,
+    },
+    /// Change the organization profile (only the given fields change).
+    Update(OrgUpdate),
+    /// Show the profile's change history.
+    History,
+}
+
+/// Profile fields of `org update`.
+#[derive(Debug, Args)]
+pub struct OrgUpdate {
+    /// JSON or TOML file with profile fields.
+    #[arg(long)]
+    pub file: Option<PathBuf>,
+    /// Display name.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Slug.
+    #[arg(long)]
+    pub slug: Option<String>,
+    /// Registered legal name.
+    #[arg(long)]
+    pub legal_name: Option<String>,
+    /// Sector.
+    #[arg(long)]
+    pub sector: Option<String>,
+    /// Size band or head count.
+    #[arg(long)]
+    pub size: Option<String>,
+    /// Jurisdiction (repeatable; replaces the list).
+    #[arg(long = "jurisdiction")]
+    pub jurisdictions: Vec<String>,
+    /// AI role the organization plays (repeatable; replaces the list): provider, developer, deployer, importer,
+    /// distributor, user.
+    #[arg(long = "ai-role")]
+    pub ai_roles: Vec<String>,
+    /// Description.
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Web site.
+    #[arg(long)]
+    pub website: Option<String>,
+    /// Refuse the change unless the profile is still at this version.
+    #[arg(long)]
+    pub if_version: Option<i64>,
+}
+
+/// User commands.
+#[derive(Debug, Subcommand)]
+pub enum UserCmd {
+    /// Add a user to the organization with a role (creating the user when new).
+    Add {
+        /// Email.
+        #[arg(long)]
+        email: String,
+        /// Display name.
+        #[arg(long)]
+        name: String,
+        /// Role: admin, manager, contributor, auditor or viewer.
+        #[arg(long)]
+        role: String,
+        /// Environment variable holding the password (generated and printed once when unset).
+        #[arg(long, default_value = "AIMS_USER_PASSWORD")]
+        password_env: String,
+    },
+    /// List the organization's members.
+    List,
+}
+
+/// Scope commands.
+#[derive(Debug, Subcommand)]
+pub enum ScopeCmd {
+    /// Show the approved scope statement and any pending draft.
+    Show,
+    /// Write the draft scope statement (creates the next version, or edits the pending draft).
+    Draft {
+        /// The scope statement.
+        #[arg(long)]
+        statement: String,
+        /// Units, sites, activities and AI systems covered.
+        #[arg(long, default_value = "")]
+        boundaries: String,
+        /// What is left out, and why.
+        #[arg(long, default_value = "")]
+        exclusions: String,
+        /// Refuse unless the pending draft is still at this version.
+        #[arg(long)]
+        if_version: Option<i64>,
+    },
+    /// Approve the pending draft; the previous approved version is kept as superseded.
+    Approve {
+        /// Remark recorded with the approval.
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// List every version.
+    Versions,
+    /// Show the change history of one version.
+    History {
+        /// Scope version id.
+        id: String,
+    },
+}
+
+/// Common verbs of simple records, with their own field flags.
+#[derive(Debug, Subcommand)]
+pub enum IssueCmd {
+    /// Record an issue.
+    Add(IssueFields),
+    /// List issues.
+    List,
+    /// Show one issue.
+    Show(IdArg),
+    /// Change an issue (only the given fields change).
+    Update {
+        /// Issue id.
+        id: String,
+        #[command(flatten)]
+        fields: IssueFields,
+        /// Refuse unless the issue is still at this version.
+        #[arg(long)]
+        if_version: Option<i64>,
+    },
+    /// Delete an issue.
+    Delete(IdArg),
+    /// Show an issue's change history.
+    History(IdArg),
+}
+
+/// Fields of an issue.
+#[derive(Debug, Args, Default)]
+pub struct IssueFields {
+    /// internal or external.
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// Short title.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// What it is and how it affects the AIMS.
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Category (legal, technological, market, ...).
+    #[arg(long)]
+    pub category: Option<String>,
+    /// Whether it relates to climate change: true or false.
+    #[arg(long)]
+    pub climate_related: Option<bool>,
+}
+
+/// An id argument.
+#[derive(Debug, Args)]
+pub struct IdArg {
+    /// Record id.
+    pub id: String,
+}
+
+/// Interested party commands.
+#[derive(Debug, Subcommand)]
+pub enum PartyCmd {
+    /// Record an interested party.
+    Add(PartyFields),
+    /// List interested parties.
+    List,
+    /// Show one party with its requirements.
+    Show(IdArg),
+    /// Change a party (only the given fields change).
+    Update {
+        /// Party id.
+        id: String,
+        #[command(flatten)]
+        fields: PartyFields,
+        /// Refuse unless the party is still at this version.
+        #[arg(long)]
+        if_version: Option<i64>,
+    },
+    /// Add a requirement to a party.
+    Require {
+        /// Party id.
+        id: String,
+        /// The requirement.
+        #[arg(long)]
+        text: String,
+        /// legal, regulatory, contractual, societal or voluntary.
+        #[arg(long)]
+        source: String,
+        /// Whether the AIMS addresses it: true or false.
+        #[arg(long)]
+        addressed: bool,
+        /// How it is addressed, or why not.
+        #[arg(long, default_value = "")]
+        how: String,
+    },
+    /// Delete a party.
+    Delete(IdArg),
+    /// Show a party's change history.
+    History(IdArg),
+}
+
+/// Fields of a party.
+#[derive(Debug, Args, Default)]
+pub struct PartyFields {
+    /// JSON or TOML file with the party (requirements included).
+    #[arg(long)]
+    pub file: Option<PathBuf>,
+    /// Name.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Category (regulator, customer, employee, ...).
+    #[arg(long)]
+    pub category: Option<String>,
+    /// Who they are and why they matter.
+    #[arg(long)]
+    pub description: Option<String>,
+}
+
+/// Supplier commands.
+#[derive(Debug, Subcommand)]
+pub enum SupplierCmd {
+    /// Record a supplier.
+    Add(SupplierFields),
+    /// List suppliers.
+    List,
+    /// Show one supplier with its certificates.
+    Show(IdArg),
+    /// Change a supplier (only the given fields change).
+    Update {
+        /// Supplier id.
+        id: String,
+        #[command(flatten)]
+        fields: SupplierFields,
+        /// Refuse unless the supplier is still at this version.
+        #[arg(long)]
+        if_version: Option<i64>,
+    },
+    /// Record a certificate the supplier holds.
+    Certify {
+        /// Supplier id.
+        id: String,
+        /// Standard, e.g. "ISO/IEC 42001:2023".
+        #[arg(long)]
+        standard: String,
+        /// Certificate number.
+        #[arg(long, default_value = "")]
+        certificate_id: String,
+        /// Certification body.
+        #[arg(long, default_value = "")]
+        issuer: String,
+        /// Last day of validity, YYYY-MM-DD.
+        #[arg(long, default_value = "")]
+        valid_until: String,
+        /// Scope stated on the certificate.
+        #[arg(long, default_value = "")]
+        scope: String,
+    },
+    /// Delete a supplier.
+    Delete(IdArg),
+    /// Show a supplier's change history.
+    History(IdArg),
+}
+
+/// Fields of a supplier.
+#[derive(Debug, Args, Default)]
+pub struct SupplierFields {
+    /// JSON or TOML file with the supplier (certifications included).
+    #[arg(long)]
+    pub file: Option<PathBuf>,
+    /// Name.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// What it supplies.
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Web site.
+    #[arg(long)]
+    pub website: Option<String>,
+    /// Contact.
+    #[arg(long)]
+    pub contact: Option<String>,
+}
+
+/// Custom field commands.
+#[derive(Debug, Subcommand)]
+pub enum FieldCmd {
+    /// Define a custom field for AI systems.
+    Add {
+        /// Key used in custom_fields (a-z, 0-9, _).
+        #[arg(long)]
+        key: String,
+        /// Label.
+        #[arg(long)]
+        label: String,
+        /// text, number, boolean, date or choice.
+        #[arg(long)]
+        kind: String,
+        /// Allowed value of a choice field (repeatable).
+        #[arg(long = "choice")]
+        choices: Vec<String>,
+        /// Every AI system must have a value.
+        #[arg(long)]
+        required: bool,
+        /// What the field means.
+        #[arg(long, default_value = "")]
+        description: String,
+    },
+    /// List custom fields.
+    List,
+    /// Delete a custom field definition by id.
+    Delete(IdArg),
+}
+
+/// AI system commands.
+#[derive(Debug, Subcommand)]
+pub enum SystemCmd {
+    /// Add an AI system (flags, or a JSON/TOML file with any field; flags win).
+    Add(SystemFields),
+    /// List AI systems.
+    List(SystemListArgs),
+    /// Show one AI system with every section.
+    Show(IdArg),
+    /// Change an AI system (only the given fields change).
+    Update {
+        /// System id.
+        id: String,
+        #[command(flatten)]
+        fields: SystemFields,
+        /// Refuse unless the system is still at this version.
+        #[arg(long)]
+        if_version: Option<i64>,
+    },
+    /// Retire an AI system (life-cycle stage `retired`, with date and reason).
+    Retire {
+        /// System id.
+        id: String,
+        /// Why it is retired.
+        #[arg(long)]
+        reason: String,
+        /// Retirement date, YYYY-MM-DD (today when left out).
+        #[arg(long)]
+        on: Option<String>,
+    },
+    /// Show the change history of an AI system.
+    History(IdArg),
+}
+
+/// Filters of `system list`.
+#[derive(Debug, Args)]
+pub struct SystemListArgs {
+    /// Only this life-cycle stage.
+    #[arg(long)]
+    pub stage: Option<String>,
+    /// Only systems where the organization has this role.
+    #[arg(long)]
+    pub role: Option<String>,
+    /// Only systems in (true) or out of (false) the AIMS scope.
+    #[arg(long)]
+    pub in_scope: Option<bool>,
+    /// Text to look for in name, purpose, owner and business unit.
+    #[arg(long)]
+    pub search: Option<String>,
+    /// Sort by: name, lifecycle_stage, owner, business_unit, created.
+    #[arg(long, default_value = "name")]
+    pub sort: String,
+    /// Reverse the order.
+    #[arg(long)]
+    pub desc: bool,
+    /// At most this many systems.
+    #[arg(long)]
+    pub limit: Option<i64>,
+}
+
+/// Fields of an AI system settable by flag.
+#[derive(Debug, Args, Default)]
+pub struct SystemFields {
+    /// JSON or TOML file with any fields of the system (datasets, models, components, custom fields, ...).
+    #[arg(long)]
+    pub file: Option<PathBuf>,
+    /// Name.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// What the system is for.
+    #[arg(long)]
+    pub purpose: Option<String>,
+    /// Intended use.
+    #[arg(long)]
+    pub intended_use: Option<String>,
+    /// Reasonably foreseeable misuse.
+    #[arg(long)]
+    pub foreseeable_misuse: Option<String>,
+    /// Accountable owner.
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// Business unit.
+    #[arg(long)]
+    pub business_unit: Option<String>,
+    /// idea, design, development, verification, deployment, operation or retired.
+    #[arg(long)]
+    pub lifecycle_stage: Option<String>,
+    /// provider, developer, deployer, importer, distributor or user.
+    #[arg(long)]
+    pub role: Option<String>,
+    /// Whether the system is in the AIMS scope: true or false.
+    #[arg(long)]
+    pub in_scope: Option<bool>,
+    /// advisory, partial, high or full.
+    #[arg(long)]
+    pub automation_level: Option<String>,
+    /// human_in_the_loop, human_on_the_loop, human_in_command or none.
+    #[arg(long)]
+    pub human_oversight: Option<String>,
+    /// How oversight works in practice.
+    #[arg(long)]
+    pub oversight_notes: Option<String>,
+    /// Affected party (repeatable; replaces the list).
+    #[arg(long = "affected-party")]
+    pub affected_parties: Vec<String>,
+    /// Custom field value as KEY=VALUE (repeatable); numbers and true/false are typed.
+    #[arg(long = "custom")]
+    pub custom: Vec<String>,
+}
+
+/// Arguments of `history`.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Record type: organization, scope_version, context_issue, interested_party, supplier, custom_field,
+    /// ai_system, membership.
+    pub record_type: String,
+    /// Record id.
+    pub id: String,
+}
+
+/// Arguments of `verify`: the whole store, or only the chain of `--org` when it is given.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {}
+
+/// Arguments of `backup`.
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// File to write (refused when it exists).
+    pub file: PathBuf,
+}
+
+/// Arguments of `restore`.
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// Backup file to read.
+    pub file: PathBuf,
+}

@@ -1,0 +1,337 @@
+//! Store and organization administration: init, organizations, users, history, verify, backup, restore.
+
+use crate::args::{BackupArgs, InitArgs, OrgCmd, OrgUpdate, RestoreArgs, UserCmd};
+use crate::input::{Overrides, build};
+use crate::out::{self, Format};
+use crate::{CmdResult, Ctx, Failure, Outcome, bad_input};
+use aims_app::orgs::{InitInput, generate_password};
+use aims_domain::context::{Organization, slugify};
+use aims_domain::vocab::MemberRole;
+
+fn password_from_env(var: &str) -> Result<Option<String>, Failure> {
+    match std::env::var(var) {
+        Ok(p) if !p.is_empty() => Ok(Some(p)),
+        Ok(_) | Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(_) => Err(bad_input(var, "is not valid UTF-8")),
+    }
+}
+
+/// `aims init`.
+pub async fn init(ctx: &Ctx, a: InitArgs) -> CmdResult {
+    let outcome = ctx
+        .app
+        .init(
+            &ctx.actor,
+            InitInput {
+                org_name: a.org_name,
+                org_slug: a.org_slug,
+                admin_email: a.admin_email,
+                admin_name: a.admin_name,
+                admin_password: password_from_env(&a.password_env)?,
+            },
+        )
+        .await?;
+    if ctx.format == Format::Json {
+        out::json(&outcome)?;
+    } else {
+        println!("Created store {}", ctx.app.store.describe());
+        println!(
+            "Organization: {} (slug {})",
+            outcome.organization.data.name, outcome.organization.data.slug
+        );
+        println!("Admin user:   {}", outcome.admin_email);
+        match &outcome.generated_password {
+            Some(p) => {
+                println!("Password:     {p}\n(shown once; it is stored only as an Argon2id hash)")
+            }
+            None => println!("Password:     from ${}", "AIMS_ADMIN_PASSWORD"),
+        }
+    }
+    Ok(Outcome::Ok)
+}
+
+fn org_pairs(o: &aims_app::Stored<Organization>) -> Vec<(&'static str, String)> {
+    let d = &o.data;
+    vec![
+        ("Name", d.name.clone()),
+        ("Slug", d.slug.clone()),
+        ("Id", o.id.clone()),
+        ("Legal name", d.legal_name.clone()),
+        ("Sector", d.sector.clone()),
+        ("Size", d.size.clone()),
+        ("Jurisdictions", d.jurisdictions.join(", ")),
+        ("AI roles", d.ai_roles.join(", ")),
+        ("Website", d.website.clone()),
+        ("Description", d.description.clone()),
+        ("Version", o.version.to_string()),
+        ("Updated", o.updated_at.clone()),
+    ]
+}
+
+/// `aims org ...`.
+pub async fn org(ctx: &Ctx, c: OrgCmd) -> CmdResult {
+    match c {
+        OrgCmd::List => {
+            let orgs = ctx.app.organizations().await?;
+            if ctx.format == Format::Json {
+                out::json(&orgs)?;
+            } else {
+                let rows: Vec<Vec<String>> = orgs
+                    .iter()
+                    .map(|o| vec![o.data.slug.clone(), o.data.name.clone(), o.id.clone()])
+                    .collect();
+                out::table(&["slug", "name", "id"], &rows);
+            }
+        }
+        OrgCmd::Show => {
+            let o = ctx.app.resolve_org(ctx.org.as_deref()).await?;
+            if ctx.format == Format::Json {
+                out::json(&o)?;
+            } else {
+                out::fields(&org_pairs(&o));
+            }
+        }
+        OrgCmd::Add { name, slug, admin } => {
+            let org = Organization {
+                slug: slug.unwrap_or_else(|| slugify(&name)),
+                name,
+                legal_name: String::new(),
+                sector: String::new(),
+                size: String::new(),
+                jurisdictions: vec![],
+                description: String::new(),
+                ai_roles: vec![],
+                website: String::new(),
+            };
+            let o = ctx
+                .app
+                .create_org(&ctx.actor, org, admin.as_deref())
+                .await?;
+            if ctx.format == Format::Json {
+                out::json(&o)?;
+            } else {
+                println!(
+                    "Created organization {} (slug {}, id {})",
+                    o.data.name, o.data.slug, o.id
+                );
+            }
+        }
+        OrgCmd::Update(u) => {
+            let current = ctx.app.resolve_org(ctx.org.as_deref()).await?;
+            let data: Organization =
+                build(Some(&current.data), u.file.as_deref(), org_overrides(&u))?;
+            let o = ctx
+                .app
+                .update_org(&ctx.actor, &current.id, u.if_version, data)
+                .await?;
+            if ctx.format == Format::Json {
+                out::json(&o)?;
+            } else {
+                println!(
+                    "Updated organization {} (version {})",
+                    o.data.name, o.version
+                );
+            }
+        }
+        OrgCmd::History => {
+            let o = ctx.app.resolve_org(ctx.org.as_deref()).await?;
+            return print_history(ctx, &o.id, "organization", &o.id).await;
+        }
+    }
+    Ok(Outcome::Ok)
+}
+
+fn org_overrides(u: &OrgUpdate) -> Overrides {
+    let mut o = Overrides::default();
+    o.text("name", &u.name)
+        .text("slug", &u.slug)
+        .text("legal_name", &u.legal_name)
+        .text("sector", &u.sector)
+        .text("size", &u.size)
+        .text("description", &u.description)
+        .text("website", &u.website)
+        .list("jurisdictions", &u.jurisdictions)
+        .list("ai_roles", &u.ai_roles);
+    o
+}
+
+/// `aims user ...`.
+pub async fn user(ctx: &Ctx, c: UserCmd) -> CmdResult {
+    let org = ctx.org_id().await?;
+    match c {
+        UserCmd::Add {
+            email,
+            name,
+            role,
+            password_env,
+        } => {
+            let role = MemberRole::parse("role", &role).map_err(aims_app::AppError::from)?;
+            let given = password_from_env(&password_env)?;
+            let password = given.clone().unwrap_or_else(generate_password);
+            let m = ctx
+                .app
+                .add_member(&ctx.actor, &org, &email, &name, &password, role)
+                .await?;
+            if ctx.format == Format::Json {
+                out::json(&m)?;
+            } else {
+                println!("{} is now {} of this organization", m.user.email, m.role);
+                if given.is_none() {
+                    println!(
+                        "Password: {password}\n(shown once; if the user already existed, their password is unchanged)"
+                    );
+                }
+            }
+        }
+        UserCmd::List => {
+            let members = ctx.app.members(&ctx.actor, &org).await?;
+            if ctx.format == Format::Json {
+                out::json(&members)?;
+            } else {
+                let rows: Vec<Vec<String>> = members
+                    .iter()
+                    .map(|m| {
+                        vec![
+                            m.user.email.clone(),
+                            m.user.display_name.clone(),
+                            m.role.clone(),
+                            out::yes_no(m.user.disabled),
+                        ]
+                    })
+                    .collect();
+                out::table(&["email", "name", "role", "disabled"], &rows);
+            }
+        }
+    }
+    Ok(Outcome::Ok)
+}
+
+/// Prints the change history of a record.
+pub async fn print_history(ctx: &Ctx, org: &str, record_type: &str, id: &str) -> CmdResult {
+    let entries = ctx.app.history(&ctx.actor, org, record_type, id).await?;
+    if ctx.format == Format::Json {
+        out::json(&entries)?;
+    } else {
+        let rows: Vec<Vec<String>> = entries
+            .iter()
+            .map(|e| {
+                vec![
+                    e.seq.to_string(),
+                    e.at.clone(),
+                    e.actor.clone(),
+                    e.action.clone(),
+                    e.content_hash.chars().take(16).collect(),
+                ]
+            })
+            .collect();
+        out::table(&["entry", "at", "actor", "action", "content hash"], &rows);
+    }
+    Ok(Outcome::Ok)
+}
+
+/// `aims verify`.
+pub async fn verify(ctx: &Ctx) -> CmdResult {
+    let only = match &ctx.org {
+        Some(_) => Some(ctx.org_id().await?),
+        None => None,
+    };
+    let report = ctx.app.verify(only.as_deref()).await?;
+    if ctx.format == Format::Json {
+        out::json(&serde_json::json!({ "intact": report.intact(), "report": report }))?;
+    } else {
+        for c in &report.chains {
+            println!(
+                "chain {}: {} entries, head {} {}",
+                c.org_id, c.entries, c.head_seq, c.head_hash
+            );
+        }
+        println!(
+            "checked {} change-log entries and {} records",
+            report.entries_checked, report.records_checked
+        );
+        if report.intact() {
+            println!("intact: every chain is unbroken and every record matches its latest entry");
+        } else {
+            println!("NOT INTACT: {} problem(s)", report.problems.len());
+            for p in &report.problems {
+                let chain = if p.org_id.is_empty() {
+                    "catalogue".to_string()
+                } else {
+                    format!("chain {}", p.org_id)
+                };
+                println!("  - {chain}: {}", p.message);
+            }
+        }
+    }
+    Ok(if report.intact() {
+        Outcome::Ok
+    } else {
+        Outcome::CheckFailed
+    })
+}
+
+/// `aims backup FILE`.
+pub async fn backup(ctx: &Ctx, a: BackupArgs) -> CmdResult {
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&a.file)
+        .map_err(|e| bad_input("file", format!("cannot create {}: {e}", a.file.display())))?;
+    let mut w = std::io::BufWriter::new(file);
+    let result = ctx.app.store.backup(&mut w).await;
+    drop(w);
+    let summary = match result {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = std::fs::remove_file(&a.file);
+            return Err(aims_app::AppError::from(e).into());
+        }
+    };
+    if ctx.format == Format::Json {
+        out::json(&summary)?;
+    } else {
+        println!(
+            "Wrote {} rows ({} change-log entries) to {}",
+            summary.rows,
+            summary.log_entries,
+            a.file.display()
+        );
+    }
+    Ok(Outcome::Ok)
+}
+
+/// `aims restore FILE`.
+pub async fn restore(ctx: &Ctx, a: RestoreArgs) -> CmdResult {
+    let file = std::fs::File::open(&a.file)
+        .map_err(|e| bad_input("file", format!("cannot open {}: {e}", a.file.display())))?;
+    let summary = ctx
+        .app
+        .store
+        .restore(std::io::BufReader::new(file))
+        .await
+        .map_err(aims_app::AppError::from)?;
+    let report = ctx.app.verify(None).await?;
+    if ctx.format == Format::Json {
+        out::json(&serde_json::json!({ "restored": summary, "intact": report.intact() }))?;
+    } else {
+        println!(
+            "Restored {} rows ({} change-log entries) into {}",
+            summary.rows,
+            summary.log_entries,
+            ctx.app.store.describe()
+        );
+        println!(
+            "{}",
+            if report.intact() {
+                "verify: intact"
+            } else {
+                "verify: NOT INTACT (run `aims verify`)"
+            }
+        );
+    }
+    Ok(if report.intact() {
+        Outcome::Ok
+    } else {
+        Outcome::CheckFailed
+    })
+}

@@ -1,0 +1,253 @@
+//! `aims system ...`: the AI system inventory.
+
+use crate::args::{SystemCmd, SystemFields};
+use crate::cmd_admin::print_history;
+use crate::input::{Overrides, build, custom_values};
+use crate::out::{self, Format};
+use crate::{CmdResult, Ctx, Failure, Outcome};
+use aims_app::Stored;
+use aims_app::systems::SystemFilter;
+use aims_domain::inventory::AiSystem;
+
+fn overrides(f: &SystemFields, base: Option<&AiSystem>) -> Result<Overrides, Failure> {
+    let mut o = Overrides::default();
+    o.text("name", &f.name)
+        .text("purpose", &f.purpose)
+        .text("intended_use", &f.intended_use)
+        .text("foreseeable_misuse", &f.foreseeable_misuse)
+        .text("owner", &f.owner)
+        .text("business_unit", &f.business_unit)
+        .text("lifecycle_stage", &f.lifecycle_stage)
+        .text("org_role", &f.role)
+        .boolean("in_scope", f.in_scope)
+        .text("automation_level", &f.automation_level)
+        .text("human_oversight", &f.human_oversight)
+        .text("oversight_notes", &f.oversight_notes)
+        .list("affected_parties", &f.affected_parties);
+    if !f.custom.is_empty() {
+        let mut merged = base
+            .map(|b| {
+                b.custom_fields
+                    .clone()
+                    .into_iter()
+                    .collect::<serde_json::Map<_, _>>()
+            })
+            .unwrap_or_default();
+        merged.extend(custom_values(&f.custom)?);
+        o.0.insert("custom_fields".into(), serde_json::Value::Object(merged));
+    }
+    Ok(o)
+}
+
+fn today() -> String {
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    time::OffsetDateTime::now_utc()
+        .date()
+        .format(&fmt)
+        .unwrap_or_default()
+}
+
+fn show(s: &Stored<AiSystem>) {
+    let d = &s.data;
+    out::fields(&[
+        ("Name", d.name.clone()),
+        ("Id", s.id.clone()),
+        ("Purpose", d.purpose.clone()),
+        ("Intended use", d.intended_use.clone()),
+        ("Foreseeable misuse", d.foreseeable_misuse.clone()),
+        ("Owner", d.owner.clone()),
+        ("Business unit", d.business_unit.clone()),
+        ("Life-cycle stage", d.lifecycle_stage.clone()),
+        ("Our role", d.org_role.clone()),
+        ("In AIMS scope", out::yes_no(d.in_scope)),
+        ("Automation", d.automation_level.clone()),
+        ("Human oversight", d.human_oversight.clone()),
+        ("Oversight notes", d.oversight_notes.clone()),
+        ("Affected parties", d.affected_parties.join(", ")),
+        ("Retired on", d.retired_on.clone()),
+        ("Retired because", d.retired_reason.clone()),
+        ("Version", s.version.to_string()),
+        ("Created", s.created_at.clone()),
+        ("Updated", s.updated_at.clone()),
+    ]);
+    if !d.custom_fields.is_empty() {
+        out::heading("Custom fields");
+        let pairs: Vec<(&str, String)> = d
+            .custom_fields
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str(),
+                    v.as_str()
+                        .map(String::from)
+                        .unwrap_or_else(|| v.to_string()),
+                )
+            })
+            .collect();
+        out::fields(&pairs);
+    }
+    out::heading("Data resources (A.4.3, A.7)");
+    out::table(
+        &[
+            "name",
+            "category",
+            "personal data",
+            "provenance",
+            "quality notes",
+        ],
+        &d.data_resources
+            .iter()
+            .map(|r| {
+                vec![
+                    r.name.clone(),
+                    r.category.clone(),
+                    out::yes_no(r.personal_data),
+                    r.provenance.clone(),
+                    r.quality_notes.clone(),
+                ]
+            })
+            .collect::<Vec<_>>(),
+    );
+    out::heading("Models (A.4.4)");
+    out::table(
+        &["name", "version", "kind", "provider"],
+        &d.models
+            .iter()
+            .map(|m| {
+                vec![
+                    m.name.clone(),
+                    m.version.clone(),
+                    m.kind.clone(),
+                    m.provider.clone(),
+                ]
+            })
+            .collect::<Vec<_>>(),
+    );
+    out::heading("Tooling (A.4.4)");
+    out::table(
+        &["name", "purpose"],
+        &d.tooling
+            .iter()
+            .map(|t| vec![t.name.clone(), t.purpose.clone()])
+            .collect::<Vec<_>>(),
+    );
+    out::heading("Compute (A.4.5)");
+    out::table(
+        &["name", "location", "notes"],
+        &d.compute
+            .iter()
+            .map(|c| vec![c.name.clone(), c.location.clone(), c.notes.clone()])
+            .collect::<Vec<_>>(),
+    );
+    out::heading("People (A.4.6)");
+    out::table(
+        &["role", "assignee", "competences"],
+        &d.people
+            .iter()
+            .map(|p| vec![p.role.clone(), p.assignee.clone(), p.competences.clone()])
+            .collect::<Vec<_>>(),
+    );
+    out::heading("Third-party components (A.10.3)");
+    out::table(
+        &["name", "kind", "version", "supplier id"],
+        &d.components
+            .iter()
+            .map(|c| {
+                vec![
+                    c.name.clone(),
+                    c.kind.clone(),
+                    c.version.clone(),
+                    c.supplier_id.clone(),
+                ]
+            })
+            .collect::<Vec<_>>(),
+    );
+}
+
+/// Runs a system command.
+pub async fn run(ctx: &Ctx, c: SystemCmd) -> CmdResult {
+    let org = ctx.org_id().await?;
+    let app = &ctx.app;
+    match c {
+        SystemCmd::Add(f) => {
+            let data: AiSystem = build(None, f.file.as_deref(), overrides(&f, None)?)?;
+            let s = app.add_system(&ctx.actor, &org, data).await?;
+            if ctx.format == Format::Json {
+                out::json(&s)?;
+            } else {
+                println!("Added AI system {} (id {})", s.data.name, s.id);
+            }
+        }
+        SystemCmd::List(a) => {
+            let filter = SystemFilter {
+                stage: a.stage,
+                role: a.role,
+                in_scope: a.in_scope,
+                search: a.search,
+                sort: Some(a.sort),
+                descending: a.desc,
+                limit: a.limit,
+            };
+            let list = app.systems(&ctx.actor, &org, &filter).await?;
+            if ctx.format == Format::Json {
+                out::json(&list)?;
+            } else {
+                let rows: Vec<Vec<String>> = list
+                    .iter()
+                    .map(|s| {
+                        vec![
+                            s.id.clone(),
+                            s.data.name.clone(),
+                            s.data.lifecycle_stage.clone(),
+                            s.data.org_role.clone(),
+                            out::yes_no(s.data.in_scope),
+                            s.data.owner.clone(),
+                        ]
+                    })
+                    .collect();
+                out::table(&["id", "name", "stage", "role", "in scope", "owner"], &rows);
+            }
+        }
+        SystemCmd::Show(a) => {
+            let s = app.system(&ctx.actor, &org, &a.id).await?;
+            if ctx.format == Format::Json {
+                out::json(&s)?;
+            } else {
+                show(&s);
+            }
+        }
+        SystemCmd::Update {
+            id,
+            fields,
+            if_version,
+        } => {
+            let file = fields.file.clone();
+            let s = app
+                .update_system(&ctx.actor, &org, &id, if_version, |current| {
+                    let ov = overrides(&fields, Some(current))
+                        .map_err(|f| aims_domain::ValidationError::one(f.kind, f.message))?;
+                    *current = build(Some(&*current), file.as_deref(), ov)
+                        .map_err(|f| aims_domain::ValidationError::one("input", f.message))?;
+                    Ok(())
+                })
+                .await?;
+            if ctx.format == Format::Json {
+                out::json(&s)?;
+            } else {
+                println!("Updated AI system {} (version {})", s.data.name, s.version);
+            }
+        }
+        SystemCmd::Retire { id, reason, on } => {
+            let s = app
+                .retire_system(&ctx.actor, &org, &id, &on.unwrap_or_else(today), &reason)
+                .await?;
+            if ctx.format == Format::Json {
+                out::json(&s)?;
+            } else {
+                println!("Retired AI system {} on {}", s.data.name, s.data.retired_on);
+            }
+        }
+        SystemCmd::History(a) => return print_history(ctx, &org, "ai_system", &a.id).await,
+    }
+    Ok(Outcome::Ok)
+}

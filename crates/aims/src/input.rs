@@ -1,0 +1,116 @@
+//! Record input from files (JSON or TOML) and flags: a file gives any fields, flags override them, and for
+//! updates both are laid over the record's current data, so only what is given changes.
+
+use crate::{Failure, bad_input};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+use std::path::Path;
+
+/// Reads a JSON or TOML file (by extension; `.toml` is TOML, anything else JSON) into a JSON object.
+pub fn read_file(path: &Path) -> Result<Map<String, Value>, Failure> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| bad_input("file", format!("cannot read {}: {e}", path.display())))?;
+    let is_toml = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("toml"));
+    let value: Value = if is_toml {
+        toml::from_str(&text)
+            .map_err(|e| bad_input("file", format!("{} is not valid TOML: {e}", path.display())))?
+    } else {
+        serde_json::from_str(&text)
+            .map_err(|e| bad_input("file", format!("{} is not valid JSON: {e}", path.display())))?
+    };
+    match value {
+        Value::Object(m) => Ok(m),
+        _ => Err(bad_input(
+            "file",
+            format!("{} must hold an object (a table of fields)", path.display()),
+        )),
+    }
+}
+
+/// Collects field overrides from flags.
+#[derive(Default)]
+pub struct Overrides(pub Map<String, Value>);
+
+impl Overrides {
+    /// Sets a text field when the flag was given.
+    pub fn text(&mut self, key: &str, v: &Option<String>) -> &mut Self {
+        if let Some(v) = v {
+            self.0.insert(key.into(), Value::String(v.clone()));
+        }
+        self
+    }
+    /// Sets a boolean field when the flag was given.
+    pub fn boolean(&mut self, key: &str, v: Option<bool>) -> &mut Self {
+        if let Some(v) = v {
+            self.0.insert(key.into(), Value::Bool(v));
+        }
+        self
+    }
+    /// Replaces a list field when the flag was given at least once.
+    pub fn list(&mut self, key: &str, v: &[String]) -> &mut Self {
+        if !v.is_empty() {
+            self.0.insert(
+                key.into(),
+                Value::Array(v.iter().cloned().map(Value::String).collect()),
+            );
+        }
+        self
+    }
+}
+
+/// Builds a record from `base` (current data, or nothing), an optional file, and flag overrides.
+pub fn build<T: Serialize + DeserializeOwned>(
+    base: Option<&T>,
+    file: Option<&Path>,
+    overrides: Overrides,
+) -> Result<T, Failure> {
+    let mut obj = match base {
+        Some(b) => match serde_json::to_value(b) {
+            Ok(Value::Object(m)) => m,
+            _ => Map::new(),
+        },
+        None => Map::new(),
+    };
+    if let Some(path) = file {
+        for (k, v) in read_file(path)? {
+            obj.insert(k, v);
+        }
+    }
+    for (k, v) in overrides.0 {
+        obj.insert(k, v);
+    }
+    serde_json::from_value(Value::Object(obj)).map_err(|e| {
+        let msg = e.to_string();
+        let field = msg
+            .split('`')
+            .nth(1)
+            .filter(|_| msg.starts_with("missing field") || msg.starts_with("unknown field"))
+            .unwrap_or("input")
+            .to_string();
+        bad_input(&field, msg)
+    })
+}
+
+/// Parses `KEY=VALUE` custom field assignments; numbers and true/false become typed values.
+pub fn custom_values(items: &[String]) -> Result<Map<String, Value>, Failure> {
+    let mut out = Map::new();
+    for item in items {
+        let Some((k, v)) = item.split_once('=') else {
+            return Err(bad_input("custom", format!("'{item}' is not KEY=VALUE")));
+        };
+        let value = match v {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            _ => v
+                .parse::<i64>()
+                .map(Value::from)
+                .or_else(|_| v.parse::<f64>().map(Value::from))
+                .unwrap_or_else(|_| Value::String(v.to_string())),
+        };
+        out.insert(k.trim().to_string(), value);
+    }
+    Ok(out)
+}

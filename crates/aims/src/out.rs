@@ -1,0 +1,101 @@
+//! Output for people (aligned tables, key–value blocks) and for scripts (JSON), chosen with `--format`.
+
+use serde::Serialize;
+use std::io::Write;
+
+/// The two output formats every read command offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum Format {
+    /// Aligned text for people.
+    #[default]
+    Table,
+    /// JSON for scripts; shapes are documented in docs/cli-json.md.
+    Json,
+}
+
+/// Prints a value as pretty JSON.
+pub fn json<T: Serialize + ?Sized>(value: &T) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// Prints rows under a header with columns padded to their widest cell; long cells are cut with an ellipsis.
+pub fn table(headers: &[&str], rows: &[Vec<String>]) {
+    const MAX: usize = 60;
+    let cut = |s: &str| -> String {
+        let one_line = s.replace(['\n', '\r'], " ");
+        if one_line.chars().count() > MAX {
+            let mut t: String = one_line.chars().take(MAX - 1).collect();
+            t.push('…');
+            t
+        } else {
+            one_line
+        }
+    };
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(|c| cut(c)).collect())
+        .collect();
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for r in &cells {
+        for (i, c) in r.iter().enumerate() {
+            if i < widths.len() {
+                widths[i] = widths[i].max(c.chars().count());
+            }
+        }
+    }
+    let line = |cols: Vec<String>| {
+        let parts: Vec<String> = cols
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let pad = widths
+                    .get(i)
+                    .copied()
+                    .unwrap_or(0)
+                    .saturating_sub(c.chars().count());
+                format!("{c}{}", " ".repeat(pad))
+            })
+            .collect();
+        println!("{}", parts.join("  ").trim_end());
+    };
+    line(headers.iter().map(|h| h.to_uppercase()).collect());
+    for r in cells {
+        line(r);
+    }
+    if rows.is_empty() {
+        println!("(none)");
+    }
+}
+
+/// Prints `label: value` lines, aligned, skipping empty values; multi-line values are indented.
+pub fn fields(pairs: &[(&str, String)]) {
+    let width = pairs
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (k, v) in pairs {
+        if v.is_empty() {
+            continue;
+        }
+        let mut lines = v.lines();
+        println!("{k:width$}  {}", lines.next().unwrap_or(""));
+        for l in lines {
+            println!("{:width$}  {l}", "");
+        }
+    }
+}
+
+/// Prints a section heading.
+pub fn heading(title: &str) {
+    println!("\n{title}");
+    println!("{}", "-".repeat(title.chars().count()));
+}
+
+/// Yes or no.
+pub fn yes_no(b: bool) -> String {
+    if b { "yes".into() } else { "no".into() }
+}
