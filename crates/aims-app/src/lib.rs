@@ -3,7 +3,9 @@
 //! also appends the change-log entry.
 
 pub mod access;
+pub mod auth;
 pub mod context;
+pub mod demo;
 pub mod error;
 pub mod integrity;
 pub mod orgs;

@@ -18,7 +18,9 @@ pub const FORMAT: &str = "aims-backup";
 pub const FORMAT_VERSION: i64 = 1;
 
 fn backed_up_tables() -> impl Iterator<Item = &'static TableSpec> {
-    ALL_TABLES.iter().filter(|t| t.kind != TableKind::Catalog)
+    ALL_TABLES
+        .iter()
+        .filter(|t| !matches!(t.kind, TableKind::Catalog | TableKind::Ephemeral))
 }
 
 /// What a backup or restore moved.

@@ -256,6 +256,23 @@ struct Latest {
 }
 
 impl Store {
+    /// The head of one chain: (newest sequence number, its hash); `None` before the first change.
+    pub async fn chain_head(&self, org: &str) -> Result<Option<(i64, String)>, StoreError> {
+        let mut tx = self.begin_read().await?;
+        let head = on_conn!(&mut tx, |c| {
+            match sqlx::query("SELECT seq, hash FROM chain_heads WHERE org_id = $1")
+                .bind(org.to_string())
+                .fetch_optional(c)
+                .await?
+            {
+                Some(r) => Some((r.try_get::<i64, _>(0)?, r.try_get::<String, _>(1)?)),
+                None => None,
+            }
+        });
+        tx.commit().await?;
+        Ok(head)
+    }
+
     /// The change-log entries of one record, oldest first.
     pub async fn history(
         &self,

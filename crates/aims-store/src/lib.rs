@@ -10,6 +10,7 @@ mod connect;
 pub mod error;
 pub mod migrate;
 pub mod records;
+pub mod sessions;
 pub mod spec;
 pub mod testing;
 pub mod value;

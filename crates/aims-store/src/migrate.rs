@@ -21,12 +21,20 @@ pub struct Migration {
 }
 
 /// Every migration this build knows, in order.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "foundation",
-    sqlite: include_str!("../migrations/sqlite/0001_foundation.sql"),
-    postgres: include_str!("../migrations/postgres/0001_foundation.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "foundation",
+        sqlite: include_str!("../migrations/sqlite/0001_foundation.sql"),
+        postgres: include_str!("../migrations/postgres/0001_foundation.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "sessions",
+        sqlite: include_str!("../migrations/sqlite/0002_sessions.sql"),
+        postgres: include_str!("../migrations/postgres/0002_sessions.sql"),
+    },
+];
 
 /// The schema version this build expects; backups record it.
 pub fn current_version() -> i64 {
@@ -217,19 +225,27 @@ mod tests {
 
     #[test]
     fn unknown_and_changed_migrations_are_refused() {
-        let m = &MIGRATIONS[0];
-        let good = vec![(1, m.name.to_string(), m.checksum(m.sqlite))];
-        assert!(check(&good, |m| m.sqlite).unwrap().is_empty());
-        let unknown = vec![
-            (1, m.name.to_string(), m.checksum(m.sqlite)),
-            (99, "future".into(), "x".into()),
-        ];
+        let all: Vec<(i64, String, String)> = MIGRATIONS
+            .iter()
+            .map(|m| (m.version, m.name.to_string(), m.checksum(m.sqlite)))
+            .collect();
+        assert!(
+            check(&all, |m| m.sqlite).unwrap().is_empty(),
+            "nothing pending when all are applied"
+        );
+        assert_eq!(
+            check(&all[..1], |m| m.sqlite).unwrap().len(),
+            MIGRATIONS.len() - 1
+        );
+        let mut unknown = all.clone();
+        unknown.push((99, "future".into(), "x".into()));
         assert!(
             check(&unknown, |m| m.sqlite)
                 .unwrap_err()
                 .to_string()
                 .contains("newer aims")
         );
+        let m = &MIGRATIONS[0];
         let changed = vec![(1, m.name.to_string(), "0".repeat(64))];
         assert!(
             check(&changed, |m| m.sqlite)

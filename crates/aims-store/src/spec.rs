@@ -14,6 +14,8 @@ pub enum TableKind {
     Head,
     /// Framework catalogue content, loaded from the content packs.
     Catalog,
+    /// Security state (sessions, sign-in throttling): not logged, not backed up.
+    Ephemeral,
 }
 
 /// One table.
@@ -311,6 +313,35 @@ pub const CATALOG_MAPPINGS: TableSpec = TableSpec {
     ],
 };
 
+/// Sign-in sessions (only the SHA-256 of each session token is stored).
+pub const SESSIONS: TableSpec = TableSpec {
+    name: "sessions",
+    record_type: "",
+    kind: TableKind::Ephemeral,
+    columns: &[
+        c("token_hash", Text),
+        c("user_id", Text),
+        c("org_id", Text),
+        c("csrf_token", Text),
+        c("created_at", Int),
+        c("last_seen_at", Int),
+        c("expires_at", Int),
+    ],
+};
+
+/// Failed sign-in counters and lock-outs, per email.
+pub const LOGIN_THROTTLE: TableSpec = TableSpec {
+    name: "login_throttle",
+    record_type: "",
+    kind: TableKind::Ephemeral,
+    columns: &[
+        c("email", Text),
+        c("failures", Int),
+        c("locked_until", Int),
+        c("updated_at", Int),
+    ],
+};
+
 /// Every record table, in the order backup writes and restore reads them.
 pub const RECORD_TABLES: &[TableSpec] = &[
     ORGANIZATIONS,
@@ -341,6 +372,8 @@ pub const ALL_TABLES: &[TableSpec] = &[
     CATALOG_ITEMS,
     CATALOG_CROSSWALKS,
     CATALOG_MAPPINGS,
+    SESSIONS,
+    LOGIN_THROTTLE,
 ];
 
 /// The record table for a change-log record type.

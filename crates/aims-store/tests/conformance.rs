@@ -543,7 +543,12 @@ async fn backup_restores_across_backends_and_refuses_bad_files() {
                 "{err}"
             );
             let text = String::from_utf8(buf.clone()).unwrap();
-            let other = text.replacen("\"schema_version\":1", "\"schema_version\":7", 1);
+            let current = format!(
+                "\"schema_version\":{}",
+                aims_store::migrate::current_version()
+            );
+            assert!(text.contains(&current));
+            let other = text.replacen(&current, "\"schema_version\":7", 1);
             assert!(
                 target
                     .restore(other.as_bytes())

@@ -35,6 +35,8 @@ pub enum Command {
     Init(InitArgs),
     /// Apply pending schema migrations and load the catalogue, then exit.
     Migrate,
+    /// Run the web application (and, with --demo, create the demo organization in an empty store).
+    Serve(ServeArgs),
     /// Browse the framework catalogue (ISO/IEC 42001, NIST AI RMF, EU AI Act) and its crosswalks.
     #[command(subcommand)]
     Catalog(CatalogCmd),
@@ -70,6 +72,20 @@ pub enum Command {
     Backup(BackupArgs),
     /// Restore a backup file into a new, empty store (SQLite or PostgreSQL).
     Restore(RestoreArgs),
+}
+
+/// Options of `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "AIMS_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// Create the store if needed and fill an empty one with the demo organization.
+    #[arg(long)]
+    pub demo: bool,
+    /// Mark cookies Secure (set this when aims is served over TLS, e.g. behind a reverse proxy).
+    #[arg(long, env = "AIMS_SECURE_COOKIES")]
+    pub secure_cookies: bool,
 }
 
 /// Options of `init`.

@@ -5,6 +5,7 @@ mod args;
 mod cmd_admin;
 mod cmd_catalog;
 mod cmd_context;
+mod cmd_serve;
 mod cmd_system;
 mod input;
 mod out;
@@ -120,7 +121,11 @@ impl Ctx {
 }
 
 async fn run(cli: Cli) -> CmdResult {
-    let creates = matches!(cli.command, Command::Init(_) | Command::Restore(_));
+    let creates = match &cli.command {
+        Command::Init(_) | Command::Restore(_) => true,
+        Command::Serve(a) => a.demo,
+        _ => false,
+    };
     let app = if creates {
         App::open_or_create(&cli.database).await?
     } else {
@@ -138,6 +143,7 @@ async fn run(cli: Cli) -> CmdResult {
             println!("schema up to date on {}", ctx.app.store.describe());
             Ok(Outcome::Ok)
         }
+        Command::Serve(a) => cmd_serve::run(&ctx, a).await,
         Command::Catalog(c) => cmd_catalog::run(&ctx, c).await,
         Command::Org(c) => cmd_admin::org(&ctx, c).await,
         Command::User(c) => cmd_admin::user(&ctx, c).await,

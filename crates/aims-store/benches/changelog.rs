@@ -1,0 +1,107 @@
+//! Change-log benchmark: writes N logged changes (each in its own transaction, as the CLI and API do) and then
+//! verifies the whole store. Prints writes per second and verified entries per second.
+//!
+//! `cargo bench -p aims-store --bench changelog` (SQLite; N = 100000, or AIMS_BENCH_N). Set AIMS_BENCH_PG_URL to
+//! a PostgreSQL server URL to run the same on PostgreSQL in a fresh database.
+
+use aims_store::spec::CONTEXT_ISSUES;
+use aims_store::testing::TestDb;
+use aims_store::value::Value;
+use aims_store::{Backend, OpenOptions, Store};
+use std::time::Instant;
+
+const ORG: &str = "0190a000-0000-7000-8000-0000000000be";
+
+async fn run(backend: Backend, n: usize) {
+    let db = TestDb::new(backend).await.expect("database");
+    let store = Store::open(
+        &db.url,
+        OpenOptions {
+            create: true,
+            max_connections: 4,
+        },
+    )
+    .await
+    .expect("open");
+    let start = Instant::now();
+    let mut ids = Vec::with_capacity(n / 2);
+    for i in 0..n {
+        let mut tx = store.begin_write().await.expect("begin");
+        if i % 2 == 1 && !ids.is_empty() {
+            // Every other change updates an earlier record, so the log holds creates and updates.
+            let id: &String = &ids[(i / 2) % ids.len()];
+            let current = tx
+                .get(&CONTEXT_ISSUES, ORG, id)
+                .await
+                .expect("get")
+                .expect("exists");
+            let data = vec![
+                Value::Text("internal".into()),
+                Value::Text(format!("issue {i} (edited)")),
+                Value::Text("benchmark".into()),
+                Value::Text("bench".into()),
+                Value::Bool(true),
+            ];
+            tx.update(
+                &CONTEXT_ISSUES,
+                ORG,
+                "bench",
+                id,
+                Some(current.version()),
+                data,
+            )
+            .await
+            .expect("update");
+        } else {
+            let id = uuid::Uuid::now_v7().to_string();
+            let data = vec![
+                Value::Text("external".into()),
+                Value::Text(format!("issue {i}")),
+                Value::Text("benchmark".into()),
+                Value::Text("bench".into()),
+                Value::Bool(false),
+            ];
+            tx.insert(&CONTEXT_ISSUES, ORG, "bench", &id, data)
+                .await
+                .expect("insert");
+            ids.push(id);
+        }
+        tx.commit().await.expect("commit");
+    }
+    let write = start.elapsed();
+    let start = Instant::now();
+    let report = store.verify(None).await.expect("verify");
+    let verify = start.elapsed();
+    assert!(report.intact(), "{:?}", report.problems);
+    assert_eq!(report.entries_checked as usize, n);
+    println!(
+        "{backend:?}: wrote {n} logged changes in {:.2} s ({:.0} changes/s); verified {} entries and {} records in {:.3} s ({:.0} entries/s)",
+        write.as_secs_f64(),
+        n as f64 / write.as_secs_f64(),
+        report.entries_checked,
+        report.records_checked,
+        verify.as_secs_f64(),
+        report.entries_checked as f64 / verify.as_secs_f64(),
+    );
+    store.close().await;
+}
+
+fn main() {
+    let n: usize = std::env::var("AIMS_BENCH_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let pg = std::env::var("AIMS_BENCH_PG_URL").ok();
+    if let Some(url) = &pg {
+        // SAFETY: no other thread exists yet (the runtime is built below); TestDb reads this variable.
+        unsafe { std::env::set_var("AIMS_TEST_PG_URL", url) };
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(run(Backend::Sqlite, n));
+    if pg.is_some() {
+        rt.block_on(run(Backend::Postgres, n));
+    }
+}

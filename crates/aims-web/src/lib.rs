@@ -1,0 +1,94 @@
+//! The aims web application: server-rendered pages (askama templates, upgraded with htmx), sign-in with sessions
+//! kept in the database, CSRF protection on every form, strict security headers, `/healthz`, `/readyz` and
+//! Prometheus metrics at `/metrics`. Handlers call `aims-app` use cases only.
+
+mod assets;
+mod auth;
+mod chrome;
+mod error;
+pub mod metrics;
+mod pages;
+mod security;
+
+use aims_app::App;
+use axum::Router;
+use axum::routing::{get, post};
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// Shared state of every request.
+#[derive(Clone)]
+pub struct AppState {
+    /// The application over the store.
+    pub app: App,
+    /// Whether cookies get the `Secure` flag (set when aims runs behind TLS).
+    pub secure_cookies: bool,
+    /// Request counters for `/metrics`.
+    pub metrics: Arc<metrics::Metrics>,
+}
+
+/// Builds the router with every page and endpoint.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(metrics::readyz))
+        .route("/metrics", get(metrics::render))
+        .route("/assets/{name}", get(assets::serve))
+        .route("/login", get(auth::login_page).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/account", get(auth::account_page))
+        .route("/account/password", post(auth::change_password))
+        .route("/org/switch", post(auth::switch_org))
+        .route("/", get(pages::dashboard::show))
+        .route(
+            "/systems",
+            get(pages::systems::list).post(pages::systems::create),
+        )
+        .route("/systems/new", get(pages::systems::new_form))
+        .route(
+            "/systems/{id}",
+            get(pages::systems::show).post(pages::systems::update),
+        )
+        .route("/systems/{id}/edit", get(pages::systems::edit_form))
+        .route("/systems/{id}/history", get(pages::systems::history))
+        .route("/context", get(pages::context::show))
+        .route("/catalog", get(pages::catalog::frameworks))
+        .route("/catalog/{framework}", get(pages::catalog::items))
+        .route("/catalog/{framework}/item", get(pages::catalog::item))
+        .fallback(error::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::count,
+        ))
+        .layer(axum::middleware::from_fn(security::headers))
+        .with_state(state)
+}
+
+/// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
+pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

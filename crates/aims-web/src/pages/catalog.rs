@@ -1,0 +1,193 @@
+//! The framework catalogue in the browser: frameworks, their items, and each item with its guidance and its
+//! crosswalk mappings (both directions), every mapping with its source.
+
+use crate::AppState;
+use crate::auth::{Signed, encode};
+use crate::chrome::Chrome;
+use crate::error::{app_error, page, render};
+use aims_store::catalog::{FrameworkRow, ItemRow, MappingRow};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "catalog_frameworks.html")]
+struct FrameworksPage {
+    chrome: Chrome,
+    frameworks: Vec<FrameworkRow>,
+}
+
+/// GET /catalog
+pub async fn frameworks(State(state): State<AppState>, Signed(s): Signed) -> Response {
+    let chrome = Chrome::new(&state.app, &s, "catalog").await;
+    match state.app.store.catalog_frameworks().await {
+        Ok(frameworks) => render(&FrameworksPage { chrome, frameworks }),
+        Err(e) => app_error(Some(chrome), e.into()),
+    }
+}
+
+/// An item with its depth in the tree and a link.
+pub struct ItemLine {
+    /// The item.
+    pub item: ItemRow,
+    /// Nesting depth (0 at the top).
+    pub depth: usize,
+    /// Link to the item page.
+    pub href: String,
+}
+
+#[derive(Template)]
+#[template(path = "catalog_items.html")]
+struct ItemsPage {
+    chrome: Chrome,
+    framework: FrameworkRow,
+    lines: Vec<ItemLine>,
+    q: String,
+}
+
+/// Query of the items page.
+#[derive(Deserialize, Default)]
+pub struct ItemsQuery {
+    #[serde(default)]
+    q: String,
+}
+
+/// GET /catalog/{framework}
+pub async fn items(
+    State(state): State<AppState>,
+    Signed(s): Signed,
+    Path(fw): Path<String>,
+    Query(q): Query<ItemsQuery>,
+) -> Response {
+    let chrome = Chrome::new(&state.app, &s, "catalog").await;
+    let store = &state.app.store;
+    let (fws, items) = match (
+        store.catalog_frameworks().await,
+        store.catalog_items(&fw, &[]).await,
+    ) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(e), _) | (_, Err(e)) => return app_error(Some(chrome), e.into()),
+    };
+    let Some(framework) = fws.into_iter().find(|f| f.id == fw) else {
+        return page(
+            StatusCode::NOT_FOUND,
+            Some(chrome),
+            "Not found",
+            "There is no such framework in the catalogue.",
+        );
+    };
+    let needle = q.q.trim().to_lowercase();
+    let mut depth_of: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut lines = vec![];
+    for item in items {
+        let depth = if item.parent.is_empty() {
+            0
+        } else {
+            depth_of.get(&item.parent).map_or(0, |d| d + 1)
+        };
+        depth_of.insert(item.reference.clone(), depth);
+        if !needle.is_empty()
+            && !item.reference.to_lowercase().contains(&needle)
+            && !item.title.to_lowercase().contains(&needle)
+            && !item.description.to_lowercase().contains(&needle)
+        {
+            continue;
+        }
+        let href = format!(
+            "/catalog/{}/item?ref={}",
+            encode(&fw),
+            encode(&item.reference)
+        );
+        lines.push(ItemLine { item, depth, href });
+    }
+    render(&ItemsPage {
+        chrome,
+        framework,
+        lines,
+        q: q.q,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "catalog_item.html")]
+struct ItemPage {
+    chrome: Chrome,
+    item: ItemRow,
+    topics: Vec<String>,
+    evidence: Vec<String>,
+    records: Vec<String>,
+    guidance: String,
+    mappings: Vec<(MappingRow, String)>,
+}
+
+/// Query of the item page.
+#[derive(Deserialize)]
+pub struct ItemQuery {
+    #[serde(rename = "ref")]
+    reference: String,
+}
+
+/// GET /catalog/{framework}/item?ref=ID
+pub async fn item(
+    State(state): State<AppState>,
+    Signed(s): Signed,
+    Path(fw): Path<String>,
+    Query(q): Query<ItemQuery>,
+) -> Response {
+    let chrome = Chrome::new(&state.app, &s, "catalog").await;
+    let store = &state.app.store;
+    let item = match store.catalog_item(&fw, &q.reference).await {
+        Ok(Some(i)) => i,
+        Ok(None) => {
+            return page(
+                StatusCode::NOT_FOUND,
+                Some(chrome),
+                "Not found",
+                "There is no such item in this framework.",
+            );
+        }
+        Err(e) => return app_error(Some(chrome), e.into()),
+    };
+    let mappings = match store.catalog_mappings(&fw, &q.reference).await {
+        Ok(m) => m
+            .into_iter()
+            .map(|m| {
+                let href = format!(
+                    "/catalog/{}/item?ref={}",
+                    encode(&m.framework),
+                    encode(&m.reference)
+                );
+                (m, href)
+            })
+            .collect(),
+        Err(e) => return app_error(Some(chrome), e.into()),
+    };
+    let list = |k: &str| -> Vec<String> {
+        item.details
+            .get(k)
+            .and_then(|v| v.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let guidance = item
+        .details
+        .get("guidance")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string();
+    render(&ItemPage {
+        topics: list("topics"),
+        evidence: list("evidence"),
+        records: list("records"),
+        guidance,
+        mappings,
+        item,
+        chrome,
+    })
+}

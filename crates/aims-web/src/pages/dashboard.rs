@@ -1,0 +1,94 @@
+//! The dashboard: the state of the AIMS at a glance, with the change-log chain head an auditor can note down.
+
+use crate::AppState;
+use crate::auth::Signed;
+use crate::chrome::Chrome;
+use crate::error::{app_error, render};
+use aims_app::systems::SystemFilter;
+use aims_domain::context::{ContextIssue, InterestedParty, Supplier};
+use aims_domain::vocab::LifecycleStage;
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+
+/// One count by life-cycle stage.
+pub struct StageCount {
+    /// Stage name.
+    pub stage: &'static str,
+    /// Systems in it.
+    pub count: usize,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct Dashboard {
+    chrome: Chrome,
+    systems_total: usize,
+    systems_in_scope: usize,
+    stages: Vec<StageCount>,
+    scope_version: String,
+    scope_draft: bool,
+    issues: usize,
+    parties: usize,
+    requirements_open: usize,
+    suppliers: usize,
+    chain_entries: i64,
+    chain_head: String,
+}
+
+/// GET /
+pub async fn show(State(state): State<AppState>, Signed(s): Signed) -> Response {
+    let chrome = Chrome::new(&state.app, &s, "dashboard").await;
+    let actor = s.actor();
+    let app = &state.app;
+    let org = &s.org_id;
+    let result = async {
+        let systems = app.systems(&actor, org, &SystemFilter::default()).await?;
+        let scope = app.scope(&actor, org).await?;
+        let issues = app.list_records::<ContextIssue>(&actor, org).await?;
+        let parties = app.list_records::<InterestedParty>(&actor, org).await?;
+        let suppliers = app.list_records::<Supplier>(&actor, org).await?;
+        let head = app.store.chain_head(org).await?;
+        Ok::<_, aims_app::AppError>((systems, scope, issues, parties, suppliers, head))
+    }
+    .await;
+    let (systems, scope, issues, parties, suppliers, head) = match result {
+        Ok(r) => r,
+        Err(e) => return app_error(Some(chrome), e),
+    };
+    let stages = LifecycleStage::ALL
+        .iter()
+        .map(|st| StageCount {
+            stage: st.as_str(),
+            count: systems
+                .iter()
+                .filter(|x| x.data.lifecycle_stage == st.as_str())
+                .count(),
+        })
+        .collect();
+    render(&Dashboard {
+        systems_total: systems.len(),
+        systems_in_scope: systems
+            .iter()
+            .filter(|x| x.data.in_scope && x.data.lifecycle_stage != "retired")
+            .count(),
+        stages,
+        scope_version: scope
+            .approved
+            .as_ref()
+            .map(|v| v.data.number.to_string())
+            .unwrap_or_default(),
+        scope_draft: scope.draft.is_some(),
+        issues: issues.len(),
+        parties: parties.len(),
+        requirements_open: parties
+            .iter()
+            .flat_map(|p| p.data.requirements.iter())
+            .filter(|r| !r.addressed)
+            .count(),
+        suppliers: suppliers.len(),
+        chain_entries: head.as_ref().map_or(0, |h| h.0),
+        chain_head: head.map(|h| h.1).unwrap_or_default(),
+        chrome,
+    })
+}

@@ -1,0 +1,6 @@
+//! Page handlers, one module per area of the product.
+
+pub mod catalog;
+pub mod context;
+pub mod dashboard;
+pub mod systems;

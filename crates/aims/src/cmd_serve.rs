@@ -1,0 +1,51 @@
+//! `aims serve`: the web application over the store, optionally with the demo organization.
+
+use crate::args::ServeArgs;
+use crate::{CmdResult, Ctx, Outcome, bad_input};
+use aims_app::demo::{DEMO_PASSWORD, seed_demo};
+use aims_web::AppState;
+use std::sync::Arc;
+
+/// Starts the server and runs until Ctrl-C or SIGTERM.
+pub async fn run(ctx: &Ctx, a: ServeArgs) -> CmdResult {
+    let started = std::time::Instant::now();
+    let demo = if a.demo {
+        seed_demo(&ctx.app).await?
+    } else {
+        None
+    };
+    let listener = tokio::net::TcpListener::bind(&a.bind)
+        .await
+        .map_err(|e| bad_input("bind", format!("cannot listen on {}: {e}", a.bind)))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| bad_input("bind", e.to_string()))?;
+    println!(
+        "aims is serving {} on http://{addr}/ (ready in {} ms)",
+        ctx.app.store.describe(),
+        started.elapsed().as_millis()
+    );
+    match &demo {
+        Some(info) => {
+            println!("Demo organization: {}", info.organization.data.name);
+            println!("Sign in with any of these users, password {DEMO_PASSWORD}");
+            for u in &info.users {
+                println!("  {:<12} {}", u.role, u.email);
+            }
+        }
+        None if a.demo => println!(
+            "The store already holds organizations; the demo was not added. Sign in with your users."
+        ),
+        None => {}
+    }
+    println!("Press Ctrl-C to stop.");
+    let state = AppState {
+        app: ctx.app.clone(),
+        secure_cookies: a.secure_cookies,
+        metrics: Arc::new(Default::default()),
+    };
+    aims_web::serve(state, listener)
+        .await
+        .map_err(|e| bad_input("bind", format!("server stopped: {e}")))?;
+    Ok(Outcome::Ok)
+}
