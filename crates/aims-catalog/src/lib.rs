@@ -248,28 +248,22 @@ pub fn parse_framework(pack: &str, text: &str) -> Result<Framework, PackError> {
             )));
         }
         let is_leaf = !parents.contains(r);
-        match item.kind.as_str() {
-            "control" => {
-                if item.documented_information.is_empty()
-                    || item.topics.is_empty()
-                    || item.evidence.is_empty()
-                {
-                    return Err(at(
-                        "a control needs documented_information, topics and evidence",
-                    ));
-                }
-            }
-            "clause" => {
-                if item.documented_information.is_empty() {
-                    return Err(at("a clause needs documented_information"));
-                }
-                if is_leaf && item.records.is_empty() {
-                    return Err(at(
-                        "a clause requirement needs the records that show it is met",
-                    ));
-                }
-            }
-            _ => {}
+        let kind = item.kind.as_str();
+        let control_incomplete = item.documented_information.is_empty()
+            || item.topics.is_empty()
+            || item.evidence.is_empty();
+        if kind == "control" && control_incomplete {
+            return Err(at(
+                "a control needs documented_information, topics and evidence",
+            ));
+        }
+        if kind == "clause" && item.documented_information.is_empty() {
+            return Err(at("a clause needs documented_information"));
+        }
+        if kind == "clause" && is_leaf && item.records.is_empty() {
+            return Err(at(
+                "a clause requirement needs the records that show it is met",
+            ));
         }
     }
     Ok(fw)

@@ -51,16 +51,43 @@ pub struct Store {
 pub fn redact_url(url: &str) -> String {
     match url::Url::parse(url) {
         Ok(mut u) if u.password().is_some() => {
-            let _ = u.set_password(Some("****"));
-            u.to_string()
+            if u.set_password(Some("****")).is_ok() {
+                u.to_string()
+            } else {
+                redact_by_hand(url)
+            }
         }
-        _ => url.to_string(),
+        Ok(_) => url.to_string(),
+        // A URL that does not parse may still carry a password: hide whatever stands between the user name's
+        // colon and the last `@` of the authority.
+        Err(_) => redact_by_hand(url),
+    }
+}
+
+fn redact_by_hand(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    match authority.rfind('@') {
+        Some(at) => {
+            let userinfo = &authority[..at];
+            let user = userinfo.split_once(':').map_or(userinfo, |(u, _)| u);
+            let masked = if userinfo.contains(':') {
+                format!("{user}:****")
+            } else {
+                user.to_string()
+            };
+            format!("{scheme}://{masked}{}{tail}", &authority[at..])
+        }
+        None => url.to_string(),
     }
 }
 
 enum Target {
     Sqlite(PathBuf, bool),
-    Postgres(PgConnectOptions),
+    Postgres(Box<PgConnectOptions>),
 }
 
 fn parse_target(url: &str) -> Result<Target, StoreError> {
@@ -68,7 +95,16 @@ fn parse_target(url: &str) -> Result<Target, StoreError> {
     if trimmed.is_empty() {
         return Err(StoreError::BadUrl("is empty".into()));
     }
-    if trimmed.starts_with("postgres://") || trimmed.starts_with("postgresql://") {
+    let lower = trimmed.to_ascii_lowercase();
+    if (lower.starts_with("postgres:") || lower.starts_with("postgresql:"))
+        && !(lower.starts_with("postgres://") || lower.starts_with("postgresql://"))
+    {
+        return Err(StoreError::BadUrl(format!(
+            "'{}' is not a PostgreSQL URL: write postgres://USER@HOST/DBNAME",
+            redact_url(trimmed)
+        )));
+    }
+    if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
         let parsed = url::Url::parse(trimmed).map_err(|e| {
             StoreError::BadUrl(format!("'{}' is malformed: {e}", redact_url(trimmed)))
         })?;
@@ -87,7 +123,7 @@ fn parse_target(url: &str) -> Result<Target, StoreError> {
         let opts = PgConnectOptions::from_str(trimmed).map_err(|e| {
             StoreError::BadUrl(format!("'{}' is malformed: {e}", redact_url(trimmed)))
         })?;
-        return Ok(Target::Postgres(opts));
+        return Ok(Target::Postgres(Box::new(opts)));
     }
     if let Some(rest) = trimmed
         .strip_prefix("sqlite://")
@@ -146,10 +182,29 @@ impl Store {
                 Pool::Sqlite(pool)
             }
             Target::Postgres(o) => {
+                // One direct connection first, so that an unreachable server or a refused login is reported
+                // with its real cause rather than as a pool time-out.
+                let probe = tokio::time::timeout(
+                    Duration::from_secs(10),
+                    <sqlx::PgConnection as sqlx::Connection>::connect_with(&o),
+                )
+                .await;
+                match probe {
+                    Err(_) => {
+                        return Err(StoreError::Unavailable(format!(
+                            "{}: no answer within 10 s",
+                            redact_url(url)
+                        )));
+                    }
+                    Ok(Err(e)) => return Err(open_error(&redact_url(url), e)),
+                    Ok(Ok(c)) => {
+                        let _ = sqlx::Connection::close(c).await;
+                    }
+                }
                 let pool = PgPoolOptions::new()
                     .max_connections(opts.max_connections.max(1))
                     .acquire_timeout(Duration::from_secs(10))
-                    .connect_with(o)
+                    .connect_with(*o)
                     .await
                     .map_err(|e| open_error(&redact_url(url), e))?;
                 Pool::Postgres(pool)
@@ -247,5 +302,14 @@ mod tests {
             "postgres://u:****@h/db"
         );
         assert_eq!(redact_url("aims.db"), "aims.db");
+        assert_eq!(
+            redact_url("postgres://u:s3cret@/db"),
+            "postgres://u:****@/db"
+        );
+        assert_eq!(
+            redact_url("postgres://u:p@ss@h:99999/db"),
+            "postgres://u:****@h:99999/db"
+        );
+        assert!(!redact_url("postgres://u:s3cret@h:99999/db").contains("s3cret"));
     }
 }

@@ -83,7 +83,14 @@ pub(crate) async fn run(store: &Store) -> Result<(), StoreError> {
                 .execute(&mut *conn)
                 .await?;
             let result = async {
-                sqlx::query(CREATE_TABLE).execute(&mut *conn).await?;
+                // Create the bookkeeping table only when missing, so a read-only database can still be opened.
+                let exists: Option<String> =
+                    sqlx::query_scalar("SELECT to_regclass('aims_migrations')::text")
+                        .fetch_one(&mut *conn)
+                        .await?;
+                if exists.is_none() {
+                    sqlx::query(CREATE_TABLE).execute(&mut *conn).await?;
+                }
                 let rows = sqlx::query(
                     "SELECT version, name, checksum FROM aims_migrations ORDER BY version",
                 )

@@ -98,11 +98,12 @@ pub fn encode(s: &str) -> String {
 }
 
 /// Checks a form post: same origin, and the form's CSRF token equals the session's.
-pub fn check_form(headers: &HeaderMap, session: &Session, csrf: &str) -> Result<(), Response> {
+/// Returns the refusal page when the check fails.
+pub fn check_form(headers: &HeaderMap, session: &Session, csrf: &str) -> Option<Response> {
     if same_origin(headers) && same_secret(csrf, &session.csrf_token) {
-        Ok(())
+        None
     } else {
-        Err(error::page(
+        Some(error::page(
             StatusCode::FORBIDDEN,
             None,
             "Form expired",
@@ -264,7 +265,7 @@ pub async fn logout(
     Signed(s): Signed,
     Form(f): Form<CsrfForm>,
 ) -> Response {
-    if let Err(r) = check_form(&headers, &s, &f.csrf) {
+    if let Some(r) = check_form(&headers, &s, &f.csrf) {
         return r;
     }
     if let Err(e) = state.app.sign_out(&s.token_hash).await {
@@ -292,7 +293,7 @@ pub async fn switch_org(
     Signed(s): Signed,
     Form(f): Form<SwitchForm>,
 ) -> Response {
-    if let Err(r) = check_form(&headers, &s, &f.csrf) {
+    if let Some(r) = check_form(&headers, &s, &f.csrf) {
         return r;
     }
     match state.app.switch_org(&s, &f.org).await {
@@ -334,7 +335,7 @@ pub async fn change_password(
     Signed(s): Signed,
     Form(f): Form<PasswordForm>,
 ) -> Response {
-    if let Err(r) = check_form(&headers, &s, &f.csrf) {
+    if let Some(r) = check_form(&headers, &s, &f.csrf) {
         return r;
     }
     match state

@@ -18,6 +18,7 @@ fn password_from_env(var: &str) -> Result<Option<String>, Failure> {
 
 /// `aims init`.
 pub async fn init(ctx: &Ctx, a: InitArgs) -> CmdResult {
+    let password_env = a.password_env.clone();
     let outcome = ctx
         .app
         .init(
@@ -44,7 +45,7 @@ pub async fn init(ctx: &Ctx, a: InitArgs) -> CmdResult {
             Some(p) => {
                 println!("Password:     {p}\n(shown once; it is stored only as an Argon2id hash)")
             }
-            None => println!("Password:     from ${}", "AIMS_ADMIN_PASSWORD"),
+            None => println!("Password:     the one given in ${password_env}"),
         }
     }
     Ok(Outcome::Ok)

@@ -224,10 +224,9 @@ pub async fn run(ctx: &Ctx, c: SystemCmd) -> CmdResult {
             let file = fields.file.clone();
             let s = app
                 .update_system(&ctx.actor, &org, &id, if_version, |current| {
-                    let ov = overrides(&fields, Some(current))
-                        .map_err(|f| aims_domain::ValidationError::one(f.kind, f.message))?;
+                    let ov = overrides(&fields, Some(current)).map_err(Failure::into_validation)?;
                     *current = build(Some(&*current), file.as_deref(), ov)
-                        .map_err(|f| aims_domain::ValidationError::one("input", f.message))?;
+                        .map_err(Failure::into_validation)?;
                     Ok(())
                 })
                 .await?;

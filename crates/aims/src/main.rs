@@ -35,6 +35,30 @@ pub struct Failure {
     pub details: serde_json::Value,
 }
 
+impl Failure {
+    /// Turns an input failure back into field errors (for code that must report through a use case).
+    pub fn into_validation(self) -> aims_domain::ValidationError {
+        let mut v = aims_domain::ValidationError::default();
+        if let Some(items) = self.details.as_array() {
+            for item in items {
+                let field = item
+                    .get("field")
+                    .and_then(|f| f.as_str())
+                    .unwrap_or("input");
+                let message = item
+                    .get("message")
+                    .and_then(|m| m.as_str())
+                    .unwrap_or(&self.message);
+                v.push(field, message);
+            }
+        }
+        if v.errors.is_empty() {
+            v.push("input", self.message);
+        }
+        v
+    }
+}
+
 impl From<AppError> for Failure {
     fn from(e: AppError) -> Self {
         let code = if e.is_input_error() { 2 } else { 1 };

@@ -469,7 +469,7 @@ pub async fn create(
     Signed(s): Signed,
     Form(f): Form<SystemForm>,
 ) -> Response {
-    if let Err(r) = check_form(&headers, &s, &f.csrf) {
+    if let Some(r) = check_form(&headers, &s, &f.csrf) {
         return r;
     }
     let chrome = Chrome::new(&state.app, &s, "systems").await;
@@ -497,7 +497,7 @@ pub async fn update(
     Path(id): Path<String>,
     Form(f): Form<SystemForm>,
 ) -> Response {
-    if let Err(r) = check_form(&headers, &s, &f.csrf) {
+    if let Some(r) = check_form(&headers, &s, &f.csrf) {
         return r;
     }
     let chrome = Chrome::new(&state.app, &s, "systems").await;
