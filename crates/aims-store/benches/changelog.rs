@@ -24,17 +24,13 @@ async fn run(backend: Backend, n: usize) {
     .await
     .expect("open");
     let start = Instant::now();
-    let mut ids = Vec::with_capacity(n / 2);
+    let mut ids: Vec<(String, i64)> = Vec::with_capacity(n / 2);
     for i in 0..n {
         let mut tx = store.begin_write().await.expect("begin");
         if i % 2 == 1 && !ids.is_empty() {
             // Every other change updates an earlier record, so the log holds creates and updates.
-            let id: &String = &ids[(i / 2) % ids.len()];
-            let current = tx
-                .get(&CONTEXT_ISSUES, ORG, id)
-                .await
-                .expect("get")
-                .expect("exists");
+            let k = (i / 2) % ids.len();
+            let (id, version): (String, i64) = ids[k].clone();
             let data = vec![
                 Value::Text("internal".into()),
                 Value::Text(format!("issue {i} (edited)")),
@@ -42,16 +38,11 @@ async fn run(backend: Backend, n: usize) {
                 Value::Text("bench".into()),
                 Value::Bool(true),
             ];
-            tx.update(
-                &CONTEXT_ISSUES,
-                ORG,
-                "bench",
-                id,
-                Some(current.version()),
-                data,
-            )
-            .await
-            .expect("update");
+            let row = tx
+                .update(&CONTEXT_ISSUES, ORG, "bench", &id, Some(version), data)
+                .await
+                .expect("update");
+            ids[k].1 = row.version();
         } else {
             let id = uuid::Uuid::now_v7().to_string();
             let data = vec![
@@ -64,14 +55,22 @@ async fn run(backend: Backend, n: usize) {
             tx.insert(&CONTEXT_ISSUES, ORG, "bench", &id, data)
                 .await
                 .expect("insert");
-            ids.push(id);
+            ids.push((id, 1));
         }
         tx.commit().await.expect("commit");
     }
     let write = start.elapsed();
-    let start = Instant::now();
-    let report = store.verify(None).await.expect("verify");
-    let verify = start.elapsed();
+    // Verify three times and report the median, to damp the noise of a shared virtual machine.
+    let mut runs = Vec::new();
+    let mut report = None;
+    for _ in 0..3 {
+        let start = Instant::now();
+        report = Some(store.verify(None).await.expect("verify"));
+        runs.push(start.elapsed());
+    }
+    runs.sort();
+    let verify = runs[1];
+    let report = report.expect("three runs");
     assert!(report.intact(), "{:?}", report.problems);
     assert_eq!(report.entries_checked as usize, n);
     println!(

@@ -103,8 +103,13 @@ async fn read_all(
     }))
 }
 
-fn builtin() -> Result<Catalog, StoreError> {
-    Catalog::builtin().map_err(|e| StoreError::Schema(e.to_string()))
+/// The built-in packs, parsed once per process.
+fn builtin() -> Result<&'static Catalog, StoreError> {
+    static CATALOG: std::sync::OnceLock<Result<Catalog, String>> = std::sync::OnceLock::new();
+    CATALOG
+        .get_or_init(|| Catalog::builtin().map_err(|e| e.to_string()))
+        .as_ref()
+        .map_err(|e| StoreError::Schema(e.clone()))
 }
 
 /// Loads the built-in packs into the store when the stored catalogue is missing or differs from them.
@@ -138,7 +143,7 @@ pub(crate) async fn ensure_loaded(store: &Store) -> Result<(), StoreError> {
         return Ok(());
     }
     let mut tx = store.begin_write().await?;
-    for (spec, rows) in expected_rows(&cat) {
+    for (spec, rows) in expected_rows(cat) {
         let del = format!("DELETE FROM {}", spec.name);
         on_conn!(&mut tx, |c| sqlx::query(AssertSqlSafe(del))
             .execute(c)
@@ -180,7 +185,7 @@ pub(crate) async fn verify_catalog(store: &Store) -> Result<Vec<String>, StoreEr
     let cat = builtin()?;
     let mut problems = vec![];
     let mut tx = store.begin_read().await?;
-    for (spec, rows) in expected_rows(&cat) {
+    for (spec, rows) in expected_rows(cat) {
         let key = |r: &Vec<Value>| format!("{:?}", r);
         let want: BTreeSet<String> = rows.iter().map(key).collect();
         let have_rows = read_all(&mut tx, spec).await?;

@@ -81,25 +81,28 @@ impl LogEntry {
 
     fn from_values(v: Vec<Value>) -> LogEntry {
         let mut it = v.into_iter();
-        let mut text = || match it.next() {
-            Some(Value::Text(s)) => s,
-            Some(Value::Int(i)) => i.to_string(),
+        let mut next = || it.next().unwrap_or(Value::Null);
+        let text = |v: Value| match v {
+            Value::Text(s) => s,
+            Value::Int(i) => i.to_string(),
             _ => String::new(),
         };
-        let org_id = text();
-        let seq = text().parse().unwrap_or(-1);
-        let at = text().parse().unwrap_or(-1);
+        let int = |v: Value| match v {
+            Value::Int(i) => i,
+            Value::Text(t) => t.parse().unwrap_or(-1),
+            _ => -1,
+        };
         LogEntry {
-            org_id,
-            seq,
-            at,
-            actor: text(),
-            action: text(),
-            record_type: text(),
-            record_id: text(),
-            content_hash: text(),
-            prev_hash: text(),
-            hash: text(),
+            org_id: text(next()),
+            seq: int(next()),
+            at: int(next()),
+            actor: text(next()),
+            action: text(next()),
+            record_type: text(next()),
+            record_id: text(next()),
+            content_hash: text(next()),
+            prev_hash: text(next()),
+            hash: text(next()),
         }
     }
 
@@ -119,43 +122,72 @@ impl LogEntry {
     }
 }
 
-/// Appends an entry to an organization's chain inside the caller's transaction.
+/// One change to log: who did what to which record, and the record's content hash afterwards.
+pub(crate) struct Change<'a> {
+    pub org: &'a str,
+    pub actor: &'a str,
+    pub action: Action,
+    pub record_type: &'a str,
+    pub record_id: &'a str,
+    pub content_hash: &'a str,
+}
+
+/// Appends an entry to an organization's chain inside the caller's transaction. `head_hint` is the chain head
+/// read by the caller's own statement (SQLite only; PostgreSQL always locks and reads the head here).
 pub(crate) async fn append(
     conn: &mut Conn,
-    org: &str,
-    actor: &str,
-    action: Action,
-    record_type: &str,
-    record_id: &str,
-    content_hash: &str,
+    change: Change<'_>,
+    head_hint: Option<(i64, String)>,
 ) -> Result<LogEntry, StoreError> {
-    // The no-op UPDATE takes the head row's lock (PostgreSQL) before reading it, so a concurrent writer of the
-    // same chain waits here until this transaction ends; on SQLite BEGIN IMMEDIATE already serialises writers.
-    const LOCK: &str = "UPDATE chain_heads SET seq = seq WHERE org_id = $1 RETURNING seq, hash";
-    let head: Option<(i64, String)> = on_conn!(conn, |c| {
-        match sqlx::query(LOCK)
-            .bind(org.to_string())
-            .fetch_optional(&mut *c)
-            .await?
-        {
-            Some(r) => Some((r.try_get(0)?, r.try_get(1)?)),
-            None => {
-                sqlx::query("INSERT INTO chain_heads (org_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (org_id) DO NOTHING")
+    let Change {
+        org,
+        actor,
+        action,
+        record_type,
+        record_id,
+        content_hash,
+    } = change;
+    // On PostgreSQL the no-op UPDATE takes the head row's lock before reading it, so a concurrent writer of the
+    // same chain waits here until this transaction ends. On SQLite, BEGIN IMMEDIATE already serialises writers,
+    // so a plain read suffices (and writes no page).
+    let lock: &'static str = match conn {
+        Conn::Sqlite(_) => "SELECT seq, hash FROM chain_heads WHERE org_id = $1",
+        Conn::Postgres(_) => {
+            "UPDATE chain_heads SET seq = seq WHERE org_id = $1 RETURNING seq, hash"
+        }
+    };
+    let hint = match conn {
+        Conn::Sqlite(_) => head_hint,
+        Conn::Postgres(_) => None,
+    };
+    let head: Option<(i64, String)> = if hint.is_some() {
+        hint
+    } else {
+        on_conn!(conn, |c| {
+            match sqlx::query(lock)
+                .bind(org.to_string())
+                .fetch_optional(&mut *c)
+                .await?
+            {
+                Some(r) => Some((r.try_get(0)?, r.try_get(1)?)),
+                None => {
+                    sqlx::query("INSERT INTO chain_heads (org_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (org_id) DO NOTHING")
                     .bind(org.to_string())
                     .bind(GENESIS)
                     .execute(&mut *c)
                     .await?;
-                match sqlx::query(LOCK)
-                    .bind(org.to_string())
-                    .fetch_optional(&mut *c)
-                    .await?
-                {
-                    Some(r) => Some((r.try_get(0)?, r.try_get(1)?)),
-                    None => None,
+                    match sqlx::query(lock)
+                        .bind(org.to_string())
+                        .fetch_optional(&mut *c)
+                        .await?
+                    {
+                        Some(r) => Some((r.try_get(0)?, r.try_get(1)?)),
+                        None => None,
+                    }
                 }
             }
-        }
-    });
+        })
+    };
     let (seq, prev_hash) =
         head.ok_or_else(|| StoreError::Database(format!("chain head of {org} is missing")))?;
     let mut entry = LogEntry {
@@ -176,26 +208,15 @@ pub(crate) async fn append(
         "INSERT INTO change_log ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         CHANGE_LOG.column_list()
     );
-    let updated = on_conn!(conn, |c| {
+    // The insert trigger advances the chain head in the same statement (migration 3) and refuses an entry that
+    // does not follow the head.
+    on_conn!(conn, |c| {
         let mut q = sqlx::query(AssertSqlSafe(insert));
         for v in &values {
             q = crate::records::bind_value!(q, Kind::Text, v);
         }
-        q.execute(&mut *c).await?;
-        sqlx::query("UPDATE chain_heads SET seq = $2, hash = $3 WHERE org_id = $1 AND seq = $4")
-            .bind(org.to_string())
-            .bind(entry.seq)
-            .bind(entry.hash.clone())
-            .bind(seq)
-            .execute(&mut *c)
-            .await?
-            .rows_affected()
+        q.execute(&mut *c).await.map(|_| ())?
     });
-    if updated != 1 {
-        return Err(StoreError::Database(format!(
-            "the change-log chain of {org} moved during the write; nothing was written"
-        )));
-    }
     Ok(entry)
 }
 
@@ -248,6 +269,7 @@ impl VerifyReport {
 }
 
 struct Latest {
+    record_type: String,
     org_id: String,
     seq: i64,
     action: String,
@@ -318,76 +340,11 @@ impl Store {
         };
         let org_bind = only_org.unwrap_or_default().to_string();
 
-        // 1. Walk every chain in order.
-        let mut latest: HashMap<(String, String), Latest> = HashMap::new();
-        let mut chains: BTreeMap<String, ChainSummary> = BTreeMap::new();
-        let sql = format!(
-            "SELECT {} FROM change_log{filter} ORDER BY org_id, seq",
-            CHANGE_LOG.column_list()
-        );
-        let entries: Vec<Vec<Value>> = on_conn!(&mut tx, |c| {
-            let mut q = sqlx::query(AssertSqlSafe(sql));
-            if only_org.is_some() {
-                q = q.bind(org_bind.clone());
-            }
-            let rows = q.fetch_all(&mut *c).await?;
-            let mut out = Vec::with_capacity(rows.len());
-            for r in rows {
-                out.push(decode_values!(r, CHANGE_LOG.columns));
-            }
-            out
-        });
-        for values in entries {
-            let e = LogEntry::from_values(values);
-            report.entries_checked += 1;
-            let chain = chains
-                .entry(e.org_id.clone())
-                .or_insert_with(|| ChainSummary {
-                    org_id: e.org_id.clone(),
-                    entries: 0,
-                    head_seq: 0,
-                    head_hash: GENESIS.to_string(),
-                });
-            let expected_seq = chain.head_seq + 1;
-            if e.seq != expected_seq {
-                report.problems.push(Problem {
-                    org_id: e.org_id.clone(),
-                    seq: Some(expected_seq),
-                    record_type: String::new(),
-                    record_id: String::new(),
-                    message: format!(
-                        "change-log entry {expected_seq} is missing (the chain jumps from {} to {})",
-                        chain.head_seq, e.seq
-                    ),
-                });
-            } else if e.prev_hash != chain.head_hash {
-                report.problems.push(entry_problem(
-                    &e,
-                    "does not link to the entry before it (previous hash differs)",
-                ));
-            }
-            if e.compute_hash() != e.hash {
-                report.problems.push(entry_problem(
-                    &e,
-                    "was altered (its hash does not match its content)",
-                ));
-            }
-            chain.entries += 1;
-            chain.head_seq = e.seq;
-            chain.head_hash = e.hash.clone();
-            latest.insert(
-                (e.record_type.clone(), e.record_id.clone()),
-                Latest {
-                    org_id: e.org_id,
-                    seq: e.seq,
-                    action: e.action,
-                    content_hash: e.content_hash,
-                    seen: false,
-                },
-            );
-        }
+        // 1. Walk every chain in order, on a blocking thread, while the heads and the records are read below.
+        let entries = crate::bulk::read_log(&mut tx, only_org).await?;
+        let walker = tokio::task::spawn_blocking(move || walk(entries));
 
-        // 2. Compare each chain with its head row: deleting the newest entries is caught here.
+        // Read the heads and every record (with its content hash) while the walk runs.
         let sql = format!("SELECT org_id, seq, hash FROM chain_heads{filter} ORDER BY org_id");
         let heads: Vec<(String, i64, String)> = on_conn!(&mut tx, |c| {
             let mut q = sqlx::query(AssertSqlSafe(sql));
@@ -401,6 +358,25 @@ impl Store {
             }
             out
         });
+        let mut tables = Vec::with_capacity(RECORD_TABLES.len());
+        for spec in RECORD_TABLES {
+            let rows = crate::bulk::read_all(&mut tx, spec, &["id"], only_org).await?;
+            let hashes = parallel_map(&rows, |values| content_hash(spec, values));
+            tables.push((spec, rows, hashes));
+        }
+        tx.commit().await?;
+        let Walk {
+            mut latest,
+            chains,
+            entries_checked,
+            problems,
+        } = walker
+            .await
+            .map_err(|e| StoreError::Database(format!("verification failed: {e}")))?;
+        report.entries_checked = entries_checked;
+        report.problems.extend(problems);
+
+        // 2. Compare each chain with its head row: deleting the newest entries is caught here.
         for (org, seq, hash) in &heads {
             match chains.get(org) {
                 Some(ch) if ch.head_seq == *seq && ch.head_hash == *hash => {}
@@ -437,33 +413,22 @@ impl Store {
         }
 
         // 3. Every live record must match the content hash of its latest entry.
-        for spec in RECORD_TABLES {
-            let sql = format!("SELECT {} FROM {}{filter}", spec.column_list(), spec.name);
-            let rows: Vec<Vec<Value>> = on_conn!(&mut tx, |c| {
-                let mut q = sqlx::query(AssertSqlSafe(sql));
-                if only_org.is_some() {
-                    q = q.bind(org_bind.clone());
-                }
-                let rows = q.fetch_all(&mut *c).await?;
-                let mut out = Vec::with_capacity(rows.len());
-                for r in rows {
-                    out.push(decode_values!(r, spec.columns));
-                }
-                out
-            });
-            for values in rows {
+        for (spec, rows, hashes) in tables {
+            for (values, hash) in rows.into_iter().zip(hashes) {
                 report.records_checked += 1;
-                let id = values[0].as_text().to_string();
-                let org = values[1].as_text().to_string();
-                let key = (spec.record_type.to_string(), id.clone());
+                let id = values[0].as_text();
+                let org = values[1].as_text();
                 let problem = |seq: Option<i64>, message: String| Problem {
-                    org_id: org.clone(),
+                    org_id: org.to_string(),
                     seq,
                     record_type: spec.record_type.to_string(),
-                    record_id: id.clone(),
+                    record_id: id.to_string(),
                     message,
                 };
-                match latest.get_mut(&key) {
+                match latest
+                    .get_mut(id)
+                    .filter(|l| l.record_type == spec.record_type)
+                {
                     None => report.problems.push(problem(
                         None,
                         format!(
@@ -489,7 +454,7 @@ impl Store {
                                     spec.record_type, l.seq
                                 ),
                             ));
-                        } else if content_hash(spec, &values) != l.content_hash {
+                        } else if hash != l.content_hash {
                             report.problems.push(problem(
                                 Some(l.seq),
                                 format!(
@@ -502,12 +467,13 @@ impl Store {
                 }
             }
         }
-        let mut vanished: Vec<(&(String, String), &Latest)> = latest
+        let mut vanished: Vec<(&String, &Latest)> = latest
             .iter()
             .filter(|(_, l)| !l.seen && l.action != Action::Delete.as_str())
             .collect();
         vanished.sort_by(|a, b| (&a.1.org_id, a.1.seq).cmp(&(&b.1.org_id, b.1.seq)));
-        for ((rtype, id), l) in vanished {
+        for (id, l) in vanished {
+            let rtype = &l.record_type;
             report.problems.push(Problem {
                 org_id: l.org_id.clone(),
                 seq: Some(l.seq),
@@ -516,7 +482,6 @@ impl Store {
                 message: format!("{rtype} {id} was deleted outside aims (its latest entry {} does not delete it)", l.seq),
             });
         }
-        tx.commit().await?;
         report.chains = chains.into_values().collect();
         report
             .problems
@@ -534,6 +499,116 @@ impl Store {
             );
         Ok(report)
     }
+}
+
+/// What walking the chains found.
+struct Walk {
+    latest: HashMap<String, Latest>,
+    chains: BTreeMap<String, ChainSummary>,
+    entries_checked: i64,
+    problems: Vec<Problem>,
+}
+
+/// Walks every chain in order: sequence gaps, broken links and altered entries; remembers each record's latest
+/// entry.
+fn walk(entries: Vec<Vec<Value>>) -> Walk {
+    let mut entries_checked = 0i64;
+    let mut problems = Vec::new();
+    // Keyed by record id alone: ids are UUIDv7, unique across types and organizations.
+    let mut latest: HashMap<String, Latest> = HashMap::new();
+    let mut chains: BTreeMap<String, ChainSummary> = BTreeMap::new();
+    let entries: Vec<LogEntry> = entries.into_iter().map(LogEntry::from_values).collect();
+    // Recomputing the entry hashes is independent per entry: spread it over the machine's cores.
+    let hash_ok = parallel_map(&entries, |e| e.compute_hash() == e.hash);
+    let mut open: Option<ChainSummary> = None;
+    for (e, ok) in entries.into_iter().zip(hash_ok) {
+        entries_checked += 1;
+        if open.as_ref().is_none_or(|c| c.org_id != e.org_id) {
+            if let Some(done) = open.take() {
+                chains.insert(done.org_id.clone(), done);
+            }
+            open = Some(ChainSummary {
+                org_id: e.org_id.clone(),
+                entries: 0,
+                head_seq: 0,
+                head_hash: GENESIS.to_string(),
+            });
+        }
+        let Some(chain) = open.as_mut() else { continue };
+        let expected_seq = chain.head_seq + 1;
+        if e.seq != expected_seq {
+            problems.push(Problem {
+                org_id: e.org_id.clone(),
+                seq: Some(expected_seq),
+                record_type: String::new(),
+                record_id: String::new(),
+                message: format!(
+                    "change-log entry {expected_seq} is missing (the chain jumps from {} to {})",
+                    chain.head_seq, e.seq
+                ),
+            });
+        } else if e.prev_hash != chain.head_hash {
+            problems.push(entry_problem(
+                &e,
+                "does not link to the entry before it (previous hash differs)",
+            ));
+        }
+        if !ok {
+            problems.push(entry_problem(
+                &e,
+                "was altered (its hash does not match its content)",
+            ));
+        }
+        chain.entries += 1;
+        chain.head_seq = e.seq;
+        chain.head_hash = e.hash;
+        latest.insert(
+            e.record_id,
+            Latest {
+                record_type: e.record_type,
+                org_id: e.org_id,
+                seq: e.seq,
+                action: e.action,
+                content_hash: e.content_hash,
+                seen: false,
+            },
+        );
+    }
+    if let Some(done) = open.take() {
+        chains.insert(done.org_id.clone(), done);
+    }
+
+    Walk {
+        latest,
+        chains,
+        entries_checked,
+        problems,
+    }
+}
+
+/// Applies `f` to every item, splitting the work over the available cores (scoped threads, no pool).
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    if threads < 2 || items.len() < 4096 {
+        return items.iter().map(&f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(|| part.iter().map(&f).collect::<Vec<R>>()))
+            .collect();
+        let mut out = Vec::with_capacity(items.len());
+        for h in handles {
+            match h.join() {
+                Ok(v) => out.extend(v),
+                Err(p) => std::panic::resume_unwind(p),
+            }
+        }
+        out
+    })
 }
 
 fn entry_problem(e: &LogEntry, what: &str) -> Problem {

@@ -173,7 +173,10 @@ impl Store {
                         .journal_mode(SqliteJournalMode::Wal)
                         .synchronous(SqliteSynchronous::Normal);
                 }
+                // No ping before each use: an embedded file does not drop connections, and the ping would cost a
+                // round trip to SQLite's worker thread on every request.
                 let pool = SqlitePoolOptions::new()
+                    .test_before_acquire(false)
                     .max_connections(opts.max_connections.max(1))
                     .acquire_timeout(Duration::from_secs(30))
                     .connect_with(o)

@@ -4,6 +4,7 @@
 //! which appends the hash-chained change-log entry in the same transaction.
 
 pub mod backup;
+mod bulk;
 pub mod catalog;
 pub mod changelog;
 mod connect;

@@ -34,6 +34,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_sessions.sql"),
         postgres: include_str!("../migrations/postgres/0002_sessions.sql"),
     },
+    Migration {
+        version: 3,
+        name: "chain_head_trigger",
+        sqlite: include_str!("../migrations/sqlite/0003_chain_head_trigger.sql"),
+        postgres: include_str!("../migrations/postgres/0003_chain_head_trigger.sql"),
+    },
 ];
 
 /// The schema version this build expects; backups record it.

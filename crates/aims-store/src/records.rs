@@ -398,8 +398,10 @@ impl Conn {
         ];
         values.extend(data);
         let placeholders: Vec<String> = (1..=values.len()).map(|i| format!("${i}")).collect();
+        // RETURNING reads the chain head in the same round trip (used on SQLite, where BEGIN IMMEDIATE already
+        // holds the write lock; PostgreSQL locks the head row separately before reading it).
         let sql = format!(
-            "INSERT INTO {} ({}) VALUES ({})",
+            "INSERT INTO {} ({}) VALUES ({}) RETURNING {HEAD_SEQ}, {HEAD_HASH}",
             spec.name,
             spec.column_list(),
             placeholders.join(", ")
@@ -409,20 +411,31 @@ impl Conn {
             for (col, v) in spec.columns.iter().zip(&values) {
                 q = bind_value!(q, col.kind, v);
             }
-            q.execute(c).await.map(|_| ())
+            match q.fetch_one(c).await {
+                Ok(r) => Ok((
+                    sqlx::Row::try_get::<Option<i64>, _>(&r, 0)?,
+                    sqlx::Row::try_get::<Option<String>, _>(&r, 1)?,
+                )),
+                Err(e) => Err(e),
+            }
         });
-        if let Err(e) = result {
-            return Err(duplicate_or(spec, e));
-        }
+        let head = match result {
+            Ok((Some(seq), Some(hash))) => Some((seq, hash)),
+            Ok(_) => None,
+            Err(e) => return Err(duplicate_or(spec, e)),
+        };
         let row = Row { spec, values };
         changelog::append(
             self,
-            org,
-            actor,
-            Action::Create,
-            spec.record_type,
-            id,
-            &row.content_hash(),
+            changelog::Change {
+                org,
+                actor,
+                action: Action::Create,
+                record_type: spec.record_type,
+                record_id: id,
+                content_hash: &row.content_hash(),
+            },
+            head,
         )
         .await?;
         Ok(row)
@@ -439,72 +452,90 @@ impl Conn {
         expected_version: Option<i64>,
         data: Vec<Value>,
     ) -> Result<Row, StoreError> {
-        let current = self
-            .get(spec, org, id)
-            .await?
-            .ok_or_else(|| not_found(spec, id))?;
-        if let Some(expected) = expected_version
-            && expected != current.version()
-        {
-            return Err(StoreError::Conflict {
-                record_type: spec.record_type.into(),
-                id: id.into(),
-                expected,
-                found: current.version(),
-            });
-        }
-        let mut values = current.values.clone();
-        values.truncate(SYSTEM_COLUMNS);
-        values[2] = Value::Int(current.version() + 1);
-        values[4] = Value::Int(now_micros().max(current.updated_at()));
-        values.extend(data);
-        if values.len() != spec.columns.len() {
+        let data_cols = spec.data_columns();
+        if data.len() != data_cols.len() {
             return Err(StoreError::InvalidValue {
                 field: spec.record_type.into(),
-                message: "wrong number of values".into(),
+                message: format!("expected {} values, got {}", data_cols.len(), data.len()),
             });
         }
-        let sets: Vec<String> = spec
-            .columns
+        // One statement in the usual case: the version check, the new version and the timestamps all happen in
+        // the UPDATE, and RETURNING gives back what the content hash needs.
+        let now = now_micros();
+        let sets: Vec<String> = data_cols
             .iter()
             .enumerate()
-            .skip(2)
-            .filter(|(_, c)| c.name != "created_at")
-            .map(|(i, c)| format!("{} = ${}", c.name, i + 1))
+            .map(|(i, c)| format!("{} = ${}", c.name, i + 4))
             .collect();
-        let n = spec.columns.len();
-        let sql = format!(
-            "UPDATE {} SET {} WHERE id = $1 AND org_id = $2 AND version = ${}",
+        let mut sql = format!(
+            "UPDATE {} SET version = version + 1, \
+             updated_at = CASE WHEN updated_at > $3 THEN updated_at ELSE $3 END, {} \
+             WHERE id = $1 AND org_id = $2",
             spec.name,
-            sets.join(", "),
-            n + 1
+            sets.join(", ")
         );
+        if expected_version.is_some() {
+            sql.push_str(&format!(" AND version = ${}", data_cols.len() + 4));
+        }
+        sql.push_str(&format!(
+            " RETURNING version, created_at, updated_at, {HEAD_SEQ}, {HEAD_HASH}"
+        ));
         let result = on_conn!(self, |c| {
-            let mut q = sqlx::query(AssertSqlSafe(sql));
-            for (col, v) in spec.columns.iter().zip(&values) {
+            let mut q = sqlx::query(AssertSqlSafe(sql))
+                .bind(id.to_string())
+                .bind(org.to_string())
+                .bind(now);
+            for (col, v) in data_cols.iter().zip(&data) {
                 q = bind_value!(q, col.kind, v);
             }
-            q = q.bind(current.version());
-            q.execute(c).await.map(|r| r.rows_affected())
+            if let Some(v) = expected_version {
+                q = q.bind(v);
+            }
+            match q.fetch_optional(c).await {
+                Ok(Some(r)) => Ok(Some((
+                    r.try_get::<i64, _>(0)?,
+                    r.try_get::<i64, _>(1)?,
+                    r.try_get::<i64, _>(2)?,
+                    r.try_get::<Option<i64>, _>(3)?,
+                    r.try_get::<Option<String>, _>(4)?,
+                ))),
+                Ok(None) => Ok(None),
+                Err(e) => Err(e),
+            }
         });
-        let affected = result.map_err(|e| duplicate_or(spec, e))?;
-        if affected != 1 {
-            return Err(StoreError::Conflict {
-                record_type: spec.record_type.into(),
-                id: id.into(),
-                expected: current.version(),
-                found: -1,
+        let returned = result.map_err(|e| duplicate_or(spec, e))?;
+        let Some((version, created_at, updated_at, head_seq, head_hash)) = returned else {
+            return Err(match self.get(spec, org, id).await? {
+                None => not_found(spec, id),
+                Some(current) => StoreError::Conflict {
+                    record_type: spec.record_type.into(),
+                    id: id.into(),
+                    expected: expected_version.unwrap_or(-1),
+                    found: current.version(),
+                },
             });
-        }
+        };
+        let mut values = vec![
+            Value::Text(id.to_string()),
+            Value::Text(org.to_string()),
+            Value::Int(version),
+            Value::Int(created_at),
+            Value::Int(updated_at),
+        ];
+        values.extend(data);
         let row = Row { spec, values };
+        let head = head_seq.zip(head_hash);
         changelog::append(
             self,
-            org,
-            actor,
-            Action::Update,
-            spec.record_type,
-            id,
-            &row.content_hash(),
+            changelog::Change {
+                org,
+                actor,
+                action: Action::Update,
+                record_type: spec.record_type,
+                record_id: id,
+                content_hash: &row.content_hash(),
+            },
+            head,
         )
         .await?;
         Ok(row)
@@ -544,17 +575,24 @@ impl Conn {
         });
         changelog::append(
             self,
-            org,
-            actor,
-            Action::Delete,
-            spec.record_type,
-            id,
-            changelog::DELETED,
+            changelog::Change {
+                org,
+                actor,
+                action: Action::Delete,
+                record_type: spec.record_type,
+                record_id: id,
+                content_hash: changelog::DELETED,
+            },
+            None,
         )
         .await?;
         Ok(())
     }
 }
+
+/// Scalar subqueries that read the chain head of the row's organization (`$2`) in a RETURNING clause.
+const HEAD_SEQ: &str = "(SELECT seq FROM chain_heads WHERE org_id = $2)";
+const HEAD_HASH: &str = "(SELECT hash FROM chain_heads WHERE org_id = $2)";
 
 /// A write transaction: [`Conn`] under another name, to make write paths easy to spot.
 pub type WriteTx = Conn;

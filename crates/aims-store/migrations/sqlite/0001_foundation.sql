@@ -162,14 +162,14 @@ CREATE TABLE change_log (
     prev_hash TEXT NOT NULL,
     hash TEXT NOT NULL,
     PRIMARY KEY (org_id, seq)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 CREATE INDEX change_log_record ON change_log (org_id, record_type, record_id, seq);
 
 CREATE TABLE chain_heads (
     org_id TEXT PRIMARY KEY,
     seq INTEGER NOT NULL,
     hash TEXT NOT NULL
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE catalog_frameworks (
     id TEXT PRIMARY KEY,
