@@ -183,9 +183,13 @@ pub async fn login_page(State(state): State<AppState>, Query(q): Query<NextQuery
 /// The sign-in form.
 #[derive(Deserialize)]
 pub struct LoginForm {
+    #[serde(default)]
     email: String,
+    #[serde(default)]
     password: String,
+    #[serde(default)]
     csrf: String,
+    #[serde(default)]
     next: Option<String>,
 }
 
@@ -255,6 +259,7 @@ pub async fn login(
 /// A form carrying only the CSRF token.
 #[derive(Deserialize)]
 pub struct CsrfForm {
+    #[serde(default)]
     csrf: String,
 }
 
@@ -282,7 +287,9 @@ pub async fn logout(
 /// The organization switch form.
 #[derive(Deserialize)]
 pub struct SwitchForm {
+    #[serde(default)]
     csrf: String,
+    #[serde(default)]
     org: String,
 }
 
@@ -323,8 +330,11 @@ pub async fn account_page(State(state): State<AppState>, Signed(s): Signed) -> R
 /// The password change form.
 #[derive(Deserialize)]
 pub struct PasswordForm {
+    #[serde(default)]
     csrf: String,
+    #[serde(default)]
     current_password: String,
+    #[serde(default)]
     new_password: String,
 }
 

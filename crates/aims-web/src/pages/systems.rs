@@ -17,6 +17,13 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+/// A malformed id in the address is an unknown page, not a form error.
+fn not_a_record(id: &str, _chrome: &Chrome) -> Option<Response> {
+    aims_domain::parse_id("id", id)
+        .is_err()
+        .then(|| crate::error::page(StatusCode::NOT_FOUND, None, "Not found", "There is no AI system with this id."))
+}
+
 /// Query of the list page.
 #[derive(Debug, Deserialize, Default)]
 pub struct ListQuery {
@@ -126,6 +133,9 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Response {
     let chrome = Chrome::new(&state.app, &s, "systems").await;
+    if let Some(r) = not_a_record(&id, &chrome) {
+        return r;
+    }
     match state.app.system(&s.actor(), &s.org_id, &id).await {
         Ok(sys) => {
             let custom = sys
@@ -166,6 +176,9 @@ pub async fn history(
     Path(id): Path<String>,
 ) -> Response {
     let chrome = Chrome::new(&state.app, &s, "systems").await;
+    if let Some(r) = not_a_record(&id, &chrome) {
+        return r;
+    }
     let actor = s.actor();
     let result = async {
         let sys = state.app.system(&actor, &s.org_id, &id).await?;
@@ -428,6 +441,9 @@ pub async fn edit_form(
     Path(id): Path<String>,
 ) -> Response {
     let chrome = Chrome::new(&state.app, &s, "systems").await;
+    if let Some(r) = not_a_record(&id, &chrome) {
+        return r;
+    }
     if let Some(r) = forbidden_unless_writer(&chrome) {
         return r;
     }
@@ -501,6 +517,9 @@ pub async fn update(
         return r;
     }
     let chrome = Chrome::new(&state.app, &s, "systems").await;
+    if let Some(r) = not_a_record(&id, &chrome) {
+        return r;
+    }
     let form = f.clone();
     let result = state
         .app
