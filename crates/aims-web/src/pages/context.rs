@@ -36,18 +36,18 @@ pub async fn show(State(state): State<AppState>, Signed(s): Signed) -> Response 
             .list_records::<InterestedParty>(&actor, &s.org_id)
             .await?;
         let suppliers = app.list_records::<Supplier>(&actor, &s.org_id).await?;
-        Ok::<_, aims_app::AppError>(ContextPage {
-            chrome: Chrome::new(app, &s, "context").await,
+        Ok::<_, aims_app::AppError>((org, scope, issues, parties, suppliers))
+    }
+    .await;
+    match result {
+        Ok((org, scope, issues, parties, suppliers)) => render(&ContextPage {
+            chrome,
             org,
             scope,
             issues,
             parties,
             suppliers,
-        })
-    }
-    .await;
-    match result {
-        Ok(page) => render(&page),
+        }),
         Err(e) => app_error(Some(chrome), e),
     }
 }

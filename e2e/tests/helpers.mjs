@@ -1,0 +1,69 @@
+// Shared set-up of the browser tests: a real `aims serve --demo` on a free loopback port with a fresh store, and
+// Debian's Chromium driven headless by playwright-core.
+import { chromium } from 'playwright-core';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import net from 'node:net';
+
+export const PASSWORD = 'demo-aims-2026!';
+export const USERS = {
+  admin: 'admin@northwind-lending.example',
+  manager: 'maria.keller@northwind-lending.example',
+  contributor: 'daan.visser@northwind-lending.example',
+  auditor: 'elif.aydin@northwind-lending.example',
+  viewer: 'henrik.lindqvist@northwind-lending.example',
+};
+export const ARTIFACTS = resolve(process.env.AIMS_E2E_ARTIFACTS ?? '../test-artifacts/screenshots');
+mkdirSync(ARTIFACTS, { recursive: true });
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => ok(port)); });
+    s.on('error', fail);
+  });
+}
+
+/** Starts `aims serve --demo` on a new SQLite store; resolves when it prints its address. */
+export async function startServer() {
+  const bin = process.env.AIMS_BIN;
+  if (!bin) throw new Error('AIMS_BIN must point at the aims binary (scripts/test sets it)');
+  const dir = mkdtempSync(join(tmpdir(), 'aims-e2e-'));
+  const port = await freePort();
+  const child = spawn(bin, ['--database', join(dir, 'aims.db'), 'serve', '--demo', '--bind', `127.0.0.1:${port}`], {
+    cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, AIMS_DATABASE_URL: '' },
+  });
+  let out = '';
+  await new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`server did not start: ${out}`)), 30000);
+    child.stdout.on('data', (d) => { out += d; if (out.includes('Press Ctrl-C')) { clearTimeout(timer); ok(); } });
+    child.stderr.on('data', (d) => { out += d; });
+    child.on('exit', (code) => { clearTimeout(timer); fail(new Error(`server exited ${code}: ${out}`)); });
+  });
+  return { base: `http://127.0.0.1:${port}`, output: out, stop: () => child.kill('SIGTERM') };
+}
+
+/** Headless Debian Chromium with the flags this machine needs. */
+export function launch() {
+  return chromium.launch({
+    executablePath: process.env.AIMS_CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--no-first-run', '--disable-quic', '--disable-sync'],
+  });
+}
+
+/** Signs in through the sign-in form and waits for the dashboard. */
+export async function signIn(page, base, who) {
+  await page.goto(`${base}/login`);
+  await page.getByLabel('Email').fill(USERS[who]);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${base}/`);
+}
+
+export async function shot(page, name) {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
