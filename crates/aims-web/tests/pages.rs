@@ -58,11 +58,22 @@ async fn fixture(backend: aims_store::Backend) -> Fx {
         )
         .await
         .expect("other org");
-    app.add_member(&operator, &other.id, "boss@other.example", "Other Boss", "other-password-123", MemberRole::Admin)
-        .await
-        .expect("member");
+    app.add_member(
+        &operator,
+        &other.id,
+        "boss@other.example",
+        "Other Boss",
+        "other-password-123",
+        MemberRole::Admin,
+    )
+    .await
+    .expect("member");
     let b = app
-        .add_system(&operator, &other.id, AiSystem::new("Secret system of B", "Only B may see this"))
+        .add_system(
+            &operator,
+            &other.id,
+            AiSystem::new("Secret system of B", "Only B may see this"),
+        )
         .await
         .expect("system b");
     let demo_org = app.resolve_org(Some("northwind")).await.expect("demo org");
@@ -137,7 +148,16 @@ impl Fx {
         let login_cookie = set_cookie(&page, "aims_login_csrf").expect("login csrf cookie");
         let csrf = hidden(&page.body, "csrf").expect("csrf field");
         let res = self
-            .post("/login", Some(&login_cookie), &[("email", email), ("password", password), ("csrf", &csrf), ("next", "/")])
+            .post(
+                "/login",
+                Some(&login_cookie),
+                &[
+                    ("email", email),
+                    ("password", password),
+                    ("csrf", &csrf),
+                    ("next", "/"),
+                ],
+            )
             .await;
         match set_cookie(&res, "aims_session") {
             Some(c) if res.status == StatusCode::SEE_OTHER => Ok(c),
@@ -154,7 +174,9 @@ impl Fx {
 fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -205,39 +227,81 @@ async fn every_role_sees_the_pages_it_should_and_only_writers_change_systems() {
             "/account".into(),
         ];
         for (role, email) in USERS {
-            let cookie = fx.sign_in(email, DEMO_PASSWORD).await.unwrap_or_else(|r| panic!("{role} sign-in: {}", r.status));
+            let cookie = fx
+                .sign_in(email, DEMO_PASSWORD)
+                .await
+                .unwrap_or_else(|r| panic!("{role} sign-in: {}", r.status));
             for path in &readable {
                 let r = fx.get(path, Some(&cookie)).await;
                 assert_eq!(r.status, StatusCode::OK, "{role} GET {path}");
             }
             let writer = matches!(*role, "admin" | "manager" | "contributor");
-            let want = if writer { StatusCode::OK } else { StatusCode::FORBIDDEN };
-            assert_eq!(fx.get("/systems/new", Some(&cookie)).await.status, want, "{role} GET /systems/new");
-            assert_eq!(fx.get(&format!("/systems/{a}/edit"), Some(&cookie)).await.status, want, "{role} GET edit");
+            let want = if writer {
+                StatusCode::OK
+            } else {
+                StatusCode::FORBIDDEN
+            };
+            assert_eq!(
+                fx.get("/systems/new", Some(&cookie)).await.status,
+                want,
+                "{role} GET /systems/new"
+            );
+            assert_eq!(
+                fx.get(&format!("/systems/{a}/edit"), Some(&cookie))
+                    .await
+                    .status,
+                want,
+                "{role} GET edit"
+            );
             let before = system_count(&fx, "northwind").await;
             let csrf = fx.csrf(&cookie).await;
             let r = fx
                 .post(
                     "/systems",
                     Some(&cookie),
-                    &[("csrf", &csrf), ("name", &format!("Made by {role}")), ("purpose", "test"), ("lifecycle_stage", "idea"), ("org_role", "deployer")],
+                    &[
+                        ("csrf", &csrf),
+                        ("name", &format!("Made by {role}")),
+                        ("purpose", "test"),
+                        ("lifecycle_stage", "idea"),
+                        ("org_role", "deployer"),
+                    ],
                 )
                 .await;
             if writer {
-                assert_eq!(r.status, StatusCode::SEE_OTHER, "{role} POST /systems: {}", r.body);
+                assert_eq!(
+                    r.status,
+                    StatusCode::SEE_OTHER,
+                    "{role} POST /systems: {}",
+                    r.body
+                );
                 assert_eq!(system_count(&fx, "northwind").await, before + 1);
             } else {
                 assert_eq!(r.status, StatusCode::FORBIDDEN, "{role} POST /systems");
-                assert_eq!(system_count(&fx, "northwind").await, before, "{role} created nothing");
+                assert_eq!(
+                    system_count(&fx, "northwind").await,
+                    before,
+                    "{role} created nothing"
+                );
             }
             let edit = fx
                 .post(
                     &format!("/systems/{a}"),
                     Some(&cookie),
-                    &[("csrf", &csrf), ("name", "Renamed"), ("purpose", "p"), ("lifecycle_stage", "operation"), ("org_role", "provider")],
+                    &[
+                        ("csrf", &csrf),
+                        ("name", "Renamed"),
+                        ("purpose", "p"),
+                        ("lifecycle_stage", "operation"),
+                        ("org_role", "provider"),
+                    ],
                 )
                 .await;
-            let want = if writer { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
+            let want = if writer {
+                StatusCode::SEE_OTHER
+            } else {
+                StatusCode::FORBIDDEN
+            };
             assert_eq!(edit.status, want, "{role} POST edit");
         }
         assert!(fx.app.verify(None).await.expect("verify").intact());
@@ -251,28 +315,68 @@ async fn pages_need_a_session_and_another_organizations_records_are_not_found() 
         for path in ["/", "/systems", "/context", "/catalog", "/account"] {
             let r = fx.get(path, None).await;
             assert_eq!(r.status, StatusCode::SEE_OTHER, "anonymous {path}");
-            let loc = r.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default();
+            let loc = r
+                .headers
+                .get(header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
             assert!(loc.starts_with("/login?next="), "{loc}");
         }
-        assert_eq!(fx.get("/systems", Some("aims_session=forged")).await.status, StatusCode::SEE_OTHER);
-        let cookie = fx.sign_in("admin@northwind-lending.example", DEMO_PASSWORD).await.expect("sign in");
+        assert_eq!(
+            fx.get("/systems", Some("aims_session=forged")).await.status,
+            StatusCode::SEE_OTHER
+        );
+        let cookie = fx
+            .sign_in("admin@northwind-lending.example", DEMO_PASSWORD)
+            .await
+            .expect("sign in");
         let b = fx.system_b.clone();
-        for path in [format!("/systems/{b}"), format!("/systems/{b}/edit"), format!("/systems/{b}/history")] {
+        for path in [
+            format!("/systems/{b}"),
+            format!("/systems/{b}/edit"),
+            format!("/systems/{b}/history"),
+        ] {
             let r = fx.get(&path, Some(&cookie)).await;
             assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
-            assert!(!r.body.contains("Secret system of B"), "no data of another organization on {path}");
+            assert!(
+                !r.body.contains("Secret system of B"),
+                "no data of another organization on {path}"
+            );
         }
         let csrf = fx.csrf(&cookie).await;
         let r = fx
-            .post(&format!("/systems/{b}"), Some(&cookie), &[("csrf", &csrf), ("name", "hijack"), ("purpose", "x"), ("lifecycle_stage", "idea"), ("org_role", "user")])
+            .post(
+                &format!("/systems/{b}"),
+                Some(&cookie),
+                &[
+                    ("csrf", &csrf),
+                    ("name", "hijack"),
+                    ("purpose", "x"),
+                    ("lifecycle_stage", "idea"),
+                    ("org_role", "user"),
+                ],
+            )
             .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
         let other = fx.app.resolve_org(Some("other")).await.expect("org");
-        let unchanged = fx.app.system(&Actor::operator("t"), &other.id, &b).await.expect("b");
+        let unchanged = fx
+            .app
+            .system(&Actor::operator("t"), &other.id, &b)
+            .await
+            .expect("b");
         assert_eq!(unchanged.data.name, "Secret system of B");
-        assert_eq!(fx.get("/systems/not-a-uuid", Some(&cookie)).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            fx.get("/systems/not-a-uuid", Some(&cookie)).await.status,
+            StatusCode::NOT_FOUND
+        );
         // Switching to an organization one is not a member of is refused.
-        let r = fx.post("/org/switch", Some(&cookie), &[("csrf", &csrf), ("org", &other.id)]).await;
+        let r = fx
+            .post(
+                "/org/switch",
+                Some(&cookie),
+                &[("csrf", &csrf), ("org", &other.id)],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
     }
 }
@@ -281,18 +385,34 @@ async fn pages_need_a_session_and_another_organizations_records_are_not_found() 
 async fn forms_without_the_csrf_token_or_from_another_site_change_nothing() {
     for backend in backends() {
         let fx = fixture(backend).await;
-        let cookie = fx.sign_in("maria.keller@northwind-lending.example", DEMO_PASSWORD).await.expect("sign in");
+        let cookie = fx
+            .sign_in("maria.keller@northwind-lending.example", DEMO_PASSWORD)
+            .await
+            .expect("sign in");
         let before = system_count(&fx, "northwind").await;
-        let fields = [("name", "Sneaky"), ("purpose", "x"), ("lifecycle_stage", "idea"), ("org_role", "user")];
+        let fields = [
+            ("name", "Sneaky"),
+            ("purpose", "x"),
+            ("lifecycle_stage", "idea"),
+            ("org_role", "user"),
+        ];
         let r = fx.post("/systems", Some(&cookie), &fields).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "missing token");
         let mut with_wrong = fields.to_vec();
         with_wrong.push(("csrf", "0000"));
-        assert_eq!(fx.post("/systems", Some(&cookie), &with_wrong).await.status, StatusCode::FORBIDDEN, "wrong token");
+        assert_eq!(
+            fx.post("/systems", Some(&cookie), &with_wrong).await.status,
+            StatusCode::FORBIDDEN,
+            "wrong token"
+        );
         let csrf = fx.csrf(&cookie).await;
         let mut good = fields.to_vec();
         good.push(("csrf", &csrf));
-        let body = good.iter().map(|(k, v)| format!("{k}={}", urlencode(v))).collect::<Vec<_>>().join("&");
+        let body = good
+            .iter()
+            .map(|(k, v)| format!("{k}={}", urlencode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
         let cross = Request::post("/systems")
             .header(header::HOST, HOST)
             .header(header::ORIGIN, "http://evil.example")
@@ -300,10 +420,18 @@ async fn forms_without_the_csrf_token_or_from_another_site_change_nothing() {
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(Body::from(body))
             .expect("request");
-        assert_eq!(fx.send(cross).await.status, StatusCode::FORBIDDEN, "cross-site origin");
+        assert_eq!(
+            fx.send(cross).await.status,
+            StatusCode::FORBIDDEN,
+            "cross-site origin"
+        );
         assert_eq!(system_count(&fx, "northwind").await, before);
         let r = fx.post("/logout", Some(&cookie), &[]).await;
-        assert_eq!(r.status, StatusCode::FORBIDDEN, "sign-out needs the token too");
+        assert_eq!(
+            r.status,
+            StatusCode::FORBIDDEN,
+            "sign-out needs the token too"
+        );
     }
 }
 
@@ -311,12 +439,25 @@ async fn forms_without_the_csrf_token_or_from_another_site_change_nothing() {
 async fn invalid_system_forms_show_messages_next_to_the_fields_and_write_nothing() {
     for backend in backends() {
         let fx = fixture(backend).await;
-        let cookie = fx.sign_in("daan.visser@northwind-lending.example", DEMO_PASSWORD).await.expect("sign in");
+        let cookie = fx
+            .sign_in("daan.visser@northwind-lending.example", DEMO_PASSWORD)
+            .await
+            .expect("sign in");
         let csrf = fx.csrf(&cookie).await;
         let head_before = fx.app.verify(None).await.expect("verify").chains;
         let long = "x".repeat(201);
         let r = fx
-            .post("/systems", Some(&cookie), &[("csrf", &csrf), ("name", &long), ("purpose", ""), ("lifecycle_stage", "launched"), ("org_role", "deployer")])
+            .post(
+                "/systems",
+                Some(&cookie),
+                &[
+                    ("csrf", &csrf),
+                    ("name", &long),
+                    ("purpose", ""),
+                    ("lifecycle_stage", "launched"),
+                    ("org_role", "deployer"),
+                ],
+            )
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.body.contains("id=\"name-err\""), "name message");
@@ -324,7 +465,11 @@ async fn invalid_system_forms_show_messages_next_to_the_fields_and_write_nothing
         assert!(r.body.contains("id=\"purpose-err\""), "purpose message");
         assert!(r.body.contains("id=\"stage-err\""), "stage message");
         assert!(r.body.contains("aria-invalid=\"true\""));
-        assert_eq!(fx.app.verify(None).await.expect("verify").chains, head_before, "nothing written");
+        assert_eq!(
+            fx.app.verify(None).await.expect("verify").chains,
+            head_before,
+            "nothing written"
+        );
     }
 }
 
@@ -340,26 +485,66 @@ async fn sessions_rotate_end_at_sign_out_and_repeated_failures_lock_the_email() 
         let login_cookie = set_cookie(&page, "aims_login_csrf").expect("cookie");
         let csrf = hidden(&page.body, "csrf").expect("csrf");
         let both = format!("{login_cookie}; {first}");
-        let r = fx.post("/login", Some(&both), &[("email", email), ("password", DEMO_PASSWORD), ("csrf", &csrf)]).await;
+        let r = fx
+            .post(
+                "/login",
+                Some(&both),
+                &[
+                    ("email", email),
+                    ("password", DEMO_PASSWORD),
+                    ("csrf", &csrf),
+                ],
+            )
+            .await;
         let second = set_cookie(&r, "aims_session").expect("new session");
         assert_ne!(second, first);
-        assert_eq!(fx.get("/", Some(&first)).await.status, StatusCode::SEE_OTHER, "old session ended");
+        assert_eq!(
+            fx.get("/", Some(&first)).await.status,
+            StatusCode::SEE_OTHER,
+            "old session ended"
+        );
         let session_csrf = fx.csrf(&second).await;
-        assert_eq!(fx.post("/logout", Some(&second), &[("csrf", &session_csrf)]).await.status, StatusCode::SEE_OTHER);
-        assert_eq!(fx.get("/", Some(&second)).await.status, StatusCode::SEE_OTHER, "signed out");
+        assert_eq!(
+            fx.post("/logout", Some(&second), &[("csrf", &session_csrf)])
+                .await
+                .status,
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(
+            fx.get("/", Some(&second)).await.status,
+            StatusCode::SEE_OTHER,
+            "signed out"
+        );
 
-        let wrong = fx.sign_in(email, "not the password").await.expect_err("refused");
+        let wrong = fx
+            .sign_in(email, "not the password")
+            .await
+            .expect_err("refused");
         assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
         assert!(wrong.body.contains("Email or password is wrong"));
-        let unknown = fx.sign_in("nobody@northwind-lending.example", "whatever").await.expect_err("refused");
-        assert_eq!(unknown.status, StatusCode::UNAUTHORIZED, "unknown and known emails answer alike");
+        let unknown = fx
+            .sign_in("nobody@northwind-lending.example", "whatever")
+            .await
+            .expect_err("refused");
+        assert_eq!(
+            unknown.status,
+            StatusCode::UNAUTHORIZED,
+            "unknown and known emails answer alike"
+        );
         for _ in 0..4 {
             let _ = fx.sign_in(email, "still wrong").await;
         }
-        let locked = fx.sign_in(email, DEMO_PASSWORD).await.expect_err("locked out");
+        let locked = fx
+            .sign_in(email, DEMO_PASSWORD)
+            .await
+            .expect_err("locked out");
         assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
         // Another user is not affected.
-        assert!(fx.sign_in("henrik.lindqvist@northwind-lending.example", DEMO_PASSWORD).await.is_ok());
+        assert!(
+            fx.sign_in("henrik.lindqvist@northwind-lending.example", DEMO_PASSWORD)
+                .await
+                .is_ok()
+        );
     }
 }
 
@@ -368,16 +553,36 @@ async fn pages_carry_security_headers_and_session_cookies_are_protected() {
     for backend in backends() {
         let fx = fixture(backend).await;
         let page = fx.get("/login", None).await;
-        for h in ["content-security-policy", "x-frame-options", "x-content-type-options", "referrer-policy"] {
+        for h in [
+            "content-security-policy",
+            "x-frame-options",
+            "x-content-type-options",
+            "referrer-policy",
+        ] {
             assert!(page.headers.contains_key(h), "{h}");
         }
-        let csp = page.headers.get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or_default();
-        assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{csp}");
+        let csp = page
+            .headers
+            .get("content-security-policy")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        assert!(
+            csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+            "{csp}"
+        );
         assert!(!page.body.contains("<script>"), "no inline script");
         let login_cookie = set_cookie(&page, "aims_login_csrf").expect("cookie");
         let csrf = hidden(&page.body, "csrf").expect("csrf");
         let r = fx
-            .post("/login", Some(&login_cookie), &[("email", "admin@northwind-lending.example"), ("password", DEMO_PASSWORD), ("csrf", &csrf)])
+            .post(
+                "/login",
+                Some(&login_cookie),
+                &[
+                    ("email", "admin@northwind-lending.example"),
+                    ("password", DEMO_PASSWORD),
+                    ("csrf", &csrf),
+                ],
+            )
             .await;
         let raw = r
             .headers
@@ -387,11 +592,17 @@ async fn pages_carry_security_headers_and_session_cookies_are_protected() {
             .find(|v| v.starts_with("aims_session="))
             .expect("session cookie")
             .to_string();
-        assert!(raw.contains("HttpOnly") && raw.contains("SameSite=Lax"), "{raw}");
+        assert!(
+            raw.contains("HttpOnly") && raw.contains("SameSite=Lax"),
+            "{raw}"
+        );
         assert_eq!(fx.get("/healthz", None).await.status, StatusCode::OK);
         assert_eq!(fx.get("/readyz", None).await.status, StatusCode::OK);
         let m = fx.get("/metrics", None).await;
         assert!(m.body.contains("aims_http_requests_total"), "{}", m.body);
-        assert_eq!(fx.get("/no/such/page", None).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            fx.get("/no/such/page", None).await.status,
+            StatusCode::NOT_FOUND
+        );
     }
 }

@@ -19,9 +19,14 @@ use serde::Deserialize;
 
 /// A malformed id in the address is an unknown page, not a form error.
 fn not_a_record(id: &str, _chrome: &Chrome) -> Option<Response> {
-    aims_domain::parse_id("id", id)
-        .is_err()
-        .then(|| crate::error::page(StatusCode::NOT_FOUND, None, "Not found", "There is no AI system with this id."))
+    aims_domain::parse_id("id", id).is_err().then(|| {
+        crate::error::page(
+            StatusCode::NOT_FOUND,
+            None,
+            "Not found",
+            "There is no AI system with this id.",
+        )
+    })
 }
 
 /// Query of the list page.
