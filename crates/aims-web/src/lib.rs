@@ -52,6 +52,11 @@ pub fn router(state: AppState) -> Router {
         .route("/systems/{id}/edit", get(pages::systems::edit_form))
         .route("/systems/{id}/history", get(pages::systems::history))
         .route("/context", get(pages::context::show))
+        .route(
+            "/admin/users",
+            get(pages::admin::users).post(pages::admin::add_member),
+        )
+        .route("/admin/users/reset", post(pages::admin::reset_password))
         .route("/catalog", get(pages::catalog::frameworks))
         .route("/catalog/{framework}", get(pages::catalog::items))
         .route("/catalog/{framework}/item", get(pages::catalog::item))

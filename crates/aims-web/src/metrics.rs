@@ -19,7 +19,18 @@ pub struct Metrics {
 /// Counts every request by status class and adds its duration.
 pub async fn count(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let start = Instant::now();
+    // Only the method and the path are logged: query strings and bodies may carry personal data or secrets.
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
     let res = next.run(req).await;
+    tracing::info!(
+        target: "aims::http",
+        method = %method,
+        path = %path,
+        status = res.status().as_u16(),
+        micros = u64::try_from(start.elapsed().as_micros()).unwrap_or(u64::MAX),
+        "request"
+    );
     let class = (res.status().as_u16() / 100).clamp(1, 5) as usize - 1;
     state.metrics.requests[class].fetch_add(1, Ordering::Relaxed);
     let us = u64::try_from(start.elapsed().as_micros()).unwrap_or(u64::MAX);

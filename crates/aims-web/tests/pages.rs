@@ -606,3 +606,134 @@ async fn pages_carry_security_headers_and_session_cookies_are_protected() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_admins_manage_users_and_a_reset_ends_the_members_sessions() {
+    for backend in backends() {
+        let fx = fixture(backend).await;
+        for (role, email) in USERS {
+            let cookie = fx.sign_in(email, DEMO_PASSWORD).await.expect("sign in");
+            let want = if *role == "admin" {
+                StatusCode::OK
+            } else {
+                StatusCode::FORBIDDEN
+            };
+            assert_eq!(
+                fx.get("/admin/users", Some(&cookie)).await.status,
+                want,
+                "{role}"
+            );
+        }
+        let admin = fx
+            .sign_in("admin@northwind-lending.example", DEMO_PASSWORD)
+            .await
+            .expect("admin");
+        let csrf = fx.csrf(&admin).await;
+        let r = fx
+            .post(
+                "/admin/users",
+                Some(&admin),
+                &[
+                    ("csrf", &csrf),
+                    ("email", "new.person@northwind-lending.example"),
+                    ("name", "New Person"),
+                    ("role", "viewer"),
+                    ("password", "short"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "short password refused"
+        );
+        assert!(r.body.contains("password"), "{}", r.body);
+        let r = fx
+            .post(
+                "/admin/users",
+                Some(&admin),
+                &[
+                    ("csrf", &csrf),
+                    ("email", "new.person@northwind-lending.example"),
+                    ("name", "New Person"),
+                    ("role", "viewer"),
+                    ("password", "a-long-enough-password"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(r.body.contains("new.person@northwind-lending.example"));
+        let newcomer = fx
+            .sign_in(
+                "new.person@northwind-lending.example",
+                "a-long-enough-password",
+            )
+            .await
+            .expect("new member signs in");
+        let members = fx
+            .app
+            .members(
+                &Actor::operator("t"),
+                &fx.app.resolve_org(Some("northwind")).await.expect("org").id,
+            )
+            .await
+            .expect("members");
+        let id = members
+            .iter()
+            .find(|m| m.user.email == "new.person@northwind-lending.example")
+            .expect("member")
+            .user
+            .id
+            .clone();
+        let r = fx
+            .post(
+                "/admin/users/reset",
+                Some(&admin),
+                &[
+                    ("csrf", &csrf),
+                    ("user_id", &id),
+                    ("new_password", "another-long-password"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert_eq!(
+            fx.get("/", Some(&newcomer)).await.status,
+            StatusCode::SEE_OTHER,
+            "sessions ended by the reset"
+        );
+        assert!(
+            fx.sign_in(
+                "new.person@northwind-lending.example",
+                "another-long-password"
+            )
+            .await
+            .is_ok()
+        );
+        let other = fx.app.resolve_org(Some("other")).await.expect("other");
+        let outsider = fx
+            .app
+            .members(&Actor::operator("t"), &other.id)
+            .await
+            .expect("members")[0]
+            .user
+            .id
+            .clone();
+        let r = fx
+            .post(
+                "/admin/users/reset",
+                Some(&admin),
+                &[
+                    ("csrf", &csrf),
+                    ("user_id", &outsider),
+                    ("new_password", "hijacked-password-1"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::NOT_FOUND,
+            "no reset across organizations"
+        );
+    }
+}

@@ -6,8 +6,23 @@ use aims_app::demo::{DEMO_PASSWORD, seed_demo};
 use aims_web::AppState;
 use std::sync::Arc;
 
+/// Structured logs on standard error: `AIMS_LOG` filters (default `info`), `AIMS_LOG_FORMAT=json` for JSON lines.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("AIMS_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = if std::env::var("AIMS_LOG_FORMAT").is_ok_and(|f| f == "json") {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+}
+
 /// Starts the server and runs until Ctrl-C or SIGTERM.
 pub async fn run(ctx: &Ctx, a: ServeArgs) -> CmdResult {
+    init_logging();
     let started = std::time::Instant::now();
     let demo = if a.demo {
         seed_demo(&ctx.app).await?

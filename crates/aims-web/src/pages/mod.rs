@@ -1,5 +1,6 @@
 //! Page handlers, one module per area of the product.
 
+pub mod admin;
 pub mod catalog;
 pub mod context;
 pub mod dashboard;
