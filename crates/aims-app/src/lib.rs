@@ -11,6 +11,7 @@ pub mod integrity;
 pub mod orgs;
 pub mod records;
 pub mod systems;
+pub mod tokens;
 
 pub use access::{Actor, Permission};
 pub use error::AppError;

@@ -161,6 +161,19 @@ impl App {
         org: &str,
         f: &SystemFilter,
     ) -> Result<Vec<Stored<AiSystem>>, AppError> {
+        self.systems_after(actor, org, f, None).await
+    }
+
+    /// Lists AI systems after a keyset cursor: `after` is the sort value and the id of the last system of the
+    /// previous page (for the `created` order the value is ignored and the id alone decides). The API pages with
+    /// this; [`App::systems`] is the same list from the start.
+    pub async fn systems_after(
+        &self,
+        actor: &Actor,
+        org: &str,
+        f: &SystemFilter,
+        after: Option<(String, String)>,
+    ) -> Result<Vec<Stored<AiSystem>>, AppError> {
         actor.require(Permission::Read)?;
         let mut q = ListQuery::default();
         if let Some(stage) = &f.stage {
@@ -207,6 +220,10 @@ impl App {
         );
         q.descending = f.descending;
         q.limit = f.limit;
+        if let Some((value, id)) = after {
+            let id = aims_domain::parse_id("cursor", &id)?;
+            q.after = Some((Value::Text(value), id));
+        }
         self.read_list(&AI_SYSTEMS, org, &q).await
     }
 }

@@ -13,6 +13,7 @@ pub fn parse_date(s: &str) -> Option<time::Date> {
 }
 
 /// The organization profile: who runs this AIMS and which AI roles it plays (4.1).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Organization {
@@ -112,6 +113,7 @@ pub fn slugify(name: &str) -> String {
 
 /// One version of the AIMS scope statement (4.3). Drafts are edited; approving a draft supersedes the previous
 /// approved version, which is kept.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScopeVersion {
@@ -152,6 +154,7 @@ impl ScopeVersion {
 }
 
 /// An internal or external issue that bears on what the AIMS is meant to achieve (4.1).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ContextIssue {
@@ -186,6 +189,7 @@ impl ContextIssue {
 }
 
 /// An interested party and what it requires (4.2).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct InterestedParty {
@@ -203,6 +207,7 @@ pub struct InterestedParty {
 }
 
 /// One requirement of an interested party, and whether the AIMS addresses it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PartyRequirement {
@@ -253,6 +258,7 @@ impl InterestedParty {
 }
 
 /// A supplier of AI systems, models, data or services (A.10.3), with the certificates it holds.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Supplier {
@@ -273,6 +279,7 @@ pub struct Supplier {
 }
 
 /// A management-system certificate held by a supplier.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Certification {

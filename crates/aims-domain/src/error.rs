@@ -4,6 +4,7 @@ use serde::Serialize;
 use std::fmt;
 
 /// One problem with one input field; the message is meant for the person who typed the value.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldError {
     /// Field name as the user knows it (`name`, `lifecycle_stage`, `data_resources[2].category`).
@@ -13,6 +14,7 @@ pub struct FieldError {
 }
 
 /// All field problems found in one input; a write is refused when this is non-empty.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ValidationError {
     /// The individual problems, in the order the fields were checked.

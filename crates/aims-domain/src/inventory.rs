@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 /// Everything the organization records about one AI system. Field names are the stored column names and the
 /// keys of the JSON/TOML input file.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AiSystem {
@@ -92,6 +93,7 @@ fn default_true() -> bool {
 }
 
 /// A dataset used by an AI system.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DataResource {
@@ -114,6 +116,7 @@ pub struct DataResource {
 }
 
 /// A model used by an AI system.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ModelInfo {
@@ -134,6 +137,7 @@ pub struct ModelInfo {
 }
 
 /// A tool used to build, evaluate or run an AI system.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Tool {
@@ -145,6 +149,7 @@ pub struct Tool {
 }
 
 /// A computing resource of an AI system.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Compute {
@@ -158,6 +163,7 @@ pub struct Compute {
 }
 
 /// A role people play for an AI system, with the competences it needs.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PersonRole {
@@ -172,6 +178,7 @@ pub struct PersonRole {
 }
 
 /// A third-party component of an AI system.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Component {
@@ -188,6 +195,7 @@ pub struct Component {
 }
 
 /// An organization-defined custom field for AI systems.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CustomFieldDef {

@@ -14,6 +14,7 @@ pub mod records;
 pub mod sessions;
 pub mod spec;
 pub mod testing;
+pub mod tokens;
 pub mod value;
 
 pub use connect::{Backend, OpenOptions, Store, redact_url};

@@ -40,6 +40,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_chain_head_trigger.sql"),
         postgres: include_str!("../migrations/postgres/0003_chain_head_trigger.sql"),
     },
+    Migration {
+        version: 4,
+        name: "api_tokens",
+        sqlite: include_str!("../migrations/sqlite/0004_api_tokens.sql"),
+        postgres: include_str!("../migrations/postgres/0004_api_tokens.sql"),
+    },
 ];
 
 /// The schema version this build expects; backups record it.

@@ -82,7 +82,7 @@ macro_rules! record_table {
     };
 }
 
-use Kind::{Bool, Int, Json, Text};
+use Kind::{Bool, Int, Json, OptInt, Text};
 
 record_table!(
     ORGANIZATIONS,
@@ -342,6 +342,25 @@ pub const LOGIN_THROTTLE: TableSpec = TableSpec {
     ],
 };
 
+/// Personal API tokens for scripts (only the SHA-256 of each token is stored).
+pub const API_TOKENS: TableSpec = TableSpec {
+    name: "api_tokens",
+    record_type: "",
+    kind: TableKind::Ephemeral,
+    columns: &[
+        c("id", Text),
+        c("user_id", Text),
+        c("org_id", Text),
+        c("name", Text),
+        c("token_hash", Text),
+        c("prefix", Text),
+        c("created_at", Int),
+        c("expires_at", Int),
+        c("last_used_at", OptInt),
+        c("revoked_at", OptInt),
+    ],
+};
+
 /// Every record table, in the order backup writes and restore reads them.
 pub const RECORD_TABLES: &[TableSpec] = &[
     ORGANIZATIONS,
@@ -374,6 +393,7 @@ pub const ALL_TABLES: &[TableSpec] = &[
     CATALOG_MAPPINGS,
     SESSIONS,
     LOGIN_THROTTLE,
+    API_TOKENS,
 ];
 
 /// The record table for a change-log record type.

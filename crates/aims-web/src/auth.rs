@@ -315,16 +315,137 @@ struct AccountPage {
     chrome: Chrome,
     message: String,
     errors: Vec<(String, String)>,
+    /// The user's API tokens in this organization.
+    tokens: Vec<aims_app::tokens::TokenView>,
+    /// A token just created, shown once; empty otherwise.
+    new_token: String,
+    /// Problems with the token form.
+    token_errors: Vec<(String, String)>,
+}
+
+/// What the account page shows besides the chrome.
+#[derive(Default)]
+struct AccountView {
+    message: String,
+    errors: Vec<(String, String)>,
+    new_token: String,
+    token_errors: Vec<(String, String)>,
+}
+
+/// Renders the account page with the user's API tokens.
+async fn account_response(
+    state: &AppState,
+    s: &Session,
+    status: StatusCode,
+    v: AccountView,
+) -> Response {
+    let chrome = Chrome::new(&state.app, s, "account").await;
+    let tokens = match state
+        .app
+        .tokens(&s.actor(), &s.user.email, Some(&s.org_id))
+        .await
+    {
+        Ok(t) => t,
+        Err(e) => return error::app_error(Some(chrome), e),
+    };
+    let mut res = render(&AccountPage {
+        chrome,
+        message: v.message,
+        errors: v.errors,
+        tokens,
+        new_token: v.new_token,
+        token_errors: v.token_errors,
+    });
+    *res.status_mut() = status;
+    res
 }
 
 /// GET /account
 pub async fn account_page(State(state): State<AppState>, Signed(s): Signed) -> Response {
-    let chrome = Chrome::new(&state.app, &s, "account").await;
-    render(&AccountPage {
-        chrome,
-        message: String::new(),
-        errors: vec![],
-    })
+    account_response(&state, &s, StatusCode::OK, AccountView::default()).await
+}
+
+/// The form that creates an API token.
+#[derive(Deserialize)]
+pub struct TokenForm {
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    days: String,
+}
+
+/// POST /account/tokens: creates a personal API token in the current organization and shows it once.
+pub async fn create_token(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Signed(s): Signed,
+    Form(f): Form<TokenForm>,
+) -> Response {
+    if let Some(r) = check_form(&headers, &s, &f.csrf) {
+        return r;
+    }
+    let days = match f.days.trim() {
+        "" => None,
+        d => match d.parse::<i64>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                let v = AccountView {
+                    token_errors: vec![("days".into(), format!("'{d}' is not a number of days"))],
+                    ..AccountView::default()
+                };
+                return account_response(&state, &s, StatusCode::UNPROCESSABLE_ENTITY, v).await;
+            }
+        },
+    };
+    match state
+        .app
+        .create_token(&s.actor(), &s.org_id, &s.user.email, &f.name, days)
+        .await
+    {
+        Ok(t) => {
+            let v = AccountView {
+                message: format!(
+                    "API token '{}' created. Copy it now: it is shown only once.",
+                    t.info.name
+                ),
+                new_token: t.token,
+                ..AccountView::default()
+            };
+            account_response(&state, &s, StatusCode::OK, v).await
+        }
+        Err(aims_app::AppError::Invalid(e)) => {
+            let v = AccountView {
+                token_errors: e.errors.into_iter().map(|x| (x.field, x.message)).collect(),
+                ..AccountView::default()
+            };
+            account_response(&state, &s, StatusCode::UNPROCESSABLE_ENTITY, v).await
+        }
+        Err(e) => error::app_error(None, e),
+    }
+}
+
+/// The form that revokes an API token.
+#[derive(Deserialize)]
+pub struct RevokeForm {
+    csrf: String,
+    id: String,
+}
+
+/// POST /account/tokens/revoke: revokes one of the user's own API tokens.
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Signed(s): Signed,
+    Form(f): Form<RevokeForm>,
+) -> Response {
+    if let Some(r) = check_form(&headers, &s, &f.csrf) {
+        return r;
+    }
+    match state.app.revoke_token(&s.actor(), &f.id).await {
+        Ok(_) => Redirect::to("/account").into_response(),
+        Err(e) => error::app_error(None, e),
+    }
 }
 
 /// The password change form.
@@ -362,15 +483,11 @@ pub async fn change_password(
             res
         }
         Err(aims_app::AppError::Invalid(v)) => {
-            let chrome = Chrome::new(&state.app, &s, "account").await;
-            let errors = v.errors.into_iter().map(|e| (e.field, e.message)).collect();
-            let mut res = render(&AccountPage {
-                chrome,
-                message: String::new(),
-                errors,
-            });
-            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            res
+            let view = AccountView {
+                errors: v.errors.into_iter().map(|e| (e.field, e.message)).collect(),
+                ..AccountView::default()
+            };
+            account_response(&state, &s, StatusCode::UNPROCESSABLE_ENTITY, view).await
         }
         Err(e) => error::app_error(None, e),
     }

@@ -2,6 +2,7 @@
 //! kept in the database, CSRF protection on every form, strict security headers, `/healthz`, `/readyz` and
 //! Prometheus metrics at `/metrics`. Handlers call `aims-app` use cases only.
 
+pub mod api;
 mod assets;
 mod auth;
 mod chrome;
@@ -38,6 +39,8 @@ pub fn router(state: AppState) -> Router {
         .route("/logout", post(auth::logout))
         .route("/account", get(auth::account_page))
         .route("/account/password", post(auth::change_password))
+        .route("/account/tokens", post(auth::create_token))
+        .route("/account/tokens/revoke", post(auth::revoke_token))
         .route("/org/switch", post(auth::switch_org))
         .route("/", get(pages::dashboard::show))
         .route(
@@ -60,6 +63,7 @@ pub fn router(state: AppState) -> Router {
         .route("/catalog", get(pages::catalog::frameworks))
         .route("/catalog/{framework}", get(pages::catalog::items))
         .route("/catalog/{framework}/item", get(pages::catalog::item))
+        .merge(api::router())
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

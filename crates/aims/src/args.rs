@@ -72,6 +72,37 @@ pub enum Command {
     Backup(BackupArgs),
     /// Restore a backup file into a new, empty store (SQLite or PostgreSQL).
     Restore(RestoreArgs),
+    /// Personal API tokens for scripts calling /api/v1 (the token is shown once, at creation).
+    #[command(subcommand)]
+    Token(TokenCmd),
+}
+
+/// API token commands.
+#[derive(Debug, Subcommand)]
+pub enum TokenCmd {
+    /// Create a token for a user in the organization (--org); prints the token once.
+    Create {
+        /// Email of the user the token acts as (with their role in the organization).
+        #[arg(long)]
+        user: String,
+        /// Name that says what the token is for ("CI pipeline").
+        #[arg(long)]
+        name: String,
+        /// Days until it expires: 1 to 365.
+        #[arg(long)]
+        days: Option<i64>,
+    },
+    /// List a user's tokens in every organization (never the tokens themselves).
+    List {
+        /// Email of the user.
+        #[arg(long)]
+        user: String,
+    },
+    /// Revoke a token by id; requests with it are refused from then on.
+    Revoke {
+        /// Token id (from `aims token list`).
+        id: String,
+    },
 }
 
 /// Options of `serve`.

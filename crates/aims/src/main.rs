@@ -7,6 +7,7 @@ mod cmd_catalog;
 mod cmd_context;
 mod cmd_serve;
 mod cmd_system;
+mod cmd_token;
 mod input;
 mod out;
 
@@ -184,6 +185,7 @@ async fn run(cli: Cli) -> CmdResult {
         Command::Verify(_) => cmd_admin::verify(&ctx).await,
         Command::Backup(a) => cmd_admin::backup(&ctx, a).await,
         Command::Restore(a) => cmd_admin::restore(&ctx, a).await,
+        Command::Token(c) => cmd_token::run(&ctx, c).await,
     };
     ctx.app.store.close().await;
     result

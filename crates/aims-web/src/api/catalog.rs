@@ -1,0 +1,175 @@
+//! `/api/v1/frameworks`: the framework catalogue (ISO/IEC 42001, NIST AI RMF, EU AI Act) and its crosswalks, read
+//! only, for every role.
+
+use super::error::{ApiError, ErrorBody};
+use super::extract::{ApiQuery, Caller};
+use super::schema::{CatalogItem, Framework, Mapping};
+use crate::AppState;
+use aims_app::{AppError, Permission};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+/// Query of the item list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ItemsQuery {
+    /// Only items of this kind (`clause`, `control`, `article`, `subcategory`, …); every kind when left out.
+    kind: Option<String>,
+}
+
+async fn framework_exists(state: &AppState, id: &str) -> Result<(), ApiError> {
+    let frameworks = state
+        .app
+        .store
+        .catalog_frameworks()
+        .await
+        .map_err(AppError::from)?;
+    if frameworks.iter().any(|f| f.id == id) {
+        Ok(())
+    } else {
+        Err(ApiError::not_found(format!(
+            "no framework '{id}' in the catalogue"
+        )))
+    }
+}
+
+/// Every framework of the catalogue.
+#[utoipa::path(
+    get, path = "/api/v1/frameworks", tag = "catalogue", operation_id = "list_frameworks",
+    responses(
+        (status = 200, description = "Every framework", body = Vec<Framework>),
+        (status = 401, description = "No valid credentials", body = ErrorBody),
+    )
+)]
+pub async fn frameworks(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Response, ApiError> {
+    caller.actor().require(Permission::Read)?;
+    let list: Vec<Framework> = state
+        .app
+        .store
+        .catalog_frameworks()
+        .await
+        .map_err(AppError::from)?
+        .into_iter()
+        .map(Framework::from)
+        .collect();
+    Ok(Json(list).into_response())
+}
+
+/// The items of a framework in document order.
+#[utoipa::path(
+    get, path = "/api/v1/frameworks/{id}/items", tag = "catalogue", operation_id = "list_framework_items",
+    params(("id" = String, Path, description = "Framework id"), ItemsQuery),
+    responses(
+        (status = 200, description = "The items, in document order", body = Vec<CatalogItem>),
+        (status = 400, description = "Unknown query parameter", body = ErrorBody),
+        (status = 401, description = "No valid credentials", body = ErrorBody),
+        (status = 404, description = "No such framework", body = ErrorBody),
+    )
+)]
+pub async fn items(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<ItemsQuery>,
+) -> Result<Response, ApiError> {
+    caller.actor().require(Permission::Read)?;
+    framework_exists(&state, &id).await?;
+    let kind = q.kind.unwrap_or_default();
+    let kinds: Vec<&str> = if kind.is_empty() {
+        vec![]
+    } else {
+        vec![kind.as_str()]
+    };
+    let list: Vec<CatalogItem> = state
+        .app
+        .store
+        .catalog_items(&id, &kinds)
+        .await
+        .map_err(AppError::from)?
+        .into_iter()
+        .map(CatalogItem::from)
+        .collect();
+    Ok(Json(list).into_response())
+}
+
+/// One item of a framework; the ref is URL-encoded (`GOVERN%201.1`).
+#[utoipa::path(
+    get, path = "/api/v1/frameworks/{id}/items/{ref}", tag = "catalogue", operation_id = "get_framework_item",
+    params(
+        ("id" = String, Path, description = "Framework id"),
+        ("ref" = String, Path, description = "Item identifier, URL-encoded (e.g. `A.6.2.4`, `GOVERN%201.1`)"),
+    ),
+    responses(
+        (status = 200, description = "The item", body = CatalogItem),
+        (status = 401, description = "No valid credentials", body = ErrorBody),
+        (status = 404, description = "No such framework or item", body = ErrorBody),
+    )
+)]
+pub async fn item(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, reference)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    caller.actor().require(Permission::Read)?;
+    framework_exists(&state, &id).await?;
+    match state
+        .app
+        .store
+        .catalog_item(&id, &reference)
+        .await
+        .map_err(AppError::from)?
+    {
+        Some(i) => Ok(Json(CatalogItem::from(i)).into_response()),
+        None => Err(ApiError::not_found(format!(
+            "no item '{reference}' in framework '{id}'"
+        ))),
+    }
+}
+
+/// What an item maps to in the other frameworks, in either direction of every crosswalk.
+#[utoipa::path(
+    get, path = "/api/v1/frameworks/{id}/items/{ref}/mappings", tag = "catalogue", operation_id = "list_item_mappings",
+    params(
+        ("id" = String, Path, description = "Framework id"),
+        ("ref" = String, Path, description = "Item identifier, URL-encoded"),
+    ),
+    responses(
+        (status = 200, description = "The mappings", body = Vec<Mapping>),
+        (status = 401, description = "No valid credentials", body = ErrorBody),
+        (status = 404, description = "No such framework or item", body = ErrorBody),
+    )
+)]
+pub async fn mappings(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, reference)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    caller.actor().require(Permission::Read)?;
+    framework_exists(&state, &id).await?;
+    let store = &state.app.store;
+    if store
+        .catalog_item(&id, &reference)
+        .await
+        .map_err(AppError::from)?
+        .is_none()
+    {
+        return Err(ApiError::not_found(format!(
+            "no item '{reference}' in framework '{id}'"
+        )));
+    }
+    let list: Vec<Mapping> = store
+        .catalog_mappings(&id, &reference)
+        .await
+        .map_err(AppError::from)?
+        .into_iter()
+        .map(Mapping::from)
+        .collect();
+    Ok(Json(list).into_response())
+}

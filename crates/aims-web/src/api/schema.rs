@@ -1,0 +1,325 @@
+//! Response types of the API that have no home in `aims-domain`: records with their system fields, pages of
+//! records, the catalogue, history entries and the verification report. Each mirrors what the API actually
+//! serialises, so the OpenAPI document describes the real bodies.
+
+use aims_app::Stored;
+use aims_domain::context::{ContextIssue, InterestedParty, Organization, ScopeVersion, Supplier};
+use aims_domain::inventory::AiSystem;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Declares the documented shape of `Stored<T>` (system fields plus the flattened data) and of a page of them.
+macro_rules! stored {
+    ($stored:ident, $page:ident, $t:ty, $what:literal) => {
+        #[doc = concat!("A stored ", $what, ": id, version and timestamps beside the data fields.")]
+        #[derive(Serialize, ToSchema)]
+        #[allow(dead_code)]
+        pub struct $stored {
+            /// Record id (UUIDv7).
+            id: String,
+            /// Version for optimistic concurrency; also the `ETag`. Send it back in `If-Match` to change the record.
+            version: i64,
+            /// Creation time, RFC 3339 UTC.
+            created_at: String,
+            /// Last change, RFC 3339 UTC.
+            updated_at: String,
+            /// The record's data.
+            #[serde(flatten)]
+            data: $t,
+        }
+
+        #[doc = concat!("A page of ", $what, " records.")]
+        #[derive(Serialize, ToSchema)]
+        #[allow(dead_code)]
+        pub struct $page {
+            /// The records of this page.
+            pub items: Vec<$stored>,
+            /// Cursor of the next page (pass it as `cursor`); `null` on the last page.
+            pub next_cursor: Option<String>,
+        }
+    };
+}
+
+stored!(StoredAiSystem, AiSystemPage, AiSystem, "AI system");
+stored!(
+    StoredContextIssue,
+    ContextIssuePage,
+    ContextIssue,
+    "context issue"
+);
+stored!(
+    StoredInterestedParty,
+    InterestedPartyPage,
+    InterestedParty,
+    "interested party"
+);
+stored!(StoredSupplier, SupplierPage, Supplier, "supplier");
+stored!(
+    StoredScopeVersion,
+    ScopeVersionPage,
+    ScopeVersion,
+    "scope statement version"
+);
+stored!(
+    StoredOrganization,
+    OrganizationPage,
+    Organization,
+    "organization"
+);
+
+/// A page of records as the API sends it (`T` is a `Stored<…>` whose documented shape is one of the above).
+#[derive(Serialize)]
+pub struct Page<T> {
+    /// The records of this page.
+    pub items: Vec<T>,
+    /// Cursor of the next page; `None` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// The scope statement as it stands.
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
+pub struct ScopeState {
+    /// The version in force, if one was approved.
+    approved: Option<StoredScopeVersion>,
+    /// The draft awaiting approval, if any.
+    draft: Option<StoredScopeVersion>,
+}
+
+/// Retiring an AI system.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RetireInput {
+    /// Why the system is retired.
+    pub reason: String,
+    /// Date of retirement (YYYY-MM-DD); today (UTC) when left out.
+    #[serde(default)]
+    pub on: Option<String>,
+}
+
+/// A framework of the catalogue.
+#[derive(Serialize, ToSchema)]
+pub struct Framework {
+    /// Stable id (`iso42001`, `nist-ai-rmf`, `eu-ai-act`).
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Full title.
+    pub title: String,
+    /// Publisher.
+    pub publisher: String,
+    /// Edition.
+    pub version: String,
+    /// Content pack version.
+    pub pack_version: i64,
+    /// Where the identifiers were checked.
+    pub source: String,
+    /// What it is.
+    pub description: String,
+    /// Number of items.
+    pub items: i64,
+}
+
+impl From<aims_store::catalog::FrameworkRow> for Framework {
+    fn from(r: aims_store::catalog::FrameworkRow) -> Self {
+        Framework {
+            id: r.id,
+            name: r.name,
+            title: r.title,
+            publisher: r.publisher,
+            version: r.version,
+            pack_version: r.pack_version,
+            source: r.source,
+            description: r.description,
+            items: r.items,
+        }
+    }
+}
+
+/// A clause, control, article or subcategory of a framework.
+#[derive(Serialize, ToSchema)]
+pub struct CatalogItem {
+    /// Framework id.
+    pub framework: String,
+    /// Identifier inside the framework (`A.6.2.4`, `GOVERN 1.1`, `Art. 27`).
+    #[serde(rename = "ref")]
+    pub reference: String,
+    /// Kind (`clause`, `control`, `article`, `subcategory`, …).
+    pub kind: String,
+    /// Identifier of the parent item; empty at the top.
+    pub parent: String,
+    /// Short title.
+    pub title: String,
+    /// What it asks for, in aims' own words.
+    pub description: String,
+    /// Documented-information duty.
+    pub documented_information: String,
+    /// Topics, evidence, records, guidance and the verify flag.
+    pub details: serde_json::Value,
+}
+
+impl From<aims_store::catalog::ItemRow> for CatalogItem {
+    fn from(r: aims_store::catalog::ItemRow) -> Self {
+        CatalogItem {
+            framework: r.framework,
+            reference: r.reference,
+            kind: r.kind,
+            parent: r.parent,
+            title: r.title,
+            description: r.description,
+            documented_information: r.documented_information,
+            details: r.details,
+        }
+    }
+}
+
+/// What a catalogue item maps to in another framework.
+#[derive(Serialize, ToSchema)]
+pub struct Mapping {
+    /// Crosswalk id.
+    pub crosswalk: String,
+    /// Framework of the other item.
+    pub framework: String,
+    /// The other item's identifier.
+    #[serde(rename = "ref")]
+    pub reference: String,
+    /// The other item's title.
+    pub title: String,
+    /// Relation (equivalent, subset, superset, related, …).
+    pub relation: String,
+    /// Source of the mapping.
+    pub source: String,
+    /// Note.
+    pub note: String,
+}
+
+impl From<aims_store::catalog::MappingRow> for Mapping {
+    fn from(r: aims_store::catalog::MappingRow) -> Self {
+        Mapping {
+            crosswalk: r.crosswalk,
+            framework: r.framework,
+            reference: r.reference,
+            title: r.title,
+            relation: r.relation,
+            source: r.source,
+            note: r.note,
+        }
+    }
+}
+
+/// One change of a record, from the hash-chained change log.
+#[derive(Serialize, ToSchema)]
+pub struct HistoryEntry {
+    /// Position in the organization's chain.
+    pub seq: i64,
+    /// When (RFC 3339 UTC).
+    pub at: String,
+    /// Who.
+    pub actor: String,
+    /// `create`, `update` or `delete`.
+    pub action: String,
+    /// SHA-256 of the record's content after the change.
+    pub content_hash: String,
+    /// Hash of the entry.
+    pub hash: String,
+}
+
+impl From<aims_app::integrity::HistoryEntry> for HistoryEntry {
+    fn from(e: aims_app::integrity::HistoryEntry) -> Self {
+        HistoryEntry {
+            seq: e.seq,
+            at: e.at,
+            actor: e.actor,
+            action: e.action,
+            content_hash: e.content_hash,
+            hash: e.hash,
+        }
+    }
+}
+
+/// The state of one change-log chain.
+#[derive(Serialize, ToSchema)]
+pub struct ChainSummary {
+    /// Organization of the chain.
+    pub org_id: String,
+    /// Entries in the chain.
+    pub entries: i64,
+    /// Sequence number of the newest entry.
+    pub head_seq: i64,
+    /// Hash of the newest entry: record it to detect a rewritten history later.
+    pub head_hash: String,
+}
+
+/// One problem found by verification.
+#[derive(Serialize, ToSchema)]
+pub struct Problem {
+    /// Chain it was found in.
+    pub org_id: String,
+    /// Entry concerned, if any.
+    pub seq: Option<i64>,
+    /// Record type concerned, if any.
+    pub record_type: String,
+    /// Record concerned, if any.
+    pub record_id: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// The result of verifying the organization's change log and records.
+#[derive(Serialize, ToSchema)]
+pub struct VerifyResult {
+    /// True when the chain is unbroken and every record matches its latest entry.
+    pub intact: bool,
+    /// The chain verified, with its head.
+    pub chains: Vec<ChainSummary>,
+    /// Change-log entries checked.
+    pub entries_checked: i64,
+    /// Records checked.
+    pub records_checked: i64,
+    /// Problems found (empty when intact).
+    pub problems: Vec<Problem>,
+}
+
+impl From<aims_store::changelog::VerifyReport> for VerifyResult {
+    fn from(r: aims_store::changelog::VerifyReport) -> Self {
+        VerifyResult {
+            intact: r.intact(),
+            chains: r
+                .chains
+                .into_iter()
+                .map(|c| ChainSummary {
+                    org_id: c.org_id,
+                    entries: c.entries,
+                    head_seq: c.head_seq,
+                    head_hash: c.head_hash,
+                })
+                .collect(),
+            entries_checked: r.entries_checked,
+            records_checked: r.records_checked,
+            problems: r
+                .problems
+                .into_iter()
+                .map(|p| Problem {
+                    org_id: p.org_id,
+                    seq: p.seq,
+                    record_type: p.record_type,
+                    record_id: p.record_id,
+                    message: p.message,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Keeps the compiler honest that the documented record shape is the one `Stored<T>` serialises.
+#[allow(dead_code)]
+fn _same_fields(s: Stored<AiSystem>) -> (String, i64, String, String, AiSystem) {
+    let Stored {
+        id,
+        version,
+        created_at,
+        updated_at,
+        data,
+    } = s;
+    (id, version, created_at, updated_at, data)
+}

@@ -1,0 +1,338 @@
+//! `/api/v1/ai-systems`: the AI system inventory for scripts — list with filters, sorting and cursor paging, read
+//! with an `ETag`, create, replace with `If-Match`, retire, and the change history.
+
+use super::error::{ApiError, ErrorBody};
+use super::extract::{ApiJson, ApiQuery, Caller, if_match};
+use super::schema::{AiSystemPage, HistoryEntry, Page, RetireInput, StoredAiSystem};
+use super::{created, one};
+use crate::AppState;
+use aims_app::Stored;
+use aims_app::systems::SystemFilter;
+use aims_domain::inventory::AiSystem;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+/// Default page size.
+const DEFAULT_LIMIT: i64 = 50;
+/// Largest page size.
+const MAX_LIMIT: i64 = 200;
+
+/// Query of the AI system list. Every value is text here and checked by the handler, so that a wrong value is
+/// reported naming the parameter.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SystemsQuery {
+    /// Only systems in this life-cycle stage (`idea`, `design`, `development`, `verification`, `deployment`,
+    /// `operation`, `retired`).
+    stage: Option<String>,
+    /// Only systems where the organization plays this role (`provider`, `developer`, `deployer`, `importer`, `distributor`, `user`).
+    role: Option<String>,
+    /// Only systems inside (`true`) or outside (`false`) the AIMS scope.
+    in_scope: Option<String>,
+    /// Case-insensitive text in name, purpose, owner or business unit.
+    q: Option<String>,
+    /// Sort column: `name` (default), `lifecycle_stage`, `owner`, `business_unit`, `created`.
+    sort: Option<String>,
+    /// `asc` (default) or `desc`.
+    order: Option<String>,
+    /// Page size, 1–200 (default 50).
+    limit: Option<String>,
+    /// Cursor from the previous page's `next_cursor`.
+    cursor: Option<String>,
+}
+
+/// The sort value of a system for the cursor.
+fn sort_value(sort: &str, s: &Stored<AiSystem>) -> String {
+    match sort {
+        "lifecycle_stage" | "stage" => s.data.lifecycle_stage.clone(),
+        "owner" => s.data.owner.clone(),
+        "business_unit" => s.data.business_unit.clone(),
+        "created" => s.id.clone(),
+        _ => s.data.name.clone(),
+    }
+}
+
+/// A cursor names the sort, the direction, the last sort value and the last id, as hex of a JSON array, so a
+/// cursor cannot be replayed against another order.
+fn encode_cursor(sort: &str, desc: bool, value: &str, id: &str) -> String {
+    let json = serde_json::json!([sort, if desc { "desc" } else { "asc" }, value, id]);
+    hex::encode(json.to_string())
+}
+
+fn decode_cursor(cursor: &str, sort: &str, desc: bool) -> Result<(String, String), ApiError> {
+    let bad = || ApiError::bad_field("cursor", "is not a cursor given out by this list");
+    let bytes = hex::decode(cursor).map_err(|_| bad())?;
+    let parts: Vec<String> = serde_json::from_slice(&bytes).map_err(|_| bad())?;
+    match parts.as_slice() {
+        [s, o, value, id] => {
+            if s != sort || o != (if desc { "desc" } else { "asc" }) {
+                return Err(ApiError::bad_field(
+                    "cursor",
+                    "was made for another sort order; keep sort and order the same while paging",
+                ));
+            }
+            Ok((value.clone(), id.clone()))
+        }
+        _ => Err(bad()),
+    }
+}
+
+/// List AI systems.
+#[utoipa::path(
+    get, path = "/api/v1/ai-systems", tag = "ai-systems", operation_id = "list_ai_systems",
+    params(SystemsQuery),
+    responses(
+        (status = 200, description = "A page of AI systems", body = AiSystemPage),
+        (status = 400, description = "Unknown or malformed query parameter, or a bad cursor", body = ErrorBody),
+        (status = 401, description = "No valid credentials", body = ErrorBody),
+        (status = 422, description = "A filter value outside its vocabulary", body = ErrorBody),
+    )
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<SystemsQuery>,
+) -> Result<Response, ApiError> {
+    let in_scope = match q.in_scope.as_deref() {
+        None | Some("") => None,
+        Some("true") => Some(true),
+        Some("false") => Some(false),
+        Some(other) => {
+            return Err(ApiError::bad_field(
+                "in_scope",
+                format!("'{other}' is not true or false"),
+            ));
+        }
+    };
+    let desc = match q.order.as_deref() {
+        None | Some("") | Some("asc") => false,
+        Some("desc") => true,
+        Some(other) => {
+            return Err(ApiError::bad_field(
+                "order",
+                format!("'{other}' is not asc or desc"),
+            ));
+        }
+    };
+    let limit = match q.limit.as_deref() {
+        None | Some("") => DEFAULT_LIMIT,
+        Some(l) => match l.parse::<i64>() {
+            Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
+            _ => {
+                return Err(ApiError::bad_field(
+                    "limit",
+                    format!("'{l}' is not a number from 1 to {MAX_LIMIT}"),
+                ));
+            }
+        },
+    };
+    let sort = q
+        .sort
+        .clone()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "name".into());
+    let after = match q.cursor.as_deref() {
+        None | Some("") => None,
+        Some(c) => Some(decode_cursor(c, &sort, desc)?),
+    };
+    let filter = SystemFilter {
+        stage: q.stage.filter(|s| !s.is_empty()),
+        role: q.role.filter(|s| !s.is_empty()),
+        in_scope,
+        search: q.q.filter(|s| !s.is_empty()),
+        sort: Some(sort.clone()),
+        descending: desc,
+        limit: Some(limit + 1),
+    };
+    let mut items = state
+        .app
+        .systems_after(&caller.actor(), caller.org(), &filter, after)
+        .await?;
+    let next_cursor = if items.len() as i64 > limit {
+        items.truncate(limit as usize);
+        items
+            .last()
+            .map(|last| encode_cursor(&sort, desc, &sort_value(&sort, last), &last.id))
+    } else {
+        None
+    };
+    Ok(Json(Page { items, next_cursor }).into_response())
+}
+
+/// Add an AI system to the inventory.
+#[utoipa::path(
+    post, path = "/api/v1/ai-systems", tag = "ai-systems", operation_id = "create_ai_system",
+    request_body = AiSystem,
+    responses(
+        (status = 201, description = "Created; `Location` names the new system", body = StoredAiSystem,
+            headers(("ETag" = String, description = "The version, quoted"), ("Location" = String, description = "Address of the new system"))),
+        (status = 400, description = "Malformed JSON, a wrong type or an unknown field", body = ErrorBody),
+        (status = 401, description = "No valid credentials", body = ErrorBody),
+        (status = 403, description = "The role cannot change AI systems, or the CSRF header is missing", body = ErrorBody),
+        (status = 413, description = "The body is larger than 1 MiB", body = ErrorBody),
+        (status = 415, description = "The body is not JSON", body = ErrorBody),
+        (status = 422, description = "Invalid values; `details` names every field", body = ErrorBody),
+    )
+)]
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(system): ApiJson<AiSystem>,
+) -> Result<Response, ApiError> {
+    let s = state
+        .app
+        .add_system(&caller.actor(), caller.org(), system)
+        .await?;
+    Ok(created("/api/v1/ai-systems", &s))
+}
+
+/// Read one AI system.
+#[utoipa::path(
+    get, path = "/api/v1/ai-systems/{id}", tag = "ai-systems", operation_id = "get_ai_system",
+    params(("id" = String, Path, description = "AI system id")),
+    responses(
+        (status = 200, description = "The AI system", body = StoredAiSystem,
+            headers(("ETag" = String, description = "The version, quoted; send it back in If-Match"))),
+        (status = 401, description = "No valid credentials", body = ErrorBody),
+        (status = 404, description = "No such AI system in this organization", body = ErrorBody),
+        (status = 422, description = "The id is not a UUID", body = ErrorBody),
+    )
+)]
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let s = state.app.system(&caller.actor(), caller.org(), &id).await?;
+    Ok(one(&s))
+}
+
+/// Replace an AI system's data (every field; left-out fields take their defaults).
+#[utoipa::path(
+    put, path = "/api/v1/ai-systems/{id}", tag = "ai-systems", operation_id = "replace_ai_system",
+    params(
+        ("id" = String, Path, description = "AI system id"),
+        ("If-Match" = String, Header, description = "ETag of the version being replaced, e.g. \"3\"; `*` for any"),
+    ),
+    request_body = AiSystem,
+    responses(
+        (status = 200, description = "The updated AI system", body = StoredAiSystem,
+            headers(("ETag" = String, description = "The new version, quoted"))),
+        (status = 400, description = "Malformed JSON, a wrong type, an unknown field or a malformed If-Match", body = ErrorBody),
+        (status = 401, description = "No valid credentials", body = ErrorBody),
+        (status = 403, description = "The role cannot change AI systems, or the CSRF header is missing", body = ErrorBody),
+        (status = 404, description = "No such AI system in this organization", body = ErrorBody),
+        (status = 412, description = "The system changed since that version was read", body = ErrorBody),
+        (status = 413, description = "The body is larger than 1 MiB", body = ErrorBody),
+        (status = 415, description = "The body is not JSON", body = ErrorBody),
+        (status = 422, description = "Invalid values; `details` names every field", body = ErrorBody),
+        (status = 428, description = "If-Match is missing", body = ErrorBody),
+    )
+)]
+pub async fn replace(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(system): ApiJson<AiSystem>,
+) -> Result<Response, ApiError> {
+    let expected = if_match(&headers, true)?;
+    let s = state
+        .app
+        .update_system(&caller.actor(), caller.org(), &id, expected, move |s| {
+            *s = system;
+            Ok(())
+        })
+        .await
+        .map_err(super::stale)?;
+    Ok(one(&s))
+}
+
+/// Retire an AI system: life-cycle stage `retired`, with the date and the reason.
+#[utoipa::path(
+    post, path = "/api/v1/ai-systems/{id}/retire", tag = "ai-systems", operation_id = "retire_ai_system",
+    params(("id" = String, Path, description = "AI system id")),
+    request_body = RetireInput,
+    responses(
+        (status = 200, description = "The retired AI system", body = StoredAiSystem,
+            headers(("ETag" = String, description = "The new version, quoted"))),
+        (status = 400, description = "Malformed JSON, a wrong type or an unknown field", body = ErrorBody),
+        (status = 401, description = "No valid credentials", body = ErrorBody),
+        (status = 403, description = "The role cannot change AI systems, or the CSRF header is missing", body = ErrorBody),
+        (status = 404, description = "No such AI system in this organization", body = ErrorBody),
+        (status = 413, description = "The body is larger than 1 MiB", body = ErrorBody),
+        (status = 415, description = "The body is not JSON", body = ErrorBody),
+        (status = 422, description = "No reason, a bad date, or already retired", body = ErrorBody),
+    )
+)]
+pub async fn retire(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<RetireInput>,
+) -> Result<Response, ApiError> {
+    let on = input
+        .on
+        .filter(|d| !d.trim().is_empty())
+        .unwrap_or_else(|| {
+            aims_app::records::format_micros(aims_store::now_micros())
+                .chars()
+                .take(10)
+                .collect()
+        });
+    let s = state
+        .app
+        .retire_system(&caller.actor(), caller.org(), &id, &on, &input.reason)
+        .await?;
+    Ok(one(&s))
+}
+
+/// The change history of an AI system, oldest first.
+#[utoipa::path(
+    get, path = "/api/v1/ai-systems/{id}/history", tag = "ai-systems", operation_id = "ai_system_history",
+    params(("id" = String, Path, description = "AI system id")),
+    responses(
+        (status = 200, description = "Every change, oldest first", body = Vec<HistoryEntry>),
+        (status = 401, description = "No valid credentials", body = ErrorBody),
+        (status = 404, description = "No such AI system in this organization", body = ErrorBody),
+        (status = 422, description = "The id is not a UUID", body = ErrorBody),
+    )
+)]
+pub async fn history(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let actor = caller.actor();
+    let sys = state.app.system(&actor, caller.org(), &id).await?;
+    let entries: Vec<HistoryEntry> = state
+        .app
+        .history(&actor, caller.org(), "ai_system", &sys.id)
+        .await?
+        .into_iter()
+        .map(HistoryEntry::from)
+        .collect();
+    Ok(Json(entries).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_are_tied_to_their_order() {
+        let c = encode_cursor("name", false, "Credit scoring", "0190");
+        assert_eq!(
+            decode_cursor(&c, "name", false).unwrap(),
+            ("Credit scoring".to_string(), "0190".to_string())
+        );
+        assert!(decode_cursor(&c, "owner", false).is_err());
+        assert!(decode_cursor(&c, "name", true).is_err());
+        assert!(decode_cursor("zz", "name", false).is_err());
+    }
+}

@@ -1,0 +1,1649 @@
+//! The REST API through the real router, on SQLite and PostgreSQL: the role × endpoint matrix, organization
+//! isolation, ETag/If-Match, bad input (which must leave the store unchanged), API tokens that expire or are
+//! revoked, browser sessions with the CSRF header, cursor paging, and the OpenAPI document against the routes.
+
+use aims_app::demo::{DEMO_PASSWORD, seed_demo};
+use aims_app::{Actor, App};
+use aims_domain::context::{ContextIssue, InterestedParty, Organization, Supplier};
+use aims_domain::inventory::AiSystem;
+use aims_domain::vocab::MemberRole;
+use aims_store::testing::{TestDb, backends};
+use aims_web::{AppState, router};
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use std::collections::{BTreeSet, HashSet};
+use std::sync::Arc;
+use tower::ServiceExt;
+
+const HOST: &str = "127.0.0.1:8080";
+const ROLES: &[&str] = &["admin", "manager", "contributor", "auditor", "viewer"];
+const EMAILS: &[&str] = &[
+    "admin@northwind-lending.example",
+    "maria.keller@northwind-lending.example",
+    "daan.visser@northwind-lending.example",
+    "elif.aydin@northwind-lending.example",
+    "henrik.lindqvist@northwind-lending.example",
+];
+
+/// Every endpoint of the API: (method, path template). The OpenAPI document must list exactly these.
+const ENDPOINTS: &[(&str, &str)] = &[
+    ("GET", "/api/v1/ai-systems"),
+    ("POST", "/api/v1/ai-systems"),
+    ("GET", "/api/v1/ai-systems/{id}"),
+    ("PUT", "/api/v1/ai-systems/{id}"),
+    ("POST", "/api/v1/ai-systems/{id}/retire"),
+    ("GET", "/api/v1/ai-systems/{id}/history"),
+    ("GET", "/api/v1/organization"),
+    ("GET", "/api/v1/scope"),
+    ("GET", "/api/v1/scope/versions"),
+    ("GET", "/api/v1/context-issues"),
+    ("POST", "/api/v1/context-issues"),
+    ("GET", "/api/v1/context-issues/{id}"),
+    ("PUT", "/api/v1/context-issues/{id}"),
+    ("DELETE", "/api/v1/context-issues/{id}"),
+    ("GET", "/api/v1/interested-parties"),
+    ("POST", "/api/v1/interested-parties"),
+    ("GET", "/api/v1/interested-parties/{id}"),
+    ("PUT", "/api/v1/interested-parties/{id}"),
+    ("DELETE", "/api/v1/interested-parties/{id}"),
+    ("GET", "/api/v1/suppliers"),
+    ("POST", "/api/v1/suppliers"),
+    ("GET", "/api/v1/suppliers/{id}"),
+    ("PUT", "/api/v1/suppliers/{id}"),
+    ("DELETE", "/api/v1/suppliers/{id}"),
+    ("GET", "/api/v1/frameworks"),
+    ("GET", "/api/v1/frameworks/{id}/items"),
+    ("GET", "/api/v1/frameworks/{id}/items/{ref}"),
+    ("GET", "/api/v1/frameworks/{id}/items/{ref}/mappings"),
+    ("GET", "/api/v1/history/{record_type}/{id}"),
+    ("POST", "/api/v1/verify"),
+];
+
+/// What a test fixture holds: the router over a demo store plus a second organization, and a token per role.
+struct Fx {
+    app: App,
+    router: axum::Router,
+    org_a: String,
+    org_b: String,
+    /// API token of each demo role, in [`ROLES`] order.
+    tokens: Vec<String>,
+    /// Admin token of the other organization.
+    token_b: String,
+    /// Records of the other organization: (kind, id).
+    b_ids: Vec<(&'static str, String)>,
+    /// A system of the demo organization.
+    system_a: String,
+    _db: TestDb,
+}
+
+fn other_org() -> Organization {
+    Organization {
+        name: "Other Org".into(),
+        slug: "other".into(),
+        legal_name: String::new(),
+        sector: String::new(),
+        size: String::new(),
+        jurisdictions: vec![],
+        description: String::new(),
+        ai_roles: vec![],
+        website: String::new(),
+    }
+}
+
+fn issue(title: &str) -> ContextIssue {
+    ContextIssue {
+        kind: "internal".into(),
+        title: title.into(),
+        description: String::new(),
+        category: String::new(),
+        climate_related: false,
+    }
+}
+
+fn party(name: &str) -> InterestedParty {
+    InterestedParty {
+        name: name.into(),
+        category: String::new(),
+        description: String::new(),
+        requirements: vec![],
+    }
+}
+
+fn supplier(name: &str) -> Supplier {
+    Supplier {
+        name: name.into(),
+        description: String::new(),
+        website: String::new(),
+        contact: String::new(),
+        certifications: vec![],
+    }
+}
+
+async fn fixture(backend: aims_store::Backend) -> Fx {
+    let db = TestDb::new(backend).await.expect("db");
+    let app = App::open_or_create(&db.url).await.expect("open");
+    seed_demo(&app).await.expect("demo").expect("seeded");
+    let op = Actor::operator("test");
+    let org_a = app.resolve_org(Some("northwind")).await.expect("demo").id;
+    let org_b = app
+        .create_org(&op, other_org(), None)
+        .await
+        .expect("other org")
+        .id;
+    app.add_member(
+        &op,
+        &org_b,
+        "boss@other.example",
+        "Other Boss",
+        "other-password-123",
+        MemberRole::Admin,
+    )
+    .await
+    .expect("member");
+    let sys_b = app
+        .add_system(
+            &op,
+            &org_b,
+            AiSystem::new("Secret system of B", "Only B may see this"),
+        )
+        .await
+        .expect("system b");
+    let issue_b = app
+        .create_record(&op, &org_b, issue("Secret issue of B"))
+        .await
+        .expect("issue b");
+    let party_b = app
+        .create_record(&op, &org_b, party("Secret party of B"))
+        .await
+        .expect("party b");
+    let supplier_b = app
+        .create_record(&op, &org_b, supplier("Secret supplier of B"))
+        .await
+        .expect("supplier b");
+    let mut tokens = vec![];
+    for email in EMAILS {
+        tokens.push(
+            app.create_token(&op, &org_a, email, "test", None)
+                .await
+                .expect("token")
+                .token,
+        );
+    }
+    let token_b = app
+        .create_token(&op, &org_b, "boss@other.example", "test", Some(1))
+        .await
+        .expect("token b")
+        .token;
+    let system_a = app
+        .systems(&op, &org_a, &aims_app::systems::SystemFilter::default())
+        .await
+        .expect("systems")[0]
+        .id
+        .clone();
+    let state = AppState {
+        app: app.clone(),
+        secure_cookies: false,
+        metrics: Arc::new(Default::default()),
+    };
+    Fx {
+        router: router(state),
+        app,
+        org_a,
+        org_b,
+        tokens,
+        token_b,
+        b_ids: vec![
+            ("ai-systems", sys_b.id),
+            ("context-issues", issue_b.id),
+            ("interested-parties", party_b.id),
+            ("suppliers", supplier_b.id),
+        ],
+        system_a,
+        _db: db,
+    }
+}
+
+/// How a request authenticates.
+#[derive(Clone)]
+enum Auth {
+    None,
+    Token(String),
+    Cookie {
+        session: String,
+        csrf: Option<String>,
+    },
+}
+
+#[derive(Debug)]
+struct Resp {
+    status: StatusCode,
+    headers: HeaderMap,
+    text: String,
+}
+
+impl Resp {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+    }
+
+    /// Asserts the error shape and returns the error object.
+    fn error(&self) -> Value {
+        let v = self.json();
+        let e = v
+            .get("error")
+            .cloned()
+            .unwrap_or_else(|| panic!("no error: {}", self.text));
+        assert!(e["code"].is_string(), "{}", self.text);
+        assert!(e["message"].is_string(), "{}", self.text);
+        assert!(e["details"].is_array(), "{}", self.text);
+        for bad in ["SELECT", "INSERT", "sqlx", "panicked", "src/", "constraint"] {
+            assert!(!self.text.contains(bad), "leaks {bad}: {}", self.text);
+        }
+        e
+    }
+
+    /// The fields named in an error's details.
+    fn fields(&self) -> Vec<String> {
+        self.error()["details"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|d| d["field"].as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+impl Fx {
+    async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        auth: &Auth,
+        body: Option<&str>,
+        extra: &[(&str, &str)],
+    ) -> Resp {
+        let mut b = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::HOST, HOST);
+        match auth {
+            Auth::None => {}
+            Auth::Token(t) => b = b.header(header::AUTHORIZATION, format!("Bearer {t}")),
+            Auth::Cookie { session, csrf } => {
+                b = b.header(header::COOKIE, format!("aims_session={session}"));
+                if let Some(c) = csrf {
+                    b = b.header("x-csrf-token", c);
+                }
+            }
+        }
+        if body.is_some() {
+            b = b.header(header::CONTENT_TYPE, "application/json");
+        }
+        for (k, v) in extra {
+            b = b.header(*k, *v);
+        }
+        let req = b
+            .body(body.map_or_else(Body::empty, |s| Body::from(s.to_string())))
+            .expect("request");
+        let res = self.router.clone().oneshot(req).await.expect("response");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        Resp {
+            status,
+            headers,
+            text: String::from_utf8_lossy(&bytes).to_string(),
+        }
+    }
+
+    fn token(&self, role: &str) -> Auth {
+        let i = ROLES.iter().position(|r| *r == role).expect("role");
+        Auth::Token(self.tokens[i].clone())
+    }
+
+    async fn head(&self, org: &str) -> Option<(i64, String)> {
+        self.app.store.chain_head(org).await.expect("head")
+    }
+
+    /// A fresh record of the demo organization to change or delete: returns its id.
+    async fn fresh(&self, kind: &str) -> String {
+        let op = Actor::operator("test");
+        let org = &self.org_a;
+        match kind {
+            "ai-systems" => {
+                self.app
+                    .add_system(&op, org, AiSystem::new("Fresh system", "For a test"))
+                    .await
+                    .expect("system")
+                    .id
+            }
+            "context-issues" => {
+                self.app
+                    .create_record(&op, org, issue("Fresh issue"))
+                    .await
+                    .expect("issue")
+                    .id
+            }
+            "interested-parties" => {
+                self.app
+                    .create_record(&op, org, party("Fresh party"))
+                    .await
+                    .expect("party")
+                    .id
+            }
+            "suppliers" => {
+                self.app
+                    .create_record(&op, org, supplier("Fresh supplier"))
+                    .await
+                    .expect("supplier")
+                    .id
+            }
+            other => panic!("no kind {other}"),
+        }
+    }
+}
+
+/// A valid body for creating or replacing a record of the collection.
+fn body_for(collection: &str) -> &'static str {
+    match collection {
+        "ai-systems" => r#"{"name": "Made by the API", "purpose": "Testing the API"}"#,
+        "context-issues" => r#"{"kind": "external", "title": "Made by the API"}"#,
+        "interested-parties" => r#"{"name": "Made by the API"}"#,
+        "suppliers" => r#"{"name": "Made by the API"}"#,
+        _ => "{}",
+    }
+}
+
+fn collection_of(template: &str) -> &str {
+    template
+        .trim_start_matches("/api/v1/")
+        .split('/')
+        .next()
+        .unwrap_or_default()
+}
+
+/// What the endpoint needs to succeed: concrete path, body and headers. Writes get a fresh record each time, so
+/// every call of the matrix finds its target.
+async fn prepare(
+    fx: &Fx,
+    method: &str,
+    template: &str,
+) -> (String, Option<String>, Vec<(&'static str, &'static str)>) {
+    let collection = collection_of(template);
+    let writes = matches!(method, "PUT" | "DELETE" | "POST");
+    let id = if !template.contains("{id}")
+        || template.starts_with("/api/v1/history")
+        || collection == "frameworks"
+        || (collection == "ai-systems" && !writes)
+    {
+        fx.system_a.clone()
+    } else {
+        fx.fresh(collection).await
+    };
+    let path = template
+        .replace("/frameworks/{id}", "/frameworks/nist-ai-rmf")
+        .replace("{ref}", "GOVERN%201.1")
+        .replace("{record_type}", "ai_system")
+        .replace("{id}", &id);
+    let body = match (method, template) {
+        (_, t) if t.ends_with("/retire") => Some(r#"{"reason": "Replaced"}"#.to_string()),
+        ("POST", "/api/v1/verify") => None,
+        ("POST" | "PUT", _) => Some(body_for(collection).to_string()),
+        _ => None,
+    };
+    let headers = if method == "PUT" {
+        vec![("if-match", "\"1\"")]
+    } else {
+        vec![]
+    };
+    (path, body, headers)
+}
+
+fn expected(method: &str, template: &str, role: &str) -> StatusCode {
+    if role == "none" {
+        return StatusCode::UNAUTHORIZED;
+    }
+    if template == "/api/v1/verify" {
+        return if matches!(role, "admin" | "manager" | "auditor") {
+            StatusCode::OK
+        } else {
+            StatusCode::FORBIDDEN
+        };
+    }
+    let write = method != "GET";
+    if write && matches!(role, "auditor" | "viewer") {
+        return StatusCode::FORBIDDEN;
+    }
+    match method {
+        "POST" if !template.ends_with("/retire") => StatusCode::CREATED,
+        "DELETE" => StatusCode::NO_CONTENT,
+        _ => StatusCode::OK,
+    }
+}
+
+macro_rules! on_both {
+    ($name:ident, $body:expr) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $name() {
+            for backend in backends() {
+                let fx = fixture(backend).await;
+                let body = $body;
+                body(fx).await;
+            }
+        }
+    };
+}
+
+on_both!(role_endpoint_matrix, |fx: Fx| async move {
+    let mut failures = vec![];
+    for (method, template) in ENDPOINTS {
+        for role in ROLES.iter().chain(["none"].iter()) {
+            let (path, body, headers) = prepare(&fx, method, template).await;
+            let auth = if *role == "none" {
+                Auth::None
+            } else {
+                fx.token(role)
+            };
+            let r = fx
+                .call(method, &path, &auth, body.as_deref(), &headers)
+                .await;
+            let want = expected(method, template, role);
+            if r.status != want {
+                failures.push(format!(
+                    "{method} {template} as {role}: {} (want {want}) {}",
+                    r.status, r.text
+                ));
+            }
+            if !r.status.is_success() {
+                r.error();
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+});
+
+on_both!(other_organizations_ids_are_not_found, |fx: Fx| async move {
+    let admin = fx.token("admin");
+    let head_b = fx.head(&fx.org_b).await;
+    for (collection, id) in &fx.b_ids {
+        let item = format!("/api/v1/{collection}/{id}");
+        let body = body_for(collection);
+        let mut calls: Vec<(&str, String, Option<&str>)> = vec![
+            ("GET", item.clone(), None),
+            ("PUT", item.clone(), Some(body)),
+        ];
+        if *collection == "ai-systems" {
+            calls.push(("GET", format!("{item}/history"), None));
+            calls.push(("POST", format!("{item}/retire"), Some(r#"{"reason": "x"}"#)));
+        } else {
+            calls.push(("DELETE", item.clone(), None));
+        }
+        let record_type = match *collection {
+            "ai-systems" => "ai_system",
+            "context-issues" => "context_issue",
+            "interested-parties" => "interested_party",
+            _ => "supplier",
+        };
+        calls.push(("GET", format!("/api/v1/history/{record_type}/{id}"), None));
+        for (method, path, body) in calls {
+            let r = fx
+                .call(method, &path, &admin, body, &[("if-match", "\"1\"")])
+                .await;
+            assert_eq!(
+                r.status,
+                StatusCode::NOT_FOUND,
+                "{method} {path}: {}",
+                r.text
+            );
+            assert_eq!(r.error()["code"], "not_found");
+            assert!(
+                !r.text.contains("Secret"),
+                "{method} {path} leaks: {}",
+                r.text
+            );
+        }
+        // Lists never show the other organization's records.
+        let list = fx
+            .call("GET", &format!("/api/v1/{collection}"), &admin, None, &[])
+            .await;
+        assert_eq!(list.status, StatusCode::OK);
+        assert!(!list.text.contains(id.as_str()) && !list.text.contains("Secret"));
+    }
+    assert_eq!(
+        fx.head(&fx.org_b).await,
+        head_b,
+        "the other organization is unchanged"
+    );
+    // The other organization's token sees its own records, not the demo's.
+    let b = Auth::Token(fx.token_b.clone());
+    let r = fx
+        .call(
+            "GET",
+            &format!("/api/v1/ai-systems/{}", fx.system_a),
+            &b,
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = fx.call("GET", "/api/v1/ai-systems", &b, None, &[]).await;
+    assert_eq!(r.json()["items"].as_array().map(Vec::len), Some(1));
+    let r = fx.call("GET", "/api/v1/organization", &b, None, &[]).await;
+    assert_eq!(r.json()["slug"], "other");
+    let r = fx.call("POST", "/api/v1/verify", &b, None, &[]).await;
+    let chains = r.json()["chains"].clone();
+    assert_eq!(chains.as_array().map(Vec::len), Some(1));
+    assert_eq!(chains[0]["org_id"], fx.org_b.as_str());
+});
+
+on_both!(etag_and_if_match, |fx: Fx| async move {
+    let admin = fx.token("admin");
+    for collection in [
+        "ai-systems",
+        "context-issues",
+        "interested-parties",
+        "suppliers",
+    ] {
+        let id = fx.fresh(collection).await;
+        let path = format!("/api/v1/{collection}/{id}");
+        let r = fx.call("GET", &path, &admin, None, &[]).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert_eq!(r.headers[header::ETAG], "\"1\"");
+        assert_eq!(r.json()["version"], 1);
+        let body = body_for(collection);
+        let r = fx.call("PUT", &path, &admin, Some(body), &[]).await;
+        assert_eq!(r.status, StatusCode::PRECONDITION_REQUIRED, "{}", r.text);
+        assert_eq!(r.error()["code"], "precondition_required");
+        let r = fx
+            .call(
+                "PUT",
+                &path,
+                &admin,
+                Some(body),
+                &[("if-match", "yesterday")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert_eq!(r.fields(), vec!["If-Match"]);
+        let r = fx
+            .call("PUT", &path, &admin, Some(body), &[("if-match", "\"1\"")])
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        assert_eq!(r.headers[header::ETAG], "\"2\"");
+        assert_eq!(r.json()["version"], 2);
+        let head = fx.head(&fx.org_a).await;
+        let r = fx
+            .call("PUT", &path, &admin, Some(body), &[("if-match", "\"1\"")])
+            .await;
+        assert_eq!(r.status, StatusCode::PRECONDITION_FAILED, "{}", r.text);
+        assert_eq!(r.error()["code"], "precondition_failed");
+        assert_eq!(
+            fx.head(&fx.org_a).await,
+            head,
+            "a stale write changes nothing"
+        );
+        if collection != "ai-systems" {
+            let r = fx
+                .call("DELETE", &path, &admin, None, &[("if-match", "\"1\"")])
+                .await;
+            assert_eq!(r.status, StatusCode::PRECONDITION_FAILED);
+            let r = fx
+                .call("DELETE", &path, &admin, None, &[("if-match", "\"2\"")])
+                .await;
+            assert_eq!(r.status, StatusCode::NO_CONTENT);
+            let r = fx.call("GET", &path, &admin, None, &[]).await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND);
+        }
+    }
+    // Created records come with their address and version.
+    let r = fx
+        .call(
+            "POST",
+            "/api/v1/context-issues",
+            &admin,
+            Some(body_for("context-issues")),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    assert_eq!(r.headers[header::ETAG], "\"1\"");
+    let location = r.headers[header::LOCATION]
+        .to_str()
+        .expect("location")
+        .to_string();
+    assert_eq!(
+        location,
+        format!(
+            "/api/v1/context-issues/{}",
+            r.json()["id"].as_str().expect("id")
+        )
+    );
+    assert_eq!(
+        fx.call("GET", &location, &admin, None, &[]).await.status,
+        StatusCode::OK
+    );
+});
+
+on_both!(
+    bad_input_is_refused_naming_the_field_and_changes_nothing,
+    |fx: Fx| async move {
+        let admin = fx.token("admin");
+        let before = fx.head(&fx.org_a).await;
+        let count_before = fx
+            .call("GET", "/api/v1/ai-systems?limit=200", &admin, None, &[])
+            .await
+            .json()["items"]
+            .as_array()
+            .map(Vec::len);
+        let long = "x".repeat(201);
+        let long_body = format!(r#"{{"name": "{long}", "purpose": "p"}}"#);
+        let cases: Vec<(&str, String, StatusCode, &str)> = vec![
+            (
+                "malformed JSON",
+                r#"{"name": "a", "purpose": "#.into(),
+                StatusCode::BAD_REQUEST,
+                "body",
+            ),
+            (
+                "not an object",
+                "[1, 2]".into(),
+                StatusCode::BAD_REQUEST,
+                "body",
+            ),
+            (
+                "wrong type",
+                r#"{"name": 5, "purpose": "p"}"#.into(),
+                StatusCode::BAD_REQUEST,
+                "name",
+            ),
+            (
+                "wrong nested type",
+                r#"{"name": "a", "purpose": "p", "in_scope": "yes"}"#.into(),
+                StatusCode::BAD_REQUEST,
+                "in_scope",
+            ),
+            (
+                "unknown field",
+                r#"{"name": "a", "purpose": "p", "colour": "red"}"#.into(),
+                StatusCode::BAD_REQUEST,
+                "colour",
+            ),
+            (
+                "unknown nested field",
+                r#"{"name": "a", "purpose": "p", "models": [{"name": "m", "weights": 1}]}"#.into(),
+                StatusCode::BAD_REQUEST,
+                "models[0].weights",
+            ),
+            (
+                "missing field",
+                r#"{"purpose": "p"}"#.into(),
+                StatusCode::BAD_REQUEST,
+                "name",
+            ),
+            (
+                "over-long name",
+                long_body,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "name",
+            ),
+            (
+                "unknown stage",
+                r#"{"name": "a", "purpose": "p", "lifecycle_stage": "dreaming"}"#.into(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "lifecycle_stage",
+            ),
+            (
+                "empty name",
+                r#"{"name": " ", "purpose": "p"}"#.into(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "name",
+            ),
+        ];
+        for (what, body, status, field) in &cases {
+            let r = fx
+                .call("POST", "/api/v1/ai-systems", &admin, Some(body), &[])
+                .await;
+            assert_eq!(r.status, *status, "{what}: {}", r.text);
+            assert!(
+                r.fields().iter().any(|f| f == field),
+                "{what}: {:?} in {}",
+                r.fields(),
+                r.text
+            );
+            let put = fx
+                .call(
+                    "PUT",
+                    &format!("/api/v1/ai-systems/{}", fx.system_a),
+                    &admin,
+                    Some(body),
+                    &[("if-match", "*")],
+                )
+                .await;
+            assert_eq!(put.status, *status, "PUT {what}: {}", put.text);
+        }
+        // Invalid ids, unknown parameters and bad parameter values.
+        for (path, status, field) in [
+            (
+                "/api/v1/ai-systems/not-a-uuid",
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "id",
+            ),
+            (
+                "/api/v1/context-issues/42",
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "id",
+            ),
+            (
+                "/api/v1/history/ai_system/nope",
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "id",
+            ),
+            (
+                "/api/v1/history/spaceship/01a22a51-429f-7114-a0b2-c0bae51c0986",
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "record_type",
+            ),
+            (
+                "/api/v1/ai-systems?colour=red",
+                StatusCode::BAD_REQUEST,
+                "colour",
+            ),
+            (
+                "/api/v1/ai-systems?limit=0",
+                StatusCode::BAD_REQUEST,
+                "limit",
+            ),
+            (
+                "/api/v1/ai-systems?limit=201",
+                StatusCode::BAD_REQUEST,
+                "limit",
+            ),
+            (
+                "/api/v1/ai-systems?limit=ten",
+                StatusCode::BAD_REQUEST,
+                "limit",
+            ),
+            (
+                "/api/v1/ai-systems?in_scope=maybe",
+                StatusCode::BAD_REQUEST,
+                "in_scope",
+            ),
+            (
+                "/api/v1/ai-systems?order=up",
+                StatusCode::BAD_REQUEST,
+                "order",
+            ),
+            (
+                "/api/v1/ai-systems?sort=colour",
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "sort",
+            ),
+            (
+                "/api/v1/ai-systems?stage=dreaming",
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "stage",
+            ),
+            (
+                "/api/v1/ai-systems?cursor=zz",
+                StatusCode::BAD_REQUEST,
+                "cursor",
+            ),
+            (
+                "/api/v1/frameworks/nist-ai-rmf/items?kinds=x",
+                StatusCode::BAD_REQUEST,
+                "kinds",
+            ),
+        ] {
+            let r = fx.call("GET", path, &admin, None, &[]).await;
+            assert_eq!(r.status, status, "{path}: {}", r.text);
+            assert_eq!(r.fields(), vec![field.to_string()], "{path}: {}", r.text);
+        }
+        for path in [
+            "/api/v1/frameworks/nope",
+            "/api/v1/frameworks/nope/items",
+            "/api/v1/frameworks/nist-ai-rmf/items/NOPE%209",
+            "/api/v1/frameworks/nist-ai-rmf/items/NOPE%209/mappings",
+            "/api/v1/no-such-thing",
+        ] {
+            let r = fx.call("GET", path, &admin, None, &[]).await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}: {}", r.text);
+            r.error();
+        }
+        // A method the endpoint does not have, another content type, an oversized body.
+        let r = fx
+            .call("DELETE", "/api/v1/ai-systems", &admin, None, &[])
+            .await;
+        assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
+        assert_eq!(r.error()["code"], "method_not_allowed");
+        let r = fx
+            .call(
+                "POST",
+                "/api/v1/ai-systems",
+                &admin,
+                None,
+                &[("content-type", "text/plain")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        r.error();
+        let huge = format!(
+            r#"{{"name": "a", "purpose": "{}"}}"#,
+            "p".repeat(2 * 1024 * 1024)
+        );
+        let r = fx
+            .call("POST", "/api/v1/ai-systems", &admin, Some(&huge), &[])
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "{}",
+            &r.text[..r.text.len().min(300)]
+        );
+        assert_eq!(r.error()["code"], "payload_too_large");
+        // Retiring needs a reason.
+        let r = fx
+            .call(
+                "POST",
+                &format!("/api/v1/ai-systems/{}/retire", fx.system_a),
+                &admin,
+                Some(r#"{"reason": ""}"#),
+                &[],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(r.fields(), vec!["reason"]);
+        let r = fx
+            .call(
+                "POST",
+                &format!("/api/v1/ai-systems/{}/retire", fx.system_a),
+                &admin,
+                Some(r#"{"why": "x"}"#),
+                &[],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert_eq!(r.fields(), vec!["why"]);
+
+        assert_eq!(
+            fx.head(&fx.org_a).await,
+            before,
+            "no bad request changed the store"
+        );
+        let count_after = fx
+            .call("GET", "/api/v1/ai-systems?limit=200", &admin, None, &[])
+            .await
+            .json()["items"]
+            .as_array()
+            .map(Vec::len);
+        assert_eq!(count_before, count_after);
+        let report = fx
+            .call("POST", "/api/v1/verify", &admin, None, &[])
+            .await
+            .json();
+        assert_eq!(report["intact"], true, "{report}");
+    }
+);
+
+on_both!(
+    expired_revoked_and_orphaned_tokens_are_refused,
+    |fx: Fx| async move {
+        let op = Actor::operator("test");
+        let ok = |r: &Resp| r.status == StatusCode::OK;
+        // A working token, then expired.
+        let t = fx
+            .app
+            .create_token(&op, &fx.org_a, EMAILS[1], "expiring", Some(1))
+            .await
+            .expect("token");
+        let auth = Auth::Token(t.token.clone());
+        assert!(ok(&fx
+            .call("GET", "/api/v1/organization", &auth, None, &[])
+            .await));
+        fx.app
+            .store
+            .token_set_expiry(&t.info.id, aims_store::now_micros() - 1)
+            .await
+            .expect("expire");
+        let r = fx
+            .call("GET", "/api/v1/organization", &auth, None, &[])
+            .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(r.error()["code"], "unauthorized");
+        assert!(r.headers.contains_key(header::WWW_AUTHENTICATE));
+        // Revoked.
+        let t = fx
+            .app
+            .create_token(&op, &fx.org_a, EMAILS[1], "revoked", None)
+            .await
+            .expect("token");
+        let auth = Auth::Token(t.token.clone());
+        assert!(ok(&fx
+            .call("GET", "/api/v1/organization", &auth, None, &[])
+            .await));
+        let listed = fx.app.tokens(&op, EMAILS[1], None).await.expect("list");
+        let mine = listed.iter().find(|v| v.id == t.info.id).expect("listed");
+        assert_eq!(mine.status, "active");
+        assert!(mine.last_used_at.is_some(), "use is recorded");
+        assert!(
+            !serde_json::to_string(&listed)
+                .expect("json")
+                .contains(&t.token),
+            "never the token"
+        );
+        // Users revoke only their own tokens; others' look absent.
+        let someone = Actor::member(EMAILS[2], MemberRole::Contributor);
+        assert!(fx.app.revoke_token(&someone, &t.info.id).await.is_err());
+        assert!(ok(&fx
+            .call("GET", "/api/v1/organization", &auth, None, &[])
+            .await));
+        let owner = Actor::member(EMAILS[1], MemberRole::Manager);
+        assert_eq!(
+            fx.app
+                .revoke_token(&owner, &t.info.id)
+                .await
+                .expect("revoke")
+                .status,
+            "revoked"
+        );
+        assert_eq!(
+            fx.call("GET", "/api/v1/organization", &auth, None, &[])
+                .await
+                .status,
+            StatusCode::UNAUTHORIZED
+        );
+        // A member who leaves the organization loses their tokens.
+        fx.app
+            .add_member(
+                &op,
+                &fx.org_a,
+                "leaver@northwind-lending.example",
+                "Leaver",
+                "leaver-password-1",
+                MemberRole::Contributor,
+            )
+            .await
+            .expect("member");
+        let t = fx
+            .app
+            .create_token(
+                &op,
+                &fx.org_a,
+                "leaver@northwind-lending.example",
+                "leaving",
+                None,
+            )
+            .await
+            .expect("token");
+        let auth = Auth::Token(t.token.clone());
+        assert!(ok(&fx
+            .call("GET", "/api/v1/organization", &auth, None, &[])
+            .await));
+        let membership = fx
+            .app
+            .members(&op, &fx.org_a)
+            .await
+            .expect("members")
+            .into_iter()
+            .find(|m| m.user.email == "leaver@northwind-lending.example")
+            .expect("leaver")
+            .membership_id;
+        let mut tx = fx.app.store.begin_write().await.expect("tx");
+        tx.delete(
+            &aims_store::spec::MEMBERSHIPS,
+            &fx.org_a,
+            "test",
+            &membership,
+            None,
+        )
+        .await
+        .expect("delete");
+        tx.commit().await.expect("commit");
+        assert_eq!(
+            fx.call("GET", "/api/v1/organization", &auth, None, &[])
+                .await
+                .status,
+            StatusCode::UNAUTHORIZED
+        );
+        // Malformed, unknown and wrongly sent tokens.
+        for header_value in [
+            "Bearer aims_0000000000000000000000000000000000000000",
+            "Bearer nonsense",
+            "Basic YWRtaW46cGFzc3dvcmQ=",
+            "Bearer ",
+        ] {
+            let r = fx
+                .call(
+                    "GET",
+                    "/api/v1/organization",
+                    &Auth::None,
+                    None,
+                    &[("authorization", header_value)],
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{header_value}");
+            r.error();
+        }
+        // Token rules: a name, and 1 to 365 days.
+        let e = fx
+            .app
+            .create_token(&op, &fx.org_a, EMAILS[0], "", Some(400))
+            .await
+            .expect_err("invalid");
+        let aims_app::AppError::Invalid(v) = e else {
+            panic!("{e}")
+        };
+        let fields: Vec<&str> = v.errors.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(fields, vec!["name", "days"]);
+        assert!(
+            fx.app
+                .create_token(&op, &fx.org_b, EMAILS[0], "not a member", None)
+                .await
+                .is_err()
+        );
+        let other_user = Actor::member(EMAILS[2], MemberRole::Contributor);
+        assert!(
+            fx.app
+                .create_token(&other_user, &fx.org_a, EMAILS[0], "for someone else", None)
+                .await
+                .is_err()
+        );
+    }
+);
+
+on_both!(
+    browser_sessions_need_the_csrf_header_for_changes,
+    |fx: Fx| async move {
+        let signed = fx
+            .app
+            .sign_in(EMAILS[2], DEMO_PASSWORD)
+            .await
+            .expect("sign in")
+            .expect("ok");
+        let session = fx
+            .app
+            .session(&signed.token)
+            .await
+            .expect("session")
+            .expect("valid");
+        let read = Auth::Cookie {
+            session: signed.token.clone(),
+            csrf: None,
+        };
+        assert_eq!(
+            fx.call("GET", "/api/v1/ai-systems", &read, None, &[])
+                .await
+                .status,
+            StatusCode::OK
+        );
+        let head = fx.head(&fx.org_a).await;
+        let body = Some(body_for("context-issues"));
+        let r = fx
+            .call("POST", "/api/v1/context-issues", &read, body, &[])
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        r.error();
+        let wrong = Auth::Cookie {
+            session: signed.token.clone(),
+            csrf: Some("0".repeat(64)),
+        };
+        assert_eq!(
+            fx.call("POST", "/api/v1/context-issues", &wrong, body, &[])
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        let right = Auth::Cookie {
+            session: signed.token.clone(),
+            csrf: Some(session.csrf_token.clone()),
+        };
+        let r = fx
+            .call(
+                "POST",
+                "/api/v1/context-issues",
+                &right,
+                body,
+                &[("origin", "http://evil.example")],
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::FORBIDDEN,
+            "cross-site requests are refused"
+        );
+        assert_eq!(fx.head(&fx.org_a).await, head);
+        let r = fx
+            .call("POST", "/api/v1/context-issues", &right, body, &[])
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        let bogus = Auth::Cookie {
+            session: "f".repeat(64),
+            csrf: None,
+        };
+        assert_eq!(
+            fx.call("GET", "/api/v1/ai-systems", &bogus, None, &[])
+                .await
+                .status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+);
+
+on_both!(cursor_paging_walks_every_system_once, |fx: Fx| async move {
+    let op = Actor::operator("test");
+    let owners = ["Ana", "Bo", "ana", "Zed"];
+    for i in 0..37 {
+        let mut s = AiSystem::new(&format!("Paged system {:02}", 36 - i), "Paging");
+        s.owner = owners[i % owners.len()].to_string();
+        s.business_unit = if i % 3 == 0 {
+            String::new()
+        } else {
+            format!("Unit {}", i % 5)
+        };
+        fx.app.add_system(&op, &fx.org_a, s).await.expect("system");
+    }
+    let admin = fx.token("admin");
+    let all: BTreeSet<String> = fx
+        .call("GET", "/api/v1/ai-systems?limit=200", &admin, None, &[])
+        .await
+        .json()["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|s| s["id"].as_str().expect("id").to_string())
+        .collect();
+    assert_eq!(all.len(), 8 + 37);
+    for (query, expect) in [
+        ("sort=name&order=asc", all.len()),
+        ("sort=name&order=desc", all.len()),
+        ("sort=owner", all.len()),
+        ("sort=owner&order=desc", all.len()),
+        ("sort=business_unit", all.len()),
+        ("sort=lifecycle_stage&order=desc", all.len()),
+        ("sort=created", all.len()),
+        ("sort=created&order=desc", all.len()),
+        ("q=paged&sort=name", 37),
+        ("q=paged&sort=owner&order=desc", 37),
+    ] {
+        for limit in [1, 7, 50] {
+            let mut seen: Vec<String> = vec![];
+            let mut cursor: Option<String> = None;
+            let mut pages = 0;
+            loop {
+                let mut path = format!("/api/v1/ai-systems?{query}&limit={limit}");
+                if let Some(c) = &cursor {
+                    path.push_str(&format!("&cursor={c}"));
+                }
+                let r = fx.call("GET", &path, &admin, None, &[]).await;
+                assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.text);
+                let v = r.json();
+                let items = v["items"].as_array().expect("items");
+                assert!(items.len() <= limit);
+                seen.extend(
+                    items
+                        .iter()
+                        .map(|s| s["id"].as_str().expect("id").to_string()),
+                );
+                pages += 1;
+                assert!(pages <= all.len() + 1, "paging does not end: {query}");
+                match v["next_cursor"].as_str() {
+                    Some(c) => cursor = Some(c.to_string()),
+                    None => break,
+                }
+            }
+            let unique: HashSet<&String> = seen.iter().collect();
+            assert_eq!(
+                unique.len(),
+                seen.len(),
+                "duplicates with {query} limit {limit}"
+            );
+            assert_eq!(seen.len(), expect, "{query} limit {limit}");
+        }
+    }
+    // The first page of the name order is sorted, and a cursor is refused under another order.
+    let r = fx
+        .call(
+            "GET",
+            "/api/v1/ai-systems?sort=name&limit=5",
+            &admin,
+            None,
+            &[],
+        )
+        .await
+        .json();
+    let names: Vec<&str> = r["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|s| s["name"].as_str().expect("name"))
+        .collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted);
+    let cursor = r["next_cursor"].as_str().expect("more");
+    let r = fx
+        .call(
+            "GET",
+            &format!("/api/v1/ai-systems?sort=owner&limit=5&cursor={cursor}"),
+            &admin,
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.fields(), vec!["cursor"]);
+    // Default page size is 50 and filters combine with paging.
+    let r = fx
+        .call(
+            "GET",
+            "/api/v1/ai-systems?in_scope=true&stage=operation",
+            &admin,
+            None,
+            &[],
+        )
+        .await
+        .json();
+    for s in r["items"].as_array().expect("items") {
+        assert_eq!(s["in_scope"], true);
+        assert_eq!(s["lifecycle_stage"], "operation");
+    }
+});
+
+on_both!(openapi_document_lists_every_route, |fx: Fx| async move {
+    let r = fx
+        .call("GET", "/api/v1/openapi.json", &Auth::None, None, &[])
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let doc = r.json();
+    assert!(
+        doc["openapi"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("3.1")),
+        "{}",
+        doc["openapi"]
+    );
+    assert!(doc["info"]["title"].is_string() && doc["info"]["version"].is_string());
+    assert_eq!(
+        doc,
+        serde_json::to_value(aims_web::api::openapi()).expect("doc"),
+        "served = generated"
+    );
+    let mut documented: BTreeSet<(String, String)> = BTreeSet::new();
+    let paths = doc["paths"].as_object().expect("paths");
+    for (path, item) in paths {
+        for (method, op) in item.as_object().expect("path item") {
+            if !matches!(method.as_str(), "get" | "post" | "put" | "delete" | "patch") {
+                continue;
+            }
+            documented.insert((method.to_uppercase(), path.clone()));
+            let responses = op["responses"].as_object().expect("responses");
+            assert!(
+                responses.contains_key("401"),
+                "{method} {path} documents 401"
+            );
+            assert!(
+                op["operationId"].is_string(),
+                "{method} {path} has an operationId"
+            );
+            let success = responses.keys().any(|k| k.starts_with('2'));
+            assert!(success, "{method} {path} documents its success");
+            for (code, resp) in responses {
+                if !code.starts_with('2') {
+                    assert_eq!(
+                        resp["content"]["application/json"]["schema"]["$ref"],
+                        "#/components/schemas/ErrorBody",
+                        "{method} {path} {code} uses the error shape"
+                    );
+                }
+            }
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                if p["in"] == "path" {
+                    let name = p["name"].as_str().expect("name");
+                    assert!(
+                        path.contains(&format!("{{{name}}}")),
+                        "{method} {path} parameter {name}"
+                    );
+                }
+            }
+            for segment in path.split('/').filter(|s| s.starts_with('{')) {
+                let name = segment.trim_matches(|c| c == '{' || c == '}');
+                assert!(
+                    op["parameters"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .any(|p| p["name"] == name && p["in"] == "path"),
+                    "{method} {path} documents {name}"
+                );
+            }
+        }
+    }
+    let routes: BTreeSet<(String, String)> = ENDPOINTS
+        .iter()
+        .map(|(m, p)| (m.to_string(), p.to_string()))
+        .collect();
+    assert_eq!(documented, routes, "the document and the routes agree");
+    // Every route answers (the matrix checks each in depth): none falls through to "no such endpoint".
+    let admin = fx.token("admin");
+    for (method, template) in ENDPOINTS {
+        let (path, body, headers) = prepare(&fx, method, template).await;
+        let r = fx
+            .call(method, &path, &admin, body.as_deref(), &headers)
+            .await;
+        assert!(r.status.is_success(), "{method} {template}: {}", r.text);
+    }
+    // …and the router has no undocumented method on these paths: every other method is refused with 405.
+    for template in routes
+        .iter()
+        .map(|(_, p)| p.as_str())
+        .collect::<BTreeSet<_>>()
+    {
+        let (path, _, _) = prepare(&fx, "GET", template).await;
+        for method in ["GET", "POST", "PUT", "DELETE", "PATCH"] {
+            if routes.contains(&(method.to_string(), template.to_string())) {
+                continue;
+            }
+            let r = fx.call(method, &path, &admin, Some("{}"), &[]).await;
+            assert_eq!(
+                r.status,
+                StatusCode::METHOD_NOT_ALLOWED,
+                "{method} {template} is routed but not documented: {}",
+                r.text
+            );
+            r.error();
+        }
+    }
+    // Every schema reference resolves.
+    let schemas = doc["components"]["schemas"].as_object().expect("schemas");
+    let text = doc.to_string();
+    for piece in text.split("\"#/components/schemas/").skip(1) {
+        let name = piece.split('"').next().expect("name");
+        assert!(schemas.contains_key(name), "unresolved schema {name}");
+    }
+    for name in [
+        "AiSystem",
+        "ContextIssue",
+        "InterestedParty",
+        "Supplier",
+        "ErrorBody",
+        "FieldError",
+        "StoredAiSystem",
+        "AiSystemPage",
+        "VerifyResult",
+    ] {
+        assert!(schemas.contains_key(name), "schema {name}");
+    }
+    let schemes = doc["components"]["securitySchemes"]
+        .as_object()
+        .expect("security schemes");
+    assert!(schemes.contains_key("api_token") && schemes.contains_key("session_cookie"));
+    // The viewer works offline, with scripts from this server only.
+    let r = fx
+        .call("GET", "/api/v1/docs/", &Auth::None, None, &[])
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.text.contains("swagger-ui-bundle.js"));
+    let csp = r.headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .expect("csp");
+    assert!(
+        csp.contains("script-src 'self';") && !csp.contains("cdn"),
+        "{csp}"
+    );
+    let r = fx
+        .call(
+            "GET",
+            "/api/v1/docs/swagger-ui-bundle.js",
+            &Auth::None,
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let r = fx
+        .call(
+            "GET",
+            "/api/v1/docs/swagger-initializer.js",
+            &Auth::None,
+            None,
+            &[],
+        )
+        .await;
+    assert!(r.text.contains("/api/v1/openapi.json"));
+    // The pages keep the strict policy.
+    let r = fx.call("GET", "/login", &Auth::None, None, &[]).await;
+    let csp = r.headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .expect("csp");
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+});
+
+#[tokio::test]
+async fn values_round_trip_through_the_api() {
+    for backend in backends() {
+        let fx = fixture(backend).await;
+        let admin = fx.token("admin");
+        let body = json!({
+            "name": "Round trip",
+            "purpose": "Check that what goes in comes out",
+            "lifecycle_stage": "design",
+            "org_role": "developer",
+            "in_scope": false,
+            "affected_parties": ["Applicants"],
+            "models": [{"name": "gbm", "version": "3"}],
+        });
+        let r = fx
+            .call(
+                "POST",
+                "/api/v1/ai-systems",
+                &admin,
+                Some(&body.to_string()),
+                &[],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        let created = r.json();
+        let id = created["id"].as_str().expect("id").to_string();
+        let got = fx
+            .call(
+                "GET",
+                &format!("/api/v1/ai-systems/{id}"),
+                &admin,
+                None,
+                &[],
+            )
+            .await
+            .json();
+        assert_eq!(got, created);
+        assert_eq!(got["in_scope"], false);
+        assert_eq!(got["models"][0]["name"], "gbm");
+        let r = fx
+            .call(
+                "POST",
+                &format!("/api/v1/ai-systems/{id}/retire"),
+                &admin,
+                Some(r#"{"reason": "Replaced", "on": "2026-01-31"}"#),
+                &[],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        assert_eq!(r.json()["retired_on"], "2026-01-31");
+        assert_eq!(r.json()["lifecycle_stage"], "retired");
+        let h = fx
+            .call(
+                "GET",
+                &format!("/api/v1/ai-systems/{id}/history"),
+                &admin,
+                None,
+                &[],
+            )
+            .await
+            .json();
+        let actions: Vec<&str> = h
+            .as_array()
+            .expect("entries")
+            .iter()
+            .map(|e| e["action"].as_str().expect("action"))
+            .collect();
+        assert_eq!(actions, vec!["create", "update"]);
+        assert_eq!(h[0]["actor"], EMAILS[0]);
+        let scope = fx
+            .call("GET", "/api/v1/scope", &admin, None, &[])
+            .await
+            .json();
+        assert!(scope["approved"]["statement"].is_string(), "{scope}");
+        let versions = fx
+            .call("GET", "/api/v1/scope/versions", &admin, None, &[])
+            .await
+            .json();
+        assert!(versions["items"].as_array().is_some_and(|v| !v.is_empty()));
+        let items = fx
+            .call(
+                "GET",
+                "/api/v1/frameworks/iso42001/items?kind=control",
+                &admin,
+                None,
+                &[],
+            )
+            .await
+            .json();
+        let items = items.as_array().expect("items");
+        assert!(!items.is_empty() && items.iter().all(|i| i["kind"] == "control"));
+        let org = fx
+            .call("GET", "/api/v1/organization", &admin, None, &[])
+            .await;
+        assert_eq!(org.json()["slug"], "northwind");
+        assert!(org.headers.contains_key(header::ETAG));
+        let _ = &fx.org_b;
+    }
+}
+
+on_both!(
+    account_page_creates_lists_and_revokes_tokens,
+    |fx: Fx| async move {
+        let signed = fx
+            .app
+            .sign_in(EMAILS[4], DEMO_PASSWORD)
+            .await
+            .expect("sign in")
+            .expect("ok");
+        let csrf = fx
+            .app
+            .session(&signed.token)
+            .await
+            .expect("session")
+            .expect("valid")
+            .csrf_token;
+        let cookie = Auth::Cookie {
+            session: signed.token.clone(),
+            csrf: None,
+        };
+        let page = fx.call("GET", "/account", &cookie, None, &[]).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            page.text.contains("API tokens") && page.text.contains("<code>aims_"),
+            "{}",
+            page.text
+        );
+        // Bad input is shown on the page, naming the field.
+        let (status, html) = post_form(
+            &fx,
+            "/account/tokens",
+            &signed.token,
+            format!("csrf={csrf}&name=&days=400"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            html.contains("name: must not be empty")
+                && html.contains("days: must be between 1 and 365")
+        );
+        let (status, _) = post_form(
+            &fx,
+            "/account/tokens",
+            &signed.token,
+            "csrf=wrong&name=x&days=1".to_string(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        // A token is shown once, works for the API with the viewer's rights, and is listed without its secret.
+        let (status, html) = post_form(
+            &fx,
+            "/account/tokens",
+            &signed.token,
+            format!("csrf={csrf}&name=Reporting+script&days=30"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let start = html.find("value=\"aims_").expect("token shown") + "value=\"".len();
+        let token = html[start..start + 45].to_string();
+        let api = Auth::Token(token.clone());
+        assert_eq!(
+            fx.call("GET", "/api/v1/ai-systems", &api, None, &[])
+                .await
+                .status,
+            StatusCode::OK
+        );
+        let r = fx
+            .call(
+                "POST",
+                "/api/v1/context-issues",
+                &api,
+                Some(body_for("context-issues")),
+                &[],
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::FORBIDDEN,
+            "a viewer's token cannot write"
+        );
+        let page = fx.call("GET", "/account", &cookie, None, &[]).await;
+        assert!(page.text.contains("Reporting script") && !page.text.contains(&token));
+        let id = fx
+            .app
+            .tokens(&Actor::operator("test"), EMAILS[4], None)
+            .await
+            .expect("tokens")[0]
+            .id
+            .clone();
+        let (status, _) = post_form(
+            &fx,
+            "/account/tokens/revoke",
+            &signed.token,
+            format!("csrf={csrf}&id={id}"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            fx.call("GET", "/api/v1/ai-systems", &api, None, &[])
+                .await
+                .status,
+            StatusCode::UNAUTHORIZED
+        );
+        assert!(
+            fx.call("GET", "/account", &cookie, None, &[])
+                .await
+                .text
+                .contains("revoked")
+        );
+    }
+);
+
+/// Posts a form of the account page with the session cookie; returns the status and the page.
+async fn post_form(fx: &Fx, path: &str, session: &str, body: String) -> (StatusCode, String) {
+    let req = Request::post(path)
+        .header(header::HOST, HOST)
+        .header(header::ORIGIN, format!("http://{HOST}"))
+        .header(header::COOKIE, format!("aims_session={session}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body))
+        .expect("request");
+    let res = fx.router.clone().oneshot(req).await.expect("response");
+    let status = res.status();
+    let bytes = res.into_body().collect().await.expect("body").to_bytes();
+    (status, String::from_utf8_lossy(&bytes).to_string())
+}
