@@ -126,12 +126,82 @@ fn api() -> OpenApiRouter<AppState> {
 
 /// The OpenAPI 3.1 document of the API, generated from the handlers.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api().into_openapi()
+    merge_stored_records(api().into_openapi())
+}
+
+/// `Stored…` records are documented by utoipa as `allOf` of the data schema and the system fields. The data
+/// schemas forbid unknown properties (the API refuses them in requests), which makes such an `allOf` impossible to
+/// satisfy. This merges each into one object schema with the properties and required fields of both parts.
+fn merge_stored_records(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use serde_json::Value;
+    use utoipa::openapi::{RefOr, schema::Schema};
+    let Some(components) = doc.components.as_mut() else {
+        return doc;
+    };
+    let Ok(Value::Object(schemas)) = serde_json::to_value(&components.schemas) else {
+        return doc;
+    };
+    for (name, schema) in &schemas {
+        if !name.starts_with("Stored") {
+            continue;
+        }
+        let Some(parts) = schema.get("allOf").and_then(Value::as_array) else {
+            continue;
+        };
+        let mut properties = serde_json::Map::new();
+        let mut required: Vec<Value> = Vec::new();
+        let mut description = Value::Null;
+        for part in parts {
+            let resolved = match part.get("$ref").and_then(Value::as_str) {
+                Some(r) => r
+                    .strip_prefix("#/components/schemas/")
+                    .and_then(|n| schemas.get(n))
+                    .cloned()
+                    .unwrap_or(Value::Null),
+                None => part.clone(),
+            };
+            if let Some(p) = resolved.get("properties").and_then(Value::as_object) {
+                for (k, mut prop) in p.clone() {
+                    // `{}` ("any value") does not read back into utoipa's schema type; `true` means the same.
+                    if prop
+                        .get("additionalProperties")
+                        .is_some_and(|a| a.as_object().is_some_and(|o| o.is_empty()))
+                    {
+                        prop["additionalProperties"] = Value::Bool(true);
+                    }
+                    properties.insert(k, prop);
+                }
+            }
+            if let Some(r) = resolved.get("required").and_then(Value::as_array) {
+                required.extend(r.iter().cloned());
+            }
+            if description.is_null() {
+                description = resolved.get("description").cloned().unwrap_or(Value::Null);
+            }
+        }
+        let mut obj = serde_json::json!({
+            "type": "object",
+            "properties": properties,
+            "required": required,
+            "additionalProperties": false,
+        });
+        if !description.is_null() {
+            obj["description"] = description;
+        }
+        match serde_json::from_value::<Schema>(obj) {
+            Ok(merged) => {
+                components.schemas.insert(name.clone(), RefOr::T(merged));
+            }
+            Err(e) => tracing::warn!(schema = %name, error = %e, "could not merge a record schema"),
+        }
+    }
+    doc
 }
 
 /// The API's routes, the OpenAPI document and its viewer, to be merged into the application's router.
 pub fn router() -> Router<AppState> {
     let (routes, doc) = api().split_for_parts();
+    let doc = merge_stored_records(doc);
     let viewer = SwaggerUi::new(DOCS_PATH)
         .url(OPENAPI_PATH, doc)
         .config(utoipa_swagger_ui::Config::default().validator_url("none"));
