@@ -75,7 +75,7 @@ impl Store {
             rows: 0,
             log_entries: 0,
         };
-        let mut tx = self.begin_read().await?;
+        let mut tx = self.begin_snapshot().await?;
         for spec in backed_up_tables() {
             let columns: Vec<&str> = spec.columns.iter().map(|c| c.name).collect();
             w.line(&serde_json::json!({ "table": spec.name, "columns": columns }))

@@ -46,15 +46,12 @@ pub(crate) async fn read_all(
             "SELECT {cols} FROM {}{filter} ORDER BY {key_list} LIMIT {CHUNK}",
             spec.name
         );
-        let sql = match conn {
-            Conn::Sqlite(_) => {
-                format!("SELECT json_group_array(json_array({cols})) FROM ({inner})")
-            }
-            Conn::Postgres(_) => {
-                format!(
-                    "SELECT json_agg(json_build_array({cols}) ORDER BY {key_list})::text FROM ({inner}) AS chunk"
-                )
-            }
+        let sql = if conn.is_sqlite() {
+            format!("SELECT json_group_array(json_array({cols})) FROM ({inner})")
+        } else {
+            format!(
+                "SELECT json_agg(json_build_array({cols}) ORDER BY {key_list})::text FROM ({inner}) AS chunk"
+            )
         };
         let text: Option<String> = on_conn!(conn, |c| {
             let mut q = sqlx::query_scalar::<_, Option<String>>(AssertSqlSafe(sql));
@@ -182,15 +179,16 @@ pub(crate) async fn read_log(
         }
         q.fetch_all(c).await?
     });
-    let query = match conn {
-        Conn::Sqlite(_) => format!(
+    let query = if conn.is_sqlite() {
+        format!(
             "SELECT json_group_array(json_array({cols})) FROM \
              (SELECT {cols} FROM change_log WHERE org_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq)"
-        ),
-        Conn::Postgres(_) => format!(
+        )
+    } else {
+        format!(
             "SELECT json_agg(json_build_array({cols}) ORDER BY seq)::text FROM change_log \
              WHERE org_id = $1 AND seq > $2 AND seq <= $3"
-        ),
+        )
     };
     let mut out = Vec::new();
     let mut pending: Option<tokio::task::JoinHandle<Result<Vec<Vec<Value>>, StoreError>>> = None;

@@ -150,16 +150,12 @@ pub(crate) async fn append(
     // On PostgreSQL the no-op UPDATE takes the head row's lock before reading it, so a concurrent writer of the
     // same chain waits here until this transaction ends. On SQLite, BEGIN IMMEDIATE already serialises writers,
     // so a plain read suffices (and writes no page).
-    let lock: &'static str = match conn {
-        Conn::Sqlite(_) => "SELECT seq, hash FROM chain_heads WHERE org_id = $1",
-        Conn::Postgres(_) => {
-            "UPDATE chain_heads SET seq = seq WHERE org_id = $1 RETURNING seq, hash"
-        }
+    let lock: &'static str = if conn.is_sqlite() {
+        "SELECT seq, hash FROM chain_heads WHERE org_id = $1"
+    } else {
+        "UPDATE chain_heads SET seq = seq WHERE org_id = $1 RETURNING seq, hash"
     };
-    let hint = match conn {
-        Conn::Sqlite(_) => head_hint,
-        Conn::Postgres(_) => None,
-    };
+    let hint = if conn.is_sqlite() { head_hint } else { None };
     let head: Option<(i64, String)> = if hint.is_some() {
         hint
     } else {
@@ -326,7 +322,7 @@ impl Store {
 
     /// Verifies every chain (or only `only_org`'s) and every live record against its latest entry.
     pub async fn verify(&self, only_org: Option<&str>) -> Result<VerifyReport, StoreError> {
-        let mut tx = self.begin_read().await?;
+        let mut tx = self.begin_snapshot().await?;
         let mut report = VerifyReport {
             chains: vec![],
             entries_checked: 0,

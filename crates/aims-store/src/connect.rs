@@ -244,8 +244,16 @@ impl Store {
         })
     }
 
-    /// Begins a read transaction (a consistent snapshot on PostgreSQL; a deferred transaction on SQLite).
+    /// A connection for reads that need no snapshot across statements: no BEGIN/COMMIT round trips.
     pub async fn begin_read(&self) -> Result<Conn, StoreError> {
+        Ok(match &self.pool {
+            Pool::Sqlite(p) => Conn::SqlitePlain(p.acquire().await?),
+            Pool::Postgres(p) => Conn::PostgresPlain(p.acquire().await?),
+        })
+    }
+
+    /// A read transaction: one consistent snapshot for several statements (verify, backup).
+    pub async fn begin_snapshot(&self) -> Result<Conn, StoreError> {
         Ok(match &self.pool {
             Pool::Sqlite(p) => Conn::Sqlite(p.begin().await?),
             Pool::Postgres(p) => Conn::Postgres(p.begin().await?),

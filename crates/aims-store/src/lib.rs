@@ -36,26 +36,44 @@ macro_rules! on_conn {
                 let $c = &mut **inner;
                 $body
             }
+            $crate::Conn::SqlitePlain(inner) => {
+                let $c = &mut **inner;
+                $body
+            }
+            $crate::Conn::PostgresPlain(inner) => {
+                let $c = &mut **inner;
+                $body
+            }
         }
     };
 }
 
-/// A transaction on either backend.
+/// A transaction, or a plain pooled connection for single reads, on either backend.
 pub enum Conn {
     /// A SQLite transaction.
     Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
     /// A PostgreSQL transaction.
     Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+    /// A SQLite connection outside any explicit transaction (each statement is its own).
+    SqlitePlain(sqlx::pool::PoolConnection<sqlx::Sqlite>),
+    /// A PostgreSQL connection outside any explicit transaction.
+    PostgresPlain(sqlx::pool::PoolConnection<sqlx::Postgres>),
 }
 
 impl Conn {
-    /// Commits the transaction.
+    /// Commits the transaction (for a plain connection: gives it back to the pool).
     pub async fn commit(self) -> Result<(), StoreError> {
         match self {
             Conn::Sqlite(t) => t.commit().await?,
             Conn::Postgres(t) => t.commit().await?,
+            Conn::SqlitePlain(_) | Conn::PostgresPlain(_) => {}
         }
         Ok(())
+    }
+
+    /// Whether this runs on SQLite.
+    pub fn is_sqlite(&self) -> bool {
+        matches!(self, Conn::Sqlite(_) | Conn::SqlitePlain(_))
     }
 }
 

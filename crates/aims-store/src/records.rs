@@ -294,12 +294,12 @@ impl Conn {
         };
         // Text sorts by code point on both backends: SQLite's BINARY collation, and "C" on PostgreSQL whatever
         // the database's default collation is, so pages and cursors agree between the two.
-        let collate = if matches!(self, Conn::Postgres(_)) && matches!(order_kind, Kind::Text) {
+        let collate = if !self.is_sqlite() && matches!(order_kind, Kind::Text) {
             " COLLATE \"C\""
         } else {
             ""
         };
-        let (id_col, order_col) = if matches!(self, Conn::Postgres(_)) {
+        let (id_col, order_col) = if !self.is_sqlite() {
             ("id COLLATE \"C\"".to_string(), format!("{order}{collate}"))
         } else {
             ("id".to_string(), order.to_string())
