@@ -172,26 +172,21 @@ impl App {
     /// Resolves a session token; `None` when unknown, expired, idle too long, or the user lost access.
     pub async fn session(&self, token: &str) -> Result<Option<Session>, AppError> {
         let hash = token_hash(token);
-        let Some(row) = self.store.session_get(&hash).await? else {
+        // One query for the session, its user and the user's memberships: this runs on every request.
+        let Some(ctx) = self.store.session_context(&hash).await? else {
             return Ok(None);
         };
+        let row = ctx.session;
         let now = now_micros();
-        if row.expires_at <= now || row.last_seen_at + IDLE_TIMEOUT_MICROS <= now {
+        if row.expires_at <= now || row.last_seen_at + IDLE_TIMEOUT_MICROS <= now || ctx.disabled {
             self.store.session_delete(&hash).await?;
             return Ok(None);
         }
-        let mut tx = self.store.begin_read().await?;
-        let user_row = tx.get(&USERS, INSTALLATION_CHAIN, &row.user_id).await?;
-        tx.commit().await?;
-        let Some(user_row) = user_row else {
-            return Ok(None);
-        };
-        let user: Stored<User> = from_row(&user_row)?;
-        if user.data.disabled {
-            self.store.session_delete(&hash).await?;
-            return Ok(None);
-        }
-        let memberships = self.memberships(&user.id).await?;
+        let memberships: Vec<(String, MemberRole)> = ctx
+            .memberships
+            .into_iter()
+            .filter_map(|(org, role)| MemberRole::parse("role", &role).ok().map(|r| (org, r)))
+            .collect();
         let Some(role) = memberships
             .iter()
             .find(|(o, _)| *o == row.org_id)
@@ -206,9 +201,9 @@ impl App {
         Ok(Some(Session {
             token_hash: hash,
             user: UserView {
-                id: user.id,
-                email: user.data.email,
-                display_name: user.data.display_name,
+                id: row.user_id,
+                email: ctx.email,
+                display_name: ctx.display_name,
                 disabled: false,
             },
             org_id: row.org_id,

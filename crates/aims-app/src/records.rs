@@ -23,15 +23,7 @@ pub struct Stored<T> {
 }
 
 /// Formats µs since the epoch as RFC 3339 UTC with microseconds (fixed width, so it sorts as text).
-pub fn format_micros(us: i64) -> String {
-    let fmt = time::macros::format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z"
-    );
-    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(us) * 1000)
-        .ok()
-        .and_then(|t| t.format(&fmt).ok())
-        .unwrap_or_else(|| us.to_string())
-}
+pub use aims_store::records::format_micros;
 
 /// Converts a stored row into a typed record.
 pub fn from_row<T: DeserializeOwned>(row: &Row) -> Result<Stored<T>, AppError> {

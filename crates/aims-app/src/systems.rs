@@ -164,6 +164,19 @@ impl App {
         self.systems_after(actor, org, f, None).await
     }
 
+    /// Like [`App::systems_after`], but returns the stored rows, which serialise to the same JSON as
+    /// `Stored<AiSystem>` without parsing and re-serialising each record (for large API pages).
+    pub async fn system_rows_after(
+        &self,
+        actor: &Actor,
+        org: &str,
+        f: &SystemFilter,
+        after: Option<(String, String)>,
+    ) -> Result<Vec<aims_store::Row>, AppError> {
+        let q = self.system_query(actor, f, after)?;
+        Ok(self.store.list(&AI_SYSTEMS, org, &q).await?)
+    }
+
     /// Lists AI systems after a keyset cursor: `after` is the sort value and the id of the last system of the
     /// previous page (for the `created` order the value is ignored and the id alone decides). The API pages with
     /// this; [`App::systems`] is the same list from the start.
@@ -174,6 +187,17 @@ impl App {
         f: &SystemFilter,
         after: Option<(String, String)>,
     ) -> Result<Vec<Stored<AiSystem>>, AppError> {
+        let q = self.system_query(actor, f, after)?;
+        self.read_list(&AI_SYSTEMS, org, &q).await
+    }
+
+    /// The store query for a filter and an optional keyset cursor; checks the actor may read.
+    fn system_query(
+        &self,
+        actor: &Actor,
+        f: &SystemFilter,
+        after: Option<(String, String)>,
+    ) -> Result<ListQuery, AppError> {
         actor.require(Permission::Read)?;
         let mut q = ListQuery::default();
         if let Some(stage) = &f.stage {
@@ -224,6 +248,6 @@ impl App {
             let id = aims_domain::parse_id("cursor", &id)?;
             q.after = Some((Value::Text(value), id));
         }
-        self.read_list(&AI_SYSTEMS, org, &q).await
+        Ok(q)
     }
 }

@@ -103,6 +103,64 @@ impl Row {
     }
 }
 
+/// Formats µs since the epoch as RFC 3339 UTC with microseconds (fixed width, so it sorts as text).
+pub fn format_micros(us: i64) -> String {
+    let secs = us.div_euclid(1_000_000);
+    let micros = us.rem_euclid(1_000_000);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{micros:06}Z",
+        rem / 3600,
+        (rem % 3600) / 60,
+        rem % 60
+    )
+}
+
+/// A record row serialises as the API and the CLI show records: id, version, the two timestamps, and every data
+/// column by name. JSON columns are embedded as stored (validated, not re-parsed into a tree), which keeps large
+/// lists cheap.
+impl serde::Serialize for Row {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeMap};
+        let mut m = s.serialize_map(Some(self.values.len() - 1))?;
+        m.serialize_entry("id", self.id())?;
+        m.serialize_entry("version", &self.version())?;
+        m.serialize_entry("created_at", &format_micros(self.created_at()))?;
+        m.serialize_entry("updated_at", &format_micros(self.updated_at()))?;
+        for (col, v) in self
+            .spec
+            .columns
+            .iter()
+            .zip(&self.values)
+            .skip(SYSTEM_COLUMNS)
+        {
+            match (col.kind, v) {
+                (Kind::Json, Value::Text(t)) => {
+                    let raw: &serde_json::value::RawValue =
+                        serde_json::from_str(t).map_err(S::Error::custom)?;
+                    m.serialize_entry(col.name, raw)?;
+                }
+                (_, Value::Text(t)) => m.serialize_entry(col.name, t)?,
+                (_, Value::Int(i)) => m.serialize_entry(col.name, i)?,
+                (_, Value::Bool(b)) => m.serialize_entry(col.name, b)?,
+                (_, Value::Null) => m.serialize_entry(col.name, &())?,
+            }
+        }
+        m.end()
+    }
+}
+
 /// Canonical content hash of a record row.
 pub fn content_hash(spec: &TableSpec, values: &[Value]) -> String {
     let mut c = Canonical::new("aims-record-v1");

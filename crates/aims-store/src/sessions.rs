@@ -32,7 +32,72 @@ pub struct Throttle {
     pub locked_until: i64,
 }
 
+/// A session with its user and the user's memberships, read in one query on every signed-in request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionContext {
+    /// The session.
+    pub session: SessionRow,
+    /// The user's email.
+    pub email: String,
+    /// The user's display name.
+    pub display_name: String,
+    /// Whether the user is disabled.
+    pub disabled: bool,
+    /// Every organization the user belongs to: (organization id, role).
+    pub memberships: Vec<(String, String)>,
+}
+
 impl Store {
+    /// Reads a session, its user and the user's memberships in one query; `None` for an unknown token.
+    pub async fn session_context(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<SessionContext>, StoreError> {
+        let mut conn = self.begin_read().await?;
+        let rows = on_conn!(&mut conn, |c| {
+            let rows = sqlx::query(
+                "SELECT s.token_hash, s.user_id, s.org_id, s.csrf_token, s.created_at, s.last_seen_at, s.expires_at, \
+                        u.email, u.display_name, u.disabled, m.org_id, m.role \
+                 FROM sessions s JOIN users u ON u.id = s.user_id \
+                 LEFT JOIN memberships m ON m.user_id = s.user_id \
+                 WHERE s.token_hash = $1 ORDER BY m.org_id",
+            )
+            .bind(token_hash.to_string())
+            .fetch_all(c)
+            .await?;
+            let mut out: Option<SessionContext> = None;
+            for r in rows {
+                let ctx = match out.as_mut() {
+                    Some(ctx) => ctx,
+                    None => out.insert(SessionContext {
+                        session: SessionRow {
+                            token_hash: r.try_get(0)?,
+                            user_id: r.try_get(1)?,
+                            org_id: r.try_get(2)?,
+                            csrf_token: r.try_get(3)?,
+                            created_at: r.try_get(4)?,
+                            last_seen_at: r.try_get(5)?,
+                            expires_at: r.try_get(6)?,
+                        },
+                        email: r.try_get(7)?,
+                        display_name: r.try_get(8)?,
+                        disabled: r.try_get(9)?,
+                        memberships: Vec::new(),
+                    }),
+                };
+                if let (Some(org), Some(role)) = (
+                    r.try_get::<Option<String>, _>(10)?,
+                    r.try_get::<Option<String>, _>(11)?,
+                ) {
+                    ctx.memberships.push((org, role));
+                }
+            }
+            out
+        });
+        conn.commit().await?;
+        Ok(rows)
+    }
+
     /// Stores a new session.
     pub async fn session_create(&self, s: &SessionRow) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;

@@ -6,7 +6,6 @@ use super::extract::{ApiJson, ApiQuery, Caller, if_match};
 use super::schema::{AiSystemPage, HistoryEntry, Page, RetireInput, StoredAiSystem};
 use super::{created, one};
 use crate::AppState;
-use aims_app::Stored;
 use aims_app::systems::SystemFilter;
 use aims_domain::inventory::AiSystem;
 use axum::Json;
@@ -46,15 +45,18 @@ pub struct SystemsQuery {
     cursor: Option<String>,
 }
 
-/// The sort value of a system for the cursor.
-fn sort_value(sort: &str, s: &Stored<AiSystem>) -> String {
-    match sort {
-        "lifecycle_stage" | "stage" => s.data.lifecycle_stage.clone(),
-        "owner" => s.data.owner.clone(),
-        "business_unit" => s.data.business_unit.clone(),
-        "created" => s.id.clone(),
-        _ => s.data.name.clone(),
-    }
+/// The sort value of a stored row, for the cursor.
+fn row_sort_value(sort: &str, row: &aims_store::Row) -> String {
+    let column = match sort {
+        "lifecycle_stage" | "stage" => "lifecycle_stage",
+        "owner" => "owner",
+        "business_unit" => "business_unit",
+        "created" => return row.id().to_string(),
+        _ => "name",
+    };
+    row.get(column)
+        .map(|v| v.as_text().to_string())
+        .unwrap_or_default()
 }
 
 /// A cursor names the sort, the direction, the last sort value and the last id, as hex of a JSON array, so a
@@ -149,15 +151,16 @@ pub async fn list(
         descending: desc,
         limit: Some(limit + 1),
     };
+    // Rows serialise exactly as `Stored<AiSystem>` does, without parsing each record into a struct first.
     let mut items = state
         .app
-        .systems_after(&caller.actor(), caller.org(), &filter, after)
+        .system_rows_after(&caller.actor(), caller.org(), &filter, after)
         .await?;
     let next_cursor = if items.len() as i64 > limit {
         items.truncate(limit as usize);
         items
             .last()
-            .map(|last| encode_cursor(&sort, desc, &sort_value(&sort, last), &last.id))
+            .map(|last| encode_cursor(&sort, desc, &row_sort_value(&sort, last), last.id()))
     } else {
         None
     };
