@@ -737,3 +737,59 @@ async fn only_admins_manage_users_and_a_reset_ends_the_members_sessions() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_inventory_list_pages_through_every_system_once() {
+    for backend in backends() {
+        let fx = fixture(backend).await;
+        let org = fx.app.resolve_org(Some("northwind")).await.expect("org");
+        for i in 0..130 {
+            fx.app
+                .add_system(
+                    &Actor::operator("t"),
+                    &org.id,
+                    AiSystem::new(&format!("Paged system {i:03}"), "p"),
+                )
+                .await
+                .expect("add");
+        }
+        let total = system_count(&fx, "northwind").await;
+        let cookie = fx
+            .sign_in("elif.aydin@northwind-lending.example", DEMO_PASSWORD)
+            .await
+            .expect("sign in");
+        for start in ["/systems?sort=name", "/systems?sort=owner&desc=1"] {
+            let mut seen: Vec<String> = Vec::new();
+            let mut next = Some(start.to_string());
+            let mut pages = 0;
+            while let Some(path) = next.take() {
+                pages += 1;
+                assert!(pages <= 5, "paging does not end; last link {path}");
+                let r = fx.get(&path, Some(&cookie)).await;
+                assert_eq!(r.status, StatusCode::OK, "{path}");
+                let mut rest = r.body.as_str();
+                while let Some(i) = rest.find("<td><a href=\"/systems/") {
+                    let tail = &rest[i + "<td><a href=\"/systems/".len()..];
+                    seen.push(tail[..36].to_string());
+                    rest = &tail[36..];
+                }
+                next = r.body.find("\" rel=\"next\"").and_then(|end| {
+                    let start = r.body[..end].rfind("href=\"")? + 6;
+                    Some(
+                        r.body[start..end]
+                            .replace("&#38;", "&")
+                            .replace("&amp;", "&")
+                            .replace("&#x2f;", "/")
+                            .replace("&#47;", "/"),
+                    )
+                });
+            }
+            let mut unique = seen.clone();
+            unique.sort();
+            unique.dedup();
+            assert_eq!(unique.len(), seen.len(), "no system twice ({start})");
+            assert_eq!(seen.len(), total, "every system once ({start})");
+            assert!(pages >= 2, "more than one page");
+        }
+    }
+}

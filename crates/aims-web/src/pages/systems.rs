@@ -40,7 +40,15 @@ pub struct ListQuery {
     sort: String,
     #[serde(default)]
     desc: Option<String>,
+    /// Keyset cursor of the next page: the sort value and the id of the last system shown.
+    #[serde(default)]
+    after: String,
+    #[serde(default)]
+    after_id: String,
 }
+
+/// Systems shown per page of the inventory list.
+const PAGE_SIZE: i64 = 100;
 
 /// A sortable column header.
 pub struct SortLink {
@@ -57,6 +65,8 @@ pub struct SortLink {
 struct ListPage {
     chrome: Chrome,
     systems: Vec<Stored<AiSystem>>,
+    next_page: Option<String>,
+    first_page: Option<String>,
     q: String,
     stage: String,
     stages: Vec<&'static str>,
@@ -81,12 +91,49 @@ pub async fn list(
         search: (!q.q.is_empty()).then(|| q.q.clone()),
         sort: Some(sort.clone()),
         descending: desc,
+        limit: Some(PAGE_SIZE + 1),
         ..SystemFilter::default()
     };
-    let systems = match state.app.systems(&s.actor(), &s.org_id, &filter).await {
+    let after = (!q.after_id.is_empty()).then(|| (q.after.clone(), q.after_id.clone()));
+    let mut systems = match state
+        .app
+        .systems_after(&s.actor(), &s.org_id, &filter, after)
+        .await
+    {
         Ok(v) => v,
         Err(e) => return app_error(Some(chrome), e),
     };
+    let next_page = if systems.len() as i64 > PAGE_SIZE {
+        systems.truncate(PAGE_SIZE as usize);
+        systems.last().map(|last| {
+            let value = match sort.as_str() {
+                "lifecycle_stage" => last.data.lifecycle_stage.clone(),
+                "owner" => last.data.owner.clone(),
+                "business_unit" => last.data.business_unit.clone(),
+                _ => last.data.name.clone(),
+            };
+            format!(
+                "/systems?q={}&stage={}&sort={}{}&after={}&after_id={}",
+                encode(&q.q),
+                encode(&q.stage),
+                encode(&sort),
+                if desc { "&desc=1" } else { "" },
+                encode(&value),
+                encode(&last.id)
+            )
+        })
+    } else {
+        None
+    };
+    let first_page = (!q.after_id.is_empty()).then(|| {
+        format!(
+            "/systems?q={}&stage={}&sort={}{}",
+            encode(&q.q),
+            encode(&q.stage),
+            encode(&sort),
+            if desc { "&desc=1" } else { "" }
+        )
+    });
     let columns = [
         ("Name", "name"),
         ("Stage", "lifecycle_stage"),
@@ -116,6 +163,8 @@ pub async fn list(
     render(&ListPage {
         chrome,
         systems,
+        next_page,
+        first_page,
         q: q.q,
         stage: q.stage,
         stages: LifecycleStage::ALL.iter().map(|x| x.as_str()).collect(),
