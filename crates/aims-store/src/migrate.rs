@@ -46,6 +46,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_api_tokens.sql"),
         postgres: include_str!("../migrations/postgres/0004_api_tokens.sql"),
     },
+    Migration {
+        version: 5,
+        name: "smaller_log_index",
+        sqlite: include_str!("../migrations/sqlite/0005_smaller_log_index.sql"),
+        postgres: include_str!("../migrations/postgres/0005_smaller_log_index.sql"),
+    },
 ];
 
 /// The schema version this build expects; backups record it.
