@@ -8,6 +8,7 @@ use crate::input::{Overrides, build};
 use crate::out::{self, Format};
 use crate::{CmdResult, Ctx, Outcome};
 use aims_app::Stored;
+use aims_app::context::ContextRecord;
 use aims_domain::context::{
     Certification, ContextIssue, InterestedParty, PartyRequirement, ScopeVersion, Supplier,
 };
@@ -21,6 +22,41 @@ fn done<T: Serialize>(ctx: &Ctx, s: &T, message: String) -> CmdResult {
         println!("{message}");
     }
     Ok(Outcome::Ok)
+}
+
+/// Lays flags (and a file) over a record's current data and stores it, refusing a stale `--if-version`.
+async fn update_from_input<T: ContextRecord>(
+    ctx: &Ctx,
+    org: &str,
+    id: &str,
+    file: Option<&std::path::Path>,
+    overrides: Overrides,
+    if_version: Option<i64>,
+) -> Result<Stored<T>, crate::Failure> {
+    let current: Stored<T> = ctx.app.get_record(&ctx.actor, org, id).await?;
+    let data: T = build(Some(&current.data), file, overrides)?;
+    Ok(ctx
+        .app
+        .update_record(
+            &ctx.actor,
+            org,
+            &current.id,
+            if_version.or(Some(current.version)),
+            data,
+        )
+        .await?)
+}
+
+/// Deletes a record and reports it.
+async fn delete_one<T: ContextRecord>(ctx: &Ctx, org: &str, id: &str, what: &str) -> CmdResult {
+    ctx.app
+        .delete_record::<T>(&ctx.actor, org, id, None)
+        .await?;
+    done(
+        ctx,
+        &serde_json::json!({ "deleted": id }),
+        format!("Deleted {what} {id}"),
+    )
 }
 
 fn scope_pairs(v: &Stored<ScopeVersion>) -> Vec<(&'static str, String)> {
@@ -195,32 +231,16 @@ pub async fn issue(ctx: &Ctx, c: IssueCmd) -> CmdResult {
             fields,
             if_version,
         } => {
-            let current: Stored<ContextIssue> = app.get_record(&ctx.actor, &org, &id).await?;
-            let data: ContextIssue = build(Some(&current.data), None, issue_overrides(&fields))?;
-            let s = app
-                .update_record(
-                    &ctx.actor,
-                    &org,
-                    &current.id,
-                    if_version.or(Some(current.version)),
-                    data,
-                )
-                .await?;
+            let s: Stored<ContextIssue> =
+                update_from_input(ctx, &org, &id, None, issue_overrides(&fields), if_version)
+                    .await?;
             done(
                 ctx,
                 &s,
                 format!("Updated issue {} (version {})", s.data.title, s.version),
             )
         }
-        IssueCmd::Delete(a) => {
-            app.delete_record::<ContextIssue>(&ctx.actor, &org, &a.id, None)
-                .await?;
-            done(
-                ctx,
-                &serde_json::json!({"deleted": a.id}),
-                format!("Deleted issue {}", a.id),
-            )
-        }
+        IssueCmd::Delete(a) => delete_one::<ContextIssue>(ctx, &org, &a.id, "issue").await,
         IssueCmd::History(a) => print_history(ctx, &org, "context_issue", &a.id).await,
     }
 }
@@ -303,21 +323,15 @@ pub async fn party(ctx: &Ctx, c: PartyCmd) -> CmdResult {
             fields,
             if_version,
         } => {
-            let current: Stored<InterestedParty> = app.get_record(&ctx.actor, &org, &id).await?;
-            let data: InterestedParty = build(
-                Some(&current.data),
+            let s: Stored<InterestedParty> = update_from_input(
+                ctx,
+                &org,
+                &id,
                 fields.file.as_deref(),
                 party_overrides(&fields),
-            )?;
-            let s = app
-                .update_record(
-                    &ctx.actor,
-                    &org,
-                    &current.id,
-                    if_version.or(Some(current.version)),
-                    data,
-                )
-                .await?;
+                if_version,
+            )
+            .await?;
             done(
                 ctx,
                 &s,
@@ -357,13 +371,7 @@ pub async fn party(ctx: &Ctx, c: PartyCmd) -> CmdResult {
             )
         }
         PartyCmd::Delete(a) => {
-            app.delete_record::<InterestedParty>(&ctx.actor, &org, &a.id, None)
-                .await?;
-            done(
-                ctx,
-                &serde_json::json!({"deleted": a.id}),
-                format!("Deleted interested party {}", a.id),
-            )
+            delete_one::<InterestedParty>(ctx, &org, &a.id, "interested party").await
         }
         PartyCmd::History(a) => print_history(ctx, &org, "interested_party", &a.id).await,
     }
@@ -453,21 +461,15 @@ pub async fn supplier(ctx: &Ctx, c: SupplierCmd) -> CmdResult {
             fields,
             if_version,
         } => {
-            let current: Stored<Supplier> = app.get_record(&ctx.actor, &org, &id).await?;
-            let data: Supplier = build(
-                Some(&current.data),
+            let s: Stored<Supplier> = update_from_input(
+                ctx,
+                &org,
+                &id,
                 fields.file.as_deref(),
                 supplier_overrides(&fields),
-            )?;
-            let s = app
-                .update_record(
-                    &ctx.actor,
-                    &org,
-                    &current.id,
-                    if_version.or(Some(current.version)),
-                    data,
-                )
-                .await?;
+                if_version,
+            )
+            .await?;
             done(
                 ctx,
                 &s,
@@ -504,15 +506,7 @@ pub async fn supplier(ctx: &Ctx, c: SupplierCmd) -> CmdResult {
                 ),
             )
         }
-        SupplierCmd::Delete(a) => {
-            app.delete_record::<Supplier>(&ctx.actor, &org, &a.id, None)
-                .await?;
-            done(
-                ctx,
-                &serde_json::json!({"deleted": a.id}),
-                format!("Deleted supplier {}", a.id),
-            )
-        }
+        SupplierCmd::Delete(a) => delete_one::<Supplier>(ctx, &org, &a.id, "supplier").await,
         SupplierCmd::History(a) => print_history(ctx, &org, "supplier", &a.id).await,
     }
 }
@@ -573,14 +567,6 @@ pub async fn field(ctx: &Ctx, c: FieldCmd) -> CmdResult {
             }
             Ok(Outcome::Ok)
         }
-        FieldCmd::Delete(a) => {
-            app.delete_record::<CustomFieldDef>(&ctx.actor, &org, &a.id, None)
-                .await?;
-            done(
-                ctx,
-                &serde_json::json!({"deleted": a.id}),
-                format!("Deleted custom field {}", a.id),
-            )
-        }
+        FieldCmd::Delete(a) => delete_one::<CustomFieldDef>(ctx, &org, &a.id, "custom field").await,
     }
 }

@@ -2414,3 +2414,82 @@ fn read_only_postgres_database_refuses_writes_but_can_still_be_read() {
     );
     assert_eq!(names(read.json().as_array().unwrap()), ["Existing"]);
 }
+
+#[test]
+fn context_records_update_only_the_given_fields_refuse_stale_versions_and_delete_with_history() {
+    for backend in backends() {
+        let fx = Fx::initialised(backend);
+        let issue = fx.json(&[
+            "issue",
+            "add",
+            "--kind",
+            "internal",
+            "--title",
+            "Skills gap",
+            "--category",
+            "people",
+        ]);
+        let id = issue["id"].as_str().expect("id").to_string();
+        let updated = fx.json(&[
+            "issue",
+            "update",
+            &id,
+            "--title",
+            "Skills gap in ML operations",
+        ]);
+        assert_eq!(updated["title"], "Skills gap in ML operations");
+        assert_eq!(
+            updated["category"], "people",
+            "fields not given stay as they were"
+        );
+        assert_eq!(updated["version"], 2);
+        let stale = fx.aims(&[
+            "--format",
+            "json",
+            "issue",
+            "update",
+            &id,
+            "--title",
+            "x",
+            "--if-version",
+            "1",
+        ]);
+        assert_eq!(stale.code, 2, "{}", stale.describe());
+        assert!(
+            stale.error()["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("changed by someone else")
+        );
+        let supplier = fx.json(&[
+            "supplier",
+            "add",
+            "--name",
+            "Acme Models",
+            "--website",
+            "https://acme.example",
+        ]);
+        let sid = supplier["id"].as_str().expect("id").to_string();
+        let s2 = fx.json(&["supplier", "update", &sid, "--contact", "ai@acme.example"]);
+        assert_eq!(s2["website"], "https://acme.example");
+        assert_eq!(s2["contact"], "ai@acme.example");
+        fx.aims(&["supplier", "delete", &sid]).ok();
+        fx.aims(&["issue", "delete", &id]).ok();
+        assert_eq!(
+            fx.json(&["issue", "list"]).as_array().map(Vec::len),
+            Some(0)
+        );
+        let history = fx.json(&["issue", "history", &id]);
+        let actions: Vec<&str> = history
+            .as_array()
+            .expect("entries")
+            .iter()
+            .filter_map(|e| e["action"].as_str())
+            .collect();
+        assert_eq!(actions, vec!["create", "update", "delete"]);
+        let missing = fx.aims(&["--format", "json", "supplier", "delete", &sid]);
+        assert_eq!(missing.code, 2, "{}", missing.describe());
+        assert_eq!(missing.error()["code"], "not_found");
+        fx.aims(&["verify"]).ok();
+    }
+}
