@@ -18,7 +18,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 /// A malformed id in the address is an unknown page, not a form error.
-fn not_a_record(id: &str, _chrome: &Chrome) -> Option<Response> {
+fn not_a_record(id: &str) -> Option<Response> {
     aims_domain::parse_id("id", id).is_err().then(|| {
         crate::error::page(
             StatusCode::NOT_FOUND,
@@ -187,7 +187,7 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Response {
     let chrome = Chrome::new(&state.app, &s, "systems").await;
-    if let Some(r) = not_a_record(&id, &chrome) {
+    if let Some(r) = not_a_record(&id) {
         return r;
     }
     match state.app.system(&s.actor(), &s.org_id, &id).await {
@@ -230,7 +230,7 @@ pub async fn history(
     Path(id): Path<String>,
 ) -> Response {
     let chrome = Chrome::new(&state.app, &s, "systems").await;
-    if let Some(r) = not_a_record(&id, &chrome) {
+    if let Some(r) = not_a_record(&id) {
         return r;
     }
     let actor = s.actor();
@@ -495,7 +495,7 @@ pub async fn edit_form(
     Path(id): Path<String>,
 ) -> Response {
     let chrome = Chrome::new(&state.app, &s, "systems").await;
-    if let Some(r) = not_a_record(&id, &chrome) {
+    if let Some(r) = not_a_record(&id) {
         return r;
     }
     if let Some(r) = forbidden_unless_writer(&chrome) {
@@ -571,7 +571,7 @@ pub async fn update(
         return r;
     }
     let chrome = Chrome::new(&state.app, &s, "systems").await;
-    if let Some(r) = not_a_record(&id, &chrome) {
+    if let Some(r) = not_a_record(&id) {
         return r;
     }
     let form = f.clone();
