@@ -4,12 +4,17 @@
 
 pub mod access;
 pub mod auth;
+pub mod classify;
 pub mod context;
+pub mod controls;
 pub mod demo;
 pub mod error;
+pub mod impact;
 pub mod integrity;
 pub mod orgs;
 pub mod records;
+pub mod risks;
+pub mod soa;
 pub mod systems;
 pub mod tokens;
 
@@ -47,4 +52,10 @@ impl App {
             .await?,
         })
     }
+}
+
+/// Today's date in UTC as YYYY-MM-DD, for approvals and assessments dated by aims.
+pub fn today() -> String {
+    let d = time::OffsetDateTime::now_utc().date();
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }

@@ -2,10 +2,16 @@
 //! embedded in the binary as TOML data files (see `packs/FORMAT.md`), parsed and checked here. The store loads
 //! them into its catalogue tables; nothing in the code spells out a requirement.
 
+pub mod templates;
+
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use thiserror::Error;
+
+pub mod questionnaire;
+
+pub use questionnaire::{Questionnaire, classification_questionnaire, parse_questionnaire};
 
 /// A pack's problem, naming the pack and the item.
 #[derive(Debug, Error)]

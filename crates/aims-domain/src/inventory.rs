@@ -381,7 +381,7 @@ impl AiSystem {
 }
 
 /// Replaces `value` with the canonical spelling of its vocabulary entry, or records why it is not allowed.
-fn normalise<T: Copy + std::fmt::Display>(
+pub(crate) fn normalise<T: Copy + std::fmt::Display>(
     errs: &mut ValidationError,
     field: &str,
     value: &mut String,

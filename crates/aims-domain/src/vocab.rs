@@ -168,6 +168,144 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// Where a risk stands in its life.
+    RiskStatus {
+        /// Identified, not yet treated.
+        Open => "open",
+        /// A treatment plan is under way.
+        Treating => "treating",
+        /// Residual risk accepted by a named person.
+        Accepted => "accepted",
+        /// No longer relevant (the system was retired or the cause removed).
+        Closed => "closed",
+    }
+}
+
+vocabulary! {
+    /// Risk treatment option (6.1.3).
+    TreatmentOption {
+        /// Change the likelihood or the consequences, usually with controls.
+        Modify => "modify",
+        /// Stop the activity that gives rise to the risk.
+        Avoid => "avoid",
+        /// Share the risk with another party (contract, insurance).
+        Share => "share",
+        /// Keep the risk as it is, by informed decision.
+        Retain => "retain",
+    }
+}
+
+vocabulary! {
+    /// Progress of a treatment plan.
+    TreatmentStatus {
+        Planned => "planned",
+        InProgress => "in_progress",
+        Completed => "completed",
+    }
+}
+
+vocabulary! {
+    /// Progress of one task of a treatment plan.
+    TaskStatus {
+        Open => "open",
+        Done => "done",
+    }
+}
+
+vocabulary! {
+    /// Implementation status of a control in this organization.
+    ImplementationStatus {
+        NotStarted => "not_started",
+        Planned => "planned",
+        Partial => "partial",
+        Implemented => "implemented",
+        /// The control is excluded from the Statement of Applicability (needs a justification).
+        NotApplicable => "not_applicable",
+    }
+}
+
+vocabulary! {
+    /// Why a control is included in the Statement of Applicability, besides the risks it treats.
+    InclusionKind {
+        /// A law or regulation asks for it.
+        Legal => "legal",
+        /// A contract asks for it.
+        Contractual => "contractual",
+        /// An interested party needs it.
+        InterestedParty => "interested_party",
+        /// An impact assessment outcome calls for it.
+        Impact => "impact",
+        /// Business need or good practice.
+        Business => "business",
+    }
+}
+
+vocabulary! {
+    /// State of an AI system impact assessment.
+    AssessmentStatus {
+        Draft => "draft",
+        Approved => "approved",
+        Superseded => "superseded",
+    }
+}
+
+vocabulary! {
+    /// Area of an impact (after the ISO/IEC 42005 harms and benefits taxonomy, in our grouping).
+    ImpactArea {
+        Fairness => "fairness",
+        Privacy => "privacy",
+        Safety => "safety",
+        HumanRights => "human_rights",
+        Accessibility => "accessibility",
+        Transparency => "transparency",
+        Accountability => "accountability",
+        Security => "security",
+        Economic => "economic",
+        Employment => "employment",
+        Environmental => "environmental",
+        Societal => "societal",
+    }
+}
+
+vocabulary! {
+    /// Whether an impact helps or harms.
+    ImpactNature {
+        Benefit => "benefit",
+        Harm => "harm",
+    }
+}
+
+vocabulary! {
+    /// How far the effects of a harm can be undone.
+    Reversibility {
+        Reversible => "reversible",
+        PartlyReversible => "partly_reversible",
+        Irreversible => "irreversible",
+    }
+}
+
+vocabulary! {
+    /// Who is affected by an AI system.
+    AffectedKind {
+        Individuals => "individuals",
+        Group => "group",
+        Society => "society",
+        Organization => "organization",
+    }
+}
+
+vocabulary! {
+    /// Event that calls for a new impact assessment.
+    ReassessmentTrigger {
+        ModelChange => "model_change",
+        NewUse => "new_use",
+        DataChange => "data_change",
+        Incident => "incident",
+        Scheduled => "scheduled",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,6 +16,7 @@ pub mod spec;
 pub mod testing;
 pub mod tokens;
 pub mod value;
+pub mod views;
 
 pub use connect::{Backend, OpenOptions, Store, redact_url};
 pub use error::StoreError;

@@ -52,6 +52,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_smaller_log_index.sql"),
         postgres: include_str!("../migrations/postgres/0005_smaller_log_index.sql"),
     },
+    Migration {
+        version: 6,
+        name: "risk_and_soa",
+        sqlite: include_str!("../migrations/sqlite/0006_risk_and_soa.sql"),
+        postgres: include_str!("../migrations/postgres/0006_risk_and_soa.sql"),
+    },
 ];
 
 /// The schema version this build expects; backups record it.

@@ -218,6 +218,129 @@ record_table!(
     ]
 );
 
+record_table!(
+    RISK_METHODS,
+    "risk_methods",
+    "risk_method",
+    [
+        c("number", Int),
+        c("name", Text),
+        c("likelihood", Json),
+        c("impact", Json),
+        c("levels", Json),
+        c("matrix", Json),
+        c("impact_dimensions", Json),
+        c("appetite", Text),
+        c("note", Text),
+    ]
+);
+
+record_table!(
+    RISKS,
+    "risks",
+    "risk",
+    [
+        c("title", Text),
+        c("description", Text),
+        c("system_ids", Json),
+        c("sources", Json),
+        c("objectives", Json),
+        c("owner", Text),
+        c("review_date", Text),
+        c("status", Text),
+        c("raised_from", Json),
+        c("assessments", Json),
+    ]
+);
+
+record_table!(
+    TREATMENTS,
+    "treatments",
+    "treatment",
+    [
+        c("risk_id", Text),
+        c("option", Text),
+        c("description", Text),
+        c("controls", Json),
+        c("tasks", Json),
+        c("status", Text),
+        c("acceptance", Json),
+    ]
+);
+
+record_table!(
+    CONTROL_IMPLEMENTATIONS,
+    "control_implementations",
+    "control_implementation",
+    [
+        c("control", Text),
+        c("title", Text),
+        c("status", Text),
+        c("owner", Text),
+        c("description", Text),
+        c("justification", Text),
+        c("reasons", Json),
+        c("inherited", Json),
+        c("evidence", Json),
+        c("target_date", Text),
+    ]
+);
+
+record_table!(
+    IMPACT_ASSESSMENTS,
+    "impact_assessments",
+    "impact_assessment",
+    [
+        c("system_id", Text),
+        c("system_version", Text),
+        c("template", Text),
+        c("title", Text),
+        c("status", Text),
+        c("scope", Text),
+        c("system_info", Text),
+        c("data_info", Text),
+        c("model_info", Text),
+        c("deployment_context", Text),
+        c("affected", Json),
+        c("impacts", Json),
+        c("human_oversight", Text),
+        c("answers", Json),
+        c("triggers", Json),
+        c("next_review", Text),
+        c("approval", Json),
+    ]
+);
+
+record_table!(
+    SOA_VERSIONS,
+    "soa_versions",
+    "soa_version",
+    [
+        c("number", Int),
+        c("approved_by", Text),
+        c("approver_role", Text),
+        c("approved_at", Text),
+        c("note", Text),
+        c("summary", Json),
+        c("entries", Json),
+        c("risks", Json),
+    ]
+);
+
+record_table!(
+    CLASSIFICATIONS,
+    "classifications",
+    "classification",
+    [
+        c("system_id", Text),
+        c("role", Text),
+        c("questionnaire_version", Int),
+        c("answers", Json),
+        c("result", Json),
+        c("assessor", Text),
+    ]
+);
+
 /// The hash-chained change log.
 pub const CHANGE_LOG: TableSpec = TableSpec {
     name: "change_log",
@@ -372,6 +495,13 @@ pub const RECORD_TABLES: &[TableSpec] = &[
     SUPPLIERS,
     CUSTOM_FIELDS,
     AI_SYSTEMS,
+    RISK_METHODS,
+    RISKS,
+    TREATMENTS,
+    CONTROL_IMPLEMENTATIONS,
+    IMPACT_ASSESSMENTS,
+    SOA_VERSIONS,
+    CLASSIFICATIONS,
 ];
 
 /// Every table of the store.
@@ -385,6 +515,13 @@ pub const ALL_TABLES: &[TableSpec] = &[
     SUPPLIERS,
     CUSTOM_FIELDS,
     AI_SYSTEMS,
+    RISK_METHODS,
+    RISKS,
+    TREATMENTS,
+    CONTROL_IMPLEMENTATIONS,
+    IMPACT_ASSESSMENTS,
+    SOA_VERSIONS,
+    CLASSIFICATIONS,
     CHANGE_LOG,
     CHAIN_HEADS,
     CATALOG_FRAMEWORKS,

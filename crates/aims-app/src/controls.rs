@@ -1,0 +1,170 @@
+//! Control implementation use cases: the organization records, per control, its status, owner, how it is met,
+//! why it is included or excluded, and whether a certified supplier provides it. The crosswalks show which
+//! requirements of other frameworks the same implementation answers.
+
+use crate::records::{self, Stored};
+use crate::risks::catalog_refs;
+use crate::{Actor, App, AppError, Permission};
+use aims_domain::ValidationError;
+use aims_domain::context::Supplier;
+use aims_domain::controls::ControlImplementation;
+use aims_store::ListQuery;
+use aims_store::catalog::MappingRow;
+use aims_store::spec::{CONTROL_IMPLEMENTATIONS, SUPPLIERS};
+use serde::Serialize;
+
+/// A control implementation with what else it answers through the crosswalks.
+#[derive(Debug, Clone, Serialize)]
+pub struct ControlView {
+    /// The stored implementation.
+    #[serde(flatten)]
+    pub implementation: Stored<ControlImplementation>,
+    /// Requirements of other frameworks the control maps to ("this also covers AI RMF MANAGE 1.1").
+    pub also_covers: Vec<MappingRow>,
+}
+
+impl App {
+    /// Records how the organization implements a control: creates the record for a control that has none,
+    /// otherwise replaces it (refusing a stale `expected_version`).
+    pub async fn set_control(
+        &self,
+        actor: &Actor,
+        org: &str,
+        mut c: ControlImplementation,
+        expected_version: Option<i64>,
+    ) -> Result<Stored<ControlImplementation>, AppError> {
+        actor.require(Permission::Write)?;
+        let annex_a = catalog_refs(self, "control").await?;
+        c.normalise_and_validate(&annex_a)?;
+        if annex_a.contains(&c.control)
+            && c.title.is_empty()
+            && let Some(item) = self.store.catalog_item("iso42001", &c.control).await?
+        {
+            c.title = item.title;
+        }
+        let mut tx = self.store.begin_write().await?;
+        if let Some(inh) = &c.inherited {
+            match tx.get(&SUPPLIERS, org, &inh.supplier_id).await? {
+                None => {
+                    return Err(ValidationError::one(
+                        "inherited.supplier_id",
+                        format!(
+                            "no supplier with id {} in this organization",
+                            inh.supplier_id
+                        ),
+                    )
+                    .into());
+                }
+                Some(row) => {
+                    let s: Stored<Supplier> = records::from_row(&row)?;
+                    if !s
+                        .data
+                        .certifications
+                        .iter()
+                        .any(|cert| cert.certificate_id == inh.certificate_id)
+                    {
+                        let known: Vec<&str> = s
+                            .data
+                            .certifications
+                            .iter()
+                            .map(|c| c.certificate_id.as_str())
+                            .collect();
+                        return Err(ValidationError::one(
+                            "inherited.certificate_id",
+                            format!(
+                                "{} holds no certificate '{}' (known: {})",
+                                s.data.name,
+                                inh.certificate_id,
+                                if known.is_empty() {
+                                    "none".to_string()
+                                } else {
+                                    known.join(", ")
+                                }
+                            ),
+                        )
+                        .into());
+                    }
+                }
+            }
+        }
+        let existing = tx
+            .find_by(&CONTROL_IMPLEMENTATIONS, Some(org), "control", &c.control)
+            .await?;
+        let s = match existing {
+            Some(row) => {
+                records::update(
+                    &mut tx,
+                    &CONTROL_IMPLEMENTATIONS,
+                    org,
+                    &actor.label,
+                    row.id(),
+                    expected_version,
+                    &c,
+                )
+                .await?
+            }
+            None => {
+                if expected_version.is_some_and(|v| v != 0) {
+                    return Err(AppError::Conflict(format!(
+                        "control {} has no implementation yet, so version {} cannot match",
+                        c.control,
+                        expected_version.unwrap_or_default()
+                    )));
+                }
+                records::insert(&mut tx, &CONTROL_IMPLEMENTATIONS, org, &actor.label, &c).await?
+            }
+        };
+        tx.commit().await?;
+        Ok(s)
+    }
+
+    /// Lists the organization's control implementations in control order.
+    pub async fn controls(
+        &self,
+        actor: &Actor,
+        org: &str,
+    ) -> Result<Vec<Stored<ControlImplementation>>, AppError> {
+        actor.require(Permission::Read)?;
+        let q = ListQuery {
+            order_by: Some("control"),
+            ..ListQuery::default()
+        };
+        self.read_list(&CONTROL_IMPLEMENTATIONS, org, &q).await
+    }
+
+    /// One control's implementation (by control identifier or record id) with its crosswalk coverage.
+    pub async fn control(
+        &self,
+        actor: &Actor,
+        org: &str,
+        control: &str,
+    ) -> Result<ControlView, AppError> {
+        actor.require(Permission::Read)?;
+        let mut tx = self.store.begin_read().await?;
+        let row = match tx
+            .find_by(&CONTROL_IMPLEMENTATIONS, Some(org), "control", control)
+            .await?
+        {
+            Some(r) => Some(r),
+            None if aims_domain::parse_id("control", control).is_ok() => {
+                tx.get(&CONTROL_IMPLEMENTATIONS, org, control).await?
+            }
+            None => None,
+        };
+        tx.commit().await?;
+        let Some(row) = row else {
+            return Err(AppError::NotFound(format!(
+                "control {control} has no implementation in this organization"
+            )));
+        };
+        let implementation: Stored<ControlImplementation> = records::from_row(&row)?;
+        let also_covers = self
+            .store
+            .catalog_mappings("iso42001", &implementation.data.control)
+            .await?;
+        Ok(ControlView {
+            implementation,
+            also_covers,
+        })
+    }
+}

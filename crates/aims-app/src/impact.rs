@@ -1,0 +1,320 @@
+//! AI system impact assessment use cases (6.1.4, 8.4, A.5): create and revise a draft, approve it (earlier
+//! approved assessments of the same system are superseded), and send every harm above the risk appetite to the
+//! risk register in the same transaction.
+
+use crate::records::{self, Stored};
+use crate::risks::{current_method, known_controls};
+use crate::{Actor, App, AppError, Permission};
+use aims_catalog::templates::ImpactTemplate;
+use aims_domain::ValidationError;
+use aims_domain::impact::ImpactAssessment;
+use aims_domain::inventory::AiSystem;
+use aims_domain::risk::{Acceptance, AssessedLevels, Risk, RiskAssessment, RiskMethod};
+use aims_domain::vocab::{AssessmentStatus, RiskStatus};
+use aims_store::spec::{AI_SYSTEMS, IMPACT_ASSESSMENTS, RISKS};
+use aims_store::value::Value;
+use aims_store::{Conn, ListQuery};
+
+/// The impact-assessment templates shipped with aims.
+pub fn templates() -> Result<Vec<ImpactTemplate>, AppError> {
+    aims_catalog::templates::impact_templates()
+        .map_err(|e| AppError::Store(aims_store::StoreError::Database(e.to_string())))
+}
+
+fn template(id: &str) -> Result<ImpactTemplate, AppError> {
+    let all = templates()?;
+    let ids: Vec<String> = all.iter().map(|t| t.id.clone()).collect();
+    all.into_iter().find(|t| t.id == id).ok_or_else(|| {
+        ValidationError::one(
+            "template",
+            format!(
+                "unknown template '{id}'; expected one of: {}",
+                ids.join(", ")
+            ),
+        )
+        .into()
+    })
+}
+
+/// Validates an assessment, checks its system and linked risks, and raises a register risk for every harm above
+/// the risk appetite that is not linked to one yet.
+async fn prepare(
+    app: &App,
+    tx: &mut Conn,
+    org: &str,
+    actor: &Actor,
+    a: &mut ImpactAssessment,
+    id: &str,
+) -> Result<(), AppError> {
+    let t = template(&a.template)?;
+    let questions: Vec<String> = t.questions.iter().map(|q| q.id.clone()).collect();
+    let method = current_method(tx, org, &actor.label).await?;
+    let (_, known) = known_controls(app, tx, org).await?;
+    a.normalise_and_validate(&method, &known, &questions)?;
+    let system: Stored<AiSystem> = match records::get(tx, &AI_SYSTEMS, org, &a.system_id).await {
+        Err(AppError::NotFound(_)) => {
+            return Err(ValidationError::one(
+                "system_id",
+                format!("no AI system with id {} in this organization", a.system_id),
+            )
+            .into());
+        }
+        r => r?,
+    };
+    let mut errs = ValidationError::default();
+    for (i, m) in a.impacts.iter().enumerate() {
+        if !m.risk_id.is_empty() && tx.get(&RISKS, org, &m.risk_id).await?.is_none() {
+            errs.push(
+                format!("impacts[{i}].risk_id"),
+                format!("no risk with id {} in this organization", m.risk_id),
+            );
+        }
+    }
+    errs.into_result()?;
+    for i in a.harms_above_appetite(&method) {
+        let link = format!("{id}#{i}");
+        if a.impacts[i].risk_id.is_empty() {
+            let risk = risk_from_harm(a, i, &system, &method, &link);
+            let s = records::insert(tx, &RISKS, org, &actor.label, &risk).await?;
+            a.impacts[i].risk_id = s.id;
+        } else {
+            let mut r: Stored<Risk> = records::get(tx, &RISKS, org, &a.impacts[i].risk_id).await?;
+            if !r.data.raised_from.contains(&link) {
+                r.data.raised_from.push(link);
+                records::update(
+                    tx,
+                    &RISKS,
+                    org,
+                    &actor.label,
+                    &r.id,
+                    Some(r.version),
+                    &r.data,
+                )
+                .await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn risk_from_harm(
+    a: &ImpactAssessment,
+    i: usize,
+    system: &Stored<AiSystem>,
+    method: &RiskMethod,
+    link: &str,
+) -> Risk {
+    let m = &a.impacts[i];
+    let score = m.score();
+    let level = method
+        .level_of(&score)
+        .map(|l| l.id.clone())
+        .unwrap_or_default();
+    let mut title = format!("{}: {} harm", system.data.name, m.area.replace('_', " "));
+    if title.chars().count() > 180 {
+        title = title.chars().take(180).collect();
+    }
+    Risk {
+        title,
+        description: m.description.clone(),
+        system_ids: vec![system.id.clone()],
+        sources: vec![],
+        objectives: vec![],
+        owner: system.data.owner.clone(),
+        review_date: a.next_review.clone(),
+        status: RiskStatus::Open.as_str().into(),
+        raised_from: vec![link.to_string()],
+        assessments: vec![RiskAssessment {
+            date: crate::today(),
+            assessor: format!("impact assessment '{}'", a.title),
+            method_version: method.number,
+            inherent: score,
+            current: score,
+            residual: score,
+            levels: AssessedLevels {
+                inherent: level.clone(),
+                current: level.clone(),
+                residual: level,
+            },
+            dimensions: vec![],
+            note: "Raised from a harm above the risk appetite; scores are the harm's severity and likelihood until the risk owner assesses it.".into(),
+        }],
+    }
+}
+
+impl App {
+    /// Creates a draft impact assessment; harms above the risk appetite become register risks.
+    pub async fn create_impact(
+        &self,
+        actor: &Actor,
+        org: &str,
+        mut a: ImpactAssessment,
+    ) -> Result<Stored<ImpactAssessment>, AppError> {
+        actor.require(Permission::Write)?;
+        if a.approval.is_some() || a.status != AssessmentStatus::Draft.as_str() {
+            return Err(ValidationError::one(
+                "status",
+                "a new assessment starts as a draft; approve it with the approve step",
+            )
+            .into());
+        }
+        let id = aims_domain::new_id();
+        let mut tx = self.store.begin_write().await?;
+        prepare(self, &mut tx, org, actor, &mut a, &id).await?;
+        let row = tx
+            .insert(
+                &IMPACT_ASSESSMENTS,
+                org,
+                &actor.label,
+                &id,
+                records::to_values(&IMPACT_ASSESSMENTS, &a)?,
+            )
+            .await?;
+        tx.commit().await?;
+        records::from_row(&row)
+    }
+
+    /// Revises a draft. Approved and superseded assessments are kept as they were; assess again instead.
+    pub async fn update_impact(
+        &self,
+        actor: &Actor,
+        org: &str,
+        id: &str,
+        expected_version: Option<i64>,
+        mut a: ImpactAssessment,
+    ) -> Result<Stored<ImpactAssessment>, AppError> {
+        actor.require(Permission::Write)?;
+        let mut tx = self.store.begin_write().await?;
+        let current: Stored<ImpactAssessment> =
+            records::get(&mut tx, &IMPACT_ASSESSMENTS, org, id).await?;
+        if current.data.status != AssessmentStatus::Draft.as_str() {
+            return Err(ValidationError::one(
+                "status",
+                format!(
+                    "this assessment is {}; start a new assessment for the next system version",
+                    current.data.status
+                ),
+            )
+            .into());
+        }
+        if a.status != AssessmentStatus::Draft.as_str() || a.approval.is_some() {
+            return Err(ValidationError::one(
+                "status",
+                "an assessment is approved with the approve step, not by editing it",
+            )
+            .into());
+        }
+        if a.system_id != current.data.system_id {
+            return Err(ValidationError::one(
+                "system_id",
+                "an assessment stays with its AI system; start a new one for another system",
+            )
+            .into());
+        }
+        prepare(self, &mut tx, org, actor, &mut a, &current.id).await?;
+        let s = records::update(
+            &mut tx,
+            &IMPACT_ASSESSMENTS,
+            org,
+            &actor.label,
+            &current.id,
+            expected_version,
+            &a,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(s)
+    }
+
+    /// Approves a draft assessment; earlier approved assessments of the same system become superseded.
+    pub async fn approve_impact(
+        &self,
+        actor: &Actor,
+        org: &str,
+        id: &str,
+        expected_version: Option<i64>,
+        mut approval: Acceptance,
+    ) -> Result<Stored<ImpactAssessment>, AppError> {
+        actor.require(Permission::Approve)?;
+        let mut errs = ValidationError::default();
+        approval.validate("approval", &mut errs);
+        errs.into_result()?;
+        approval.recorded_by = actor.label.clone();
+        let mut tx = self.store.begin_write().await?;
+        let mut current: Stored<ImpactAssessment> =
+            records::get(&mut tx, &IMPACT_ASSESSMENTS, org, id).await?;
+        if current.data.status != AssessmentStatus::Draft.as_str() {
+            return Err(AppError::Conflict(format!(
+                "this assessment is already {}",
+                current.data.status
+            )));
+        }
+        let q = ListQuery {
+            filters: vec![
+                ("system_id", Value::Text(current.data.system_id.clone())),
+                (
+                    "status",
+                    Value::Text(AssessmentStatus::Approved.as_str().into()),
+                ),
+            ],
+            ..ListQuery::default()
+        };
+        for row in tx.list(&IMPACT_ASSESSMENTS, org, &q).await? {
+            let mut old: Stored<ImpactAssessment> = records::from_row(&row)?;
+            old.data.status = AssessmentStatus::Superseded.as_str().into();
+            records::update(
+                &mut tx,
+                &IMPACT_ASSESSMENTS,
+                org,
+                &actor.label,
+                &old.id,
+                Some(old.version),
+                &old.data,
+            )
+            .await?;
+        }
+        current.data.status = AssessmentStatus::Approved.as_str().into();
+        current.data.approval = Some(approval);
+        let s = records::update(
+            &mut tx,
+            &IMPACT_ASSESSMENTS,
+            org,
+            &actor.label,
+            &current.id,
+            expected_version,
+            &current.data,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(s)
+    }
+
+    /// Reads one impact assessment.
+    pub async fn impact(
+        &self,
+        actor: &Actor,
+        org: &str,
+        id: &str,
+    ) -> Result<Stored<ImpactAssessment>, AppError> {
+        actor.require(Permission::Read)?;
+        self.read(&IMPACT_ASSESSMENTS, org, id).await
+    }
+
+    /// Lists impact assessments, optionally of one AI system.
+    pub async fn impacts(
+        &self,
+        actor: &Actor,
+        org: &str,
+        system_id: Option<&str>,
+    ) -> Result<Vec<Stored<ImpactAssessment>>, AppError> {
+        actor.require(Permission::Read)?;
+        let mut q = ListQuery::default();
+        if let Some(s) = system_id {
+            q.filters.push((
+                "system_id",
+                Value::Text(aims_domain::parse_id("system", s)?),
+            ));
+        }
+        self.read_list(&IMPACT_ASSESSMENTS, org, &q).await
+    }
+}

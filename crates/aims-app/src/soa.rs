@@ -1,0 +1,306 @@
+//! Statement of Applicability use cases: compute it from the live records, approve (freeze) a numbered version
+//! with its treatment plan, compare versions, and flag drift from the approved version.
+
+use crate::records::{self, Stored};
+use crate::{Actor, App, AppError, Permission};
+use aims_domain::ValidationError;
+use aims_domain::controls::ControlImplementation;
+use aims_domain::error::{MAX_NAME, MAX_TEXT, check_len, check_required_text};
+use aims_domain::soa::{
+    self, ApplicabilityHint, CatalogControl, DerivedReason, ImplementationRef, RiskSnapshot,
+    SoaApproval, SoaChange, SoaEntry, SoaSummary, SoaVersion, SystemFacts, TreatedRisk,
+};
+use aims_store::spec::{CONTROL_IMPLEMENTATIONS, IMPACT_ASSESSMENTS, SOA_VERSIONS, TREATMENTS};
+use aims_store::value::Value;
+use aims_store::{Conn, ListQuery};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// The Statement of Applicability as it stands, compared with the approved version.
+#[derive(Debug, Clone, Serialize)]
+pub struct SoaView {
+    /// One line per Annex A control, then the organization's own controls.
+    pub entries: Vec<SoaEntry>,
+    /// Counts.
+    pub summary: SoaSummary,
+    /// The treatment plan behind the lines: every risk a line refers to.
+    pub risks: Vec<RiskSnapshot>,
+    /// Number of the latest approved version, if any.
+    pub approved_version: Option<i64>,
+    /// What changed since that version (empty when there is none or nothing changed).
+    pub drift: Vec<SoaChange>,
+    /// Excluded controls that the organization's current AI systems make relevant.
+    pub hints: Vec<ApplicabilityHint>,
+}
+
+impl SoaView {
+    /// Whether the live state no longer matches the approved version, or an exclusion needs another look.
+    pub fn has_drift(&self) -> bool {
+        !self.drift.is_empty() || !self.hints.is_empty()
+    }
+}
+
+/// The computed lines and the treatment plan, read in one snapshot.
+struct Computed {
+    entries: Vec<SoaEntry>,
+    risks: Vec<RiskSnapshot>,
+    facts: SystemFacts,
+}
+
+async fn compute(app: &App, tx: &mut Conn, org: &str) -> Result<Computed, AppError> {
+    let catalog: Vec<CatalogControl> = app
+        .store
+        .catalog_items("iso42001", &["control"])
+        .await?
+        .into_iter()
+        .map(|i| CatalogControl {
+            control: i.reference,
+            title: i.title,
+            objective: i.parent,
+        })
+        .collect();
+    let impl_rows = tx
+        .list(&CONTROL_IMPLEMENTATIONS, org, &ListQuery::default())
+        .await?;
+    let impls: Vec<Stored<ControlImplementation>> = impl_rows
+        .iter()
+        .map(records::from_row)
+        .collect::<Result<_, _>>()?;
+    let refs: Vec<ImplementationRef<'_>> = impls
+        .iter()
+        .map(|s| ImplementationRef {
+            id: &s.id,
+            implementation: &s.data,
+        })
+        .collect();
+
+    // Controls named by each risk's treatment plans, and who accepted the residual risk.
+    let mut by_risk: HashMap<String, (Vec<String>, String)> = HashMap::new();
+    for row in tx
+        .project(&TREATMENTS, org, &["risk_id", "controls", "acceptance"])
+        .await?
+    {
+        let controls: Vec<String> = serde_json::from_str(row[1].as_text()).unwrap_or_default();
+        let entry = by_risk.entry(row[0].as_text().to_string()).or_default();
+        for c in controls {
+            if !entry.0.contains(&c) {
+                entry.0.push(c);
+            }
+        }
+        if let Ok(Some(a)) =
+            serde_json::from_str::<Option<aims_domain::risk::Acceptance>>(row[2].as_text())
+        {
+            entry.1 = format!("{}, {}, {}", a.by, a.role, a.date);
+        }
+    }
+    let mut treated = Vec::with_capacity(by_risk.len());
+    let mut risks = Vec::with_capacity(by_risk.len());
+    for r in tx.risk_summaries(org).await? {
+        if let Some((controls, accepted_by)) = by_risk.remove(&r.id) {
+            treated.push(TreatedRisk {
+                risk_id: r.id.clone(),
+                title: r.title.clone(),
+                controls: controls.clone(),
+            });
+            risks.push(RiskSnapshot {
+                id: r.id,
+                version: r.version,
+                title: r.title,
+                status: r.status,
+                residual_level: r.residual_level,
+                controls,
+                accepted_by,
+            });
+        }
+    }
+
+    // Impact assessments whose measures rely on controls.
+    let mut derived = Vec::new();
+    for row in tx
+        .project(&IMPACT_ASSESSMENTS, org, &["id", "title", "impacts"])
+        .await?
+    {
+        let impacts: Vec<aims_domain::impact::Impact> =
+            serde_json::from_str(row[2].as_text()).unwrap_or_default();
+        let mut controls: Vec<String> = impacts.into_iter().flat_map(|i| i.controls).collect();
+        aims_domain::risk::dedup(&mut controls);
+        if !controls.is_empty() {
+            derived.push(DerivedReason {
+                kind: "impact".into(),
+                reference: row[0].as_text().to_string(),
+                label: row[1].as_text().to_string(),
+                controls,
+            });
+        }
+    }
+    derived.extend(crate::classify::legal_reasons(app, tx, org).await?);
+
+    let entries = soa::compute(&catalog, &refs, &treated, &derived);
+    let facts = SystemFacts {
+        roles: tx
+            .system_role_counts(org)
+            .await?
+            .into_iter()
+            .map(|r| (r.role, r.systems, r.example))
+            .collect(),
+        with_suppliers: tx.systems_with_suppliers(org, 3).await?,
+    };
+    Ok(Computed {
+        entries,
+        risks,
+        facts,
+    })
+}
+
+async fn latest_version(tx: &mut Conn, org: &str) -> Result<Option<Stored<SoaVersion>>, AppError> {
+    let q = ListQuery {
+        order_by: Some("number"),
+        descending: true,
+        limit: Some(1),
+        ..ListQuery::default()
+    };
+    match tx.list(&SOA_VERSIONS, org, &q).await?.first() {
+        Some(row) => Ok(Some(records::from_row(row)?)),
+        None => Ok(None),
+    }
+}
+
+impl App {
+    /// Computes the Statement of Applicability from the live records and compares it with the latest approved
+    /// version.
+    pub async fn soa(&self, actor: &Actor, org: &str) -> Result<SoaView, AppError> {
+        actor.require(Permission::Read)?;
+        let mut tx = self.store.begin_snapshot().await?;
+        let c = compute(self, &mut tx, org).await?;
+        let approved = latest_version(&mut tx, org).await?;
+        tx.commit().await?;
+        let drift = match &approved {
+            Some(v) => soa::diff(&v.data.entries, &v.data.risks, &c.entries, &c.risks),
+            None => vec![],
+        };
+        let hints = soa::applicability_hints(&c.entries, &c.facts);
+        Ok(SoaView {
+            summary: soa::summarise(&c.entries),
+            entries: c.entries,
+            risks: c.risks,
+            approved_version: approved.map(|v| v.data.number),
+            drift,
+            hints,
+        })
+    }
+
+    /// Approves the current Statement of Applicability as a new numbered version, frozen together with the
+    /// treatment plan and residual-risk acceptances. Refused while any line has a problem (an exclusion
+    /// without justification, an inclusion without a reason, an excluded control that treats a risk).
+    pub async fn approve_soa(
+        &self,
+        actor: &Actor,
+        org: &str,
+        approval: SoaApproval,
+    ) -> Result<Stored<SoaVersion>, AppError> {
+        actor.require(Permission::Approve)?;
+        let mut errs = ValidationError::default();
+        check_required_text(&mut errs, "approved_by", &approval.approved_by, MAX_NAME);
+        check_required_text(
+            &mut errs,
+            "approver_role",
+            &approval.approver_role,
+            MAX_NAME,
+        );
+        check_len(&mut errs, "note", &approval.note, MAX_TEXT);
+        errs.into_result()?;
+        let mut tx = self.store.begin_write().await?;
+        let c = compute(self, &mut tx, org).await?;
+        let mut errs = ValidationError::default();
+        for e in &c.entries {
+            for p in &e.problems {
+                errs.push(format!("entries[{}]", e.control), p.clone());
+            }
+        }
+        errs.into_result()?;
+        let number = latest_version(&mut tx, org)
+            .await?
+            .map_or(0, |v| v.data.number)
+            + 1;
+        let today = crate::today();
+        let version = SoaVersion {
+            number,
+            approved_by: approval.approved_by.trim().to_string(),
+            approver_role: approval.approver_role.trim().to_string(),
+            approved_at: today,
+            note: approval.note,
+            summary: soa::summarise(&c.entries),
+            entries: c.entries,
+            risks: c.risks,
+        };
+        let s = records::insert(&mut tx, &SOA_VERSIONS, org, &actor.label, &version).await?;
+        tx.commit().await?;
+        Ok(s)
+    }
+
+    /// Approved versions, newest first.
+    pub async fn soa_versions(
+        &self,
+        actor: &Actor,
+        org: &str,
+    ) -> Result<Vec<Stored<SoaVersion>>, AppError> {
+        actor.require(Permission::Read)?;
+        let q = ListQuery {
+            order_by: Some("number"),
+            descending: true,
+            ..ListQuery::default()
+        };
+        self.read_list(&SOA_VERSIONS, org, &q).await
+    }
+
+    /// One approved version by number.
+    pub async fn soa_version(
+        &self,
+        actor: &Actor,
+        org: &str,
+        number: i64,
+    ) -> Result<Stored<SoaVersion>, AppError> {
+        actor.require(Permission::Read)?;
+        let q = ListQuery {
+            filters: vec![("number", Value::Int(number))],
+            ..ListQuery::default()
+        };
+        let list: Vec<Stored<SoaVersion>> = self.read_list(&SOA_VERSIONS, org, &q).await?;
+        list.into_iter().next().ok_or_else(|| {
+            AppError::NotFound(format!(
+                "no approved Statement of Applicability version {number} in this organization"
+            ))
+        })
+    }
+
+    /// What changed from version `from` to version `to` (`None` compares with the live state).
+    pub async fn soa_diff(
+        &self,
+        actor: &Actor,
+        org: &str,
+        from: i64,
+        to: Option<i64>,
+    ) -> Result<Vec<SoaChange>, AppError> {
+        let a = self.soa_version(actor, org, from).await?;
+        match to {
+            Some(n) => {
+                let b = self.soa_version(actor, org, n).await?;
+                Ok(soa::diff(
+                    &a.data.entries,
+                    &a.data.risks,
+                    &b.data.entries,
+                    &b.data.risks,
+                ))
+            }
+            None => {
+                let live = self.soa(actor, org).await?;
+                Ok(soa::diff(
+                    &a.data.entries,
+                    &a.data.risks,
+                    &live.entries,
+                    &live.risks,
+                ))
+            }
+        }
+    }
+}

@@ -1,0 +1,162 @@
+//! The organization's implementation of controls: one record per Annex A control it has decided on, and one per
+//! control of its own. The Statement of Applicability is computed from these, the risk treatments and the
+//! impact assessments.
+
+use crate::error::{MAX_NAME, MAX_TEXT, check_len, check_required_text};
+use crate::inventory::normalise;
+use crate::vocab::{ImplementationStatus, InclusionKind};
+use crate::{ValidationError, parse_id};
+use serde::{Deserialize, Serialize};
+
+/// Framework id of the organization's own controls.
+pub const ORG_FRAMEWORK: &str = "org";
+
+/// A reason to include a control, other than the risks it treats (those are found from the treatment plans).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InclusionReason {
+    /// Kind of reason ([`InclusionKind`]).
+    pub kind: String,
+    /// What the reason points at: a law article, a contract, an interested party, an assessment.
+    pub reference: String,
+    /// Short explanation.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A control the organization relies on a certified supplier for.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Inheritance {
+    /// The supplier (id from the supplier register).
+    pub supplier_id: String,
+    /// Certificate number the inheritance rests on; it must be one of the supplier's certificates.
+    pub certificate_id: String,
+    /// What the supplier covers and what stays with the organization.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// How the organization implements one control.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ControlImplementation {
+    /// Control identifier: an Annex A control (`A.6.2.4`) or the organization's own (`ORG-1`).
+    pub control: String,
+    /// Title; required for the organization's own controls, taken from the catalogue for Annex A.
+    #[serde(default)]
+    pub title: String,
+    /// Implementation status ([`ImplementationStatus`]); `not_applicable` excludes the control.
+    #[serde(default = "default_status")]
+    pub status: String,
+    /// Accountable owner.
+    #[serde(default)]
+    pub owner: String,
+    /// How the control is met.
+    #[serde(default)]
+    pub description: String,
+    /// Why the control is excluded; required when the status is `not_applicable`.
+    #[serde(default)]
+    pub justification: String,
+    /// Reasons to include it besides the risks it treats.
+    #[serde(default)]
+    pub reasons: Vec<InclusionReason>,
+    /// Set when a certified supplier provides the control.
+    #[serde(default)]
+    pub inherited: Option<Inheritance>,
+    /// Links to evidence (documents, records, tickets).
+    #[serde(default)]
+    pub evidence: Vec<String>,
+    /// Target date for planned work (YYYY-MM-DD); empty when none.
+    #[serde(default)]
+    pub target_date: String,
+}
+
+fn default_status() -> String {
+    ImplementationStatus::NotStarted.as_str().to_string()
+}
+
+impl ControlImplementation {
+    /// Whether the control is excluded from the Statement of Applicability.
+    pub fn is_excluded(&self) -> bool {
+        self.status == ImplementationStatus::NotApplicable.as_str()
+    }
+
+    /// Normalises and validates. `annex_a` are the catalogue's control identifiers; a control outside it is the
+    /// organization's own and needs a title.
+    pub fn normalise_and_validate(&mut self, annex_a: &[String]) -> Result<(), ValidationError> {
+        let mut errs = ValidationError::default();
+        self.control = self.control.trim().to_string();
+        check_required_text(&mut errs, "control", &self.control, 40);
+        let own = !annex_a.iter().any(|c| c == &self.control);
+        if own {
+            if self.control.starts_with("A.") {
+                errs.push(
+                    "control",
+                    format!("'{}' is not an Annex A control; name your own controls without the 'A.' prefix", self.control),
+                );
+            }
+            check_required_text(&mut errs, "title", &self.title, MAX_NAME);
+        } else {
+            check_len(&mut errs, "title", &self.title, MAX_NAME);
+        }
+        normalise(
+            &mut errs,
+            "status",
+            &mut self.status,
+            ImplementationStatus::parse,
+            false,
+        );
+        check_len(&mut errs, "owner", &self.owner, MAX_NAME);
+        check_len(&mut errs, "description", &self.description, MAX_TEXT);
+        check_len(&mut errs, "justification", &self.justification, MAX_TEXT);
+        if self.is_excluded() && self.justification.trim().is_empty() {
+            errs.push(
+                "justification",
+                "an excluded control (status not_applicable) needs a justification",
+            );
+        }
+        for (i, r) in self.reasons.iter_mut().enumerate() {
+            normalise(
+                &mut errs,
+                &format!("reasons[{i}].kind"),
+                &mut r.kind,
+                InclusionKind::parse,
+                false,
+            );
+            check_required_text(
+                &mut errs,
+                &format!("reasons[{i}].reference"),
+                &r.reference,
+                MAX_NAME,
+            );
+            check_len(&mut errs, &format!("reasons[{i}].note"), &r.note, MAX_TEXT);
+        }
+        if let Some(inh) = &mut self.inherited {
+            match parse_id("inherited.supplier_id", &inh.supplier_id) {
+                Ok(v) => inh.supplier_id = v,
+                Err(e) => errs.errors.extend(e.errors),
+            }
+            check_required_text(
+                &mut errs,
+                "inherited.certificate_id",
+                &inh.certificate_id,
+                MAX_NAME,
+            );
+            check_len(&mut errs, "inherited.note", &inh.note, MAX_TEXT);
+        }
+        for (i, e) in self.evidence.iter().enumerate() {
+            check_required_text(&mut errs, &format!("evidence[{i}]"), e, 2_000);
+        }
+        if !self.target_date.is_empty() && crate::context::parse_date(&self.target_date).is_none() {
+            errs.push(
+                "target_date",
+                format!("'{}' is not a date written as YYYY-MM-DD", self.target_date),
+            );
+        }
+        errs.into_result()
+    }
+}
