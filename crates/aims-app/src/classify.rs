@@ -66,14 +66,13 @@ pub(crate) async fn legal_reasons(
             .unwrap_or_else(|| system.to_string());
         for o in result.obligations {
             if !controls_of.contains_key(&o.provision) {
-                let mapped: Vec<String> = app
-                    .store
-                    .catalog_mappings("eu-ai-act", &o.provision)
-                    .await?
-                    .into_iter()
-                    .filter(|m| m.framework == "iso42001" && m.reference.starts_with("A."))
-                    .map(|m| m.reference)
-                    .collect();
+                // A paragraph (`Art. 50(1)`) maps through its article (`Art. 50`) when it has no mapping itself.
+                let mut mapped = annex_a_for(app, &o.provision).await?;
+                if mapped.is_empty()
+                    && let Some((article, _)) = o.provision.split_once('(')
+                {
+                    mapped = annex_a_for(app, article).await?;
+                }
                 controls_of.insert(o.provision.clone(), mapped);
             }
             let controls = controls_of.get(&o.provision).cloned().unwrap_or_default();
@@ -88,6 +87,17 @@ pub(crate) async fn legal_reasons(
         }
     }
     Ok(out)
+}
+
+async fn annex_a_for(app: &App, provision: &str) -> Result<Vec<String>, AppError> {
+    Ok(app
+        .store
+        .catalog_mappings("eu-ai-act", provision)
+        .await?
+        .into_iter()
+        .filter(|m| m.framework == "iso42001" && m.reference.starts_with("A."))
+        .map(|m| m.reference)
+        .collect())
 }
 
 impl App {

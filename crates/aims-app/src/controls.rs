@@ -23,6 +23,16 @@ pub struct ControlView {
     pub also_covers: Vec<MappingRow>,
 }
 
+/// Whether an inheritance names this certificate: by its number, or by its standard when the supplier register
+/// holds the certificate without a number (a stated certification still to be verified).
+fn certificate_matches(cert: &aims_domain::context::Certification, named: &str) -> bool {
+    if cert.certificate_id.is_empty() {
+        cert.standard == named
+    } else {
+        cert.certificate_id == named
+    }
+}
+
 impl App {
     /// Records how the organization implements a control: creates the record for a control that has none,
     /// otherwise replaces it (refusing a stale `expected_version`).
@@ -61,13 +71,19 @@ impl App {
                         .data
                         .certifications
                         .iter()
-                        .any(|cert| cert.certificate_id == inh.certificate_id)
+                        .any(|cert| certificate_matches(cert, &inh.certificate_id))
                     {
                         let known: Vec<&str> = s
                             .data
                             .certifications
                             .iter()
-                            .map(|c| c.certificate_id.as_str())
+                            .map(|c| {
+                                if c.certificate_id.is_empty() {
+                                    c.standard.as_str()
+                                } else {
+                                    c.certificate_id.as_str()
+                                }
+                            })
                             .collect();
                         return Err(ValidationError::one(
                             "inherited.certificate_id",

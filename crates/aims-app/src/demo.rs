@@ -134,7 +134,18 @@ pub async fn seed_demo(app: &App) -> Result<Option<DemoInfo>, AppError> {
     for field in custom_fields() {
         app.create_record(&operator, &org_id, field).await?;
     }
-    seed_systems(app, &manager, &engineer, &org_id, &suppliers).await?;
+    let systems = seed_systems(app, &manager, &engineer, &org_id, &suppliers).await?;
+    crate::demo_risk::seed(
+        app,
+        &crate::demo_risk::People {
+            manager: &manager,
+            engineer: &engineer,
+        },
+        &org_id,
+        &systems,
+        &suppliers.microsoft,
+    )
+    .await?;
 
     Ok(Some(DemoInfo {
         organization,
@@ -1409,15 +1420,16 @@ async fn seed_systems(
     engineer: &Actor,
     org: &str,
     sup: &SupplierIds,
-) -> Result<(), AppError> {
+) -> Result<crate::demo_risk::SystemIds, AppError> {
     let credit = app.add_system(engineer, org, credit_scoring(sup)).await?;
-    app.add_system(manager, org, cv_screening(sup)).await?;
-    app.add_system(engineer, org, support_assistant(sup))
+    let cv = app.add_system(manager, org, cv_screening(sup)).await?;
+    let support = app
+        .add_system(engineer, org, support_assistant(sup))
         .await?;
-    app.add_system(engineer, org, fraud_detection(sup)).await?;
-    app.add_system(manager, org, github_copilot(sup)).await?;
-    app.add_system(manager, org, m365_copilot(sup)).await?;
-    app.add_system(manager, org, spam_filter(sup)).await?;
+    let fraud = app.add_system(engineer, org, fraud_detection(sup)).await?;
+    let github = app.add_system(manager, org, github_copilot(sup)).await?;
+    let m365 = app.add_system(manager, org, m365_copilot(sup)).await?;
+    let spam = app.add_system(manager, org, spam_filter(sup)).await?;
     let legacy = app
         .add_system(manager, org, collections_prioritiser())
         .await?;
@@ -1447,7 +1459,15 @@ async fn seed_systems(
          archived under the retention schedule.",
     )
     .await?;
-    Ok(())
+    Ok(crate::demo_risk::SystemIds {
+        credit: credit.id,
+        cv: cv.id,
+        support: support.id,
+        fraud: fraud.id,
+        github: github.id,
+        m365: m365.id,
+        spam: spam.id,
+    })
 }
 
 #[cfg(test)]
@@ -1551,6 +1571,44 @@ mod tests {
                     .unwrap();
                 assert_eq!(h.len(), 2, "{name}");
             }
+
+            // Risk management: classifications, assessments, risks, plans, controls and two SoA versions.
+            let cv = all
+                .iter()
+                .find(|s| s.data.name == "CV screening assistant")
+                .unwrap();
+            let class = app.classification(&reader, org, &cv.id).await.unwrap().unwrap();
+            assert_eq!(class.data.result.risk_class.as_str(), "high_risk");
+            assert_eq!(app.classifications(&reader, org).await.unwrap().len(), 7);
+            let risks = app
+                .risks(&reader, org, &crate::risks::RiskFilter::default())
+                .await
+                .unwrap();
+            assert_eq!(risks.len(), 6, "{backend:?}");
+            assert_eq!(
+                risks.iter().filter(|r| !r.data.raised_from.is_empty()).count(),
+                2,
+                "two risks come from impact-assessment harms"
+            );
+            assert_eq!(app.treatments(&reader, org, None).await.unwrap().len(), 6);
+            assert_eq!(app.impacts(&reader, org, None).await.unwrap().len(), 2);
+            let soa = app.soa(&reader, org).await.unwrap();
+            assert_eq!(soa.entries.len(), 40, "38 Annex A controls and 2 of Northwind's own");
+            assert_eq!(soa.summary.with_problems, 0);
+            assert_eq!(soa.approved_version, Some(2));
+            assert!(
+                soa.drift.iter().any(|c| c.subject == "risk"),
+                "the re-assessment after approval shows as drift: {:?}",
+                soa.drift
+            );
+            let a624 = soa.entries.iter().find(|e| e.control == "A.6.2.4").unwrap();
+            assert!(a624.reasons.iter().any(|r| r.kind == "risk"));
+            assert!(a624.reasons.iter().any(|r| r.kind == "impact"));
+            assert!(a624.reasons.iter().any(|r| r.kind == "legal"));
+            let nw2 = soa.entries.iter().find(|e| e.control == "NW-2").unwrap();
+            assert!(nw2.inherited.is_some());
+            let diff = app.soa_diff(&reader, org, 1, Some(2)).await.unwrap();
+            assert!(diff.iter().any(|c| c.reference == "A.6.2.4"), "{diff:?}");
 
             assert!(seed_demo(&app).await.unwrap().is_none());
             assert_eq!(app.organizations().await.unwrap().len(), 1);

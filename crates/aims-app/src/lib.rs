@@ -8,6 +8,7 @@ pub mod classify;
 pub mod context;
 pub mod controls;
 pub mod demo;
+pub mod demo_risk;
 pub mod error;
 pub mod impact;
 pub mod integrity;

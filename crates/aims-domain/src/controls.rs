@@ -32,7 +32,8 @@ pub struct InclusionReason {
 pub struct Inheritance {
     /// The supplier (id from the supplier register).
     pub supplier_id: String,
-    /// Certificate number the inheritance rests on; it must be one of the supplier's certificates.
+    /// Certificate the inheritance rests on: one of the supplier's certificate numbers, or the certified standard
+    /// (`ISO/IEC 42001:2023`) when the supplier register holds that certificate without a number.
     pub certificate_id: String,
     /// What the supplier covers and what stays with the organization.
     #[serde(default)]
