@@ -1577,7 +1577,11 @@ mod tests {
                 .iter()
                 .find(|s| s.data.name == "CV screening assistant")
                 .unwrap();
-            let class = app.classification(&reader, org, &cv.id).await.unwrap().unwrap();
+            let class = app
+                .classification(&reader, org, &cv.id)
+                .await
+                .unwrap()
+                .unwrap();
             assert_eq!(class.data.result.risk_class.as_str(), "high_risk");
             assert_eq!(app.classifications(&reader, org).await.unwrap().len(), 7);
             let risks = app
@@ -1586,14 +1590,21 @@ mod tests {
                 .unwrap();
             assert_eq!(risks.len(), 6, "{backend:?}");
             assert_eq!(
-                risks.iter().filter(|r| !r.data.raised_from.is_empty()).count(),
+                risks
+                    .iter()
+                    .filter(|r| !r.data.raised_from.is_empty())
+                    .count(),
                 2,
                 "two risks come from impact-assessment harms"
             );
             assert_eq!(app.treatments(&reader, org, None).await.unwrap().len(), 6);
             assert_eq!(app.impacts(&reader, org, None).await.unwrap().len(), 2);
             let soa = app.soa(&reader, org).await.unwrap();
-            assert_eq!(soa.entries.len(), 40, "38 Annex A controls and 2 of Northwind's own");
+            assert_eq!(
+                soa.entries.len(),
+                40,
+                "38 Annex A controls and 2 of Northwind's own"
+            );
             assert_eq!(soa.summary.with_problems, 0);
             assert_eq!(soa.approved_version, Some(2));
             assert!(

@@ -10,11 +10,10 @@ use aims_domain::soa::{
     self, ApplicabilityHint, CatalogControl, DerivedReason, ImplementationRef, RiskSnapshot,
     SoaApproval, SoaChange, SoaEntry, SoaSummary, SoaVersion, SystemFacts, TreatedRisk,
 };
-use aims_store::spec::{CONTROL_IMPLEMENTATIONS, IMPACT_ASSESSMENTS, SOA_VERSIONS, TREATMENTS};
+use aims_store::spec::{CONTROL_IMPLEMENTATIONS, IMPACT_ASSESSMENTS, SOA_VERSIONS};
 use aims_store::value::Value;
 use aims_store::{Conn, ListQuery};
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// The Statement of Applicability as it stands, compared with the approved version.
 #[derive(Debug, Clone, Serialize)]
@@ -74,43 +73,34 @@ async fn compute(app: &App, tx: &mut Conn, org: &str) -> Result<Computed, AppErr
         })
         .collect();
 
-    // Controls named by each risk's treatment plans, and who accepted the residual risk.
-    let mut by_risk: HashMap<String, (Vec<String>, String)> = HashMap::new();
-    for row in tx
-        .project(&TREATMENTS, org, &["risk_id", "controls", "acceptance"])
-        .await?
-    {
-        let controls: Vec<String> = serde_json::from_str(row[1].as_text()).unwrap_or_default();
-        let entry = by_risk.entry(row[0].as_text().to_string()).or_default();
-        for c in controls {
-            if !entry.0.contains(&c) {
-                entry.0.push(c);
+    // Controls named by each risk's treatment plans, and who accepted the residual risk (rows come in risk order).
+    let mut risks: Vec<RiskSnapshot> = Vec::new();
+    for row in tx.treated_risks(org).await? {
+        let accepted =
+            serde_json::from_value::<Option<aims_domain::risk::Acceptance>>(row.acceptance)
+                .ok()
+                .flatten()
+                .map(|a| format!("{}, {}, {}", a.by, a.role, a.date));
+        match risks.last_mut() {
+            Some(last) if last.id == row.risk_id => {
+                for c in row.controls {
+                    if !last.controls.contains(&c) {
+                        last.controls.push(c);
+                    }
+                }
+                if let Some(a) = accepted {
+                    last.accepted_by = a;
+                }
             }
-        }
-        if let Ok(Some(a)) =
-            serde_json::from_str::<Option<aims_domain::risk::Acceptance>>(row[2].as_text())
-        {
-            entry.1 = format!("{}, {}, {}", a.by, a.role, a.date);
-        }
-    }
-    let mut treated = Vec::with_capacity(by_risk.len());
-    let mut risks = Vec::with_capacity(by_risk.len());
-    for r in tx.risk_summaries(org).await? {
-        if let Some((controls, accepted_by)) = by_risk.remove(&r.id) {
-            treated.push(TreatedRisk {
-                risk_id: r.id.clone(),
-                title: r.title.clone(),
-                controls: controls.clone(),
-            });
-            risks.push(RiskSnapshot {
-                id: r.id,
-                version: r.version,
-                title: r.title,
-                status: r.status,
-                residual_level: r.residual_level,
-                controls,
-                accepted_by,
-            });
+            _ => risks.push(RiskSnapshot {
+                id: row.risk_id,
+                version: row.version,
+                title: row.title,
+                status: row.status,
+                residual_level: row.residual_level,
+                controls: row.controls,
+                accepted_by: accepted.unwrap_or_default(),
+            }),
         }
     }
 
@@ -135,7 +125,16 @@ async fn compute(app: &App, tx: &mut Conn, org: &str) -> Result<Computed, AppErr
     }
     derived.extend(crate::classify::legal_reasons(app, tx, org).await?);
 
+    let treated: Vec<TreatedRisk<'_>> = risks
+        .iter()
+        .map(|r| TreatedRisk {
+            risk_id: &r.id,
+            title: &r.title,
+            controls: &r.controls,
+        })
+        .collect();
     let entries = soa::compute(&catalog, &refs, &treated, &derived);
+    drop(treated);
     let facts = SystemFacts {
         roles: tx
             .system_role_counts(org)

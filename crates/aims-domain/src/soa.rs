@@ -19,15 +19,16 @@ pub struct CatalogControl {
     pub objective: String,
 }
 
-/// A risk that a treatment plan treats with some controls.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TreatedRisk {
+/// A risk that a treatment plan treats with some controls (borrowed, so that a hundred thousand of them cost no
+/// copies).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TreatedRisk<'a> {
     /// Risk id.
-    pub risk_id: String,
+    pub risk_id: &'a str,
     /// Risk title.
-    pub title: String,
+    pub title: &'a str,
     /// Controls the risk's treatment plans name.
-    pub controls: Vec<String>,
+    pub controls: &'a [String],
 }
 
 /// Any other source of inclusion reasons computed from records: impact assessments and legal duties.
@@ -102,16 +103,16 @@ pub struct ImplementationRef<'a> {
 pub fn compute(
     catalog: &[CatalogControl],
     implementations: &[ImplementationRef<'_>],
-    treated: &[TreatedRisk],
+    treated: &[TreatedRisk<'_>],
     derived: &[DerivedReason],
 ) -> Vec<SoaEntry> {
     let mut reasons: HashMap<&str, Vec<SoaReason>> = HashMap::new();
     for r in treated {
-        for c in &r.controls {
+        for c in r.controls {
             reasons.entry(c.as_str()).or_default().push(SoaReason {
                 kind: "risk".into(),
-                reference: r.risk_id.clone(),
-                label: r.title.clone(),
+                reference: r.risk_id.to_string(),
+                label: r.title.to_string(),
             });
         }
     }
@@ -604,10 +605,11 @@ mod tests {
             id: "i1",
             implementation: &a,
         }];
+        let controls = vec!["A.6.2.4".to_string()];
         let treated = [TreatedRisk {
-            risk_id: "r1".into(),
-            title: "Biased ranking".into(),
-            controls: vec!["A.6.2.4".into()],
+            risk_id: "r1",
+            title: "Biased ranking",
+            controls: &controls,
         }];
         let soa = compute(&cat(), &impls, &treated, &[]);
         assert_eq!(soa.len(), 3);
@@ -630,10 +632,11 @@ mod tests {
             id: "i1",
             implementation: &a,
         }];
+        let controls = vec!["A.6.2.4".to_string()];
         let treated = [TreatedRisk {
-            risk_id: "r1".into(),
-            title: "Drift".into(),
-            controls: vec!["A.6.2.4".into()],
+            risk_id: "r1",
+            title: "Drift",
+            controls: &controls,
         }];
         let soa = compute(&cat(), &impls, &treated, &[]);
         assert!(!soa[1].applicable);

@@ -75,6 +75,23 @@ pub enum Command {
     /// Personal API tokens for scripts calling /api/v1 (the token is shown once, at creation).
     #[command(subcommand)]
     Token(TokenCmd),
+    /// The AI risk register, re-assessments and the risk method (6.1.2, 8.2).
+    #[command(subcommand)]
+    Risk(crate::args_risk::RiskCmd),
+    /// Risk treatment plans and residual-risk acceptance (6.1.3, 8.3).
+    #[command(subcommand)]
+    Treatment(crate::args_risk::TreatmentCmd),
+    /// How the organization implements Annex A and its own controls.
+    #[command(subcommand)]
+    Control(crate::args_risk::ControlCmd),
+    /// AI system impact assessments (6.1.4, 8.4), including the EU AI Act Art. 27 template.
+    #[command(subcommand)]
+    Impact(crate::args_risk::ImpactCmd),
+    /// Classify an AI system under the EU AI Act, or show its classification.
+    Classify(crate::args_risk::ClassifyArgs),
+    /// The Statement of Applicability: computed, approved versions, diff and drift.
+    #[command(subcommand)]
+    Soa(crate::args_risk::SoaCmd),
 }
 
 /// API token commands.

@@ -2,9 +2,13 @@
 //! operation failed inside aims), 2 bad usage or bad input. Nothing prompts: secrets come from the environment.
 
 mod args;
+mod args_risk;
 mod cmd_admin;
 mod cmd_catalog;
 mod cmd_context;
+mod cmd_control;
+mod cmd_impact;
+mod cmd_risk;
 mod cmd_serve;
 mod cmd_system;
 mod cmd_token;
@@ -186,6 +190,12 @@ async fn run(cli: Cli) -> CmdResult {
         Command::Backup(a) => cmd_admin::backup(&ctx, a).await,
         Command::Restore(a) => cmd_admin::restore(&ctx, a).await,
         Command::Token(c) => cmd_token::run(&ctx, c).await,
+        Command::Risk(c) => cmd_risk::risk(&ctx, c).await,
+        Command::Treatment(c) => cmd_risk::treatment(&ctx, c).await,
+        Command::Control(c) => cmd_control::control(&ctx, c).await,
+        Command::Impact(c) => cmd_impact::impact(&ctx, c).await,
+        Command::Classify(a) => cmd_impact::classify(&ctx, a).await,
+        Command::Soa(c) => cmd_control::soa(&ctx, c).await,
     };
     ctx.app.store.close().await;
     result

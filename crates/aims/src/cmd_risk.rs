@@ -1,0 +1,526 @@
+//! Risk management commands: `aims risk` (register, re-assessments, method) and `aims treatment`.
+
+use crate::args_risk::{
+    MethodCmd, OptionalScores, RiskCmd, RiskFields, ScoreArgs, TreatmentCmd, TreatmentFields,
+};
+use crate::cmd_admin::print_history;
+use crate::input::{Overrides, build, read_file};
+use crate::out::{self, Format};
+use crate::{CmdResult, Ctx, Failure, Outcome, bad_input};
+use aims_app::Stored;
+use aims_app::risks::RiskFilter;
+use aims_domain::risk::{
+    Acceptance, AssessedLevels, Risk, RiskAssessment, RiskMethod, Score, Treatment,
+};
+use serde::Serialize;
+use serde_json::Value;
+
+/// Prints `s` as JSON, or `message` for people.
+pub fn done<T: Serialize>(ctx: &Ctx, s: &T, message: String) -> CmdResult {
+    if ctx.format == Format::Json {
+        out::json(s)?;
+    } else {
+        println!("{message}");
+    }
+    Ok(Outcome::Ok)
+}
+
+/// Parses LIKELIHOOD:IMPACT.
+fn score(field: &str, s: &str) -> Result<Score, Failure> {
+    let bad = || {
+        bad_input(
+            field,
+            format!("'{s}' is not a score written as LIKELIHOOD:IMPACT, e.g. 3:4"),
+        )
+    };
+    let (l, i) = s.split_once(':').ok_or_else(bad)?;
+    Ok(Score {
+        likelihood: l.trim().parse().map_err(|_| bad())?,
+        impact: i.trim().parse().map_err(|_| bad())?,
+    })
+}
+
+fn assessment(
+    ctx: &Ctx,
+    inherent: &str,
+    current: Option<&str>,
+    residual: Option<&str>,
+) -> Result<RiskAssessment, Failure> {
+    let inherent = score("inherent", inherent)?;
+    let current = current.map_or(Ok(inherent), |c| score("current", c))?;
+    let residual = residual.map_or(Ok(current), |r| score("residual", r))?;
+    Ok(RiskAssessment {
+        date: aims_app::today(),
+        assessor: ctx.actor.label.clone(),
+        method_version: 0,
+        inherent,
+        current,
+        residual,
+        levels: AssessedLevels::default(),
+        dimensions: vec![],
+        note: String::new(),
+    })
+}
+
+fn first_assessment(ctx: &Ctx, s: &OptionalScores) -> Result<Option<RiskAssessment>, Failure> {
+    match &s.inherent {
+        Some(i) => Ok(Some(assessment(
+            ctx,
+            i,
+            s.current.as_deref(),
+            s.residual.as_deref(),
+        )?)),
+        None if s.current.is_some() || s.residual.is_some() => Err(bad_input(
+            "inherent",
+            "give the inherent score with --inherent when giving --current or --residual",
+        )),
+        None => Ok(None),
+    }
+}
+
+fn risk_overrides(f: &RiskFields) -> Overrides {
+    let mut o = Overrides::default();
+    o.text("title", &f.title)
+        .text("description", &f.description)
+        .text("owner", &f.owner)
+        .text("review_date", &f.review_date)
+        .text("status", &f.status)
+        .list("system_ids", &f.systems)
+        .list("sources", &f.sources)
+        .list("objectives", &f.objectives);
+    o
+}
+
+fn level(a: Option<&RiskAssessment>, which: fn(&AssessedLevels) -> &String) -> String {
+    a.map(|a| which(&a.levels).clone()).unwrap_or_default()
+}
+
+fn risk_rows(list: &[Stored<Risk>]) -> Vec<Vec<String>> {
+    list.iter()
+        .map(|r| {
+            let a = r.data.latest();
+            vec![
+                r.id.clone(),
+                r.data.title.clone(),
+                r.data.status.clone(),
+                level(a, |l| &l.inherent),
+                level(a, |l| &l.residual),
+                r.data.owner.clone(),
+                r.data.review_date.clone(),
+            ]
+        })
+        .collect()
+}
+
+fn print_method(m: &RiskMethod) {
+    out::fields(&[
+        ("Method", m.name.clone()),
+        ("Version", m.number.to_string()),
+        ("Risk appetite", m.appetite.clone()),
+        ("Impact dimensions", m.impact_dimensions.join(", ")),
+        ("Note", m.note.clone()),
+    ]);
+    out::heading("Matrix (rows: likelihood, columns: impact)");
+    let mut headers: Vec<String> = vec!["likelihood".into()];
+    headers.extend(
+        m.impact
+            .iter()
+            .enumerate()
+            .map(|(i, p)| format!("{} {}", i + 1, p.label)),
+    );
+    let rows: Vec<Vec<String>> = m
+        .matrix
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(l, row)| {
+            let mut r = vec![format!(
+                "{} {}",
+                l + 1,
+                m.likelihood.get(l).map_or("", |p| p.label.as_str())
+            )];
+            r.extend(row.iter().cloned());
+            r
+        })
+        .collect();
+    let h: Vec<&str> = headers.iter().map(String::as_str).collect();
+    out::table(&h, &rows);
+}
+
+/// `aims risk ...`.
+pub async fn risk(ctx: &Ctx, c: RiskCmd) -> CmdResult {
+    let org = ctx.org_id().await?;
+    let app = &ctx.app;
+    match c {
+        RiskCmd::Add(f) => {
+            let mut r: Risk = build(None, f.file.as_deref(), risk_overrides(&f))?;
+            if let Some(a) = first_assessment(ctx, &f.scores)? {
+                r.assessments = vec![a];
+            }
+            let s = app.create_risk(&ctx.actor, &org, r).await?;
+            done(ctx, &s, format!("Added risk {} \"{}\"", s.id, s.data.title))
+        }
+        RiskCmd::List {
+            system,
+            status,
+            search,
+        } => {
+            let list = app
+                .risks(
+                    &ctx.actor,
+                    &org,
+                    &RiskFilter {
+                        system_id: system,
+                        status,
+                        search,
+                    },
+                )
+                .await?;
+            if ctx.format == Format::Json {
+                out::json(&list)?;
+            } else {
+                out::table(
+                    &[
+                        "id", "title", "status", "inherent", "residual", "owner", "review",
+                    ],
+                    &risk_rows(&list),
+                );
+            }
+            Ok(Outcome::Ok)
+        }
+        RiskCmd::Show { id } => {
+            let r = app.risk(&ctx.actor, &org, &id).await?;
+            let plans = app.treatments(&ctx.actor, &org, Some(&r.id)).await?;
+            if ctx.format == Format::Json {
+                out::json(&serde_json::json!({ "risk": r, "treatments": plans }))?;
+                return Ok(Outcome::Ok);
+            }
+            out::fields(&[
+                ("Id", r.id.clone()),
+                ("Title", r.data.title.clone()),
+                ("Status", r.data.status.clone()),
+                ("Owner", r.data.owner.clone()),
+                ("Review date", r.data.review_date.clone()),
+                ("AI systems", r.data.system_ids.join(", ")),
+                ("Sources", r.data.sources.join(", ")),
+                ("Objectives", r.data.objectives.join(", ")),
+                ("Raised from", r.data.raised_from.join(", ")),
+                ("Description", r.data.description.clone()),
+                ("Version", r.version.to_string()),
+            ]);
+            out::heading("Assessments");
+            let rows: Vec<Vec<String>> = r
+                .data
+                .assessments
+                .iter()
+                .map(|a| {
+                    let s = |x: &Score, l: &str| format!("{}:{} {l}", x.likelihood, x.impact);
+                    vec![
+                        a.date.clone(),
+                        a.method_version.to_string(),
+                        s(&a.inherent, &a.levels.inherent),
+                        s(&a.current, &a.levels.current),
+                        s(&a.residual, &a.levels.residual),
+                        a.assessor.clone(),
+                    ]
+                })
+                .collect();
+            out::table(
+                &[
+                    "date", "method", "inherent", "current", "residual", "assessor",
+                ],
+                &rows,
+            );
+            out::heading("Treatment plans");
+            out::table(
+                &["id", "option", "controls", "status", "accepted by"],
+                &plan_rows(&plans),
+            );
+            Ok(Outcome::Ok)
+        }
+        RiskCmd::Update {
+            id,
+            fields,
+            if_version,
+        } => {
+            if fields.scores.inherent.is_some() {
+                return Err(bad_input(
+                    "inherent",
+                    "assessments are never rewritten; add one with `aims risk assess`",
+                ));
+            }
+            let current = app.risk(&ctx.actor, &org, &id).await?;
+            let data: Risk = build(
+                Some(&current.data),
+                fields.file.as_deref(),
+                risk_overrides(&fields),
+            )?;
+            let s = app
+                .update_risk(
+                    &ctx.actor,
+                    &org,
+                    &current.id,
+                    if_version.or(Some(current.version)),
+                    data,
+                )
+                .await?;
+            done(
+                ctx,
+                &s,
+                format!("Updated risk {} (version {})", s.id, s.version),
+            )
+        }
+        RiskCmd::Assess {
+            id,
+            scores,
+            if_version,
+        } => {
+            let a = re_assessment(ctx, &scores)?;
+            let s = app
+                .assess_risk(&ctx.actor, &org, &id, if_version, a)
+                .await?;
+            let l = s
+                .data
+                .latest()
+                .map(|a| a.levels.clone())
+                .unwrap_or_default();
+            done(
+                ctx,
+                &s,
+                format!(
+                    "Assessed risk {}: inherent {}, current {}, residual {}",
+                    s.id, l.inherent, l.current, l.residual
+                ),
+            )
+        }
+        RiskCmd::History { id } => print_history(ctx, &org, "risk", &id).await,
+        RiskCmd::Method(m) => method(ctx, &org, m).await,
+    }
+}
+
+fn re_assessment(ctx: &Ctx, s: &ScoreArgs) -> Result<RiskAssessment, Failure> {
+    let mut a = assessment(
+        ctx,
+        &s.inherent,
+        s.current.as_deref(),
+        s.residual.as_deref(),
+    )?;
+    if let Some(d) = &s.date {
+        a.date = d.clone();
+    }
+    if let Some(x) = &s.assessor {
+        a.assessor = x.clone();
+    }
+    a.dimensions = s.dimensions.clone();
+    a.note = s.note.clone().unwrap_or_default();
+    Ok(a)
+}
+
+async fn method(ctx: &Ctx, org: &str, c: MethodCmd) -> CmdResult {
+    let app = &ctx.app;
+    match c {
+        MethodCmd::Show => {
+            let m = app.risk_method(&ctx.actor, org).await?;
+            if ctx.format == Format::Json {
+                out::json(&m)?;
+            } else {
+                print_method(&m);
+            }
+            Ok(Outcome::Ok)
+        }
+        MethodCmd::Set { file } => {
+            let mut obj = read_file(&file)?;
+            obj.remove("number");
+            let m: RiskMethod = build(None, None, Overrides(obj))?;
+            let s = app.save_risk_method(&ctx.actor, org, m).await?;
+            done(
+                ctx,
+                &s,
+                format!("Saved risk method version {}", s.data.number),
+            )
+        }
+        MethodCmd::Versions => {
+            let list = app.risk_methods(&ctx.actor, org).await?;
+            if ctx.format == Format::Json {
+                out::json(&list)?;
+            } else {
+                let rows: Vec<Vec<String>> = list
+                    .iter()
+                    .map(|m| {
+                        vec![
+                            m.data.number.to_string(),
+                            m.data.name.clone(),
+                            format!("{}x{}", m.data.likelihood.len(), m.data.impact.len()),
+                            m.data.appetite.clone(),
+                            m.created_at.clone(),
+                        ]
+                    })
+                    .collect();
+                out::table(&["version", "name", "size", "appetite", "saved"], &rows);
+            }
+            Ok(Outcome::Ok)
+        }
+    }
+}
+
+fn plan_rows(list: &[Stored<Treatment>]) -> Vec<Vec<String>> {
+    list.iter()
+        .map(|t| {
+            vec![
+                t.id.clone(),
+                t.data.option.clone(),
+                t.data.controls.join(", "),
+                t.data.status.clone(),
+                t.data
+                    .acceptance
+                    .as_ref()
+                    .map(|a| format!("{} ({}), {}", a.by, a.role, a.date))
+                    .unwrap_or_default(),
+            ]
+        })
+        .collect()
+}
+
+fn treatment_overrides(f: &TreatmentFields) -> Result<Overrides, Failure> {
+    let mut o = Overrides::default();
+    o.text("risk_id", &f.risk)
+        .text("option", &f.option)
+        .text("description", &f.description)
+        .text("status", &f.status)
+        .list("controls", &f.controls);
+    if !f.tasks.is_empty() {
+        let tasks: Vec<Value> = f
+            .tasks
+            .iter()
+            .map(|t| {
+                let mut parts = t.splitn(3, '|').map(str::trim);
+                serde_json::json!({
+                    "title": parts.next().unwrap_or(""),
+                    "owner": parts.next().unwrap_or(""),
+                    "due": parts.next().unwrap_or(""),
+                })
+            })
+            .collect();
+        o.0.insert("tasks".into(), Value::Array(tasks));
+    }
+    Ok(o)
+}
+
+/// `aims treatment ...`.
+pub async fn treatment(ctx: &Ctx, c: TreatmentCmd) -> CmdResult {
+    let org = ctx.org_id().await?;
+    let app = &ctx.app;
+    match c {
+        TreatmentCmd::Add(f) => {
+            let t: Treatment = build(None, f.file.as_deref(), treatment_overrides(&f)?)?;
+            let s = app.create_treatment(&ctx.actor, &org, t).await?;
+            done(
+                ctx,
+                &s,
+                format!(
+                    "Added treatment plan {} for risk {} ({}: {})",
+                    s.id,
+                    s.data.risk_id,
+                    s.data.option,
+                    s.data.controls.join(", ")
+                ),
+            )
+        }
+        TreatmentCmd::List { risk } => {
+            let list = app.treatments(&ctx.actor, &org, risk.as_deref()).await?;
+            if ctx.format == Format::Json {
+                out::json(&list)?;
+            } else {
+                out::table(
+                    &["id", "option", "controls", "status", "accepted by"],
+                    &plan_rows(&list),
+                );
+            }
+            Ok(Outcome::Ok)
+        }
+        TreatmentCmd::Show { id } => {
+            let t = app.treatment(&ctx.actor, &org, &id).await?;
+            if ctx.format == Format::Json {
+                out::json(&t)?;
+                return Ok(Outcome::Ok);
+            }
+            out::fields(&[
+                ("Id", t.id.clone()),
+                ("Risk", t.data.risk_id.clone()),
+                ("Option", t.data.option.clone()),
+                ("Status", t.data.status.clone()),
+                ("Controls", t.data.controls.join(", ")),
+                ("Description", t.data.description.clone()),
+                (
+                    "Accepted",
+                    t.data
+                        .acceptance
+                        .as_ref()
+                        .map(|a| format!("{} ({}) on {}: {}", a.by, a.role, a.date, a.rationale))
+                        .unwrap_or_default(),
+                ),
+                ("Version", t.version.to_string()),
+            ]);
+            out::heading("Tasks");
+            let rows: Vec<Vec<String>> = t
+                .data
+                .tasks
+                .iter()
+                .map(|k| {
+                    vec![
+                        k.title.clone(),
+                        k.owner.clone(),
+                        k.due.clone(),
+                        k.status.clone(),
+                    ]
+                })
+                .collect();
+            out::table(&["task", "owner", "due", "status"], &rows);
+            Ok(Outcome::Ok)
+        }
+        TreatmentCmd::Update {
+            id,
+            fields,
+            if_version,
+        } => {
+            let current = app.treatment(&ctx.actor, &org, &id).await?;
+            let data: Treatment = build(
+                Some(&current.data),
+                fields.file.as_deref(),
+                treatment_overrides(&fields)?,
+            )?;
+            let s = app
+                .update_treatment(
+                    &ctx.actor,
+                    &org,
+                    &current.id,
+                    if_version.or(Some(current.version)),
+                    data,
+                )
+                .await?;
+            done(
+                ctx,
+                &s,
+                format!("Updated treatment plan {} (version {})", s.id, s.version),
+            )
+        }
+        TreatmentCmd::Accept {
+            id,
+            by,
+            role,
+            rationale,
+            date,
+        } => {
+            let a = Acceptance {
+                by,
+                role,
+                date: date.unwrap_or_else(aims_app::today),
+                rationale,
+                recorded_by: String::new(),
+            };
+            let s = app.accept_treatment(&ctx.actor, &org, &id, None, a).await?;
+            done(ctx, &s, format!("Residual risk of plan {} accepted", s.id))
+        }
+        TreatmentCmd::History { id } => print_history(ctx, &org, "treatment", &id).await,
+    }
+}

@@ -1,0 +1,483 @@
+//! The risk-management scenario through the `aims` binary, on every backend: a small organization with three AI
+//! systems is classified under the EU AI Act; an impact assessment's harm raises a risk; the risk is treated
+//! with Annex A controls; the computed Statement of Applicability shows those controls as applicable with that
+//! risk as the reason; an exclusion without justification is refused; approval freezes a version; changing the
+//! risk afterwards shows drift; and the diff between two approved versions names exactly what changed. Bad input
+//! on the way is refused naming the field, with the store unchanged.
+
+use aims_store::Backend;
+use aims_store::testing::{TestDb, backends};
+use serde_json::{Value, json};
+use std::process::{Command, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_aims");
+
+struct Run {
+    line: String,
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn describe(&self) -> String {
+        format!(
+            "`{}` exited {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.line, self.code, self.stdout, self.stderr
+        )
+    }
+
+    #[track_caller]
+    fn json(&self) -> Value {
+        assert_eq!(self.code, 0, "expected success: {}", self.describe());
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.describe()))
+    }
+
+    /// Asserts an `invalid_input` refusal (exit 2) whose details name `field`.
+    #[track_caller]
+    fn refused(&self, field: &str) {
+        assert_eq!(self.code, 2, "expected exit 2: {}", self.describe());
+        let v: Value = serde_json::from_str(self.stderr.trim())
+            .unwrap_or_else(|e| panic!("stderr is not a JSON error ({e}): {}", self.describe()));
+        let fields: Vec<&str> = v["error"]["details"]
+            .as_array()
+            .map(|d| d.iter().filter_map(|x| x["field"].as_str()).collect())
+            .unwrap_or_default();
+        assert!(
+            fields.contains(&field),
+            "details should name {field:?}, got {fields:?}: {}",
+            self.describe()
+        );
+    }
+}
+
+struct Fx {
+    db: TestDb,
+    dir: tempfile::TempDir,
+}
+
+impl Fx {
+    fn new(backend: Backend) -> Fx {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let db = rt
+            .block_on(TestDb::new(backend))
+            .unwrap_or_else(|e| panic!("scratch database on {backend:?}: {e}"));
+        Fx {
+            db,
+            dir: tempfile::tempdir().expect("working directory"),
+        }
+    }
+
+    fn run(&self, args: &[&str], json: bool) -> Run {
+        let mut all = vec!["--database", self.db.url.as_str()];
+        if json {
+            all.extend(["--format", "json"]);
+        }
+        all.extend(args);
+        let mut cmd = Command::new(BIN);
+        cmd.args(&all)
+            .current_dir(self.dir.path())
+            .stdin(Stdio::null())
+            .env_remove("AIMS_DATABASE_URL")
+            .env_remove("AIMS_ORG")
+            .env_remove("RUST_BACKTRACE")
+            .env("AIMS_ACTOR", "risk-lead@scenario.test")
+            .env("AIMS_ADMIN_PASSWORD", "scenario-password-2026");
+        let out = cmd.output().expect("start aims");
+        let run = Run {
+            line: format!("aims {}", all.join(" ")),
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        };
+        assert!(
+            run.code != 101 && !run.stderr.contains("panicked"),
+            "aims crashed: {}",
+            run.describe()
+        );
+        run
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        self.run(args, true).json()
+    }
+
+    fn write(&self, name: &str, v: &Value) -> String {
+        let p = self.dir.path().join(name);
+        std::fs::write(&p, serde_json::to_string_pretty(v).expect("json")).expect("write");
+        p.display().to_string()
+    }
+
+    /// The organization's change-log head, to prove that refused commands wrote nothing.
+    fn head(&self) -> String {
+        let v = self.json(&["verify"]);
+        v.to_string()
+    }
+}
+
+fn id(v: &Value) -> String {
+    v["id"].as_str().expect("id").to_string()
+}
+
+fn line<'a>(soa: &'a Value, control: &str) -> &'a Value {
+    soa["entries"]
+        .as_array()
+        .and_then(|e| e.iter().find(|x| x["control"] == control))
+        .unwrap_or_else(|| panic!("no SoA line for {control}"))
+}
+
+/// Answers with every question `no` except the given ones, and the given Annex III areas.
+fn answers(yes: &[&str], areas: &[&str]) -> Value {
+    let mut m = serde_json::Map::new();
+    for q in [
+        "manipulative_techniques",
+        "exploits_vulnerabilities",
+        "social_scoring",
+        "crime_prediction_by_profiling",
+        "untargeted_face_scraping",
+        "emotion_recognition_work_education",
+        "biometric_categorisation_sensitive",
+        "realtime_biometric_identification",
+        "annex_i_product",
+        "interacts_with_people",
+        "generates_synthetic_content",
+        "emotion_or_biometric_categorisation",
+        "deep_fake_or_public_interest_text",
+        "general_purpose_model",
+        "systemic_risk",
+    ] {
+        m.insert(q.into(), Value::Bool(yes.contains(&q)));
+    }
+    m.insert("annex_iii_areas".into(), json!(areas));
+    if !areas.is_empty() {
+        for q in [
+            "narrow_procedural_task",
+            "improves_completed_human_activity",
+            "detects_decision_patterns",
+            "preparatory_task",
+            "profiles_natural_persons",
+            "public_body_or_public_service",
+            "credit_scoring_or_insurance_pricing",
+        ] {
+            m.insert(q.into(), Value::Bool(yes.contains(&q)));
+        }
+    }
+    Value::Object(m)
+}
+
+fn provisions(v: &Value, key: &str) -> Vec<String> {
+    v["result"][key]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x["provision"].as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn classification_gives_high_risk_transparency_and_minimal_with_reasons() {
+    for backend in backends() {
+        let fx = Fx::new(backend);
+        fx.json(&["init", "--org-name", "Scenario Co"]);
+        let cv = id(&fx.json(&[
+            "system",
+            "add",
+            "--name",
+            "CV screening",
+            "--purpose",
+            "Ranks job applications",
+            "--role",
+            "deployer",
+        ]));
+        let bot = id(&fx.json(&[
+            "system",
+            "add",
+            "--name",
+            "Customer chatbot",
+            "--purpose",
+            "Answers customer questions",
+            "--role",
+            "deployer",
+        ]));
+        let spam = id(&fx.json(&[
+            "system",
+            "add",
+            "--name",
+            "Spam filter",
+            "--purpose",
+            "Filters inbound e-mail",
+            "--role",
+            "user",
+        ]));
+
+        let f = fx.write(
+            "cv.json",
+            &answers(&["profiles_natural_persons"], &["Annex III(4)"]),
+        );
+        let c = fx.json(&["classify", &cv, "--answers", &f]);
+        assert_eq!(c["result"]["risk_class"], "high_risk", "{backend:?}: {c}");
+        assert!(provisions(&c, "reasons").contains(&"Annex III(4)".to_string()));
+        assert!(provisions(&c, "obligations").contains(&"Art. 26".to_string()));
+
+        let f = fx.write("bot.json", &answers(&["interacts_with_people"], &[]));
+        let c = fx.json(&["classify", &bot, "--answers", &f]);
+        assert_eq!(c["result"]["risk_class"], "limited", "{c}");
+        assert_eq!(c["result"]["transparency"], json!(["Art. 50(1)"]));
+        assert!(!provisions(&c, "reasons").is_empty());
+
+        let f = fx.write("spam.json", &answers(&[], &[]));
+        let c = fx.json(&["classify", &spam, "--answers", &f]);
+        assert_eq!(c["result"]["risk_class"], "minimal", "{c}");
+        assert!(
+            !provisions(&c, "reasons").is_empty(),
+            "minimal risk also says why"
+        );
+        assert_eq!(provisions(&c, "obligations"), ["Art. 4"]);
+
+        // The stored classification is shown again without answers.
+        let again = fx.json(&["classify", &cv]);
+        assert_eq!(again["result"]["risk_class"], "high_risk");
+
+        // An unknown question is refused naming it, and nothing is written.
+        let before = fx.head();
+        let mut bad = answers(&[], &[]);
+        bad["mind_reading"] = json!(true);
+        let f = fx.write("bad.json", &bad);
+        fx.run(&["classify", &spam, "--answers", &f], true)
+            .refused("answers.mind_reading");
+        assert_eq!(fx.head(), before);
+    }
+}
+
+#[test]
+fn impact_harm_risk_treatment_soa_approval_drift_and_diff() {
+    for backend in backends() {
+        let fx = Fx::new(backend);
+        fx.json(&["init", "--org-name", "Scenario Co"]);
+        let cv = id(&fx.json(&[
+            "system",
+            "add",
+            "--name",
+            "CV screening",
+            "--purpose",
+            "Ranks job applications",
+            "--role",
+            "deployer",
+        ]));
+        fx.json(&[
+            "system",
+            "add",
+            "--name",
+            "Customer chatbot",
+            "--purpose",
+            "Answers customer questions",
+        ]);
+        fx.json(&[
+            "system",
+            "add",
+            "--name",
+            "Spam filter",
+            "--purpose",
+            "Filters inbound e-mail",
+        ]);
+
+        // An impact assessment whose fairness harm (likely 3, severity 4 = high) lies above the appetite.
+        let ia = json!({
+            "system_id": cv,
+            "title": "CV screening impact assessment",
+            "affected": [{"name": "Applicants with career breaks", "kind": "group", "vulnerable": true}],
+            "impacts": [
+                {"area": "fairness", "nature": "harm", "description": "Career breaks push candidates down the ranking.",
+                 "affected": ["Applicants with career breaks"], "severity": 4, "likelihood": 3,
+                 "reversibility": "partly_reversible", "measures": "Adverse-impact analysis."},
+                {"area": "economic", "nature": "benefit", "description": "Faster answers to applicants.",
+                 "severity": 2, "likelihood": 4}
+            ],
+            "triggers": ["model_change", "incident"],
+            "next_review": "2027-06-30"
+        });
+        let f = fx.write("ia.json", &ia);
+        let a = fx.json(&["impact", "add", "--file", &f]);
+        let risk = a["impacts"][0]["risk_id"]
+            .as_str()
+            .expect("harm raised a risk")
+            .to_string();
+        assert_eq!(a["impacts"][1]["risk_id"], "", "a benefit raises no risk");
+        let r = fx.json(&["risk", "show", &risk]);
+        assert_eq!(r["risk"]["system_ids"], json!([cv]));
+        assert_eq!(r["risk"]["assessments"][0]["levels"]["inherent"], "high");
+        assert_eq!(r["risk"]["raised_from"], json!([format!("{}#0", id(&a))]));
+
+        // Bad input is refused naming the field, and nothing is written.
+        let before = fx.head();
+        fx.run(&["risk", "assess", &risk, "--inherent", "6:1"], true)
+            .refused("assessment.inherent.likelihood");
+        fx.run(
+            &[
+                "treatment",
+                "add",
+                "--risk",
+                &risk,
+                "--option",
+                "modify",
+                "--control",
+                "A.99.9",
+            ],
+            true,
+        )
+        .refused("controls[0]");
+        fx.run(
+            &["control", "set", "A.10.4", "--status", "not_applicable"],
+            true,
+        )
+        .refused("justification");
+        fx.run(&["soa", "approve", "--by", " ", "--role", "CEO"], true)
+            .refused("approved_by");
+        assert_eq!(
+            fx.head(),
+            before,
+            "refused commands leave the store unchanged"
+        );
+
+        // Treat the risk with Annex A controls: the SoA shows them applicable with the risk as the reason.
+        let plan = fx.json(&[
+            "treatment",
+            "add",
+            "--risk",
+            &risk,
+            "--option",
+            "modify",
+            "--control",
+            "A.6.2.4",
+            "--control",
+            "A.7.4",
+            "--task",
+            "Quarterly adverse-impact analysis|People Analytics|2027-03-31",
+        ]);
+        assert_eq!(plan["controls"], json!(["A.6.2.4", "A.7.4"]));
+        let soa = fx.json(&["soa", "show"]);
+        for c in ["A.6.2.4", "A.7.4"] {
+            let l = line(&soa, c);
+            assert_eq!(l["applicable"], true, "{c}: {l}");
+            assert!(
+                l["reasons"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|x| x["kind"] == "risk" && x["reference"] == risk.as_str()),
+                "{c} gives the risk as its reason: {l}"
+            );
+        }
+        // Every other control is undecided, so approval is refused naming them.
+        let run = fx.run(
+            &["soa", "approve", "--by", "Ada Lane", "--role", "CEO"],
+            true,
+        );
+        run.refused("entries[A.2.2]");
+
+        // Decide every other control: applicable with a business reason, or excluded with a justification.
+        for e in soa["entries"].as_array().unwrap() {
+            let c = e["control"].as_str().unwrap();
+            if c == "A.6.2.4" || c == "A.7.4" {
+                continue;
+            }
+            let args: Vec<&str> = if c == "A.10.4" {
+                vec![
+                    "control",
+                    "set",
+                    c,
+                    "--status",
+                    "not_applicable",
+                    "--justification",
+                    "We supply no AI to customers.",
+                ]
+            } else {
+                vec![
+                    "control",
+                    "set",
+                    c,
+                    "--status",
+                    "planned",
+                    "--reason",
+                    "business:AI policy",
+                ]
+            };
+            fx.json(&args);
+        }
+        fx.json(&[
+            "control",
+            "set",
+            "A.6.2.4",
+            "--status",
+            "partial",
+            "--owner",
+            "Model Validation",
+        ]);
+        let v1 = fx.json(&[
+            "soa", "approve", "--by", "Ada Lane", "--role", "CEO", "--note", "first",
+        ]);
+        assert_eq!(v1["number"], 1);
+        assert_eq!(v1["summary"]["excluded"], 1);
+        assert_eq!(v1["risks"][0]["id"], risk.as_str());
+        assert_eq!(
+            fx.run(&["soa", "show", "--check"], true).code,
+            0,
+            "no drift right after approval"
+        );
+
+        // Changing the risk after approval shows drift (and `--check` fails).
+        fx.json(&[
+            "risk",
+            "assess",
+            &risk,
+            "--inherent",
+            "3:4",
+            "--current",
+            "2:4",
+            "--residual",
+            "2:2",
+        ]);
+        let soa = fx.json(&["soa", "show"]);
+        assert_eq!(soa["approved_version"], 1);
+        let drift = soa["drift"].as_array().unwrap();
+        assert!(
+            drift
+                .iter()
+                .any(|c| c["subject"] == "risk" && c["reference"] == risk.as_str()),
+            "{drift:?}"
+        );
+        assert_eq!(fx.run(&["soa", "show", "--check"], true).code, 1);
+
+        // A second approval, then the diff names exactly what changed.
+        fx.json(&["control", "set", "A.6.2.4", "--status", "implemented"]);
+        let v2 = fx.json(&["soa", "approve", "--by", "Ada Lane", "--role", "CEO"]);
+        assert_eq!(v2["number"], 2);
+        let diff = fx.json(&["soa", "diff", "1", "2"]);
+        let changes = diff.as_array().unwrap();
+        assert_eq!(changes.len(), 2, "{diff}");
+        let control = changes.iter().find(|c| c["subject"] == "control").unwrap();
+        assert_eq!(control["reference"], "A.6.2.4");
+        assert_eq!(
+            control["fields"],
+            json!([{"field": "status", "before": "partial", "after": "implemented"}])
+        );
+        let r = changes.iter().find(|c| c["subject"] == "risk").unwrap();
+        let fields: Vec<&str> = r["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["field"].as_str().unwrap())
+            .collect();
+        assert_eq!(fields, ["version", "residual_level"], "{r}");
+        assert_eq!(fx.json(&["soa", "diff", "2"]), json!([]), "live matches v2");
+
+        // The whole history is intact.
+        assert_eq!(fx.run(&["verify"], false).code, 0);
+    }
+}
