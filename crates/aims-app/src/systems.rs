@@ -75,6 +75,52 @@ impl App {
         Ok(s)
     }
 
+    /// Imports many AI systems at once (from a spreadsheet export or another tool): every system is validated
+    /// first, problems are reported per system as `[INDEX].field`, and only when all are valid are they written,
+    /// in one transaction, each create logged in the change log like any other. All or nothing.
+    pub async fn import_systems(
+        &self,
+        actor: &Actor,
+        org: &str,
+        mut systems: Vec<AiSystem>,
+    ) -> Result<Vec<Stored<AiSystem>>, AppError> {
+        actor.require(Permission::Write)?;
+        let mut tx = self.store.begin_write().await?;
+        let fields = self.custom_fields(&mut tx, org).await?;
+        let mut errs = ValidationError::default();
+        let mut known_suppliers: std::collections::HashSet<String> = Default::default();
+        for (i, s) in systems.iter_mut().enumerate() {
+            let prefix = |e: aims_domain::FieldError| aims_domain::FieldError {
+                field: format!("[{i}].{}", e.field),
+                message: e.message,
+            };
+            if let Err(e) = s.normalise_and_validate(&fields) {
+                errs.errors.extend(e.errors.into_iter().map(prefix));
+                continue;
+            }
+            for (j, c) in s.components.iter().enumerate() {
+                if c.supplier_id.is_empty() || known_suppliers.contains(&c.supplier_id) {
+                    continue;
+                }
+                if tx.get(&SUPPLIERS, org, &c.supplier_id).await?.is_some() {
+                    known_suppliers.insert(c.supplier_id.clone());
+                } else {
+                    errs.push(
+                        format!("[{i}].components[{j}].supplier_id"),
+                        format!("no supplier with id {} in this organization", c.supplier_id),
+                    );
+                }
+            }
+        }
+        errs.into_result()?;
+        let mut out = Vec::with_capacity(systems.len());
+        for s in &systems {
+            out.push(records::insert(&mut tx, &AI_SYSTEMS, org, &actor.label, s).await?);
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
     /// Reads one AI system.
     pub async fn system(
         &self,

@@ -530,6 +530,12 @@ pub enum FieldCmd {
 pub enum SystemCmd {
     /// Add an AI system (flags, or a JSON/TOML file with any field; flags win).
     Add(SystemFields),
+    /// Import many AI systems from a file: a JSON array, JSON Lines (.jsonl), or TOML with [[systems]] tables.
+    /// All are checked first and written together, or none is.
+    Import {
+        /// The file.
+        file: PathBuf,
+    },
     /// List AI systems.
     List(SystemListArgs),
     /// Show one AI system with every section.

@@ -4,7 +4,7 @@ use crate::args::{SystemCmd, SystemFields};
 use crate::cmd_admin::print_history;
 use crate::input::{Overrides, build, custom_values};
 use crate::out::{self, Format};
-use crate::{CmdResult, Ctx, Failure, Outcome};
+use crate::{CmdResult, Ctx, Failure, Outcome, bad_input};
 use aims_app::Stored;
 use aims_app::systems::SystemFilter;
 use aims_domain::inventory::AiSystem;
@@ -178,6 +178,17 @@ pub async fn run(ctx: &Ctx, c: SystemCmd) -> CmdResult {
                 println!("Added AI system {} (id {})", s.data.name, s.id);
             }
         }
+        SystemCmd::Import { file } => {
+            let systems = read_many(&file)?;
+            let n = systems.len();
+            let stored = app.import_systems(&ctx.actor, &org, systems).await?;
+            if ctx.format == Format::Json {
+                let ids: Vec<&str> = stored.iter().map(|s| s.id.as_str()).collect();
+                out::json(&serde_json::json!({ "imported": n, "ids": ids }))?;
+            } else {
+                println!("Imported {n} AI systems");
+            }
+        }
         SystemCmd::List(a) => {
             let filter = SystemFilter {
                 stage: a.stage,
@@ -249,4 +260,61 @@ pub async fn run(ctx: &Ctx, c: SystemCmd) -> CmdResult {
         SystemCmd::History(a) => return print_history(ctx, &org, "ai_system", &a.id).await,
     }
     Ok(Outcome::Ok)
+}
+
+/// Reads the systems of an import file: a JSON array, JSON Lines (`.jsonl`), or TOML with `[[systems]]`.
+fn read_many(path: &std::path::Path) -> Result<Vec<AiSystem>, crate::Failure> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| bad_input("file", format!("cannot read {}: {e}", path.display())))?;
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let item = |i: usize, v: serde_json::Value| -> Result<AiSystem, crate::Failure> {
+        serde_json::from_value(v).map_err(|e| {
+            let msg = e.to_string();
+            let field = msg
+                .split('`')
+                .nth(1)
+                .filter(|_| msg.starts_with("missing field") || msg.starts_with("unknown field"))
+                .map_or(format!("[{i}]"), |f| format!("[{i}].{f}"));
+            bad_input(&field, msg)
+        })
+    };
+    let values: Vec<serde_json::Value> = match ext.as_str() {
+        "jsonl" => text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+            .map(|(n, l)| {
+                serde_json::from_str(l).map_err(|e| {
+                    bad_input("file", format!("line {} is not valid JSON: {e}", n + 1))
+                })
+            })
+            .collect::<Result<_, _>>()?,
+        "toml" => {
+            #[derive(serde::Deserialize)]
+            struct File {
+                systems: Vec<serde_json::Value>,
+            }
+            let f: File = toml::from_str(&text).map_err(|e| {
+                bad_input(
+                    "file",
+                    format!("{} is not valid TOML with [[systems]]: {e}", path.display()),
+                )
+            })?;
+            f.systems
+        }
+        _ => serde_json::from_str(&text).map_err(|e| {
+            bad_input(
+                "file",
+                format!("{} is not a JSON array of AI systems: {e}", path.display()),
+            )
+        })?,
+    };
+    values
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| item(i, v))
+        .collect()
 }

@@ -2493,3 +2493,52 @@ fn context_records_update_only_the_given_fields_refuse_stale_versions_and_delete
         fx.aims(&["verify"]).ok();
     }
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Import
+// ---------------------------------------------------------------------------------------------------------------
+
+#[test]
+fn system_import_writes_all_or_nothing_and_names_the_item_at_fault() {
+    for backend in backends() {
+        let fx = Fx::initialised(backend);
+        let before = fx.snapshot();
+        let bad = json!([
+            {"name": "Lead scoring", "purpose": "Ranks sales leads."},
+            {"name": "", "purpose": "Nameless.", "lifecycle_stage": "someday"},
+            {"name": "Churn model", "purpose": "Predicts churn."}
+        ]);
+        let path = fx.write("bad.json", &bad.to_string());
+        let run = fx.aims(&["--format", "json", "system", "import", &path]);
+        assert_invalid_field(&run, "[1].name");
+        assert_invalid_field(&run, "[1].lifecycle_stage");
+        fx.assert_unchanged(&before, "a refused import");
+        let unknown = json!([bad[0], {"name": "Churn model", "purpose": "p", "colour": "red"}]);
+        let path = fx.write("unknown.json", &unknown.to_string());
+        let run = fx.aims(&["--format", "json", "system", "import", &path]);
+        assert_invalid_field(&run, "[1].colour");
+        fx.assert_unchanged(&before, "an import with an unknown field");
+
+        let lines = "{\"name\": \"Lead scoring\", \"purpose\": \"Ranks sales leads.\"}\n\n{\"name\": \"Churn model\", \"purpose\": \"Predicts churn.\", \"org_role\": \"developer\"}\n";
+        let path = fx.write("good.jsonl", lines);
+        let out = fx.json(&["system", "import", &path]);
+        assert_eq!(out["imported"], 2);
+        let toml = "[[systems]]\nname = \"Doc triage\"\npurpose = \"Sorts incoming documents.\"\n";
+        let path = fx.write("more.toml", toml);
+        assert_eq!(fx.json(&["system", "import", &path])["imported"], 1);
+        let all = fx.systems(&[]);
+        assert_eq!(
+            names(&all),
+            ["Churn model", "Doc triage", "Lead scoring"],
+            "{backend:?}"
+        );
+        let id = out["ids"][1].as_str().unwrap();
+        let h = fx.json(&["system", "history", id]);
+        assert_eq!(
+            h.as_array().unwrap().len(),
+            1,
+            "each imported system is logged"
+        );
+        assert_eq!(fx.aims(&["verify"]).code, 0);
+    }
+}
