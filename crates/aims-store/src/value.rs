@@ -77,6 +77,11 @@ impl Value {
     pub fn from_json(kind: Kind, v: &serde_json::Value) -> Result<Value, String> {
         use serde_json::Value as J;
         match (kind, v) {
+            // PostgreSQL text cannot hold NUL, so neither backend accepts it: same behaviour on both.
+            (Kind::Text, J::String(s)) if s.contains('\0') => {
+                Err("must not contain a NUL character".into())
+            }
+            (Kind::Json, j) if has_nul(j) => Err("must not contain a NUL character".into()),
             (Kind::Text, J::String(s)) => Ok(Value::Text(s.clone())),
             (Kind::Int, J::Number(n)) | (Kind::OptInt, J::Number(n)) => n
                 .as_i64()
@@ -173,9 +178,30 @@ impl Canonical {
     }
 }
 
+/// Whether any string or key of a JSON value contains a NUL character.
+fn has_nul(v: &serde_json::Value) -> bool {
+    use serde_json::Value as J;
+    match v {
+        J::String(s) => s.contains('\0'),
+        J::Array(a) => a.iter().any(has_nul),
+        J::Object(m) => m.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nul_characters_are_refused_in_text_and_nested_json() {
+        let nul = serde_json::json!("a\u{0}b");
+        assert!(Value::from_json(Kind::Text, &nul).is_err());
+        let nested = serde_json::json!([{"k": ["x", "y\u{0}"]}]);
+        assert!(Value::from_json(Kind::Json, &nested).is_err());
+        let fine = serde_json::json!([{"k": ["x\\u0000"]}]);
+        assert!(Value::from_json(Kind::Json, &fine).is_ok());
+    }
 
     #[test]
     fn canonical_json_sorts_keys_at_every_level() {
