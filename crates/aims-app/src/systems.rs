@@ -4,7 +4,7 @@
 use crate::records::{self, Stored};
 use crate::{Actor, App, AppError, Permission};
 use aims_domain::ValidationError;
-use aims_domain::inventory::AiSystem;
+use aims_domain::inventory::{AiSystem, AiSystemSummary};
 use aims_domain::vocab::{AiRole, LifecycleStage};
 use aims_store::ListQuery;
 use aims_store::spec::{AI_SYSTEMS, SUPPLIERS};
@@ -210,17 +210,77 @@ impl App {
         self.systems_after(actor, org, f, None).await
     }
 
-    /// Like [`App::systems_after`], but returns the stored rows, which serialise to the same JSON as
-    /// `Stored<AiSystem>` without parsing and re-serialising each record (for large API pages).
-    pub async fn system_rows_after(
+    /// Like [`App::systems_after`], but only the summary fields of each system (what a list shows).
+    pub async fn system_summaries_after(
         &self,
         actor: &Actor,
         org: &str,
         f: &SystemFilter,
         after: Option<(String, String)>,
-    ) -> Result<Vec<aims_store::Row>, AppError> {
+    ) -> Result<Vec<AiSystemSummary>, AppError> {
+        use aims_store::value::{Column, Kind};
+        const COLS: &[Column] = &[
+            Column {
+                name: "id",
+                kind: Kind::Text,
+            },
+            Column {
+                name: "version",
+                kind: Kind::Int,
+            },
+            Column {
+                name: "updated_at",
+                kind: Kind::Int,
+            },
+            Column {
+                name: "name",
+                kind: Kind::Text,
+            },
+            Column {
+                name: "purpose",
+                kind: Kind::Text,
+            },
+            Column {
+                name: "owner",
+                kind: Kind::Text,
+            },
+            Column {
+                name: "business_unit",
+                kind: Kind::Text,
+            },
+            Column {
+                name: "lifecycle_stage",
+                kind: Kind::Text,
+            },
+            Column {
+                name: "org_role",
+                kind: Kind::Text,
+            },
+            Column {
+                name: "in_scope",
+                kind: Kind::Bool,
+            },
+        ];
         let q = self.system_query(actor, f, after)?;
-        Ok(self.store.list(&AI_SYSTEMS, org, &q).await?)
+        let rows = self.store.list_columns(&AI_SYSTEMS, org, &q, COLS).await?;
+        Ok(rows
+            .into_iter()
+            .map(|v| {
+                let t = |i: usize| v[i].as_text().to_string();
+                AiSystemSummary {
+                    id: t(0),
+                    version: v[1].as_int().unwrap_or(0),
+                    updated_at: records::format_micros(v[2].as_int().unwrap_or(0)),
+                    name: t(3),
+                    purpose: t(4),
+                    owner: t(5),
+                    business_unit: t(6),
+                    lifecycle_stage: t(7),
+                    org_role: t(8),
+                    in_scope: matches!(v[9], Value::Bool(true)),
+                }
+            })
+            .collect())
     }
 
     /// Lists AI systems after a keyset cursor: `after` is the sort value and the id of the last system of the

@@ -92,6 +92,33 @@ fn default_true() -> bool {
     true
 }
 
+/// An AI system as a list shows it: the fields people scan and sort by. Lists return these so that a page of
+/// fifty systems costs a few columns each; the full record is one request away.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AiSystemSummary {
+    /// Record id (UUIDv7).
+    pub id: String,
+    /// Version (the `ETag` of the full record).
+    pub version: i64,
+    /// Last change, RFC 3339 UTC.
+    pub updated_at: String,
+    /// Name.
+    pub name: String,
+    /// What the system is for.
+    pub purpose: String,
+    /// Accountable owner.
+    pub owner: String,
+    /// Business unit.
+    pub business_unit: String,
+    /// Life-cycle stage.
+    pub lifecycle_stage: String,
+    /// The organization's role for it.
+    pub org_role: String,
+    /// Inside the AIMS scope.
+    pub in_scope: bool,
+}
+
 /// A dataset used by an AI system.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

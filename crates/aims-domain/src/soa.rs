@@ -677,7 +677,7 @@ mod tests {
         let mut r1b = r1.clone();
         r1b.version = 2;
         r1b.residual_level = "low".into();
-        let d = diff(&before, &[r1.clone()], &after, &[r1b]);
+        let d = diff(&before, std::slice::from_ref(&r1), &after, &[r1b]);
         assert_eq!(d.len(), 2);
         assert_eq!(d[0].fields[0].field, "status");
         assert_eq!(d[0].fields[0].before, "planned");

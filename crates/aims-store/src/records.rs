@@ -315,9 +315,27 @@ impl Conn {
         org: &str,
         q: &ListQuery,
     ) -> Result<Vec<Row>, StoreError> {
+        Ok(self
+            .list_columns(spec, org, q, spec.columns)
+            .await?
+            .into_iter()
+            .map(|values| Row { spec, values })
+            .collect())
+    }
+
+    /// Lists some columns of an organization's records: the same filters, order and paging as [`Conn::list`],
+    /// for list views that show a few fields of many records and should not pay for the rest.
+    pub async fn list_columns(
+        &mut self,
+        spec: &'static TableSpec,
+        org: &str,
+        q: &ListQuery,
+        cols: &[crate::value::Column],
+    ) -> Result<Vec<Vec<Value>>, StoreError> {
+        let names: Vec<&str> = cols.iter().map(|c| c.name).collect();
         let mut sql = format!(
             "SELECT {} FROM {} WHERE org_id = $1",
-            spec.column_list(),
+            names.join(", "),
             spec.name
         );
         let mut binds: Vec<(Kind, Value)> = vec![(Kind::Text, Value::Text(org.to_string()))];
@@ -392,14 +410,11 @@ impl Conn {
             let fetched = query.fetch_all(c).await?;
             let mut out = Vec::with_capacity(fetched.len());
             for row in fetched {
-                out.push(decode_values!(row, spec.columns));
+                out.push(decode_values!(row, cols));
             }
             out
         });
-        Ok(rows
-            .into_iter()
-            .map(|values| Row { spec, values })
-            .collect())
+        Ok(rows)
     }
 
     /// Reads a few columns of every record of an organization, in id order: the narrow read behind computed
@@ -730,6 +745,20 @@ impl Store {
     ) -> Result<Option<Row>, StoreError> {
         let mut tx = self.begin_read().await?;
         let r = tx.get(spec, org, id).await?;
+        tx.commit().await?;
+        Ok(r)
+    }
+
+    /// Lists some columns of records outside any write (see [`Conn::list_columns`]).
+    pub async fn list_columns(
+        &self,
+        spec: &'static TableSpec,
+        org: &str,
+        q: &ListQuery,
+        cols: &[crate::value::Column],
+    ) -> Result<Vec<Vec<Value>>, StoreError> {
+        let mut tx = self.begin_read().await?;
+        let r = tx.list_columns(spec, org, q, cols).await?;
         tx.commit().await?;
         Ok(r)
     }

@@ -28,10 +28,12 @@ pub struct Chrome {
     pub orgs: Vec<OrgChoice>,
     /// CSRF token for forms.
     pub csrf: String,
-    /// Navigation key of the current section (dashboard, systems, context, catalog, account).
+    /// Navigation key of the current section (dashboard, systems, impacts, risks, soa, context, catalog, account).
     pub section: &'static str,
     /// Whether the role may change records.
     pub can_write: bool,
+    /// Whether the role may approve on behalf of management (SoA, residual risk, impact assessments).
+    pub can_approve: bool,
 }
 
 impl Chrome {
@@ -63,6 +65,7 @@ impl Chrome {
             csrf: s.csrf_token.clone(),
             section,
             can_write: s.actor().require(aims_app::Permission::Write).is_ok(),
+            can_approve: s.actor().require(aims_app::Permission::Approve).is_ok(),
         }
     }
 

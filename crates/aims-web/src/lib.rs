@@ -54,6 +54,71 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/systems/{id}/edit", get(pages::systems::edit_form))
         .route("/systems/{id}/history", get(pages::systems::history))
+        .route(
+            "/systems/{id}/classification",
+            get(pages::classification::show).post(pages::classification::classify),
+        )
+        .route(
+            "/ai-systems/{id}/classification",
+            get(pages::classification::alias),
+        )
+        .route("/risks", get(pages::risks::list).post(pages::risks::create))
+        .route("/risks/new", get(pages::risks::new_form))
+        .route(
+            "/risks/{id}",
+            get(pages::risks::show).post(pages::risks::update),
+        )
+        .route("/risks/{id}/edit", get(pages::risks::edit_form))
+        .route(
+            "/risks/{id}/assess",
+            get(pages::risks::assess_form).post(pages::risks::assess),
+        )
+        .route(
+            "/risks/{id}/treatments",
+            post(pages::risks::create_treatment),
+        )
+        .route(
+            "/risks/{id}/treatments/new",
+            get(pages::risks::new_treatment),
+        )
+        .route(
+            "/risks/{rid}/treatments/{tid}",
+            post(pages::risks::update_treatment),
+        )
+        .route(
+            "/risks/{rid}/treatments/{tid}/edit",
+            get(pages::risks::edit_treatment),
+        )
+        .route(
+            "/risks/{rid}/treatments/{tid}/accept",
+            get(pages::risks::accept_form).post(pages::risks::accept),
+        )
+        .route("/soa", get(pages::soa::show))
+        .route("/soa/approve", post(pages::soa::approve))
+        .route("/soa/versions", get(pages::soa::versions))
+        .route("/soa/versions/{number}", get(pages::soa::version))
+        .route("/soa/diff", get(pages::soa::diff))
+        .route(
+            "/controls/{control}",
+            get(pages::soa::control).post(pages::soa::set_control),
+        )
+        .route(
+            "/impact-assessments",
+            get(pages::impacts::list).post(pages::impacts::create),
+        )
+        .route("/impact-assessments/new", get(pages::impacts::new_form))
+        .route(
+            "/impact-assessments/{id}",
+            get(pages::impacts::show).post(pages::impacts::update),
+        )
+        .route(
+            "/impact-assessments/{id}/edit",
+            get(pages::impacts::edit_form),
+        )
+        .route(
+            "/impact-assessments/{id}/approve",
+            post(pages::impacts::approve),
+        )
         .route("/context", get(pages::context::show))
         .route(
             "/admin/users",

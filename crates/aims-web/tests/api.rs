@@ -17,6 +17,9 @@ use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
 use tower::ServiceExt;
 
+#[path = "common/risk_endpoints.rs"]
+mod risk_endpoints;
+
 const HOST: &str = "127.0.0.1:8080";
 const ROLES: &[&str] = &["admin", "manager", "contributor", "auditor", "viewer"];
 const EMAILS: &[&str] = &[
@@ -59,6 +62,13 @@ const ENDPOINTS: &[(&str, &str)] = &[
     ("GET", "/api/v1/frameworks/{id}/items/{ref}/mappings"),
     ("GET", "/api/v1/history/{record_type}/{id}"),
     ("POST", "/api/v1/verify"),
+];
+
+/// The caller's own API tokens: not role-gated (every member manages their own), tested on their own below.
+const TOKEN_ENDPOINTS: &[(&str, &str)] = &[
+    ("GET", "/api/v1/tokens"),
+    ("POST", "/api/v1/tokens"),
+    ("DELETE", "/api/v1/tokens/{id}"),
 ];
 
 /// What a test fixture holds: the router over a demo store plus a second organization, and a token per role.
@@ -1290,6 +1300,10 @@ on_both!(openapi_document_lists_every_route, |fx: Fx| async move {
             );
             let success = responses.keys().any(|k| k.starts_with('2'));
             assert!(success, "{method} {path} documents its success");
+            assert!(
+                responses.contains_key("500"),
+                "{method} {path} documents the server error"
+            );
             for (code, resp) in responses {
                 if !code.starts_with('2') {
                     assert_eq!(
@@ -1323,9 +1337,19 @@ on_both!(openapi_document_lists_every_route, |fx: Fx| async move {
     }
     let routes: BTreeSet<(String, String)> = ENDPOINTS
         .iter()
+        .chain(TOKEN_ENDPOINTS)
         .map(|(m, p)| (m.to_string(), p.to_string()))
         .collect();
-    assert_eq!(documented, routes, "the document and the routes agree");
+    // The risk, control, SoA, impact and classification endpoints are tested in depth by `api_risk.rs`.
+    let risk_routes: BTreeSet<(String, String)> = risk_endpoints::RISK_ENDPOINTS
+        .iter()
+        .map(|(m, p)| (m.to_string(), p.to_string()))
+        .collect();
+    assert_eq!(
+        documented,
+        routes.union(&risk_routes).cloned().collect(),
+        "the document and the routes agree"
+    );
     // Every route answers (the matrix checks each in depth): none falls through to "no such endpoint".
     let admin = fx.token("admin");
     for (method, template) in ENDPOINTS {
@@ -1341,7 +1365,11 @@ on_both!(openapi_document_lists_every_route, |fx: Fx| async move {
         .map(|(_, p)| p.as_str())
         .collect::<BTreeSet<_>>()
     {
-        let (path, _, _) = prepare(&fx, "GET", template).await;
+        let path = if template.starts_with("/api/v1/tokens") {
+            template.replace("{id}", &fx.system_a)
+        } else {
+            prepare(&fx, "GET", template).await.0
+        };
         for method in ["GET", "POST", "PUT", "DELETE", "PATCH"] {
             if routes.contains(&(method.to_string(), template.to_string())) {
                 continue;
@@ -1371,7 +1399,7 @@ on_both!(openapi_document_lists_every_route, |fx: Fx| async move {
         "ErrorBody",
         "FieldError",
         "StoredAiSystem",
-        "AiSystemPage",
+        "AiSystemSummaryPage",
         "VerifyResult",
     ] {
         assert!(schemas.contains_key(name), "schema {name}");
@@ -1460,6 +1488,42 @@ async fn values_round_trip_through_the_api() {
         assert_eq!(got, created);
         assert_eq!(got["in_scope"], false);
         assert_eq!(got["models"][0]["name"], "gbm");
+        // The list shows the same system as a summary: the summary fields, equal to the record's, and no more.
+        let listed = fx
+            .call(
+                "GET",
+                "/api/v1/ai-systems?q=Round%20trip",
+                &admin,
+                None,
+                &[],
+            )
+            .await
+            .json();
+        let item = &listed["items"][0];
+        let keys: Vec<&str> = item
+            .as_object()
+            .expect("item")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "business_unit",
+                "id",
+                "in_scope",
+                "lifecycle_stage",
+                "name",
+                "org_role",
+                "owner",
+                "purpose",
+                "updated_at",
+                "version"
+            ]
+        );
+        for k in keys {
+            assert_eq!(item[k], got[k], "{k}");
+        }
         let r = fx
             .call(
                 "POST",
@@ -1647,3 +1711,80 @@ async fn post_form(fx: &Fx, path: &str, session: &str, body: String) -> (StatusC
     let bytes = res.into_body().collect().await.expect("body").to_bytes();
     (status, String::from_utf8_lossy(&bytes).to_string())
 }
+
+on_both!(
+    tokens_are_managed_by_their_owner_and_only_minted_from_a_session,
+    |fx: Fx| async move {
+        // A viewer signs in and makes a token from the browser session (CSRF header needed).
+        let signed = fx
+            .app
+            .sign_in(EMAILS[4], DEMO_PASSWORD)
+            .await
+            .expect("sign in")
+            .expect("ok");
+        let session = fx
+            .app
+            .session(&signed.token)
+            .await
+            .expect("s")
+            .expect("valid");
+        let browser = Auth::Cookie {
+            session: signed.token.clone(),
+            csrf: Some(session.csrf_token.clone()),
+        };
+        let body = r#"{"name": "nightly export", "days": 7}"#;
+        let r = fx
+            .call("POST", "/api/v1/tokens", &browser, Some(body), &[])
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        let created = r.json();
+        let token = created["token"]
+            .as_str()
+            .expect("token shown once")
+            .to_string();
+        assert!(token.starts_with("aims_") && created["status"] == "active");
+        let id = created["id"].as_str().unwrap().to_string();
+
+        // The new token reads, lists the owner's tokens without secrets, and cannot mint another token.
+        let t = Auth::Token(token.clone());
+        let list = fx.call("GET", "/api/v1/tokens", &t, None, &[]).await;
+        assert_eq!(list.status, StatusCode::OK);
+        let listed = list.json();
+        assert!(
+            listed
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|x| x["id"] == id.as_str())
+        );
+        assert!(!list.text.contains(&token), "a listing never shows a token");
+        let r = fx.call("POST", "/api/v1/tokens", &t, Some(body), &[]).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        r.error();
+
+        // Bad input names the field.
+        for (bad, field) in [
+            (r#"{"name": "", "days": 7}"#, "name"),
+            (r#"{"name": "x", "days": 400}"#, "days"),
+            (r#"{"name": "x", "scope": "all"}"#, "scope"),
+        ] {
+            let r = fx
+                .call("POST", "/api/v1/tokens", &browser, Some(bad), &[])
+                .await;
+            assert!(r.status.is_client_error(), "{bad}: {}", r.status);
+            assert!(r.text.contains(field), "{bad}: {}", r.text);
+        }
+
+        // Someone else's token id is not found; the owner revokes theirs and it stops working.
+        let other = format!("/api/v1/tokens/{id}");
+        let r = fx
+            .call("DELETE", &other, &fx.token("admin"), None, &[])
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        let r = fx.call("DELETE", &other, &browser, None, &[]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        assert_eq!(r.json()["status"], "revoked");
+        let r = fx.call("GET", "/api/v1/ai-systems", &t, None, &[]).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+);

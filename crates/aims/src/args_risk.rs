@@ -241,7 +241,7 @@ pub enum ControlCmd {
         control: String,
         /// Fields.
         #[command(flatten)]
-        fields: ControlFields,
+        fields: Box<ControlFields>,
         /// Refuse the change unless the implementation is still at this version.
         #[arg(long)]
         if_version: Option<i64>,

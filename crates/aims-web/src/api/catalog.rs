@@ -21,6 +21,16 @@ pub struct ItemsQuery {
     kind: Option<String>,
 }
 
+/// Refuses an item identifier holding a NUL character (which PostgreSQL text cannot hold) as not found.
+fn check_ref(reference: &str) -> Result<(), ApiError> {
+    if reference.contains('\0') {
+        return Err(ApiError::not_found(
+            "there is no item with a NUL character in its identifier",
+        ));
+    }
+    Ok(())
+}
+
 async fn framework_exists(state: &AppState, id: &str) -> Result<(), ApiError> {
     let frameworks = state
         .app
@@ -119,6 +129,7 @@ pub async fn item(
 ) -> Result<Response, ApiError> {
     caller.actor().require(Permission::Read)?;
     framework_exists(&state, &id).await?;
+    check_ref(&reference)?;
     match state
         .app
         .store
@@ -153,6 +164,7 @@ pub async fn mappings(
 ) -> Result<Response, ApiError> {
     caller.actor().require(Permission::Read)?;
     framework_exists(&state, &id).await?;
+    check_ref(&reference)?;
     let store = &state.app.store;
     if store
         .catalog_item(&id, &reference)

@@ -21,7 +21,8 @@ pub struct ErrorBody {
 pub struct ErrorDetail {
     /// Stable machine-readable code: `bad_request`, `unauthorized`, `forbidden`, `not_found`, `conflict`,
     /// `precondition_failed`, `payload_too_large`, `unsupported_media_type`, `invalid_input`,
-    /// `precondition_required`, `method_not_allowed`, `internal`.
+    /// `precondition_required`, `method_not_allowed`, `not_classified` (an AI system without an EU AI Act
+    /// classification yet), `internal`.
     #[schema(example = "invalid_input")]
     pub code: String,
     /// One sentence for people.

@@ -156,11 +156,49 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     if !value.is_object() {
         return Err(ApiError::bad_field("body", "must be a JSON object"));
     }
+    if let Some(field) = nul_in(&value, "") {
+        return Err(ApiError::bad_field(
+            field,
+            "contains a NUL character (\\u0000), which text cannot hold",
+        ));
+    }
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let message = e.into_inner().to_string();
         ApiError::bad_field(field_path(&path, &message), message)
     })
+}
+
+/// The path of the first string (or key) holding a NUL character, which PostgreSQL text cannot store; refused
+/// here for both backends alike.
+fn nul_in(value: &serde_json::Value, path: &str) -> Option<String> {
+    let here = |p: &str| {
+        if p.is_empty() {
+            "body".to_string()
+        } else {
+            p.to_string()
+        }
+    };
+    match value {
+        serde_json::Value::String(s) if s.contains('\0') => Some(here(path)),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| nul_in(v, &format!("{path}[{i}]"))),
+        serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| {
+            let p = if path.is_empty() {
+                k.clone()
+            } else {
+                format!("{path}.{k}")
+            };
+            if k.contains('\0') {
+                Some(here(path))
+            } else {
+                nul_in(v, &p)
+            }
+        }),
+        _ => None,
+    }
 }
 
 /// A query string of type `T` (whose fields are strings, checked by the handler); an unknown parameter is a 400
@@ -171,6 +209,22 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiQuer
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        // A NUL character (`%00`) cannot be matched against stored text on PostgreSQL; refuse it on both
+        // backends, naming the parameter.
+        if let Some(query) = parts.uri.query()
+            && let Some(pair) = query.split('&').find(|p| p.contains("%00"))
+        {
+            let key = pair.split('=').next().unwrap_or_default();
+            let field = if key.is_empty() || key.contains('%') {
+                "query"
+            } else {
+                key
+            };
+            return Err(ApiError::bad_field(
+                field,
+                "contains a NUL character (%00), which text cannot hold",
+            ));
+        }
         match Query::<T>::from_request_parts(parts, state).await {
             Ok(Query(v)) => Ok(ApiQuery(v)),
             Err(rejection) => {
@@ -233,6 +287,17 @@ mod tests {
             field_path("models[0].foo", "unknown field `foo`, expected `id`"),
             "models[0].foo"
         );
+    }
+
+    #[test]
+    fn nul_characters_are_refused_naming_the_field() {
+        let e =
+            parse_json::<serde_json::Value>(br#"{"a": {"b": ["ok", "x\u0000y"]}}"#).unwrap_err();
+        assert_eq!(e.status, StatusCode::BAD_REQUEST);
+        assert_eq!(e.body.error.details[0].field, "a.b[1]");
+        let e = parse_json::<serde_json::Value>(br#"{"a\u0000": 1}"#).unwrap_err();
+        assert_eq!(e.body.error.details[0].field, "body");
+        assert!(parse_json::<serde_json::Value>(br#"{"a": "\u0001 is fine"}"#).is_ok());
     }
 
     #[test]

@@ -6,12 +6,17 @@
 //! and served at `/api/v1/openapi.json`, with an offline viewer at `/api/v1/docs`.
 
 pub mod catalog;
+pub mod classification;
 pub mod context;
 pub mod error;
 pub mod extract;
+pub mod impacts;
 pub mod integrity;
+pub mod risks;
 pub mod schema;
+pub mod soa;
 pub mod systems;
+pub mod tokens;
 
 use crate::AppState;
 use aims_app::{AppError, Stored};
@@ -53,6 +58,12 @@ pub const DOCS_PATH: &str = "/api/v1/docs";
         (name = "context", description = "Organization, scope, issues, interested parties, suppliers (clause 4)"),
         (name = "catalogue", description = "Frameworks, their items and crosswalks"),
         (name = "integrity", description = "Record history and verification of the hash-chained change log"),
+        (name = "risks", description = "The risk method, the AI risk register and treatment plans (6.1.2, 6.1.3, 8.2, 8.3)"),
+        (name = "controls", description = "How the organization implements each control"),
+        (name = "soa", description = "The Statement of Applicability: computed live, approved versions, drift and differences"),
+        (name = "impact", description = "AI system impact assessments (6.1.4, 8.4) and their templates"),
+        (name = "classification", description = "EU AI Act classification of AI systems"),
+        (name = "tokens", description = "The caller's personal API tokens"),
     )
 )]
 struct ApiDoc;
@@ -122,11 +133,69 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(catalog::mappings))
         .routes(routes!(integrity::history))
         .routes(routes!(integrity::verify))
+        .routes(routes!(risks::method, risks::save_method))
+        .routes(routes!(risks::method_versions))
+        .routes(routes!(risks::list, risks::create))
+        .routes(routes!(risks::get, risks::replace))
+        .routes(routes!(risks::assess))
+        .routes(routes!(risks::treatments::list, risks::treatments::create))
+        .routes(routes!(risks::treatments::get, risks::treatments::replace))
+        .routes(routes!(risks::treatments::accept))
+        .routes(routes!(soa::controls))
+        .routes(routes!(soa::control, soa::set_control))
+        .routes(routes!(soa::live))
+        .routes(routes!(soa::versions, soa::approve))
+        .routes(routes!(soa::version))
+        .routes(routes!(soa::diff))
+        .routes(routes!(impacts::list, impacts::create))
+        .routes(routes!(impacts::get, impacts::replace))
+        .routes(routes!(impacts::approve))
+        .routes(routes!(impacts::templates))
+        .routes(routes!(classification::questionnaire))
+        .routes(routes!(classification::get, classification::classify))
+        .routes(routes!(classification::list))
+        .routes(routes!(tokens::list, tokens::create))
+        .routes(routes!(tokens::revoke))
 }
 
 /// The OpenAPI 3.1 document of the API, generated from the handlers.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    merge_stored_records(api().into_openapi())
+    add_server_errors(merge_stored_records(api().into_openapi()))
+}
+
+/// Documents on every operation the 500 answer a caller can get when the store fails (database unreachable,
+/// disk full): the same error shape, with code `internal` and no internals in the message.
+fn add_server_errors(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    let response = ResponseBuilder::new()
+        .description(
+            "The store failed (for example the database is unreachable); nothing was changed",
+        )
+        .content(
+            "application/json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("ErrorBody")))
+                .build(),
+        )
+        .build();
+    for item in doc.paths.paths.values_mut() {
+        for op in [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            op.responses
+                .responses
+                .entry("500".to_string())
+                .or_insert_with(|| response.clone().into());
+        }
+    }
+    doc
 }
 
 /// `Stored…` records are documented by utoipa as `allOf` of the data schema and the system fields. The data
@@ -201,7 +270,7 @@ fn merge_stored_records(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::O
 /// The API's routes, the OpenAPI document and its viewer, to be merged into the application's router.
 pub fn router() -> Router<AppState> {
     let (routes, doc) = api().split_for_parts();
-    let doc = merge_stored_records(doc);
+    let doc = add_server_errors(merge_stored_records(doc));
     let viewer = SwaggerUi::new(DOCS_PATH)
         .url(OPENAPI_PATH, doc)
         .config(utoipa_swagger_ui::Config::default().validator_url("none"));
@@ -233,6 +302,90 @@ pub fn created<T: Serialize>(collection: &str, s: &Stored<T>) -> Response {
     res.headers_mut().insert(header::ETAG, etag(s.version));
     if let Ok(v) = HeaderValue::from_str(&format!("{collection}/{}", s.id)) {
         res.headers_mut().insert(header::LOCATION, v);
+    }
+    res
+}
+
+/// Default page size of the lists paged here.
+pub const DEFAULT_LIMIT: i64 = 50;
+/// Largest page size.
+pub const MAX_LIMIT: i64 = 200;
+
+/// The page size named by `limit`, 1 to [`MAX_LIMIT`] ([`DEFAULT_LIMIT`] when left out).
+pub fn page_limit(limit: Option<&str>) -> Result<usize, ApiError> {
+    match limit.map(str::trim) {
+        None | Some("") => Ok(DEFAULT_LIMIT as usize),
+        Some(l) => match l.parse::<i64>() {
+            Ok(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n as usize),
+            _ => Err(ApiError::bad_field(
+                "limit",
+                format!("'{l}' is not a number from 1 to {MAX_LIMIT}"),
+            )),
+        },
+    }
+}
+
+/// One page of a list in creation order (ids are UUIDv7, so id order is creation order). The cursor names the
+/// last id of the previous page, so a record added or removed meanwhile neither repeats nor hides another.
+pub fn paginate<T>(
+    items: Vec<Stored<T>>,
+    limit: Option<&str>,
+    cursor: Option<&str>,
+) -> Result<schema::Page<Stored<T>>, ApiError> {
+    let limit = page_limit(limit)?;
+    let after = match cursor.map(str::trim) {
+        None | Some("") => None,
+        Some(c) => Some(decode_id_cursor(c)?),
+    };
+    let mut page: Vec<Stored<T>> = items
+        .into_iter()
+        .filter(|s| after.as_deref().is_none_or(|a| s.id.as_str() > a))
+        .take(limit + 1)
+        .collect();
+    let next_cursor = if page.len() > limit {
+        page.truncate(limit);
+        page.last().map(|last| encode_id_cursor(&last.id))
+    } else {
+        None
+    };
+    Ok(schema::Page {
+        items: page,
+        next_cursor,
+    })
+}
+
+fn encode_id_cursor(id: &str) -> String {
+    hex::encode(serde_json::json!(["id", id]).to_string())
+}
+
+fn decode_id_cursor(cursor: &str) -> Result<String, ApiError> {
+    let bad = || ApiError::bad_field("cursor", "is not a cursor given out by this list");
+    let bytes = hex::decode(cursor).map_err(|_| bad())?;
+    let parts: Vec<String> = serde_json::from_slice(&bytes).map_err(|_| bad())?;
+    match parts.as_slice() {
+        [kind, id] if kind == "id" => Ok(id.clone()),
+        _ => Err(bad()),
+    }
+}
+
+/// A list filter naming a record id: empty means no filter; anything else must be an id (422 naming `field`).
+pub fn id_filter(field: &str, value: Option<String>) -> Result<Option<String>, ApiError> {
+    match value.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => aims_domain::parse_id(field, v)
+            .map(Some)
+            .map_err(|e| AppError::from(e).into()),
+    }
+}
+
+/// 200 with a record that was replaced, or 201 when the write created it (its first version).
+pub fn saved<T: Serialize>(location: &str, s: &Stored<T>) -> Response {
+    let mut res = one(s);
+    if s.version == 1 {
+        *res.status_mut() = StatusCode::CREATED;
+        if let Ok(v) = HeaderValue::from_str(location) {
+            res.headers_mut().insert(header::LOCATION, v);
+        }
     }
     res
 }

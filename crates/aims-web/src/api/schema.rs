@@ -3,8 +3,15 @@
 //! serialises, so the OpenAPI document describes the real bodies.
 
 use aims_app::Stored;
+use aims_domain::classification::{Answers, ClassificationRecord};
 use aims_domain::context::{ContextIssue, InterestedParty, Organization, ScopeVersion, Supplier};
+use aims_domain::controls::ControlImplementation;
+use aims_domain::impact::ImpactAssessment;
 use aims_domain::inventory::AiSystem;
+use aims_domain::risk::{Risk, RiskMethod, Treatment};
+use aims_domain::soa::{
+    ApplicabilityHint, RiskSnapshot, SoaChange, SoaEntry, SoaSummary, SoaVersion,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -66,6 +73,49 @@ stored!(
     Organization,
     "organization"
 );
+
+stored!(
+    StoredRiskMethod,
+    RiskMethodPage,
+    RiskMethod,
+    "risk method version"
+);
+stored!(StoredRisk, RiskPage, Risk, "risk");
+stored!(StoredTreatment, TreatmentPage, Treatment, "treatment plan");
+stored!(
+    StoredControlImplementation,
+    ControlImplementationPage,
+    ControlImplementation,
+    "control implementation"
+);
+stored!(
+    StoredSoaVersion,
+    SoaVersionPage,
+    SoaVersion,
+    "approved Statement of Applicability version"
+);
+stored!(
+    StoredImpactAssessment,
+    ImpactAssessmentPage,
+    ImpactAssessment,
+    "impact assessment"
+);
+stored!(
+    StoredClassificationRecord,
+    ClassificationRecordPage,
+    ClassificationRecord,
+    "EU AI Act classification"
+);
+
+/// A page of the AI system list: summaries, not full records.
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
+pub struct AiSystemSummaryPage {
+    /// The systems of this page.
+    items: Vec<aims_domain::inventory::AiSystemSummary>,
+    /// Cursor of the next page; absent or null on the last page.
+    next_cursor: Option<String>,
+}
 
 /// A page of records as the API sends it (`T` is a `Stored<…>` whose documented shape is one of the above).
 #[derive(Serialize)]
@@ -309,6 +359,219 @@ impl From<aims_store::changelog::VerifyReport> for VerifyResult {
                 .collect(),
         }
     }
+}
+
+/// A control implementation with the requirements of other frameworks it also answers through the crosswalks.
+#[derive(Serialize, ToSchema)]
+pub struct StoredControlDetail {
+    /// Record id (UUIDv7).
+    pub id: String,
+    /// Version for optimistic concurrency; also the `ETag`. Send it back in `If-Match` to change the record.
+    pub version: i64,
+    /// Creation time, RFC 3339 UTC.
+    pub created_at: String,
+    /// Last change, RFC 3339 UTC.
+    pub updated_at: String,
+    /// The implementation.
+    #[serde(flatten)]
+    pub data: ControlImplementation,
+    /// Requirements of other frameworks this control maps to ("this also covers NIST AI RMF MANAGE 1.1").
+    pub also_covers: Vec<Mapping>,
+}
+
+impl From<aims_app::controls::ControlView> for StoredControlDetail {
+    fn from(v: aims_app::controls::ControlView) -> Self {
+        let Stored {
+            id,
+            version,
+            created_at,
+            updated_at,
+            data,
+        } = v.implementation;
+        StoredControlDetail {
+            id,
+            version,
+            created_at,
+            updated_at,
+            data,
+            also_covers: v.also_covers.into_iter().map(Mapping::from).collect(),
+        }
+    }
+}
+
+/// The Statement of Applicability computed from the live records, compared with the latest approved version.
+#[derive(Serialize, ToSchema)]
+pub struct SoaState {
+    /// One line per Annex A control, then the organization's own controls (only those matching the filters).
+    pub entries: Vec<SoaEntry>,
+    /// Counts over every line, whatever the filters.
+    pub summary: SoaSummary,
+    /// The treatment plan behind the lines: every risk a line refers to.
+    pub risks: Vec<RiskSnapshot>,
+    /// Number of the latest approved version; `null` when none was approved yet.
+    pub approved_version: Option<i64>,
+    /// What changed since the approved version (empty when there is none or nothing changed).
+    pub drift: Vec<SoaChange>,
+    /// Excluded controls that the organization's current AI systems make relevant.
+    pub hints: Vec<ApplicabilityHint>,
+    /// True when the live state no longer matches the approved version or an exclusion needs another look.
+    pub has_drift: bool,
+}
+
+/// What changed between two states of the Statement of Applicability.
+#[derive(Serialize, ToSchema)]
+pub struct SoaDiff {
+    /// The older approved version.
+    pub from: i64,
+    /// The newer approved version; `null` for the live state.
+    pub to: Option<i64>,
+    /// Changed control lines first, then changed risks of the treatment plan.
+    pub changes: Vec<SoaChange>,
+}
+
+/// Answers to the EU AI Act classification questionnaire for one AI system.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClassifyInput {
+    /// The organization's role for the system (`provider`, `developer`, `deployer`, `importer`, `distributor`,
+    /// `user`); the role recorded on the AI system when left out.
+    #[serde(default)]
+    pub role: Option<String>,
+    /// Answers by question id: `true`/`false` for yes/no questions, a list of option values for choice questions
+    /// (see `GET /api/v1/classification-questionnaire`).
+    pub answers: Answers,
+}
+
+/// A step of the guided impact-assessment form: one field of the assessment with its help text.
+#[derive(Serialize, ToSchema)]
+pub struct TemplateSection {
+    /// Field of the assessment this step fills.
+    pub field: String,
+    /// Step title.
+    pub title: String,
+    /// What to write.
+    pub help: String,
+}
+
+/// A question of a template beyond the assessment's own fields; its answer is kept under `answers` by id.
+#[derive(Serialize, ToSchema)]
+pub struct TemplateQuestion {
+    /// Stable id, the key in the assessment's `answers`.
+    pub id: String,
+    /// Short title.
+    pub title: String,
+    /// What to write.
+    pub help: String,
+    /// Legal provision the question answers; empty when none.
+    pub provision: String,
+}
+
+/// An impact-assessment template (`default`, or `eu-fria` for the EU AI Act Art. 27 assessment).
+#[derive(Serialize, ToSchema)]
+pub struct ImpactTemplate {
+    /// Stable id, the assessment's `template`.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// When to use it.
+    pub description: String,
+    /// Provision the template implements; empty when none.
+    pub provision: String,
+    /// Steps of the guided form.
+    pub sections: Vec<TemplateSection>,
+    /// The template's own questions.
+    pub questions: Vec<TemplateQuestion>,
+}
+
+/// Header of the classification questionnaire.
+#[derive(Serialize, ToSchema)]
+pub struct QuestionnaireInfo {
+    /// Stable id.
+    pub id: String,
+    /// Framework whose provisions the questions cite (`eu-ai-act`).
+    pub framework: String,
+    /// Version of the content; a classification records the version it answered.
+    pub version: i64,
+    /// Title.
+    pub title: String,
+    /// What the questionnaire is for.
+    pub description: String,
+}
+
+/// A section heading of the questionnaire.
+#[derive(Serialize, ToSchema)]
+pub struct QuestionnaireSection {
+    /// Section id (`prohibited`, `product_safety`, `annex_iii`, `exception`, `fria`, `transparency`, `gpai`).
+    pub id: String,
+    /// Heading.
+    pub title: String,
+    /// What the section decides.
+    pub help: String,
+}
+
+/// An option of a choice question.
+#[derive(Serialize, ToSchema)]
+pub struct QuestionOption {
+    /// Value to send in the answers (`Annex III(4)`).
+    pub value: String,
+    /// Label for people.
+    pub label: String,
+    /// Provision cited when chosen; the question's provision when empty.
+    pub provision: String,
+    /// Reason recorded when chosen.
+    pub reason: String,
+    /// Choosing only such options does not lead to a fundamental rights impact assessment.
+    pub excludes_fria: bool,
+}
+
+/// One question of the classification questionnaire.
+#[derive(Serialize, ToSchema)]
+pub struct QuestionnaireQuestion {
+    /// Question id, the key of its answer.
+    pub id: String,
+    /// Section id.
+    pub section: String,
+    /// Provision the question is about.
+    pub provision: String,
+    /// `yes_no` (answer `true` or `false`) or `choice` (answer a list of option values).
+    pub kind: String,
+    /// The question.
+    pub text: String,
+    /// Help.
+    pub help: String,
+    /// Reason recorded when the answer is yes; empty for choice questions.
+    pub reason: String,
+    /// Special meaning inside the section (`overrides_exception`, `systemic_risk`); empty when none.
+    pub effect: String,
+    /// Options of a choice question (empty for yes/no questions).
+    pub options: Vec<QuestionOption>,
+}
+
+/// One row of the obligations table.
+#[derive(Serialize, ToSchema)]
+pub struct QuestionnaireObligation {
+    /// When the row applies (`always`, `prohibited`, `high_risk`, `exception`, `fria`, `gpai`, `gpai_systemic`,
+    /// `transparency:<question id>`).
+    pub applies_when: String,
+    /// Organization roles the row binds.
+    pub roles: Vec<String>,
+    /// Provision.
+    pub provision: String,
+    /// What to do.
+    pub note: String,
+}
+
+/// The EU AI Act classification questionnaire and its obligations table.
+#[derive(Serialize, ToSchema)]
+pub struct ClassificationQuestionnaire {
+    /// Header.
+    pub questionnaire: QuestionnaireInfo,
+    /// Section headings, in order.
+    pub sections: Vec<QuestionnaireSection>,
+    /// Questions, in order.
+    pub questions: Vec<QuestionnaireQuestion>,
+    /// Obligations, in the order results list them.
+    pub obligations: Vec<QuestionnaireObligation>,
 }
 
 /// Keeps the compiler honest that the documented record shape is the one `Stored<T>` serialises.

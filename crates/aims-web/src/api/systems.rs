@@ -3,11 +3,11 @@
 
 use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiJson, ApiQuery, Caller, if_match};
-use super::schema::{AiSystemPage, HistoryEntry, Page, RetireInput, StoredAiSystem};
+use super::schema::{AiSystemSummaryPage, HistoryEntry, Page, RetireInput, StoredAiSystem};
 use super::{created, one};
 use crate::AppState;
 use aims_app::systems::SystemFilter;
-use aims_domain::inventory::AiSystem;
+use aims_domain::inventory::{AiSystem, AiSystemSummary};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -45,18 +45,15 @@ pub struct SystemsQuery {
     cursor: Option<String>,
 }
 
-/// The sort value of a stored row, for the cursor.
-fn row_sort_value(sort: &str, row: &aims_store::Row) -> String {
-    let column = match sort {
-        "lifecycle_stage" | "stage" => "lifecycle_stage",
-        "owner" => "owner",
-        "business_unit" => "business_unit",
-        "created" => return row.id().to_string(),
-        _ => "name",
-    };
-    row.get(column)
-        .map(|v| v.as_text().to_string())
-        .unwrap_or_default()
+/// The sort value of a listed system, for the cursor.
+fn sort_value(sort: &str, s: &AiSystemSummary) -> String {
+    match sort {
+        "lifecycle_stage" | "stage" => s.lifecycle_stage.clone(),
+        "owner" => s.owner.clone(),
+        "business_unit" => s.business_unit.clone(),
+        "created" => s.id.clone(),
+        _ => s.name.clone(),
+    }
 }
 
 /// A cursor names the sort, the direction, the last sort value and the last id, as hex of a JSON array, so a
@@ -89,7 +86,7 @@ fn decode_cursor(cursor: &str, sort: &str, desc: bool) -> Result<(String, String
     get, path = "/api/v1/ai-systems", tag = "ai-systems", operation_id = "list_ai_systems",
     params(SystemsQuery),
     responses(
-        (status = 200, description = "A page of AI systems", body = AiSystemPage),
+        (status = 200, description = "A page of AI systems, each with its summary fields (the full record is at `/api/v1/ai-systems/{id}`)", body = AiSystemSummaryPage),
         (status = 400, description = "Unknown or malformed query parameter, or a bad cursor", body = ErrorBody),
         (status = 401, description = "No valid credentials", body = ErrorBody),
         (status = 422, description = "A filter value outside its vocabulary", body = ErrorBody),
@@ -151,16 +148,16 @@ pub async fn list(
         descending: desc,
         limit: Some(limit + 1),
     };
-    // Rows serialise exactly as `Stored<AiSystem>` does, without parsing each record into a struct first.
+    // A list shows the summary fields only; `GET /api/v1/ai-systems/{id}` has the full record.
     let mut items = state
         .app
-        .system_rows_after(&caller.actor(), caller.org(), &filter, after)
+        .system_summaries_after(&caller.actor(), caller.org(), &filter, after)
         .await?;
     let next_cursor = if items.len() as i64 > limit {
         items.truncate(limit as usize);
         items
             .last()
-            .map(|last| encode_cursor(&sort, desc, &row_sort_value(&sort, last), last.id()))
+            .map(|last| encode_cursor(&sort, desc, &sort_value(&sort, last), &last.id))
     } else {
         None
     };

@@ -34,6 +34,14 @@ struct Dashboard {
     suppliers: usize,
     chain_entries: i64,
     chain_head: String,
+    risks: usize,
+    risks_live: usize,
+    risks_above: usize,
+    soa_applicable: usize,
+    soa_controls: usize,
+    soa_problems: usize,
+    soa_version: String,
+    soa_drift: usize,
 }
 
 /// GET /
@@ -49,10 +57,15 @@ pub async fn show(State(state): State<AppState>, Signed(s): Signed) -> Response 
         let parties = app.list_records::<InterestedParty>(&actor, org).await?;
         let suppliers = app.list_records::<Supplier>(&actor, org).await?;
         let head = app.store.chain_head(org).await?;
-        Ok::<_, aims_app::AppError>((systems, scope, issues, parties, suppliers, head))
+        let method = app.risk_method(&actor, org).await?;
+        let risks = app.risks(&actor, org, &Default::default()).await?;
+        let soa = app.soa(&actor, org).await?;
+        Ok::<_, aims_app::AppError>((
+            systems, scope, issues, parties, suppliers, head, method, risks, soa,
+        ))
     }
     .await;
-    let (systems, scope, issues, parties, suppliers, head) = match result {
+    let (systems, scope, issues, parties, suppliers, head, method, risks, soa) = match result {
         Ok(r) => r,
         Err(e) => return app_error(Some(chrome), e),
     };
@@ -87,6 +100,25 @@ pub async fn show(State(state): State<AppState>, Signed(s): Signed) -> Response 
             .filter(|r| !r.addressed)
             .count(),
         suppliers: suppliers.len(),
+        risks: risks.len(),
+        risks_live: risks
+            .iter()
+            .filter(|r| matches!(r.data.status.as_str(), "open" | "treating"))
+            .count(),
+        risks_above: risks
+            .iter()
+            .filter(|r| !matches!(r.data.status.as_str(), "closed" | "accepted"))
+            .filter_map(|r| r.data.latest())
+            .filter(|a| method.exceeds_appetite(&a.residual))
+            .count(),
+        soa_applicable: soa.summary.applicable,
+        soa_controls: soa.summary.controls,
+        soa_problems: soa.summary.with_problems,
+        soa_version: soa
+            .approved_version
+            .map(|v| v.to_string())
+            .unwrap_or_default(),
+        soa_drift: soa.drift.len(),
         chain_entries: head.as_ref().map_or(0, |h| h.0),
         chain_head: head.map(|h| h.1).unwrap_or_default(),
         chrome,

@@ -2,6 +2,12 @@
 
 pub mod admin;
 pub mod catalog;
+pub mod classification;
 pub mod context;
 pub mod dashboard;
+pub mod form;
+pub mod heatmap;
+pub mod impacts;
+pub mod risks;
+pub mod soa;
 pub mod systems;

@@ -1,0 +1,245 @@
+//! AI system impact assessments for scripts (6.1.4, 8.4, A.5): list, create and revise drafts, approve, and the
+//! templates they follow. Harms above the risk appetite become register risks in the same write.
+
+use super::error::{ApiError, ErrorBody};
+use super::extract::{ApiJson, ApiQuery, Caller, if_match};
+use super::schema::{
+    ImpactAssessmentPage, ImpactTemplate, StoredImpactAssessment, TemplateQuestion, TemplateSection,
+};
+use super::{created, id_filter, one, paginate, stale};
+use crate::AppState;
+use aims_app::{AppError, Permission};
+use aims_domain::impact::ImpactAssessment;
+use aims_domain::risk::Acceptance;
+use aims_domain::vocab::AssessmentStatus;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+/// Query of the impact assessments.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ImpactsQuery {
+    /// Only assessments of this AI system (id).
+    system_id: Option<String>,
+    /// Page size, 1–200 (default 50).
+    limit: Option<String>,
+    /// Cursor from the previous page's `next_cursor`.
+    cursor: Option<String>,
+}
+
+/// List impact assessments, in creation order.
+#[utoipa::path(
+    get, path = "/api/v1/impact-assessments", tag = "impact", operation_id = "list_impact_assessments",
+    params(ImpactsQuery),
+    responses(
+        (status = 200, description = "A page of impact assessments", body = ImpactAssessmentPage),
+        (status = 400, description = "Unknown or malformed query parameter, or a bad cursor", body = ErrorBody),
+        (status = 401, description = "No valid credentials", body = ErrorBody),
+        (status = 422, description = "A system_id that is not an id", body = ErrorBody),
+    )
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ImpactsQuery>,
+) -> Result<Response, ApiError> {
+    let system_id = id_filter("system_id", q.system_id)?;
+    let items = state
+        .app
+        .impacts(&caller.actor(), caller.org(), system_id.as_deref())
+        .await?;
+    let page = paginate(items, q.limit.as_deref(), q.cursor.as_deref())?;
+    Ok(Json(page).into_response())
+}
+
+/// Start an impact assessment as a draft. Every harm above the risk appetite that names no register risk gets
+/// one, linked back in `impacts[i].risk_id`.
+#[utoipa::path(
+    post, path = "/api/v1/impact-assessments", tag = "impact", operation_id = "create_impact_assessment",
+    request_body = ImpactAssessment,
+    responses(
+        (status = 201, description = "Created; `Location` names the new assessment", body = StoredImpactAssessment,
+            headers(("ETag" = String, description = "The version, quoted"), ("Location" = String, description = "Address of the new assessment"))),
+        (status = 400, description = "Malformed JSON, a wrong type or an unknown field", body = ErrorBody),
+        (status = 401, description = "No valid credentials", body = ErrorBody),
+        (status = 403, description = "The role cannot change impact assessments, or the CSRF header is missing", body = ErrorBody),
+        (status = 413, description = "The body is larger than 1 MiB", body = ErrorBody),
+        (status = 415, description = "The body is not JSON", body = ErrorBody),
+        (status = 422, description = "Invalid values (not a draft, an unknown system, template, control or risk, a score outside the scales); `details` names every field", body = ErrorBody),
+    )
+)]
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(a): ApiJson<ImpactAssessment>,
+) -> Result<Response, ApiError> {
+    let s = state
+        .app
+        .create_impact(&caller.actor(), caller.org(), a)
+        .await?;
+    Ok(created("/api/v1/impact-assessments", &s))
+}
+
+/// Read one impact assessment.
+#[utoipa::path(
+    get, path = "/api/v1/impact-assessments/{id}", tag = "impact", operation_id = "get_impact_assessment",
+    params(("id" = String, Path, description = "Impact assessment id")),
+    responses(
+        (status = 200, description = "The impact assessment", body = StoredImpactAssessment,
+            headers(("ETag" = String, description = "The version, quoted; send it back in If-Match"))),
+        (status = 401, description = "No valid credentials", body = ErrorBody),
+        (status = 404, description = "No such impact assessment in this organization", body = ErrorBody),
+        (status = 422, description = "The id is not a UUID", body = ErrorBody),
+    )
+)]
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let s = state.app.impact(&caller.actor(), caller.org(), &id).await?;
+    Ok(one(&s))
+}
+
+/// Revise a draft assessment. Approved and superseded assessments stay as they were: start a new one instead.
+#[utoipa::path(
+    put, path = "/api/v1/impact-assessments/{id}", tag = "impact", operation_id = "replace_impact_assessment",
+    params(
+        ("id" = String, Path, description = "Impact assessment id"),
+        ("If-Match" = String, Header, description = "ETag of the version being replaced, e.g. \"3\"; `*` for any"),
+    ),
+    request_body = ImpactAssessment,
+    responses(
+        (status = 200, description = "The revised assessment", body = StoredImpactAssessment,
+            headers(("ETag" = String, description = "The new version, quoted"))),
+        (status = 400, description = "Malformed JSON, a wrong type, an unknown field or a malformed If-Match", body = ErrorBody),
+        (status = 401, description = "No valid credentials", body = ErrorBody),
+        (status = 403, description = "The role cannot change impact assessments, or the CSRF header is missing", body = ErrorBody),
+        (status = 404, description = "No such impact assessment in this organization", body = ErrorBody),
+        (status = 412, description = "The assessment changed since that version was read", body = ErrorBody),
+        (status = 413, description = "The body is larger than 1 MiB", body = ErrorBody),
+        (status = 415, description = "The body is not JSON", body = ErrorBody),
+        (status = 422, description = "Invalid values, another system, or the assessment is no longer a draft; `details` names every field", body = ErrorBody),
+        (status = 428, description = "If-Match is missing", body = ErrorBody),
+    )
+)]
+pub async fn replace(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(a): ApiJson<ImpactAssessment>,
+) -> Result<Response, ApiError> {
+    let expected = if_match(&headers, true)?;
+    let s = state
+        .app
+        .update_impact(&caller.actor(), caller.org(), &id, expected, a)
+        .await
+        .map_err(stale)?;
+    Ok(one(&s))
+}
+
+/// Approve a draft assessment (managers and admins); earlier approved assessments of the same system become
+/// `superseded`.
+#[utoipa::path(
+    post, path = "/api/v1/impact-assessments/{id}/approval", tag = "impact", operation_id = "approve_impact_assessment",
+    params(
+        ("id" = String, Path, description = "Impact assessment id"),
+        ("If-Match" = Option<String>, Header, description = "Optional: ETag of the version being approved"),
+    ),
+    request_body = Acceptance,
+    responses(
+        (status = 200, description = "The approved assessment", body = StoredImpactAssessment,
+            headers(("ETag" = String, description = "The new version, quoted"))),
+        (status = 400, description = "Malformed JSON, a wrong type, an unknown field or a malformed If-Match", body = ErrorBody),
+        (status = 401, description = "No valid credentials", body = ErrorBody),
+        (status = 403, description = "Only managers and admins approve impact assessments; or the CSRF header is missing", body = ErrorBody),
+        (status = 404, description = "No such impact assessment in this organization", body = ErrorBody),
+        (status = 409, description = "The assessment is not a draft (already approved or superseded)", body = ErrorBody),
+        (status = 412, description = "The assessment changed since that version was read", body = ErrorBody),
+        (status = 413, description = "The body is larger than 1 MiB", body = ErrorBody),
+        (status = 415, description = "The body is not JSON", body = ErrorBody),
+        (status = 422, description = "No approver, role or rationale, a bad date, or the id is not a UUID; `details` names every field", body = ErrorBody),
+    )
+)]
+pub async fn approve(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(approval): ApiJson<Acceptance>,
+) -> Result<Response, ApiError> {
+    let expected = if_match(&headers, false)?;
+    let actor = caller.actor();
+    actor.require(Permission::Approve)?;
+    // "Already approved" and "changed since you read it" are both conflicts to the use case; tell them apart
+    // here so a stale If-Match is a 412 and a second approval a 409.
+    let current = state.app.impact(&actor, caller.org(), &id).await?;
+    if let Some(v) = expected
+        && v != current.version
+    {
+        return Err(stale(AppError::Conflict(format!(
+            "the impact assessment is at version {}, not {v}",
+            current.version
+        ))));
+    }
+    let not_draft = current.data.status != AssessmentStatus::Draft.as_str();
+    let result = state
+        .app
+        .approve_impact(&actor, caller.org(), &id, expected, approval)
+        .await;
+    let s = match result {
+        Err(AppError::Conflict(m)) if not_draft || expected.is_none() => {
+            return Err(ApiError::new(StatusCode::CONFLICT, "conflict", m));
+        }
+        r => r.map_err(stale)?,
+    };
+    Ok(one(&s))
+}
+
+/// The impact-assessment templates shipped with aims: the steps of the guided form and each template's own
+/// questions.
+#[utoipa::path(
+    get, path = "/api/v1/impact-templates", tag = "impact", operation_id = "list_impact_templates",
+    responses(
+        (status = 200, description = "Every template", body = Vec<ImpactTemplate>),
+        (status = 401, description = "No valid credentials", body = ErrorBody),
+    )
+)]
+pub async fn templates(caller: Caller) -> Result<Response, ApiError> {
+    caller.actor().require(Permission::Read)?;
+    let list: Vec<ImpactTemplate> = aims_app::impact::templates()?
+        .into_iter()
+        .map(|t| ImpactTemplate {
+            id: t.id,
+            name: t.name,
+            description: t.description,
+            provision: t.provision,
+            sections: t
+                .sections
+                .into_iter()
+                .map(|s| TemplateSection {
+                    field: s.field,
+                    title: s.title,
+                    help: s.help,
+                })
+                .collect(),
+            questions: t
+                .questions
+                .into_iter()
+                .map(|q| TemplateQuestion {
+                    id: q.id,
+                    title: q.title,
+                    help: q.help,
+                    provision: q.provision,
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(Json(list).into_response())
+}

@@ -1,0 +1,430 @@
+//! AI risk management for scripts (6.1.2, 6.1.3, 8.2, 8.3): the versioned risk method, the risk register with
+//! dated re-assessments, and treatment plans with the acceptance of the residual risk.
+
+use super::error::{ApiError, ErrorBody};
+use super::extract::{ApiJson, ApiQuery, Caller, if_match};
+use super::schema::{
+    Page, RiskMethodPage, RiskPage, StoredRisk, StoredRiskMethod, StoredTreatment, TreatmentPage,
+};
+use super::{created, id_filter, one, paginate, stale};
+use crate::AppState;
+use aims_app::risks::RiskFilter;
+use aims_domain::risk::{Acceptance, Risk, RiskAssessment, RiskMethod};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+/// The risk method in force: the organization's latest version, or the shipped default while it has saved none.
+#[utoipa::path(
+    get, path = "/api/v1/risk-method", tag = "risks", operation_id = "get_risk_method",
+    responses(
+        (status = 200, description = "The risk method in force", body = RiskMethod),
+        (status = 401, description = "No valid credentials", body = ErrorBody),
+    )
+)]
+pub async fn method(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
+    let m = state.app.risk_method(&caller.actor(), caller.org()).await?;
+    Ok(Json(m).into_response())
+}
+
+/// Every saved version of the risk method, newest first.
+#[utoipa::path(
+    get, path = "/api/v1/risk-method/versions", tag = "risks", operation_id = "list_risk_method_versions",
+    responses(
+        (status = 200, description = "Every saved version, newest first; the list is whole (`next_cursor` is null)", body = RiskMethodPage),
+        (status = 401, description = "No valid credentials", body = ErrorBody),
+    )
+)]
+pub async fn method_versions(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Response, ApiError> {
+    let items = state
+        .app
+        .risk_methods(&caller.actor(), caller.org())
+        .await?;
+    Ok(Json(Page {
+        items,
+        next_cursor: None,
+    })
+    .into_response())
+}
+
+/// Save a new version of the risk method (managers and admins). aims numbers it; earlier assessments keep the
+/// version that scored them.
+#[utoipa::path(
+    post, path = "/api/v1/risk-method", tag = "risks", operation_id = "save_risk_method",
+    request_body = RiskMethod,
+    responses(
+        (status = 201, description = "Saved as the next version, now in force", body = StoredRiskMethod,
+            headers(("Location" = String, description = "Address of the method in force"))),
+        (status = 400, description = "Malformed JSON, a wrong type or an unknown field", body = ErrorBody),
+        (status = 401, description = "No valid credentials", body = ErrorBody),
+        (status = 403, description = "Only managers and admins change the risk method; or the CSRF header is missing", body = ErrorBody),
+        (status = 409, description = "Another version was saved at the same moment; try again", body = ErrorBody),
+        (status = 413, description = "The body is larger than 1 MiB", body = ErrorBody),
+        (status = 415, description = "The body is not JSON", body = ErrorBody),
+        (status = 422, description = "Scales of the wrong size, a matrix with holes or unknown levels, an appetite that is not a level; `details` names every field", body = ErrorBody),
+    )
+)]
+pub async fn save_method(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(method): ApiJson<RiskMethod>,
+) -> Result<Response, ApiError> {
+    let s = state
+        .app
+        .save_risk_method(&caller.actor(), caller.org(), method)
+        .await?;
+    let mut res = (StatusCode::CREATED, Json(s)).into_response();
+    res.headers_mut().insert(
+        header::LOCATION,
+        HeaderValue::from_static("/api/v1/risk-method"),
+    );
+    Ok(res)
+}
+
+/// Query of the risk register.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct RisksQuery {
+    /// Only risks of this AI system (id).
+    system_id: Option<String>,
+    /// Only risks with this status (`open`, `treating`, `accepted`, `closed`).
+    status: Option<String>,
+    /// Case-insensitive text in title, description or owner.
+    q: Option<String>,
+    /// Page size, 1–200 (default 50).
+    limit: Option<String>,
+    /// Cursor from the previous page's `next_cursor`.
+    cursor: Option<String>,
+}
+
+/// List the risk register, in creation order.
+#[utoipa::path(
+    get, path = "/api/v1/risks", tag = "risks", operation_id = "list_risks",
+    params(RisksQuery),
+    responses(
+        (status = 200, description = "A page of risks", body = RiskPage),
+        (status = 400, description = "Unknown or malformed query parameter, or a bad cursor", body = ErrorBody),
+        (status = 401, description = "No valid credentials", body = ErrorBody),
+        (status = 422, description = "A status outside its vocabulary, or a system_id that is not an id", body = ErrorBody),
+    )
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<RisksQuery>,
+) -> Result<Response, ApiError> {
+    let filter = RiskFilter {
+        system_id: id_filter("system_id", q.system_id)?,
+        status: q.status.filter(|s| !s.trim().is_empty()),
+        search: q.q.filter(|s| !s.trim().is_empty()),
+    };
+    let items = state
+        .app
+        .risks(&caller.actor(), caller.org(), &filter)
+        .await?;
+    let page = paginate(items, q.limit.as_deref(), q.cursor.as_deref())?;
+    Ok(Json(page).into_response())
+}
+
+/// Add a risk to the register, optionally with its first assessment (scored by the method in force).
+#[utoipa::path(
+    post, path = "/api/v1/risks", tag = "risks", operation_id = "create_risk",
+    request_body = Risk,
+    responses(
+        (status = 201, description = "Created; `Location` names the new risk", body = StoredRisk,
+            headers(("ETag" = String, description = "The version, quoted"), ("Location" = String, description = "Address of the new risk"))),
+        (status = 400, description = "Malformed JSON, a wrong type or an unknown field", body = ErrorBody),
+        (status = 401, description = "No valid credentials", body = ErrorBody),
+        (status = 403, description = "The role cannot change risks, or the CSRF header is missing", body = ErrorBody),
+        (status = 413, description = "The body is larger than 1 MiB", body = ErrorBody),
+        (status = 415, description = "The body is not JSON", body = ErrorBody),
+        (status = 422, description = "Invalid values (scores outside the scales, unknown sources or systems, more than one assessment); `details` names every field", body = ErrorBody),
+    )
+)]
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(risk): ApiJson<Risk>,
+) -> Result<Response, ApiError> {
+    let s = state
+        .app
+        .create_risk(&caller.actor(), caller.org(), risk)
+        .await?;
+    Ok(created("/api/v1/risks", &s))
+}
+
+/// Read one risk with every assessment.
+#[utoipa::path(
+    get, path = "/api/v1/risks/{id}", tag = "risks", operation_id = "get_risk",
+    params(("id" = String, Path, description = "Risk id")),
+    responses(
+        (status = 200, description = "The risk", body = StoredRisk,
+            headers(("ETag" = String, description = "The version, quoted; send it back in If-Match"))),
+        (status = 401, description = "No valid credentials", body = ErrorBody),
+        (status = 404, description = "No such risk in this organization", body = ErrorBody),
+        (status = 422, description = "The id is not a UUID", body = ErrorBody),
+    )
+)]
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let s = state.app.risk(&caller.actor(), caller.org(), &id).await?;
+    Ok(one(&s))
+}
+
+/// Replace a risk's register fields. Assessments are kept as they are: leave them out (or send them unchanged)
+/// and add a re-assessment with `POST /api/v1/risks/{id}/assessments`.
+#[utoipa::path(
+    put, path = "/api/v1/risks/{id}", tag = "risks", operation_id = "replace_risk",
+    params(
+        ("id" = String, Path, description = "Risk id"),
+        ("If-Match" = String, Header, description = "ETag of the version being replaced, e.g. \"3\"; `*` for any"),
+    ),
+    request_body = Risk,
+    responses(
+        (status = 200, description = "The updated risk", body = StoredRisk,
+            headers(("ETag" = String, description = "The new version, quoted"))),
+        (status = 400, description = "Malformed JSON, a wrong type, an unknown field or a malformed If-Match", body = ErrorBody),
+        (status = 401, description = "No valid credentials", body = ErrorBody),
+        (status = 403, description = "The role cannot change risks, or the CSRF header is missing", body = ErrorBody),
+        (status = 404, description = "No such risk in this organization", body = ErrorBody),
+        (status = 412, description = "The risk changed since that version was read", body = ErrorBody),
+        (status = 413, description = "The body is larger than 1 MiB", body = ErrorBody),
+        (status = 415, description = "The body is not JSON", body = ErrorBody),
+        (status = 422, description = "Invalid values, or changed assessments; `details` names every field", body = ErrorBody),
+        (status = 428, description = "If-Match is missing", body = ErrorBody),
+    )
+)]
+pub async fn replace(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(risk): ApiJson<Risk>,
+) -> Result<Response, ApiError> {
+    let expected = if_match(&headers, true)?;
+    let s = state
+        .app
+        .update_risk(&caller.actor(), caller.org(), &id, expected, risk)
+        .await
+        .map_err(stale)?;
+    Ok(one(&s))
+}
+
+/// Re-assess a risk: a dated assessment scored by the method in force is added; earlier ones stay as they were.
+#[utoipa::path(
+    post, path = "/api/v1/risks/{id}/assessments", tag = "risks", operation_id = "assess_risk",
+    params(
+        ("id" = String, Path, description = "Risk id"),
+        ("If-Match" = Option<String>, Header, description = "Optional: ETag of the version being re-assessed"),
+    ),
+    request_body = RiskAssessment,
+    responses(
+        (status = 200, description = "The risk with the new assessment last", body = StoredRisk,
+            headers(("ETag" = String, description = "The new version, quoted"))),
+        (status = 400, description = "Malformed JSON, a wrong type, an unknown field or a malformed If-Match", body = ErrorBody),
+        (status = 401, description = "No valid credentials", body = ErrorBody),
+        (status = 403, description = "The role cannot change risks, or the CSRF header is missing", body = ErrorBody),
+        (status = 404, description = "No such risk in this organization", body = ErrorBody),
+        (status = 412, description = "The risk changed since that version was read", body = ErrorBody),
+        (status = 413, description = "The body is larger than 1 MiB", body = ErrorBody),
+        (status = 415, description = "The body is not JSON", body = ErrorBody),
+        (status = 422, description = "Scores outside the scales, a bad date or one before the latest assessment, an unknown dimension, or the id is not a UUID", body = ErrorBody),
+    )
+)]
+pub async fn assess(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(assessment): ApiJson<RiskAssessment>,
+) -> Result<Response, ApiError> {
+    let expected = if_match(&headers, false)?;
+    let s = state
+        .app
+        .assess_risk(&caller.actor(), caller.org(), &id, expected, assessment)
+        .await
+        .map_err(stale)?;
+    Ok(one(&s))
+}
+
+/// Treatment plans: the option, the controls chosen, the tasks, and the acceptance of the residual risk.
+pub mod treatments {
+    use super::*;
+    use aims_domain::risk::Treatment;
+
+    /// Query of the treatment plans.
+    #[derive(Debug, Default, Deserialize, IntoParams)]
+    #[serde(deny_unknown_fields)]
+    #[into_params(parameter_in = Query)]
+    pub struct TreatmentsQuery {
+        /// Only plans of this risk (id).
+        risk_id: Option<String>,
+        /// Page size, 1–200 (default 50).
+        limit: Option<String>,
+        /// Cursor from the previous page's `next_cursor`.
+        cursor: Option<String>,
+    }
+
+    /// List treatment plans, in creation order.
+    #[utoipa::path(
+        get, path = "/api/v1/treatments", tag = "risks", operation_id = "list_treatments",
+        params(TreatmentsQuery),
+        responses(
+            (status = 200, description = "A page of treatment plans", body = TreatmentPage),
+            (status = 400, description = "Unknown or malformed query parameter, or a bad cursor", body = ErrorBody),
+            (status = 401, description = "No valid credentials", body = ErrorBody),
+            (status = 422, description = "A risk_id that is not an id", body = ErrorBody),
+        )
+    )]
+    pub async fn list(
+        State(state): State<AppState>,
+        caller: Caller,
+        ApiQuery(q): ApiQuery<TreatmentsQuery>,
+    ) -> Result<Response, ApiError> {
+        let risk_id = id_filter("risk_id", q.risk_id)?;
+        let items = state
+            .app
+            .treatments(&caller.actor(), caller.org(), risk_id.as_deref())
+            .await?;
+        let page = paginate(items, q.limit.as_deref(), q.cursor.as_deref())?;
+        Ok(Json(page).into_response())
+    }
+
+    /// Create a treatment plan for a risk; an open risk moves to `treating`. The acceptance is given later with
+    /// `POST /api/v1/treatments/{id}/acceptance`.
+    #[utoipa::path(
+        post, path = "/api/v1/treatments", tag = "risks", operation_id = "create_treatment",
+        request_body = Treatment,
+        responses(
+            (status = 201, description = "Created; `Location` names the new plan", body = StoredTreatment,
+                headers(("ETag" = String, description = "The version, quoted"), ("Location" = String, description = "Address of the new plan"))),
+            (status = 400, description = "Malformed JSON, a wrong type or an unknown field", body = ErrorBody),
+            (status = 401, description = "No valid credentials", body = ErrorBody),
+            (status = 403, description = "The role cannot change treatment plans, or the CSRF header is missing", body = ErrorBody),
+            (status = 413, description = "The body is larger than 1 MiB", body = ErrorBody),
+            (status = 415, description = "The body is not JSON", body = ErrorBody),
+            (status = 422, description = "Invalid values (an unknown risk or control, an acceptance in the plan); `details` names every field", body = ErrorBody),
+        )
+    )]
+    pub async fn create(
+        State(state): State<AppState>,
+        caller: Caller,
+        ApiJson(t): ApiJson<Treatment>,
+    ) -> Result<Response, ApiError> {
+        let s = state
+            .app
+            .create_treatment(&caller.actor(), caller.org(), t)
+            .await?;
+        Ok(created("/api/v1/treatments", &s))
+    }
+
+    /// Read one treatment plan.
+    #[utoipa::path(
+        get, path = "/api/v1/treatments/{id}", tag = "risks", operation_id = "get_treatment",
+        params(("id" = String, Path, description = "Treatment plan id")),
+        responses(
+            (status = 200, description = "The treatment plan", body = StoredTreatment,
+                headers(("ETag" = String, description = "The version, quoted; send it back in If-Match"))),
+            (status = 401, description = "No valid credentials", body = ErrorBody),
+            (status = 404, description = "No such treatment plan in this organization", body = ErrorBody),
+            (status = 422, description = "The id is not a UUID", body = ErrorBody),
+        )
+    )]
+    pub async fn get(
+        State(state): State<AppState>,
+        caller: Caller,
+        Path(id): Path<String>,
+    ) -> Result<Response, ApiError> {
+        let s = state
+            .app
+            .treatment(&caller.actor(), caller.org(), &id)
+            .await?;
+        Ok(one(&s))
+    }
+
+    /// Replace a treatment plan. It stays with its risk; the acceptance is kept as recorded.
+    #[utoipa::path(
+        put, path = "/api/v1/treatments/{id}", tag = "risks", operation_id = "replace_treatment",
+        params(
+            ("id" = String, Path, description = "Treatment plan id"),
+            ("If-Match" = String, Header, description = "ETag of the version being replaced, e.g. \"3\"; `*` for any"),
+        ),
+        request_body = Treatment,
+        responses(
+            (status = 200, description = "The updated plan", body = StoredTreatment,
+                headers(("ETag" = String, description = "The new version, quoted"))),
+            (status = 400, description = "Malformed JSON, a wrong type, an unknown field or a malformed If-Match", body = ErrorBody),
+            (status = 401, description = "No valid credentials", body = ErrorBody),
+            (status = 403, description = "The role cannot change treatment plans, or the CSRF header is missing", body = ErrorBody),
+            (status = 404, description = "No such treatment plan in this organization", body = ErrorBody),
+            (status = 412, description = "The plan changed since that version was read", body = ErrorBody),
+            (status = 413, description = "The body is larger than 1 MiB", body = ErrorBody),
+            (status = 415, description = "The body is not JSON", body = ErrorBody),
+            (status = 422, description = "Invalid values, another risk, or a changed acceptance; `details` names every field", body = ErrorBody),
+            (status = 428, description = "If-Match is missing", body = ErrorBody),
+        )
+    )]
+    pub async fn replace(
+        State(state): State<AppState>,
+        caller: Caller,
+        Path(id): Path<String>,
+        headers: HeaderMap,
+        ApiJson(t): ApiJson<Treatment>,
+    ) -> Result<Response, ApiError> {
+        let expected = if_match(&headers, true)?;
+        let s = state
+            .app
+            .update_treatment(&caller.actor(), caller.org(), &id, expected, t)
+            .await
+            .map_err(stale)?;
+        Ok(one(&s))
+    }
+
+    /// Accept the residual risk (managers and admins): a named person with their role, the date and the
+    /// rationale. The risk becomes `accepted`.
+    #[utoipa::path(
+        post, path = "/api/v1/treatments/{id}/acceptance", tag = "risks", operation_id = "accept_treatment",
+        params(
+            ("id" = String, Path, description = "Treatment plan id"),
+            ("If-Match" = Option<String>, Header, description = "Optional: ETag of the plan version being accepted"),
+        ),
+        request_body = Acceptance,
+        responses(
+            (status = 200, description = "The plan with its acceptance", body = StoredTreatment,
+                headers(("ETag" = String, description = "The new version, quoted"))),
+            (status = 400, description = "Malformed JSON, a wrong type, an unknown field or a malformed If-Match", body = ErrorBody),
+            (status = 401, description = "No valid credentials", body = ErrorBody),
+            (status = 403, description = "Only managers and admins accept residual risk; or the CSRF header is missing", body = ErrorBody),
+            (status = 404, description = "No such treatment plan in this organization", body = ErrorBody),
+            (status = 412, description = "The plan changed since that version was read", body = ErrorBody),
+            (status = 413, description = "The body is larger than 1 MiB", body = ErrorBody),
+            (status = 415, description = "The body is not JSON", body = ErrorBody),
+            (status = 422, description = "No name, role, rationale or a bad date; `details` names every field", body = ErrorBody),
+        )
+    )]
+    pub async fn accept(
+        State(state): State<AppState>,
+        caller: Caller,
+        Path(id): Path<String>,
+        headers: HeaderMap,
+        ApiJson(acceptance): ApiJson<Acceptance>,
+    ) -> Result<Response, ApiError> {
+        let expected = if_match(&headers, false)?;
+        let s = state
+            .app
+            .accept_treatment(&caller.actor(), caller.org(), &id, expected, acceptance)
+            .await
+            .map_err(stale)?;
+        Ok(one(&s))
+    }
+}

@@ -1,0 +1,1333 @@
+//! The risk register, Statement of Applicability, control, impact-assessment and EU AI Act classification pages
+//! through the real router, on SQLite and PostgreSQL: every page renders for a reader, readers cannot write,
+//! a contributor records, assesses and treats a risk that then shows in the register and the heat map, the SoA
+//! filters and refuses approval while lines have problems, and another organization's records are not found.
+
+use aims_app::demo::{DEMO_PASSWORD, seed_demo};
+use aims_app::systems::SystemFilter;
+use aims_app::{Actor, App};
+use aims_domain::context::Organization;
+use aims_domain::impact::{AffectedParty, Impact, ImpactAssessment};
+use aims_domain::inventory::AiSystem;
+use aims_domain::risk::Risk;
+use aims_store::testing::{TestDb, backends};
+use aims_web::{AppState, router};
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+const HOST: &str = "127.0.0.1:8080";
+
+const VIEWER: &str = "henrik.lindqvist@northwind-lending.example";
+const AUDITOR: &str = "elif.aydin@northwind-lending.example";
+const CONTRIBUTOR: &str = "daan.visser@northwind-lending.example";
+const MANAGER: &str = "maria.keller@northwind-lending.example";
+const ADMIN: &str = "admin@northwind-lending.example";
+
+struct Fx {
+    app: App,
+    router: axum::Router,
+    org: String,
+    /// A system of the demo organization.
+    system_a: String,
+    /// Records of the other organization.
+    system_b: String,
+    risk_b: String,
+    impact_b: String,
+    _db: TestDb,
+}
+
+fn op() -> Actor {
+    Actor::operator("test")
+}
+
+fn assessment_for(system: &str, title: &str) -> ImpactAssessment {
+    ImpactAssessment {
+        system_id: system.to_string(),
+        system_version: "1".into(),
+        template: "default".into(),
+        title: title.to_string(),
+        status: "draft".into(),
+        scope: "All uses".into(),
+        system_info: String::new(),
+        data_info: String::new(),
+        model_info: String::new(),
+        deployment_context: String::new(),
+        affected: vec![AffectedParty {
+            name: "customers".into(),
+            kind: "group".into(),
+            vulnerable: false,
+            note: String::new(),
+        }],
+        impacts: vec![Impact {
+            area: "privacy".into(),
+            nature: "harm".into(),
+            description: "Secret harm of B".into(),
+            affected: vec!["customers".into()],
+            severity: 2,
+            likelihood: 2,
+            reversibility: "reversible".into(),
+            measures: String::new(),
+            controls: vec![],
+            risk_id: String::new(),
+        }],
+        human_oversight: String::new(),
+        answers: BTreeMap::new(),
+        triggers: vec![],
+        next_review: String::new(),
+        approval: None,
+    }
+}
+
+async fn fixture(backend: aims_store::Backend) -> Fx {
+    let db = TestDb::new(backend).await.expect("db");
+    let app = App::open_or_create(&db.url).await.expect("open");
+    seed_demo(&app).await.expect("demo").expect("seeded");
+    let other = app
+        .create_org(
+            &op(),
+            Organization {
+                name: "Other Org".into(),
+                slug: "other".into(),
+                legal_name: String::new(),
+                sector: String::new(),
+                size: String::new(),
+                jurisdictions: vec![],
+                description: String::new(),
+                ai_roles: vec![],
+                website: String::new(),
+            },
+            None,
+        )
+        .await
+        .expect("other org");
+    let b = app
+        .add_system(
+            &op(),
+            &other.id,
+            AiSystem::new("Secret system of B", "Only B may see this"),
+        )
+        .await
+        .expect("system b");
+    let risk_b = app
+        .create_risk(
+            &op(),
+            &other.id,
+            Risk {
+                title: "Secret risk of B".into(),
+                description: String::new(),
+                system_ids: vec![b.id.clone()],
+                sources: vec![],
+                objectives: vec![],
+                owner: String::new(),
+                review_date: String::new(),
+                status: "open".into(),
+                raised_from: vec![],
+                assessments: vec![],
+            },
+        )
+        .await
+        .expect("risk b");
+    let impact_b = app
+        .create_impact(
+            &op(),
+            &other.id,
+            assessment_for(&b.id, "Secret assessment of B"),
+        )
+        .await
+        .expect("impact b");
+    let demo_org = app.resolve_org(Some("northwind")).await.expect("demo org");
+    let a = app
+        .systems(&op(), &demo_org.id, &SystemFilter::default())
+        .await
+        .expect("systems")
+        .into_iter()
+        .find(|s| s.data.lifecycle_stage != "retired")
+        .expect("a system");
+    let state = AppState {
+        app: app.clone(),
+        secure_cookies: false,
+        metrics: Arc::new(Default::default()),
+    };
+    Fx {
+        router: router(state),
+        app,
+        org: demo_org.id,
+        system_a: a.id,
+        system_b: b.id,
+        risk_b: risk_b.id,
+        impact_b: impact_b.id,
+        _db: db,
+    }
+}
+
+#[derive(Debug)]
+struct Resp {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+impl Resp {
+    fn location(&self) -> String {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    }
+}
+
+impl Fx {
+    async fn send(&self, req: Request<Body>) -> Resp {
+        let res = self.router.clone().oneshot(req).await.expect("response");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        Resp {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).to_string(),
+        }
+    }
+
+    async fn get(&self, path: &str, cookie: &str) -> Resp {
+        let req = Request::get(path)
+            .header(header::HOST, HOST)
+            .header(header::COOKIE, cookie)
+            .body(Body::empty())
+            .expect("request");
+        self.send(req).await
+    }
+
+    async fn post(&self, path: &str, cookie: Option<&str>, form: &[(&str, &str)]) -> Resp {
+        let body = form
+            .iter()
+            .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let mut b = Request::post(path)
+            .header(header::HOST, HOST)
+            .header(header::ORIGIN, format!("http://{HOST}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(c) = cookie {
+            b = b.header(header::COOKIE, c);
+        }
+        self.send(b.body(Body::from(body)).expect("request")).await
+    }
+
+    /// Signs in through the form; returns the session cookie and the CSRF token of the session.
+    async fn sign_in(&self, email: &str) -> (String, String) {
+        let page = self
+            .send(
+                Request::get("/login")
+                    .header(header::HOST, HOST)
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await;
+        let login_cookie = set_cookie(&page, "aims_login_csrf").expect("login csrf cookie");
+        let csrf = hidden(&page.body, "csrf").expect("csrf field");
+        let res = self
+            .post(
+                "/login",
+                Some(&login_cookie),
+                &[
+                    ("email", email),
+                    ("password", DEMO_PASSWORD),
+                    ("csrf", &csrf),
+                    ("next", "/"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "sign-in of {email}");
+        let cookie = set_cookie(&res, "aims_session").expect("session cookie");
+        let csrf = hidden(&self.get("/account", &cookie).await.body, "csrf").expect("csrf");
+        (cookie, csrf)
+    }
+
+    async fn chain_head(&self) -> String {
+        self.app
+            .store
+            .chain_head(&self.org)
+            .await
+            .expect("head")
+            .map(|h| h.1)
+            .unwrap_or_default()
+    }
+
+    async fn risk_count(&self) -> usize {
+        self.app
+            .risks(&op(), &self.org, &Default::default())
+            .await
+            .expect("risks")
+            .len()
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn set_cookie(r: &Resp, name: &str) -> Option<String> {
+    r.headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .and_then(|v| v.split(';').next())
+        .map(String::from)
+}
+
+fn hidden(html: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker)? + marker.len();
+    let end = html[start..].find('"')?;
+    Some(html[start..start + end].to_string())
+}
+
+/// The number of risks the heat map shows in one cell, read from the cell's spoken label.
+fn cell_count(html: &str, map: &str, likelihood: &str, impact: &str) -> usize {
+    let start = html
+        .find(&format!("aria-label=\"{map} heat map:"))
+        .unwrap_or_else(|| panic!("no {map} heat map"));
+    let svg = &html[start..start + html[start..].find("</svg>").expect("svg end")];
+    let needle = format!(" risk(s) at likelihood {likelihood} and impact {impact}");
+    let at = svg.find(&needle).expect("cell label");
+    let digits: String = svg[..at]
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_digit())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    digits.parse().expect("count")
+}
+
+/// Ids of demo records the pages are checked on.
+struct DemoIds {
+    risk: String,
+    treatment: String,
+    impact: String,
+    draft_impact: String,
+    version: Option<i64>,
+}
+
+async fn demo_ids(fx: &Fx) -> DemoIds {
+    let treatments = fx
+        .app
+        .treatments(&op(), &fx.org, None)
+        .await
+        .expect("plans");
+    let t = treatments.first().expect("the demo has a treatment plan");
+    let impacts = fx.app.impacts(&op(), &fx.org, None).await.expect("impacts");
+    let draft = match impacts.iter().find(|a| a.data.status == "draft") {
+        Some(a) => a.id.clone(),
+        None => {
+            fx.app
+                .create_impact(
+                    &op(),
+                    &fx.org,
+                    assessment_for(&fx.system_a, "Draft for tests"),
+                )
+                .await
+                .expect("draft")
+                .id
+        }
+    };
+    let versions = fx.app.soa_versions(&op(), &fx.org).await.expect("versions");
+    DemoIds {
+        risk: t.data.risk_id.clone(),
+        treatment: t.id.clone(),
+        impact: impacts
+            .first()
+            .expect("the demo has impact assessments")
+            .id
+            .clone(),
+        draft_impact: draft,
+        version: versions.first().map(|v| v.data.number),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_renders_for_readers_and_their_writes_are_refused() {
+    for backend in backends() {
+        let fx = fixture(backend).await;
+        let ids = demo_ids(&fx).await;
+        let (r, t, ia, draft, a) = (
+            ids.risk.clone(),
+            ids.treatment.clone(),
+            ids.impact.clone(),
+            ids.draft_impact.clone(),
+            fx.system_a.clone(),
+        );
+        let mut readable = vec![
+            "/".to_string(),
+            "/risks".into(),
+            "/risks?q=fraud&status=treating&sort=owner&desc=1".into(),
+            "/risks?which=inherent&l=3&i=4".into(),
+            format!("/risks?system={a}"),
+            format!("/risks/{r}"),
+            "/soa".into(),
+            "/soa?status=implemented&applicable=yes&problems=1&q=A.6".into(),
+            "/soa/versions".into(),
+            "/soa/diff".into(),
+            "/controls/A.2.2".into(),
+            "/controls/A.6.2.4".into(),
+            "/impact-assessments".into(),
+            format!("/impact-assessments?system={a}&status=draft"),
+            format!("/impact-assessments/{ia}"),
+            format!("/impact-assessments/{draft}"),
+            format!("/systems/{a}/classification"),
+            format!("/systems/{a}"),
+        ];
+        if let Some(v) = ids.version {
+            readable.push(format!("/soa/versions/{v}"));
+            readable.push(format!("/soa/diff?from={v}"));
+            if v > 1 {
+                readable.push(format!("/soa/diff?from={}&to={v}", v - 1));
+            }
+        }
+        let write_forms = [
+            "/risks/new".to_string(),
+            format!("/risks/{r}/edit"),
+            format!("/risks/{r}/assess"),
+            format!("/risks/{r}/treatments/new"),
+            format!("/risks/{r}/treatments/{t}/edit"),
+            format!("/risks/{r}/treatments/{t}/accept"),
+            "/impact-assessments/new".into(),
+            format!("/impact-assessments/new?system={a}&template=eu-fria"),
+            format!("/impact-assessments/{draft}/edit"),
+        ];
+        let posts: Vec<(String, Vec<(&str, &str)>)> = vec![
+            ("/risks".into(), vec![("title", "Sneaky risk")]),
+            (format!("/risks/{r}"), vec![("title", "Renamed")]),
+            (
+                format!("/risks/{r}/assess"),
+                vec![
+                    ("assessment.date", "2026-12-01"),
+                    ("assessment.inherent.likelihood", "1"),
+                    ("assessment.inherent.impact", "1"),
+                    ("assessment.current.likelihood", "1"),
+                    ("assessment.current.impact", "1"),
+                    ("assessment.residual.likelihood", "1"),
+                    ("assessment.residual.impact", "1"),
+                ],
+            ),
+            (
+                format!("/risks/{r}/treatments"),
+                vec![("option", "retain"), ("status", "planned")],
+            ),
+            (
+                format!("/risks/{r}/treatments/{t}"),
+                vec![("option", "retain"), ("status", "planned")],
+            ),
+            (
+                format!("/risks/{r}/treatments/{t}/accept"),
+                vec![
+                    ("acceptance.by", "X"),
+                    ("acceptance.role", "Y"),
+                    ("acceptance.date", "2026-12-01"),
+                    ("acceptance.rationale", "Z"),
+                ],
+            ),
+            (
+                "/soa/approve".into(),
+                vec![("approved_by", "X"), ("approver_role", "Y")],
+            ),
+            (
+                "/controls/A.2.2".into(),
+                vec![("status", "implemented"), ("owner", "Nobody")],
+            ),
+            (
+                "/impact-assessments".into(),
+                vec![
+                    ("system_id", a.as_str()),
+                    ("template", "default"),
+                    ("title", "Sneaky"),
+                ],
+            ),
+            (
+                format!("/impact-assessments/{draft}"),
+                vec![("title", "Renamed")],
+            ),
+            (
+                format!("/impact-assessments/{draft}/approve"),
+                vec![
+                    ("approval.by", "X"),
+                    ("approval.role", "Y"),
+                    ("approval.date", "2026-12-01"),
+                    ("approval.rationale", "Z"),
+                ],
+            ),
+            (
+                format!("/systems/{a}/classification"),
+                vec![("role", "deployer")],
+            ),
+        ];
+        let head = fx.chain_head().await;
+        for email in [VIEWER, AUDITOR] {
+            let (cookie, csrf) = fx.sign_in(email).await;
+            for path in &readable {
+                let res = fx.get(path, &cookie).await;
+                assert_eq!(
+                    res.status,
+                    StatusCode::OK,
+                    "{email} GET {path}: {}",
+                    res.body
+                );
+            }
+            let register = fx.get("/risks", &cookie).await.body;
+            assert!(!register.contains("href=\"/risks/new\""), "no write button");
+            let soa = fx.get("/soa", &cookie).await.body;
+            assert!(!soa.contains("action=\"/soa/approve\""), "no approve form");
+            for path in &write_forms {
+                let res = fx.get(path, &cookie).await;
+                assert_eq!(res.status, StatusCode::FORBIDDEN, "{email} GET {path}");
+            }
+            for (path, fields) in &posts {
+                let mut form = fields.clone();
+                form.push(("csrf", csrf.as_str()));
+                let res = fx.post(path, Some(&cookie), &form).await;
+                assert_eq!(res.status, StatusCode::FORBIDDEN, "{email} POST {path}");
+            }
+        }
+        // Contributors write but do not approve.
+        let (cookie, csrf) = fx.sign_in(CONTRIBUTOR).await;
+        assert_eq!(
+            fx.get(&format!("/risks/{r}/treatments/{t}/accept"), &cookie)
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        for (path, fields) in posts
+            .iter()
+            .filter(|(p, _)| p.ends_with("/accept") || p.ends_with("/approve"))
+        {
+            let mut form = fields.clone();
+            form.push(("csrf", csrf.as_str()));
+            let res = fx.post(path, Some(&cookie), &form).await;
+            assert_eq!(res.status, StatusCode::FORBIDDEN, "contributor POST {path}");
+        }
+        assert_eq!(fx.chain_head().await, head, "nothing was written");
+        // Forms without the session's token change nothing either.
+        let res = fx
+            .post("/risks", Some(&cookie), &[("title", "No token")])
+            .await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN);
+        assert_eq!(fx.chain_head().await, head);
+        // The old address of the classification page under the API's name leads to it.
+        let res = fx
+            .get(&format!("/ai-systems/{a}/classification"), &cookie)
+            .await;
+        assert_eq!(res.location(), format!("/systems/{a}/classification"));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_contributor_records_assesses_and_treats_a_risk_that_shows_in_the_register_and_heat_map()
+{
+    for backend in backends() {
+        let fx = fixture(backend).await;
+        let a = fx.system_a.clone();
+        let system_name = fx
+            .app
+            .system(&op(), &fx.org, &a)
+            .await
+            .expect("a")
+            .data
+            .name;
+        let (cookie, csrf) = fx.sign_in(CONTRIBUTOR).await;
+        let before = fx.get("/risks", &cookie).await.body;
+        let cell_before = cell_count(&before, "Inherent risk", "5 (Almost certain)", "5 (Severe)");
+
+        // A first attempt without a title and with half a score comes back with messages; nothing is stored.
+        let count = fx.risk_count().await;
+        let res = fx
+            .post(
+                "/risks",
+                Some(&cookie),
+                &[
+                    ("csrf", &csrf),
+                    ("title", "  "),
+                    ("system_ids", &a),
+                    ("assessment.inherent.likelihood", "5"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            res.body.contains("id=\"assessment-inherent-impact-err\""),
+            "{}",
+            res.body
+        );
+        assert!(res.body.contains("choose a point of the scale"));
+        let res = fx
+            .post(
+                "/risks",
+                Some(&cookie),
+                &[("csrf", &csrf), ("title", " "), ("system_ids", &a)],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.body.contains("id=\"title-err\""), "{}", res.body);
+        assert_eq!(fx.risk_count().await, count);
+
+        let res = fx
+            .post(
+                "/risks",
+                Some(&cookie),
+                &[
+                    ("csrf", &csrf),
+                    ("title", "Chatbot invents refund rules"),
+                    (
+                        "description",
+                        "The assistant states refund conditions that do not exist.",
+                    ),
+                    ("owner", "Head of Customer Service"),
+                    ("review_date", "2027-02-01"),
+                    ("status", "open"),
+                    ("system_ids", &a),
+                    ("sources", "C.3.4"),
+                    ("custom_sources", "Vendor model update"),
+                    ("objectives", "C.2.5"),
+                    ("objectives", "C.2.11"),
+                    ("assessment.date", "2026-11-30"),
+                    ("assessment.assessor", "Daan Visser"),
+                    ("assessment.inherent.likelihood", "5"),
+                    ("assessment.inherent.impact", "5"),
+                    ("assessment.current.likelihood", "4"),
+                    ("assessment.current.impact", "4"),
+                    ("assessment.residual.likelihood", "2"),
+                    ("assessment.residual.impact", "2"),
+                    ("assessment.dimensions", "individuals"),
+                    ("assessment.note", "Seen twice in the pilot."),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let path = res.location();
+        let id = path
+            .strip_prefix("/risks/")
+            .expect("risk address")
+            .to_string();
+        assert_eq!(fx.risk_count().await, count + 1);
+
+        // The register lists it, and the inherent heat map counts it in its cell.
+        let register = fx.get("/risks", &cookie).await.body;
+        assert!(register.contains("Chatbot invents refund rules"));
+        assert_eq!(
+            cell_count(
+                &register,
+                "Inherent risk",
+                "5 (Almost certain)",
+                "5 (Severe)"
+            ),
+            cell_before + 1
+        );
+        let cell = fx.get("/risks?which=inherent&l=5&i=5", &cookie).await.body;
+        assert!(cell.contains("Chatbot invents refund rules"));
+        assert!(cell.contains("Showing risks at: Inherent likelihood 5 · Almost certain"));
+        let other_cell = fx.get("/risks?which=inherent&l=1&i=1", &cookie).await.body;
+        assert!(!other_cell.contains("Chatbot invents refund rules"));
+        let searched = fx
+            .get("/risks?q=refund+rules&status=open", &cookie)
+            .await
+            .body;
+        assert!(searched.contains("Chatbot invents refund rules"));
+        let filtered = fx.get("/risks?status=closed", &cookie).await.body;
+        assert!(!filtered.contains("Chatbot invents refund rules"));
+
+        // The risk page shows the fields, the linked system, the catalogue titles and the levels.
+        let detail = fx.get(&path, &cookie).await.body;
+        for text in [
+            "Chatbot invents refund rules",
+            system_name.as_str(),
+            "C.3.4",
+            "Vendor model update",
+            "C.2.5",
+            "Fairness",
+            "Critical",
+            "Seen twice in the pilot.",
+        ] {
+            assert!(detail.contains(text), "risk page shows {text}");
+        }
+
+        // Editing keeps the assessments; a stale version is refused.
+        let edit = fx.get(&format!("{path}/edit"), &cookie).await;
+        assert_eq!(edit.status, StatusCode::OK);
+        let version = hidden(&edit.body, "version").expect("version");
+        let form = [
+            ("csrf", csrf.as_str()),
+            ("version", version.as_str()),
+            ("title", "Chatbot invents refund rules"),
+            ("owner", "Head of Service Quality"),
+            ("status", "open"),
+            ("system_ids", a.as_str()),
+            ("sources", "C.3.4"),
+        ];
+        let res = fx.post(&path, Some(&cookie), &form).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let res = fx.post(&path, Some(&cookie), &form).await;
+        assert_eq!(
+            res.status,
+            StatusCode::CONFLICT,
+            "the same version again is stale"
+        );
+        let stored = fx.app.risk(&op(), &fx.org, &id).await.expect("risk");
+        assert_eq!(stored.data.owner, "Head of Service Quality");
+        assert_eq!(stored.data.assessments.len(), 1);
+
+        // A re-assessment is added to the history.
+        let version = hidden(
+            &fx.get(&format!("{path}/assess"), &cookie).await.body,
+            "version",
+        )
+        .expect("version");
+        let res = fx
+            .post(
+                &format!("{path}/assess"),
+                Some(&cookie),
+                &[
+                    ("csrf", &csrf),
+                    ("version", &version),
+                    ("assessment.date", "2026-12-15"),
+                    ("assessment.inherent.likelihood", "5"),
+                    ("assessment.inherent.impact", "5"),
+                    ("assessment.current.likelihood", "3"),
+                    ("assessment.current.impact", "3"),
+                    ("assessment.residual.likelihood", "1"),
+                    ("assessment.residual.impact", "2"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let stored = fx.app.risk(&op(), &fx.org, &id).await.expect("risk");
+        assert_eq!(stored.data.assessments.len(), 2);
+        let detail = fx.get(&path, &cookie).await.body;
+        assert!(detail.contains("2026-12-15") && detail.contains("2026-11-30"));
+
+        // A treatment plan with a task; the risk moves to treating.
+        let res = fx
+            .post(
+                &format!("{path}/treatments"),
+                Some(&cookie),
+                &[
+                    ("csrf", &csrf),
+                    ("option", "modify"),
+                    ("status", "in_progress"),
+                    (
+                        "description",
+                        "Ground answers in the approved help content.",
+                    ),
+                    ("controls", "A.6.2.4"),
+                    ("tasks[0].title", "Add retrieval from the help centre"),
+                    ("tasks[0].owner", "Support engineering"),
+                    ("tasks[0].due", "2027-01-15"),
+                    ("tasks[0].status", "open"),
+                    ("tasks[1].title", ""),
+                    ("tasks[1].status", "open"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let detail = fx.get(&path, &cookie).await.body;
+        assert!(detail.contains("Add retrieval from the help centre"));
+        assert!(detail.contains("/controls/A.6.2.4"));
+        let stored = fx.app.risk(&op(), &fx.org, &id).await.expect("risk");
+        assert_eq!(stored.data.status, "treating");
+        let plans = fx
+            .app
+            .treatments(&op(), &fx.org, Some(&id))
+            .await
+            .expect("plans");
+        assert_eq!(plans.len(), 1);
+        assert_eq!(plans[0].data.tasks.len(), 1, "the empty row is skipped");
+
+        // A 'modify' plan without controls names the field.
+        let res = fx
+            .post(
+                &format!("{path}/treatments"),
+                Some(&cookie),
+                &[("csrf", &csrf), ("option", "modify"), ("status", "planned")],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.body.contains("id=\"controls-err\""));
+
+        // A manager accepts the residual risk.
+        let (mcookie, mcsrf) = fx.sign_in(MANAGER).await;
+        let accept = format!("{path}/treatments/{}/accept", plans[0].id);
+        let form = fx.get(&accept, &mcookie).await;
+        assert_eq!(form.status, StatusCode::OK);
+        let version = hidden(&form.body, "version").expect("version");
+        let res = fx
+            .post(
+                &accept,
+                Some(&mcookie),
+                &[
+                    ("csrf", &mcsrf),
+                    ("version", &version),
+                    ("acceptance.by", ""),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.body.contains("id=\"acceptance-by-err\""));
+        let res = fx
+            .post(
+                &accept,
+                Some(&mcookie),
+                &[
+                    ("csrf", &mcsrf),
+                    ("version", &version),
+                    ("acceptance.by", "Maria Keller"),
+                    ("acceptance.role", "Chief Risk Officer"),
+                    ("acceptance.date", "2026-12-16"),
+                    (
+                        "acceptance.rationale",
+                        "Residual risk is low once grounding is live.",
+                    ),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let detail = fx.get(&path, &cookie).await.body;
+        assert!(detail.contains("Residual risk accepted"));
+        assert!(detail.contains("Chief Risk Officer"));
+        assert_eq!(
+            fx.app
+                .risk(&op(), &fx.org, &id)
+                .await
+                .expect("risk")
+                .data
+                .status,
+            "accepted"
+        );
+        assert!(fx.app.verify(None).await.expect("verify").intact());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_soa_filters_and_refuses_approval_while_lines_have_problems() {
+    for backend in backends() {
+        let fx = fixture(backend).await;
+        let (cookie, csrf) = fx.sign_in(MANAGER).await;
+        let view = fx.app.soa(&op(), &fx.org).await.expect("soa");
+        let implemented = view
+            .entries
+            .iter()
+            .find(|e| e.status == "implemented")
+            .expect("an implemented control")
+            .control
+            .clone();
+        let other = view
+            .entries
+            .iter()
+            .find(|e| e.status != "implemented")
+            .expect("a control in another state")
+            .control
+            .clone();
+        let page = fx.get("/soa?status=implemented", &cookie).await.body;
+        assert!(page.contains(&format!("id=\"line-{implemented}\"")));
+        assert!(!page.contains(&format!("id=\"line-{other}\"")));
+        let page = fx
+            .get(
+                &format!(
+                    "/soa?status={}",
+                    view.entries
+                        .iter()
+                        .find(|e| e.control == other)
+                        .unwrap()
+                        .status
+                ),
+                &cookie,
+            )
+            .await
+            .body;
+        assert!(page.contains(&format!("id=\"line-{other}\"")));
+        assert!(!page.contains(&format!("id=\"line-{implemented}\"")));
+
+        // Exclude a control that a risk treatment relies on: the line gets a problem and approval is refused.
+        let risk = fx
+            .app
+            .risks(&op(), &fx.org, &Default::default())
+            .await
+            .expect("risks")
+            .remove(0);
+        let plan = fx
+            .app
+            .create_treatment(
+                &op(),
+                &fx.org,
+                aims_domain::risk::Treatment {
+                    risk_id: risk.id.clone(),
+                    option: "modify".into(),
+                    description: String::new(),
+                    controls: vec!["A.9.3".into()],
+                    tasks: vec![],
+                    status: "planned".into(),
+                    acceptance: None,
+                },
+            )
+            .await
+            .expect("plan");
+        assert!(!plan.id.is_empty());
+        let control = fx.get("/controls/A.9.3", &cookie).await;
+        assert_eq!(control.status, StatusCode::OK);
+        let version = hidden(&control.body, "version").expect("version");
+        // An exclusion without a justification is refused on the control page, naming the field.
+        let res = fx
+            .post(
+                "/controls/A.9.3",
+                Some(&cookie),
+                &[
+                    ("csrf", &csrf),
+                    ("version", &version),
+                    ("status", "not_applicable"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            res.body.contains("id=\"justification-err\""),
+            "{}",
+            res.body
+        );
+        let res = fx
+            .post(
+                "/controls/A.9.3",
+                Some(&cookie),
+                &[
+                    ("csrf", &csrf),
+                    ("version", &version),
+                    ("status", "not_applicable"),
+                    ("justification", "Handled elsewhere."),
+                    ("reasons[0].kind", "legal"),
+                    ("reasons[0].reference", ""),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let page = fx.get("/soa?applicable=no", &cookie).await.body;
+        assert!(page.contains("id=\"line-A.9.3\""));
+        assert!(!page.contains(&format!("id=\"line-{implemented}\"")));
+        let page = fx.get("/soa?problems=1", &cookie).await.body;
+        assert!(page.contains("id=\"line-A.9.3\""));
+        assert!(page.contains("class=\"problem\""));
+        assert!(page.contains("excluded, but the treatment of risk calls for it"));
+
+        let versions = fx.app.soa_versions(&op(), &fx.org).await.expect("v").len();
+        let res = fx
+            .post(
+                "/soa/approve",
+                Some(&cookie),
+                &[("csrf", &csrf), ("approved_by", ""), ("approver_role", "")],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.body.contains("id=\"approved_by-err\""));
+        let res = fx
+            .post(
+                "/soa/approve",
+                Some(&cookie),
+                &[
+                    ("csrf", &csrf),
+                    ("approved_by", "Maria Keller"),
+                    ("approver_role", "Chief Executive Officer"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            res.body.contains("It cannot be approved yet"),
+            "{}",
+            res.body
+        );
+        assert!(res.body.contains("href=\"/controls/A.9.3\""));
+        assert!(
+            res.body
+                .contains("excluded, but the treatment of risk calls for it")
+        );
+        assert!(
+            res.body.contains("value=\"Chief Executive Officer\""),
+            "the form keeps its values"
+        );
+        assert_eq!(
+            fx.app.soa_versions(&op(), &fx.org).await.expect("v").len(),
+            versions
+        );
+
+        // Include it again; approval then freezes a new version, listed and comparable.
+        let version = hidden(&fx.get("/controls/A.9.3", &cookie).await.body, "version").expect("v");
+        let res = fx
+            .post(
+                "/controls/A.9.3",
+                Some(&cookie),
+                &[
+                    ("csrf", &csrf),
+                    ("version", &version),
+                    ("status", "planned"),
+                    ("owner", "CISO"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let still = fx.app.soa(&op(), &fx.org).await.expect("soa");
+        assert_eq!(
+            still.summary.with_problems, 0,
+            "the demo's SoA is approvable again"
+        );
+        {
+            let res = fx
+                .post(
+                    "/soa/approve",
+                    Some(&cookie),
+                    &[
+                        ("csrf", &csrf),
+                        ("approved_by", "Maria Keller"),
+                        ("approver_role", "Chief Executive Officer"),
+                        ("note", "Quarterly review"),
+                    ],
+                )
+                .await;
+            assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+            let n = versions as i64 + 1;
+            assert_eq!(res.location(), format!("/soa/versions/{n}"));
+            let page = fx.get(&res.location(), &cookie).await;
+            assert_eq!(page.status, StatusCode::OK);
+            assert!(page.body.contains("Quarterly review"));
+            let list = fx.get("/soa/versions", &cookie).await.body;
+            assert!(list.contains(&format!("/soa/versions/{n}")));
+            if n > 1 {
+                let diff = fx
+                    .get(&format!("/soa/diff?from={}&to={n}", n - 1), &cookie)
+                    .await;
+                assert_eq!(diff.status, StatusCode::OK);
+                assert!(
+                    diff.body.contains("A.9.3"),
+                    "the comparison names the changed control"
+                );
+            }
+        }
+        assert_eq!(
+            fx.get("/soa/versions/999", &cookie).await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            fx.get("/controls/A.99.1", &cookie).await.status,
+            StatusCode::NOT_FOUND
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn impact_assessments_raise_risks_and_classification_gives_a_class() {
+    for backend in backends() {
+        let fx = fixture(backend).await;
+        let a = fx.system_a.clone();
+        let (cookie, csrf) = fx.sign_in(CONTRIBUTOR).await;
+        let start = fx.get("/impact-assessments/new", &cookie).await;
+        assert_eq!(start.status, StatusCode::OK);
+        assert!(start.body.contains("name=\"template\" value=\"eu-fria\""));
+        let form = fx
+            .get(
+                &format!("/impact-assessments/new?system={a}&template=eu-fria"),
+                &cookie,
+            )
+            .await;
+        assert_eq!(form.status, StatusCode::OK);
+        assert!(
+            form.body.contains("Art. 27(1)(a)"),
+            "the template's own questions"
+        );
+        let risks = fx.risk_count().await;
+        let res = fx
+            .post(
+                "/impact-assessments",
+                Some(&cookie),
+                &[
+                    ("csrf", &csrf),
+                    ("system_id", &a),
+                    ("template", "eu-fria"),
+                    ("title", "FRIA for the test"),
+                    ("scope", "Everything"),
+                    ("affected[0].name", "applicants"),
+                    ("affected[0].kind", "group"),
+                    ("affected[0].vulnerable", "on"),
+                    ("affected[1].name", ""),
+                    ("affected[1].kind", "individuals"),
+                    ("impacts[0].area", "fairness"),
+                    ("impacts[0].nature", "harm"),
+                    (
+                        "impacts[0].description",
+                        "Refusals fall harder on young applicants.",
+                    ),
+                    ("impacts[0].affected", "applicants"),
+                    ("impacts[0].severity", "5"),
+                    ("impacts[0].likelihood", "4"),
+                    ("impacts[0].reversibility", "irreversible"),
+                    ("impacts[1].area", "privacy"),
+                    ("impacts[1].nature", "harm"),
+                    ("impacts[1].severity", ""),
+                    ("impacts[1].likelihood", ""),
+                    ("impacts[1].reversibility", "reversible"),
+                    ("answers.deployer_processes", "Loan origination."),
+                    ("triggers", "model_change"),
+                    ("next_review", "2027-06-30"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        assert_eq!(
+            fx.risk_count().await,
+            risks + 1,
+            "the harm above appetite raised a risk"
+        );
+        let detail = fx.get(&res.location(), &cookie).await;
+        assert_eq!(detail.status, StatusCode::OK);
+        assert!(detail.body.contains("id=\"impact-0\""));
+        assert!(detail.body.contains("above appetite"));
+        assert!(
+            detail.body.contains("href=\"/risks/"),
+            "links the raised risk"
+        );
+        assert!(detail.body.contains("Loan origination."));
+        let list = fx.get("/impact-assessments", &cookie).await.body;
+        assert!(list.contains("FRIA for the test"));
+
+        // The draft can be revised; the raised risk stays linked rather than raised again.
+        let edit = fx.get(&format!("{}/edit", res.location()), &cookie).await;
+        assert_eq!(edit.status, StatusCode::OK);
+        assert!(
+            edit.body
+                .contains("Refusals fall harder on young applicants.")
+        );
+        let version = hidden(&edit.body, "version").expect("version");
+        let risk_id =
+            hidden(&edit.body, "impacts[0].risk_id").expect("linked risk kept in the form");
+        let res2 = fx
+            .post(
+                &res.location(),
+                Some(&cookie),
+                &[
+                    ("csrf", &csrf),
+                    ("version", &version),
+                    ("system_id", &a),
+                    ("template", "eu-fria"),
+                    ("title", "FRIA for the test, revised"),
+                    ("affected[0].name", "applicants"),
+                    ("affected[0].kind", "group"),
+                    ("impacts[0].area", "fairness"),
+                    ("impacts[0].nature", "harm"),
+                    (
+                        "impacts[0].description",
+                        "Refusals fall harder on young applicants.",
+                    ),
+                    ("impacts[0].severity", "5"),
+                    ("impacts[0].likelihood", "4"),
+                    ("impacts[0].reversibility", "irreversible"),
+                    ("impacts[0].risk_id", &risk_id),
+                ],
+            )
+            .await;
+        assert_eq!(res2.status, StatusCode::SEE_OTHER, "{}", res2.body);
+        assert_eq!(
+            fx.risk_count().await,
+            risks + 1,
+            "no second risk for the same harm"
+        );
+
+        // A harm without scores comes back with the message on its card.
+        let res = fx
+            .post(
+                "/impact-assessments",
+                Some(&cookie),
+                &[
+                    ("csrf", &csrf),
+                    ("system_id", &a),
+                    ("template", "default"),
+                    ("title", "Incomplete"),
+                    ("impacts[3].area", "privacy"),
+                    ("impacts[3].nature", "harm"),
+                    ("impacts[3].description", "Leak"),
+                    ("impacts[3].severity", ""),
+                    ("impacts[3].likelihood", "2"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.body.contains("id=\"impacts-3-err\""), "{}", res.body);
+
+        // Classification: unanswered questions are named; all "no" is minimal risk.
+        let q = aims_app::classify::questionnaire().expect("questionnaire");
+        let res = fx
+            .post(
+                &format!("/systems/{a}/classification"),
+                Some(&cookie),
+                &[("csrf", &csrf), ("role", "deployer")],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            res.body.contains("id=\"err-social_scoring\""),
+            "{}",
+            res.body
+        );
+        let names: Vec<String> = q
+            .questions
+            .iter()
+            .filter(|x| x.kind == "yes_no")
+            .map(|x| format!("q.{}", x.id))
+            .collect();
+        let mut form: Vec<(&str, &str)> = vec![("csrf", &csrf), ("role", "deployer")];
+        form.extend(names.iter().map(|n| (n.as_str(), "no")));
+        let res = fx
+            .post(
+                &format!("/systems/{a}/classification"),
+                Some(&cookie),
+                &form,
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let page = fx
+            .get(&format!("/systems/{a}/classification"), &cookie)
+            .await
+            .body;
+        assert!(page.contains("Minimal risk"), "{page}");
+        assert!(
+            page.contains("/catalog/eu-ai-act/item?ref="),
+            "provisions link to the catalogue"
+        );
+        let stored = fx
+            .app
+            .classification(&op(), &fx.org, &a)
+            .await
+            .expect("read")
+            .expect("classified");
+        assert_eq!(stored.data.result.risk_class.as_str(), "minimal");
+        let system = fx.get(&format!("/systems/{a}"), &cookie).await.body;
+        assert!(system.contains(&format!("href=\"/systems/{a}/classification\"")));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_organizations_risks_assessments_and_systems_are_not_found() {
+    for backend in backends() {
+        let fx = fixture(backend).await;
+        let (cookie, csrf) = fx.sign_in(ADMIN).await;
+        let (rb, ib, sb) = (fx.risk_b.clone(), fx.impact_b.clone(), fx.system_b.clone());
+        for path in [
+            format!("/risks/{rb}"),
+            format!("/risks/{rb}/edit"),
+            format!("/risks/{rb}/assess"),
+            format!("/risks/{rb}/treatments/new"),
+            format!("/impact-assessments/{ib}"),
+            format!("/impact-assessments/{ib}/edit"),
+            format!("/systems/{sb}/classification"),
+            format!("/impact-assessments/new?system={sb}&template=default"),
+            "/risks/not-a-uuid".into(),
+            "/impact-assessments/not-a-uuid".into(),
+        ] {
+            let res = fx.get(&path, &cookie).await;
+            if path.starts_with("/impact-assessments/new") {
+                // The new-assessment page does not offer another organization's system.
+                assert!(!res.body.contains("Secret system of B"), "{path}");
+                continue;
+            }
+            assert_eq!(res.status, StatusCode::NOT_FOUND, "{path}");
+            assert!(
+                !res.body.contains("Secret"),
+                "no data of another organization on {path}"
+            );
+        }
+        let register = fx.get(&format!("/risks?system={sb}"), &cookie).await;
+        assert_eq!(register.status, StatusCode::OK);
+        assert!(!register.body.contains("Secret"));
+        for (path, form) in [
+            (format!("/risks/{rb}"), vec![("title", "hijack")]),
+            (
+                format!("/risks/{rb}/assess"),
+                vec![
+                    ("assessment.date", "2026-12-01"),
+                    ("assessment.inherent.likelihood", "1"),
+                    ("assessment.inherent.impact", "1"),
+                    ("assessment.current.likelihood", "1"),
+                    ("assessment.current.impact", "1"),
+                    ("assessment.residual.likelihood", "1"),
+                    ("assessment.residual.impact", "1"),
+                ],
+            ),
+            (
+                format!("/risks/{rb}/treatments"),
+                vec![("option", "retain"), ("status", "planned")],
+            ),
+            (
+                format!("/impact-assessments/{ib}"),
+                vec![("title", "hijack")],
+            ),
+            (
+                format!("/impact-assessments/{ib}/approve"),
+                vec![
+                    ("approval.by", "X"),
+                    ("approval.role", "Y"),
+                    ("approval.date", "2026-12-01"),
+                    ("approval.rationale", "Z"),
+                ],
+            ),
+            (
+                format!("/systems/{sb}/classification"),
+                vec![("role", "user")],
+            ),
+        ] {
+            let mut form = form.clone();
+            form.push(("csrf", csrf.as_str()));
+            let res = fx.post(&path, Some(&cookie), &form).await;
+            assert_eq!(
+                res.status,
+                StatusCode::NOT_FOUND,
+                "POST {path}: {}",
+                res.body
+            );
+        }
+        // A new assessment for another organization's system is refused and creates nothing there.
+        let res = fx
+            .post(
+                "/impact-assessments",
+                Some(&cookie),
+                &[
+                    ("csrf", &csrf),
+                    ("system_id", &sb),
+                    ("template", "default"),
+                    ("title", "hijack"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(!res.body.contains("Secret"));
+        let other = fx.app.resolve_org(Some("other")).await.expect("org");
+        let risk = fx.app.risk(&op(), &other.id, &rb).await.expect("b");
+        assert_eq!(risk.data.title, "Secret risk of B");
+        assert_eq!(risk.version, 1);
+        let ia = fx.app.impact(&op(), &other.id, &ib).await.expect("b");
+        assert_eq!(ia.data.status, "draft");
+        assert!(
+            fx.app
+                .classification(&op(), &other.id, &sb)
+                .await
+                .expect("read")
+                .is_none()
+        );
+    }
+}
