@@ -2,7 +2,7 @@
 //! approved assessments of the same system are superseded), and send every harm above the risk appetite to the
 //! risk register in the same transaction.
 
-use crate::records::{self, Stored};
+use crate::records::{self, Paging, Stored};
 use crate::risks::{current_method, known_controls};
 use crate::{Actor, App, AppError, Permission};
 use aims_catalog::templates::ImpactTemplate;
@@ -307,6 +307,18 @@ impl App {
         org: &str,
         system_id: Option<&str>,
     ) -> Result<Vec<Stored<ImpactAssessment>>, AppError> {
+        self.impacts_page(actor, org, system_id, &Paging::default())
+            .await
+    }
+
+    /// One page of impact assessments in creation order, optionally of one AI system.
+    pub async fn impacts_page(
+        &self,
+        actor: &Actor,
+        org: &str,
+        system_id: Option<&str>,
+        page: &Paging,
+    ) -> Result<Vec<Stored<ImpactAssessment>>, AppError> {
         actor.require(Permission::Read)?;
         let mut q = ListQuery::default();
         if let Some(s) = system_id {
@@ -315,6 +327,7 @@ impl App {
                 Value::Text(aims_domain::parse_id("system", s)?),
             ));
         }
+        page.apply(&mut q)?;
         self.read_list(&IMPACT_ASSESSMENTS, org, &q).await
     }
 }

@@ -22,6 +22,27 @@ pub struct Stored<T> {
     pub data: T,
 }
 
+/// A page of a list in creation order: after the record with this id, at most this many.
+#[derive(Debug, Clone, Default)]
+pub struct Paging {
+    /// Id of the last record of the previous page.
+    pub after: Option<String>,
+    /// Most records to return.
+    pub limit: Option<i64>,
+}
+
+impl Paging {
+    /// Applies the page to a store query ordered by id.
+    pub fn apply(&self, q: &mut ListQuery) -> Result<(), AppError> {
+        if let Some(a) = &self.after {
+            let id = aims_domain::parse_id("cursor", a)?;
+            q.after = Some((aims_store::value::Value::Text(id.clone()), id));
+        }
+        q.limit = self.limit;
+        Ok(())
+    }
+}
+
 /// Formats µs since the epoch as RFC 3339 UTC with microseconds (fixed width, so it sorts as text).
 pub use aims_store::records::format_micros;
 

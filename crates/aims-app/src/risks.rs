@@ -1,7 +1,7 @@
 //! AI risk management use cases (6.1.1–6.1.3, 8.2, 8.3): the versioned risk method, the risk register with
 //! append-only assessments, and treatment plans with residual-risk acceptance.
 
-use crate::records::{self, Stored};
+use crate::records::{self, Paging, Stored};
 use crate::{Actor, App, AppError, Permission};
 use aims_domain::ValidationError;
 use aims_domain::risk::{Acceptance, Risk, RiskAssessment, RiskMethod, Treatment};
@@ -284,6 +284,18 @@ impl App {
         org: &str,
         f: &RiskFilter,
     ) -> Result<Vec<Stored<Risk>>, AppError> {
+        self.risks_page(actor, org, f, &Paging::default()).await
+    }
+
+    /// One page of the risk register in creation order; the filters run in the database, so a page costs
+    /// the same however large the register is.
+    pub async fn risks_page(
+        &self,
+        actor: &Actor,
+        org: &str,
+        f: &RiskFilter,
+        page: &Paging,
+    ) -> Result<Vec<Stored<Risk>>, AppError> {
         actor.require(Permission::Read)?;
         let mut q = ListQuery::default();
         if let Some(status) = &f.status {
@@ -298,12 +310,12 @@ impl App {
                 text.trim().to_string(),
             ));
         }
-        let mut list: Vec<Stored<Risk>> = self.read_list(&RISKS, org, &q).await?;
         if let Some(sys) = &f.system_id {
-            let sys = aims_domain::parse_id("system", sys)?;
-            list.retain(|r| r.data.system_ids.contains(&sys));
+            q.contains
+                .push(("system_ids", aims_domain::parse_id("system", sys)?));
         }
-        Ok(list)
+        page.apply(&mut q)?;
+        self.read_list(&RISKS, org, &q).await
     }
 
     /// Creates a treatment plan for a risk; the risk moves from open to treating.
@@ -462,12 +474,25 @@ impl App {
         org: &str,
         risk_id: Option<&str>,
     ) -> Result<Vec<Stored<Treatment>>, AppError> {
+        self.treatments_page(actor, org, risk_id, &Paging::default())
+            .await
+    }
+
+    /// One page of treatment plans in creation order, optionally of one risk.
+    pub async fn treatments_page(
+        &self,
+        actor: &Actor,
+        org: &str,
+        risk_id: Option<&str>,
+        page: &Paging,
+    ) -> Result<Vec<Stored<Treatment>>, AppError> {
         actor.require(Permission::Read)?;
         let mut q = ListQuery::default();
         if let Some(r) = risk_id {
             q.filters
                 .push(("risk_id", Value::Text(aims_domain::parse_id("risk", r)?)));
         }
+        page.apply(&mut q)?;
         self.read_list(&TREATMENTS, org, &q).await
     }
 }

@@ -203,6 +203,8 @@ pub struct ListQuery {
     pub filters: Vec<(&'static str, Value)>,
     /// Case-insensitive substring search over the given text columns.
     pub search: Option<(Vec<&'static str>, String)>,
+    /// JSON array column = list of strings that must hold this string (e.g. a risk's `system_ids`).
+    pub contains: Vec<(&'static str, String)>,
     /// Column to order by (then by id); `None` orders by id, i.e. creation order.
     pub order_by: Option<&'static str>,
     /// Descending order.
@@ -360,6 +362,18 @@ impl Conn {
             if !ors.is_empty() {
                 sql.push_str(&format!(" AND ({})", ors.join(" OR ")));
             }
+        }
+        for (col, item) in &q.contains {
+            check_column(spec, col)?;
+            // Canonical JSON has no spaces, so an element is exactly `"item"` in the text; LIKE wildcards and the
+            // escape character are escaped.
+            let quoted = serde_json::Value::String(item.clone()).to_string();
+            let escaped = quoted
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            binds.push((Kind::Text, Value::Text(format!("%{escaped}%"))));
+            sql.push_str(&format!(" AND {col} LIKE ${} ESCAPE '\\'", binds.len()));
         }
         let order = q.order_by.unwrap_or("id");
         let order_kind = check_column(spec, order)?;

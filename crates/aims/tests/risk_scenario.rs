@@ -314,6 +314,16 @@ fn impact_harm_risk_treatment_soa_approval_drift_and_diff() {
         assert_eq!(r["risk"]["assessments"][0]["levels"]["inherent"], "high");
         assert_eq!(r["risk"]["raised_from"], json!([format!("{}#0", id(&a))]));
 
+        // The register filters by system in the database: the other systems have no risks.
+        let chatbot = fx.json(&["system", "list", "--search", "chatbot"])[0]["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let of_cv = fx.json(&["risk", "list", "--system", &cv]);
+        assert_eq!(of_cv.as_array().unwrap().len(), 1);
+        assert_eq!(of_cv[0]["id"], risk.as_str());
+        assert_eq!(fx.json(&["risk", "list", "--system", &chatbot]), json!([]));
+
         // Bad input is refused naming the field, and nothing is written.
         let before = fx.head();
         fx.run(&["risk", "assess", &risk, "--inherent", "6:1"], true)

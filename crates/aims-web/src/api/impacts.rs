@@ -6,7 +6,7 @@ use super::extract::{ApiJson, ApiQuery, Caller, if_match};
 use super::schema::{
     ImpactAssessmentPage, ImpactTemplate, StoredImpactAssessment, TemplateQuestion, TemplateSection,
 };
-use super::{created, id_filter, one, paginate, stale};
+use super::{created, id_filter, one, stale};
 use crate::AppState;
 use aims_app::{AppError, Permission};
 use aims_domain::impact::ImpactAssessment;
@@ -49,12 +49,12 @@ pub async fn list(
     ApiQuery(q): ApiQuery<ImpactsQuery>,
 ) -> Result<Response, ApiError> {
     let system_id = id_filter("system_id", q.system_id)?;
+    let (paging, limit) = super::paging(q.limit.as_deref(), q.cursor.as_deref())?;
     let items = state
         .app
-        .impacts(&caller.actor(), caller.org(), system_id.as_deref())
+        .impacts_page(&caller.actor(), caller.org(), system_id.as_deref(), &paging)
         .await?;
-    let page = paginate(items, q.limit.as_deref(), q.cursor.as_deref())?;
-    Ok(Json(page).into_response())
+    Ok(Json(super::page_of(items, limit)).into_response())
 }
 
 /// Start an impact assessment as a draft. Every harm above the risk appetite that names no register risk gets

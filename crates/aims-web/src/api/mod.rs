@@ -325,33 +325,38 @@ pub fn page_limit(limit: Option<&str>) -> Result<usize, ApiError> {
     }
 }
 
-/// One page of a list in creation order (ids are UUIDv7, so id order is creation order). The cursor names the
-/// last id of the previous page, so a record added or removed meanwhile neither repeats nor hides another.
-pub fn paginate<T>(
-    items: Vec<Stored<T>>,
+/// The store page to read for `limit` and `cursor`, for lists in creation order (ids are UUIDv7, so id order is
+/// creation order; the cursor names the last id of the previous page, so a record added or removed meanwhile
+/// neither repeats nor hides another). One record more than the page is read, to know whether another page
+/// follows. Returns the paging and the page size.
+pub fn paging(
     limit: Option<&str>,
     cursor: Option<&str>,
-) -> Result<schema::Page<Stored<T>>, ApiError> {
+) -> Result<(aims_app::records::Paging, usize), ApiError> {
     let limit = page_limit(limit)?;
     let after = match cursor.map(str::trim) {
         None | Some("") => None,
         Some(c) => Some(decode_id_cursor(c)?),
     };
-    let mut page: Vec<Stored<T>> = items
-        .into_iter()
-        .filter(|s| after.as_deref().is_none_or(|a| s.id.as_str() > a))
-        .take(limit + 1)
-        .collect();
-    let next_cursor = if page.len() > limit {
-        page.truncate(limit);
-        page.last().map(|last| encode_id_cursor(&last.id))
+    Ok((
+        aims_app::records::Paging {
+            after,
+            limit: Some(limit as i64 + 1),
+        },
+        limit,
+    ))
+}
+
+/// A page from records read with [`paging`]: at most `limit` of them, and the cursor of the next page when
+/// there was one more.
+pub fn page_of<T>(mut items: Vec<Stored<T>>, limit: usize) -> schema::Page<Stored<T>> {
+    let next_cursor = if items.len() > limit {
+        items.truncate(limit);
+        items.last().map(|last| encode_id_cursor(&last.id))
     } else {
         None
     };
-    Ok(schema::Page {
-        items: page,
-        next_cursor,
-    })
+    schema::Page { items, next_cursor }
 }
 
 fn encode_id_cursor(id: &str) -> String {

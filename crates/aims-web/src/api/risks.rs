@@ -6,7 +6,7 @@ use super::extract::{ApiJson, ApiQuery, Caller, if_match};
 use super::schema::{
     Page, RiskMethodPage, RiskPage, StoredRisk, StoredRiskMethod, StoredTreatment, TreatmentPage,
 };
-use super::{created, id_filter, one, paginate, stale};
+use super::{created, id_filter, one, stale};
 use crate::AppState;
 use aims_app::risks::RiskFilter;
 use aims_domain::risk::{Acceptance, Risk, RiskAssessment, RiskMethod};
@@ -125,12 +125,12 @@ pub async fn list(
         status: q.status.filter(|s| !s.trim().is_empty()),
         search: q.q.filter(|s| !s.trim().is_empty()),
     };
+    let (paging, limit) = super::paging(q.limit.as_deref(), q.cursor.as_deref())?;
     let items = state
         .app
-        .risks(&caller.actor(), caller.org(), &filter)
+        .risks_page(&caller.actor(), caller.org(), &filter, &paging)
         .await?;
-    let page = paginate(items, q.limit.as_deref(), q.cursor.as_deref())?;
-    Ok(Json(page).into_response())
+    Ok(Json(super::page_of(items, limit)).into_response())
 }
 
 /// Add a risk to the register, optionally with its first assessment (scored by the method in force).
@@ -292,12 +292,12 @@ pub mod treatments {
         ApiQuery(q): ApiQuery<TreatmentsQuery>,
     ) -> Result<Response, ApiError> {
         let risk_id = id_filter("risk_id", q.risk_id)?;
+        let (paging, limit) = crate::api::paging(q.limit.as_deref(), q.cursor.as_deref())?;
         let items = state
             .app
-            .treatments(&caller.actor(), caller.org(), risk_id.as_deref())
+            .treatments_page(&caller.actor(), caller.org(), risk_id.as_deref(), &paging)
             .await?;
-        let page = paginate(items, q.limit.as_deref(), q.cursor.as_deref())?;
-        Ok(Json(page).into_response())
+        Ok(Json(crate::api::page_of(items, limit)).into_response())
     }
 
     /// Create a treatment plan for a risk; an open risk moves to `treating`. The acceptance is given later with
