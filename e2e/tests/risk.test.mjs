@@ -1,7 +1,8 @@
 // Risk management in a real browser: a contributor records a risk and finds it on the heat map, plans its
 // treatment with an added task row; a manager filters the Statement of Applicability and sees why approval is
-// refused; an impact assessment raises a risk; an AI system is classified under the EU AI Act. axe-core finds no
-// serious or critical violations on these pages.
+// refused; an impact assessment raises a risk; an AI system is classified under the EU AI Act; a manager changes
+// the risk method, whose grid is resized before it is saved; a contributor adds an own control that then shows in
+// the Statement of Applicability. axe-core finds no serious or critical violations on these pages.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -210,7 +211,7 @@ test('the risk, SoA, impact and classification pages have no serious or critical
   const system = await page.locator('#systems-table tbody a').first().getAttribute('href');
   const paths = ['/risks', '/risks?which=inherent&l=3&i=4', risk, `${risk}/edit`, `${risk}/assess`, '/risks/new',
     `${risk}/treatments/new`, treatment, '/soa', '/soa?problems=1', '/soa/versions', '/soa/versions/1', '/soa/diff',
-    '/controls/A.6.2.4', '/impact-assessments', '/impact-assessments/new', assessment,
+    '/controls/A.6.2.4', '/controls', '/controls?add=1', '/risks/method', '/risks/method/edit', '/impact-assessments', '/impact-assessments/new', assessment,
     `/impact-assessments/new?system=${system.split('/').pop()}&template=eu-fria`, `${system}/classification`, '/'];
   for (const path of paths) {
     await page.goto(`${base}${path}`);
@@ -225,4 +226,69 @@ test('the risk, SoA, impact and classification pages have no serious or critical
   const bad = await audit(page);
   assert.deepEqual(bad.map((v) => `${v.id}: ${v.help}`), [], '/soa at 720px');
   await context.close();
+});
+
+test('a manager changes the risk method: a sixth likelihood point resizes the matrix before it is saved', async () => {
+  const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const { base } = server;
+  await signIn(page, base, 'manager');
+  await page.goto(`${base}/risks`);
+  await page.getByRole('link', { name: 'Risk method', exact: true }).click();
+  await page.waitForURL(`${base}/risks/method`);
+  await assert.doesNotReject(page.getByRole('heading', { name: /Risk method/ }).first().waitFor());
+  assert.match(await page.locator('table.matrix').textContent(), /5 · Almost certain/);
+  await shot(page, 'risk-method');
+
+  await page.getByRole('link', { name: 'Change the method' }).click();
+  await page.waitForURL(`${base}/risks/method/edit`);
+  await shot(page, 'risk-method-form');
+  await page.locator('input[name="likelihood[5].label"]').fill('Constant');
+  await page.locator('input[name="likelihood[5].description"]').fill('Happens every day.');
+  await page.getByLabel('Why this version').fill('A sixth likelihood point for what happens daily.');
+  await page.getByRole('button', { name: /^Save as version/ }).click();
+  const alert = page.getByRole('alert');
+  await assert.doesNotReject(alert.waitFor());
+  assert.match(await alert.textContent(), /resized/);
+  assert.equal(await page.locator('select[name^="matrix["]').count(), 30, 'the grid has a sixth row');
+  assert.equal(await page.locator('#matrix-5-0[aria-invalid="true"]').count(), 1, 'the new cells are marked');
+  const bad = await audit(page);
+  assert.deepEqual(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(', ')})`), [], 'resized form');
+  await shot(page, 'risk-method-resized');
+  for (let i = 0; i < 5; i += 1) {
+    await page.locator(`#matrix-5-${i}`).selectOption(i < 2 ? 'high' : 'critical');
+  }
+  await page.getByRole('button', { name: /^Save as version/ }).click();
+  await page.waitForURL(/\/risks\/method\?version=\d+$/);
+  assert.match(await page.locator('main').textContent(), /A sixth likelihood point/);
+  assert.match(await page.locator('table.matrix').textContent(), /6 · Constant/);
+  await shot(page, 'risk-method-saved');
+  await context.close();
+});
+
+test('a contributor adds an own control and finds it in the Statement of Applicability', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const { base } = server;
+  await signIn(page, base, 'contributor');
+  await page.goto(`${base}/soa`);
+  await page.getByRole('link', { name: 'Add an own control' }).click();
+  await page.waitForURL(/\/controls\?add=1#add$/);
+  await page.getByLabel('Identifier').fill('ORG-1');
+  await page.locator('#status').selectOption('implemented');
+  await page.getByRole('button', { name: 'Add the control' }).click();
+  await assert.doesNotReject(page.getByRole('alert').waitFor());
+  assert.match(await page.locator('#title-err').textContent(), /required|empty/);
+  await page.getByLabel('Title').fill('Prompt library review');
+  await page.getByLabel('Owner').fill('Head of AI Governance');
+  await page.getByLabel('How the control is met').fill('Shared prompts are reviewed before they are published.');
+  await page.getByLabel('Reference').fill('AI policy 2026');
+  await page.getByRole('button', { name: 'Add the control' }).click();
+  await page.waitForURL(`${base}/controls/ORG-1`);
+  assert.match(await page.locator('h1').textContent(), /Prompt library review/);
+  await shot(page, 'control-own');
+  await page.goto(`${base}/soa`);
+  assert.match(await page.locator('#line-ORG-1').textContent(), /Prompt library review/);
+  await page.goto(`${base}/controls`);
+  await shot(page, 'controls');
+  await page.close();
 });

@@ -65,6 +65,11 @@ pub fn router(state: AppState) -> Router {
         .route("/risks", get(pages::risks::list).post(pages::risks::create))
         .route("/risks/new", get(pages::risks::new_form))
         .route(
+            "/risks/method",
+            get(pages::method::show).post(pages::method::save),
+        )
+        .route("/risks/method/edit", get(pages::method::edit_form))
+        .route(
             "/risks/{id}",
             get(pages::risks::show).post(pages::risks::update),
         )
@@ -98,6 +103,10 @@ pub fn router(state: AppState) -> Router {
         .route("/soa/versions", get(pages::soa::versions))
         .route("/soa/versions/{number}", get(pages::soa::version))
         .route("/soa/diff", get(pages::soa::diff))
+        .route(
+            "/controls",
+            get(pages::controls::list).post(pages::controls::add_own),
+        )
         .route(
             "/controls/{control}",
             get(pages::soa::control).post(pages::soa::set_control),

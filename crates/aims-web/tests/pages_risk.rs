@@ -1,7 +1,10 @@
 //! The risk register, Statement of Applicability, control, impact-assessment and EU AI Act classification pages
 //! through the real router, on SQLite and PostgreSQL: every page renders for a reader, readers cannot write,
 //! a contributor records, assesses and treats a risk that then shows in the register and the heat map, the SoA
-//! filters and refuses approval while lines have problems, and another organization's records are not found.
+//! filters and refuses approval while lines have problems, and another organization's records are not found; the
+//! risk method page shows the method and only managers and admins save a new version through its form (a matrix
+//! with a hole, a bad colour or a resized scale come back naming the field, unsaved); a contributor adds one of
+//! the organization's own controls, which then shows in the Statement of Applicability.
 
 use aims_app::demo::{DEMO_PASSWORD, seed_demo};
 use aims_app::systems::SystemFilter;
@@ -385,6 +388,10 @@ async fn every_page_renders_for_readers_and_their_writes_are_refused() {
             "/soa/diff".into(),
             "/controls/A.2.2".into(),
             "/controls/A.6.2.4".into(),
+            "/controls".into(),
+            "/controls?q=A.6&status=implemented&sort=owner&desc=1".into(),
+            "/risks/method".into(),
+            "/risks/method?version=1".into(),
             "/impact-assessments".into(),
             format!("/impact-assessments?system={a}&status=draft"),
             format!("/impact-assessments/{ia}"),
@@ -401,6 +408,7 @@ async fn every_page_renders_for_readers_and_their_writes_are_refused() {
         }
         let write_forms = [
             "/risks/new".to_string(),
+            "/risks/method/edit".into(),
             format!("/risks/{r}/edit"),
             format!("/risks/{r}/assess"),
             format!("/risks/{r}/treatments/new"),
@@ -450,6 +458,15 @@ async fn every_page_renders_for_readers_and_their_writes_are_refused() {
                 "/controls/A.2.2".into(),
                 vec![("status", "implemented"), ("owner", "Nobody")],
             ),
+            (
+                "/controls".into(),
+                vec![
+                    ("control", "ORG-99"),
+                    ("title", "Sneaky"),
+                    ("status", "planned"),
+                ],
+            ),
+            ("/risks/method".into(), vec![("name", "Sneaky method")]),
             (
                 "/impact-assessments".into(),
                 vec![
@@ -1328,6 +1345,422 @@ async fn another_organizations_risks_assessments_and_systems_are_not_found() {
                 .await
                 .expect("read")
                 .is_none()
+        );
+    }
+}
+
+/// The fields the risk-method form sends for `m`: every scale row up to the largest scale (empty ones blank), the
+/// levels with the ids the form showed, and one select per cell.
+fn method_form(m: &aims_domain::risk::RiskMethod) -> Vec<(String, String)> {
+    let mut f = vec![
+        ("name".to_string(), m.name.clone()),
+        ("note".to_string(), m.note.clone()),
+        ("appetite".to_string(), m.appetite.clone()),
+        (
+            "impact_dimensions".to_string(),
+            m.impact_dimensions.join("\n"),
+        ),
+    ];
+    for (field, scale) in [("likelihood", &m.likelihood), ("impact", &m.impact)] {
+        for i in 0..aims_domain::risk::MAX_SCALE {
+            let p = scale.get(i);
+            f.push((
+                format!("{field}[{i}].label"),
+                p.map(|p| p.label.clone()).unwrap_or_default(),
+            ));
+            f.push((
+                format!("{field}[{i}].description"),
+                p.map(|p| p.description.clone()).unwrap_or_default(),
+            ));
+        }
+    }
+    for (i, l) in m.levels.iter().enumerate() {
+        for (k, v) in [
+            ("id", &l.id),
+            ("was", &l.id),
+            ("label", &l.label),
+            ("colour", &l.colour),
+            ("description", &l.description),
+        ] {
+            f.push((format!("levels[{i}].{k}"), v.clone()));
+        }
+    }
+    for (l, row) in m.matrix.iter().enumerate() {
+        for (i, c) in row.iter().enumerate() {
+            f.push((format!("matrix[{l}][{i}]"), c.clone()));
+        }
+    }
+    f
+}
+
+fn set_field(f: &mut [(String, String)], name: &str, value: &str) {
+    let mut found = false;
+    for (k, v) in f.iter_mut() {
+        if k == name {
+            *v = value.to_string();
+            found = true;
+        }
+    }
+    assert!(found, "the form has no field {name}");
+}
+
+fn with_csrf<'a>(f: &'a [(String, String)], csrf: &'a str) -> Vec<(&'a str, &'a str)> {
+    let mut v: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    v.push(("csrf", csrf));
+    v
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_risk_method_page_shows_the_method_and_only_managers_save_new_versions() {
+    for backend in backends() {
+        let fx = fixture(backend).await;
+        let method = fx.app.risk_method(&op(), &fx.org).await.expect("method");
+        let before = method.number;
+        let valid = method_form(&method);
+        let head = fx.chain_head().await;
+
+        // Everyone reads the method: scales, levels with their colours, the matrix, the appetite, the versions.
+        for email in [VIEWER, AUDITOR, CONTRIBUTOR] {
+            let (cookie, csrf) = fx.sign_in(email).await;
+            let page = fx.get("/risks/method", &cookie).await;
+            assert_eq!(page.status, StatusCode::OK, "{email}: {}", page.body);
+            for text in [
+                method.name.as_str(),
+                "Almost certain",
+                "Irreversible or widespread harm",
+                "fill=\"#c62828\"",
+                "Risk level by likelihood (rows) and impact (columns)",
+                "Saved versions",
+                "risks above this level must be treated",
+            ] {
+                assert!(
+                    page.body.contains(text),
+                    "{email}: the method page shows {text}"
+                );
+            }
+            assert!(
+                !page.body.contains("href=\"/risks/method/edit\""),
+                "{email} is not offered the form"
+            );
+            assert_eq!(
+                fx.get("/risks/method/edit", &cookie).await.status,
+                StatusCode::FORBIDDEN,
+                "{email} GET the form"
+            );
+            let res = fx
+                .post("/risks/method", Some(&cookie), &with_csrf(&valid, &csrf))
+                .await;
+            assert_eq!(res.status, StatusCode::FORBIDDEN, "{email} POST the form");
+            let register = fx.get("/risks", &cookie).await.body;
+            assert!(
+                register.contains("href=\"/risks/method\""),
+                "the register links the method"
+            );
+        }
+        assert_eq!(fx.chain_head().await, head, "nothing was written");
+        assert_eq!(
+            fx.app.risk_method(&op(), &fx.org).await.expect("m").number,
+            before
+        );
+
+        let (cookie, csrf) = fx.sign_in(MANAGER).await;
+        let page = fx.get("/risks/method", &cookie).await.body;
+        assert!(page.contains("href=\"/risks/method/edit\""));
+        let form = fx.get("/risks/method/edit", &cookie).await;
+        assert_eq!(form.status, StatusCode::OK);
+        for field in [
+            "name=\"likelihood[9].label\"",
+            "name=\"impact[0].description\"",
+            "name=\"levels[3].colour\"",
+            "type=\"color\"",
+            "name=\"matrix[4][4]\"",
+            "name=\"appetite\"",
+            "name=\"impact_dimensions\"",
+        ] {
+            assert!(form.body.contains(field), "the form has {field}");
+        }
+        let based_on = hidden(&form.body, "based_on").expect("based_on");
+        assert_eq!(based_on, before.to_string());
+
+        // A hole in the matrix is refused next to its cell; nothing is written.
+        let mut hole = valid.clone();
+        set_field(&mut hole, "matrix[2][3]", "");
+        let res = fx
+            .post("/risks/method", Some(&cookie), &with_csrf(&hole, &csrf))
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.body.contains("id=\"matrix-2-3-err\""), "{}", res.body);
+        assert!(res.body.contains("every cell needs a risk level"));
+        assert_eq!(
+            fx.chain_head().await,
+            head,
+            "a refused method writes nothing"
+        );
+
+        // So is a colour that is no colour, shown as text so that it can be seen and mended.
+        let mut colour = valid.clone();
+        set_field(&mut colour, "levels[1].colour", "orange");
+        let res = fx
+            .post("/risks/method", Some(&cookie), &with_csrf(&colour, &csrf))
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            res.body.contains("id=\"levels-1-colour-err\""),
+            "{}",
+            res.body
+        );
+        assert!(
+            res.body.contains("&#39;orange&#39; is not a colour")
+                || res.body.contains("'orange' is not a colour")
+        );
+        assert!(res.body.contains(
+            "type=\"text\" name=\"levels[1].colour\" id=\"levels-1-colour\" value=\"orange\""
+        ));
+        // And an appetite that names no level.
+        let mut appetite = valid.clone();
+        set_field(&mut appetite, "appetite", "extreme");
+        let res = fx
+            .post("/risks/method", Some(&cookie), &with_csrf(&appetite, &csrf))
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.body.contains("id=\"appetite-err\""), "{}", res.body);
+        assert_eq!(fx.chain_head().await, head);
+
+        // A sixth impact point: the form comes back with the grid resized and the new cells to fill, unsaved.
+        let mut wider = valid.clone();
+        set_field(&mut wider, "impact[5].label", "Catastrophic");
+        let res = fx
+            .post("/risks/method", Some(&cookie), &with_csrf(&wider, &csrf))
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.body.contains("id=\"matrix-err\""), "{}", res.body);
+        assert!(
+            res.body
+                .contains("Choose a level for each of the 5 new cell(s)")
+        );
+        for l in 0..5 {
+            assert!(res.body.contains(&format!("name=\"matrix[{l}][5]\"")));
+            assert!(res.body.contains(&format!("id=\"matrix-{l}-5-err\"")));
+        }
+        assert!(
+            !res.body.contains("id=\"matrix-0-4-err\""),
+            "the cells it had keep their levels"
+        );
+        assert_eq!(fx.chain_head().await, head);
+        // Filling the new column saves a 5 × 6 method.
+        for l in 0..5 {
+            wider.push((format!("matrix[{l}][5]"), "critical".into()));
+        }
+        set_field(
+            &mut wider,
+            "note",
+            "Catastrophic impacts get their own column.",
+        );
+        set_field(&mut wider, "appetite", "low");
+        wider.push(("based_on".into(), based_on.clone()));
+        let res = fx
+            .post("/risks/method", Some(&cookie), &with_csrf(&wider, &csrf))
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        assert_eq!(
+            res.location(),
+            format!("/risks/method?version={}", before + 1)
+        );
+        let saved = fx.app.risk_method(&op(), &fx.org).await.expect("m");
+        assert_eq!(saved.number, before + 1, "the version number goes up");
+        assert_eq!(saved.impact.len(), 6);
+        assert_eq!(saved.appetite, "low");
+        assert_eq!(saved.matrix[2][5], "critical");
+        assert_ne!(fx.chain_head().await, head, "the change is logged");
+        let page = fx.get(&res.location(), &cookie).await.body;
+        assert!(page.contains("Catastrophic impacts get their own column."));
+        assert!(page.contains(&format!("href=\"/risks/method?version={before}\"")));
+        let old = fx
+            .get(&format!("/risks/method?version={before}"), &cookie)
+            .await;
+        assert_eq!(old.status, StatusCode::OK);
+        assert!(
+            old.body
+                .contains(&format!("The method in force is version {}", before + 1))
+        );
+        assert_eq!(
+            fx.get("/risks/method?version=99", &cookie).await.status,
+            StatusCode::NOT_FOUND
+        );
+        // The register's heat maps follow the new scales.
+        let register = fx.get("/risks", &cookie).await.body;
+        assert!(register.contains("impact 6 (Catastrophic)"));
+
+        // A form opened on the previous version is stale now.
+        let mut stale = valid.clone();
+        stale.push(("based_on".into(), based_on));
+        let res = fx
+            .post("/risks/method", Some(&cookie), &with_csrf(&stale, &csrf))
+            .await;
+        assert_eq!(res.status, StatusCode::CONFLICT);
+        assert_eq!(
+            fx.app.risk_method(&op(), &fx.org).await.expect("m").number,
+            before + 1
+        );
+        // Admins change it too.
+        let (cookie, _) = fx.sign_in(ADMIN).await;
+        assert_eq!(
+            fx.get("/risks/method/edit", &cookie).await.status,
+            StatusCode::OK
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_contributor_adds_an_own_control_that_appears_in_the_soa() {
+    for backend in backends() {
+        let fx = fixture(backend).await;
+        let head = fx.chain_head().await;
+        let (cookie, csrf) = fx.sign_in(VIEWER).await;
+        let list = fx.get("/controls", &cookie).await;
+        assert_eq!(list.status, StatusCode::OK);
+        assert!(
+            list.body.contains("href=\"/controls/NW-1\""),
+            "lists own controls"
+        );
+        assert!(
+            list.body.contains("href=\"/controls/A.6.2.4\""),
+            "and Annex A ones"
+        );
+        assert!(
+            !list.body.contains("method=\"post\" action=\"/controls\""),
+            "no form for readers"
+        );
+        let res = fx
+            .post(
+                "/controls",
+                Some(&cookie),
+                &[("csrf", &csrf), ("control", "ORG-9"), ("title", "Sneaky")],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN);
+
+        let (cookie, csrf) = fx.sign_in(CONTRIBUTOR).await;
+        let soa = fx.get("/soa", &cookie).await.body;
+        assert!(
+            soa.contains("href=\"/controls?add=1#add\""),
+            "the SoA leads to the form"
+        );
+        let form = fx.get("/controls?add=1", &cookie).await.body;
+        assert!(form.contains("method=\"post\" action=\"/controls\""));
+        // Bad input comes back naming the field; nothing is written.
+        for (fields, field, message) in [
+            (
+                vec![("control", "A.99.9"), ("title", "Made up")],
+                "control",
+                "is not an Annex A control",
+            ),
+            (
+                vec![("control", "A.6.2.4"), ("title", "Mine now")],
+                "control",
+                "is an Annex A control",
+            ),
+            (
+                vec![("control", "NW-1"), ("title", "Again")],
+                "control",
+                "already has a control NW-1",
+            ),
+            (vec![("control", "ORG-7"), ("title", " ")], "title", ""),
+            (vec![("control", " "), ("title", "No id")], "control", ""),
+            (
+                vec![
+                    ("control", "ORG-7"),
+                    ("title", "Excluded"),
+                    ("status", "not_applicable"),
+                ],
+                "justification",
+                "needs a justification",
+            ),
+        ] {
+            let mut f = fields.clone();
+            f.push(("csrf", &csrf));
+            if !f.iter().any(|(k, _)| *k == "status") {
+                f.push(("status", "planned"));
+            }
+            let res = fx.post("/controls", Some(&cookie), &f).await;
+            assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{fields:?}");
+            assert!(
+                res.body.contains(&format!("id=\"{field}-err\"")),
+                "{fields:?} names {field}: {}",
+                res.body
+            );
+            assert!(res.body.contains(message), "{fields:?}: {message}");
+            assert!(res.body.contains(" open>"), "the form is open again");
+        }
+        assert_eq!(fx.chain_head().await, head, "refused input writes nothing");
+
+        let res = fx
+            .post(
+                "/controls",
+                Some(&cookie),
+                &[
+                    ("csrf", &csrf),
+                    ("control", "ORG-7"),
+                    ("title", "Prompt library review"),
+                    ("status", "implemented"),
+                    ("owner", "Head of AI Governance"),
+                    (
+                        "description",
+                        "Shared prompts are reviewed before they are published.",
+                    ),
+                    ("reasons[0].kind", "business"),
+                    ("reasons[0].reference", "AI policy 2026"),
+                    ("reasons[0].note", "Section 4"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        assert_eq!(res.location(), "/controls/ORG-7");
+        let page = fx.get("/controls/ORG-7", &cookie).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("Prompt library review"));
+        assert!(page.body.contains("own control"));
+        let stored = fx
+            .app
+            .control(&op(), &fx.org, "ORG-7")
+            .await
+            .expect("stored");
+        assert_eq!(stored.implementation.data.reasons.len(), 1);
+        let soa = fx.get("/soa", &cookie).await.body;
+        assert!(
+            soa.contains("id=\"line-ORG-7\""),
+            "the SoA has a line for it"
+        );
+        assert!(soa.contains("Prompt library review"));
+        let list = fx.get("/controls?q=prompt", &cookie).await.body;
+        assert!(list.contains("href=\"/controls/ORG-7\""));
+        assert!(
+            !list.contains("href=\"/controls/NW-1\""),
+            "the search narrows the list"
+        );
+        // The same identifier twice is refused.
+        let res = fx
+            .post(
+                "/controls",
+                Some(&cookie),
+                &[
+                    ("csrf", &csrf),
+                    ("control", "ORG-7"),
+                    ("title", "Another"),
+                    ("status", "planned"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            fx.app
+                .control(&op(), &fx.org, "ORG-7")
+                .await
+                .expect("stored")
+                .implementation
+                .data
+                .title,
+            "Prompt library review"
         );
     }
 }

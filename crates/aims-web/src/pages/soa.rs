@@ -904,7 +904,7 @@ pub async fn control(
 }
 
 /// Reads the control form; blank reason rows are dropped and error paths keep the form's row index.
-fn read_control(f: &FormData, control: &str) -> (ControlImplementation, Vec<usize>) {
+pub(crate) fn read_control(f: &FormData, control: &str) -> (ControlImplementation, Vec<usize>) {
     let mut reasons = vec![];
     let mut index = vec![];
     for i in f.rows("reasons") {
