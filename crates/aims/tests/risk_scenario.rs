@@ -349,6 +349,29 @@ fn impact_harm_risk_treatment_soa_approval_drift_and_diff() {
         .refused("justification");
         fx.run(&["soa", "approve", "--by", " ", "--role", "CEO"], true)
             .refused("approved_by");
+        let stale = fx.run(
+            &[
+                "risk",
+                "update",
+                &risk,
+                "--owner",
+                "Someone",
+                "--if-version",
+                "0",
+            ],
+            true,
+        );
+        assert_eq!(
+            stale.code,
+            2,
+            "a stale version is refused: {}",
+            stale.describe()
+        );
+        assert!(
+            stale.stderr.contains("\"conflict\""),
+            "{}",
+            stale.describe()
+        );
         assert_eq!(
             fx.head(),
             before,
