@@ -1,0 +1,254 @@
+//! One impact assessment on its own page, and its approval.
+
+use super::edit::{find_template, system_name};
+use super::form::{QuestionField, question_fields};
+use super::read::{TEXT_FIELDS, text_of};
+use crate::AppState;
+use crate::auth::{Signed, check_form};
+use crate::chrome::Chrome;
+use crate::error::{app_error, render};
+use crate::pages::form::{Badge, Errors, FormData, deny, is_id, not_found, scale_label, words};
+use aims_app::{AppError, Permission, Stored};
+use aims_catalog::templates::ImpactTemplate;
+use aims_domain::impact::ImpactAssessment;
+use aims_domain::risk::Acceptance;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+
+/// One impact as shown on the assessment.
+pub struct ImpactView {
+    /// Index (anchor `impact-{i}`).
+    pub i: usize,
+    /// Area.
+    pub area: String,
+    /// Benefit or harm.
+    pub nature: String,
+    /// What happens.
+    pub description: String,
+    /// Affected parties.
+    pub affected: String,
+    /// Severity label.
+    pub severity: String,
+    /// Likelihood label.
+    pub likelihood: String,
+    /// Level.
+    pub level: Option<Badge>,
+    /// Whether a harm above the appetite.
+    pub above: bool,
+    /// Reversibility.
+    pub reversibility: String,
+    /// Measures.
+    pub measures: String,
+    /// Controls.
+    pub controls: Vec<String>,
+    /// Linked risk (id, title).
+    pub risk: Option<(String, String)>,
+}
+
+/// A text section as shown.
+pub struct SectionView {
+    /// Title.
+    pub title: String,
+    /// Text.
+    pub text: String,
+}
+
+#[derive(Template)]
+#[template(path = "impact_detail.html")]
+struct DetailPage {
+    chrome: Chrome,
+    a: Stored<ImpactAssessment>,
+    system_name: String,
+    template: ImpactTemplate,
+    sections: Vec<SectionView>,
+    impacts: Vec<ImpactView>,
+    answers: Vec<QuestionField>,
+    above: usize,
+    appetite: String,
+    by: String,
+    role: String,
+    date: String,
+    rationale: String,
+    errors: Errors,
+}
+
+impl DetailPage {
+    fn other_errors(&self) -> Vec<String> {
+        self.errors.others(&["approval"])
+    }
+}
+
+async fn detail(
+    state: &AppState,
+    s: &aims_app::auth::Session,
+    chrome: Chrome,
+    id: &str,
+    values: [String; 4],
+    errors: Errors,
+) -> Response {
+    let actor = s.actor();
+    let app = &state.app;
+    let result = async {
+        let a = app.impact(&actor, &s.org_id, id).await?;
+        let method = app.risk_method(&actor, &s.org_id).await?;
+        let t = find_template(&a.data.template)?;
+        let mut risks = vec![];
+        for m in &a.data.impacts {
+            if m.risk_id.is_empty() {
+                risks.push(None);
+            } else {
+                let title = match app.risk(&actor, &s.org_id, &m.risk_id).await {
+                    Ok(r) => r.data.title,
+                    Err(AppError::NotFound(_)) => m.risk_id.clone(),
+                    Err(e) => return Err(e),
+                };
+                risks.push(Some((m.risk_id.clone(), title)));
+            }
+        }
+        Ok::<_, AppError>((a, method, t, risks))
+    }
+    .await;
+    let (a, method, t, risks) = match result {
+        Ok(x) => x,
+        Err(e) => return app_error(Some(chrome), e),
+    };
+    let name = system_name(state, s, &a.data.system_id).await;
+    let mut sections: Vec<SectionView> = t
+        .sections
+        .iter()
+        .filter(|x| TEXT_FIELDS.contains(&x.field.as_str()))
+        .map(|x| SectionView {
+            title: x.title.clone(),
+            text: text_of(&a.data, &x.field),
+        })
+        .collect();
+    for f in TEXT_FIELDS {
+        if !t.sections.iter().any(|x| x.field == *f) && !text_of(&a.data, f).is_empty() {
+            sections.push(SectionView {
+                title: words(f),
+                text: text_of(&a.data, f),
+            });
+        }
+    }
+    let impacts = a
+        .data
+        .impacts
+        .iter()
+        .zip(risks)
+        .enumerate()
+        .map(|(i, (m, risk))| {
+            let level = method
+                .level_of(&m.score())
+                .and_then(|l| Badge::of(&method, &l.id));
+            ImpactView {
+                i,
+                area: words(&m.area),
+                nature: m.nature.clone(),
+                description: m.description.clone(),
+                affected: m.affected.join(", "),
+                severity: scale_label(&method.impact, m.severity),
+                likelihood: scale_label(&method.likelihood, m.likelihood),
+                above: m.is_harm() && method.exceeds_appetite(&m.score()),
+                level,
+                reversibility: words(&m.reversibility),
+                measures: m.measures.clone(),
+                controls: m.controls.clone(),
+                risk,
+            }
+        })
+        .collect();
+    let answers = question_fields(&t, &a.data.answers);
+    let invalid = !errors.is_empty();
+    let [by, role, date, rationale] = values;
+    let mut res = render(&DetailPage {
+        chrome,
+        above: a.data.harms_above_appetite(&method).len(),
+        appetite: method
+            .levels
+            .iter()
+            .find(|l| l.id == method.appetite)
+            .map_or_else(|| method.appetite.clone(), |l| l.label.clone()),
+        a,
+        system_name: name,
+        template: t,
+        sections,
+        impacts,
+        answers,
+        by,
+        role,
+        date,
+        rationale,
+        errors,
+    });
+    if invalid {
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    res
+}
+
+/// GET /impact-assessments/{id}
+pub async fn show(
+    State(state): State<AppState>,
+    Signed(s): Signed,
+    Path(id): Path<String>,
+) -> Response {
+    let chrome = Chrome::new(&state.app, &s, "impacts").await;
+    if !is_id(&id) {
+        return not_found(chrome, "impact assessment");
+    }
+    let values = [
+        s.user.display_name.clone(),
+        String::new(),
+        aims_app::today(),
+        String::new(),
+    ];
+    detail(&state, &s, chrome, &id, values, Errors::default()).await
+}
+
+/// POST /impact-assessments/{id}/approve
+pub async fn approve(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Signed(s): Signed,
+    Path(id): Path<String>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Response {
+    let f = FormData(f);
+    if let Some(r) = check_form(&headers, &s, &f.csrf()) {
+        return r;
+    }
+    if let Some(r) = deny(&s, Permission::Approve) {
+        return r;
+    }
+    let chrome = Chrome::new(&state.app, &s, "impacts").await;
+    if !is_id(&id) {
+        return not_found(chrome, "impact assessment");
+    }
+    let approval = Acceptance {
+        by: f.text("approval.by"),
+        role: f.text("approval.role"),
+        date: f.text("approval.date"),
+        rationale: f.get("approval.rationale").trim().to_string(),
+        recorded_by: String::new(),
+    };
+    match state
+        .app
+        .approve_impact(&s.actor(), &s.org_id, &id, f.version(), approval.clone())
+        .await
+    {
+        Ok(a) => Redirect::to(&format!("/impact-assessments/{}", a.id)).into_response(),
+        Err(AppError::Invalid(v)) => {
+            let values = [
+                approval.by,
+                approval.role,
+                approval.date,
+                approval.rationale,
+            ];
+            detail(&state, &s, chrome, &id, values, Errors::from_validation(v)).await
+        }
+        Err(e) => app_error(Some(chrome), e),
+    }
+}

@@ -1,0 +1,338 @@
+//! The handlers that start, create, edit and update an impact assessment.
+
+use super::form::form_page;
+use super::read::{read_form, remap};
+use crate::AppState;
+use crate::auth::{Signed, check_form};
+use crate::chrome::Chrome;
+use crate::error::{app_error, render};
+use crate::pages::form::{Errors, FormData, Opt, SystemNames, deny, forbidden, is_id, not_found};
+use aims_app::systems::SystemFilter;
+use aims_app::{AppError, Permission};
+use aims_catalog::templates::ImpactTemplate;
+use aims_domain::impact::{AffectedParty, ImpactAssessment};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// Query of the new-assessment page.
+#[derive(Debug, Deserialize, Default)]
+pub struct NewQuery {
+    #[serde(default)]
+    system: String,
+    #[serde(default)]
+    template: String,
+}
+
+#[derive(Template)]
+#[template(path = "impact_start.html")]
+struct StartPage {
+    chrome: Chrome,
+    systems: Vec<Opt>,
+    templates: Vec<(ImpactTemplate, bool)>,
+    error: String,
+}
+
+/// GET /impact-assessments/new — the choice of system and template, then the guided form.
+pub async fn new_form(
+    State(state): State<AppState>,
+    Signed(s): Signed,
+    Query(q): Query<NewQuery>,
+) -> Response {
+    let chrome = Chrome::new(&state.app, &s, "impacts").await;
+    if !chrome.can_write {
+        return forbidden(chrome, "start impact assessments");
+    }
+    let actor = s.actor();
+    let templates = match aims_app::impact::templates() {
+        Ok(t) => t,
+        Err(e) => return app_error(Some(chrome), e),
+    };
+    let template = templates.iter().find(|t| t.id == q.template).cloned();
+    let mut error = String::new();
+    if !q.system.is_empty() && template.is_some() {
+        let system = if is_id(&q.system) {
+            state.app.system(&actor, &s.org_id, &q.system).await
+        } else {
+            Err(AppError::NotFound(String::new()))
+        };
+        match system {
+            Ok(sys) => {
+                let method = match state.app.risk_method(&actor, &s.org_id).await {
+                    Ok(m) => m,
+                    Err(e) => return app_error(Some(chrome), e),
+                };
+                let t = template.unwrap_or_else(|| templates[0].clone());
+                let a = ImpactAssessment {
+                    system_id: sys.id.clone(),
+                    system_version: String::new(),
+                    template: t.id.clone(),
+                    title: format!("{}: {}", sys.data.name, t.name),
+                    status: "draft".into(),
+                    scope: String::new(),
+                    system_info: [sys.data.purpose.as_str(), sys.data.intended_use.as_str()]
+                        .iter()
+                        .filter(|x| !x.is_empty())
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .join("\n\n"),
+                    data_info: String::new(),
+                    model_info: String::new(),
+                    deployment_context: String::new(),
+                    affected: sys
+                        .data
+                        .affected_parties
+                        .iter()
+                        .map(|p| AffectedParty {
+                            name: p.clone(),
+                            kind: "group".into(),
+                            vulnerable: false,
+                            note: String::new(),
+                        })
+                        .collect(),
+                    impacts: vec![],
+                    human_oversight: sys.data.oversight_notes.clone(),
+                    answers: BTreeMap::new(),
+                    triggers: vec![],
+                    next_review: String::new(),
+                    approval: None,
+                };
+                return form_page(
+                    chrome,
+                    format!("New impact assessment: {}", sys.data.name),
+                    "/impact-assessments".into(),
+                    "/impact-assessments".into(),
+                    None,
+                    sys.data.name,
+                    t,
+                    &a,
+                    None,
+                    &method,
+                    Errors::default(),
+                );
+            }
+            Err(AppError::NotFound(_)) => {
+                error = "Choose an AI system of the inventory.".into();
+            }
+            Err(e) => return app_error(Some(chrome), e),
+        }
+    }
+    let systems = match state
+        .app
+        .systems(
+            &actor,
+            &s.org_id,
+            &SystemFilter {
+                limit: Some(1000),
+                ..SystemFilter::default()
+            },
+        )
+        .await
+    {
+        Ok(v) => v,
+        Err(e) => return app_error(Some(chrome), e),
+    };
+    let chosen = if q.template.is_empty() {
+        "default"
+    } else {
+        q.template.as_str()
+    };
+    render(&StartPage {
+        chrome,
+        systems: Opt::many(
+            systems.into_iter().map(|x| {
+                let label = format!("{} ({})", x.data.name, x.data.lifecycle_stage);
+                (x.id, label)
+            }),
+            [q.system.as_str()],
+        ),
+        templates: templates
+            .into_iter()
+            .map(|t| {
+                let sel = t.id == chosen;
+                (t, sel)
+            })
+            .collect(),
+        error,
+    })
+}
+
+/// The impact-assessment template with this id, or a validation error naming the unknown id.
+pub(super) fn find_template(id: &str) -> Result<ImpactTemplate, AppError> {
+    let all = aims_app::impact::templates()?;
+    all.into_iter().find(|t| t.id == id).ok_or_else(|| {
+        aims_domain::ValidationError::one("template", format!("unknown template '{id}'")).into()
+    })
+}
+
+/// The display name of a system, for headings (falls back to the id when it cannot be loaded).
+pub(super) async fn system_name(state: &AppState, s: &aims_app::auth::Session, id: &str) -> String {
+    let mut names = SystemNames::default();
+    let ids = [id.to_string()];
+    let _ = names
+        .load(&state.app, &s.actor(), &s.org_id, ids.iter())
+        .await;
+    names.name(id)
+}
+
+/// POST /impact-assessments
+pub async fn create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Signed(s): Signed,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Response {
+    let f = FormData(f);
+    if let Some(r) = check_form(&headers, &s, &f.csrf()) {
+        return r;
+    }
+    if let Some(r) = deny(&s, Permission::Write) {
+        return r;
+    }
+    let chrome = Chrome::new(&state.app, &s, "impacts").await;
+    let actor = s.actor();
+    let t = match find_template(&f.text("template")) {
+        Ok(t) => t,
+        Err(e) => return app_error(Some(chrome), e),
+    };
+    let method = match state.app.risk_method(&actor, &s.org_id).await {
+        Ok(m) => m,
+        Err(e) => return app_error(Some(chrome), e),
+    };
+    let (a, idx) = read_form(&f, &t);
+    match state.app.create_impact(&actor, &s.org_id, a.clone()).await {
+        Ok(created) => Redirect::to(&format!("/impact-assessments/{}", created.id)).into_response(),
+        Err(AppError::Invalid(v)) => {
+            let name = system_name(&state, &s, &a.system_id).await;
+            form_page(
+                chrome,
+                format!("New impact assessment: {name}"),
+                "/impact-assessments".into(),
+                "/impact-assessments".into(),
+                None,
+                name,
+                t,
+                &a,
+                Some(&idx),
+                &method,
+                remap(Errors::from_validation(v), &idx),
+            )
+        }
+        Err(e) => app_error(Some(chrome), e),
+    }
+}
+
+/// GET /impact-assessments/{id}/edit
+pub async fn edit_form(
+    State(state): State<AppState>,
+    Signed(s): Signed,
+    Path(id): Path<String>,
+) -> Response {
+    let chrome = Chrome::new(&state.app, &s, "impacts").await;
+    if !is_id(&id) {
+        return not_found(chrome, "impact assessment");
+    }
+    if !chrome.can_write {
+        return forbidden(chrome, "change impact assessments");
+    }
+    let actor = s.actor();
+    let result = async {
+        let a = state.app.impact(&actor, &s.org_id, &id).await?;
+        let m = state.app.risk_method(&actor, &s.org_id).await?;
+        let t = find_template(&a.data.template)?;
+        Ok::<_, AppError>((a, m, t))
+    }
+    .await;
+    let (a, method, t) = match result {
+        Ok(x) => x,
+        Err(e) => return app_error(Some(chrome), e),
+    };
+    if a.data.status != "draft" {
+        return crate::error::page(
+            StatusCode::CONFLICT,
+            Some(chrome),
+            "Not a draft",
+            &format!(
+                "This assessment is {}; it is kept as it was. Start a new assessment instead.",
+                a.data.status
+            ),
+        );
+    }
+    let name = system_name(&state, &s, &a.data.system_id).await;
+    form_page(
+        chrome,
+        format!("Edit {}", a.data.title),
+        format!("/impact-assessments/{}", a.id),
+        format!("/impact-assessments/{}", a.id),
+        Some(a.version),
+        name,
+        t,
+        &a.data,
+        None,
+        &method,
+        Errors::default(),
+    )
+}
+
+/// POST /impact-assessments/{id}
+pub async fn update(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Signed(s): Signed,
+    Path(id): Path<String>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Response {
+    let f = FormData(f);
+    if let Some(r) = check_form(&headers, &s, &f.csrf()) {
+        return r;
+    }
+    if let Some(r) = deny(&s, Permission::Write) {
+        return r;
+    }
+    let chrome = Chrome::new(&state.app, &s, "impacts").await;
+    if !is_id(&id) {
+        return not_found(chrome, "impact assessment");
+    }
+    let actor = s.actor();
+    let result = async {
+        let current = state.app.impact(&actor, &s.org_id, &id).await?;
+        let m = state.app.risk_method(&actor, &s.org_id).await?;
+        let t = find_template(&current.data.template)?;
+        Ok::<_, AppError>((current, m, t))
+    }
+    .await;
+    let (current, method, t) = match result {
+        Ok(x) => x,
+        Err(e) => return app_error(Some(chrome), e),
+    };
+    let (mut a, idx) = read_form(&f, &t);
+    a.system_id = current.data.system_id.clone();
+    match state
+        .app
+        .update_impact(&actor, &s.org_id, &id, f.version(), a.clone())
+        .await
+    {
+        Ok(saved) => Redirect::to(&format!("/impact-assessments/{}", saved.id)).into_response(),
+        Err(AppError::Invalid(v)) => {
+            let name = system_name(&state, &s, &a.system_id).await;
+            form_page(
+                chrome,
+                format!("Edit {}", current.data.title),
+                format!("/impact-assessments/{id}"),
+                format!("/impact-assessments/{id}"),
+                f.version(),
+                name,
+                t,
+                &a,
+                Some(&idx),
+                &method,
+                remap(Errors::from_validation(v), &idx),
+            )
+        }
+        Err(e) => app_error(Some(chrome), e),
+    }
+}

@@ -1,0 +1,408 @@
+//! Treatment plans of a risk: the form with its task rows, and the handlers that create and update a plan.
+
+use super::detail::control_titles;
+use crate::AppState;
+use crate::auth::{Signed, check_form};
+use crate::chrome::Chrome;
+use crate::error::{app_error, render};
+use crate::pages::form::{Errors, FormData, Opt, deny, forbidden, is_id, not_found};
+use aims_app::{AppError, Permission, Stored};
+use aims_domain::risk::{Risk, Treatment, TreatmentTask};
+use aims_domain::vocab::{TaskStatus, TreatmentOption, TreatmentStatus};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+
+/// One task row of the treatment form.
+pub struct TaskRow {
+    /// Row index.
+    pub i: usize,
+    /// Title.
+    pub title: String,
+    /// Owner.
+    pub owner: String,
+    /// Due date.
+    pub due: String,
+    /// Status options.
+    pub statuses: Vec<Opt>,
+}
+
+#[derive(Template)]
+#[template(path = "treatment_form.html")]
+struct TreatmentFormPage {
+    chrome: Chrome,
+    risk_id: String,
+    risk_title: String,
+    heading: String,
+    action: String,
+    version: Option<i64>,
+    options: Vec<Opt>,
+    statuses: Vec<Opt>,
+    description: String,
+    controls: Vec<Opt>,
+    tasks: Vec<TaskRow>,
+    task_statuses: Vec<Opt>,
+    next_row: usize,
+    errors: Errors,
+}
+
+impl TreatmentFormPage {
+    fn other_errors(&self) -> Vec<String> {
+        self.errors
+            .others(&["option", "status", "description", "controls", "tasks"])
+    }
+
+    fn task_error(&self, i: &usize) -> String {
+        self.errors.of(&format!("tasks[{i}]"))
+    }
+}
+
+const BLANK_TASK_ROWS: usize = 2;
+
+fn task_rows(tasks: &[TreatmentTask]) -> Vec<TaskRow> {
+    let mut rows: Vec<TaskRow> = tasks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| TaskRow {
+            i,
+            title: t.title.clone(),
+            owner: t.owner.clone(),
+            due: t.due.clone(),
+            statuses: Opt::vocab(
+                &TaskStatus::ALL
+                    .iter()
+                    .map(|x| x.as_str())
+                    .collect::<Vec<_>>(),
+                &t.status,
+                None,
+            ),
+        })
+        .collect();
+    let n = rows.len();
+    for i in n..n + BLANK_TASK_ROWS {
+        rows.push(TaskRow {
+            i,
+            title: String::new(),
+            owner: String::new(),
+            due: String::new(),
+            statuses: Opt::vocab(
+                &TaskStatus::ALL
+                    .iter()
+                    .map(|x| x.as_str())
+                    .collect::<Vec<_>>(),
+                "open",
+                None,
+            ),
+        });
+    }
+    rows
+}
+
+/// Reads the treatment form; blank task rows are dropped, and error paths keep the row index the form shows.
+fn read_treatment(f: &FormData, risk_id: &str) -> (Treatment, Vec<usize>) {
+    let mut tasks = vec![];
+    let mut index = vec![];
+    for i in f.rows("tasks") {
+        let t = TreatmentTask {
+            title: f.cell("tasks", i, "title").trim().to_string(),
+            owner: f.cell("tasks", i, "owner").trim().to_string(),
+            due: f.cell("tasks", i, "due").trim().to_string(),
+            status: {
+                let s = f.cell("tasks", i, "status");
+                if s.is_empty() { "open".into() } else { s }
+            },
+        };
+        if t.title.is_empty() && t.owner.is_empty() && t.due.is_empty() {
+            continue;
+        }
+        tasks.push(t);
+        index.push(i);
+    }
+    (
+        Treatment {
+            risk_id: risk_id.to_string(),
+            option: f.text("option"),
+            description: f.get("description").trim().to_string(),
+            controls: f.all("controls"),
+            tasks,
+            status: f.text("status"),
+            acceptance: None,
+        },
+        index,
+    )
+}
+
+/// Maps `tasks[k]` of the submitted plan back to the row index of the form.
+fn task_errors(v: aims_domain::ValidationError, index: &[usize]) -> Errors {
+    let mut e = Errors::from_validation(v);
+    for (f, _) in e.0.iter_mut() {
+        if let Some(rest) = f.strip_prefix("tasks[")
+            && let Some((k, tail)) = rest.split_once(']')
+            && let Some(row) = k.parse::<usize>().ok().and_then(|k| index.get(k))
+        {
+            *f = format!("tasks[{row}]{tail}");
+        }
+    }
+    e
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn treatment_form(
+    state: &AppState,
+    s: &aims_app::auth::Session,
+    chrome: Chrome,
+    risk: &Stored<Risk>,
+    heading: String,
+    action: String,
+    t: &Treatment,
+    version: Option<i64>,
+    errors: Errors,
+) -> Response {
+    let controls = match control_titles(state, s).await {
+        Ok(c) => c,
+        Err(e) => return app_error(Some(chrome), e),
+    };
+    let invalid = !errors.is_empty();
+    let tasks = task_rows(&t.tasks);
+    let page = TreatmentFormPage {
+        chrome,
+        risk_id: risk.id.clone(),
+        risk_title: risk.data.title.clone(),
+        heading,
+        action,
+        version,
+        options: Opt::vocab(
+            &TreatmentOption::ALL
+                .iter()
+                .map(|x| x.as_str())
+                .collect::<Vec<_>>(),
+            &t.option,
+            None,
+        ),
+        statuses: Opt::vocab(
+            &TreatmentStatus::ALL
+                .iter()
+                .map(|x| x.as_str())
+                .collect::<Vec<_>>(),
+            &t.status,
+            None,
+        ),
+        description: t.description.clone(),
+        controls: {
+            // The chosen controls first, so that they are in sight in the scrolling list.
+            let mut v = Opt::many(
+                controls
+                    .into_iter()
+                    .map(|(k, title)| (k.clone(), format!("{k} {title}"))),
+                t.controls.iter().map(String::as_str),
+            );
+            v.sort_by_key(|o| !o.selected);
+            v
+        },
+        next_row: tasks.len(),
+        tasks,
+        task_statuses: Opt::vocab(
+            &TaskStatus::ALL
+                .iter()
+                .map(|x| x.as_str())
+                .collect::<Vec<_>>(),
+            "open",
+            None,
+        ),
+        errors,
+    };
+    let mut res = render(&page);
+    if invalid {
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    res
+}
+
+/// GET /risks/{id}/treatments/new
+pub async fn new_treatment(
+    State(state): State<AppState>,
+    Signed(s): Signed,
+    Path(id): Path<String>,
+) -> Response {
+    let chrome = Chrome::new(&state.app, &s, "risks").await;
+    if !is_id(&id) {
+        return not_found(chrome, "risk");
+    }
+    if !chrome.can_write {
+        return forbidden(chrome, "plan risk treatments");
+    }
+    let risk = match state.app.risk(&s.actor(), &s.org_id, &id).await {
+        Ok(r) => r,
+        Err(e) => return app_error(Some(chrome), e),
+    };
+    let t = Treatment {
+        risk_id: risk.id.clone(),
+        option: "modify".into(),
+        description: String::new(),
+        controls: vec![],
+        tasks: vec![],
+        status: "planned".into(),
+        acceptance: None,
+    };
+    treatment_form(
+        &state,
+        &s,
+        chrome,
+        &risk,
+        "New treatment plan".into(),
+        format!("/risks/{}/treatments", risk.id),
+        &t,
+        None,
+        Errors::default(),
+    )
+    .await
+}
+
+/// POST /risks/{id}/treatments
+pub async fn create_treatment(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Signed(s): Signed,
+    Path(id): Path<String>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Response {
+    let f = FormData(f);
+    if let Some(r) = check_form(&headers, &s, &f.csrf()) {
+        return r;
+    }
+    if let Some(r) = deny(&s, Permission::Write) {
+        return r;
+    }
+    let chrome = Chrome::new(&state.app, &s, "risks").await;
+    if !is_id(&id) {
+        return not_found(chrome, "risk");
+    }
+    let actor = s.actor();
+    let risk = match state.app.risk(&actor, &s.org_id, &id).await {
+        Ok(r) => r,
+        Err(e) => return app_error(Some(chrome), e),
+    };
+    let (t, index) = read_treatment(&f, &risk.id);
+    match state
+        .app
+        .create_treatment(&actor, &s.org_id, t.clone())
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/risks/{}#treatments", risk.id)).into_response(),
+        Err(AppError::Invalid(v)) => {
+            treatment_form(
+                &state,
+                &s,
+                chrome,
+                &risk,
+                "New treatment plan".into(),
+                format!("/risks/{}/treatments", risk.id),
+                &t,
+                None,
+                task_errors(v, &index),
+            )
+            .await
+        }
+        Err(e) => app_error(Some(chrome), e),
+    }
+}
+
+/// A risk and one of its treatment plans, or not found when the plan belongs to another risk.
+pub(super) async fn risk_and_treatment(
+    state: &AppState,
+    s: &aims_app::auth::Session,
+    rid: &str,
+    tid: &str,
+) -> Result<(Stored<Risk>, Stored<Treatment>), AppError> {
+    let actor = s.actor();
+    let risk = state.app.risk(&actor, &s.org_id, rid).await?;
+    let t = state.app.treatment(&actor, &s.org_id, tid).await?;
+    if t.data.risk_id != risk.id {
+        return Err(AppError::NotFound(
+            "this risk has no such treatment plan".into(),
+        ));
+    }
+    Ok((risk, t))
+}
+
+/// GET /risks/{rid}/treatments/{tid}/edit
+pub async fn edit_treatment(
+    State(state): State<AppState>,
+    Signed(s): Signed,
+    Path((rid, tid)): Path<(String, String)>,
+) -> Response {
+    let chrome = Chrome::new(&state.app, &s, "risks").await;
+    if !is_id(&rid) || !is_id(&tid) {
+        return not_found(chrome, "treatment plan");
+    }
+    if !chrome.can_write {
+        return forbidden(chrome, "change treatment plans");
+    }
+    match risk_and_treatment(&state, &s, &rid, &tid).await {
+        Ok((risk, t)) => {
+            treatment_form(
+                &state,
+                &s,
+                chrome,
+                &risk,
+                "Edit treatment plan".into(),
+                format!("/risks/{}/treatments/{}", risk.id, t.id),
+                &t.data,
+                Some(t.version),
+                Errors::default(),
+            )
+            .await
+        }
+        Err(e) => app_error(Some(chrome), e),
+    }
+}
+
+/// POST /risks/{rid}/treatments/{tid}
+pub async fn update_treatment(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Signed(s): Signed,
+    Path((rid, tid)): Path<(String, String)>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Response {
+    let f = FormData(f);
+    if let Some(r) = check_form(&headers, &s, &f.csrf()) {
+        return r;
+    }
+    if let Some(r) = deny(&s, Permission::Write) {
+        return r;
+    }
+    let chrome = Chrome::new(&state.app, &s, "risks").await;
+    if !is_id(&rid) || !is_id(&tid) {
+        return not_found(chrome, "treatment plan");
+    }
+    let (risk, current) = match risk_and_treatment(&state, &s, &rid, &tid).await {
+        Ok(x) => x,
+        Err(e) => return app_error(Some(chrome), e),
+    };
+    let (t, index) = read_treatment(&f, &risk.id);
+    match state
+        .app
+        .update_treatment(&s.actor(), &s.org_id, &current.id, f.version(), t.clone())
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/risks/{}#treatments", risk.id)).into_response(),
+        Err(AppError::Invalid(v)) => {
+            treatment_form(
+                &state,
+                &s,
+                chrome,
+                &risk,
+                "Edit treatment plan".into(),
+                format!("/risks/{}/treatments/{}", risk.id, current.id),
+                &t,
+                f.version(),
+                task_errors(v, &index),
+            )
+            .await
+        }
+        Err(e) => app_error(Some(chrome), e),
+    }
+}
