@@ -94,6 +94,24 @@ impl ControlImplementation {
         check_required_text(&mut errs, "control", &self.control, 40);
         let own = !annex_a.iter().any(|c| c == &self.control);
         if own {
+            let shaped = self
+                .control
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic())
+                && self
+                    .control
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+            if !self.control.is_empty() && !shaped {
+                errs.push(
+                    "control",
+                    format!(
+                        "'{}' is not a control identifier: start with a letter and use letters, digits, '.', '-' or '_' (e.g. ORG-1)",
+                        self.control
+                    ),
+                );
+            }
             if self.control.starts_with("A.") {
                 errs.push(
                     "control",
@@ -159,5 +177,41 @@ impl ControlImplementation {
             );
         }
         errs.into_result()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn own(id: &str) -> ControlImplementation {
+        ControlImplementation {
+            control: id.into(),
+            title: "Own control".into(),
+            status: "planned".into(),
+            owner: String::new(),
+            description: String::new(),
+            justification: String::new(),
+            reasons: vec![],
+            inherited: None,
+            evidence: vec![],
+            target_date: String::new(),
+        }
+    }
+
+    #[test]
+    fn own_control_ids_have_a_plain_shape() {
+        let annex_a = vec!["A.2.2".to_string()];
+        for ok in ["ORG-1", "NW.2", "sec_policy_3"] {
+            assert!(own(ok).normalise_and_validate(&annex_a).is_ok(), "{ok}");
+        }
+        for bad in ["6.1.2", "ORG 1", "A.99", "-x", "ORG/1"] {
+            let e = own(bad).normalise_and_validate(&annex_a).unwrap_err();
+            assert_eq!(e.errors[0].field, "control", "{bad}");
+        }
+        let mut excluded = own("A.2.2");
+        excluded.status = "not_applicable".into();
+        let e = excluded.normalise_and_validate(&annex_a).unwrap_err();
+        assert_eq!(e.errors[0].field, "justification");
     }
 }
