@@ -21,6 +21,37 @@ pub trait ContextRecord: Serialize + DeserializeOwned + Clone + Send + Sync {
     const SPEC: &'static TableSpec;
     /// Normalises and validates the input.
     fn prepare(&mut self) -> Result<(), ValidationError>;
+    /// Controls the record names, with the field naming each, so they can be checked against the catalogue
+    /// and the organization's own controls.
+    fn control_refs(&self) -> Vec<(String, String)> {
+        vec![]
+    }
+}
+
+/// Refuses control identifiers that are neither Annex A controls nor the organization's own.
+async fn check_control_refs<T: ContextRecord>(
+    app: &App,
+    tx: &mut Conn,
+    org: &str,
+    data: &T,
+) -> Result<(), AppError> {
+    let refs = data.control_refs();
+    if refs.is_empty() {
+        return Ok(());
+    }
+    let (_, known) = crate::risks::known_controls(app, tx, org).await?;
+    let mut errs = ValidationError::default();
+    for (field, c) in refs {
+        if !known.contains(&c) {
+            errs.push(
+                field,
+                format!(
+                    "'{c}' is neither an Annex A control nor one of the organization's controls"
+                ),
+            );
+        }
+    }
+    Ok(errs.into_result()?)
 }
 
 impl ContextRecord for ContextIssue {
@@ -34,6 +65,18 @@ impl ContextRecord for InterestedParty {
     const SPEC: &'static TableSpec = &INTERESTED_PARTIES;
     fn prepare(&mut self) -> Result<(), ValidationError> {
         self.normalise_and_validate()
+    }
+    fn control_refs(&self) -> Vec<(String, String)> {
+        self.requirements
+            .iter()
+            .enumerate()
+            .flat_map(|(i, r)| {
+                r.controls
+                    .iter()
+                    .enumerate()
+                    .map(move |(j, c)| (format!("requirements[{i}].controls[{j}]"), c.clone()))
+            })
+            .collect()
     }
 }
 
@@ -93,6 +136,7 @@ impl App {
                 .into());
             }
         }
+        check_control_refs(self, &mut tx, org, &data).await?;
         let s = records::insert(&mut tx, T::SPEC, org, &actor.label, &data).await?;
         tx.commit().await?;
         Ok(s)
@@ -115,6 +159,7 @@ impl App {
         data.prepare()?;
         let id = aims_domain::parse_id("id", id)?;
         let mut tx = self.store.begin_write().await?;
+        check_control_refs(self, &mut tx, org, &data).await?;
         let s = records::update(
             &mut tx,
             T::SPEC,

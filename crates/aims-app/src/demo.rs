@@ -314,6 +314,7 @@ fn req(text: &str, source: RequirementSource, addressed: bool, how: &str) -> Par
         source: source.as_str().into(),
         addressed,
         how: how.into(),
+        controls: vec![],
     }
 }
 
@@ -331,6 +332,12 @@ fn party(
     }
 }
 
+/// A requirement with the controls that answer it (reasons for those controls in the SoA).
+fn answered_by(mut r: PartyRequirement, controls: &[&str]) -> PartyRequirement {
+    r.controls = controls.iter().map(|c| c.to_string()).collect();
+    r
+}
+
 fn parties() -> Vec<InterestedParty> {
     use RequirementSource::{Contractual, Legal, Regulatory, Societal, Voluntary};
     vec![
@@ -340,27 +347,36 @@ fn parties() -> Vec<InterestedParty> {
             "About 310,000 consumers in Germany and the Netherlands who apply for or hold a Northwind loan; they are \
              the people most affected by the credit-scoring, fraud and chat systems.",
             vec![
-                req(
-                    "Get the main reasons for a declined application and be able to ask a person to review it.",
-                    Legal,
-                    true,
-                    "Decline letters list the top reason codes from the credit-scoring system; every decline is \
+                answered_by(
+                    req(
+                        "Get the main reasons for a declined application and be able to ask a person to review it.",
+                        Legal,
+                        true,
+                        "Decline letters list the top reason codes from the credit-scoring system; every decline is \
                      decided by a credit analyst, and applicants can request a second review through customer \
                      service.",
+                    ),
+                    &["A.8.2", "A.9.3"],
                 ),
-                req(
-                    "Be told when they are chatting with an AI system rather than a person.",
-                    Legal,
-                    true,
-                    "The chat window labels the assistant as AI in its first message and offers a human agent at \
+                answered_by(
+                    req(
+                        "Be told when they are chatting with an AI system rather than a person.",
+                        Legal,
+                        true,
+                        "The chat window labels the assistant as AI in its first message and offers a human agent at \
                      any time.",
+                    ),
+                    &["A.8.2"],
                 ),
-                req(
-                    "Be treated fairly, without discrimination by age, sex or nationality.",
-                    Societal,
-                    true,
-                    "Bias tests on approval rates and score calibration by age band, sex and nationality group \
+                answered_by(
+                    req(
+                        "Be treated fairly, without discrimination by age, sex or nationality.",
+                        Societal,
+                        true,
+                        "Bias tests on approval rates and score calibration by age band, sex and nationality group \
                      are part of every model validation and of quarterly monitoring.",
+                    ),
+                    &["A.5.4", "A.7.4"],
                 ),
             ],
         ),
@@ -370,12 +386,15 @@ fn parties() -> Vec<InterestedParty> {
             "Supervise Northwind as a credit institution in Germany and its Amsterdam branch, including the models \
              used in credit decisions and the outsourcing of ICT services.",
             vec![
-                req(
-                    "Validate credit models independently before use and at least annually, and document overrides.",
-                    Regulatory,
-                    true,
-                    "Model Validation reports to the Chief Risk Officer and validates every new model version; \
+                answered_by(
+                    req(
+                        "Validate credit models independently before use and at least annually, and document overrides.",
+                        Regulatory,
+                        true,
+                        "Model Validation reports to the Chief Risk Officer and validates every new model version; \
                      override rates are reported monthly to the credit risk committee.",
+                    ),
+                    &["A.6.2.4"],
                 ),
                 req(
                     "Keep a complete register of ICT third-party arrangements, including AI services.",
@@ -1616,6 +1635,8 @@ mod tests {
             assert!(a624.reasons.iter().any(|r| r.kind == "risk"));
             assert!(a624.reasons.iter().any(|r| r.kind == "impact"));
             assert!(a624.reasons.iter().any(|r| r.kind == "legal"));
+            let a82 = soa.entries.iter().find(|e| e.control == "A.8.2").unwrap();
+            assert!(a82.reasons.iter().any(|r| r.kind == "interested_party"));
             let nw2 = soa.entries.iter().find(|e| e.control == "NW-2").unwrap();
             assert!(nw2.inherited.is_some());
             let diff = app.soa_diff(&reader, org, 1, Some(2)).await.unwrap();

@@ -10,7 +10,9 @@ use aims_domain::soa::{
     self, ApplicabilityHint, CatalogControl, DerivedReason, ImplementationRef, RiskSnapshot,
     SoaApproval, SoaChange, SoaEntry, SoaSummary, SoaVersion, SystemFacts, TreatedRisk,
 };
-use aims_store::spec::{CONTROL_IMPLEMENTATIONS, IMPACT_ASSESSMENTS, SOA_VERSIONS};
+use aims_store::spec::{
+    CONTROL_IMPLEMENTATIONS, IMPACT_ASSESSMENTS, INTERESTED_PARTIES, SOA_VERSIONS,
+};
 use aims_store::value::Value;
 use aims_store::{Conn, ListQuery};
 use serde::Serialize;
@@ -120,6 +122,22 @@ async fn compute(app: &App, tx: &mut Conn, org: &str) -> Result<Computed, AppErr
                 reference: row[0].as_text().to_string(),
                 label: row[1].as_text().to_string(),
                 controls,
+            });
+        }
+    }
+    // Interested parties' requirements that name the controls answering them.
+    for row in tx
+        .project(&INTERESTED_PARTIES, org, &["id", "name", "requirements"])
+        .await?
+    {
+        let reqs: Vec<aims_domain::context::PartyRequirement> =
+            serde_json::from_str(row[2].as_text()).unwrap_or_default();
+        for r in reqs.into_iter().filter(|r| !r.controls.is_empty()) {
+            derived.push(DerivedReason {
+                kind: "interested_party".into(),
+                reference: row[0].as_text().to_string(),
+                label: format!("{}: {}", row[1].as_text(), r.text),
+                controls: r.controls,
             });
         }
     }

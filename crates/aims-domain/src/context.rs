@@ -223,6 +223,10 @@ pub struct PartyRequirement {
     /// How it is addressed, or why not.
     #[serde(default)]
     pub how: String,
+    /// Controls that answer it (Annex A or the organization's own); each becomes a reason to include that
+    /// control in the Statement of Applicability.
+    #[serde(default)]
+    pub controls: Vec<String>,
 }
 
 impl InterestedParty {
@@ -252,6 +256,10 @@ impl InterestedParty {
                 &r.how,
                 MAX_TEXT,
             );
+            for c in r.controls.iter_mut() {
+                *c = c.trim().to_string();
+            }
+            crate::risk::dedup(&mut r.controls);
         }
         errs.into_result()
     }

@@ -265,6 +265,7 @@ fn describe_kind(kind: &str) -> &'static str {
         "risk" => "the treatment of risk",
         "impact" => "the impact assessment",
         "legal" => "the legal duty",
+        "interested_party" => "the interested party's requirement",
         _ => "a requirement",
     }
 }

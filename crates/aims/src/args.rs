@@ -406,6 +406,10 @@ pub enum PartyCmd {
         /// How it is addressed, or why not.
         #[arg(long, default_value = "")]
         how: String,
+        /// Control that answers it (A.5.4 or an own control id); repeat for several. Each becomes a reason
+        /// to include the control in the Statement of Applicability.
+        #[arg(long = "control")]
+        controls: Vec<String>,
     },
     /// Delete a party.
     Delete(IdArg),

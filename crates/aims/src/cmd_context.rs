@@ -347,6 +347,7 @@ pub async fn party(ctx: &Ctx, c: PartyCmd) -> CmdResult {
             source,
             addressed,
             how,
+            controls,
         } => {
             let current: Stored<InterestedParty> = app.get_record(&ctx.actor, &org, &id).await?;
             let mut data = current.data.clone();
@@ -356,6 +357,7 @@ pub async fn party(ctx: &Ctx, c: PartyCmd) -> CmdResult {
                 source,
                 addressed,
                 how,
+                controls,
             });
             let s = app
                 .update_record(&ctx.actor, &org, &current.id, Some(current.version), data)

@@ -514,3 +514,58 @@ fn impact_harm_risk_treatment_soa_approval_drift_and_diff() {
         assert_eq!(fx.run(&["verify"], false).code, 0);
     }
 }
+
+#[test]
+fn interested_party_requirements_give_their_controls_a_reason() {
+    for backend in backends() {
+        let fx = Fx::new(backend);
+        fx.json(&["init", "--org-name", "Scenario Co"]);
+        let party = id(&fx.json(&[
+            "party",
+            "add",
+            "--name",
+            "Works council",
+            "--category",
+            "employee",
+        ]));
+        let before = fx.head();
+        fx.run(
+            &[
+                "party",
+                "require",
+                &party,
+                "--text",
+                "Be consulted on AI at work",
+                "--source",
+                "legal",
+                "--addressed",
+                "--control",
+                "A.99.1",
+            ],
+            true,
+        )
+        .refused("requirements[0].controls[0]");
+        assert_eq!(fx.head(), before, "nothing written");
+        fx.json(&[
+            "party",
+            "require",
+            &party,
+            "--text",
+            "Be consulted on AI at work",
+            "--source",
+            "legal",
+            "--addressed",
+            "--control",
+            "A.3.3",
+        ]);
+        let soa = fx.json(&["soa", "show"]);
+        let l = line(&soa, "A.3.3");
+        assert_eq!(l["applicable"], true, "{l}");
+        assert_eq!(l["reasons"][0]["kind"], "interested_party");
+        assert_eq!(l["reasons"][0]["reference"], party.as_str());
+        assert_eq!(
+            l["reasons"][0]["label"],
+            "Works council: Be consulted on AI at work"
+        );
+    }
+}

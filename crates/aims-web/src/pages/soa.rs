@@ -78,6 +78,9 @@ fn reason_view(kind: &str, reference: &str, label: &str) -> ReasonView {
             }
             _ => ("legal", String::new()),
         },
+        "interested_party" if is_id(reference) => {
+            ("interested party", "/context#parties".to_string())
+        }
         "interested_party" => ("interested party", String::new()),
         other => (other, String::new()),
     };
