@@ -627,6 +627,19 @@ async fn seed_treatments(
             ),
         )
         .await?;
+    // The plan is done: the risk owner re-assesses before the residual risk is put up for acceptance.
+    // Dated today: the risk was raised from the impact assessment today, and assessments stay in date order.
+    let reassessed = assessment(
+        &crate::today(),
+        "Daan Visser",
+        (3, 4),
+        (2, 3),
+        (2, 3),
+        "Consented account-history features and the underwriter referral route are live; refusals of thin-file \
+         applicants fell from 41 % to 29 % in the October cohort.",
+    );
+    app.assess_risk(e, org, &raised.credit, None, reassessed)
+        .await?;
     app.accept_treatment(
         people.manager,
         org,
