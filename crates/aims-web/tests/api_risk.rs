@@ -3,6 +3,8 @@
 //! isolation, the chain risk → treatment → control → SoA → approval, ETag/If-Match, and bad input that is named
 //! and leaves the store unchanged.
 
+#[path = "common/resp.rs"]
+mod resp;
 #[path = "common/risk_endpoints.rs"]
 mod risk_endpoints;
 
@@ -18,8 +20,9 @@ use aims_domain::vocab::MemberRole;
 use aims_store::testing::{TestDb, backends};
 use aims_web::{AppState, router};
 use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode, header};
+use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
+use resp::Resp;
 use risk_endpoints::RISK_ENDPOINTS;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -288,47 +291,6 @@ async fn fixture(backend: aims_store::Backend) -> Fx {
 enum Auth {
     None,
     Token(String),
-}
-
-#[derive(Debug)]
-struct Resp {
-    status: StatusCode,
-    headers: HeaderMap,
-    text: String,
-}
-
-impl Resp {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
-    }
-
-    /// Asserts the error shape and returns the error object.
-    fn error(&self) -> Value {
-        let v = self.json();
-        let e = v
-            .get("error")
-            .cloned()
-            .unwrap_or_else(|| panic!("no error: {}", self.text));
-        assert!(e["code"].is_string(), "{}", self.text);
-        assert!(e["message"].is_string(), "{}", self.text);
-        assert!(e["details"].is_array(), "{}", self.text);
-        for bad in ["SELECT", "INSERT", "sqlx", "panicked", "src/", "constraint"] {
-            assert!(!self.text.contains(bad), "leaks {bad}: {}", self.text);
-        }
-        e
-    }
-
-    /// The fields named in an error's details.
-    fn fields(&self) -> Vec<String> {
-        self.error()["details"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|d| d["field"].as_str().map(String::from))
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
 }
 
 impl Fx {
