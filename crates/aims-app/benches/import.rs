@@ -56,7 +56,7 @@ async fn run(backend: Backend, n: usize) {
         stored.len() as f64 / secs
     );
     let start = Instant::now();
-    let report = app.verify(None).await.expect("verify");
+    let report = app.verify(&actor, None).await.expect("verify");
     let secs = start.elapsed().as_secs_f64();
     assert!(report.intact(), "{:?}", report.problems);
     println!(

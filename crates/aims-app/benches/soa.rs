@@ -27,18 +27,17 @@ async fn run(backend: Backend, systems: usize, risks: usize) {
     let db = TestDb::new(backend).await.expect("database");
     let app = App::open_or_create(&db.url).await.expect("open");
     let actor = Actor::operator("bench");
-    let controls: Vec<String> = app
-        .store
-        .catalog_items("iso42001", &["control"])
+    // The bench writes its data below the use cases, through a second handle on the same database.
+    let store = aims_store::Store::open(&db.url, aims_store::OpenOptions::default())
         .await
+        .expect("store");
+    let controls: Vec<String> = aims_app::catalogue::builtin()
         .expect("catalogue")
-        .into_iter()
-        .map(|i| i.reference)
-        .collect();
+        .refs("control");
     let setup = Instant::now();
     let org = aims_domain::new_id();
     {
-        let mut tx = app.store.begin_write().await.expect("begin");
+        let mut tx = store.begin_write().await.expect("begin");
         let o = serde_json::json!({
             "name": "Bench Org", "slug": "bench", "legal_name": "", "sector": "", "size": "",
             "jurisdictions": [], "description": "", "ai_roles": [], "website": ""
@@ -77,7 +76,7 @@ async fn run(backend: Backend, systems: usize, risks: usize) {
     }
     let mut system_ids = Vec::with_capacity(systems);
     for chunk in 0..systems.div_ceil(1000) {
-        let mut tx = app.store.begin_write().await.expect("begin");
+        let mut tx = store.begin_write().await.expect("begin");
         for i in chunk * 1000..((chunk + 1) * 1000).min(systems) {
             let mut s = AiSystem::new(&format!("System {i:05}"), "Benchmark system.");
             s.org_role = if i % 3 == 0 { "developer" } else { "deployer" }.into();
@@ -93,7 +92,7 @@ async fn run(backend: Backend, systems: usize, risks: usize) {
         impact: i,
     };
     for chunk in 0..risks.div_ceil(1000) {
-        let mut tx = app.store.begin_write().await.expect("begin");
+        let mut tx = store.begin_write().await.expect("begin");
         for i in chunk * 1000..((chunk + 1) * 1000).min(risks) {
             let r = Risk {
                 title: format!("Risk {i:06}"),
@@ -160,7 +159,7 @@ async fn run(backend: Backend, systems: usize, risks: usize) {
     }
     // Where the time goes: the two large reads on their own.
     for _ in 0..3 {
-        let mut tx = app.store.begin_snapshot().await.expect("snapshot");
+        let mut tx = store.begin_snapshot().await.expect("snapshot");
         let t0 = Instant::now();
         let n = tx.treated_risks(&org).await.expect("treatments").len();
         let t1 = Instant::now();

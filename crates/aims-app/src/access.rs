@@ -15,6 +15,8 @@ pub enum Permission {
     Approve,
     /// Manage the organization itself, its members and custom fields.
     Administer,
+    /// Verify the change log: whoever answers for the records' integrity (admins, managers, auditors).
+    Verify,
 }
 
 /// The person or process behind a change: the name that goes into the change log and, for signed-in users, their
@@ -55,6 +57,10 @@ impl Actor {
             ),
             Permission::Approve => matches!(role, MemberRole::Admin | MemberRole::Manager),
             Permission::Administer => matches!(role, MemberRole::Admin),
+            Permission::Verify => matches!(
+                role,
+                MemberRole::Admin | MemberRole::Manager | MemberRole::Auditor
+            ),
         };
         if ok {
             Ok(())
@@ -88,6 +94,8 @@ mod tests {
                 .require(Permission::Administer)
                 .is_err()
         );
+        assert!(auditor.require(Permission::Verify).is_ok());
+        assert!(contributor.require(Permission::Verify).is_err());
         assert!(
             Actor::operator("root")
                 .require(Permission::Administer)

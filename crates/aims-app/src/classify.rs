@@ -38,7 +38,6 @@ fn spec(q: &Questionnaire) -> Result<QuestionnaireSpec, AppError> {
 /// Legal duties of classified systems, as SoA inclusion reasons: each obligation's article is followed through
 /// the crosswalk to the Annex A controls that help meet it.
 pub(crate) async fn legal_reasons(
-    app: &App,
     tx: &mut Conn,
     org: &str,
 ) -> Result<Vec<DerivedReason>, AppError> {
@@ -67,11 +66,11 @@ pub(crate) async fn legal_reasons(
         for o in result.obligations {
             if !controls_of.contains_key(&o.provision) {
                 // A paragraph (`Art. 50(1)`) maps through its article (`Art. 50`) when it has no mapping itself.
-                let mut mapped = annex_a_for(app, &o.provision).await?;
+                let mut mapped = annex_a_for(&o.provision)?;
                 if mapped.is_empty()
                     && let Some((article, _)) = o.provision.split_once('(')
                 {
-                    mapped = annex_a_for(app, article).await?;
+                    mapped = annex_a_for(article)?;
                 }
                 controls_of.insert(o.provision.clone(), mapped);
             }
@@ -89,11 +88,9 @@ pub(crate) async fn legal_reasons(
     Ok(out)
 }
 
-async fn annex_a_for(app: &App, provision: &str) -> Result<Vec<String>, AppError> {
-    Ok(app
-        .store
-        .catalog_mappings("eu-ai-act", provision)
-        .await?
+fn annex_a_for(provision: &str) -> Result<Vec<String>, AppError> {
+    Ok(crate::catalogue::builtin()?
+        .mappings("eu-ai-act", provision)
         .into_iter()
         .filter(|m| m.framework == "iso42001" && m.reference.starts_with("A."))
         .map(|m| m.reference)

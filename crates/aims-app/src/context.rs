@@ -30,7 +30,6 @@ pub trait ContextRecord: Serialize + DeserializeOwned + Clone + Send + Sync {
 
 /// Refuses control identifiers that are neither Annex A controls nor the organization's own.
 async fn check_control_refs<T: ContextRecord>(
-    app: &App,
     tx: &mut Conn,
     org: &str,
     data: &T,
@@ -39,7 +38,7 @@ async fn check_control_refs<T: ContextRecord>(
     if refs.is_empty() {
         return Ok(());
     }
-    let (_, known) = crate::risks::known_controls(app, tx, org).await?;
+    let (_, known) = crate::risks::known_controls(tx, org).await?;
     let mut errs = ValidationError::default();
     for (field, c) in refs {
         if !known.contains(&c) {
@@ -136,7 +135,7 @@ impl App {
                 .into());
             }
         }
-        check_control_refs(self, &mut tx, org, &data).await?;
+        check_control_refs(&mut tx, org, &data).await?;
         let s = records::insert(&mut tx, T::SPEC, org, &actor.label, &data).await?;
         tx.commit().await?;
         Ok(s)
@@ -159,7 +158,7 @@ impl App {
         data.prepare()?;
         let id = aims_domain::parse_id("id", id)?;
         let mut tx = self.store.begin_write().await?;
-        check_control_refs(self, &mut tx, org, &data).await?;
+        check_control_refs(&mut tx, org, &data).await?;
         let s = records::update(
             &mut tx,
             T::SPEC,

@@ -2,6 +2,7 @@
 //! why it is included or excluded, and whether a certified supplier provides it. The crosswalks show which
 //! requirements of other frameworks the same implementation answers.
 
+use crate::catalogue::{self, MappingRow};
 use crate::records::{self, Stored};
 use crate::risks::catalog_refs;
 use crate::{Actor, App, AppError, Permission};
@@ -9,7 +10,6 @@ use aims_domain::ValidationError;
 use aims_domain::context::Supplier;
 use aims_domain::controls::ControlImplementation;
 use aims_store::ListQuery;
-use aims_store::catalog::MappingRow;
 use aims_store::spec::{CONTROL_IMPLEMENTATIONS, SUPPLIERS};
 use serde::Serialize;
 
@@ -44,11 +44,11 @@ impl App {
         expected_version: Option<i64>,
     ) -> Result<Stored<ControlImplementation>, AppError> {
         actor.require(Permission::Write)?;
-        let annex_a = catalog_refs(self, "control").await?;
+        let annex_a = catalog_refs("control")?;
         c.normalise_and_validate(&annex_a)?;
         if annex_a.contains(&c.control)
             && c.title.is_empty()
-            && let Some(item) = self.store.catalog_item("iso42001", &c.control).await?
+            && let Some(item) = catalogue::builtin()?.item("iso42001", &c.control)
         {
             c.title = item.title;
         }
@@ -174,10 +174,7 @@ impl App {
             )));
         };
         let implementation: Stored<ControlImplementation> = records::from_row(&row)?;
-        let also_covers = self
-            .store
-            .catalog_mappings("iso42001", &implementation.data.control)
-            .await?;
+        let also_covers = catalogue::builtin()?.mappings("iso42001", &implementation.data.control);
         Ok(ControlView {
             implementation,
             also_covers,

@@ -1644,7 +1644,7 @@ mod tests {
 
             assert!(seed_demo(&app).await.unwrap().is_none());
             assert_eq!(app.organizations().await.unwrap().len(), 1);
-            let report = app.verify(None).await.unwrap();
+            let report = app.verify(&Actor::operator("test"), None).await.unwrap();
             assert!(report.intact(), "{backend:?}: {:?}", report.problems);
         }
     }

@@ -39,7 +39,6 @@ fn template(id: &str) -> Result<ImpactTemplate, AppError> {
 /// Validates an assessment, checks its system and linked risks, and raises a register risk for every harm above
 /// the risk appetite that is not linked to one yet.
 async fn prepare(
-    app: &App,
     tx: &mut Conn,
     org: &str,
     actor: &Actor,
@@ -49,7 +48,7 @@ async fn prepare(
     let t = template(&a.template)?;
     let questions: Vec<String> = t.questions.iter().map(|q| q.id.clone()).collect();
     let method = current_method(tx, org, &actor.label).await?;
-    let (_, known) = known_controls(app, tx, org).await?;
+    let (_, known) = known_controls(tx, org).await?;
     a.normalise_and_validate(&method, &known, &questions)?;
     let system: Stored<AiSystem> = match records::get(tx, &AI_SYSTEMS, org, &a.system_id).await {
         Err(AppError::NotFound(_)) => {
@@ -160,7 +159,7 @@ impl App {
         }
         let id = aims_domain::new_id();
         let mut tx = self.store.begin_write().await?;
-        prepare(self, &mut tx, org, actor, &mut a, &id).await?;
+        prepare(&mut tx, org, actor, &mut a, &id).await?;
         let row = tx
             .insert(
                 &IMPACT_ASSESSMENTS,
@@ -211,7 +210,7 @@ impl App {
             )
             .into());
         }
-        prepare(self, &mut tx, org, actor, &mut a, &current.id).await?;
+        prepare(&mut tx, org, actor, &mut a, &current.id).await?;
         let s = records::update(
             &mut tx,
             &IMPACT_ASSESSMENTS,

@@ -2,7 +2,10 @@
 
 use crate::records::format_micros;
 use crate::{Actor, App, AppError, Permission};
-use aims_store::changelog::{LogEntry, VerifyReport};
+pub use aims_store::backup::BackupSummary;
+pub use aims_store::changelog::{ChainSummary, Problem, VerifyReport};
+
+use aims_store::changelog::LogEntry;
 use aims_store::spec;
 use serde::Serialize;
 
@@ -63,8 +66,60 @@ impl App {
         Ok(entries.into_iter().map(HistoryEntry::from).collect())
     }
 
-    /// Verifies the change-log chains and every record (of one organization, or all).
-    pub async fn verify(&self, only_org: Option<&str>) -> Result<VerifyReport, AppError> {
+    /// Verifies the change-log chains and every record, of one organization or (for the local operator only,
+    /// who holds the whole database) of all.
+    pub async fn verify(
+        &self,
+        actor: &Actor,
+        only_org: Option<&str>,
+    ) -> Result<VerifyReport, AppError> {
+        actor.require(Permission::Verify)?;
+        if only_org.is_none() {
+            require_operator(actor, "verify every organization")?;
+        }
         Ok(self.store.verify(only_org).await?)
+    }
+
+    /// The newest entry of an organization's change-log chain (its sequence number and hash), or none before the
+    /// first change: the figure a dashboard shows and an auditor notes down to compare later.
+    pub async fn chain_head(
+        &self,
+        actor: &Actor,
+        org: &str,
+    ) -> Result<Option<(i64, String)>, AppError> {
+        actor.require(Permission::Read)?;
+        Ok(self.store.chain_head(org).await?)
+    }
+
+    /// Writes every row and change-log entry of the database to `out`. Only the local operator backs up: the file
+    /// holds every organization.
+    pub async fn backup<W: std::io::Write>(
+        &self,
+        actor: &Actor,
+        out: W,
+    ) -> Result<BackupSummary, AppError> {
+        require_operator(actor, "back up the database")?;
+        Ok(self.store.backup(out).await?)
+    }
+
+    /// Loads a backup into an empty database. Only the local operator restores.
+    pub async fn restore<R: std::io::BufRead>(
+        &self,
+        actor: &Actor,
+        input: R,
+    ) -> Result<BackupSummary, AppError> {
+        require_operator(actor, "restore a backup")?;
+        Ok(self.store.restore(input).await?)
+    }
+}
+
+/// Refuses a signed-in member: some operations span every organization of the database, so only the operator who
+/// holds the database itself may run them.
+fn require_operator(actor: &Actor, what: &str) -> Result<(), AppError> {
+    match actor.role {
+        None => Ok(()),
+        Some(role) => Err(AppError::Forbidden(format!(
+            "the {role} role does not allow to {what}; only the operator of the database may"
+        ))),
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod auth;
+pub mod catalogue;
 pub mod classify;
 pub mod context;
 pub mod controls;
@@ -28,8 +29,9 @@ use aims_store::{OpenOptions, Store};
 /// The application: a store plus the rules. Cheap to clone.
 #[derive(Clone)]
 pub struct App {
-    /// The underlying store (exposed for the integrity commands and tests).
-    pub store: Store,
+    /// The underlying store. Private: the web and command-line layers reach data only through use cases,
+    /// which check the acting user's role.
+    store: Store,
 }
 
 impl App {
@@ -54,6 +56,39 @@ impl App {
         })
     }
 }
+
+impl App {
+    /// Where the data lives, with any password removed, for start-up messages.
+    pub fn describe(&self) -> &str {
+        self.store.describe()
+    }
+
+    /// The database kind in lower case (`sqlite`, `postgres`), for metrics and start-up messages.
+    pub fn backend_name(&self) -> String {
+        format!("{:?}", self.store.backend()).to_lowercase()
+    }
+
+    /// Whether the database answers (a read transaction opens and ends), for readiness probes.
+    pub async fn ready(&self) -> Result<(), AppError> {
+        self.store.begin_read().await?.commit().await?;
+        Ok(())
+    }
+
+    /// Closes the connection pool so that a SQLite file is left checkpointed and unlocked.
+    pub async fn close(&self) {
+        self.store.close().await;
+    }
+
+    /// The store itself, for tests that must reach below the use cases (to tamper with rows or age a token).
+    #[cfg(feature = "testing")]
+    pub fn store_for_tests(&self) -> &Store {
+        &self.store
+    }
+}
+
+/// The storage crate, re-exported only for tests that set up states no use case may produce.
+#[cfg(feature = "testing")]
+pub use aims_store as test_store;
 
 /// Today's date in UTC as YYYY-MM-DD, for approvals and assessments dated by aims.
 pub fn today() -> String {

@@ -30,23 +30,16 @@ pub fn default_method() -> Result<RiskMethod, AppError> {
 }
 
 /// The identifiers of a catalogue item kind (Annex C risk sources, objectives, Annex A controls).
-pub(crate) async fn catalog_refs(app: &App, kind: &str) -> Result<Vec<String>, AppError> {
-    Ok(app
-        .store
-        .catalog_items("iso42001", &[kind])
-        .await?
-        .into_iter()
-        .map(|i| i.reference)
-        .collect())
+pub(crate) fn catalog_refs(kind: &str) -> Result<Vec<String>, AppError> {
+    Ok(crate::catalogue::builtin()?.refs(kind))
 }
 
 /// Annex A control ids and every control id the organization can choose (Annex A plus its own).
 pub(crate) async fn known_controls(
-    app: &App,
     tx: &mut Conn,
     org: &str,
 ) -> Result<(Vec<String>, Vec<String>), AppError> {
-    let annex_a = catalog_refs(app, "control").await?;
+    let annex_a = catalog_refs("control")?;
     let mut all = annex_a.clone();
     for row in tx
         .project(&CONTROL_IMPLEMENTATIONS, org, &["control"])
@@ -102,13 +95,12 @@ async fn check_systems(tx: &mut Conn, org: &str, ids: &[String]) -> Result<(), A
 
 /// Validates a risk's register fields against the catalogue and the organization's systems.
 pub(crate) async fn prepare_risk(
-    app: &App,
     tx: &mut Conn,
     org: &str,
     risk: &mut Risk,
 ) -> Result<(), AppError> {
-    let sources = catalog_refs(app, "risk_source").await?;
-    let objectives = catalog_refs(app, "annex_c_objective").await?;
+    let sources = catalog_refs("risk_source")?;
+    let objectives = catalog_refs("annex_c_objective")?;
     risk.normalise_and_validate(&sources, &objectives)?;
     check_systems(tx, org, &risk.system_ids).await
 }
@@ -172,7 +164,7 @@ impl App {
     ) -> Result<Stored<Risk>, AppError> {
         actor.require(Permission::Write)?;
         let mut tx = self.store.begin_write().await?;
-        prepare_risk(self, &mut tx, org, &mut risk).await?;
+        prepare_risk(&mut tx, org, &mut risk).await?;
         if risk.assessments.len() > 1 {
             return Err(ValidationError::one(
                 "assessments",
@@ -214,7 +206,7 @@ impl App {
             .into());
         }
         risk.assessments = current.data.assessments;
-        prepare_risk(self, &mut tx, org, &mut risk).await?;
+        prepare_risk(&mut tx, org, &mut risk).await?;
         let s = records::update(
             &mut tx,
             &RISKS,
@@ -334,7 +326,7 @@ impl App {
             .into());
         }
         let mut tx = self.store.begin_write().await?;
-        let (_, known) = known_controls(self, &mut tx, org).await?;
+        let (_, known) = known_controls(&mut tx, org).await?;
         t.normalise_and_validate(&known)?;
         let risk: Stored<Risk> = match records::get(&mut tx, &RISKS, org, &t.risk_id).await {
             Err(AppError::NotFound(_)) => {
@@ -386,7 +378,7 @@ impl App {
             .into());
         }
         t.acceptance = current.data.acceptance.clone();
-        let (_, known) = known_controls(self, &mut tx, org).await?;
+        let (_, known) = known_controls(&mut tx, org).await?;
         t.normalise_and_validate(&known)?;
         if t.risk_id != current.data.risk_id {
             return Err(ValidationError::one(

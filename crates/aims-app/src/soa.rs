@@ -48,11 +48,9 @@ struct Computed {
     facts: SystemFacts,
 }
 
-async fn compute(app: &App, tx: &mut Conn, org: &str) -> Result<Computed, AppError> {
-    let catalog: Vec<CatalogControl> = app
-        .store
-        .catalog_items("iso42001", &["control"])
-        .await?
+async fn compute(tx: &mut Conn, org: &str) -> Result<Computed, AppError> {
+    let catalog: Vec<CatalogControl> = crate::catalogue::builtin()?
+        .items("iso42001", &["control"])
         .into_iter()
         .map(|i| CatalogControl {
             control: i.reference,
@@ -141,7 +139,7 @@ async fn compute(app: &App, tx: &mut Conn, org: &str) -> Result<Computed, AppErr
             });
         }
     }
-    derived.extend(crate::classify::legal_reasons(app, tx, org).await?);
+    derived.extend(crate::classify::legal_reasons(tx, org).await?);
 
     let treated: Vec<TreatedRisk<'_>> = risks
         .iter()
@@ -188,7 +186,7 @@ impl App {
     pub async fn soa(&self, actor: &Actor, org: &str) -> Result<SoaView, AppError> {
         actor.require(Permission::Read)?;
         let mut tx = self.store.begin_snapshot().await?;
-        let c = compute(self, &mut tx, org).await?;
+        let c = compute(&mut tx, org).await?;
         let approved = latest_version(&mut tx, org).await?;
         tx.commit().await?;
         let drift = match &approved {
@@ -227,7 +225,7 @@ impl App {
         check_len(&mut errs, "note", &approval.note, MAX_TEXT);
         errs.into_result()?;
         let mut tx = self.store.begin_write().await?;
-        let c = compute(self, &mut tx, org).await?;
+        let c = compute(&mut tx, org).await?;
         let mut errs = ValidationError::default();
         for e in &c.entries {
             for p in &e.problems {

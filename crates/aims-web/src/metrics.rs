@@ -58,15 +58,15 @@ pub async fn render(State(state): State<AppState>) -> Response {
     ));
     out.push_str(&format!(
         "# HELP aims_store_info The store backend.\n# TYPE aims_store_info gauge\naims_store_info{{backend=\"{}\"}} 1\n",
-        format!("{:?}", state.app.store.backend()).to_lowercase()
+        state.app.backend_name()
     ));
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out).into_response()
 }
 
 /// 200 when the database answers, 503 otherwise.
 pub async fn readyz(State(state): State<AppState>) -> Response {
-    match state.app.store.catalog_frameworks().await {
-        Ok(_) => (StatusCode::OK, "ready").into_response(),
+    match state.app.ready().await {
+        Ok(()) => (StatusCode::OK, "ready").into_response(),
         Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response(),
     }
 }

@@ -3,11 +3,11 @@
 //! revoked, browser sessions with the CSRF header, cursor paging, and the OpenAPI document against the routes.
 
 use aims_app::demo::{DEMO_PASSWORD, seed_demo};
+use aims_app::test_store::testing::{TestDb, backends};
 use aims_app::{Actor, App};
 use aims_domain::context::{ContextIssue, InterestedParty, Organization, Supplier};
 use aims_domain::inventory::AiSystem;
 use aims_domain::vocab::MemberRole;
-use aims_store::testing::{TestDb, backends};
 use aims_web::{AppState, router};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -134,7 +134,7 @@ fn supplier(name: &str) -> Supplier {
     }
 }
 
-async fn fixture(backend: aims_store::Backend) -> Fx {
+async fn fixture(backend: aims_app::test_store::Backend) -> Fx {
     let db = TestDb::new(backend).await.expect("db");
     let app = App::open_or_create(&db.url).await.expect("open");
     seed_demo(&app).await.expect("demo").expect("seeded");
@@ -278,7 +278,11 @@ impl Fx {
     }
 
     async fn head(&self, org: &str) -> Option<(i64, String)> {
-        self.app.store.chain_head(org).await.expect("head")
+        self.app
+            .store_for_tests()
+            .chain_head(org)
+            .await
+            .expect("head")
     }
 
     /// A fresh record of the demo organization to change or delete: returns its id.
@@ -876,8 +880,8 @@ on_both!(
             .call("GET", "/api/v1/organization", &auth, None, &[])
             .await));
         fx.app
-            .store
-            .token_set_expiry(&t.info.id, aims_store::now_micros() - 1)
+            .store_for_tests()
+            .token_set_expiry(&t.info.id, aims_app::test_store::now_micros() - 1)
             .await
             .expect("expire");
         let r = fx
@@ -963,9 +967,9 @@ on_both!(
             .find(|m| m.user.email == "leaver@northwind-lending.example")
             .expect("leaver")
             .membership_id;
-        let mut tx = fx.app.store.begin_write().await.expect("tx");
+        let mut tx = fx.app.store_for_tests().begin_write().await.expect("tx");
         tx.delete(
-            &aims_store::spec::MEMBERSHIPS,
+            &aims_app::test_store::spec::MEMBERSHIPS,
             &fx.org_a,
             "test",
             &membership,

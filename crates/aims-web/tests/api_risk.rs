@@ -9,6 +9,7 @@ mod resp;
 mod risk_endpoints;
 
 use aims_app::demo::seed_demo;
+use aims_app::test_store::testing::{TestDb, backends};
 use aims_app::{Actor, App, Stored};
 use aims_domain::context::Organization;
 use aims_domain::controls::ControlImplementation;
@@ -17,7 +18,6 @@ use aims_domain::inventory::AiSystem;
 use aims_domain::risk::{Risk, Treatment};
 use aims_domain::soa::SoaApproval;
 use aims_domain::vocab::MemberRole;
-use aims_store::testing::{TestDb, backends};
 use aims_web::{AppState, router};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -174,7 +174,7 @@ async fn approve_soa(app: &App, org: &str) -> i64 {
         .number
 }
 
-async fn fixture(backend: aims_store::Backend) -> Fx {
+async fn fixture(backend: aims_app::test_store::Backend) -> Fx {
     let db = TestDb::new(backend).await.expect("db");
     let app = App::open_or_create(&db.url).await.expect("open");
     seed_demo(&app).await.expect("demo").expect("seeded");
@@ -352,7 +352,11 @@ impl Fx {
     }
 
     async fn head(&self, org: &str) -> Option<(i64, String)> {
-        self.app.store.chain_head(org).await.expect("head")
+        self.app
+            .store_for_tests()
+            .chain_head(org)
+            .await
+            .expect("head")
     }
 
     async fn fresh_risk(&self) -> String {

@@ -3,11 +3,11 @@
 
 use aims_app::demo::{DEMO_PASSWORD, seed_demo};
 use aims_app::systems::SystemFilter;
+use aims_app::test_store::testing::{TestDb, backends};
 use aims_app::{Actor, App};
 use aims_domain::context::Organization;
 use aims_domain::inventory::AiSystem;
 use aims_domain::vocab::MemberRole;
-use aims_store::testing::{TestDb, backends};
 use aims_web::{AppState, router};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -35,7 +35,7 @@ const USERS: &[(&str, &str)] = &[
     ("viewer", "henrik.lindqvist@northwind-lending.example"),
 ];
 
-async fn fixture(backend: aims_store::Backend) -> Fx {
+async fn fixture(backend: aims_app::test_store::Backend) -> Fx {
     let db = TestDb::new(backend).await.expect("db");
     let app = App::open_or_create(&db.url).await.expect("open");
     seed_demo(&app).await.expect("demo").expect("seeded");
@@ -304,7 +304,13 @@ async fn every_role_sees_the_pages_it_should_and_only_writers_change_systems() {
             };
             assert_eq!(edit.status, want, "{role} POST edit");
         }
-        assert!(fx.app.verify(None).await.expect("verify").intact());
+        assert!(
+            fx.app
+                .verify(&aims_app::Actor::operator("test"), None)
+                .await
+                .expect("verify")
+                .intact()
+        );
     }
 }
 
@@ -444,7 +450,12 @@ async fn invalid_system_forms_show_messages_next_to_the_fields_and_write_nothing
             .await
             .expect("sign in");
         let csrf = fx.csrf(&cookie).await;
-        let head_before = fx.app.verify(None).await.expect("verify").chains;
+        let head_before = fx
+            .app
+            .verify(&aims_app::Actor::operator("test"), None)
+            .await
+            .expect("verify")
+            .chains;
         let long = "x".repeat(201);
         let r = fx
             .post(
@@ -466,7 +477,11 @@ async fn invalid_system_forms_show_messages_next_to_the_fields_and_write_nothing
         assert!(r.body.contains("id=\"stage-err\""), "stage message");
         assert!(r.body.contains("aria-invalid=\"true\""));
         assert_eq!(
-            fx.app.verify(None).await.expect("verify").chains,
+            fx.app
+                .verify(&aims_app::Actor::operator("test"), None)
+                .await
+                .expect("verify")
+                .chains,
             head_before,
             "nothing written"
         );

@@ -8,12 +8,12 @@
 
 use aims_app::demo::{DEMO_PASSWORD, seed_demo};
 use aims_app::systems::SystemFilter;
+use aims_app::test_store::testing::{TestDb, backends};
 use aims_app::{Actor, App};
 use aims_domain::context::Organization;
 use aims_domain::impact::{AffectedParty, Impact, ImpactAssessment};
 use aims_domain::inventory::AiSystem;
 use aims_domain::risk::Risk;
-use aims_store::testing::{TestDb, backends};
 use aims_web::{AppState, router};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -85,7 +85,7 @@ fn assessment_for(system: &str, title: &str) -> ImpactAssessment {
     }
 }
 
-async fn fixture(backend: aims_store::Backend) -> Fx {
+async fn fixture(backend: aims_app::test_store::Backend) -> Fx {
     let db = TestDb::new(backend).await.expect("db");
     let app = App::open_or_create(&db.url).await.expect("open");
     seed_demo(&app).await.expect("demo").expect("seeded");
@@ -254,7 +254,7 @@ impl Fx {
 
     async fn chain_head(&self) -> String {
         self.app
-            .store
+            .store_for_tests()
             .chain_head(&self.org)
             .await
             .expect("head")
@@ -832,7 +832,13 @@ async fn a_contributor_records_assesses_and_treats_a_risk_that_shows_in_the_regi
                 .status,
             "accepted"
         );
-        assert!(fx.app.verify(None).await.expect("verify").intact());
+        assert!(
+            fx.app
+                .verify(&aims_app::Actor::operator("test"), None)
+                .await
+                .expect("verify")
+                .intact()
+        );
     }
 }
 

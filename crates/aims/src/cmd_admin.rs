@@ -35,7 +35,7 @@ pub async fn init(ctx: &Ctx, a: InitArgs) -> CmdResult {
     if ctx.format == Format::Json {
         out::json(&outcome)?;
     } else {
-        println!("Created store {}", ctx.app.store.describe());
+        println!("Created store {}", ctx.app.describe());
         println!(
             "Organization: {} (slug {})",
             outcome.organization.data.name, outcome.organization.data.slug
@@ -236,7 +236,7 @@ pub async fn verify(ctx: &Ctx) -> CmdResult {
         Some(_) => Some(ctx.org_id().await?),
         None => None,
     };
-    let report = ctx.app.verify(only.as_deref()).await?;
+    let report = ctx.app.verify(&ctx.actor, only.as_deref()).await?;
     if ctx.format == Format::Json {
         out::json(&serde_json::json!({ "intact": report.intact(), "report": report }))?;
     } else {
@@ -279,13 +279,13 @@ pub async fn backup(ctx: &Ctx, a: BackupArgs) -> CmdResult {
         .open(&a.file)
         .map_err(|e| bad_input("file", format!("cannot create {}: {e}", a.file.display())))?;
     let mut w = std::io::BufWriter::new(file);
-    let result = ctx.app.store.backup(&mut w).await;
+    let result = ctx.app.backup(&ctx.actor, &mut w).await;
     drop(w);
     let summary = match result {
         Ok(s) => s,
         Err(e) => {
             let _ = std::fs::remove_file(&a.file);
-            return Err(aims_app::AppError::from(e).into());
+            return Err(e.into());
         }
     };
     if ctx.format == Format::Json {
@@ -307,11 +307,9 @@ pub async fn restore(ctx: &Ctx, a: RestoreArgs) -> CmdResult {
         .map_err(|e| bad_input("file", format!("cannot open {}: {e}", a.file.display())))?;
     let summary = ctx
         .app
-        .store
-        .restore(std::io::BufReader::new(file))
-        .await
-        .map_err(aims_app::AppError::from)?;
-    let report = ctx.app.verify(None).await?;
+        .restore(&ctx.actor, std::io::BufReader::new(file))
+        .await?;
+    let report = ctx.app.verify(&ctx.actor, None).await?;
     if ctx.format == Format::Json {
         out::json(&serde_json::json!({ "restored": summary, "intact": report.intact() }))?;
     } else {
@@ -319,7 +317,7 @@ pub async fn restore(ctx: &Ctx, a: RestoreArgs) -> CmdResult {
             "Restored {} rows ({} change-log entries) into {}",
             summary.rows,
             summary.log_entries,
-            ctx.app.store.describe()
+            ctx.app.describe()
         );
         println!(
             "{}",

@@ -2,20 +2,15 @@
 
 use crate::args::CatalogCmd;
 use crate::out::{self, Format};
-use crate::{CmdResult, Ctx, Failure, Outcome, bad_input};
-use aims_store::catalog::ItemRow;
+use crate::{CmdResult, Failure, Outcome, bad_input};
+use aims_app::catalogue::{Catalogue, ItemRow};
 
-async fn check_framework(ctx: &Ctx, id: &str) -> Result<(), Failure> {
-    let fws = ctx
-        .app
-        .store
-        .catalog_frameworks()
-        .await
-        .map_err(aims_app::AppError::from)?;
+fn check_framework(cat: &Catalogue, id: &str) -> Result<(), Failure> {
+    let fws = cat.frameworks();
     if fws.iter().any(|f| f.id == id) {
         Ok(())
     } else {
-        let ids: Vec<String> = fws.into_iter().map(|f| f.id).collect();
+        let ids: Vec<&str> = fws.iter().map(|f| f.id.as_str()).collect();
         Err(bad_input(
             "framework",
             format!("unknown framework '{id}'; use one of: {}", ids.join(", ")),
@@ -23,8 +18,8 @@ async fn check_framework(ctx: &Ctx, id: &str) -> Result<(), Failure> {
     }
 }
 
-fn print_items(ctx: &Ctx, items: &[ItemRow]) -> CmdResult {
-    if ctx.format == Format::Json {
+fn print_items(format: Format, items: &[ItemRow]) -> CmdResult {
+    if format == Format::Json {
         out::json(items)?;
     } else {
         let rows: Vec<Vec<String>> = items
@@ -43,39 +38,35 @@ fn print_items(ctx: &Ctx, items: &[ItemRow]) -> CmdResult {
     Ok(Outcome::Ok)
 }
 
-async fn find_item(ctx: &Ctx, id: &str, framework: Option<&str>) -> Result<ItemRow, Failure> {
-    let found = ctx
-        .app
-        .store
-        .catalog_find(id.trim())
-        .await
-        .map_err(aims_app::AppError::from)?;
-    let matching: Vec<ItemRow> = found
+fn find_item(cat: &Catalogue, id: &str, framework: Option<&str>) -> Result<ItemRow, Failure> {
+    let matching: Vec<ItemRow> = cat
+        .find(id.trim())
         .into_iter()
         .filter(|i| framework.is_none_or(|f| i.framework == f))
         .collect();
-    match matching.len() {
-        0 => Err(aims_app::AppError::NotFound(format!(
+    let mut found = matching.into_iter();
+    match (found.next(), found.next()) {
+        (None, _) => Err(aims_app::AppError::NotFound(format!(
             "no catalogue item '{id}'{}",
             framework.map(|f| format!(" in {f}")).unwrap_or_default()
         ))
         .into()),
-        1 => Ok(matching.into_iter().next().expect("one item")),
-        _ => Err(bad_input(
+        (Some(item), None) => Ok(item),
+        (Some(_), Some(_)) => Err(bad_input(
             "framework",
             format!("'{id}' exists in several frameworks; add --framework"),
         )),
     }
 }
 
-/// Runs a catalogue command.
-pub async fn run(ctx: &Ctx, c: CatalogCmd) -> CmdResult {
-    let store = &ctx.app.store;
-    let e = aims_app::AppError::from;
+/// Runs a catalogue command on the built-in packs; no store is needed, so a new user can look the standard up
+/// before `aims init`.
+pub fn run(format: Format, c: &CatalogCmd) -> CmdResult {
+    let cat = aims_app::catalogue::builtin()?;
     match c {
         CatalogCmd::Frameworks => {
-            let fws = store.catalog_frameworks().await.map_err(e)?;
-            if ctx.format == Format::Json {
+            let fws = cat.frameworks();
+            if format == Format::Json {
                 out::json(&fws)?;
             } else {
                 let rows: Vec<Vec<String>> = fws
@@ -95,23 +86,17 @@ pub async fn run(ctx: &Ctx, c: CatalogCmd) -> CmdResult {
             Ok(Outcome::Ok)
         }
         CatalogCmd::Requirements(f) => {
-            check_framework(ctx, &f.framework).await?;
+            check_framework(cat, &f.framework)?;
             let kinds: &[&str] = match f.framework.as_str() {
                 "iso42001" => &["clause"],
                 "nist-ai-rmf" => &["function", "category", "subcategory"],
                 _ => &["article", "annex_area"],
             };
-            print_items(
-                ctx,
-                &store.catalog_items(&f.framework, kinds).await.map_err(e)?,
-            )
+            print_items(format, &cat.items(&f.framework, kinds))
         }
         CatalogCmd::Controls(f) => {
-            check_framework(ctx, &f.framework).await?;
-            let items = store
-                .catalog_items(&f.framework, &["control"])
-                .await
-                .map_err(e)?;
+            check_framework(cat, &f.framework)?;
+            let items = cat.items(&f.framework, &["control"]);
             if items.is_empty() {
                 return Err(bad_input(
                     "framework",
@@ -121,26 +106,26 @@ pub async fn run(ctx: &Ctx, c: CatalogCmd) -> CmdResult {
                     ),
                 ));
             }
-            print_items(ctx, &items)
+            print_items(format, &items)
         }
         CatalogCmd::Items { framework, kind } => {
-            check_framework(ctx, &framework).await?;
+            check_framework(cat, framework)?;
             let kinds: Vec<&str> = kind.iter().map(String::as_str).collect();
-            let items = store.catalog_items(&framework, &kinds).await.map_err(e)?;
+            let items = cat.items(framework, &kinds);
             if items.is_empty() {
                 return Err(bad_input(
                     "kind",
                     format!(
                         "{framework} has no items of kind '{}'",
-                        kind.unwrap_or_default()
+                        kind.as_deref().unwrap_or_default()
                     ),
                 ));
             }
-            print_items(ctx, &items)
+            print_items(format, &items)
         }
         CatalogCmd::Show(a) => {
-            let item = find_item(ctx, &a.id, a.framework.as_deref()).await?;
-            if ctx.format == Format::Json {
+            let item = find_item(cat, &a.id, a.framework.as_deref())?;
+            if format == Format::Json {
                 out::json(&item)?;
             } else {
                 let list = |k: &str| -> String {
@@ -180,12 +165,9 @@ pub async fn run(ctx: &Ctx, c: CatalogCmd) -> CmdResult {
             Ok(Outcome::Ok)
         }
         CatalogCmd::Map(a) => {
-            let item = find_item(ctx, &a.id, a.framework.as_deref()).await?;
-            let maps = store
-                .catalog_mappings(&item.framework, &item.reference)
-                .await
-                .map_err(e)?;
-            if ctx.format == Format::Json {
+            let item = find_item(cat, &a.id, a.framework.as_deref())?;
+            let maps = cat.mappings(&item.framework, &item.reference);
+            if format == Format::Json {
                 out::json(&serde_json::json!({ "item": item, "mappings": maps }))?;
             } else {
                 println!("{} {} ({})", item.reference, item.title, item.framework);

@@ -37,7 +37,7 @@ pub async fn run(ctx: &Ctx, a: ServeArgs) -> CmdResult {
         .map_err(|e| bad_input("bind", e.to_string()))?;
     println!(
         "aims is serving {} on http://{addr}/ (ready in {} ms)",
-        ctx.app.store.describe(),
+        ctx.app.describe(),
         started.elapsed().as_millis()
     );
     match &demo {

@@ -150,6 +150,10 @@ impl Ctx {
 }
 
 async fn run(cli: Cli) -> CmdResult {
+    // The catalogue is built-in content: it is read without opening (or needing) a store.
+    if let Command::Catalog(c) = &cli.command {
+        return cmd_catalog::run(cli.format, c);
+    }
     let creates = match &cli.command {
         Command::Init(_) | Command::Restore(_) => true,
         Command::Serve(a) => a.demo,
@@ -169,11 +173,11 @@ async fn run(cli: Cli) -> CmdResult {
     let result = match cli.command {
         Command::Init(a) => cmd_admin::init(&ctx, a).await,
         Command::Migrate => {
-            println!("schema up to date on {}", ctx.app.store.describe());
+            println!("schema up to date on {}", ctx.app.describe());
             Ok(Outcome::Ok)
         }
         Command::Serve(a) => cmd_serve::run(&ctx, a).await,
-        Command::Catalog(c) => cmd_catalog::run(&ctx, c).await,
+        Command::Catalog(c) => cmd_catalog::run(ctx.format, &c),
         Command::Org(c) => cmd_admin::org(&ctx, c).await,
         Command::User(c) => cmd_admin::user(&ctx, c).await,
         Command::Scope(c) => cmd_context::scope(&ctx, c).await,
@@ -197,7 +201,7 @@ async fn run(cli: Cli) -> CmdResult {
         Command::Classify(a) => cmd_impact::classify(&ctx, a).await,
         Command::Soa(c) => cmd_control::soa(&ctx, c).await,
     };
-    ctx.app.store.close().await;
+    ctx.app.close().await;
     result
 }
 

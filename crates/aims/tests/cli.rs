@@ -7,8 +7,8 @@
 //! on stderr naming the field, and must leave the store exactly as it was (same organizations, same systems, same
 //! change-log chain heads, and `verify` still intact). No run of the binary may panic.
 
-use aims_store::Backend;
-use aims_store::testing::{TestDb, backends};
+use aims_app::test_store::Backend;
+use aims_app::test_store::testing::{TestDb, backends};
 use serde_json::{Value, json};
 use sqlx::{AssertSqlSafe, Connection};
 use std::collections::BTreeSet;
@@ -1439,7 +1439,6 @@ fn missing_sqlite_file_is_refused_with_a_hint_to_run_init_and_is_not_created() {
         &["system", "list"][..],
         &["system", "add", "--name", "A", "--purpose", "p"][..],
         &["verify"][..],
-        &["catalog", "frameworks"][..],
         &["backup", "b.jsonl"][..],
     ] {
         let mut args = vec!["--format", "json"];
@@ -1456,6 +1455,30 @@ fn missing_sqlite_file_is_refused_with_a_hint_to_run_init_and_is_not_created() {
         "{}",
         run.describe()
     );
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert!(left.is_empty(), "files were created: {left:?}");
+}
+
+/// The catalogue is built-in content: it answers before `aims init`, without creating a store.
+#[test]
+fn the_catalogue_is_read_without_a_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("nowhere.db").display().to_string();
+    let run = run_in(
+        dir.path(),
+        Some(&db),
+        &["--format", "json", "catalog", "frameworks"],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.describe());
+    let fws: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(fws[0]["id"], "iso42001", "{}", run.describe());
+    let run = run_in(dir.path(), Some(&db), &["catalog", "show", "A.6.2.4"], &[]);
+    assert_eq!(run.code, 0, "{}", run.describe());
+    assert!(run.stdout.contains("A.6.2.4"), "{}", run.describe());
+    let run = run_in(dir.path(), Some(&db), &["catalog", "show", "Z.9"], &[]);
+    assert_ne!(run.code, 0, "{}", run.describe());
+    assert!(!Path::new(&db).exists(), "the catalogue created a store");
     let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert!(left.is_empty(), "files were created: {left:?}");
 }

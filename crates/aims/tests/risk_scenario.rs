@@ -5,8 +5,8 @@
 //! risk afterwards shows drift; and the diff between two approved versions names exactly what changed. Bad input
 //! on the way is refused naming the field, with the store unchanged.
 
-use aims_store::Backend;
-use aims_store::testing::{TestDb, backends};
+use aims_app::test_store::Backend;
+use aims_app::test_store::testing::{TestDb, backends};
 use serde_json::{Value, json};
 use std::process::{Command, Stdio};
 

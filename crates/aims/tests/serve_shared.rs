@@ -4,7 +4,7 @@
 //! when the newer version was written by the other process. Runs on every backend (PostgreSQL is the intended
 //! deployment; a shared SQLite file must behave the same).
 
-use aims_store::testing::{TestDb, backends};
+use aims_app::test_store::testing::{TestDb, backends};
 use serde_json::{Value, json};
 use std::io::{Read, Write};
 use std::net::TcpStream;

@@ -5,7 +5,7 @@ use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiQuery, Caller};
 use super::schema::{CatalogItem, Framework, Mapping};
 use crate::AppState;
-use aims_app::{AppError, Permission};
+use aims_app::Permission;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
@@ -31,13 +31,8 @@ fn check_ref(reference: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
-async fn framework_exists(state: &AppState, id: &str) -> Result<(), ApiError> {
-    let frameworks = state
-        .app
-        .store
-        .catalog_frameworks()
-        .await
-        .map_err(AppError::from)?;
+async fn framework_exists(state: &AppState, caller: &Caller, id: &str) -> Result<(), ApiError> {
+    let frameworks = state.app.catalogue(&caller.actor())?.frameworks();
     if frameworks.iter().any(|f| f.id == id) {
         Ok(())
     } else {
@@ -62,11 +57,10 @@ pub async fn frameworks(
     caller.actor().require(Permission::Read)?;
     let list: Vec<Framework> = state
         .app
-        .store
-        .catalog_frameworks()
-        .await
-        .map_err(AppError::from)?
-        .into_iter()
+        .catalogue(&caller.actor())?
+        .frameworks()
+        .iter()
+        .cloned()
         .map(Framework::from)
         .collect();
     Ok(Json(list).into_response())
@@ -90,7 +84,7 @@ pub async fn items(
     ApiQuery(q): ApiQuery<ItemsQuery>,
 ) -> Result<Response, ApiError> {
     caller.actor().require(Permission::Read)?;
-    framework_exists(&state, &id).await?;
+    framework_exists(&state, &caller, &id).await?;
     let kind = q.kind.unwrap_or_default();
     let kinds: Vec<&str> = if kind.is_empty() {
         vec![]
@@ -99,10 +93,8 @@ pub async fn items(
     };
     let list: Vec<CatalogItem> = state
         .app
-        .store
-        .catalog_items(&id, &kinds)
-        .await
-        .map_err(AppError::from)?
+        .catalogue(&caller.actor())?
+        .items(&id, &kinds)
         .into_iter()
         .map(CatalogItem::from)
         .collect();
@@ -128,15 +120,9 @@ pub async fn item(
     Path((id, reference)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     caller.actor().require(Permission::Read)?;
-    framework_exists(&state, &id).await?;
+    framework_exists(&state, &caller, &id).await?;
     check_ref(&reference)?;
-    match state
-        .app
-        .store
-        .catalog_item(&id, &reference)
-        .await
-        .map_err(AppError::from)?
-    {
+    match state.app.catalogue(&caller.actor())?.item(&id, &reference) {
         Some(i) => Ok(Json(CatalogItem::from(i)).into_response()),
         None => Err(ApiError::not_found(format!(
             "no item '{reference}' in framework '{id}'"
@@ -163,23 +149,16 @@ pub async fn mappings(
     Path((id, reference)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     caller.actor().require(Permission::Read)?;
-    framework_exists(&state, &id).await?;
+    framework_exists(&state, &caller, &id).await?;
     check_ref(&reference)?;
-    let store = &state.app.store;
-    if store
-        .catalog_item(&id, &reference)
-        .await
-        .map_err(AppError::from)?
-        .is_none()
-    {
+    let cat = state.app.catalogue(&caller.actor())?;
+    if cat.item(&id, &reference).is_none() {
         return Err(ApiError::not_found(format!(
             "no item '{reference}' in framework '{id}'"
         )));
     }
-    let list: Vec<Mapping> = store
-        .catalog_mappings(&id, &reference)
-        .await
-        .map_err(AppError::from)?
+    let list: Vec<Mapping> = cat
+        .mappings(&id, &reference)
         .into_iter()
         .map(Mapping::from)
         .collect();

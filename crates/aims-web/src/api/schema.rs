@@ -170,8 +170,8 @@ pub struct Framework {
     pub items: i64,
 }
 
-impl From<aims_store::catalog::FrameworkRow> for Framework {
-    fn from(r: aims_store::catalog::FrameworkRow) -> Self {
+impl From<aims_app::catalogue::FrameworkRow> for Framework {
+    fn from(r: aims_app::catalogue::FrameworkRow) -> Self {
         Framework {
             id: r.id,
             name: r.name,
@@ -208,8 +208,8 @@ pub struct CatalogItem {
     pub details: serde_json::Value,
 }
 
-impl From<aims_store::catalog::ItemRow> for CatalogItem {
-    fn from(r: aims_store::catalog::ItemRow) -> Self {
+impl From<aims_app::catalogue::ItemRow> for CatalogItem {
+    fn from(r: aims_app::catalogue::ItemRow) -> Self {
         CatalogItem {
             framework: r.framework,
             reference: r.reference,
@@ -243,8 +243,8 @@ pub struct Mapping {
     pub note: String,
 }
 
-impl From<aims_store::catalog::MappingRow> for Mapping {
-    fn from(r: aims_store::catalog::MappingRow) -> Self {
+impl From<aims_app::catalogue::MappingRow> for Mapping {
+    fn from(r: aims_app::catalogue::MappingRow) -> Self {
         Mapping {
             crosswalk: r.crosswalk,
             framework: r.framework,
@@ -330,8 +330,8 @@ pub struct VerifyResult {
     pub problems: Vec<Problem>,
 }
 
-impl From<aims_store::changelog::VerifyReport> for VerifyResult {
-    fn from(r: aims_store::changelog::VerifyReport) -> Self {
+impl From<aims_app::integrity::VerifyReport> for VerifyResult {
+    fn from(r: aims_app::integrity::VerifyReport) -> Self {
         VerifyResult {
             intact: r.intact(),
             chains: r

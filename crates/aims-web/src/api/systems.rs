@@ -279,12 +279,7 @@ pub async fn retire(
     let on = input
         .on
         .filter(|d| !d.trim().is_empty())
-        .unwrap_or_else(|| {
-            aims_app::records::format_micros(aims_store::now_micros())
-                .chars()
-                .take(10)
-                .collect()
-        });
+        .unwrap_or_else(aims_app::today);
     let s = state
         .app
         .retire_system(&caller.actor(), caller.org(), &id, &on, &input.reason)

@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::auth::{Signed, encode};
 use crate::chrome::Chrome;
 use crate::error::{app_error, page, render};
-use aims_store::catalog::{FrameworkRow, ItemRow, MappingRow};
+use aims_app::catalogue::{FrameworkRow, ItemRow, MappingRow};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -22,9 +22,12 @@ struct FrameworksPage {
 /// GET /catalog
 pub async fn frameworks(State(state): State<AppState>, Signed(s): Signed) -> Response {
     let chrome = Chrome::new(&state.app, &s, "catalog").await;
-    match state.app.store.catalog_frameworks().await {
-        Ok(frameworks) => render(&FrameworksPage { chrome, frameworks }),
-        Err(e) => app_error(Some(chrome), e.into()),
+    match state.app.catalogue(&s.actor()) {
+        Ok(cat) => render(&FrameworksPage {
+            chrome,
+            frameworks: cat.frameworks().to_vec(),
+        }),
+        Err(e) => app_error(Some(chrome), e),
     }
 }
 
@@ -62,14 +65,11 @@ pub async fn items(
     Query(q): Query<ItemsQuery>,
 ) -> Response {
     let chrome = Chrome::new(&state.app, &s, "catalog").await;
-    let store = &state.app.store;
-    let (fws, items) = match (
-        store.catalog_frameworks().await,
-        store.catalog_items(&fw, &[]).await,
-    ) {
-        (Ok(a), Ok(b)) => (a, b),
-        (Err(e), _) | (_, Err(e)) => return app_error(Some(chrome), e.into()),
+    let cat = match state.app.catalogue(&s.actor()) {
+        Ok(c) => c,
+        Err(e) => return app_error(Some(chrome), e),
     };
+    let (fws, items) = (cat.frameworks().to_vec(), cat.items(&fw, &[]));
     let Some(framework) = fws.into_iter().find(|f| f.id == fw) else {
         return page(
             StatusCode::NOT_FOUND,
@@ -137,10 +137,13 @@ pub async fn item(
     Query(q): Query<ItemQuery>,
 ) -> Response {
     let chrome = Chrome::new(&state.app, &s, "catalog").await;
-    let store = &state.app.store;
-    let item = match store.catalog_item(&fw, &q.reference).await {
-        Ok(Some(i)) => i,
-        Ok(None) => {
+    let cat = match state.app.catalogue(&s.actor()) {
+        Ok(c) => c,
+        Err(e) => return app_error(Some(chrome), e),
+    };
+    let item = match cat.item(&fw, &q.reference) {
+        Some(i) => i,
+        None => {
             return page(
                 StatusCode::NOT_FOUND,
                 Some(chrome),
@@ -148,22 +151,19 @@ pub async fn item(
                 "There is no such item in this framework.",
             );
         }
-        Err(e) => return app_error(Some(chrome), e.into()),
     };
-    let mappings = match store.catalog_mappings(&fw, &q.reference).await {
-        Ok(m) => m
-            .into_iter()
-            .map(|m| {
-                let href = format!(
-                    "/catalog/{}/item?ref={}",
-                    encode(&m.framework),
-                    encode(&m.reference)
-                );
-                (m, href)
-            })
-            .collect(),
-        Err(e) => return app_error(Some(chrome), e.into()),
-    };
+    let mappings = cat
+        .mappings(&fw, &q.reference)
+        .into_iter()
+        .map(|m| {
+            let href = format!(
+                "/catalog/{}/item?ref={}",
+                encode(&m.framework),
+                encode(&m.reference)
+            );
+            (m, href)
+        })
+        .collect();
     let list = |k: &str| -> Vec<String> {
         item.details
             .get(k)

@@ -251,11 +251,9 @@ fn sections(
 }
 
 async fn eu_refs(state: &AppState) -> Result<HashSet<String>, AppError> {
-    Ok(state
-        .app
-        .store
-        .catalog_items("eu-ai-act", &[])
-        .await?
+    let _ = state;
+    Ok(aims_app::catalogue::builtin()?
+        .items("eu-ai-act", &[])
         .into_iter()
         .map(|i| i.reference)
         .collect())

@@ -184,14 +184,7 @@ async fn list_page(
             .app
             .list_records::<Supplier>(&actor, &s.org_id)
             .await?;
-        let annex_a: Vec<String> = state
-            .app
-            .store
-            .catalog_items("iso42001", &["control"])
-            .await?
-            .into_iter()
-            .map(|i| i.reference)
-            .collect();
+        let annex_a: Vec<String> = state.app.catalogue(&actor)?.refs("control");
         Ok::<_, AppError>((controls, suppliers, annex_a))
     }
     .await;
@@ -360,7 +353,7 @@ pub async fn add_own(
         if id.is_empty() {
             return Ok(None);
         }
-        let item = state.app.store.catalog_item("iso42001", &id).await?;
+        let item = state.app.catalogue(&s.actor())?.item("iso42001", &id);
         if item.is_some_and(|i| i.kind == "control") {
             return Ok(Some(format!(
                 "{id} is an Annex A control; record how it is implemented on its own page"

@@ -56,7 +56,7 @@ pub async fn show(State(state): State<AppState>, Signed(s): Signed) -> Response 
         let issues = app.list_records::<ContextIssue>(&actor, org).await?;
         let parties = app.list_records::<InterestedParty>(&actor, org).await?;
         let suppliers = app.list_records::<Supplier>(&actor, org).await?;
-        let head = app.store.chain_head(org).await?;
+        let head = app.chain_head(&actor, org).await?;
         let method = app.risk_method(&actor, org).await?;
         let risks = app.risks(&actor, org, &Default::default()).await?;
         let soa = app.soa(&actor, org).await?;

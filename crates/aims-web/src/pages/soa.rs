@@ -8,6 +8,7 @@ use crate::auth::{Signed, check_form, encode};
 use crate::chrome::Chrome;
 use crate::error::{app_error, page, render};
 use crate::pages::form::{Errors, FormData, Opt, deny, is_id, lines, words};
+use aims_app::catalogue::MappingRow;
 use aims_app::{AppError, Permission, Stored};
 use aims_domain::context::Supplier;
 use aims_domain::controls::{ControlImplementation, InclusionReason, Inheritance};
@@ -16,7 +17,6 @@ use aims_domain::soa::{
     SoaVersion,
 };
 use aims_domain::vocab::{ImplementationStatus, InclusionKind};
-use aims_store::catalog::MappingRow;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -750,7 +750,7 @@ async fn control_context(
     control: &str,
 ) -> Result<ControlContext, AppError> {
     let actor = s.actor();
-    let item = state.app.store.catalog_item("iso42001", control).await?;
+    let item = state.app.catalogue(&actor)?.item("iso42001", control);
     let current = match state.app.control(&actor, &s.org_id, control).await {
         Ok(v) => Some(v),
         Err(AppError::NotFound(_)) => None,
@@ -764,13 +764,7 @@ async fn control_context(
     }
     let also_covers = match &current {
         Some(v) => v.also_covers.clone(),
-        None => {
-            state
-                .app
-                .store
-                .catalog_mappings("iso42001", control)
-                .await?
-        }
+        None => state.app.catalogue(&actor)?.mappings("iso42001", control),
     }
     .into_iter()
     .map(|m| {

@@ -124,11 +124,9 @@ pub(super) async fn catalog_titles(
     state: &AppState,
     kind: &str,
 ) -> Result<Vec<(String, String)>, AppError> {
-    Ok(state
-        .app
-        .store
-        .catalog_items("iso42001", &[kind])
-        .await?
+    let _ = state;
+    Ok(aims_app::catalogue::builtin()?
+        .items("iso42001", &[kind])
         .into_iter()
         .map(|i| (i.reference, i.title))
         .collect())
