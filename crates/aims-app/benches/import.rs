@@ -6,6 +6,9 @@
 //! `cargo bench -p aims-app --bench import` on SQLite (AIMS_BENCH_N changes the count); AIMS_BENCH_PG_URL runs
 //! it on PostgreSQL in a fresh database as well.
 
+// Tests and benchmarks stop at the first failure: unwrapping and panicking is how they report it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use aims_app::orgs::InitInput;
 use aims_app::{Actor, App};
 use aims_domain::inventory::AiSystem;

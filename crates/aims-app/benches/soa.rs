@@ -6,6 +6,9 @@
 //! AIMS_BENCH_PG_URL runs it on PostgreSQL in a fresh database. The data is written through the store's logged
 //! insert in one transaction per thousand records (setup time is printed but is not what is measured).
 
+// Tests and benchmarks stop at the first failure: unwrapping and panicking is how they report it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use aims_app::records;
 use aims_app::{Actor, App};
 use aims_domain::controls::{ControlImplementation, InclusionReason};

@@ -278,14 +278,17 @@ impl App {
                         AppError::NotFound(format!("no organization '{w}' (give its slug or id)"))
                     })
             }
-            None => match orgs.len() {
-                0 => Err(AppError::NotFound(
+            None => match <[_; 1]>::try_from(orgs) {
+                Ok([only]) => Ok(only),
+                Err(orgs) if orgs.is_empty() => Err(AppError::NotFound(
                     "the store has no organization yet: run `aims init`".into(),
                 )),
-                1 => Ok(orgs.into_iter().next().expect("one organization")),
-                n => Err(AppError::Invalid(ValidationError::one(
+                Err(orgs) => Err(AppError::Invalid(ValidationError::one(
                     "org",
-                    format!("the store has {n} organizations; choose one with --org SLUG"),
+                    format!(
+                        "the store has {} organizations; choose one with --org SLUG",
+                        orgs.len()
+                    ),
                 ))),
             },
         }

@@ -4,6 +4,9 @@
 //! `cargo bench -p aims-store --bench changelog` (SQLite; N = 100000, or AIMS_BENCH_N). Set AIMS_BENCH_PG_URL to
 //! a PostgreSQL server URL to run the same on PostgreSQL in a fresh database.
 
+// Tests and benchmarks stop at the first failure: unwrapping and panicking is how they report it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use aims_store::spec::CONTEXT_ISSUES;
 use aims_store::testing::TestDb;
 use aims_store::value::Value;

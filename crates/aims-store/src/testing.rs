@@ -26,6 +26,10 @@ mod tempfile_dir {
 }
 
 /// The backends to run storage tests on: SQLite always, PostgreSQL when configured.
+#[allow(
+    clippy::panic,
+    reason = "test support: a run that must cover PostgreSQL stops at once when it cannot"
+)]
 pub fn backends() -> Vec<Backend> {
     let mut v = vec![Backend::Sqlite];
     match std::env::var("AIMS_TEST_PG_URL") {

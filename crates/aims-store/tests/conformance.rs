@@ -3,6 +3,9 @@
 //! log and its tamper detection, concurrent writers, migrations, the catalogue, and backup/restore across
 //! backends.
 
+// Tests and benchmarks stop at the first failure: unwrapping and panicking is how they report it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use aims_store::spec::{AI_SYSTEMS, ALL_TABLES, CONTEXT_ISSUES, TableKind};
 use aims_store::testing::{TestDb, backends};
 use aims_store::value::{Kind, Value};

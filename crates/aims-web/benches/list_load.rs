@@ -6,6 +6,9 @@
 //! `/api/v1/ai-systems?limit=50`), `AIMS_LOAD_SYSTEMS` (default 10000), `AIMS_LOAD_SECONDS` (default 20),
 //! `AIMS_LOAD_DB` (`postgres://…` to run on PostgreSQL; default a temporary SQLite file).
 
+// Tests and benchmarks stop at the first failure: unwrapping and panicking is how they report it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use aims_app::demo::{DEMO_PASSWORD, seed_demo};
 use aims_app::{Actor, App};
 use aims_domain::inventory::AiSystem;

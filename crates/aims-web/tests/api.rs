@@ -2,6 +2,9 @@
 //! isolation, ETag/If-Match, bad input (which must leave the store unchanged), API tokens that expire or are
 //! revoked, browser sessions with the CSRF header, cursor paging, and the OpenAPI document against the routes.
 
+// Tests and benchmarks stop at the first failure: unwrapping and panicking is how they report it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use aims_app::demo::{DEMO_PASSWORD, seed_demo};
 use aims_app::test_store::testing::{TestDb, backends};
 use aims_app::{Actor, App};

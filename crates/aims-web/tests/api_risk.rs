@@ -3,6 +3,9 @@
 //! isolation, the chain risk → treatment → control → SoA → approval, ETag/If-Match, and bad input that is named
 //! and leaves the store unchanged.
 
+// Tests and benchmarks stop at the first failure: unwrapping and panicking is how they report it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 #[path = "common/resp.rs"]
 mod resp;
 #[path = "common/risk_endpoints.rs"]

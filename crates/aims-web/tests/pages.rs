@@ -1,6 +1,9 @@
 //! The web pages through the real router, on SQLite and PostgreSQL: sign-in and sessions, the role × page
 //! matrix, organization isolation, CSRF, validation messages, lock-out and security headers.
 
+// Tests and benchmarks stop at the first failure: unwrapping and panicking is how they report it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use aims_app::demo::{DEMO_PASSWORD, seed_demo};
 use aims_app::systems::SystemFilter;
 use aims_app::test_store::testing::{TestDb, backends};

@@ -6,6 +6,9 @@
 //! with a hole, a bad colour or a resized scale come back naming the field, unsaved); a contributor adds one of
 //! the organization's own controls, which then shows in the Statement of Applicability.
 
+// Tests and benchmarks stop at the first failure: unwrapping and panicking is how they report it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use aims_app::demo::{DEMO_PASSWORD, seed_demo};
 use aims_app::systems::SystemFilter;
 use aims_app::test_store::testing::{TestDb, backends};

@@ -7,6 +7,9 @@
 //! on stderr naming the field, and must leave the store exactly as it was (same organizations, same systems, same
 //! change-log chain heads, and `verify` still intact). No run of the binary may panic.
 
+// Tests and benchmarks stop at the first failure: unwrapping and panicking is how they report it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use aims_app::test_store::Backend;
 use aims_app::test_store::testing::{TestDb, backends};
 use serde_json::{Value, json};

@@ -5,6 +5,9 @@
 //! risk afterwards shows drift; and the diff between two approved versions names exactly what changed. Bad input
 //! on the way is refused naming the field, with the store unchanged.
 
+// Tests and benchmarks stop at the first failure: unwrapping and panicking is how they report it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use aims_app::test_store::Backend;
 use aims_app::test_store::testing::{TestDb, backends};
 use serde_json::{Value, json};

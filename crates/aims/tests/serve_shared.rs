@@ -4,6 +4,9 @@
 //! when the newer version was written by the other process. Runs on every backend (PostgreSQL is the intended
 //! deployment; a shared SQLite file must behave the same).
 
+// Tests and benchmarks stop at the first failure: unwrapping and panicking is how they report it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use aims_app::test_store::testing::{TestDb, backends};
 use serde_json::{Value, json};
 use std::io::{Read, Write};
