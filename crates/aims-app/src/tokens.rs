@@ -176,7 +176,7 @@ impl App {
             last_used_at: None,
             revoked_at: None,
         };
-        self.store.token_create(&row).await?;
+        self.store.token_create(&row, &actor.label).await?;
         Ok(NewToken {
             token,
             info: TokenView::from_row(&row, now),
@@ -219,7 +219,7 @@ impl App {
             }
         }
         let now = now_micros();
-        self.store.token_revoke(&id, now).await?;
+        self.store.token_revoke(&id, now, &actor.label).await?;
         let row = self.store.token_get(&id).await?.ok_or_else(not_found)?;
         Ok(TokenView::from_row(&row, now))
     }
@@ -297,5 +297,58 @@ mod tests {
         assert!(!looks_like_token("aims_xyz"));
         assert!(!looks_like_token(&t.to_uppercase()));
         assert!(!looks_like_token(&format!("{t}0")));
+    }
+
+    /// Creating and revoking a token are security-relevant changes: each is an entry of the organization's
+    /// chain, by whoever did it, and the chain still verifies.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn token_creation_and_revocation_are_in_the_change_log() {
+        use aims_store::testing::{TestDb, backends};
+        for backend in backends() {
+            let db = TestDb::new(backend).await.unwrap();
+            let app = App::open_or_create(&db.url).await.unwrap();
+            let op = Actor::operator("test");
+            let init = app
+                .init(
+                    &op,
+                    crate::orgs::InitInput {
+                        org_name: "Token Org".into(),
+                        org_slug: None,
+                        admin_email: "admin@token.example".into(),
+                        admin_name: "Admin".into(),
+                        admin_password: Some("a long enough password".into()),
+                    },
+                )
+                .await
+                .unwrap();
+            let org = init.organization.id.clone();
+            let before = app.chain_head(&op, &org).await.unwrap().unwrap().0;
+            let t = app
+                .create_token(&op, &org, "admin@token.example", "ci", None)
+                .await
+                .unwrap();
+            let owner = Actor::member("admin@token.example", MemberRole::Admin);
+            app.revoke_token(&owner, &t.info.id).await.unwrap();
+            // Revoking again changes nothing and logs nothing.
+            app.revoke_token(&owner, &t.info.id).await.unwrap();
+            let log = app
+                .store
+                .history(&org, aims_store::tokens::TOKEN_RECORD_TYPE, &t.info.id)
+                .await
+                .unwrap();
+            let seen: Vec<(&str, &str)> = log
+                .iter()
+                .map(|e| (e.action.as_str(), e.actor.as_str()))
+                .collect();
+            assert_eq!(
+                seen,
+                vec![("create", "cli:test"), ("update", "admin@token.example")],
+                "{backend:?}"
+            );
+            assert_eq!(log[0].seq, before + 1);
+            let report = app.verify(&op, None).await.unwrap();
+            assert!(report.intact(), "{backend:?}: {:?}", report.problems);
+            app.close().await;
+        }
     }
 }

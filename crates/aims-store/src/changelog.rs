@@ -463,9 +463,14 @@ impl Store {
                 }
             }
         }
+        // Token entries are events (see `tokens::TOKEN_RECORD_TYPE`): they have no live record to compare.
         let mut vanished: Vec<(&String, &Latest)> = latest
             .iter()
-            .filter(|(_, l)| !l.seen && l.action != Action::Delete.as_str())
+            .filter(|(_, l)| {
+                !l.seen
+                    && l.action != Action::Delete.as_str()
+                    && l.record_type != crate::tokens::TOKEN_RECORD_TYPE
+            })
             .collect();
         vanished.sort_by(|a, b| (&a.1.org_id, a.1.seq).cmp(&(&b.1.org_id, b.1.seq)));
         for (id, l) in vanished {

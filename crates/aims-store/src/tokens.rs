@@ -1,8 +1,10 @@
 //! Personal API tokens, kept in the database so that several `aims serve` processes accept the same tokens. Only
 //! the SHA-256 of a token is stored; the token itself is shown once to the person who created it.
 
-use crate::{Store, StoreError, on_conn};
-use sqlx::Row as _;
+use crate::changelog::{Action, Change, append};
+use crate::value::Canonical;
+use crate::{Conn, Store, StoreError, on_conn};
+use sqlx::{AssertSqlSafe, Row as _};
 
 /// A stored API token (never the token itself).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,9 +50,50 @@ macro_rules! token_row {
     };
 }
 
+/// The change-log record type of API tokens. A token's row changes on every use (its last-used time), so the log
+/// records its creation and revocation as events of the token's organization rather than as a record to compare.
+pub const TOKEN_RECORD_TYPE: &str = "api_token";
+
+/// What a token's log entry vouches for: everything but the secret's hash and the last-used time.
+fn token_content_hash(t: &TokenRow) -> String {
+    let mut c = Canonical::new("aims-token-v1");
+    c.str(&t.id)
+        .str(&t.user_id)
+        .str(&t.org_id)
+        .str(&t.name)
+        .str(&t.prefix)
+        .int(t.created_at)
+        .int(t.expires_at)
+        .int(t.revoked_at.unwrap_or(0));
+    c.sha256_hex()
+}
+
+async fn log_token(
+    tx: &mut Conn,
+    t: &TokenRow,
+    actor: &str,
+    action: Action,
+) -> Result<(), StoreError> {
+    append(
+        tx,
+        Change {
+            org: &t.org_id,
+            actor,
+            action,
+            record_type: TOKEN_RECORD_TYPE,
+            record_id: &t.id,
+            content_hash: &token_content_hash(t),
+        },
+        None,
+    )
+    .await
+    .map(|_| ())
+}
+
 impl Store {
-    /// Stores a new token.
-    pub async fn token_create(&self, t: &TokenRow) -> Result<(), StoreError> {
+    /// Stores a new token and logs its creation by `actor` in the token organization's change log, in one
+    /// transaction.
+    pub async fn token_create(&self, t: &TokenRow, actor: &str) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         on_conn!(&mut tx, |c| {
             sqlx::query(
@@ -71,6 +114,7 @@ impl Store {
             .await
             .map(|_| ())?
         });
+        log_token(&mut tx, t, actor, Action::Create).await?;
         tx.commit().await
     }
 
@@ -139,20 +183,39 @@ impl Store {
         Ok(rows)
     }
 
-    /// Marks a token revoked (once; a revoked token keeps its first revocation time). Returns whether a token
-    /// with this id exists.
-    pub async fn token_revoke(&self, id: &str, at: i64) -> Result<bool, StoreError> {
+    /// Marks a token revoked (once; a revoked token keeps its first revocation time) and logs the revocation by
+    /// `actor`, in one transaction. Returns whether a token with this id exists.
+    pub async fn token_revoke(&self, id: &str, at: i64, actor: &str) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
-        let n = on_conn!(&mut tx, |c| {
-            sqlx::query("UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1")
+        let sql = format!("SELECT {COLUMNS} FROM api_tokens WHERE id = $1");
+        let row = on_conn!(&mut tx, |c| {
+            match sqlx::query(AssertSqlSafe(sql))
                 .bind(id.to_string())
-                .bind(at)
-                .execute(c)
+                .fetch_optional(c)
                 .await?
-                .rows_affected()
+            {
+                Some(r) => Some(token_row!(r)),
+                None => None,
+            }
         });
+        let Some(mut t) = row else {
+            tx.commit().await?;
+            return Ok(false);
+        };
+        if t.revoked_at.is_none() {
+            on_conn!(&mut tx, |c| {
+                sqlx::query("UPDATE api_tokens SET revoked_at = $2 WHERE id = $1")
+                    .bind(id.to_string())
+                    .bind(at)
+                    .execute(c)
+                    .await
+                    .map(|_| ())?
+            });
+            t.revoked_at = Some(at);
+            log_token(&mut tx, &t, actor, Action::Update).await?;
+        }
         tx.commit().await?;
-        Ok(n > 0)
+        Ok(true)
     }
 
     /// Records that a token was used.
