@@ -52,7 +52,6 @@ async fn framework_exists(state: &AppState, id: &str) -> Result<(), ApiError> {
     get, path = "/api/v1/frameworks", tag = "catalogue", operation_id = "list_frameworks",
     responses(
         (status = 200, description = "Every framework", body = Vec<Framework>),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
     )
 )]
 pub async fn frameworks(
@@ -79,7 +78,6 @@ pub async fn frameworks(
     responses(
         (status = 200, description = "The items, in document order", body = Vec<CatalogItem>),
         (status = 400, description = "Unknown query parameter", body = ErrorBody),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
         (status = 404, description = "No such framework", body = ErrorBody),
     )
 )]
@@ -118,7 +116,6 @@ pub async fn items(
     ),
     responses(
         (status = 200, description = "The item", body = CatalogItem),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
         (status = 404, description = "No such framework or item", body = ErrorBody),
     )
 )]
@@ -153,7 +150,6 @@ pub async fn item(
     ),
     responses(
         (status = 200, description = "The mappings", body = Vec<Mapping>),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
         (status = 404, description = "No such framework or item", body = ErrorBody),
     )
 )]

@@ -23,7 +23,6 @@ use axum::response::{IntoResponse, Response};
     responses(
         (status = 200, description = "The organization profile", body = StoredOrganization,
             headers(("ETag" = String, description = "The version, quoted"))),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
     )
 )]
 pub async fn organization(
@@ -40,7 +39,6 @@ pub async fn organization(
     get, path = "/api/v1/scope", tag = "context", operation_id = "get_scope",
     responses(
         (status = 200, description = "Approved version and draft (either may be null)", body = ScopeState),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
     )
 )]
 pub async fn scope(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
@@ -53,7 +51,6 @@ pub async fn scope(State(state): State<AppState>, caller: Caller) -> Result<Resp
     get, path = "/api/v1/scope/versions", tag = "context", operation_id = "list_scope_versions",
     responses(
         (status = 200, description = "Every version, newest first; the list is whole (`next_cursor` is null)", body = ScopeVersionPage),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
     )
 )]
 pub async fn scope_versions(
@@ -87,7 +84,6 @@ macro_rules! context_records {
                 get, path = $list_path, tag = $tag, operation_id = $list_op,
                 responses(
                     (status = 200, description = "Every record, in creation order; the list is whole (`next_cursor` is null)", body = $page),
-                    (status = 401, description = "No valid credentials", body = ErrorBody),
                 )
             )]
             pub async fn list(
@@ -112,11 +108,6 @@ macro_rules! context_records {
                 responses(
                     (status = 201, description = "Created; `Location` names the new record", body = $stored,
                         headers(("ETag" = String, description = "The version, quoted"), ("Location" = String, description = "Address of the new record"))),
-                    (status = 400, description = "Malformed JSON, a wrong type or an unknown field", body = ErrorBody),
-                    (status = 401, description = "No valid credentials", body = ErrorBody),
-                    (status = 403, description = "The role cannot change records, or the CSRF header is missing", body = ErrorBody),
-                    (status = 413, description = "The body is larger than 1 MiB", body = ErrorBody),
-                    (status = 415, description = "The body is not JSON", body = ErrorBody),
                     (status = 422, description = "Invalid values; `details` names every field", body = ErrorBody),
                 )
             )]
@@ -139,7 +130,6 @@ macro_rules! context_records {
                 responses(
                     (status = 200, description = "The record", body = $stored,
                         headers(("ETag" = String, description = "The version, quoted; send it back in If-Match"))),
-                    (status = 401, description = "No valid credentials", body = ErrorBody),
                     (status = 404, description = "No such record in this organization", body = ErrorBody),
                     (status = 422, description = "The id is not a UUID", body = ErrorBody),
                 )
@@ -167,15 +157,8 @@ macro_rules! context_records {
                 responses(
                     (status = 200, description = "The updated record", body = $stored,
                         headers(("ETag" = String, description = "The new version, quoted"))),
-                    (status = 400, description = "Malformed JSON, a wrong type, an unknown field or a malformed If-Match", body = ErrorBody),
-                    (status = 401, description = "No valid credentials", body = ErrorBody),
-                    (status = 403, description = "The role cannot change records, or the CSRF header is missing", body = ErrorBody),
                     (status = 404, description = "No such record in this organization", body = ErrorBody),
-                    (status = 412, description = "The record changed since that version was read", body = ErrorBody),
-                    (status = 413, description = "The body is larger than 1 MiB", body = ErrorBody),
-                    (status = 415, description = "The body is not JSON", body = ErrorBody),
                     (status = 422, description = "Invalid values; `details` names every field", body = ErrorBody),
-                    (status = 428, description = "If-Match is missing", body = ErrorBody),
                 )
             )]
             pub async fn replace(
@@ -203,11 +186,7 @@ macro_rules! context_records {
                 ),
                 responses(
                     (status = 204, description = "Deleted"),
-                    (status = 400, description = "A malformed If-Match", body = ErrorBody),
-                    (status = 401, description = "No valid credentials", body = ErrorBody),
-                    (status = 403, description = "The role cannot change records, or the CSRF header is missing", body = ErrorBody),
                     (status = 404, description = "No such record in this organization", body = ErrorBody),
-                    (status = 412, description = "The record changed since that version was read", body = ErrorBody),
                     (status = 422, description = "The id is not a UUID", body = ErrorBody),
                 )
             )]

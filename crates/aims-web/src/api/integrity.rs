@@ -20,7 +20,6 @@ use axum::response::{IntoResponse, Response};
     ),
     responses(
         (status = 200, description = "Every change, oldest first", body = Vec<HistoryEntry>),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
         (status = 404, description = "No such record in this organization", body = ErrorBody),
         (status = 422, description = "Unknown record type, or the id is not a UUID", body = ErrorBody),
     )
@@ -45,7 +44,6 @@ pub async fn history(
     post, path = "/api/v1/verify", tag = "integrity", operation_id = "verify",
     responses(
         (status = 200, description = "The report; `intact` says whether everything matched", body = VerifyResult),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
         (status = 403, description = "Only admins, managers and auditors verify; or the CSRF header is missing", body = ErrorBody),
     )
 )]

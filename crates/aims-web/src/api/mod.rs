@@ -12,6 +12,7 @@ pub mod error;
 pub mod extract;
 pub mod impacts;
 pub mod integrity;
+pub mod responses;
 pub mod risks;
 pub mod schema;
 pub mod soa;
@@ -160,42 +161,7 @@ fn api() -> OpenApiRouter<AppState> {
 
 /// The OpenAPI 3.1 document of the API, generated from the handlers.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    add_server_errors(merge_stored_records(api().into_openapi()))
-}
-
-/// Documents on every operation the 500 answer a caller can get when the store fails (database unreachable,
-/// disk full): the same error shape, with code `internal` and no internals in the message.
-fn add_server_errors(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
-    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
-    let response = ResponseBuilder::new()
-        .description(
-            "The store failed (for example the database is unreachable); nothing was changed",
-        )
-        .content(
-            "application/json",
-            ContentBuilder::new()
-                .schema(Some(Ref::from_schema_name("ErrorBody")))
-                .build(),
-        )
-        .build();
-    for item in doc.paths.paths.values_mut() {
-        for op in [
-            &mut item.get,
-            &mut item.post,
-            &mut item.put,
-            &mut item.delete,
-            &mut item.patch,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            op.responses
-                .responses
-                .entry("500".to_string())
-                .or_insert_with(|| response.clone().into());
-        }
-    }
-    doc
+    responses::add_shared_errors(merge_stored_records(api().into_openapi()))
 }
 
 /// `Stored…` records are documented by utoipa as `allOf` of the data schema and the system fields. The data
@@ -270,7 +236,7 @@ fn merge_stored_records(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::O
 /// The API's routes, the OpenAPI document and its viewer, to be merged into the application's router.
 pub fn router() -> Router<AppState> {
     let (routes, doc) = api().split_for_parts();
-    let doc = add_server_errors(merge_stored_records(doc));
+    let doc = responses::add_shared_errors(merge_stored_records(doc));
     let viewer = SwaggerUi::new(DOCS_PATH)
         .url(OPENAPI_PATH, doc)
         .config(utoipa_swagger_ui::Config::default().validator_url("none"));

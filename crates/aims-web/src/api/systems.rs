@@ -88,7 +88,6 @@ fn decode_cursor(cursor: &str, sort: &str, desc: bool) -> Result<(String, String
     responses(
         (status = 200, description = "A page of AI systems, each with its summary fields (the full record is at `/api/v1/ai-systems/{id}`)", body = AiSystemSummaryPage),
         (status = 400, description = "Unknown or malformed query parameter, or a bad cursor", body = ErrorBody),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
         (status = 422, description = "A filter value outside its vocabulary", body = ErrorBody),
     )
 )]
@@ -171,11 +170,6 @@ pub async fn list(
     responses(
         (status = 201, description = "Created; `Location` names the new system", body = StoredAiSystem,
             headers(("ETag" = String, description = "The version, quoted"), ("Location" = String, description = "Address of the new system"))),
-        (status = 400, description = "Malformed JSON, a wrong type or an unknown field", body = ErrorBody),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
-        (status = 403, description = "The role cannot change AI systems, or the CSRF header is missing", body = ErrorBody),
-        (status = 413, description = "The body is larger than 1 MiB", body = ErrorBody),
-        (status = 415, description = "The body is not JSON", body = ErrorBody),
         (status = 422, description = "Invalid values; `details` names every field", body = ErrorBody),
     )
 )]
@@ -198,7 +192,6 @@ pub async fn create(
     responses(
         (status = 200, description = "The AI system", body = StoredAiSystem,
             headers(("ETag" = String, description = "The version, quoted; send it back in If-Match"))),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
         (status = 404, description = "No such AI system in this organization", body = ErrorBody),
         (status = 422, description = "The id is not a UUID", body = ErrorBody),
     )
@@ -223,15 +216,8 @@ pub async fn get(
     responses(
         (status = 200, description = "The updated AI system", body = StoredAiSystem,
             headers(("ETag" = String, description = "The new version, quoted"))),
-        (status = 400, description = "Malformed JSON, a wrong type, an unknown field or a malformed If-Match", body = ErrorBody),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
-        (status = 403, description = "The role cannot change AI systems, or the CSRF header is missing", body = ErrorBody),
         (status = 404, description = "No such AI system in this organization", body = ErrorBody),
-        (status = 412, description = "The system changed since that version was read", body = ErrorBody),
-        (status = 413, description = "The body is larger than 1 MiB", body = ErrorBody),
-        (status = 415, description = "The body is not JSON", body = ErrorBody),
         (status = 422, description = "Invalid values; `details` names every field", body = ErrorBody),
-        (status = 428, description = "If-Match is missing", body = ErrorBody),
     )
 )]
 pub async fn replace(
@@ -261,12 +247,7 @@ pub async fn replace(
     responses(
         (status = 200, description = "The retired AI system", body = StoredAiSystem,
             headers(("ETag" = String, description = "The new version, quoted"))),
-        (status = 400, description = "Malformed JSON, a wrong type or an unknown field", body = ErrorBody),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
-        (status = 403, description = "The role cannot change AI systems, or the CSRF header is missing", body = ErrorBody),
         (status = 404, description = "No such AI system in this organization", body = ErrorBody),
-        (status = 413, description = "The body is larger than 1 MiB", body = ErrorBody),
-        (status = 415, description = "The body is not JSON", body = ErrorBody),
         (status = 422, description = "No reason, a bad date, or already retired", body = ErrorBody),
     )
 )]
@@ -298,7 +279,6 @@ pub async fn retire(
     params(("id" = String, Path, description = "AI system id")),
     responses(
         (status = 200, description = "Every change, oldest first", body = Vec<HistoryEntry>),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
         (status = 404, description = "No such AI system in this organization", body = ErrorBody),
         (status = 422, description = "The id is not a UUID", body = ErrorBody),
     )
