@@ -6,7 +6,7 @@ use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiJson, Caller};
 use super::saved;
 use super::schema::{
-    ClassificationQuestionnaire, ClassificationRecordPage, ClassifyInput, Page, QuestionOption,
+    ClassificationQuestionnaire, ClassificationRecordPage, ClassifyInput, QuestionOption,
     QuestionnaireInfo, QuestionnaireObligation, QuestionnaireQuestion, QuestionnaireSection,
     StoredClassificationRecord,
 };
@@ -168,9 +168,5 @@ pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Respo
         .app
         .classifications(&caller.actor(), caller.org())
         .await?;
-    Ok(Json(Page {
-        items,
-        next_cursor: None,
-    })
-    .into_response())
+    Ok(crate::api::whole(items))
 }

@@ -5,7 +5,7 @@
 use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiJson, Caller, if_match};
 use super::schema::{
-    ContextIssuePage, InterestedPartyPage, Page, ScopeState, ScopeVersionPage, StoredContextIssue,
+    ContextIssuePage, InterestedPartyPage, ScopeState, ScopeVersionPage, StoredContextIssue,
     StoredInterestedParty, StoredOrganization, StoredSupplier, SupplierPage,
 };
 use super::{created, one};
@@ -61,11 +61,7 @@ pub async fn scope_versions(
         .app
         .scope_versions(&caller.actor(), caller.org())
         .await?;
-    Ok(Json(Page {
-        items,
-        next_cursor: None,
-    })
-    .into_response())
+    Ok(crate::api::whole(items))
 }
 
 /// Handlers for one simple context record type: list, create, read, replace, delete.
@@ -94,11 +90,7 @@ macro_rules! context_records {
                     .app
                     .list_records::<$ty>(&caller.actor(), caller.org())
                     .await?;
-                Ok(Json(Page {
-                    items,
-                    next_cursor: None,
-                })
-                .into_response())
+                Ok(crate::api::whole(items))
             }
 
             /// Create a record.

@@ -53,7 +53,7 @@ pub async fn list(
         .app
         .impacts_page(&caller.actor(), caller.org(), system_id.as_deref(), &paging)
         .await?;
-    Ok(Json(super::page_of(items, limit)).into_response())
+    Ok(crate::api::paged(items, limit))
 }
 
 /// Start an impact assessment as a draft. Every harm above the risk appetite that names no register risk gets

@@ -277,18 +277,24 @@ pub const DEFAULT_LIMIT: i64 = 50;
 /// Largest page size.
 pub const MAX_LIMIT: i64 = 200;
 
-/// The page size named by `limit`, 1 to [`MAX_LIMIT`] ([`DEFAULT_LIMIT`] when left out).
-pub fn page_limit(limit: Option<&str>) -> Result<usize, ApiError> {
-    match limit.map(str::trim) {
-        None | Some("") => Ok(DEFAULT_LIMIT as usize),
+/// The page size named by `limit`, 1 to [`MAX_LIMIT`] ([`DEFAULT_LIMIT`] when left out), read as sent: every
+/// paged list checks `limit` with the same rule and the same message.
+pub fn limit_number(limit: Option<&str>) -> Result<i64, ApiError> {
+    match limit {
+        None | Some("") => Ok(DEFAULT_LIMIT),
         Some(l) => match l.parse::<i64>() {
-            Ok(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n as usize),
+            Ok(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
             _ => Err(ApiError::bad_field(
                 "limit",
                 format!("'{l}' is not a number from 1 to {MAX_LIMIT}"),
             )),
         },
     }
+}
+
+/// The page size named by `limit`, surrounding blanks ignored (see [`limit_number`]).
+pub fn page_limit(limit: Option<&str>) -> Result<usize, ApiError> {
+    limit_number(limit.map(str::trim)).map(|n| n as usize)
 }
 
 /// The store page to read for `limit` and `cursor`, for lists in creation order (ids are UUIDv7, so id order is
@@ -315,14 +321,38 @@ pub fn paging(
 
 /// A page from records read with [`paging`]: at most `limit` of them, and the cursor of the next page when
 /// there was one more.
-pub fn page_of<T>(mut items: Vec<Stored<T>>, limit: usize) -> schema::Page<Stored<T>> {
+pub fn page_of<T>(items: Vec<Stored<T>>, limit: usize) -> schema::Page<Stored<T>> {
+    cut_page(items, limit, |last| encode_id_cursor(&last.id))
+}
+
+/// A page from a store read of one item more than `limit`: at most `limit` items, and when there was one more,
+/// the cursor `cursor_of` gives for the last item kept. Shared by every paged list, whatever its order.
+pub fn cut_page<T>(
+    mut items: Vec<T>,
+    limit: usize,
+    cursor_of: impl FnOnce(&T) -> String,
+) -> schema::Page<T> {
     let next_cursor = if items.len() > limit {
         items.truncate(limit);
-        items.last().map(|last| encode_id_cursor(&last.id))
+        items.last().map(cursor_of)
     } else {
         None
     };
     schema::Page { items, next_cursor }
+}
+
+/// 200 with a page of records read with [`paging`] (see [`page_of`]).
+pub fn paged<T: Serialize>(items: Vec<Stored<T>>, limit: usize) -> Response {
+    Json(page_of(items, limit)).into_response()
+}
+
+/// 200 with a list that is returned whole, in the same page shape as the paged lists (`next_cursor` null).
+pub fn whole<T: Serialize>(items: Vec<T>) -> Response {
+    Json(schema::Page {
+        items,
+        next_cursor: None,
+    })
+    .into_response()
 }
 
 fn encode_id_cursor(id: &str) -> String {

@@ -4,7 +4,7 @@
 use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiJson, ApiQuery, Caller, if_match};
 use super::schema::{
-    Page, RiskMethodPage, RiskPage, StoredRisk, StoredRiskMethod, StoredTreatment, TreatmentPage,
+    RiskMethodPage, RiskPage, StoredRisk, StoredRiskMethod, StoredTreatment, TreatmentPage,
 };
 use super::{created, id_filter, one, stale};
 use crate::AppState;
@@ -44,11 +44,7 @@ pub async fn method_versions(
         .app
         .risk_methods(&caller.actor(), caller.org())
         .await?;
-    Ok(Json(Page {
-        items,
-        next_cursor: None,
-    })
-    .into_response())
+    Ok(crate::api::whole(items))
 }
 
 /// Save a new version of the risk method (managers and admins). aims numbers it; earlier assessments keep the
@@ -123,7 +119,7 @@ pub async fn list(
         .app
         .risks_page(&caller.actor(), caller.org(), &filter, &paging)
         .await?;
-    Ok(Json(super::page_of(items, limit)).into_response())
+    Ok(crate::api::paged(items, limit))
 }
 
 /// Add a risk to the register, optionally with its first assessment (scored by the method in force).
@@ -270,7 +266,7 @@ pub mod treatments {
             .app
             .treatments_page(&caller.actor(), caller.org(), risk_id.as_deref(), &paging)
             .await?;
-        Ok(Json(crate::api::page_of(items, limit)).into_response())
+        Ok(crate::api::paged(items, limit))
     }
 
     /// Create a treatment plan for a risk; an open risk moves to `treating`. The acceptance is given later with

@@ -5,7 +5,7 @@
 use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiJson, ApiQuery, Caller, if_match};
 use super::schema::{
-    ControlImplementationPage, Page, SoaDiff, SoaState, SoaVersionPage, StoredControlDetail,
+    ControlImplementationPage, SoaDiff, SoaState, SoaVersionPage, StoredControlDetail,
     StoredControlImplementation, StoredSoaVersion,
 };
 use super::{one, saved, stale};
@@ -31,11 +31,7 @@ use utoipa::IntoParams;
 )]
 pub async fn controls(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
     let items = state.app.controls(&caller.actor(), caller.org()).await?;
-    Ok(Json(Page {
-        items,
-        next_cursor: None,
-    })
-    .into_response())
+    Ok(crate::api::whole(items))
 }
 
 /// How the organization implements one control, and what else that answers through the crosswalks.
@@ -210,11 +206,7 @@ pub async fn versions(State(state): State<AppState>, caller: Caller) -> Result<R
         .app
         .soa_versions(&caller.actor(), caller.org())
         .await?;
-    Ok(Json(Page {
-        items,
-        next_cursor: None,
-    })
-    .into_response())
+    Ok(crate::api::whole(items))
 }
 
 /// Approve the Statement of Applicability as it stands now (managers and admins): it is frozen as the next

@@ -3,7 +3,7 @@
 
 use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiJson, ApiQuery, Caller, if_match};
-use super::schema::{AiSystemSummaryPage, HistoryEntry, Page, RetireInput, StoredAiSystem};
+use super::schema::{AiSystemSummaryPage, HistoryEntry, RetireInput, StoredAiSystem};
 use super::{created, one};
 use crate::AppState;
 use aims_app::systems::SystemFilter;
@@ -14,11 +14,6 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use utoipa::IntoParams;
-
-/// Default page size.
-const DEFAULT_LIMIT: i64 = 50;
-/// Largest page size.
-const MAX_LIMIT: i64 = 200;
 
 /// Query of the AI system list. Every value is text here and checked by the handler, so that a wrong value is
 /// reported naming the parameter.
@@ -117,18 +112,7 @@ pub async fn list(
             ));
         }
     };
-    let limit = match q.limit.as_deref() {
-        None | Some("") => DEFAULT_LIMIT,
-        Some(l) => match l.parse::<i64>() {
-            Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
-            _ => {
-                return Err(ApiError::bad_field(
-                    "limit",
-                    format!("'{l}' is not a number from 1 to {MAX_LIMIT}"),
-                ));
-            }
-        },
-    };
+    let limit = super::limit_number(q.limit.as_deref())?;
     let sort = q
         .sort
         .clone()
@@ -148,19 +132,14 @@ pub async fn list(
         limit: Some(limit + 1),
     };
     // A list shows the summary fields only; `GET /api/v1/ai-systems/{id}` has the full record.
-    let mut items = state
+    let items = state
         .app
         .system_summaries_after(&caller.actor(), caller.org(), &filter, after)
         .await?;
-    let next_cursor = if items.len() as i64 > limit {
-        items.truncate(limit as usize);
-        items
-            .last()
-            .map(|last| encode_cursor(&sort, desc, &sort_value(&sort, last), &last.id))
-    } else {
-        None
-    };
-    Ok(Json(Page { items, next_cursor }).into_response())
+    let page = super::cut_page(items, limit as usize, |last| {
+        encode_cursor(&sort, desc, &sort_value(&sort, last), &last.id)
+    });
+    Ok(Json(page).into_response())
 }
 
 /// Add an AI system to the inventory.
