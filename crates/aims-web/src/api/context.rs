@@ -4,6 +4,7 @@
 
 use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiJson, Caller, if_match};
+use super::responses::RecordById;
 use super::schema::{
     ContextIssuePage, InterestedPartyPage, ScopeState, ScopeVersionPage, StoredContextIssue,
     StoredInterestedParty, StoredOrganization, StoredSupplier, SupplierPage,
@@ -122,8 +123,7 @@ macro_rules! context_records {
                 responses(
                     (status = 200, description = "The record", body = $stored,
                         headers(("ETag" = String, description = "The version, quoted; send it back in If-Match"))),
-                    (status = 404, description = "No such record in this organization", body = ErrorBody),
-                    (status = 422, description = "The id is not a UUID", body = ErrorBody),
+                    RecordById,
                 )
             )]
             pub async fn get(
@@ -178,8 +178,7 @@ macro_rules! context_records {
                 ),
                 responses(
                     (status = 204, description = "Deleted"),
-                    (status = 404, description = "No such record in this organization", body = ErrorBody),
-                    (status = 422, description = "The id is not a UUID", body = ErrorBody),
+                    RecordById,
                 )
             )]
             pub async fn delete(

@@ -3,6 +3,7 @@
 
 use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiJson, ApiQuery, Caller, if_match};
+use super::responses::RecordById;
 use super::schema::{
     ImpactAssessmentPage, ImpactTemplate, StoredImpactAssessment, TemplateQuestion, TemplateSection,
 };
@@ -86,8 +87,7 @@ pub async fn create(
     responses(
         (status = 200, description = "The impact assessment", body = StoredImpactAssessment,
             headers(("ETag" = String, description = "The version, quoted; send it back in If-Match"))),
-        (status = 404, description = "No such impact assessment in this organization", body = ErrorBody),
-        (status = 422, description = "The id is not a UUID", body = ErrorBody),
+        RecordById,
     )
 )]
 pub async fn get(

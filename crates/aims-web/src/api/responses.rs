@@ -12,26 +12,48 @@
 //!
 //! An answer the handler documents itself is kept as written; only missing ones are added.
 
+use std::collections::BTreeMap;
+use utoipa::IntoResponses;
 use utoipa::openapi::path::{Operation, ParameterIn};
-use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, Required, ResponseBuilder};
+use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, Required, Response, ResponseBuilder};
 
-/// One shared answer: its status and its description, with the error shape as body.
+/// An error answer with the given description and the error shape as body.
+fn error_response(description: &str) -> RefOr<Response> {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("ErrorBody")))
+                .build(),
+        )
+        .build()
+        .into()
+}
+
+/// One shared answer on an operation, unless the handler documents that status itself.
 fn error(status: &str, description: &str, op: &mut Operation) {
     op.responses
         .responses
         .entry(status.to_string())
-        .or_insert_with(|| {
-            ResponseBuilder::new()
-                .description(description)
-                .content(
-                    "application/json",
-                    ContentBuilder::new()
-                        .schema(Some(Ref::from_schema_name("ErrorBody")))
-                        .build(),
-                )
-                .build()
-                .into()
-        });
+        .or_insert_with(|| error_response(description));
+}
+
+/// The errors of an operation addressing one record by its UUID (`{id}`): 404 when the organization has no such
+/// record, 422 when the id is not a UUID. Listed in `responses(...)` after the success, so that these handlers
+/// do not each spell out the same two answers.
+pub struct RecordById;
+
+impl IntoResponses for RecordById {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        BTreeMap::from([
+            (
+                "404".to_string(),
+                error_response("No such record in this organization"),
+            ),
+            ("422".to_string(), error_response("The id is not a UUID")),
+        ])
+    }
 }
 
 /// Whether the operation reads an `If-Match` header, and whether it must be sent.

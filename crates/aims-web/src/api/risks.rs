@@ -3,6 +3,7 @@
 
 use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiJson, ApiQuery, Caller, if_match};
+use super::responses::RecordById;
 use super::schema::{
     RiskMethodPage, RiskPage, StoredRisk, StoredRiskMethod, StoredTreatment, TreatmentPage,
 };
@@ -151,8 +152,7 @@ pub async fn create(
     responses(
         (status = 200, description = "The risk", body = StoredRisk,
             headers(("ETag" = String, description = "The version, quoted; send it back in If-Match"))),
-        (status = 404, description = "No such risk in this organization", body = ErrorBody),
-        (status = 422, description = "The id is not a UUID", body = ErrorBody),
+        RecordById,
     )
 )]
 pub async fn get(
@@ -299,8 +299,7 @@ pub mod treatments {
         responses(
             (status = 200, description = "The treatment plan", body = StoredTreatment,
                 headers(("ETag" = String, description = "The version, quoted; send it back in If-Match"))),
-            (status = 404, description = "No such treatment plan in this organization", body = ErrorBody),
-            (status = 422, description = "The id is not a UUID", body = ErrorBody),
+            RecordById,
         )
     )]
     pub async fn get(
