@@ -3,6 +3,7 @@
 
 use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiQuery, Caller};
+use super::json_list;
 use super::schema::{CatalogItem, Framework, Mapping};
 use crate::AppState;
 use aims_app::{AppError, Permission};
@@ -47,6 +48,24 @@ async fn framework_exists(state: &AppState, id: &str) -> Result<(), ApiError> {
     }
 }
 
+/// The item `reference` of framework `id`, or 404 naming the framework or the item that is missing; shared by
+/// the item and its mappings, which answer a missing item the same way.
+async fn find_item(
+    state: &AppState,
+    id: &str,
+    reference: &str,
+) -> Result<aims_store::catalog::ItemRow, ApiError> {
+    framework_exists(state, id).await?;
+    check_ref(reference)?;
+    state
+        .app
+        .store
+        .catalog_item(id, reference)
+        .await
+        .map_err(AppError::from)?
+        .ok_or_else(|| ApiError::not_found(format!("no item '{reference}' in framework '{id}'")))
+}
+
 /// Every framework of the catalogue.
 #[utoipa::path(
     get, path = "/api/v1/frameworks", tag = "catalogue", operation_id = "list_frameworks",
@@ -59,16 +78,13 @@ pub async fn frameworks(
     caller: Caller,
 ) -> Result<Response, ApiError> {
     caller.actor().require(Permission::Read)?;
-    let list: Vec<Framework> = state
+    let rows = state
         .app
         .store
         .catalog_frameworks()
         .await
-        .map_err(AppError::from)?
-        .into_iter()
-        .map(Framework::from)
-        .collect();
-    Ok(Json(list).into_response())
+        .map_err(AppError::from)?;
+    Ok(json_list::<_, Framework>(rows))
 }
 
 /// The items of a framework in document order.
@@ -95,16 +111,13 @@ pub async fn items(
     } else {
         vec![kind.as_str()]
     };
-    let list: Vec<CatalogItem> = state
+    let rows = state
         .app
         .store
         .catalog_items(&id, &kinds)
         .await
-        .map_err(AppError::from)?
-        .into_iter()
-        .map(CatalogItem::from)
-        .collect();
-    Ok(Json(list).into_response())
+        .map_err(AppError::from)?;
+    Ok(json_list::<_, CatalogItem>(rows))
 }
 
 /// One item of a framework; the ref is URL-encoded (`GOVERN%201.1`).
@@ -125,20 +138,8 @@ pub async fn item(
     Path((id, reference)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     caller.actor().require(Permission::Read)?;
-    framework_exists(&state, &id).await?;
-    check_ref(&reference)?;
-    match state
-        .app
-        .store
-        .catalog_item(&id, &reference)
-        .await
-        .map_err(AppError::from)?
-    {
-        Some(i) => Ok(Json(CatalogItem::from(i)).into_response()),
-        None => Err(ApiError::not_found(format!(
-            "no item '{reference}' in framework '{id}'"
-        ))),
-    }
+    let i = find_item(&state, &id, &reference).await?;
+    Ok(Json(CatalogItem::from(i)).into_response())
 }
 
 /// What an item maps to in the other frameworks, in either direction of every crosswalk.
@@ -159,25 +160,12 @@ pub async fn mappings(
     Path((id, reference)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     caller.actor().require(Permission::Read)?;
-    framework_exists(&state, &id).await?;
-    check_ref(&reference)?;
-    let store = &state.app.store;
-    if store
-        .catalog_item(&id, &reference)
-        .await
-        .map_err(AppError::from)?
-        .is_none()
-    {
-        return Err(ApiError::not_found(format!(
-            "no item '{reference}' in framework '{id}'"
-        )));
-    }
-    let list: Vec<Mapping> = store
+    find_item(&state, &id, &reference).await?;
+    let rows = state
+        .app
+        .store
         .catalog_mappings(&id, &reference)
         .await
-        .map_err(AppError::from)?
-        .into_iter()
-        .map(Mapping::from)
-        .collect();
-    Ok(Json(list).into_response())
+        .map_err(AppError::from)?;
+    Ok(json_list::<_, Mapping>(rows))
 }

@@ -29,14 +29,11 @@ pub async fn history(
     caller: Caller,
     Path((record_type, id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let entries: Vec<HistoryEntry> = state
+    let entries = state
         .app
         .history(&caller.actor(), caller.org(), &record_type, &id)
-        .await?
-        .into_iter()
-        .map(HistoryEntry::from)
-        .collect();
-    Ok(Json(entries).into_response())
+        .await?;
+    Ok(super::json_list::<_, HistoryEntry>(entries))
 }
 
 /// Verify the organization's change log and every record against it.

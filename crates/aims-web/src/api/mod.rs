@@ -346,6 +346,11 @@ pub fn paged<T: Serialize>(items: Vec<Stored<T>>, limit: usize) -> Response {
     Json(page_of(items, limit)).into_response()
 }
 
+/// 200 with a JSON array of rows, each turned into its API shape `T`; shared by the lists that are plain arrays.
+pub fn json_list<R, T: From<R> + Serialize>(rows: Vec<R>) -> Response {
+    Json(rows.into_iter().map(T::from).collect::<Vec<T>>()).into_response()
+}
+
 /// 200 with a list that is returned whole, in the same page shape as the paged lists (`next_cursor` null).
 pub fn whole<T: Serialize>(items: Vec<T>) -> Response {
     Json(schema::Page {

@@ -3,6 +3,7 @@
 
 use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiJson, ApiQuery, Caller, if_match};
+use super::responses::RecordById;
 use super::schema::{AiSystemSummaryPage, HistoryEntry, RetireInput, StoredAiSystem};
 use super::{created, one};
 use crate::AppState;
@@ -171,8 +172,7 @@ pub async fn create(
     responses(
         (status = 200, description = "The AI system", body = StoredAiSystem,
             headers(("ETag" = String, description = "The version, quoted; send it back in If-Match"))),
-        (status = 404, description = "No such AI system in this organization", body = ErrorBody),
-        (status = 422, description = "The id is not a UUID", body = ErrorBody),
+        RecordById,
     )
 )]
 pub async fn get(
@@ -258,8 +258,7 @@ pub async fn retire(
     params(("id" = String, Path, description = "AI system id")),
     responses(
         (status = 200, description = "Every change, oldest first", body = Vec<HistoryEntry>),
-        (status = 404, description = "No such AI system in this organization", body = ErrorBody),
-        (status = 422, description = "The id is not a UUID", body = ErrorBody),
+        RecordById,
     )
 )]
 pub async fn history(
@@ -269,14 +268,11 @@ pub async fn history(
 ) -> Result<Response, ApiError> {
     let actor = caller.actor();
     let sys = state.app.system(&actor, caller.org(), &id).await?;
-    let entries: Vec<HistoryEntry> = state
+    let entries = state
         .app
         .history(&actor, caller.org(), "ai_system", &sys.id)
-        .await?
-        .into_iter()
-        .map(HistoryEntry::from)
-        .collect();
-    Ok(Json(entries).into_response())
+        .await?;
+    Ok(super::json_list::<_, HistoryEntry>(entries))
 }
 
 #[cfg(test)]
