@@ -68,7 +68,7 @@ pub async fn scope_versions(
 /// Handlers for one simple context record type: list, create, read, replace, delete.
 macro_rules! context_records {
     (
-        $module:ident, $ty:ty, $stored:ty, $page:ty, $tag:tt, $what:tt,
+        $module:ident, $ty:ty, $stored:ty, $page:ty, $tag:tt,
         $list_path:tt, $item_path:tt,
         $list_op:tt, $create_op:tt, $get_op:tt, $replace_op:tt, $delete_op:tt
     ) => {
@@ -205,7 +205,6 @@ context_records!(
     StoredContextIssue,
     ContextIssuePage,
     "context",
-    "context issue",
     "/api/v1/context-issues",
     "/api/v1/context-issues/{id}",
     "list_context_issues",
@@ -221,7 +220,6 @@ context_records!(
     StoredInterestedParty,
     InterestedPartyPage,
     "context",
-    "interested party",
     "/api/v1/interested-parties",
     "/api/v1/interested-parties/{id}",
     "list_interested_parties",
@@ -237,7 +235,6 @@ context_records!(
     StoredSupplier,
     SupplierPage,
     "context",
-    "supplier",
     "/api/v1/suppliers",
     "/api/v1/suppliers/{id}",
     "list_suppliers",
