@@ -3,6 +3,7 @@
 
 use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiQuery, Caller};
+use super::json_list;
 use super::schema::{CatalogItem, Framework, Mapping};
 use crate::AppState;
 use aims_app::Permission;
@@ -42,12 +43,28 @@ async fn framework_exists(state: &AppState, caller: &Caller, id: &str) -> Result
     }
 }
 
+/// The item `reference` of framework `id`, or 404 naming the framework or the item that is missing; shared by
+/// the item and its mappings, which answer a missing item the same way.
+async fn find_item(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    reference: &str,
+) -> Result<aims_app::catalogue::ItemRow, ApiError> {
+    framework_exists(state, caller, id).await?;
+    check_ref(reference)?;
+    state
+        .app
+        .catalogue(&caller.actor())?
+        .item(id, reference)
+        .ok_or_else(|| ApiError::not_found(format!("no item '{reference}' in framework '{id}'")))
+}
+
 /// Every framework of the catalogue.
 #[utoipa::path(
     get, path = "/api/v1/frameworks", tag = "catalogue", operation_id = "list_frameworks",
     responses(
         (status = 200, description = "Every framework", body = Vec<Framework>),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
     )
 )]
 pub async fn frameworks(
@@ -55,15 +72,8 @@ pub async fn frameworks(
     caller: Caller,
 ) -> Result<Response, ApiError> {
     caller.actor().require(Permission::Read)?;
-    let list: Vec<Framework> = state
-        .app
-        .catalogue(&caller.actor())?
-        .frameworks()
-        .iter()
-        .cloned()
-        .map(Framework::from)
-        .collect();
-    Ok(Json(list).into_response())
+    let rows = state.app.catalogue(&caller.actor())?.frameworks().to_vec();
+    Ok(json_list::<_, Framework>(rows))
 }
 
 /// The items of a framework in document order.
@@ -73,7 +83,6 @@ pub async fn frameworks(
     responses(
         (status = 200, description = "The items, in document order", body = Vec<CatalogItem>),
         (status = 400, description = "Unknown query parameter", body = ErrorBody),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
         (status = 404, description = "No such framework", body = ErrorBody),
     )
 )]
@@ -91,14 +100,8 @@ pub async fn items(
     } else {
         vec![kind.as_str()]
     };
-    let list: Vec<CatalogItem> = state
-        .app
-        .catalogue(&caller.actor())?
-        .items(&id, &kinds)
-        .into_iter()
-        .map(CatalogItem::from)
-        .collect();
-    Ok(Json(list).into_response())
+    let rows = state.app.catalogue(&caller.actor())?.items(&id, &kinds);
+    Ok(json_list::<_, CatalogItem>(rows))
 }
 
 /// One item of a framework; the ref is URL-encoded (`GOVERN%201.1`).
@@ -110,7 +113,6 @@ pub async fn items(
     ),
     responses(
         (status = 200, description = "The item", body = CatalogItem),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
         (status = 404, description = "No such framework or item", body = ErrorBody),
     )
 )]
@@ -120,14 +122,8 @@ pub async fn item(
     Path((id, reference)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     caller.actor().require(Permission::Read)?;
-    framework_exists(&state, &caller, &id).await?;
-    check_ref(&reference)?;
-    match state.app.catalogue(&caller.actor())?.item(&id, &reference) {
-        Some(i) => Ok(Json(CatalogItem::from(i)).into_response()),
-        None => Err(ApiError::not_found(format!(
-            "no item '{reference}' in framework '{id}'"
-        ))),
-    }
+    let i = find_item(&state, &caller, &id, &reference).await?;
+    Ok(Json(CatalogItem::from(i)).into_response())
 }
 
 /// What an item maps to in the other frameworks, in either direction of every crosswalk.
@@ -139,7 +135,6 @@ pub async fn item(
     ),
     responses(
         (status = 200, description = "The mappings", body = Vec<Mapping>),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
         (status = 404, description = "No such framework or item", body = ErrorBody),
     )
 )]
@@ -149,18 +144,10 @@ pub async fn mappings(
     Path((id, reference)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     caller.actor().require(Permission::Read)?;
-    framework_exists(&state, &caller, &id).await?;
-    check_ref(&reference)?;
-    let cat = state.app.catalogue(&caller.actor())?;
-    if cat.item(&id, &reference).is_none() {
-        return Err(ApiError::not_found(format!(
-            "no item '{reference}' in framework '{id}'"
-        )));
-    }
-    let list: Vec<Mapping> = cat
-        .mappings(&id, &reference)
-        .into_iter()
-        .map(Mapping::from)
-        .collect();
-    Ok(Json(list).into_response())
+    find_item(&state, &caller, &id, &reference).await?;
+    let rows = state
+        .app
+        .catalogue(&caller.actor())?
+        .mappings(&id, &reference);
+    Ok(json_list::<_, Mapping>(rows))
 }

@@ -6,7 +6,7 @@ use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiJson, Caller};
 use super::saved;
 use super::schema::{
-    ClassificationQuestionnaire, ClassificationRecordPage, ClassifyInput, Page, QuestionOption,
+    ClassificationQuestionnaire, ClassificationRecordPage, ClassifyInput, QuestionOption,
     QuestionnaireInfo, QuestionnaireObligation, QuestionnaireQuestion, QuestionnaireSection,
     StoredClassificationRecord,
 };
@@ -22,7 +22,6 @@ use axum::response::{IntoResponse, Response};
     get, path = "/api/v1/classification-questionnaire", tag = "classification", operation_id = "get_classification_questionnaire",
     responses(
         (status = 200, description = "The questionnaire", body = ClassificationQuestionnaire),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
     )
 )]
 pub async fn questionnaire(caller: Caller) -> Result<Response, ApiError> {
@@ -97,7 +96,6 @@ fn system_id(id: &str) -> Result<String, ApiError> {
     responses(
         (status = 200, description = "The classification with its answers, risk class, reasons and obligations", body = StoredClassificationRecord,
             headers(("ETag" = String, description = "The version, quoted"))),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
         (status = 404, description = "No such AI system in this organization (`not_found`), or it has not been classified yet (`not_classified`)", body = ErrorBody),
         (status = 422, description = "The id is not a UUID", body = ErrorBody),
     )
@@ -135,13 +133,8 @@ pub async fn get(
             headers(("ETag" = String, description = "The new version, quoted"))),
         (status = 201, description = "The system's first classification", body = StoredClassificationRecord,
             headers(("ETag" = String, description = "The version, quoted"), ("Location" = String, description = "Address of the classification"))),
-        (status = 400, description = "Malformed JSON, a wrong type or an unknown field", body = ErrorBody),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
-        (status = 403, description = "The role cannot classify AI systems, or the CSRF header is missing", body = ErrorBody),
         (status = 404, description = "No such AI system in this organization", body = ErrorBody),
         (status = 409, description = "The system was classified by someone else at the same moment; try again", body = ErrorBody),
-        (status = 413, description = "The body is larger than 1 MiB", body = ErrorBody),
-        (status = 415, description = "The body is not JSON", body = ErrorBody),
         (status = 422, description = "An unknown role, or answers that do not fit the questionnaire (`answers.<question id>`), or the id is not a UUID", body = ErrorBody),
     )
 )]
@@ -168,7 +161,6 @@ pub async fn classify(
     get, path = "/api/v1/classifications", tag = "classification", operation_id = "list_classifications",
     responses(
         (status = 200, description = "Every classification, in creation order; the list is whole (`next_cursor` is null)", body = ClassificationRecordPage),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
     )
 )]
 pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
@@ -176,9 +168,5 @@ pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Respo
         .app
         .classifications(&caller.actor(), caller.org())
         .await?;
-    Ok(Json(Page {
-        items,
-        next_cursor: None,
-    })
-    .into_response())
+    Ok(crate::api::whole(items))
 }

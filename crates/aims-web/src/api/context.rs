@@ -4,8 +4,9 @@
 
 use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiJson, Caller, if_match};
+use super::responses::RecordById;
 use super::schema::{
-    ContextIssuePage, InterestedPartyPage, Page, ScopeState, ScopeVersionPage, StoredContextIssue,
+    ContextIssuePage, InterestedPartyPage, ScopeState, ScopeVersionPage, StoredContextIssue,
     StoredInterestedParty, StoredOrganization, StoredSupplier, SupplierPage,
 };
 use super::{created, one};
@@ -23,7 +24,6 @@ use axum::response::{IntoResponse, Response};
     responses(
         (status = 200, description = "The organization profile", body = StoredOrganization,
             headers(("ETag" = String, description = "The version, quoted"))),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
     )
 )]
 pub async fn organization(
@@ -40,7 +40,6 @@ pub async fn organization(
     get, path = "/api/v1/scope", tag = "context", operation_id = "get_scope",
     responses(
         (status = 200, description = "Approved version and draft (either may be null)", body = ScopeState),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
     )
 )]
 pub async fn scope(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
@@ -53,7 +52,6 @@ pub async fn scope(State(state): State<AppState>, caller: Caller) -> Result<Resp
     get, path = "/api/v1/scope/versions", tag = "context", operation_id = "list_scope_versions",
     responses(
         (status = 200, description = "Every version, newest first; the list is whole (`next_cursor` is null)", body = ScopeVersionPage),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
     )
 )]
 pub async fn scope_versions(
@@ -64,17 +62,13 @@ pub async fn scope_versions(
         .app
         .scope_versions(&caller.actor(), caller.org())
         .await?;
-    Ok(Json(Page {
-        items,
-        next_cursor: None,
-    })
-    .into_response())
+    Ok(crate::api::whole(items))
 }
 
 /// Handlers for one simple context record type: list, create, read, replace, delete.
 macro_rules! context_records {
     (
-        $module:ident, $ty:ty, $stored:ty, $page:ty, $tag:tt, $what:tt,
+        $module:ident, $ty:ty, $stored:ty, $page:ty, $tag:tt,
         $list_path:tt, $item_path:tt,
         $list_op:tt, $create_op:tt, $get_op:tt, $replace_op:tt, $delete_op:tt
     ) => {
@@ -87,7 +81,6 @@ macro_rules! context_records {
                 get, path = $list_path, tag = $tag, operation_id = $list_op,
                 responses(
                     (status = 200, description = "Every record, in creation order; the list is whole (`next_cursor` is null)", body = $page),
-                    (status = 401, description = "No valid credentials", body = ErrorBody),
                 )
             )]
             pub async fn list(
@@ -98,11 +91,7 @@ macro_rules! context_records {
                     .app
                     .list_records::<$ty>(&caller.actor(), caller.org())
                     .await?;
-                Ok(Json(Page {
-                    items,
-                    next_cursor: None,
-                })
-                .into_response())
+                Ok(crate::api::whole(items))
             }
 
             /// Create a record.
@@ -112,11 +101,6 @@ macro_rules! context_records {
                 responses(
                     (status = 201, description = "Created; `Location` names the new record", body = $stored,
                         headers(("ETag" = String, description = "The version, quoted"), ("Location" = String, description = "Address of the new record"))),
-                    (status = 400, description = "Malformed JSON, a wrong type or an unknown field", body = ErrorBody),
-                    (status = 401, description = "No valid credentials", body = ErrorBody),
-                    (status = 403, description = "The role cannot change records, or the CSRF header is missing", body = ErrorBody),
-                    (status = 413, description = "The body is larger than 1 MiB", body = ErrorBody),
-                    (status = 415, description = "The body is not JSON", body = ErrorBody),
                     (status = 422, description = "Invalid values; `details` names every field", body = ErrorBody),
                 )
             )]
@@ -139,9 +123,7 @@ macro_rules! context_records {
                 responses(
                     (status = 200, description = "The record", body = $stored,
                         headers(("ETag" = String, description = "The version, quoted; send it back in If-Match"))),
-                    (status = 401, description = "No valid credentials", body = ErrorBody),
-                    (status = 404, description = "No such record in this organization", body = ErrorBody),
-                    (status = 422, description = "The id is not a UUID", body = ErrorBody),
+                    RecordById,
                 )
             )]
             pub async fn get(
@@ -167,15 +149,8 @@ macro_rules! context_records {
                 responses(
                     (status = 200, description = "The updated record", body = $stored,
                         headers(("ETag" = String, description = "The new version, quoted"))),
-                    (status = 400, description = "Malformed JSON, a wrong type, an unknown field or a malformed If-Match", body = ErrorBody),
-                    (status = 401, description = "No valid credentials", body = ErrorBody),
-                    (status = 403, description = "The role cannot change records, or the CSRF header is missing", body = ErrorBody),
                     (status = 404, description = "No such record in this organization", body = ErrorBody),
-                    (status = 412, description = "The record changed since that version was read", body = ErrorBody),
-                    (status = 413, description = "The body is larger than 1 MiB", body = ErrorBody),
-                    (status = 415, description = "The body is not JSON", body = ErrorBody),
                     (status = 422, description = "Invalid values; `details` names every field", body = ErrorBody),
-                    (status = 428, description = "If-Match is missing", body = ErrorBody),
                 )
             )]
             pub async fn replace(
@@ -203,12 +178,7 @@ macro_rules! context_records {
                 ),
                 responses(
                     (status = 204, description = "Deleted"),
-                    (status = 400, description = "A malformed If-Match", body = ErrorBody),
-                    (status = 401, description = "No valid credentials", body = ErrorBody),
-                    (status = 403, description = "The role cannot change records, or the CSRF header is missing", body = ErrorBody),
-                    (status = 404, description = "No such record in this organization", body = ErrorBody),
-                    (status = 412, description = "The record changed since that version was read", body = ErrorBody),
-                    (status = 422, description = "The id is not a UUID", body = ErrorBody),
+                    RecordById,
                 )
             )]
             pub async fn delete(
@@ -235,7 +205,6 @@ context_records!(
     StoredContextIssue,
     ContextIssuePage,
     "context",
-    "context issue",
     "/api/v1/context-issues",
     "/api/v1/context-issues/{id}",
     "list_context_issues",
@@ -251,7 +220,6 @@ context_records!(
     StoredInterestedParty,
     InterestedPartyPage,
     "context",
-    "interested party",
     "/api/v1/interested-parties",
     "/api/v1/interested-parties/{id}",
     "list_interested_parties",
@@ -267,7 +235,6 @@ context_records!(
     StoredSupplier,
     SupplierPage,
     "context",
-    "supplier",
     "/api/v1/suppliers",
     "/api/v1/suppliers/{id}",
     "list_suppliers",

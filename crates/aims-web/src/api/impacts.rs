@@ -3,6 +3,7 @@
 
 use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiJson, ApiQuery, Caller, if_match};
+use super::responses::RecordById;
 use super::schema::{
     ImpactAssessmentPage, ImpactTemplate, StoredImpactAssessment, TemplateQuestion, TemplateSection,
 };
@@ -39,7 +40,6 @@ pub struct ImpactsQuery {
     responses(
         (status = 200, description = "A page of impact assessments", body = ImpactAssessmentPage),
         (status = 400, description = "Unknown or malformed query parameter, or a bad cursor", body = ErrorBody),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
         (status = 422, description = "A system_id that is not an id", body = ErrorBody),
     )
 )]
@@ -54,7 +54,7 @@ pub async fn list(
         .app
         .impacts_page(&caller.actor(), caller.org(), system_id.as_deref(), &paging)
         .await?;
-    Ok(Json(super::page_of(items, limit)).into_response())
+    Ok(crate::api::paged(items, limit))
 }
 
 /// Start an impact assessment as a draft. Every harm above the risk appetite that names no register risk gets
@@ -65,11 +65,6 @@ pub async fn list(
     responses(
         (status = 201, description = "Created; `Location` names the new assessment", body = StoredImpactAssessment,
             headers(("ETag" = String, description = "The version, quoted"), ("Location" = String, description = "Address of the new assessment"))),
-        (status = 400, description = "Malformed JSON, a wrong type or an unknown field", body = ErrorBody),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
-        (status = 403, description = "The role cannot change impact assessments, or the CSRF header is missing", body = ErrorBody),
-        (status = 413, description = "The body is larger than 1 MiB", body = ErrorBody),
-        (status = 415, description = "The body is not JSON", body = ErrorBody),
         (status = 422, description = "Invalid values (not a draft, an unknown system, template, control or risk, a score outside the scales); `details` names every field", body = ErrorBody),
     )
 )]
@@ -92,9 +87,7 @@ pub async fn create(
     responses(
         (status = 200, description = "The impact assessment", body = StoredImpactAssessment,
             headers(("ETag" = String, description = "The version, quoted; send it back in If-Match"))),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
-        (status = 404, description = "No such impact assessment in this organization", body = ErrorBody),
-        (status = 422, description = "The id is not a UUID", body = ErrorBody),
+        RecordById,
     )
 )]
 pub async fn get(
@@ -117,15 +110,8 @@ pub async fn get(
     responses(
         (status = 200, description = "The revised assessment", body = StoredImpactAssessment,
             headers(("ETag" = String, description = "The new version, quoted"))),
-        (status = 400, description = "Malformed JSON, a wrong type, an unknown field or a malformed If-Match", body = ErrorBody),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
-        (status = 403, description = "The role cannot change impact assessments, or the CSRF header is missing", body = ErrorBody),
         (status = 404, description = "No such impact assessment in this organization", body = ErrorBody),
-        (status = 412, description = "The assessment changed since that version was read", body = ErrorBody),
-        (status = 413, description = "The body is larger than 1 MiB", body = ErrorBody),
-        (status = 415, description = "The body is not JSON", body = ErrorBody),
         (status = 422, description = "Invalid values, another system, or the assessment is no longer a draft; `details` names every field", body = ErrorBody),
-        (status = 428, description = "If-Match is missing", body = ErrorBody),
     )
 )]
 pub async fn replace(
@@ -156,14 +142,9 @@ pub async fn replace(
     responses(
         (status = 200, description = "The approved assessment", body = StoredImpactAssessment,
             headers(("ETag" = String, description = "The new version, quoted"))),
-        (status = 400, description = "Malformed JSON, a wrong type, an unknown field or a malformed If-Match", body = ErrorBody),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
         (status = 403, description = "Only managers and admins approve impact assessments; or the CSRF header is missing", body = ErrorBody),
         (status = 404, description = "No such impact assessment in this organization", body = ErrorBody),
         (status = 409, description = "The assessment is not a draft (already approved or superseded)", body = ErrorBody),
-        (status = 412, description = "The assessment changed since that version was read", body = ErrorBody),
-        (status = 413, description = "The body is larger than 1 MiB", body = ErrorBody),
-        (status = 415, description = "The body is not JSON", body = ErrorBody),
         (status = 422, description = "No approver, role or rationale, a bad date, or the id is not a UUID; `details` names every field", body = ErrorBody),
     )
 )]
@@ -208,7 +189,6 @@ pub async fn approve(
     get, path = "/api/v1/impact-templates", tag = "impact", operation_id = "list_impact_templates",
     responses(
         (status = 200, description = "Every template", body = Vec<ImpactTemplate>),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
     )
 )]
 pub async fn templates(caller: Caller) -> Result<Response, ApiError> {

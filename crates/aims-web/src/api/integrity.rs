@@ -18,7 +18,6 @@ use axum::response::{IntoResponse, Response};
     ),
     responses(
         (status = 200, description = "Every change, oldest first", body = Vec<HistoryEntry>),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
         (status = 404, description = "No such record in this organization", body = ErrorBody),
         (status = 422, description = "Unknown record type, or the id is not a UUID", body = ErrorBody),
     )
@@ -28,14 +27,11 @@ pub async fn history(
     caller: Caller,
     Path((record_type, id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let entries: Vec<HistoryEntry> = state
+    let entries = state
         .app
         .history(&caller.actor(), caller.org(), &record_type, &id)
-        .await?
-        .into_iter()
-        .map(HistoryEntry::from)
-        .collect();
-    Ok(Json(entries).into_response())
+        .await?;
+    Ok(super::json_list::<_, HistoryEntry>(entries))
 }
 
 /// Verify the organization's change log and every record against it.
@@ -43,7 +39,6 @@ pub async fn history(
     post, path = "/api/v1/verify", tag = "integrity", operation_id = "verify",
     responses(
         (status = 200, description = "The report; `intact` says whether everything matched", body = VerifyResult),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
         (status = 403, description = "Only admins, managers and auditors verify; or the CSRF header is missing", body = ErrorBody),
     )
 )]

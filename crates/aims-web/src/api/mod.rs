@@ -12,6 +12,7 @@ pub mod error;
 pub mod extract;
 pub mod impacts;
 pub mod integrity;
+pub mod responses;
 pub mod risks;
 pub mod schema;
 pub mod soa;
@@ -160,42 +161,7 @@ fn api() -> OpenApiRouter<AppState> {
 
 /// The OpenAPI 3.1 document of the API, generated from the handlers.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    add_server_errors(merge_stored_records(api().into_openapi()))
-}
-
-/// Documents on every operation the 500 answer a caller can get when the store fails (database unreachable,
-/// disk full): the same error shape, with code `internal` and no internals in the message.
-fn add_server_errors(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
-    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
-    let response = ResponseBuilder::new()
-        .description(
-            "The store failed (for example the database is unreachable); nothing was changed",
-        )
-        .content(
-            "application/json",
-            ContentBuilder::new()
-                .schema(Some(Ref::from_schema_name("ErrorBody")))
-                .build(),
-        )
-        .build();
-    for item in doc.paths.paths.values_mut() {
-        for op in [
-            &mut item.get,
-            &mut item.post,
-            &mut item.put,
-            &mut item.delete,
-            &mut item.patch,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            op.responses
-                .responses
-                .entry("500".to_string())
-                .or_insert_with(|| response.clone().into());
-        }
-    }
-    doc
+    responses::add_shared_errors(merge_stored_records(api().into_openapi()))
 }
 
 /// `Stored…` records are documented by utoipa as `allOf` of the data schema and the system fields. The data
@@ -270,7 +236,7 @@ fn merge_stored_records(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::O
 /// The API's routes, the OpenAPI document and its viewer, to be merged into the application's router.
 pub fn router() -> Router<AppState> {
     let (routes, doc) = api().split_for_parts();
-    let doc = add_server_errors(merge_stored_records(doc));
+    let doc = responses::add_shared_errors(merge_stored_records(doc));
     let viewer = SwaggerUi::new(DOCS_PATH)
         .url(OPENAPI_PATH, doc)
         .config(utoipa_swagger_ui::Config::default().validator_url("none"));
@@ -311,18 +277,24 @@ pub const DEFAULT_LIMIT: i64 = 50;
 /// Largest page size.
 pub const MAX_LIMIT: i64 = 200;
 
-/// The page size named by `limit`, 1 to [`MAX_LIMIT`] ([`DEFAULT_LIMIT`] when left out).
-pub fn page_limit(limit: Option<&str>) -> Result<usize, ApiError> {
-    match limit.map(str::trim) {
-        None | Some("") => Ok(DEFAULT_LIMIT as usize),
+/// The page size named by `limit`, 1 to [`MAX_LIMIT`] ([`DEFAULT_LIMIT`] when left out), read as sent: every
+/// paged list checks `limit` with the same rule and the same message.
+pub fn limit_number(limit: Option<&str>) -> Result<i64, ApiError> {
+    match limit {
+        None | Some("") => Ok(DEFAULT_LIMIT),
         Some(l) => match l.parse::<i64>() {
-            Ok(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n as usize),
+            Ok(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
             _ => Err(ApiError::bad_field(
                 "limit",
                 format!("'{l}' is not a number from 1 to {MAX_LIMIT}"),
             )),
         },
     }
+}
+
+/// The page size named by `limit`, surrounding blanks ignored (see [`limit_number`]).
+pub fn page_limit(limit: Option<&str>) -> Result<usize, ApiError> {
+    limit_number(limit.map(str::trim)).map(|n| n as usize)
 }
 
 /// The store page to read for `limit` and `cursor`, for lists in creation order (ids are UUIDv7, so id order is
@@ -349,14 +321,43 @@ pub fn paging(
 
 /// A page from records read with [`paging`]: at most `limit` of them, and the cursor of the next page when
 /// there was one more.
-pub fn page_of<T>(mut items: Vec<Stored<T>>, limit: usize) -> schema::Page<Stored<T>> {
+pub fn page_of<T>(items: Vec<Stored<T>>, limit: usize) -> schema::Page<Stored<T>> {
+    cut_page(items, limit, |last| encode_id_cursor(&last.id))
+}
+
+/// A page from a store read of one item more than `limit`: at most `limit` items, and when there was one more,
+/// the cursor `cursor_of` gives for the last item kept. Shared by every paged list, whatever its order.
+pub fn cut_page<T>(
+    mut items: Vec<T>,
+    limit: usize,
+    cursor_of: impl FnOnce(&T) -> String,
+) -> schema::Page<T> {
     let next_cursor = if items.len() > limit {
         items.truncate(limit);
-        items.last().map(|last| encode_id_cursor(&last.id))
+        items.last().map(cursor_of)
     } else {
         None
     };
     schema::Page { items, next_cursor }
+}
+
+/// 200 with a page of records read with [`paging`] (see [`page_of`]).
+pub fn paged<T: Serialize>(items: Vec<Stored<T>>, limit: usize) -> Response {
+    Json(page_of(items, limit)).into_response()
+}
+
+/// 200 with a JSON array of rows, each turned into its API shape `T`; shared by the lists that are plain arrays.
+pub fn json_list<R, T: From<R> + Serialize>(rows: Vec<R>) -> Response {
+    Json(rows.into_iter().map(T::from).collect::<Vec<T>>()).into_response()
+}
+
+/// 200 with a list that is returned whole, in the same page shape as the paged lists (`next_cursor` null).
+pub fn whole<T: Serialize>(items: Vec<T>) -> Response {
+    Json(schema::Page {
+        items,
+        next_cursor: None,
+    })
+    .into_response()
 }
 
 fn encode_id_cursor(id: &str) -> String {

@@ -3,8 +3,9 @@
 
 use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiJson, ApiQuery, Caller, if_match};
+use super::responses::RecordById;
 use super::schema::{
-    Page, RiskMethodPage, RiskPage, StoredRisk, StoredRiskMethod, StoredTreatment, TreatmentPage,
+    RiskMethodPage, RiskPage, StoredRisk, StoredRiskMethod, StoredTreatment, TreatmentPage,
 };
 use super::{created, id_filter, one, stale};
 use crate::AppState;
@@ -22,7 +23,6 @@ use utoipa::IntoParams;
     get, path = "/api/v1/risk-method", tag = "risks", operation_id = "get_risk_method",
     responses(
         (status = 200, description = "The risk method in force", body = RiskMethod),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
     )
 )]
 pub async fn method(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
@@ -35,7 +35,6 @@ pub async fn method(State(state): State<AppState>, caller: Caller) -> Result<Res
     get, path = "/api/v1/risk-method/versions", tag = "risks", operation_id = "list_risk_method_versions",
     responses(
         (status = 200, description = "Every saved version, newest first; the list is whole (`next_cursor` is null)", body = RiskMethodPage),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
     )
 )]
 pub async fn method_versions(
@@ -46,11 +45,7 @@ pub async fn method_versions(
         .app
         .risk_methods(&caller.actor(), caller.org())
         .await?;
-    Ok(Json(Page {
-        items,
-        next_cursor: None,
-    })
-    .into_response())
+    Ok(crate::api::whole(items))
 }
 
 /// Save a new version of the risk method (managers and admins). aims numbers it; earlier assessments keep the
@@ -61,12 +56,8 @@ pub async fn method_versions(
     responses(
         (status = 201, description = "Saved as the next version, now in force", body = StoredRiskMethod,
             headers(("Location" = String, description = "Address of the method in force"))),
-        (status = 400, description = "Malformed JSON, a wrong type or an unknown field", body = ErrorBody),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
         (status = 403, description = "Only managers and admins change the risk method; or the CSRF header is missing", body = ErrorBody),
         (status = 409, description = "Another version was saved at the same moment; try again", body = ErrorBody),
-        (status = 413, description = "The body is larger than 1 MiB", body = ErrorBody),
-        (status = 415, description = "The body is not JSON", body = ErrorBody),
         (status = 422, description = "Scales of the wrong size, a matrix with holes or unknown levels, an appetite that is not a level; `details` names every field", body = ErrorBody),
     )
 )]
@@ -111,7 +102,6 @@ pub struct RisksQuery {
     responses(
         (status = 200, description = "A page of risks", body = RiskPage),
         (status = 400, description = "Unknown or malformed query parameter, or a bad cursor", body = ErrorBody),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
         (status = 422, description = "A status outside its vocabulary, or a system_id that is not an id", body = ErrorBody),
     )
 )]
@@ -130,7 +120,7 @@ pub async fn list(
         .app
         .risks_page(&caller.actor(), caller.org(), &filter, &paging)
         .await?;
-    Ok(Json(super::page_of(items, limit)).into_response())
+    Ok(crate::api::paged(items, limit))
 }
 
 /// Add a risk to the register, optionally with its first assessment (scored by the method in force).
@@ -140,11 +130,6 @@ pub async fn list(
     responses(
         (status = 201, description = "Created; `Location` names the new risk", body = StoredRisk,
             headers(("ETag" = String, description = "The version, quoted"), ("Location" = String, description = "Address of the new risk"))),
-        (status = 400, description = "Malformed JSON, a wrong type or an unknown field", body = ErrorBody),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
-        (status = 403, description = "The role cannot change risks, or the CSRF header is missing", body = ErrorBody),
-        (status = 413, description = "The body is larger than 1 MiB", body = ErrorBody),
-        (status = 415, description = "The body is not JSON", body = ErrorBody),
         (status = 422, description = "Invalid values (scores outside the scales, unknown sources or systems, more than one assessment); `details` names every field", body = ErrorBody),
     )
 )]
@@ -167,9 +152,7 @@ pub async fn create(
     responses(
         (status = 200, description = "The risk", body = StoredRisk,
             headers(("ETag" = String, description = "The version, quoted; send it back in If-Match"))),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
-        (status = 404, description = "No such risk in this organization", body = ErrorBody),
-        (status = 422, description = "The id is not a UUID", body = ErrorBody),
+        RecordById,
     )
 )]
 pub async fn get(
@@ -193,15 +176,8 @@ pub async fn get(
     responses(
         (status = 200, description = "The updated risk", body = StoredRisk,
             headers(("ETag" = String, description = "The new version, quoted"))),
-        (status = 400, description = "Malformed JSON, a wrong type, an unknown field or a malformed If-Match", body = ErrorBody),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
-        (status = 403, description = "The role cannot change risks, or the CSRF header is missing", body = ErrorBody),
         (status = 404, description = "No such risk in this organization", body = ErrorBody),
-        (status = 412, description = "The risk changed since that version was read", body = ErrorBody),
-        (status = 413, description = "The body is larger than 1 MiB", body = ErrorBody),
-        (status = 415, description = "The body is not JSON", body = ErrorBody),
         (status = 422, description = "Invalid values, or changed assessments; `details` names every field", body = ErrorBody),
-        (status = 428, description = "If-Match is missing", body = ErrorBody),
     )
 )]
 pub async fn replace(
@@ -231,13 +207,7 @@ pub async fn replace(
     responses(
         (status = 200, description = "The risk with the new assessment last", body = StoredRisk,
             headers(("ETag" = String, description = "The new version, quoted"))),
-        (status = 400, description = "Malformed JSON, a wrong type, an unknown field or a malformed If-Match", body = ErrorBody),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
-        (status = 403, description = "The role cannot change risks, or the CSRF header is missing", body = ErrorBody),
         (status = 404, description = "No such risk in this organization", body = ErrorBody),
-        (status = 412, description = "The risk changed since that version was read", body = ErrorBody),
-        (status = 413, description = "The body is larger than 1 MiB", body = ErrorBody),
-        (status = 415, description = "The body is not JSON", body = ErrorBody),
         (status = 422, description = "Scores outside the scales, a bad date or one before the latest assessment, an unknown dimension, or the id is not a UUID", body = ErrorBody),
     )
 )]
@@ -282,7 +252,6 @@ pub mod treatments {
         responses(
             (status = 200, description = "A page of treatment plans", body = TreatmentPage),
             (status = 400, description = "Unknown or malformed query parameter, or a bad cursor", body = ErrorBody),
-            (status = 401, description = "No valid credentials", body = ErrorBody),
             (status = 422, description = "A risk_id that is not an id", body = ErrorBody),
         )
     )]
@@ -297,7 +266,7 @@ pub mod treatments {
             .app
             .treatments_page(&caller.actor(), caller.org(), risk_id.as_deref(), &paging)
             .await?;
-        Ok(Json(crate::api::page_of(items, limit)).into_response())
+        Ok(crate::api::paged(items, limit))
     }
 
     /// Create a treatment plan for a risk; an open risk moves to `treating`. The acceptance is given later with
@@ -308,11 +277,6 @@ pub mod treatments {
         responses(
             (status = 201, description = "Created; `Location` names the new plan", body = StoredTreatment,
                 headers(("ETag" = String, description = "The version, quoted"), ("Location" = String, description = "Address of the new plan"))),
-            (status = 400, description = "Malformed JSON, a wrong type or an unknown field", body = ErrorBody),
-            (status = 401, description = "No valid credentials", body = ErrorBody),
-            (status = 403, description = "The role cannot change treatment plans, or the CSRF header is missing", body = ErrorBody),
-            (status = 413, description = "The body is larger than 1 MiB", body = ErrorBody),
-            (status = 415, description = "The body is not JSON", body = ErrorBody),
             (status = 422, description = "Invalid values (an unknown risk or control, an acceptance in the plan); `details` names every field", body = ErrorBody),
         )
     )]
@@ -335,9 +299,7 @@ pub mod treatments {
         responses(
             (status = 200, description = "The treatment plan", body = StoredTreatment,
                 headers(("ETag" = String, description = "The version, quoted; send it back in If-Match"))),
-            (status = 401, description = "No valid credentials", body = ErrorBody),
-            (status = 404, description = "No such treatment plan in this organization", body = ErrorBody),
-            (status = 422, description = "The id is not a UUID", body = ErrorBody),
+            RecordById,
         )
     )]
     pub async fn get(
@@ -363,15 +325,8 @@ pub mod treatments {
         responses(
             (status = 200, description = "The updated plan", body = StoredTreatment,
                 headers(("ETag" = String, description = "The new version, quoted"))),
-            (status = 400, description = "Malformed JSON, a wrong type, an unknown field or a malformed If-Match", body = ErrorBody),
-            (status = 401, description = "No valid credentials", body = ErrorBody),
-            (status = 403, description = "The role cannot change treatment plans, or the CSRF header is missing", body = ErrorBody),
             (status = 404, description = "No such treatment plan in this organization", body = ErrorBody),
-            (status = 412, description = "The plan changed since that version was read", body = ErrorBody),
-            (status = 413, description = "The body is larger than 1 MiB", body = ErrorBody),
-            (status = 415, description = "The body is not JSON", body = ErrorBody),
             (status = 422, description = "Invalid values, another risk, or a changed acceptance; `details` names every field", body = ErrorBody),
-            (status = 428, description = "If-Match is missing", body = ErrorBody),
         )
     )]
     pub async fn replace(
@@ -402,13 +357,8 @@ pub mod treatments {
         responses(
             (status = 200, description = "The plan with its acceptance", body = StoredTreatment,
                 headers(("ETag" = String, description = "The new version, quoted"))),
-            (status = 400, description = "Malformed JSON, a wrong type, an unknown field or a malformed If-Match", body = ErrorBody),
-            (status = 401, description = "No valid credentials", body = ErrorBody),
             (status = 403, description = "Only managers and admins accept residual risk; or the CSRF header is missing", body = ErrorBody),
             (status = 404, description = "No such treatment plan in this organization", body = ErrorBody),
-            (status = 412, description = "The plan changed since that version was read", body = ErrorBody),
-            (status = 413, description = "The body is larger than 1 MiB", body = ErrorBody),
-            (status = 415, description = "The body is not JSON", body = ErrorBody),
             (status = 422, description = "No name, role, rationale or a bad date; `details` names every field", body = ErrorBody),
         )
     )]

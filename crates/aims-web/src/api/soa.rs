@@ -5,7 +5,7 @@
 use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiJson, ApiQuery, Caller, if_match};
 use super::schema::{
-    ControlImplementationPage, Page, SoaDiff, SoaState, SoaVersionPage, StoredControlDetail,
+    ControlImplementationPage, SoaDiff, SoaState, SoaVersionPage, StoredControlDetail,
     StoredControlImplementation, StoredSoaVersion,
 };
 use super::{one, saved, stale};
@@ -27,16 +27,11 @@ use utoipa::IntoParams;
     get, path = "/api/v1/controls", tag = "controls", operation_id = "list_controls",
     responses(
         (status = 200, description = "Every recorded implementation, in control order; the list is whole (`next_cursor` is null)", body = ControlImplementationPage),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
     )
 )]
 pub async fn controls(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
     let items = state.app.controls(&caller.actor(), caller.org()).await?;
-    Ok(Json(Page {
-        items,
-        next_cursor: None,
-    })
-    .into_response())
+    Ok(crate::api::whole(items))
 }
 
 /// How the organization implements one control, and what else that answers through the crosswalks.
@@ -46,7 +41,6 @@ pub async fn controls(State(state): State<AppState>, caller: Caller) -> Result<R
     responses(
         (status = 200, description = "The implementation with `also_covers`", body = StoredControlDetail,
             headers(("ETag" = String, description = "The version, quoted; send it back in If-Match"))),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
         (status = 404, description = "The control has no implementation recorded in this organization", body = ErrorBody),
     )
 )]
@@ -87,12 +81,6 @@ pub async fn control(
             headers(("ETag" = String, description = "The new version, quoted"))),
         (status = 201, description = "The first implementation of this control", body = StoredControlImplementation,
             headers(("ETag" = String, description = "The version, quoted"), ("Location" = String, description = "Address of the control"))),
-        (status = 400, description = "Malformed JSON, a wrong type, an unknown field or a malformed If-Match", body = ErrorBody),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
-        (status = 403, description = "The role cannot change controls, or the CSRF header is missing", body = ErrorBody),
-        (status = 412, description = "The implementation changed since that version was read", body = ErrorBody),
-        (status = 413, description = "The body is larger than 1 MiB", body = ErrorBody),
-        (status = 415, description = "The body is not JSON", body = ErrorBody),
         (status = 422, description = "Invalid values (`control` differs from the address, an exclusion without justification, an unknown supplier or certificate); `details` names every field", body = ErrorBody),
     )
 )]
@@ -159,7 +147,6 @@ pub struct SoaQuery {
     responses(
         (status = 200, description = "The live Statement of Applicability; the filters apply to `entries` only", body = SoaState),
         (status = 400, description = "Unknown or malformed query parameter", body = ErrorBody),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
         (status = 422, description = "A status outside its vocabulary", body = ErrorBody),
     )
 )]
@@ -212,7 +199,6 @@ pub async fn live(
     get, path = "/api/v1/soa/versions", tag = "soa", operation_id = "list_soa_versions",
     responses(
         (status = 200, description = "Every approved version, newest first; the list is whole (`next_cursor` is null)", body = SoaVersionPage),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
     )
 )]
 pub async fn versions(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
@@ -220,11 +206,7 @@ pub async fn versions(State(state): State<AppState>, caller: Caller) -> Result<R
         .app
         .soa_versions(&caller.actor(), caller.org())
         .await?;
-    Ok(Json(Page {
-        items,
-        next_cursor: None,
-    })
-    .into_response())
+    Ok(crate::api::whole(items))
 }
 
 /// Approve the Statement of Applicability as it stands now (managers and admins): it is frozen as the next
@@ -236,12 +218,8 @@ pub async fn versions(State(state): State<AppState>, caller: Caller) -> Result<R
     responses(
         (status = 201, description = "The approved version; `Location` names it", body = StoredSoaVersion,
             headers(("ETag" = String, description = "The version, quoted"), ("Location" = String, description = "Address of the new version"))),
-        (status = 400, description = "Malformed JSON, a wrong type or an unknown field", body = ErrorBody),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
         (status = 403, description = "Only managers and admins approve the SoA; or the CSRF header is missing", body = ErrorBody),
         (status = 409, description = "Another version was approved at the same moment; try again", body = ErrorBody),
-        (status = 413, description = "The body is larger than 1 MiB", body = ErrorBody),
-        (status = 415, description = "The body is not JSON", body = ErrorBody),
         (status = 422, description = "No approver or role, or lines with problems (`entries[A.x.y]`: an exclusion without justification, an inclusion without a reason, an excluded control that a risk, assessment or legal duty calls for)", body = ErrorBody),
     )
 )]
@@ -276,7 +254,6 @@ fn version_number(field: &str, text: &str) -> Result<i64, ApiError> {
         (status = 200, description = "The approved version", body = StoredSoaVersion,
             headers(("ETag" = String, description = "The version, quoted"))),
         (status = 400, description = "The number is not a whole number", body = ErrorBody),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
         (status = 404, description = "No such approved version in this organization", body = ErrorBody),
     )
 )]
@@ -313,7 +290,6 @@ pub struct DiffQuery {
     responses(
         (status = 200, description = "The changed lines and risks", body = SoaDiff),
         (status = 400, description = "`from` missing, a version that is not a whole number, or an unknown parameter", body = ErrorBody),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
         (status = 404, description = "No such approved version in this organization", body = ErrorBody),
     )
 )]

@@ -3,7 +3,8 @@
 
 use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiJson, ApiQuery, Caller, if_match};
-use super::schema::{AiSystemSummaryPage, HistoryEntry, Page, RetireInput, StoredAiSystem};
+use super::responses::RecordById;
+use super::schema::{AiSystemSummaryPage, HistoryEntry, RetireInput, StoredAiSystem};
 use super::{created, one};
 use crate::AppState;
 use aims_app::systems::SystemFilter;
@@ -14,11 +15,6 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use utoipa::IntoParams;
-
-/// Default page size.
-const DEFAULT_LIMIT: i64 = 50;
-/// Largest page size.
-const MAX_LIMIT: i64 = 200;
 
 /// Query of the AI system list. Every value is text here and checked by the handler, so that a wrong value is
 /// reported naming the parameter.
@@ -88,7 +84,6 @@ fn decode_cursor(cursor: &str, sort: &str, desc: bool) -> Result<(String, String
     responses(
         (status = 200, description = "A page of AI systems, each with its summary fields (the full record is at `/api/v1/ai-systems/{id}`)", body = AiSystemSummaryPage),
         (status = 400, description = "Unknown or malformed query parameter, or a bad cursor", body = ErrorBody),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
         (status = 422, description = "A filter value outside its vocabulary", body = ErrorBody),
     )
 )]
@@ -118,18 +113,7 @@ pub async fn list(
             ));
         }
     };
-    let limit = match q.limit.as_deref() {
-        None | Some("") => DEFAULT_LIMIT,
-        Some(l) => match l.parse::<i64>() {
-            Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
-            _ => {
-                return Err(ApiError::bad_field(
-                    "limit",
-                    format!("'{l}' is not a number from 1 to {MAX_LIMIT}"),
-                ));
-            }
-        },
-    };
+    let limit = super::limit_number(q.limit.as_deref())?;
     let sort = q
         .sort
         .clone()
@@ -149,19 +133,14 @@ pub async fn list(
         limit: Some(limit + 1),
     };
     // A list shows the summary fields only; `GET /api/v1/ai-systems/{id}` has the full record.
-    let mut items = state
+    let items = state
         .app
         .system_summaries_after(&caller.actor(), caller.org(), &filter, after)
         .await?;
-    let next_cursor = if items.len() as i64 > limit {
-        items.truncate(limit as usize);
-        items
-            .last()
-            .map(|last| encode_cursor(&sort, desc, &sort_value(&sort, last), &last.id))
-    } else {
-        None
-    };
-    Ok(Json(Page { items, next_cursor }).into_response())
+    let page = super::cut_page(items, limit as usize, |last| {
+        encode_cursor(&sort, desc, &sort_value(&sort, last), &last.id)
+    });
+    Ok(Json(page).into_response())
 }
 
 /// Add an AI system to the inventory.
@@ -171,11 +150,6 @@ pub async fn list(
     responses(
         (status = 201, description = "Created; `Location` names the new system", body = StoredAiSystem,
             headers(("ETag" = String, description = "The version, quoted"), ("Location" = String, description = "Address of the new system"))),
-        (status = 400, description = "Malformed JSON, a wrong type or an unknown field", body = ErrorBody),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
-        (status = 403, description = "The role cannot change AI systems, or the CSRF header is missing", body = ErrorBody),
-        (status = 413, description = "The body is larger than 1 MiB", body = ErrorBody),
-        (status = 415, description = "The body is not JSON", body = ErrorBody),
         (status = 422, description = "Invalid values; `details` names every field", body = ErrorBody),
     )
 )]
@@ -198,9 +172,7 @@ pub async fn create(
     responses(
         (status = 200, description = "The AI system", body = StoredAiSystem,
             headers(("ETag" = String, description = "The version, quoted; send it back in If-Match"))),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
-        (status = 404, description = "No such AI system in this organization", body = ErrorBody),
-        (status = 422, description = "The id is not a UUID", body = ErrorBody),
+        RecordById,
     )
 )]
 pub async fn get(
@@ -223,15 +195,8 @@ pub async fn get(
     responses(
         (status = 200, description = "The updated AI system", body = StoredAiSystem,
             headers(("ETag" = String, description = "The new version, quoted"))),
-        (status = 400, description = "Malformed JSON, a wrong type, an unknown field or a malformed If-Match", body = ErrorBody),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
-        (status = 403, description = "The role cannot change AI systems, or the CSRF header is missing", body = ErrorBody),
         (status = 404, description = "No such AI system in this organization", body = ErrorBody),
-        (status = 412, description = "The system changed since that version was read", body = ErrorBody),
-        (status = 413, description = "The body is larger than 1 MiB", body = ErrorBody),
-        (status = 415, description = "The body is not JSON", body = ErrorBody),
         (status = 422, description = "Invalid values; `details` names every field", body = ErrorBody),
-        (status = 428, description = "If-Match is missing", body = ErrorBody),
     )
 )]
 pub async fn replace(
@@ -261,12 +226,7 @@ pub async fn replace(
     responses(
         (status = 200, description = "The retired AI system", body = StoredAiSystem,
             headers(("ETag" = String, description = "The new version, quoted"))),
-        (status = 400, description = "Malformed JSON, a wrong type or an unknown field", body = ErrorBody),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
-        (status = 403, description = "The role cannot change AI systems, or the CSRF header is missing", body = ErrorBody),
         (status = 404, description = "No such AI system in this organization", body = ErrorBody),
-        (status = 413, description = "The body is larger than 1 MiB", body = ErrorBody),
-        (status = 415, description = "The body is not JSON", body = ErrorBody),
         (status = 422, description = "No reason, a bad date, or already retired", body = ErrorBody),
     )
 )]
@@ -293,9 +253,7 @@ pub async fn retire(
     params(("id" = String, Path, description = "AI system id")),
     responses(
         (status = 200, description = "Every change, oldest first", body = Vec<HistoryEntry>),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
-        (status = 404, description = "No such AI system in this organization", body = ErrorBody),
-        (status = 422, description = "The id is not a UUID", body = ErrorBody),
+        RecordById,
     )
 )]
 pub async fn history(
@@ -305,14 +263,11 @@ pub async fn history(
 ) -> Result<Response, ApiError> {
     let actor = caller.actor();
     let sys = state.app.system(&actor, caller.org(), &id).await?;
-    let entries: Vec<HistoryEntry> = state
+    let entries = state
         .app
         .history(&actor, caller.org(), "ai_system", &sys.id)
-        .await?
-        .into_iter()
-        .map(HistoryEntry::from)
-        .collect();
-    Ok(Json(entries).into_response())
+        .await?;
+    Ok(super::json_list::<_, HistoryEntry>(entries))
 }
 
 #[cfg(test)]

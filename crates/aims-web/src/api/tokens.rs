@@ -77,7 +77,6 @@ pub struct NewTokenInput {
     get, path = "/api/v1/tokens", tag = "tokens", operation_id = "list_tokens",
     responses(
         (status = 200, description = "The caller's tokens for this organization", body = Vec<TokenInfo>),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
     )
 )]
 pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
@@ -95,7 +94,6 @@ pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Respo
     responses(
         (status = 201, description = "The new token, shown once", body = CreatedToken),
         (status = 400, description = "Malformed JSON or unknown fields", body = ErrorBody),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
         (status = 403, description = "Called with an API token (tokens are made from a session), or the CSRF header is missing", body = ErrorBody),
         (status = 422, description = "Empty name or days outside 1–365", body = ErrorBody),
     )
@@ -130,7 +128,6 @@ pub async fn create(
     params(("id" = String, Path, description = "Token id")),
     responses(
         (status = 200, description = "The revoked token", body = TokenInfo),
-        (status = 401, description = "No valid credentials", body = ErrorBody),
         (status = 403, description = "Missing CSRF header (session callers)", body = ErrorBody),
         (status = 404, description = "No such token of the caller", body = ErrorBody),
         (status = 422, description = "The id is not a UUID", body = ErrorBody),
