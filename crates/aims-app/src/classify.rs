@@ -112,7 +112,7 @@ impl App {
         let system_id = aims_domain::parse_id("system", system_id)?;
         let q = questionnaire()?;
         let spec = spec(&q)?;
-        let mut tx = self.store.begin_write().await?;
+        let mut tx = self.store.begin_write_for(org).await?;
         let system: Stored<AiSystem> = records::get(&mut tx, &AI_SYSTEMS, org, &system_id).await?;
         let role = AiRole::parse("role", role.unwrap_or(&system.data.org_role))?;
         let result = classification::classify(&spec, role, &answers)?;

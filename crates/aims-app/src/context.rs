@@ -117,7 +117,7 @@ impl App {
             Permission::Write
         })?;
         data.prepare()?;
-        let mut tx = self.store.begin_write().await?;
+        let mut tx = self.store.begin_write_for(org).await?;
         if admin_only {
             let key = serde_json::to_value(&data)
                 .ok()
@@ -157,7 +157,7 @@ impl App {
         })?;
         data.prepare()?;
         let id = aims_domain::parse_id("id", id)?;
-        let mut tx = self.store.begin_write().await?;
+        let mut tx = self.store.begin_write_for(org).await?;
         check_control_refs(&mut tx, org, &data).await?;
         let s = records::update(
             &mut tx,
@@ -187,7 +187,7 @@ impl App {
             Permission::Write
         })?;
         let id = aims_domain::parse_id("id", id)?;
-        let mut tx = self.store.begin_write().await?;
+        let mut tx = self.store.begin_write_for(org).await?;
         tx.delete(T::SPEC, org, &actor.label, &id, expected_version)
             .await?;
         tx.commit().await?;
@@ -279,7 +279,7 @@ impl App {
             approval_note: String::new(),
         };
         draft.validate()?;
-        let mut tx = self.store.begin_write().await?;
+        let mut tx = self.store.begin_write_for(org).await?;
         let q = ListQuery {
             order_by: Some("number"),
             descending: true,
@@ -326,7 +326,7 @@ impl App {
         note: &str,
     ) -> Result<Stored<ScopeVersion>, AppError> {
         actor.require(Permission::Approve)?;
-        let mut tx = self.store.begin_write().await?;
+        let mut tx = self.store.begin_write_for(org).await?;
         let drafts = tx
             .list(
                 &SCOPE_VERSIONS,

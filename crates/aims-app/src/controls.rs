@@ -52,7 +52,7 @@ impl App {
         {
             c.title = item.title;
         }
-        let mut tx = self.store.begin_write().await?;
+        let mut tx = self.store.begin_write_for(org).await?;
         if let Some(inh) = &c.inherited {
             match tx.get(&SUPPLIERS, org, &inh.supplier_id).await? {
                 None => {
@@ -179,5 +179,52 @@ impl App {
             implementation,
             also_covers,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Writers of one organization are serialised from the start of their transaction on PostgreSQL as on
+    /// SQLite, so concurrent "create the implementation or update it" calls for one control give one record, not
+    /// several.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn concurrent_writes_of_one_control_give_one_record() {
+        crate::test_support::on_each_backend(async |t| {
+            let writers = 8;
+            let mut tasks = vec![];
+            for i in 0..writers {
+                let app = t.app.clone();
+                let org = t.org.clone();
+                let op = t.operator.clone();
+                tasks.push(tokio::spawn(async move {
+                    let c = ControlImplementation {
+                        control: "ORG-SEC-1".into(),
+                        title: "Our own control".into(),
+                        status: "implemented".into(),
+                        owner: format!("Owner {i}"),
+                        description: String::new(),
+                        justification: String::new(),
+                        reasons: vec![],
+                        inherited: None,
+                        evidence: vec![],
+                        target_date: String::new(),
+                    };
+                    app.set_control(&op, &org, c, None).await
+                }));
+            }
+            for task in tasks {
+                task.await.unwrap().unwrap();
+            }
+            let all = t.app.controls(&t.operator, &t.org).await.unwrap();
+            let mine: Vec<_> = all
+                .iter()
+                .filter(|c| c.data.control == "ORG-SEC-1")
+                .collect();
+            assert_eq!(mine.len(), 1, "{:?}", t.backend);
+            assert_eq!(mine[0].version, writers, "{:?}", t.backend);
+        })
+        .await;
     }
 }

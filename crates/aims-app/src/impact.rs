@@ -158,7 +158,7 @@ impl App {
             .into());
         }
         let id = aims_domain::new_id();
-        let mut tx = self.store.begin_write().await?;
+        let mut tx = self.store.begin_write_for(org).await?;
         prepare(&mut tx, org, actor, &mut a, &id).await?;
         let row = tx
             .insert(
@@ -183,7 +183,7 @@ impl App {
         mut a: ImpactAssessment,
     ) -> Result<Stored<ImpactAssessment>, AppError> {
         actor.require(Permission::Write)?;
-        let mut tx = self.store.begin_write().await?;
+        let mut tx = self.store.begin_write_for(org).await?;
         let current: Stored<ImpactAssessment> =
             records::get(&mut tx, &IMPACT_ASSESSMENTS, org, id).await?;
         if current.data.status != AssessmentStatus::Draft.as_str() {
@@ -239,7 +239,7 @@ impl App {
         approval.validate("approval", &mut errs);
         errs.into_result()?;
         approval.recorded_by = actor.label.clone();
-        let mut tx = self.store.begin_write().await?;
+        let mut tx = self.store.begin_write_for(org).await?;
         let mut current: Stored<ImpactAssessment> =
             records::get(&mut tx, &IMPACT_ASSESSMENTS, org, id).await?;
         if current.data.status != AssessmentStatus::Draft.as_str() {

@@ -20,6 +20,9 @@ pub mod soa;
 pub mod systems;
 pub mod tokens;
 
+#[cfg(test)]
+mod test_support;
+
 pub use access::{Actor, Permission};
 pub use error::AppError;
 pub use records::Stored;

@@ -143,7 +143,7 @@ impl App {
     ) -> Result<Stored<RiskMethod>, AppError> {
         actor.require(Permission::Approve)?;
         method.validate()?;
-        let mut tx = self.store.begin_write().await?;
+        let mut tx = self.store.begin_write_for(org).await?;
         // Make sure version 1 (the default) is on record before the first change.
         current_method(&mut tx, org, &actor.label).await?;
         let last = latest_method(&mut tx, org)
@@ -163,7 +163,7 @@ impl App {
         mut risk: Risk,
     ) -> Result<Stored<Risk>, AppError> {
         actor.require(Permission::Write)?;
-        let mut tx = self.store.begin_write().await?;
+        let mut tx = self.store.begin_write_for(org).await?;
         prepare_risk(&mut tx, org, &mut risk).await?;
         if risk.assessments.len() > 1 {
             return Err(ValidationError::one(
@@ -196,7 +196,7 @@ impl App {
         mut risk: Risk,
     ) -> Result<Stored<Risk>, AppError> {
         actor.require(Permission::Write)?;
-        let mut tx = self.store.begin_write().await?;
+        let mut tx = self.store.begin_write_for(org).await?;
         let current: Stored<Risk> = records::get(&mut tx, &RISKS, org, id).await?;
         if !risk.assessments.is_empty() && risk.assessments != current.data.assessments {
             return Err(ValidationError::one(
@@ -231,7 +231,7 @@ impl App {
         mut assessment: RiskAssessment,
     ) -> Result<Stored<Risk>, AppError> {
         actor.require(Permission::Write)?;
-        let mut tx = self.store.begin_write().await?;
+        let mut tx = self.store.begin_write_for(org).await?;
         let mut current: Stored<Risk> = records::get(&mut tx, &RISKS, org, id).await?;
         let method = current_method(&mut tx, org, &actor.label).await?;
         let mut errs = ValidationError::default();
@@ -325,7 +325,7 @@ impl App {
             )
             .into());
         }
-        let mut tx = self.store.begin_write().await?;
+        let mut tx = self.store.begin_write_for(org).await?;
         let (_, known) = known_controls(&mut tx, org).await?;
         t.normalise_and_validate(&known)?;
         let risk: Stored<Risk> = match records::get(&mut tx, &RISKS, org, &t.risk_id).await {
@@ -368,7 +368,7 @@ impl App {
         mut t: Treatment,
     ) -> Result<Stored<Treatment>, AppError> {
         actor.require(Permission::Write)?;
-        let mut tx = self.store.begin_write().await?;
+        let mut tx = self.store.begin_write_for(org).await?;
         let current: Stored<Treatment> = records::get(&mut tx, &TREATMENTS, org, id).await?;
         if t.acceptance.is_some() && t.acceptance != current.data.acceptance {
             return Err(ValidationError::one(
@@ -416,7 +416,7 @@ impl App {
         acceptance.validate("acceptance", &mut errs);
         errs.into_result()?;
         acceptance.recorded_by = actor.label.clone();
-        let mut tx = self.store.begin_write().await?;
+        let mut tx = self.store.begin_write_for(org).await?;
         let mut current: Stored<Treatment> = records::get(&mut tx, &TREATMENTS, org, id).await?;
         current.data.acceptance = Some(acceptance);
         let s = records::update(

@@ -224,7 +224,7 @@ impl App {
         );
         check_len(&mut errs, "note", &approval.note, MAX_TEXT);
         errs.into_result()?;
-        let mut tx = self.store.begin_write().await?;
+        let mut tx = self.store.begin_write_for(org).await?;
         let c = compute(&mut tx, org).await?;
         let mut errs = ValidationError::default();
         for e in &c.entries {

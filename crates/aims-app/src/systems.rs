@@ -66,7 +66,7 @@ impl App {
         mut system: AiSystem,
     ) -> Result<Stored<AiSystem>, AppError> {
         actor.require(Permission::Write)?;
-        let mut tx = self.store.begin_write().await?;
+        let mut tx = self.store.begin_write_for(org).await?;
         let fields = self.custom_fields(&mut tx, org).await?;
         system.normalise_and_validate(&fields)?;
         self.check_references(&mut tx, org, &system).await?;
@@ -85,7 +85,7 @@ impl App {
         mut systems: Vec<AiSystem>,
     ) -> Result<Vec<Stored<AiSystem>>, AppError> {
         actor.require(Permission::Write)?;
-        let mut tx = self.store.begin_write().await?;
+        let mut tx = self.store.begin_write_for(org).await?;
         let fields = self.custom_fields(&mut tx, org).await?;
         let mut errs = ValidationError::default();
         let mut known_suppliers: std::collections::HashSet<String> = Default::default();
@@ -142,7 +142,7 @@ impl App {
         change: impl FnOnce(&mut AiSystem) -> Result<(), ValidationError>,
     ) -> Result<Stored<AiSystem>, AppError> {
         actor.require(Permission::Write)?;
-        let mut tx = self.store.begin_write().await?;
+        let mut tx = self.store.begin_write_for(org).await?;
         let current: Stored<AiSystem> = records::get(&mut tx, &AI_SYSTEMS, org, id).await?;
         if let Some(v) = expected_version
             && v != current.version

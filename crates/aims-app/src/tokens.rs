@@ -303,37 +303,20 @@ mod tests {
     /// chain, by whoever did it, and the chain still verifies.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn token_creation_and_revocation_are_in_the_change_log() {
-        use aims_store::testing::{TestDb, backends};
-        for backend in backends() {
-            let db = TestDb::new(backend).await.unwrap();
-            let app = App::open_or_create(&db.url).await.unwrap();
-            let op = Actor::operator("test");
-            let init = app
-                .init(
-                    &op,
-                    crate::orgs::InitInput {
-                        org_name: "Token Org".into(),
-                        org_slug: None,
-                        admin_email: "admin@token.example".into(),
-                        admin_name: "Admin".into(),
-                        admin_password: Some("a long enough password".into()),
-                    },
-                )
+        crate::test_support::on_each_backend(async |t| {
+            let (app, org, op) = (&t.app, &t.org, &t.operator);
+            let before = app.chain_head(op, org).await.unwrap().unwrap().0;
+            let token = app
+                .create_token(op, org, "admin@test.example", "ci", None)
                 .await
                 .unwrap();
-            let org = init.organization.id.clone();
-            let before = app.chain_head(&op, &org).await.unwrap().unwrap().0;
-            let t = app
-                .create_token(&op, &org, "admin@token.example", "ci", None)
-                .await
-                .unwrap();
-            let owner = Actor::member("admin@token.example", MemberRole::Admin);
-            app.revoke_token(&owner, &t.info.id).await.unwrap();
+            let owner = Actor::member("admin@test.example", MemberRole::Admin);
+            app.revoke_token(&owner, &token.info.id).await.unwrap();
             // Revoking again changes nothing and logs nothing.
-            app.revoke_token(&owner, &t.info.id).await.unwrap();
+            app.revoke_token(&owner, &token.info.id).await.unwrap();
             let log = app
                 .store
-                .history(&org, aims_store::tokens::TOKEN_RECORD_TYPE, &t.info.id)
+                .history(org, aims_store::tokens::TOKEN_RECORD_TYPE, &token.info.id)
                 .await
                 .unwrap();
             let seen: Vec<(&str, &str)> = log
@@ -342,13 +325,14 @@ mod tests {
                 .collect();
             assert_eq!(
                 seen,
-                vec![("create", "cli:test"), ("update", "admin@token.example")],
-                "{backend:?}"
+                vec![("create", "cli:test"), ("update", "admin@test.example")],
+                "{:?}",
+                t.backend
             );
             assert_eq!(log[0].seq, before + 1);
-            let report = app.verify(&op, None).await.unwrap();
-            assert!(report.intact(), "{backend:?}: {:?}", report.problems);
-            app.close().await;
-        }
+            let report = app.verify(op, None).await.unwrap();
+            assert!(report.intact(), "{:?}: {:?}", t.backend, report.problems);
+        })
+        .await;
     }
 }

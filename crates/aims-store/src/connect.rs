@@ -248,6 +248,29 @@ impl Store {
         })
     }
 
+    /// Begins a write transaction on one organization's records, serialised against every other writer of that
+    /// organization from its first statement on both databases, so that a use case's check-then-write rules
+    /// (a unique name, a version still current, a link that must exist) hold. SQLite's `BEGIN IMMEDIATE` already
+    /// serialises all writers; on PostgreSQL the organization's chain head row is locked here (created first if the
+    /// organization has no change yet) — the same lock the change-log append takes.
+    pub async fn begin_write_for(&self, org: &str) -> Result<Conn, StoreError> {
+        let mut tx = self.begin_write().await?;
+        if let Conn::Postgres(c) = &mut tx {
+            sqlx::query(
+                "INSERT INTO chain_heads (org_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (org_id) DO NOTHING",
+            )
+            .bind(org.to_string())
+            .bind(crate::changelog::GENESIS)
+            .execute(&mut **c)
+            .await?;
+            sqlx::query("SELECT seq FROM chain_heads WHERE org_id = $1 FOR UPDATE")
+                .bind(org.to_string())
+                .execute(&mut **c)
+                .await?;
+        }
+        Ok(tx)
+    }
+
     /// A connection for reads that need no snapshot across statements: no BEGIN/COMMIT round trips.
     pub async fn begin_read(&self) -> Result<Conn, StoreError> {
         Ok(match &self.pool {
