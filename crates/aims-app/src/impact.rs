@@ -13,7 +13,7 @@ use aims_domain::risk::{Acceptance, AssessedLevels, Risk, RiskAssessment, RiskMe
 use aims_domain::vocab::{AssessmentStatus, RiskStatus};
 use aims_store::spec::{AI_SYSTEMS, IMPACT_ASSESSMENTS, RISKS};
 use aims_store::value::Value;
-use aims_store::{Conn, ListQuery};
+use aims_store::{ListQuery, WriteTx};
 
 /// The impact-assessment templates shipped with aims.
 pub fn templates() -> Result<Vec<ImpactTemplate>, AppError> {
@@ -39,7 +39,7 @@ fn template(id: &str) -> Result<ImpactTemplate, AppError> {
 /// Validates an assessment, checks its system and linked risks, and raises a register risk for every harm above
 /// the risk appetite that is not linked to one yet.
 async fn prepare(
-    tx: &mut Conn,
+    tx: &mut WriteTx,
     org: &str,
     actor: &Actor,
     a: &mut ImpactAssessment,

@@ -8,7 +8,7 @@ use aims_domain::users::{Membership, User, check_password, normalise_email};
 use aims_domain::vocab::MemberRole;
 use aims_domain::{ValidationError, new_id};
 use aims_store::spec::{MEMBERSHIPS, ORGANIZATIONS, USERS};
-use aims_store::{Conn, ListQuery};
+use aims_store::{Conn, ListQuery, WriteTx};
 use argon2::password_hash::{PasswordHasher, SaltString, rand_core::OsRng};
 use argon2::{Argon2, PasswordHash, PasswordVerifier};
 use rand::RngCore;
@@ -174,7 +174,7 @@ impl App {
 
     async fn insert_org(
         &self,
-        tx: &mut Conn,
+        tx: &mut WriteTx,
         actor: &Actor,
         mut org: Organization,
     ) -> Result<Stored<Organization>, AppError> {
@@ -205,7 +205,7 @@ impl App {
 
     async fn insert_user(
         &self,
-        tx: &mut Conn,
+        tx: &mut WriteTx,
         actor: &Actor,
         email: &str,
         name: &str,
@@ -245,7 +245,7 @@ impl App {
 
     async fn insert_membership(
         &self,
-        tx: &mut Conn,
+        tx: &mut WriteTx,
         actor: &Actor,
         org: &str,
         user_id: &str,

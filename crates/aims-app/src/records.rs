@@ -2,7 +2,7 @@
 
 use crate::{App, AppError};
 use aims_store::spec::TableSpec;
-use aims_store::{Conn, ListQuery, Row};
+use aims_store::{Conn, ListQuery, Row, WriteTx};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -76,7 +76,7 @@ pub fn to_values<T: Serialize>(
 
 /// Inserts typed data as a new record inside `tx`.
 pub async fn insert<T: Serialize + DeserializeOwned>(
-    tx: &mut Conn,
+    tx: &mut WriteTx,
     spec: &'static TableSpec,
     org: &str,
     actor: &str,
@@ -91,7 +91,7 @@ pub async fn insert<T: Serialize + DeserializeOwned>(
 
 /// Replaces a record's data inside `tx`, refusing a stale `expected_version`.
 pub async fn update<T: Serialize + DeserializeOwned>(
-    tx: &mut Conn,
+    tx: &mut WriteTx,
     spec: &'static TableSpec,
     org: &str,
     actor: &str,

@@ -8,7 +8,7 @@ use aims_domain::risk::{Acceptance, Risk, RiskAssessment, RiskMethod, Treatment}
 use aims_domain::vocab::RiskStatus;
 use aims_store::spec::{AI_SYSTEMS, CONTROL_IMPLEMENTATIONS, RISK_METHODS, RISKS, TREATMENTS};
 use aims_store::value::Value;
-use aims_store::{Conn, ListQuery};
+use aims_store::{Conn, ListQuery, WriteTx};
 
 /// Filters for the risk register.
 #[derive(Debug, Clone, Default)]
@@ -55,7 +55,7 @@ pub(crate) async fn known_controls(
 
 /// The organization's current risk method inside `tx`, saving the default as version 1 when it has none yet.
 pub(crate) async fn current_method(
-    tx: &mut Conn,
+    tx: &mut WriteTx,
     org: &str,
     actor: &str,
 ) -> Result<RiskMethod, AppError> {

@@ -1,6 +1,6 @@
 //! Opening a store from a URL or a file path, on SQLite or PostgreSQL.
 
-use crate::{Conn, StoreError};
+use crate::{Conn, StoreError, WriteTx};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::path::PathBuf;
@@ -241,11 +241,11 @@ impl Store {
 
     /// Begins a write transaction. On SQLite it is `BEGIN IMMEDIATE`, so writers queue for the lock instead of
     /// failing on lock upgrade; on PostgreSQL the chain head row lock serialises writers of one organization.
-    pub async fn begin_write(&self) -> Result<Conn, StoreError> {
-        Ok(match &self.pool {
+    pub async fn begin_write(&self) -> Result<WriteTx, StoreError> {
+        Ok(WriteTx::new(match &self.pool {
             Pool::Sqlite(p) => Conn::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
             Pool::Postgres(p) => Conn::Postgres(p.begin().await?),
-        })
+        }))
     }
 
     /// Begins a write transaction on one organization's records, serialised against every other writer of that
@@ -253,9 +253,9 @@ impl Store {
     /// (a unique name, a version still current, a link that must exist) hold. SQLite's `BEGIN IMMEDIATE` already
     /// serialises all writers; on PostgreSQL the organization's chain head row is locked here (created first if the
     /// organization has no change yet) — the same lock the change-log append takes.
-    pub async fn begin_write_for(&self, org: &str) -> Result<Conn, StoreError> {
+    pub async fn begin_write_for(&self, org: &str) -> Result<WriteTx, StoreError> {
         let mut tx = self.begin_write().await?;
-        if let Conn::Postgres(c) = &mut tx {
+        if let Conn::Postgres(c) = &mut *tx {
             sqlx::query(
                 "INSERT INTO chain_heads (org_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (org_id) DO NOTHING",
             )

@@ -20,7 +20,7 @@ pub mod views;
 
 pub use connect::{Backend, OpenOptions, Store, redact_url};
 pub use error::StoreError;
-pub use records::{ListQuery, Row, WriteTx};
+pub use records::{ListQuery, Row};
 
 /// Runs the same body against whichever backend a connection or transaction belongs to. The body is compiled
 /// once per backend, so it may use sqlx generics freely (`sqlx::query(...).bind(...).fetch_all($c)`).
@@ -28,7 +28,7 @@ pub use records::{ListQuery, Row, WriteTx};
 #[doc(hidden)]
 macro_rules! on_conn {
     ($conn:expr, |$c:ident| $body:expr) => {
-        match $conn {
+        match $crate::AsConn::as_conn($conn) {
             $crate::Conn::Sqlite(inner) => {
                 let $c = &mut **inner;
                 $body
@@ -75,6 +75,55 @@ impl Conn {
     /// Whether this runs on SQLite.
     pub fn is_sqlite(&self) -> bool {
         matches!(self, Conn::Sqlite(_) | Conn::SqlitePlain(_))
+    }
+}
+
+/// A write transaction. Only [`Store::begin_write`] and [`Store::begin_write_for`] make one, and only it offers
+/// `insert`, `update` and `delete`, so a record and its change-log entry are always written in one transaction
+/// (a plain connection or a read snapshot cannot write a record). It reads like any [`Conn`].
+pub struct WriteTx(Conn);
+
+impl WriteTx {
+    /// Wraps a transaction just begun for writing.
+    pub(crate) fn new(conn: Conn) -> WriteTx {
+        WriteTx(conn)
+    }
+
+    /// Commits the transaction: the records and their log entries become visible together.
+    pub async fn commit(self) -> Result<(), StoreError> {
+        self.0.commit().await
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = Conn;
+    fn deref(&self) -> &Conn {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut Conn {
+        &mut self.0
+    }
+}
+
+/// What [`on_conn!`] runs a statement on: a connection, or a write transaction's connection.
+#[doc(hidden)]
+pub trait AsConn {
+    /// The connection underneath.
+    fn as_conn(&mut self) -> &mut Conn;
+}
+
+impl AsConn for Conn {
+    fn as_conn(&mut self) -> &mut Conn {
+        self
+    }
+}
+
+impl AsConn for WriteTx {
+    fn as_conn(&mut self) -> &mut Conn {
+        &mut self.0
     }
 }
 

@@ -5,7 +5,7 @@ use crate::changelog::{self, Action};
 use crate::error::is_unique_violation;
 use crate::spec::{SYSTEM_COLUMNS, TableKind, TableSpec};
 use crate::value::{Canonical, Kind, Value};
-use crate::{Conn, Store, StoreError, now_micros, on_conn};
+use crate::{Conn, Store, StoreError, WriteTx, now_micros, on_conn};
 use sqlx::{AssertSqlSafe, Row as _};
 
 /// Binds one value with the SQL type of its column (typed NULLs matter on PostgreSQL).
@@ -493,7 +493,9 @@ impl Conn {
         });
         Ok(n)
     }
+}
 
+impl WriteTx {
     /// Creates a record and logs it. `data` holds the data columns in table order.
     pub async fn insert(
         &mut self,
@@ -719,9 +721,6 @@ impl Conn {
 /// Scalar subqueries that read the chain head of the row's organization (`$2`) in a RETURNING clause.
 const HEAD_SEQ: &str = "(SELECT seq FROM chain_heads WHERE org_id = $2)";
 const HEAD_HASH: &str = "(SELECT hash FROM chain_heads WHERE org_id = $2)";
-
-/// A write transaction: [`Conn`] under another name, to make write paths easy to spot.
-pub type WriteTx = Conn;
 
 fn not_found(spec: &TableSpec, id: &str) -> StoreError {
     StoreError::NotFound {
