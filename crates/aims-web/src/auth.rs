@@ -53,33 +53,43 @@ impl FromRequestParts<AppState> for Signed {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let token = cookie(&parts.headers, SESSION_COOKIE);
-        let session = match token {
-            Some(t) if !t.is_empty() => state
-                .app
-                .session(&t)
-                .await
-                .map_err(|e| error::app_error(None, e))?,
-            _ => None,
-        };
-        match session {
-            Some(s) => Ok(Signed(s)),
-            None => {
-                let next = parts
-                    .uri
-                    .path_and_query()
-                    .map(|p| p.as_str())
-                    .unwrap_or("/");
-                let target = format!("/login?next={}", encode(next));
-                if parts.headers.contains_key("hx-request") {
-                    let mut r = StatusCode::UNAUTHORIZED.into_response();
-                    if let Ok(v) = HeaderValue::from_str(&target) {
-                        r.headers_mut().insert("hx-redirect", v);
-                    }
-                    Err(r)
-                } else {
-                    Err(Redirect::to(&target).into_response())
+        if let Some(s) = parts.extensions.get::<Session>() {
+            return Ok(Signed(s.clone()));
+        }
+        session_of(parts, state).await.map(Signed)
+    }
+}
+
+/// Resolves the session of a request from its cookie; without a valid one, the response that sends the browser
+/// to the sign-in page (htmx requests get `HX-Redirect`). Shared by the `Signed` extractor and the signed-area
+/// layer.
+pub async fn session_of(parts: &Parts, state: &AppState) -> Result<Session, Response> {
+    let token = cookie(&parts.headers, SESSION_COOKIE);
+    let session = match token {
+        Some(t) if !t.is_empty() => state
+            .app
+            .session(&t)
+            .await
+            .map_err(|e| error::app_error(None, e))?,
+        _ => None,
+    };
+    match session {
+        Some(s) => Ok(s),
+        None => {
+            let next = parts
+                .uri
+                .path_and_query()
+                .map(|p| p.as_str())
+                .unwrap_or("/");
+            let target = format!("/login?next={}", encode(next));
+            if parts.headers.contains_key("hx-request") {
+                let mut r = StatusCode::UNAUTHORIZED.into_response();
+                if let Ok(v) = HeaderValue::from_str(&target) {
+                    r.headers_mut().insert("hx-redirect", v);
                 }
+                Err(r)
+            } else {
+                Err(Redirect::to(&target).into_response())
             }
         }
     }
