@@ -108,7 +108,10 @@ fn systems_routes() -> Router<AppState> {
         .route("/systems/{id}/history", get(pages::systems::history))
         .route(
             "/systems/{id}/classification",
-            get(pages::classification::show).post(pages::classification::classify),
+            get(pages::classification::show).merge(post_needs(
+                Permission::Write,
+                pages::classification::classify,
+            )),
         )
         .route(
             "/ai-systems/{id}/classification",
@@ -119,21 +122,25 @@ fn systems_routes() -> Router<AppState> {
 /// Pages of the risk register, the risk method and treatment plans.
 fn risks_routes() -> Router<AppState> {
     Router::new()
-        .route("/risks", get(pages::risks::list).post(pages::risks::create))
+        .route(
+            "/risks",
+            get(pages::risks::list).merge(post_needs(Permission::Write, pages::risks::create)),
+        )
         .route("/risks/new", get(pages::risks::new_form))
         .route(
             "/risks/method",
-            get(pages::method::show).post(pages::method::save),
+            get(pages::method::show).merge(post_needs(Permission::Approve, pages::method::save)),
         )
         .route("/risks/method/edit", get(pages::method::edit_form))
         .route(
             "/risks/{id}",
-            get(pages::risks::show).post(pages::risks::update),
+            get(pages::risks::show).merge(post_needs(Permission::Write, pages::risks::update)),
         )
         .route("/risks/{id}/edit", get(pages::risks::edit_form))
         .route(
             "/risks/{id}/assess",
-            get(pages::risks::assess_form).post(pages::risks::assess),
+            get(pages::risks::assess_form)
+                .merge(post_needs(Permission::Write, pages::risks::assess)),
         )
         .route(
             "/risks/{id}/treatments",
@@ -153,7 +160,8 @@ fn risks_routes() -> Router<AppState> {
         )
         .route(
             "/risks/{rid}/treatments/{tid}/accept",
-            get(pages::risks::accept_form).post(pages::risks::accept),
+            get(pages::risks::accept_form)
+                .merge(post_needs(Permission::Write, pages::risks::accept)),
         )
 }
 
@@ -180,12 +188,12 @@ fn impacts_routes() -> Router<AppState> {
     Router::new()
         .route(
             "/impact-assessments",
-            get(pages::impacts::list).post(pages::impacts::create),
+            get(pages::impacts::list).merge(post_needs(Permission::Write, pages::impacts::create)),
         )
         .route("/impact-assessments/new", get(pages::impacts::new_form))
         .route(
             "/impact-assessments/{id}",
-            get(pages::impacts::show).post(pages::impacts::update),
+            get(pages::impacts::show).merge(post_needs(Permission::Write, pages::impacts::update)),
         )
         .route(
             "/impact-assessments/{id}/edit",
@@ -193,7 +201,7 @@ fn impacts_routes() -> Router<AppState> {
         )
         .route(
             "/impact-assessments/{id}/approve",
-            post(pages::impacts::approve),
+            post_needs(Permission::Approve, pages::impacts::approve),
         )
 }
 
