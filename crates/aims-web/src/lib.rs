@@ -169,7 +169,10 @@ fn risks_routes() -> Router<AppState> {
 fn soa_routes() -> Router<AppState> {
     Router::new()
         .route("/soa", get(pages::soa::show))
-        .route("/soa/approve", post(pages::soa::approve))
+        .route(
+            "/soa/approve",
+            post_needs(Permission::Approve, pages::soa::approve),
+        )
         .route("/soa/versions", get(pages::soa::versions))
         .route("/soa/versions/{number}", get(pages::soa::version))
         .route("/soa/diff", get(pages::soa::diff))
@@ -179,7 +182,7 @@ fn soa_routes() -> Router<AppState> {
         )
         .route(
             "/controls/{control}",
-            get(pages::soa::control).post(pages::soa::set_control),
+            get(pages::soa::control).merge(post_needs(Permission::Write, pages::soa::set_control)),
         )
 }
 
