@@ -178,7 +178,8 @@ fn soa_routes() -> Router<AppState> {
         .route("/soa/diff", get(pages::soa::diff))
         .route(
             "/controls",
-            get(pages::controls::list).post(pages::controls::add_own),
+            get(pages::controls::list)
+                .merge(post_needs(Permission::Write, pages::controls::add_own)),
         )
         .route(
             "/controls/{control}",
