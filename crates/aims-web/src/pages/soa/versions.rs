@@ -1,17 +1,15 @@
 //! The approved versions of the Statement of Applicability and the comparison of two of them.
 
 use super::lines::*;
-use crate::AppState;
-use crate::auth::Signed;
 use crate::chrome::Chrome;
-use crate::error::{app_error, page, render};
+use crate::error::{page, render};
+use crate::pages::ctx::{Ctx, PageResult};
 use crate::pages::form::Opt;
-use aims_app::{AppError, Stored};
+use aims_app::Stored;
 use aims_domain::soa::{RiskSnapshot, SoaVersion};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
-use axum::response::Response;
 use serde::Deserialize;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -26,12 +24,10 @@ struct VersionsPage {
 }
 
 /// GET /soa/versions
-pub async fn versions(State(state): State<AppState>, Signed(s): Signed) -> Response {
-    let chrome = Chrome::new(&state.app, &s, "soa").await;
-    match state.app.soa_versions(&s.actor(), &s.org_id).await {
-        Ok(versions) => render(&VersionsPage { chrome, versions }),
-        Err(e) => app_error(Some(chrome), e),
-    }
+pub async fn versions(ctx: Ctx) -> PageResult {
+    let Ctx { state, s, chrome } = ctx;
+    let versions = state.app.soa_versions(&s.actor(), &s.org_id).await?;
+    Ok(render(&VersionsPage { chrome, versions }))
 }
 
 #[derive(Template)]
@@ -44,40 +40,27 @@ struct VersionPage {
 }
 
 /// GET /soa/versions/{number}
-pub async fn version(
-    State(state): State<AppState>,
-    Signed(s): Signed,
-    Path(number): Path<String>,
-) -> Response {
-    let chrome = Chrome::new(&state.app, &s, "soa").await;
+pub async fn version(ctx: Ctx, Path(number): Path<String>) -> PageResult {
+    let Ctx { state, s, chrome } = ctx;
     let Ok(n) = number.parse::<i64>() else {
-        return page(
+        return Ok(page(
             StatusCode::NOT_FOUND,
             Some(chrome),
             "Not found",
             "There is no such version of the Statement of Applicability.",
-        );
+        ));
     };
-    let result = async {
-        let v = state.app.soa_version(&s.actor(), &s.org_id, n).await?;
-        let suppliers = supplier_names(&state, &s).await?;
-        Ok::<_, AppError>((v, suppliers))
-    }
-    .await;
-    match result {
-        Ok((v, suppliers)) => {
-            let names = names_of(&suppliers);
-            let lines = v.data.entries.iter().map(|e| line(e, &names)).collect();
-            let risks = v.data.risks.clone();
-            render(&VersionPage {
-                chrome,
-                v,
-                lines,
-                risks,
-            })
-        }
-        Err(e) => app_error(Some(chrome), e),
-    }
+    let v = state.app.soa_version(&s.actor(), &s.org_id, n).await?;
+    let suppliers = supplier_names(&state, &s).await?;
+    let names = names_of(&suppliers);
+    let lines = v.data.entries.iter().map(|e| line(e, &names)).collect();
+    let risks = v.data.risks.clone();
+    Ok(render(&VersionPage {
+        chrome,
+        v,
+        lines,
+        risks,
+    }))
 }
 
 /// Query of the comparison page.
@@ -101,17 +84,10 @@ struct DiffPage {
 }
 
 /// GET /soa/diff?from=N&to=M (no `to`: the current state)
-pub async fn diff(
-    State(state): State<AppState>,
-    Signed(s): Signed,
-    Query(q): Query<DiffQuery>,
-) -> Response {
-    let chrome = Chrome::new(&state.app, &s, "soa").await;
+pub async fn diff(ctx: Ctx, Query(q): Query<DiffQuery>) -> PageResult {
+    let Ctx { state, s, chrome } = ctx;
     let actor = s.actor();
-    let versions = match state.app.soa_versions(&actor, &s.org_id).await {
-        Ok(v) => v,
-        Err(e) => return app_error(Some(chrome), e),
-    };
+    let versions = state.app.soa_versions(&actor, &s.org_id).await?;
     // `None` for the current state; `Err(())` for text that is no version number.
     let parse = |v: &str| -> Result<Option<i64>, ()> {
         if v.trim().is_empty() || v == "current" {
@@ -123,19 +99,16 @@ pub async fn diff(
     let (from, to) = match (parse(&q.from), parse(&q.to)) {
         (Ok(from), Ok(to)) => (from.or_else(|| versions.first().map(|v| v.data.number)), to),
         _ => {
-            return page(
+            return Ok(page(
                 StatusCode::NOT_FOUND,
                 Some(chrome),
                 "Not found",
                 "Versions of the Statement of Applicability are compared by their numbers.",
-            );
+            ));
         }
     };
     let changes = match from {
-        Some(f) => match state.app.soa_diff(&actor, &s.org_id, f, to).await {
-            Ok(c) => change_views(c),
-            Err(e) => return app_error(Some(chrome), e),
-        },
+        Some(f) => change_views(state.app.soa_diff(&actor, &s.org_id, f, to).await?),
         None => vec![],
     };
     let numbers: Vec<(String, String)> = versions
@@ -158,12 +131,12 @@ pub async fn diff(
         selected: to.is_none(),
     }];
     to_opts.extend(Opt::many(numbers.clone(), [to_s.as_str()]));
-    render(&DiffPage {
+    Ok(render(&DiffPage {
         chrome,
         from,
         to,
         from_opts: Opt::many(numbers, [from_s.as_str()]),
         to_opts,
         changes,
-    })
+    }))
 }
