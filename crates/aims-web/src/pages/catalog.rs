@@ -1,13 +1,13 @@
 //! The framework catalogue in the browser: frameworks, their items, and each item with its guidance and its
 //! crosswalk mappings (both directions), every mapping with its source.
 
-use crate::AppState;
-use crate::auth::{Signed, encode};
+use crate::auth::encode;
 use crate::chrome::Chrome;
 use crate::error::{app_error, page, render};
+use crate::pages::ctx::Ctx;
 use aims_store::catalog::{FrameworkRow, ItemRow, MappingRow};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
@@ -20,8 +20,12 @@ struct FrameworksPage {
 }
 
 /// GET /catalog
-pub async fn frameworks(State(state): State<AppState>, Signed(s): Signed) -> Response {
-    let chrome = Chrome::new(&state.app, &s, "catalog").await;
+pub async fn frameworks(ctx: Ctx) -> Response {
+    let Ctx {
+        state,
+        s: _,
+        chrome,
+    } = ctx;
     match state.app.store.catalog_frameworks().await {
         Ok(frameworks) => render(&FrameworksPage { chrome, frameworks }),
         Err(e) => app_error(Some(chrome), e.into()),
@@ -55,13 +59,12 @@ pub struct ItemsQuery {
 }
 
 /// GET /catalog/{framework}
-pub async fn items(
-    State(state): State<AppState>,
-    Signed(s): Signed,
-    Path(fw): Path<String>,
-    Query(q): Query<ItemsQuery>,
-) -> Response {
-    let chrome = Chrome::new(&state.app, &s, "catalog").await;
+pub async fn items(ctx: Ctx, Path(fw): Path<String>, Query(q): Query<ItemsQuery>) -> Response {
+    let Ctx {
+        state,
+        s: _,
+        chrome,
+    } = ctx;
     let store = &state.app.store;
     let (fws, items) = match (
         store.catalog_frameworks().await,
@@ -130,13 +133,12 @@ pub struct ItemQuery {
 }
 
 /// GET /catalog/{framework}/item?ref=ID
-pub async fn item(
-    State(state): State<AppState>,
-    Signed(s): Signed,
-    Path(fw): Path<String>,
-    Query(q): Query<ItemQuery>,
-) -> Response {
-    let chrome = Chrome::new(&state.app, &s, "catalog").await;
+pub async fn item(ctx: Ctx, Path(fw): Path<String>, Query(q): Query<ItemQuery>) -> Response {
+    let Ctx {
+        state,
+        s: _,
+        chrome,
+    } = ctx;
     let store = &state.app.store;
     let item = match store.catalog_item(&fw, &q.reference).await {
         Ok(Some(i)) => i,
