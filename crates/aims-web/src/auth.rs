@@ -53,33 +53,43 @@ impl FromRequestParts<AppState> for Signed {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let token = cookie(&parts.headers, SESSION_COOKIE);
-        let session = match token {
-            Some(t) if !t.is_empty() => state
-                .app
-                .session(&t)
-                .await
-                .map_err(|e| error::app_error(None, e))?,
-            _ => None,
-        };
-        match session {
-            Some(s) => Ok(Signed(s)),
-            None => {
-                let next = parts
-                    .uri
-                    .path_and_query()
-                    .map(|p| p.as_str())
-                    .unwrap_or("/");
-                let target = format!("/login?next={}", encode(next));
-                if parts.headers.contains_key("hx-request") {
-                    let mut r = StatusCode::UNAUTHORIZED.into_response();
-                    if let Ok(v) = HeaderValue::from_str(&target) {
-                        r.headers_mut().insert("hx-redirect", v);
-                    }
-                    Err(r)
-                } else {
-                    Err(Redirect::to(&target).into_response())
+        if let Some(s) = parts.extensions.get::<Session>() {
+            return Ok(Signed(s.clone()));
+        }
+        session_of(parts, state).await.map(Signed)
+    }
+}
+
+/// Resolves the session of a request from its cookie; without a valid one, the response that sends the browser
+/// to the sign-in page (htmx requests get `HX-Redirect`). Shared by the `Signed` extractor and the signed-area
+/// layer.
+pub async fn session_of(parts: &Parts, state: &AppState) -> Result<Session, Response> {
+    let token = cookie(&parts.headers, SESSION_COOKIE);
+    let session = match token {
+        Some(t) if !t.is_empty() => state
+            .app
+            .session(&t)
+            .await
+            .map_err(|e| error::app_error(None, e))?,
+        _ => None,
+    };
+    match session {
+        Some(s) => Ok(s),
+        None => {
+            let next = parts
+                .uri
+                .path_and_query()
+                .map(|p| p.as_str())
+                .unwrap_or("/");
+            let target = format!("/login?next={}", encode(next));
+            if parts.headers.contains_key("hx-request") {
+                let mut r = StatusCode::UNAUTHORIZED.into_response();
+                if let Ok(v) = HeaderValue::from_str(&target) {
+                    r.headers_mut().insert("hx-redirect", v);
                 }
+                Err(r)
+            } else {
+                Err(Redirect::to(&target).into_response())
             }
         }
     }
@@ -256,23 +266,8 @@ pub async fn login(
     }
 }
 
-/// A form carrying only the CSRF token.
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 /// POST /logout
-pub async fn logout(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Signed(s): Signed,
-    Form(f): Form<CsrfForm>,
-) -> Response {
-    if let Some(r) = check_form(&headers, &s, &f.csrf) {
-        return r;
-    }
+pub async fn logout(State(state): State<AppState>, Signed(s): Signed) -> Response {
     if let Err(e) = state.app.sign_out(&s.token_hash).await {
         return error::app_error(None, e);
     }
@@ -288,21 +283,15 @@ pub async fn logout(
 #[derive(Deserialize)]
 pub struct SwitchForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     org: String,
 }
 
 /// POST /org/switch
 pub async fn switch_org(
     State(state): State<AppState>,
-    headers: HeaderMap,
     Signed(s): Signed,
     Form(f): Form<SwitchForm>,
 ) -> Response {
-    if let Some(r) = check_form(&headers, &s, &f.csrf) {
-        return r;
-    }
     match state.app.switch_org(&s, &f.org).await {
         Ok(()) => Redirect::to("/").into_response(),
         Err(e) => error::app_error(None, e),
@@ -368,7 +357,6 @@ pub async fn account_page(State(state): State<AppState>, Signed(s): Signed) -> R
 /// The form that creates an API token.
 #[derive(Deserialize)]
 pub struct TokenForm {
-    csrf: String,
     #[serde(default)]
     name: String,
     #[serde(default)]
@@ -378,13 +366,9 @@ pub struct TokenForm {
 /// POST /account/tokens: creates a personal API token in the current organization and shows it once.
 pub async fn create_token(
     State(state): State<AppState>,
-    headers: HeaderMap,
     Signed(s): Signed,
     Form(f): Form<TokenForm>,
 ) -> Response {
-    if let Some(r) = check_form(&headers, &s, &f.csrf) {
-        return r;
-    }
     let days = match f.days.trim() {
         "" => None,
         d => match d.parse::<i64>() {
@@ -428,20 +412,15 @@ pub async fn create_token(
 /// The form that revokes an API token.
 #[derive(Deserialize)]
 pub struct RevokeForm {
-    csrf: String,
     id: String,
 }
 
 /// POST /account/tokens/revoke: revokes one of the user's own API tokens.
 pub async fn revoke_token(
     State(state): State<AppState>,
-    headers: HeaderMap,
     Signed(s): Signed,
     Form(f): Form<RevokeForm>,
 ) -> Response {
-    if let Some(r) = check_form(&headers, &s, &f.csrf) {
-        return r;
-    }
     match state.app.revoke_token(&s.actor(), &f.id).await {
         Ok(_) => Redirect::to("/account").into_response(),
         Err(e) => error::app_error(None, e),
@@ -452,8 +431,6 @@ pub async fn revoke_token(
 #[derive(Deserialize)]
 pub struct PasswordForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     current_password: String,
     #[serde(default)]
     new_password: String,
@@ -462,13 +439,9 @@ pub struct PasswordForm {
 /// POST /account/password
 pub async fn change_password(
     State(state): State<AppState>,
-    headers: HeaderMap,
     Signed(s): Signed,
     Form(f): Form<PasswordForm>,
 ) -> Response {
-    if let Some(r) = check_form(&headers, &s, &f.csrf) {
-        return r;
-    }
     match state
         .app
         .change_password(&s, &f.current_password, &f.new_password)

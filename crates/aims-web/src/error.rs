@@ -77,3 +77,115 @@ pub async fn not_found() -> Response {
         "There is no page at this address.",
     )
 }
+
+/// What an error page says. A [`PageError`] leaves it on its response so that the signed-area layer can render
+/// the same page again with the navigation chrome of the signed-in user.
+#[derive(Debug, Clone)]
+pub struct ErrorSpec {
+    /// HTTP status of the page.
+    pub status: StatusCode,
+    /// Heading.
+    pub title: String,
+    /// Explanation shown to people.
+    pub message: String,
+}
+
+/// The error of a page handler, so that handlers can use `?`: a use-case error, an address naming no record, a
+/// form the role may not use, or an expired form. It renders the error page with the right status; inside a
+/// signed area the page gets the navigation chrome (added by the area layer), except for the refusals that are
+/// shown without it today (expired forms, permission checks before a form is read).
+#[derive(Debug, Clone)]
+pub struct PageError {
+    spec: ErrorSpec,
+    chrome: bool,
+}
+
+impl PageError {
+    fn new(status: StatusCode, title: &str, message: String, chrome: bool) -> PageError {
+        PageError {
+            spec: ErrorSpec {
+                status,
+                title: title.to_string(),
+                message,
+            },
+            chrome,
+        }
+    }
+
+    /// The 404 page for an address that names no `what` (a record kind, `risk`).
+    pub fn not_found(what: &str) -> PageError {
+        PageError::new(
+            StatusCode::NOT_FOUND,
+            "Not found",
+            format!("There is no {what} with this id in this organization."),
+            true,
+        )
+    }
+
+    /// The 403 page for a form the role may not use; `what` completes "Your role in this organization cannot …".
+    pub fn forbidden(what: &str) -> PageError {
+        PageError::new(
+            StatusCode::FORBIDDEN,
+            "Not allowed",
+            format!("Your role in this organization cannot {what}."),
+            true,
+        )
+    }
+
+    /// The 403 page of a form post whose CSRF token or origin does not match the session.
+    pub fn form_expired() -> PageError {
+        PageError::new(
+            StatusCode::FORBIDDEN,
+            "Form expired",
+            "This form is no longer valid (or came from another site). Go back, reload the page and try again."
+                .to_string(),
+            false,
+        )
+    }
+}
+
+impl From<AppError> for PageError {
+    /// Internal errors are logged here and shown without details.
+    fn from(e: AppError) -> PageError {
+        match e {
+            AppError::NotFound(m) => PageError::new(StatusCode::NOT_FOUND, "Not found", m, true),
+            AppError::Forbidden(m) => PageError::new(StatusCode::FORBIDDEN, "Not allowed", m, true),
+            AppError::Conflict(m) => {
+                PageError::new(StatusCode::CONFLICT, "Changed meanwhile", m, true)
+            }
+            AppError::Invalid(v) => PageError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Invalid input",
+                v.to_string(),
+                true,
+            ),
+            AppError::Store(s) => {
+                tracing::error!(error = %s, "request failed");
+                PageError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Something went wrong",
+                    "The request could not be completed. It has been logged.".to_string(),
+                    true,
+                )
+            }
+        }
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let mut res = page(self.spec.status, None, &self.spec.title, &self.spec.message);
+        if self.chrome {
+            res.extensions_mut().insert(self.spec);
+        }
+        res
+    }
+}
+
+/// Renders `spec` again with the navigation chrome.
+pub fn with_chrome(spec: &ErrorSpec, chrome: Chrome) -> Response {
+    page(spec.status, Some(chrome), &spec.title, &spec.message)
+}
+
+/// The result of a page handler.
+pub type PageResult = Result<Response, PageError>;

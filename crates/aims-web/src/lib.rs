@@ -11,9 +11,11 @@ pub mod metrics;
 mod pages;
 mod security;
 
-use aims_app::App;
+use aims_app::{App, Permission};
 use axum::Router;
+use axum::response::Response;
 use axum::routing::{get, post};
+use pages::ctx::{area, post_needs};
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -36,13 +38,63 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics::render))
         .route("/assets/{name}", get(assets::serve))
         .route("/login", get(auth::login_page).post(auth::login))
-        .route("/logout", post(auth::logout))
-        .route("/account", get(auth::account_page))
-        .route("/account/password", post(auth::change_password))
-        .route("/account/tokens", post(auth::create_token))
-        .route("/account/tokens/revoke", post(auth::revoke_token))
-        .route("/org/switch", post(auth::switch_org))
-        .route("/", get(pages::dashboard::show))
+        .merge(area(
+            &state,
+            "account",
+            Router::new()
+                .route("/logout", post(auth::logout))
+                .route("/account", get(auth::account_page))
+                .route("/account/password", post(auth::change_password))
+                .route("/account/tokens", post(auth::create_token))
+                .route("/account/tokens/revoke", post(auth::revoke_token))
+                .route("/org/switch", post(auth::switch_org)),
+        ))
+        .merge(area(
+            &state,
+            "dashboard",
+            Router::new().route("/", get(pages::dashboard::show)),
+        ))
+        .merge(area(&state, "systems", systems_routes()))
+        .merge(area(&state, "risks", risks_routes()))
+        .merge(area(&state, "soa", soa_routes()))
+        .merge(area(&state, "impacts", impacts_routes()))
+        .merge(area(
+            &state,
+            "context",
+            Router::new().route("/context", get(pages::context::show)),
+        ))
+        .merge(area(
+            &state,
+            "admin",
+            Router::new()
+                .route(
+                    "/admin/users",
+                    get(pages::admin::users).post(pages::admin::add_member),
+                )
+                .route("/admin/users/reset", post(pages::admin::reset_password)),
+        ))
+        .merge(area(
+            &state,
+            "catalog",
+            Router::new()
+                .route("/catalog", get(pages::catalog::frameworks))
+                .route("/catalog/{framework}", get(pages::catalog::items))
+                .route("/catalog/{framework}/item", get(pages::catalog::item)),
+        ))
+        .merge(api::router())
+        .fallback(error::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::count,
+        ))
+        .layer(axum::middleware::from_fn(security::headers))
+        .layer(axum::middleware::from_fn(request_span))
+        .with_state(state)
+}
+
+/// Pages of the AI systems and their classification.
+fn systems_routes() -> Router<AppState> {
+    Router::new()
         .route(
             "/systems",
             get(pages::systems::list).post(pages::systems::create),
@@ -56,31 +108,43 @@ pub fn router(state: AppState) -> Router {
         .route("/systems/{id}/history", get(pages::systems::history))
         .route(
             "/systems/{id}/classification",
-            get(pages::classification::show).post(pages::classification::classify),
+            get(pages::classification::show).merge(post_needs(
+                Permission::Write,
+                pages::classification::classify,
+            )),
         )
         .route(
             "/ai-systems/{id}/classification",
             get(pages::classification::alias),
         )
-        .route("/risks", get(pages::risks::list).post(pages::risks::create))
+}
+
+/// Pages of the risk register, the risk method and treatment plans.
+fn risks_routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/risks",
+            get(pages::risks::list).merge(post_needs(Permission::Write, pages::risks::create)),
+        )
         .route("/risks/new", get(pages::risks::new_form))
         .route(
             "/risks/method",
-            get(pages::method::show).post(pages::method::save),
+            get(pages::method::show).merge(post_needs(Permission::Approve, pages::method::save)),
         )
         .route("/risks/method/edit", get(pages::method::edit_form))
         .route(
             "/risks/{id}",
-            get(pages::risks::show).post(pages::risks::update),
+            get(pages::risks::show).merge(post_needs(Permission::Write, pages::risks::update)),
         )
         .route("/risks/{id}/edit", get(pages::risks::edit_form))
         .route(
             "/risks/{id}/assess",
-            get(pages::risks::assess_form).post(pages::risks::assess),
+            get(pages::risks::assess_form)
+                .merge(post_needs(Permission::Write, pages::risks::assess)),
         )
         .route(
             "/risks/{id}/treatments",
-            post(pages::risks::create_treatment),
+            post_needs(Permission::Write, pages::risks::create_treatment),
         )
         .route(
             "/risks/{id}/treatments/new",
@@ -88,7 +152,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route(
             "/risks/{rid}/treatments/{tid}",
-            post(pages::risks::update_treatment),
+            post_needs(Permission::Write, pages::risks::update_treatment),
         )
         .route(
             "/risks/{rid}/treatments/{tid}/edit",
@@ -96,29 +160,44 @@ pub fn router(state: AppState) -> Router {
         )
         .route(
             "/risks/{rid}/treatments/{tid}/accept",
-            get(pages::risks::accept_form).post(pages::risks::accept),
+            get(pages::risks::accept_form)
+                .merge(post_needs(Permission::Write, pages::risks::accept)),
         )
+}
+
+/// Pages of the Statement of Applicability and the controls.
+fn soa_routes() -> Router<AppState> {
+    Router::new()
         .route("/soa", get(pages::soa::show))
-        .route("/soa/approve", post(pages::soa::approve))
+        .route(
+            "/soa/approve",
+            post_needs(Permission::Approve, pages::soa::approve),
+        )
         .route("/soa/versions", get(pages::soa::versions))
         .route("/soa/versions/{number}", get(pages::soa::version))
         .route("/soa/diff", get(pages::soa::diff))
         .route(
             "/controls",
-            get(pages::controls::list).post(pages::controls::add_own),
+            get(pages::controls::list)
+                .merge(post_needs(Permission::Write, pages::controls::add_own)),
         )
         .route(
             "/controls/{control}",
-            get(pages::soa::control).post(pages::soa::set_control),
+            get(pages::soa::control).merge(post_needs(Permission::Write, pages::soa::set_control)),
         )
+}
+
+/// Pages of the AI system impact assessments.
+fn impacts_routes() -> Router<AppState> {
+    Router::new()
         .route(
             "/impact-assessments",
-            get(pages::impacts::list).post(pages::impacts::create),
+            get(pages::impacts::list).merge(post_needs(Permission::Write, pages::impacts::create)),
         )
         .route("/impact-assessments/new", get(pages::impacts::new_form))
         .route(
             "/impact-assessments/{id}",
-            get(pages::impacts::show).post(pages::impacts::update),
+            get(pages::impacts::show).merge(post_needs(Permission::Write, pages::impacts::update)),
         )
         .route(
             "/impact-assessments/{id}/edit",
@@ -126,25 +205,26 @@ pub fn router(state: AppState) -> Router {
         )
         .route(
             "/impact-assessments/{id}/approve",
-            post(pages::impacts::approve),
+            post_needs(Permission::Approve, pages::impacts::approve),
         )
-        .route("/context", get(pages::context::show))
-        .route(
-            "/admin/users",
-            get(pages::admin::users).post(pages::admin::add_member),
-        )
-        .route("/admin/users/reset", post(pages::admin::reset_password))
-        .route("/catalog", get(pages::catalog::frameworks))
-        .route("/catalog/{framework}", get(pages::catalog::items))
-        .route("/catalog/{framework}/item", get(pages::catalog::item))
-        .merge(api::router())
-        .fallback(error::not_found)
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            metrics::count,
-        ))
-        .layer(axum::middleware::from_fn(security::headers))
-        .with_state(state)
+}
+
+/// Runs each request in a tracing span with a fresh request id, and returns the id in `x-request-id` so that
+/// a report from a user can be matched with the log.
+async fn request_span(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    use tracing::Instrument;
+    let id = aims_domain::new_id();
+    let span = tracing::info_span!(
+        "request",
+        request_id = %id,
+        method = %req.method(),
+        path = %req.uri().path(),
+    );
+    let mut res = next.run(req).instrument(span).await;
+    if let Ok(v) = axum::http::HeaderValue::from_str(&id) {
+        res.headers_mut().insert("x-request-id", v);
+    }
+    res
 }
 
 /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.

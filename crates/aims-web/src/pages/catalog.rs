@@ -1,13 +1,14 @@
 //! The framework catalogue in the browser: frameworks, their items, and each item with its guidance and its
 //! crosswalk mappings (both directions), every mapping with its source.
 
-use crate::AppState;
-use crate::auth::{Signed, encode};
+use crate::auth::encode;
 use crate::chrome::Chrome;
-use crate::error::{app_error, page, render};
+use crate::error::PageError;
+use crate::error::{page, render};
+use crate::pages::ctx::Ctx;
 use aims_app::catalogue::{FrameworkRow, ItemRow, MappingRow};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
@@ -20,15 +21,10 @@ struct FrameworksPage {
 }
 
 /// GET /catalog
-pub async fn frameworks(State(state): State<AppState>, Signed(s): Signed) -> Response {
-    let chrome = Chrome::new(&state.app, &s, "catalog").await;
-    match state.app.catalogue(&s.actor()) {
-        Ok(cat) => render(&FrameworksPage {
-            chrome,
-            frameworks: cat.frameworks().to_vec(),
-        }),
-        Err(e) => app_error(Some(chrome), e),
-    }
+pub async fn frameworks(ctx: Ctx) -> Result<Response, PageError> {
+    let Ctx { state, s, chrome } = ctx;
+    let frameworks = state.app.catalogue(&s.actor())?.frameworks().to_vec();
+    Ok(render(&FrameworksPage { chrome, frameworks }))
 }
 
 /// An item with its depth in the tree and a link.
@@ -59,24 +55,20 @@ pub struct ItemsQuery {
 
 /// GET /catalog/{framework}
 pub async fn items(
-    State(state): State<AppState>,
-    Signed(s): Signed,
+    ctx: Ctx,
     Path(fw): Path<String>,
     Query(q): Query<ItemsQuery>,
-) -> Response {
-    let chrome = Chrome::new(&state.app, &s, "catalog").await;
-    let cat = match state.app.catalogue(&s.actor()) {
-        Ok(c) => c,
-        Err(e) => return app_error(Some(chrome), e),
-    };
+) -> Result<Response, PageError> {
+    let Ctx { state, s, chrome } = ctx;
+    let cat = state.app.catalogue(&s.actor())?;
     let (fws, items) = (cat.frameworks().to_vec(), cat.items(&fw, &[]));
     let Some(framework) = fws.into_iter().find(|f| f.id == fw) else {
-        return page(
+        return Ok(page(
             StatusCode::NOT_FOUND,
             Some(chrome),
             "Not found",
             "There is no such framework in the catalogue.",
-        );
+        ));
     };
     let needle = q.q.trim().to_lowercase();
     let mut depth_of: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
@@ -102,12 +94,12 @@ pub async fn items(
         );
         lines.push(ItemLine { item, depth, href });
     }
-    render(&ItemsPage {
+    Ok(render(&ItemsPage {
         chrome,
         framework,
         lines,
         q: q.q,
-    })
+    }))
 }
 
 #[derive(Template)]
@@ -131,25 +123,21 @@ pub struct ItemQuery {
 
 /// GET /catalog/{framework}/item?ref=ID
 pub async fn item(
-    State(state): State<AppState>,
-    Signed(s): Signed,
+    ctx: Ctx,
     Path(fw): Path<String>,
     Query(q): Query<ItemQuery>,
-) -> Response {
-    let chrome = Chrome::new(&state.app, &s, "catalog").await;
-    let cat = match state.app.catalogue(&s.actor()) {
-        Ok(c) => c,
-        Err(e) => return app_error(Some(chrome), e),
-    };
+) -> Result<Response, PageError> {
+    let Ctx { state, s, chrome } = ctx;
+    let cat = state.app.catalogue(&s.actor())?;
     let item = match cat.item(&fw, &q.reference) {
         Some(i) => i,
         None => {
-            return page(
+            return Ok(page(
                 StatusCode::NOT_FOUND,
                 Some(chrome),
                 "Not found",
                 "There is no such item in this framework.",
-            );
+            ));
         }
     };
     let mappings = cat
@@ -181,7 +169,7 @@ pub async fn item(
         .and_then(|v| v.as_str())
         .unwrap_or_default()
         .to_string();
-    render(&ItemPage {
+    Ok(render(&ItemPage {
         topics: list("topics"),
         evidence: list("evidence"),
         records: list("records"),
@@ -189,5 +177,5 @@ pub async fn item(
         mappings,
         item,
         chrome,
-    })
+    }))
 }

@@ -3,19 +3,20 @@
 //! reasons and the obligations that follow, each provision linked to its page in the catalogue.
 
 use crate::AppState;
-use crate::auth::{Signed, check_form, encode};
+use crate::auth::encode;
 use crate::chrome::Chrome;
-use crate::error::{app_error, render};
-use crate::pages::form::{Errors, FormData, Opt, deny, is_id, not_found, words};
-use aims_app::{AppError, Permission, Stored};
+use crate::error::render;
+use crate::pages::ctx::{Ctx, PageResult, ids};
+use crate::pages::form::{Errors, FormData, Opt, words};
+use aims_app::{AppError, Stored};
 use aims_catalog::Questionnaire;
 use aims_domain::classification::{Answer, Answers, ClassificationRecord};
 use aims_domain::inventory::AiSystem;
 use aims_domain::vocab::AiRole;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::Path;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use std::collections::HashSet;
 
@@ -259,84 +260,60 @@ async fn eu_refs(state: &AppState) -> Result<HashSet<String>, AppError> {
         .collect())
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn page(
-    state: &AppState,
-    s: &aims_app::auth::Session,
-    chrome: Chrome,
+/// A system, its stored classification and the answers and role the page shows.
+struct Shown<'a> {
     system: Stored<AiSystem>,
     stored: Option<Stored<ClassificationRecord>>,
-    answers: &Answers,
-    role: &str,
-    errors: Errors,
-) -> Response {
-    let _ = s;
-    let (q, refs) = match (aims_app::classify::questionnaire(), eu_refs(state).await) {
-        (Ok(q), Ok(r)) => (q, r),
-        (Err(e), _) | (_, Err(e)) => return app_error(Some(chrome), e),
-    };
+    answers: &'a Answers,
+    role: &'a str,
+}
+
+async fn page(state: &AppState, chrome: Chrome, shown: Shown<'_>, errors: Errors) -> PageResult {
+    let q = aims_app::classify::questionnaire()?;
+    let refs = eu_refs(state).await?;
     let invalid = !errors.is_empty();
     let mut res = render(&Page {
         chrome,
         title: q.questionnaire.title.clone(),
         description: q.questionnaire.description.clone(),
         version: q.questionnaire.version,
-        sections: sections(&q, answers, &refs, &errors),
+        sections: sections(&q, shown.answers, &refs, &errors),
         roles: Opt::vocab(
             &AiRole::ALL.iter().map(|x| x.as_str()).collect::<Vec<_>>(),
-            role,
+            shown.role,
             None,
         ),
-        result: stored.as_ref().map(|r| result_view(r, &refs)),
-        system,
+        result: shown.stored.as_ref().map(|r| result_view(r, &refs)),
+        system: shown.system,
         errors,
     });
     if invalid {
         *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }
-    res
+    Ok(res)
 }
 
 /// GET /systems/{id}/classification
-pub async fn show(
-    State(state): State<AppState>,
-    Signed(s): Signed,
-    Path(id): Path<String>,
-) -> Response {
-    let chrome = Chrome::new(&state.app, &s, "systems").await;
-    if !is_id(&id) {
-        return not_found(chrome, "AI system");
-    }
+pub async fn show(ctx: Ctx, Path(id): Path<String>) -> PageResult {
+    ids(&[&id], "AI system")?;
+    let Ctx { state, s, chrome } = ctx;
     let actor = s.actor();
-    let result = async {
-        let sys = state.app.system(&actor, &s.org_id, &id).await?;
-        let c = state.app.classification(&actor, &s.org_id, &id).await?;
-        Ok::<_, AppError>((sys, c))
-    }
-    .await;
-    match result {
-        Ok((sys, c)) => {
-            let answers = c
-                .as_ref()
-                .map(|c| c.data.answers.clone())
-                .unwrap_or_default();
-            let role = c
-                .as_ref()
-                .map_or_else(|| sys.data.org_role.clone(), |c| c.data.role.clone());
-            page(
-                &state,
-                &s,
-                chrome,
-                sys,
-                c,
-                &answers,
-                &role,
-                Errors::default(),
-            )
-            .await
-        }
-        Err(e) => app_error(Some(chrome), e),
-    }
+    let system = state.app.system(&actor, &s.org_id, &id).await?;
+    let stored = state.app.classification(&actor, &s.org_id, &id).await?;
+    let answers = stored
+        .as_ref()
+        .map(|c| c.data.answers.clone())
+        .unwrap_or_default();
+    let role = stored
+        .as_ref()
+        .map_or_else(|| system.data.org_role.clone(), |c| c.data.role.clone());
+    let shown = Shown {
+        system,
+        stored,
+        answers: &answers,
+        role: &role,
+    };
+    page(&state, chrome, shown, Errors::default()).await
 }
 
 /// GET /ai-systems/{id}/classification: the same page under the API's name for systems.
@@ -365,27 +342,14 @@ fn read_answers(q: &Questionnaire, f: &FormData) -> Answers {
 
 /// POST /systems/{id}/classification
 pub async fn classify(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Signed(s): Signed,
+    ctx: Ctx,
     Path(id): Path<String>,
     Form(f): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let f = FormData(f);
-    if let Some(r) = check_form(&headers, &s, &f.csrf()) {
-        return r;
-    }
-    if let Some(r) = deny(&s, Permission::Write) {
-        return r;
-    }
-    let chrome = Chrome::new(&state.app, &s, "systems").await;
-    if !is_id(&id) {
-        return not_found(chrome, "AI system");
-    }
-    let q = match aims_app::classify::questionnaire() {
-        Ok(q) => q,
-        Err(e) => return app_error(Some(chrome), e),
-    };
+    ids(&[&id], "AI system")?;
+    let Ctx { state, s, chrome } = ctx;
+    let q = aims_app::classify::questionnaire()?;
     let answers = read_answers(&q, &f);
     let role = f.text("role");
     let actor = s.actor();
@@ -400,31 +364,16 @@ pub async fn classify(
         )
         .await
     {
-        Ok(_) => Redirect::to(&format!("/systems/{id}/classification#result")).into_response(),
+        Ok(_) => Ok(Redirect::to(&format!("/systems/{id}/classification#result")).into_response()),
         Err(AppError::Invalid(v)) => {
-            let result = async {
-                let sys = state.app.system(&actor, &s.org_id, &id).await?;
-                let c = state.app.classification(&actor, &s.org_id, &id).await?;
-                Ok::<_, AppError>((sys, c))
-            }
-            .await;
-            match result {
-                Ok((sys, c)) => {
-                    page(
-                        &state,
-                        &s,
-                        chrome,
-                        sys,
-                        c,
-                        &answers,
-                        &role,
-                        Errors::from_validation(v),
-                    )
-                    .await
-                }
-                Err(e) => app_error(Some(chrome), e),
-            }
+            let shown = Shown {
+                system: state.app.system(&actor, &s.org_id, &id).await?,
+                stored: state.app.classification(&actor, &s.org_id, &id).await?,
+                answers: &answers,
+                role: &role,
+            };
+            page(&state, chrome, shown, Errors::from_validation(v)).await
         }
-        Err(e) => app_error(Some(chrome), e),
+        Err(e) => Err(e.into()),
     }
 }

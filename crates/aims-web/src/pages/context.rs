@@ -1,15 +1,13 @@
 //! AIMS context in the browser: organization profile and AI roles, the scope statement (approved and draft),
 //! internal and external issues, interested parties with their requirements, suppliers with certificates.
 
-use crate::AppState;
-use crate::auth::Signed;
 use crate::chrome::Chrome;
 use crate::error::{app_error, render};
+use crate::pages::ctx::Ctx;
 use aims_app::Stored;
 use aims_app::context::ScopeState;
 use aims_domain::context::{ContextIssue, InterestedParty, Organization, Supplier};
 use askama::Template;
-use axum::extract::State;
 use axum::response::Response;
 
 #[derive(Template)]
@@ -24,8 +22,8 @@ struct ContextPage {
 }
 
 /// GET /context
-pub async fn show(State(state): State<AppState>, Signed(s): Signed) -> Response {
-    let chrome = Chrome::new(&state.app, &s, "context").await;
+pub async fn show(ctx: Ctx) -> Response {
+    let Ctx { state, s, chrome } = ctx;
     let actor = s.actor();
     let app = &state.app;
     let result = async {

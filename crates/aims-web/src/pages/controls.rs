@@ -3,19 +3,20 @@
 //! (6.1.3 c: controls beyond Annex A), which then appears in the Statement of Applicability.
 
 use crate::AppState;
-use crate::auth::{Signed, check_form, encode};
+use crate::auth::encode;
 use crate::chrome::Chrome;
 use crate::error::{app_error, render};
-use crate::pages::form::{Errors, FormData, Opt, deny};
+use crate::pages::ctx::{Ctx, PageResult};
+use crate::pages::form::{Errors, FormData, Opt};
 use crate::pages::soa::read_control;
 use crate::pages::systems::SortLink;
-use aims_app::{AppError, Permission};
+use aims_app::AppError;
 use aims_domain::context::Supplier;
 use aims_domain::vocab::{ImplementationStatus, InclusionKind};
 use askama::Template;
 use axum::Form;
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::Query;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use std::cmp::Ordering;
@@ -304,12 +305,8 @@ async fn list_page(
 }
 
 /// GET /controls
-pub async fn list(
-    State(state): State<AppState>,
-    Signed(s): Signed,
-    Query(q): Query<ListQuery>,
-) -> Response {
-    let chrome = Chrome::new(&state.app, &s, "soa").await;
+pub async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> Response {
+    let Ctx { state, s, chrome } = ctx;
     list_page(
         &state,
         &s,
@@ -322,20 +319,9 @@ pub async fn list(
 }
 
 /// POST /controls — adds one of the organization's own controls.
-pub async fn add_own(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Signed(s): Signed,
-    Form(f): Form<Vec<(String, String)>>,
-) -> Response {
+pub async fn add_own(ctx: Ctx, Form(f): Form<Vec<(String, String)>>) -> PageResult {
     let f = FormData(f);
-    if let Some(r) = check_form(&headers, &s, &f.csrf()) {
-        return r;
-    }
-    if let Some(r) = deny(&s, Permission::Write) {
-        return r;
-    }
-    let chrome = Chrome::new(&state.app, &s, "soa").await;
+    let Ctx { state, s, chrome } = ctx;
     let actor = s.actor();
     let id = f.text("control");
     // Only the reason row of this form; the control page takes more.
@@ -368,23 +354,24 @@ pub async fn add_own(
         }
     }
     .await;
-    let errors = match refused {
-        Err(e) => return app_error(Some(chrome), e),
-        Ok(Some(message)) => Errors::one("control", &message),
-        Ok(None) => match state.app.set_control(&actor, &s.org_id, c, Some(0)).await {
+    let errors = match refused? {
+        Some(message) => Errors::one("control", &message),
+        None => match state.app.set_control(&actor, &s.org_id, c, Some(0)).await {
             Ok(saved) => {
-                return Redirect::to(&format!("/controls/{}", encode(&saved.data.control)))
-                    .into_response();
+                return Ok(
+                    Redirect::to(&format!("/controls/{}", encode(&saved.data.control)))
+                        .into_response(),
+                );
             }
             Err(AppError::Invalid(v)) => Errors::from_validation(v),
             Err(AppError::Conflict(_)) => Errors::one(
                 "control",
                 &format!("the organization already has a control {id}"),
             ),
-            Err(e) => return app_error(Some(chrome), e),
+            Err(e) => return Err(e.into()),
         },
     };
-    list_page(
+    Ok(list_page(
         &state,
         &s,
         chrome,
@@ -392,7 +379,7 @@ pub async fn add_own(
         AddFields::new(Some(&f)),
         errors,
     )
-    .await
+    .await)
 }
 
 #[cfg(test)]

@@ -1,14 +1,12 @@
 //! The dashboard: the state of the AIMS at a glance, with the change-log chain head an auditor can note down.
 
-use crate::AppState;
-use crate::auth::Signed;
 use crate::chrome::Chrome;
 use crate::error::{app_error, render};
+use crate::pages::ctx::Ctx;
 use aims_app::systems::SystemFilter;
 use aims_domain::context::{ContextIssue, InterestedParty, Supplier};
 use aims_domain::vocab::LifecycleStage;
 use askama::Template;
-use axum::extract::State;
 use axum::response::Response;
 
 /// One count by life-cycle stage.
@@ -45,8 +43,8 @@ struct Dashboard {
 }
 
 /// GET /
-pub async fn show(State(state): State<AppState>, Signed(s): Signed) -> Response {
-    let chrome = Chrome::new(&state.app, &s, "dashboard").await;
+pub async fn show(ctx: Ctx) -> Response {
+    let Ctx { state, s, chrome } = ctx;
     let actor = s.actor();
     let app = &state.app;
     let org = &s.org_id;

@@ -59,11 +59,6 @@ impl FormData {
         self.get(&format!("{prefix}[{i}].{field}"))
     }
 
-    /// The CSRF token sent with the form.
-    pub fn csrf(&self) -> String {
-        self.get("csrf")
-    }
-
     /// The record version sent with the form, if any.
     pub fn version(&self) -> Option<i64> {
         self.get("version").trim().parse().ok()
@@ -265,14 +260,6 @@ pub fn scale_options(
         });
     }
     v
-}
-
-/// The 403 page when the signed-in role lacks `p`, checked before a form is read (the use case refuses as well).
-pub fn deny(s: &aims_app::auth::Session, p: aims_app::Permission) -> Option<Response> {
-    s.actor()
-        .require(p)
-        .err()
-        .map(|e| crate::error::app_error(None, e))
 }
 
 /// The 403 page for a form the role may not use.

@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod classification;
 pub mod context;
 pub mod controls;
+pub mod ctx;
 pub mod dashboard;
 pub mod form;
 pub mod heatmap;

@@ -1,10 +1,10 @@
 //! The AI system inventory in the browser: searchable, sortable list; detail with every section; create and edit
 //! forms with messages next to the fields; the change history from the log.
 
-use crate::AppState;
-use crate::auth::{Signed, check_form, encode};
+use crate::auth::encode;
 use crate::chrome::Chrome;
-use crate::error::{app_error, render};
+use crate::error::render;
+use crate::pages::ctx::{Ctx, PageResult};
 use aims_app::integrity::HistoryEntry;
 use aims_app::systems::SystemFilter;
 use aims_app::{AppError, Stored};
@@ -12,8 +12,8 @@ use aims_domain::inventory::AiSystem;
 use aims_domain::vocab::{AiRole, AutomationLevel, HumanOversight, LifecycleStage};
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Path, Query};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -74,12 +74,8 @@ struct ListPage {
 }
 
 /// GET /systems
-pub async fn list(
-    State(state): State<AppState>,
-    Signed(s): Signed,
-    Query(q): Query<ListQuery>,
-) -> Response {
-    let chrome = Chrome::new(&state.app, &s, "systems").await;
+pub async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> PageResult {
+    let Ctx { state, s, chrome } = ctx;
     let sort = if q.sort.is_empty() {
         "name".to_string()
     } else {
@@ -95,14 +91,10 @@ pub async fn list(
         ..SystemFilter::default()
     };
     let after = (!q.after_id.is_empty()).then(|| (q.after.clone(), q.after_id.clone()));
-    let mut systems = match state
+    let mut systems = state
         .app
         .systems_after(&s.actor(), &s.org_id, &filter, after)
-        .await
-    {
-        Ok(v) => v,
-        Err(e) => return app_error(Some(chrome), e),
-    };
+        .await?;
     let next_page = if systems.len() as i64 > PAGE_SIZE {
         systems.truncate(PAGE_SIZE as usize);
         systems.last().map(|last| {
@@ -160,7 +152,7 @@ pub async fn list(
         }
     })
     .collect();
-    render(&ListPage {
+    Ok(render(&ListPage {
         chrome,
         systems,
         next_page,
@@ -169,7 +161,7 @@ pub async fn list(
         stage: q.stage,
         stages: LifecycleStage::ALL.iter().map(|x| x.as_str()).collect(),
         columns,
-    })
+    }))
 }
 
 #[derive(Template)]
@@ -181,38 +173,30 @@ struct DetailPage {
 }
 
 /// GET /systems/{id}
-pub async fn show(
-    State(state): State<AppState>,
-    Signed(s): Signed,
-    Path(id): Path<String>,
-) -> Response {
-    let chrome = Chrome::new(&state.app, &s, "systems").await;
+pub async fn show(ctx: Ctx, Path(id): Path<String>) -> PageResult {
     if let Some(r) = not_a_record(&id) {
-        return r;
+        return Ok(r);
     }
-    match state.app.system(&s.actor(), &s.org_id, &id).await {
-        Ok(sys) => {
-            let custom = sys
-                .data
-                .custom_fields
-                .iter()
-                .map(|(k, v)| {
-                    (
-                        k.clone(),
-                        v.as_str()
-                            .map(String::from)
-                            .unwrap_or_else(|| v.to_string()),
-                    )
-                })
-                .collect();
-            render(&DetailPage {
-                chrome,
-                s: sys,
-                custom,
-            })
-        }
-        Err(e) => app_error(Some(chrome), e),
-    }
+    let Ctx { state, s, chrome } = ctx;
+    let sys = state.app.system(&s.actor(), &s.org_id, &id).await?;
+    let custom = sys
+        .data
+        .custom_fields
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                v.as_str()
+                    .map(String::from)
+                    .unwrap_or_else(|| v.to_string()),
+            )
+        })
+        .collect();
+    Ok(render(&DetailPage {
+        chrome,
+        s: sys,
+        custom,
+    }))
 }
 
 #[derive(Template)]
@@ -224,43 +208,28 @@ struct HistoryPage {
 }
 
 /// GET /systems/{id}/history
-pub async fn history(
-    State(state): State<AppState>,
-    Signed(s): Signed,
-    Path(id): Path<String>,
-) -> Response {
-    let chrome = Chrome::new(&state.app, &s, "systems").await;
+pub async fn history(ctx: Ctx, Path(id): Path<String>) -> PageResult {
     if let Some(r) = not_a_record(&id) {
-        return r;
+        return Ok(r);
     }
+    let Ctx { state, s, chrome } = ctx;
     let actor = s.actor();
-    let result = async {
-        let sys = state.app.system(&actor, &s.org_id, &id).await?;
-        let entries = state
-            .app
-            .history(&actor, &s.org_id, "ai_system", &sys.id)
-            .await?;
-        Ok::<_, AppError>((sys, entries))
-    }
-    .await;
-    match result {
-        Ok((sys, mut entries)) => {
-            entries.reverse();
-            render(&HistoryPage {
-                chrome,
-                s: sys,
-                entries,
-            })
-        }
-        Err(e) => app_error(Some(chrome), e),
-    }
+    let sys = state.app.system(&actor, &s.org_id, &id).await?;
+    let mut entries = state
+        .app
+        .history(&actor, &s.org_id, "ai_system", &sys.id)
+        .await?;
+    entries.reverse();
+    Ok(render(&HistoryPage {
+        chrome,
+        s: sys,
+        entries,
+    }))
 }
 
 /// The create/edit form's fields.
 #[derive(Debug, Deserialize, Default, Clone)]
 pub struct SystemForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     version: Option<i64>,
     #[serde(default)]
@@ -294,7 +263,6 @@ pub struct SystemForm {
 impl SystemForm {
     fn from_system(s: &AiSystem, version: Option<i64>) -> Self {
         SystemForm {
-            csrf: String::new(),
             version,
             name: s.name.clone(),
             purpose: s.purpose.clone(),
@@ -472,50 +440,38 @@ fn forbidden_unless_writer(chrome: &Chrome) -> Option<Response> {
 }
 
 /// GET /systems/new
-pub async fn new_form(State(state): State<AppState>, Signed(s): Signed) -> Response {
-    let chrome = Chrome::new(&state.app, &s, "systems").await;
+pub async fn new_form(Ctx { chrome, .. }: Ctx) -> PageResult {
     if let Some(r) = forbidden_unless_writer(&chrome) {
-        return r;
+        return Ok(r);
     }
     let f = SystemForm::from_system(&AiSystem::new("", ""), None);
-    render(&form_page(
+    Ok(render(&form_page(
         chrome,
         "New AI system".into(),
         "/systems".into(),
         "/systems".into(),
         f,
         vec![],
-    ))
+    )))
 }
 
 /// GET /systems/{id}/edit
-pub async fn edit_form(
-    State(state): State<AppState>,
-    Signed(s): Signed,
-    Path(id): Path<String>,
-) -> Response {
-    let chrome = Chrome::new(&state.app, &s, "systems").await;
-    if let Some(r) = not_a_record(&id) {
-        return r;
+pub async fn edit_form(ctx: Ctx, Path(id): Path<String>) -> PageResult {
+    let Ctx { state, s, chrome } = ctx;
+    if let Some(r) = not_a_record(&id).or_else(|| forbidden_unless_writer(&chrome)) {
+        return Ok(r);
     }
-    if let Some(r) = forbidden_unless_writer(&chrome) {
-        return r;
-    }
-    match state.app.system(&s.actor(), &s.org_id, &id).await {
-        Ok(sys) => {
-            let f = SystemForm::from_system(&sys.data, Some(sys.version));
-            let title = format!("Edit {}", sys.data.name);
-            render(&form_page(
-                chrome,
-                title,
-                format!("/systems/{}", sys.id),
-                format!("/systems/{}", sys.id),
-                f,
-                vec![],
-            ))
-        }
-        Err(e) => app_error(Some(chrome), e),
-    }
+    let sys = state.app.system(&s.actor(), &s.org_id, &id).await?;
+    let f = SystemForm::from_system(&sys.data, Some(sys.version));
+    let title = format!("Edit {}", sys.data.name);
+    Ok(render(&form_page(
+        chrome,
+        title,
+        format!("/systems/{}", sys.id),
+        format!("/systems/{}", sys.id),
+        f,
+        vec![],
+    )))
 }
 
 fn invalid(
@@ -533,46 +489,29 @@ fn invalid(
 }
 
 /// POST /systems
-pub async fn create(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Signed(s): Signed,
-    Form(f): Form<SystemForm>,
-) -> Response {
-    if let Some(r) = check_form(&headers, &s, &f.csrf) {
-        return r;
-    }
-    let chrome = Chrome::new(&state.app, &s, "systems").await;
+pub async fn create(ctx: Ctx, Form(f): Form<SystemForm>) -> PageResult {
+    let Ctx { state, s, chrome } = ctx;
     let mut sys = AiSystem::new("", "");
     f.apply(&mut sys);
     match state.app.add_system(&s.actor(), &s.org_id, sys).await {
-        Ok(created) => Redirect::to(&format!("/systems/{}", created.id)).into_response(),
-        Err(AppError::Invalid(v)) => invalid(
+        Ok(created) => Ok(Redirect::to(&format!("/systems/{}", created.id)).into_response()),
+        Err(AppError::Invalid(v)) => Ok(invalid(
             chrome,
             "New AI system".into(),
             "/systems".into(),
             "/systems".into(),
             f,
             v,
-        ),
-        Err(e) => app_error(Some(chrome), e),
+        )),
+        Err(e) => Err(e.into()),
     }
 }
 
 /// POST /systems/{id}
-pub async fn update(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Signed(s): Signed,
-    Path(id): Path<String>,
-    Form(f): Form<SystemForm>,
-) -> Response {
-    if let Some(r) = check_form(&headers, &s, &f.csrf) {
-        return r;
-    }
-    let chrome = Chrome::new(&state.app, &s, "systems").await;
+pub async fn update(ctx: Ctx, Path(id): Path<String>, Form(f): Form<SystemForm>) -> PageResult {
+    let Ctx { state, s, chrome } = ctx;
     if let Some(r) = not_a_record(&id) {
-        return r;
+        return Ok(r);
     }
     let form = f.clone();
     let result = state
@@ -583,22 +522,22 @@ pub async fn update(
         })
         .await;
     match result {
-        Ok(updated) => Redirect::to(&format!("/systems/{}", updated.id)).into_response(),
+        Ok(updated) => Ok(Redirect::to(&format!("/systems/{}", updated.id)).into_response()),
         Err(AppError::Invalid(v)) => {
             let title = if f.name.trim().is_empty() {
                 "Edit AI system".to_string()
             } else {
                 format!("Edit {}", f.name)
             };
-            invalid(
+            Ok(invalid(
                 chrome,
                 title,
                 format!("/systems/{id}"),
                 format!("/systems/{id}"),
                 f,
                 v,
-            )
+            ))
         }
-        Err(e) => app_error(Some(chrome), e),
+        Err(e) => Err(e.into()),
     }
 }

@@ -4,18 +4,18 @@ use super::edit::{find_template, system_name};
 use super::form::{QuestionField, question_fields};
 use super::read::{TEXT_FIELDS, text_of};
 use crate::AppState;
-use crate::auth::{Signed, check_form};
 use crate::chrome::Chrome;
 use crate::error::{app_error, render};
-use crate::pages::form::{Badge, Errors, FormData, deny, is_id, not_found, scale_label, words};
-use aims_app::{AppError, Permission, Stored};
+use crate::pages::ctx::{Ctx, PageResult, ids};
+use crate::pages::form::{Badge, Errors, FormData, scale_label, words};
+use aims_app::{AppError, Stored};
 use aims_catalog::templates::ImpactTemplate;
 use aims_domain::impact::ImpactAssessment;
 use aims_domain::risk::Acceptance;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::Path;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 /// One impact as shown on the assessment.
@@ -190,43 +190,27 @@ async fn detail(
 }
 
 /// GET /impact-assessments/{id}
-pub async fn show(
-    State(state): State<AppState>,
-    Signed(s): Signed,
-    Path(id): Path<String>,
-) -> Response {
-    let chrome = Chrome::new(&state.app, &s, "impacts").await;
-    if !is_id(&id) {
-        return not_found(chrome, "impact assessment");
-    }
+pub async fn show(ctx: Ctx, Path(id): Path<String>) -> PageResult {
+    ids(&[&id], "impact assessment")?;
+    let Ctx { state, s, chrome } = ctx;
     let values = [
         s.user.display_name.clone(),
         String::new(),
         aims_app::today(),
         String::new(),
     ];
-    detail(&state, &s, chrome, &id, values, Errors::default()).await
+    Ok(detail(&state, &s, chrome, &id, values, Errors::default()).await)
 }
 
 /// POST /impact-assessments/{id}/approve
 pub async fn approve(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Signed(s): Signed,
+    ctx: Ctx,
     Path(id): Path<String>,
     Form(f): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let f = FormData(f);
-    if let Some(r) = check_form(&headers, &s, &f.csrf()) {
-        return r;
-    }
-    if let Some(r) = deny(&s, Permission::Approve) {
-        return r;
-    }
-    let chrome = Chrome::new(&state.app, &s, "impacts").await;
-    if !is_id(&id) {
-        return not_found(chrome, "impact assessment");
-    }
+    ids(&[&id], "impact assessment")?;
+    let Ctx { state, s, chrome } = ctx;
     let approval = Acceptance {
         by: f.text("approval.by"),
         role: f.text("approval.role"),
@@ -239,7 +223,7 @@ pub async fn approve(
         .approve_impact(&s.actor(), &s.org_id, &id, f.version(), approval.clone())
         .await
     {
-        Ok(a) => Redirect::to(&format!("/impact-assessments/{}", a.id)).into_response(),
+        Ok(a) => Ok(Redirect::to(&format!("/impact-assessments/{}", a.id)).into_response()),
         Err(AppError::Invalid(v)) => {
             let values = [
                 approval.by,
@@ -247,8 +231,8 @@ pub async fn approve(
                 approval.date,
                 approval.rationale,
             ];
-            detail(&state, &s, chrome, &id, values, Errors::from_validation(v)).await
+            Ok(detail(&state, &s, chrome, &id, values, Errors::from_validation(v)).await)
         }
-        Err(e) => app_error(Some(chrome), e),
+        Err(e) => Err(e.into()),
     }
 }

@@ -3,19 +3,19 @@
 use super::form::form_page;
 use super::read::{read_form, remap};
 use crate::AppState;
-use crate::auth::{Signed, check_form};
 use crate::chrome::Chrome;
-use crate::error::{app_error, render};
-use crate::pages::form::{Errors, FormData, Opt, SystemNames, deny, forbidden, is_id, not_found};
+use crate::error::render;
+use crate::pages::ctx::{Ctx, PageResult, ids, writable};
+use crate::pages::form::{Errors, FormData, Opt, SystemNames, is_id};
+use aims_app::AppError;
 use aims_app::systems::SystemFilter;
-use aims_app::{AppError, Permission};
 use aims_catalog::templates::ImpactTemplate;
 use aims_domain::impact::{AffectedParty, ImpactAssessment};
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::extract::{Path, Query};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -38,20 +38,11 @@ struct StartPage {
 }
 
 /// GET /impact-assessments/new — the choice of system and template, then the guided form.
-pub async fn new_form(
-    State(state): State<AppState>,
-    Signed(s): Signed,
-    Query(q): Query<NewQuery>,
-) -> Response {
-    let chrome = Chrome::new(&state.app, &s, "impacts").await;
-    if !chrome.can_write {
-        return forbidden(chrome, "start impact assessments");
-    }
+pub async fn new_form(ctx: Ctx, Query(q): Query<NewQuery>) -> PageResult {
+    writable(&ctx.chrome, "start impact assessments")?;
+    let Ctx { state, s, chrome } = ctx;
     let actor = s.actor();
-    let templates = match aims_app::impact::templates() {
-        Ok(t) => t,
-        Err(e) => return app_error(Some(chrome), e),
-    };
+    let templates = aims_app::impact::templates()?;
     let template = templates.iter().find(|t| t.id == q.template).cloned();
     let mut error = String::new();
     if !q.system.is_empty() && template.is_some() {
@@ -62,10 +53,7 @@ pub async fn new_form(
         };
         match system {
             Ok(sys) => {
-                let method = match state.app.risk_method(&actor, &s.org_id).await {
-                    Ok(m) => m,
-                    Err(e) => return app_error(Some(chrome), e),
-                };
+                let method = state.app.risk_method(&actor, &s.org_id).await?;
                 let t = template.unwrap_or_else(|| templates[0].clone());
                 let a = ImpactAssessment {
                     system_id: sys.id.clone(),
@@ -101,7 +89,7 @@ pub async fn new_form(
                     next_review: String::new(),
                     approval: None,
                 };
-                return form_page(
+                return Ok(form_page(
                     chrome,
                     format!("New impact assessment: {}", sys.data.name),
                     "/impact-assessments".into(),
@@ -113,35 +101,25 @@ pub async fn new_form(
                     None,
                     &method,
                     Errors::default(),
-                );
+                ));
             }
             Err(AppError::NotFound(_)) => {
                 error = "Choose an AI system of the inventory.".into();
             }
-            Err(e) => return app_error(Some(chrome), e),
+            Err(e) => return Err(e.into()),
         }
     }
-    let systems = match state
-        .app
-        .systems(
-            &actor,
-            &s.org_id,
-            &SystemFilter {
-                limit: Some(1000),
-                ..SystemFilter::default()
-            },
-        )
-        .await
-    {
-        Ok(v) => v,
-        Err(e) => return app_error(Some(chrome), e),
+    let filter = SystemFilter {
+        limit: Some(1000),
+        ..SystemFilter::default()
     };
+    let systems = state.app.systems(&actor, &s.org_id, &filter).await?;
     let chosen = if q.template.is_empty() {
         "default"
     } else {
         q.template.as_str()
     };
-    render(&StartPage {
+    Ok(render(&StartPage {
         chrome,
         systems: Opt::many(
             systems.into_iter().map(|x| {
@@ -158,7 +136,7 @@ pub async fn new_form(
             })
             .collect(),
         error,
-    })
+    }))
 }
 
 /// The impact-assessment template with this id, or a validation error naming the unknown id.
@@ -180,35 +158,20 @@ pub(super) async fn system_name(state: &AppState, s: &aims_app::auth::Session, i
 }
 
 /// POST /impact-assessments
-pub async fn create(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Signed(s): Signed,
-    Form(f): Form<Vec<(String, String)>>,
-) -> Response {
+pub async fn create(ctx: Ctx, Form(f): Form<Vec<(String, String)>>) -> PageResult {
     let f = FormData(f);
-    if let Some(r) = check_form(&headers, &s, &f.csrf()) {
-        return r;
-    }
-    if let Some(r) = deny(&s, Permission::Write) {
-        return r;
-    }
-    let chrome = Chrome::new(&state.app, &s, "impacts").await;
+    let Ctx { state, s, chrome } = ctx;
     let actor = s.actor();
-    let t = match find_template(&f.text("template")) {
-        Ok(t) => t,
-        Err(e) => return app_error(Some(chrome), e),
-    };
-    let method = match state.app.risk_method(&actor, &s.org_id).await {
-        Ok(m) => m,
-        Err(e) => return app_error(Some(chrome), e),
-    };
+    let t = find_template(&f.text("template"))?;
+    let method = state.app.risk_method(&actor, &s.org_id).await?;
     let (a, idx) = read_form(&f, &t);
     match state.app.create_impact(&actor, &s.org_id, a.clone()).await {
-        Ok(created) => Redirect::to(&format!("/impact-assessments/{}", created.id)).into_response(),
+        Ok(created) => {
+            Ok(Redirect::to(&format!("/impact-assessments/{}", created.id)).into_response())
+        }
         Err(AppError::Invalid(v)) => {
             let name = system_name(&state, &s, &a.system_id).await;
-            form_page(
+            Ok(form_page(
                 chrome,
                 format!("New impact assessment: {name}"),
                 "/impact-assessments".into(),
@@ -220,39 +183,23 @@ pub async fn create(
                 Some(&idx),
                 &method,
                 remap(Errors::from_validation(v), &idx),
-            )
+            ))
         }
-        Err(e) => app_error(Some(chrome), e),
+        Err(e) => Err(e.into()),
     }
 }
 
 /// GET /impact-assessments/{id}/edit
-pub async fn edit_form(
-    State(state): State<AppState>,
-    Signed(s): Signed,
-    Path(id): Path<String>,
-) -> Response {
-    let chrome = Chrome::new(&state.app, &s, "impacts").await;
-    if !is_id(&id) {
-        return not_found(chrome, "impact assessment");
-    }
-    if !chrome.can_write {
-        return forbidden(chrome, "change impact assessments");
-    }
+pub async fn edit_form(ctx: Ctx, Path(id): Path<String>) -> PageResult {
+    ids(&[&id], "impact assessment")?;
+    writable(&ctx.chrome, "change impact assessments")?;
+    let Ctx { state, s, chrome } = ctx;
     let actor = s.actor();
-    let result = async {
-        let a = state.app.impact(&actor, &s.org_id, &id).await?;
-        let m = state.app.risk_method(&actor, &s.org_id).await?;
-        let t = find_template(&a.data.template)?;
-        Ok::<_, AppError>((a, m, t))
-    }
-    .await;
-    let (a, method, t) = match result {
-        Ok(x) => x,
-        Err(e) => return app_error(Some(chrome), e),
-    };
+    let a = state.app.impact(&actor, &s.org_id, &id).await?;
+    let method = state.app.risk_method(&actor, &s.org_id).await?;
+    let t = find_template(&a.data.template)?;
     if a.data.status != "draft" {
-        return crate::error::page(
+        return Ok(crate::error::page(
             StatusCode::CONFLICT,
             Some(chrome),
             "Not a draft",
@@ -260,10 +207,10 @@ pub async fn edit_form(
                 "This assessment is {}; it is kept as it was. Start a new assessment instead.",
                 a.data.status
             ),
-        );
+        ));
     }
     let name = system_name(&state, &s, &a.data.system_id).await;
-    form_page(
+    Ok(form_page(
         chrome,
         format!("Edit {}", a.data.title),
         format!("/impact-assessments/{}", a.id),
@@ -275,40 +222,22 @@ pub async fn edit_form(
         None,
         &method,
         Errors::default(),
-    )
+    ))
 }
 
 /// POST /impact-assessments/{id}
 pub async fn update(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Signed(s): Signed,
+    ctx: Ctx,
     Path(id): Path<String>,
     Form(f): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let f = FormData(f);
-    if let Some(r) = check_form(&headers, &s, &f.csrf()) {
-        return r;
-    }
-    if let Some(r) = deny(&s, Permission::Write) {
-        return r;
-    }
-    let chrome = Chrome::new(&state.app, &s, "impacts").await;
-    if !is_id(&id) {
-        return not_found(chrome, "impact assessment");
-    }
+    ids(&[&id], "impact assessment")?;
+    let Ctx { state, s, chrome } = ctx;
     let actor = s.actor();
-    let result = async {
-        let current = state.app.impact(&actor, &s.org_id, &id).await?;
-        let m = state.app.risk_method(&actor, &s.org_id).await?;
-        let t = find_template(&current.data.template)?;
-        Ok::<_, AppError>((current, m, t))
-    }
-    .await;
-    let (current, method, t) = match result {
-        Ok(x) => x,
-        Err(e) => return app_error(Some(chrome), e),
-    };
+    let current = state.app.impact(&actor, &s.org_id, &id).await?;
+    let method = state.app.risk_method(&actor, &s.org_id).await?;
+    let t = find_template(&current.data.template)?;
     let (mut a, idx) = read_form(&f, &t);
     a.system_id = current.data.system_id.clone();
     match state
@@ -316,10 +245,10 @@ pub async fn update(
         .update_impact(&actor, &s.org_id, &id, f.version(), a.clone())
         .await
     {
-        Ok(saved) => Redirect::to(&format!("/impact-assessments/{}", saved.id)).into_response(),
+        Ok(saved) => Ok(Redirect::to(&format!("/impact-assessments/{}", saved.id)).into_response()),
         Err(AppError::Invalid(v)) => {
             let name = system_name(&state, &s, &a.system_id).await;
-            form_page(
+            Ok(form_page(
                 chrome,
                 format!("Edit {}", current.data.title),
                 format!("/impact-assessments/{id}"),
@@ -331,8 +260,8 @@ pub async fn update(
                 Some(&idx),
                 &method,
                 remap(Errors::from_validation(v), &idx),
-            )
+            ))
         }
-        Err(e) => app_error(Some(chrome), e),
+        Err(e) => Err(e.into()),
     }
 }

@@ -1,17 +1,16 @@
 //! The list of impact assessments, filterable by system and status.
 
 use super::vocab;
-use crate::AppState;
-use crate::auth::Signed;
 use crate::chrome::Chrome;
 use crate::error::{app_error, render};
+use crate::pages::ctx::Ctx;
 use crate::pages::form::{Opt, SystemNames, is_id};
 use aims_app::AppError;
 use aims_app::systems::SystemFilter;
 use aims_catalog::templates::ImpactTemplate;
 use aims_domain::vocab::AssessmentStatus;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -69,12 +68,8 @@ fn template_name(templates: &[ImpactTemplate], id: &str) -> String {
 }
 
 /// GET /impact-assessments
-pub async fn list(
-    State(state): State<AppState>,
-    Signed(s): Signed,
-    Query(q): Query<ListQuery>,
-) -> Response {
-    let chrome = Chrome::new(&state.app, &s, "impacts").await;
+pub async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> Response {
+    let Ctx { state, s, chrome } = ctx;
     let actor = s.actor();
     let app = &state.app;
     let org = &s.org_id;

@@ -1,14 +1,13 @@
 //! The form that changes the risk method: its rows, the matrix selects and the page that renders them.
 
 use super::view::{load, point_labels};
-use crate::AppState;
-use crate::auth::Signed;
 use crate::chrome::Chrome;
 use crate::error::{app_error, render};
+use crate::pages::ctx::Ctx;
 use crate::pages::form::{Errors, Opt, forbidden};
 use aims_domain::risk::{MAX_SCALE, RiskLevel, RiskMethod, ScalePoint};
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
@@ -353,12 +352,8 @@ pub struct EditQuery {
 }
 
 /// GET /risks/method/edit
-pub async fn edit_form(
-    State(state): State<AppState>,
-    Signed(s): Signed,
-    Query(q): Query<EditQuery>,
-) -> Response {
-    let chrome = Chrome::new(&state.app, &s, "risks").await;
+pub async fn edit_form(ctx: Ctx, Query(q): Query<EditQuery>) -> Response {
+    let Ctx { state, s, chrome } = ctx;
     if !chrome.can_approve {
         return forbidden(chrome, "change the risk method");
     }

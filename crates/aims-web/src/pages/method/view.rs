@@ -1,15 +1,15 @@
 //! The risk method as people read it: scales, levels, the coloured matrix and the saved versions.
 
 use crate::AppState;
-use crate::auth::Signed;
 use crate::chrome::Chrome;
 use crate::error::{app_error, render};
+use crate::pages::ctx::Ctx;
 use crate::pages::form::Badge;
 use crate::pages::heatmap::ink_on;
 use aims_app::{AppError, Stored};
 use aims_domain::risk::{RiskMethod, ScalePoint};
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -242,12 +242,8 @@ pub(super) async fn load(
 }
 
 /// GET /risks/method
-pub async fn show(
-    State(state): State<AppState>,
-    Signed(s): Signed,
-    Query(q): Query<MethodQuery>,
-) -> Response {
-    let chrome = Chrome::new(&state.app, &s, "risks").await;
+pub async fn show(ctx: Ctx, Query(q): Query<MethodQuery>) -> Response {
+    let Ctx { state, s, chrome } = ctx;
     let (current, versions, chosen) = match load(&state, &s, &q.version).await {
         Ok(x) => x,
         Err(e) => return app_error(Some(chrome), e),

@@ -2,18 +2,17 @@
 
 use super::detail::{AssessmentRow, assessment_row};
 use super::treatments::risk_and_treatment;
-use crate::AppState;
-use crate::auth::{Signed, check_form};
 use crate::chrome::Chrome;
-use crate::error::{app_error, render};
-use crate::pages::form::{Errors, FormData, deny, forbidden, is_id, not_found};
-use aims_app::{AppError, Permission, Stored};
+use crate::error::{PageError, render};
+use crate::pages::ctx::{Ctx, PageResult, ids};
+use crate::pages::form::{Errors, FormData};
+use aims_app::{AppError, Stored};
 use aims_domain::risk::{Acceptance, Risk, Treatment};
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
 
 #[derive(Template)]
 #[template(path = "treatment_accept.html")]
@@ -35,20 +34,16 @@ impl AcceptPage {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn accept_page(
-    state: &AppState,
-    s: &aims_app::auth::Session,
-    chrome: Chrome,
+    ctx: Ctx,
     risk: Stored<Risk>,
     t: Stored<Treatment>,
     values: [String; 4],
     errors: Errors,
-) -> Response {
-    let residual = match state.app.risk_method(&s.actor(), &s.org_id).await {
-        Ok(m) => risk.data.latest().map(|a| assessment_row(&m, a)),
-        Err(e) => return app_error(Some(chrome), e),
-    };
+) -> PageResult {
+    let Ctx { state, s, chrome } = ctx;
+    let m = state.app.risk_method(&s.actor(), &s.org_id).await?;
+    let residual = risk.data.latest().map(|a| assessment_row(&m, a));
     let invalid = !errors.is_empty();
     let [by, role, date, rationale] = values;
     let mut res = render(&AcceptPage {
@@ -65,59 +60,34 @@ async fn accept_page(
     if invalid {
         *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }
-    res
+    Ok(res)
 }
 
 /// GET /risks/{rid}/treatments/{tid}/accept
-pub async fn accept_form(
-    State(state): State<AppState>,
-    Signed(s): Signed,
-    Path((rid, tid)): Path<(String, String)>,
-) -> Response {
-    let chrome = Chrome::new(&state.app, &s, "risks").await;
-    if !is_id(&rid) || !is_id(&tid) {
-        return not_found(chrome, "treatment plan");
+pub async fn accept_form(ctx: Ctx, Path((rid, tid)): Path<(String, String)>) -> PageResult {
+    ids(&[&rid, &tid], "treatment plan")?;
+    if !ctx.chrome.can_approve {
+        return Err(PageError::forbidden("accept residual risk"));
     }
-    if !chrome.can_approve {
-        return forbidden(chrome, "accept residual risk");
-    }
-    match risk_and_treatment(&state, &s, &rid, &tid).await {
-        Ok((risk, t)) => {
-            let values = [
-                s.user.display_name.clone(),
-                String::new(),
-                aims_app::today(),
-                String::new(),
-            ];
-            accept_page(&state, &s, chrome, risk, t, values, Errors::default()).await
-        }
-        Err(e) => app_error(Some(chrome), e),
-    }
+    let (risk, t) = risk_and_treatment(&ctx.state, &ctx.s, &rid, &tid).await?;
+    let values = [
+        ctx.s.user.display_name.clone(),
+        String::new(),
+        aims_app::today(),
+        String::new(),
+    ];
+    accept_page(ctx, risk, t, values, Errors::default()).await
 }
 
 /// POST /risks/{rid}/treatments/{tid}/accept
 pub async fn accept(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Signed(s): Signed,
+    ctx: Ctx,
     Path((rid, tid)): Path<(String, String)>,
     Form(f): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let f = FormData(f);
-    if let Some(r) = check_form(&headers, &s, &f.csrf()) {
-        return r;
-    }
-    if let Some(r) = deny(&s, Permission::Write) {
-        return r;
-    }
-    let chrome = Chrome::new(&state.app, &s, "risks").await;
-    if !is_id(&rid) || !is_id(&tid) {
-        return not_found(chrome, "treatment plan");
-    }
-    let (risk, t) = match risk_and_treatment(&state, &s, &rid, &tid).await {
-        Ok(x) => x,
-        Err(e) => return app_error(Some(chrome), e),
-    };
+    ids(&[&rid, &tid], "treatment plan")?;
+    let (risk, t) = risk_and_treatment(&ctx.state, &ctx.s, &rid, &tid).await?;
     let acceptance = Acceptance {
         by: f.text("acceptance.by"),
         role: f.text("acceptance.role"),
@@ -125,18 +95,12 @@ pub async fn accept(
         rationale: f.get("acceptance.rationale").trim().to_string(),
         recorded_by: String::new(),
     };
-    match state
-        .app
-        .accept_treatment(
-            &s.actor(),
-            &s.org_id,
-            &t.id,
-            f.version(),
-            acceptance.clone(),
-        )
+    let (app, actor, org) = (&ctx.state.app, ctx.s.actor(), &ctx.s.org_id);
+    match app
+        .accept_treatment(&actor, org, &t.id, f.version(), acceptance.clone())
         .await
     {
-        Ok(_) => Redirect::to(&format!("/risks/{}#treatments", risk.id)).into_response(),
+        Ok(_) => Ok(Redirect::to(&format!("/risks/{}#treatments", risk.id)).into_response()),
         Err(AppError::Invalid(v)) => {
             let values = [
                 acceptance.by,
@@ -144,17 +108,8 @@ pub async fn accept(
                 acceptance.date,
                 acceptance.rationale,
             ];
-            accept_page(
-                &state,
-                &s,
-                chrome,
-                risk,
-                t,
-                values,
-                Errors::from_validation(v),
-            )
-            .await
+            accept_page(ctx, risk, t, values, Errors::from_validation(v)).await
         }
-        Err(e) => app_error(Some(chrome), e),
+        Err(e) => Err(e.into()),
     }
 }

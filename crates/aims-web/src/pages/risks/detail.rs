@@ -1,14 +1,15 @@
 //! One risk on its own page: its systems, sources, objectives, assessment history and treatment plans.
 
 use crate::AppState;
-use crate::auth::{Signed, encode};
+use crate::auth::encode;
 use crate::chrome::Chrome;
 use crate::error::{app_error, render};
+use crate::pages::ctx::Ctx;
 use crate::pages::form::{Badge, SystemNames, is_id, not_found, words};
 use aims_app::{AppError, Stored};
 use aims_domain::risk::{Acceptance, Risk, RiskAssessment, RiskMethod, Score, TreatmentTask};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::Response;
 
 /// A score with its level.
@@ -164,12 +165,8 @@ pub(super) async fn control_titles(
 }
 
 /// GET /risks/{id}
-pub async fn show(
-    State(state): State<AppState>,
-    Signed(s): Signed,
-    Path(id): Path<String>,
-) -> Response {
-    let chrome = Chrome::new(&state.app, &s, "risks").await;
+pub async fn show(ctx: Ctx, Path(id): Path<String>) -> Response {
+    let Ctx { state, s, chrome } = ctx;
     if !is_id(&id) {
         return not_found(chrome, "risk");
     }

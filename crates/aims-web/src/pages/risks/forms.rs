@@ -2,20 +2,19 @@
 
 use super::assess_fields::{AssessFields, read_assessment};
 use super::detail::catalog_titles;
-use crate::AppState;
-use crate::auth::{Signed, check_form};
 use crate::chrome::Chrome;
-use crate::error::{app_error, render};
-use crate::pages::form::{Errors, FormData, Opt, deny, forbidden, is_id, not_found};
+use crate::error::render;
+use crate::pages::ctx::{Ctx, PageResult, ids, writable};
+use crate::pages::form::{Errors, FormData, Opt};
+use aims_app::AppError;
 use aims_app::systems::SystemFilter;
-use aims_app::{AppError, Permission};
 use aims_domain::risk::Risk;
 use aims_domain::vocab::RiskStatus;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
 
 /// The register fields of the risk form.
 #[derive(Default)]
@@ -142,40 +141,51 @@ impl RiskFormPage {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn risk_form(
-    state: &AppState,
-    s: &aims_app::auth::Session,
-    chrome: Chrome,
+/// Heading, form action and cancel link of the risk form.
+struct FormHead {
     heading: String,
     action: String,
     cancel: String,
+}
+
+impl FormHead {
+    fn new_risk() -> FormHead {
+        FormHead {
+            heading: "New risk".into(),
+            action: "/risks".into(),
+            cancel: "/risks".into(),
+        }
+    }
+
+    fn edit(title: &str, id: &str) -> FormHead {
+        FormHead {
+            heading: format!("Edit {title}"),
+            action: format!("/risks/{id}"),
+            cancel: format!("/risks/{id}"),
+        }
+    }
+}
+
+async fn risk_form(
+    ctx: Ctx,
+    head: FormHead,
     f: RiskFields,
     a: Option<AssessFields>,
     errors: Errors,
-) -> Response {
-    let actor = s.actor();
-    let result = async {
-        let systems = state
-            .app
-            .systems(
-                &actor,
-                &s.org_id,
-                &SystemFilter {
-                    limit: Some(1000),
-                    ..SystemFilter::default()
-                },
-            )
-            .await?;
-        let sources = catalog_titles(state, "risk_source").await?;
-        let objectives = catalog_titles(state, "annex_c_objective").await?;
-        Ok::<_, AppError>((systems, sources, objectives))
-    }
-    .await;
-    let (systems, sources, objectives) = match result {
-        Ok(x) => x,
-        Err(e) => return app_error(Some(chrome), e),
+) -> PageResult {
+    let Ctx { state, s, chrome } = ctx;
+    let FormHead {
+        heading,
+        action,
+        cancel,
+    } = head;
+    let filter = SystemFilter {
+        limit: Some(1000),
+        ..SystemFilter::default()
     };
+    let systems = state.app.systems(&s.actor(), &s.org_id, &filter).await?;
+    let sources = catalog_titles(&state, "risk_source").await?;
+    let objectives = catalog_titles(&state, "annex_c_objective").await?;
     let invalid = !errors.is_empty();
     let page = RiskFormPage {
         statuses: Opt::vocab(
@@ -225,28 +235,23 @@ async fn risk_form(
     if invalid {
         *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }
-    res
+    Ok(res)
 }
 
 /// GET /risks/new
-pub async fn new_form(State(state): State<AppState>, Signed(s): Signed) -> Response {
-    let chrome = Chrome::new(&state.app, &s, "risks").await;
-    if !chrome.can_write {
-        return forbidden(chrome, "record risks");
-    }
-    let method = match state.app.risk_method(&s.actor(), &s.org_id).await {
-        Ok(m) => m,
-        Err(e) => return app_error(Some(chrome), e),
-    };
-    let a = AssessFields::from_assessment(&method, None, &s.user.display_name, true);
+pub async fn new_form(ctx: Ctx) -> PageResult {
+    writable(&ctx.chrome, "record risks")?;
+    let method = ctx
+        .state
+        .app
+        .risk_method(&ctx.s.actor(), &ctx.s.org_id)
+        .await?;
+    let a = AssessFields::from_assessment(&method, None, &ctx.s.user.display_name, true);
+    let fields = RiskFields::default();
     risk_form(
-        &state,
-        &s,
-        chrome,
-        "New risk".into(),
-        "/risks".into(),
-        "/risks".into(),
-        RiskFields::default(),
+        ctx,
+        FormHead::new_risk(),
+        fields,
         Some(a),
         Errors::default(),
     )
@@ -254,136 +259,72 @@ pub async fn new_form(State(state): State<AppState>, Signed(s): Signed) -> Respo
 }
 
 /// POST /risks
-pub async fn create(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Signed(s): Signed,
-    Form(f): Form<Vec<(String, String)>>,
-) -> Response {
+pub async fn create(ctx: Ctx, Form(f): Form<Vec<(String, String)>>) -> PageResult {
     let f = FormData(f);
-    if let Some(r) = check_form(&headers, &s, &f.csrf()) {
-        return r;
-    }
-    if let Some(r) = deny(&s, Permission::Write) {
-        return r;
-    }
-    let chrome = Chrome::new(&state.app, &s, "risks").await;
-    let actor = s.actor();
-    let method = match state.app.risk_method(&actor, &s.org_id).await {
-        Ok(m) => m,
-        Err(e) => return app_error(Some(chrome), e),
-    };
+    let (app, actor, org) = (&ctx.state.app, ctx.s.actor(), &ctx.s.org_id);
+    let method = app.risk_method(&actor, org).await?;
     let fields = RiskFields::from_form(&f);
     let mut risk = fields.to_risk();
     let errors = match read_assessment(&f, true) {
         Ok(a) => {
             risk.assessments = a.into_iter().collect();
-            match state.app.create_risk(&actor, &s.org_id, risk).await {
+            match app.create_risk(&actor, org, risk).await {
                 Ok(created) => {
-                    return Redirect::to(&format!("/risks/{}", created.id)).into_response();
+                    return Ok(Redirect::to(&format!("/risks/{}", created.id)).into_response());
                 }
                 Err(AppError::Invalid(v)) => {
                     Errors::from_validation(v).rename("assessments[0]", "assessment")
                 }
-                Err(e) => return app_error(Some(chrome), e),
+                Err(e) => return Err(e.into()),
             }
         }
         Err(e) => e,
     };
     let a = AssessFields::from_form(&method, &f, true);
+    risk_form(ctx, FormHead::new_risk(), fields, Some(a), errors).await
+}
+
+/// GET /risks/{id}/edit
+pub async fn edit_form(ctx: Ctx, Path(id): Path<String>) -> PageResult {
+    ids(&[&id], "risk")?;
+    writable(&ctx.chrome, "change risks")?;
+    let r = ctx
+        .state
+        .app
+        .risk(&ctx.s.actor(), &ctx.s.org_id, &id)
+        .await?;
+    let fields = RiskFields::from_risk(&r.data, Some(r.version));
     risk_form(
-        &state,
-        &s,
-        chrome,
-        "New risk".into(),
-        "/risks".into(),
-        "/risks".into(),
+        ctx,
+        FormHead::edit(&r.data.title, &r.id),
         fields,
-        Some(a),
-        errors,
+        None,
+        Errors::default(),
     )
     .await
 }
 
-/// GET /risks/{id}/edit
-pub async fn edit_form(
-    State(state): State<AppState>,
-    Signed(s): Signed,
-    Path(id): Path<String>,
-) -> Response {
-    let chrome = Chrome::new(&state.app, &s, "risks").await;
-    if !is_id(&id) {
-        return not_found(chrome, "risk");
-    }
-    if !chrome.can_write {
-        return forbidden(chrome, "change risks");
-    }
-    match state.app.risk(&s.actor(), &s.org_id, &id).await {
-        Ok(r) => {
-            let heading = format!("Edit {}", r.data.title);
-            risk_form(
-                &state,
-                &s,
-                chrome,
-                heading,
-                format!("/risks/{}", r.id),
-                format!("/risks/{}", r.id),
-                RiskFields::from_risk(&r.data, Some(r.version)),
-                None,
-                Errors::default(),
-            )
-            .await
-        }
-        Err(e) => app_error(Some(chrome), e),
-    }
-}
-
 /// POST /risks/{id}
 pub async fn update(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Signed(s): Signed,
+    ctx: Ctx,
     Path(id): Path<String>,
     Form(f): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let f = FormData(f);
-    if let Some(r) = check_form(&headers, &s, &f.csrf()) {
-        return r;
-    }
-    if let Some(r) = deny(&s, Permission::Write) {
-        return r;
-    }
-    let chrome = Chrome::new(&state.app, &s, "risks").await;
-    if !is_id(&id) {
-        return not_found(chrome, "risk");
-    }
-    let actor = s.actor();
+    ids(&[&id], "risk")?;
+    let (app, actor, org) = (&ctx.state.app, ctx.s.actor(), &ctx.s.org_id);
     let mut fields = RiskFields::from_form(&f);
-    let current = match state.app.risk(&actor, &s.org_id, &id).await {
-        Ok(r) => r,
-        Err(e) => return app_error(Some(chrome), e),
-    };
+    let current = app.risk(&actor, org, &id).await?;
     fields.raised_from = current.data.raised_from.clone();
-    let result = state
-        .app
-        .update_risk(&actor, &s.org_id, &id, fields.version, fields.to_risk())
-        .await;
-    match result {
-        Ok(r) => Redirect::to(&format!("/risks/{}", r.id)).into_response(),
+    match app
+        .update_risk(&actor, org, &id, fields.version, fields.to_risk())
+        .await
+    {
+        Ok(r) => Ok(Redirect::to(&format!("/risks/{}", r.id)).into_response()),
         Err(AppError::Invalid(v)) => {
-            risk_form(
-                &state,
-                &s,
-                chrome,
-                format!("Edit {}", current.data.title),
-                format!("/risks/{id}"),
-                format!("/risks/{id}"),
-                fields,
-                None,
-                Errors::from_validation(v),
-            )
-            .await
+            let head = FormHead::edit(&current.data.title, &id);
+            risk_form(ctx, head, fields, None, Errors::from_validation(v)).await
         }
-        Err(e) => app_error(Some(chrome), e),
+        Err(e) => Err(e.into()),
     }
 }

@@ -1,9 +1,9 @@
 //! The register: the searchable, filterable, sortable list of risks with the inherent and residual heat maps.
 
-use crate::AppState;
-use crate::auth::{Signed, encode};
+use crate::auth::encode;
 use crate::chrome::Chrome;
 use crate::error::{app_error, render};
+use crate::pages::ctx::Ctx;
 use crate::pages::form::{Badge, Opt, SystemNames, is_id, scale_label};
 use crate::pages::heatmap::{self, Grid, TableRow};
 use crate::pages::systems::SortLink;
@@ -12,7 +12,7 @@ use aims_app::risks::RiskFilter;
 use aims_domain::risk::{RiskAssessment, Score};
 use aims_domain::vocab::RiskStatus;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -102,12 +102,8 @@ fn level_rank(b: &Option<Badge>) -> i64 {
 }
 
 /// GET /risks
-pub async fn list(
-    State(state): State<AppState>,
-    Signed(s): Signed,
-    Query(q): Query<RegisterQuery>,
-) -> Response {
-    let chrome = Chrome::new(&state.app, &s, "risks").await;
+pub async fn list(ctx: Ctx, Query(q): Query<RegisterQuery>) -> Response {
+    let Ctx { state, s, chrome } = ctx;
     let actor = s.actor();
     let app = &state.app;
     let org = &s.org_id;

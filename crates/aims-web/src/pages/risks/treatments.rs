@@ -2,18 +2,18 @@
 
 use super::detail::control_titles;
 use crate::AppState;
-use crate::auth::{Signed, check_form};
 use crate::chrome::Chrome;
-use crate::error::{app_error, render};
-use crate::pages::form::{Errors, FormData, Opt, deny, forbidden, is_id, not_found};
-use aims_app::{AppError, Permission, Stored};
+use crate::error::render;
+use crate::pages::ctx::{Ctx, PageResult, ids, writable};
+use crate::pages::form::{Errors, FormData, Opt};
+use aims_app::{AppError, Stored};
 use aims_domain::risk::{Risk, Treatment, TreatmentTask};
 use aims_domain::vocab::{TaskStatus, TreatmentOption, TreatmentStatus};
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
 
 /// One task row of the treatment form.
 pub struct TaskRow {
@@ -148,31 +148,31 @@ fn task_errors(v: aims_domain::ValidationError, index: &[usize]) -> Errors {
     e
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn treatment_form(
-    state: &AppState,
-    s: &aims_app::auth::Session,
-    chrome: Chrome,
-    risk: &Stored<Risk>,
-    heading: String,
+/// What the treatment form shows besides the plan: heading, form action and record version.
+struct FormHead {
+    heading: &'static str,
     action: String,
-    t: &Treatment,
     version: Option<i64>,
+}
+
+async fn treatment_form(
+    ctx: Ctx,
+    risk: &Stored<Risk>,
+    head: FormHead,
+    t: &Treatment,
     errors: Errors,
-) -> Response {
-    let controls = match control_titles(state, s).await {
-        Ok(c) => c,
-        Err(e) => return app_error(Some(chrome), e),
-    };
+) -> PageResult {
+    let Ctx { state, s, chrome } = ctx;
+    let controls = control_titles(&state, &s).await?;
     let invalid = !errors.is_empty();
     let tasks = task_rows(&t.tasks);
     let page = TreatmentFormPage {
         chrome,
         risk_id: risk.id.clone(),
         risk_title: risk.data.title.clone(),
-        heading,
-        action,
-        version,
+        heading: head.heading.into(),
+        action: head.action,
+        version: head.version,
         options: Opt::vocab(
             &TreatmentOption::ALL
                 .iter()
@@ -217,26 +217,34 @@ async fn treatment_form(
     if invalid {
         *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }
-    res
+    Ok(res)
+}
+
+fn new_head(risk: &Stored<Risk>) -> FormHead {
+    FormHead {
+        heading: "New treatment plan",
+        action: format!("/risks/{}/treatments", risk.id),
+        version: None,
+    }
+}
+
+fn edit_head(risk: &Stored<Risk>, tid: &str, version: Option<i64>) -> FormHead {
+    FormHead {
+        heading: "Edit treatment plan",
+        action: format!("/risks/{}/treatments/{tid}", risk.id),
+        version,
+    }
 }
 
 /// GET /risks/{id}/treatments/new
-pub async fn new_treatment(
-    State(state): State<AppState>,
-    Signed(s): Signed,
-    Path(id): Path<String>,
-) -> Response {
-    let chrome = Chrome::new(&state.app, &s, "risks").await;
-    if !is_id(&id) {
-        return not_found(chrome, "risk");
-    }
-    if !chrome.can_write {
-        return forbidden(chrome, "plan risk treatments");
-    }
-    let risk = match state.app.risk(&s.actor(), &s.org_id, &id).await {
-        Ok(r) => r,
-        Err(e) => return app_error(Some(chrome), e),
-    };
+pub async fn new_treatment(ctx: Ctx, Path(id): Path<String>) -> PageResult {
+    ids(&[&id], "risk")?;
+    writable(&ctx.chrome, "plan risk treatments")?;
+    let risk = ctx
+        .state
+        .app
+        .risk(&ctx.s.actor(), &ctx.s.org_id, &id)
+        .await?;
     let t = Treatment {
         risk_id: risk.id.clone(),
         option: "modify".into(),
@@ -246,66 +254,26 @@ pub async fn new_treatment(
         status: "planned".into(),
         acceptance: None,
     };
-    treatment_form(
-        &state,
-        &s,
-        chrome,
-        &risk,
-        "New treatment plan".into(),
-        format!("/risks/{}/treatments", risk.id),
-        &t,
-        None,
-        Errors::default(),
-    )
-    .await
+    treatment_form(ctx, &risk, new_head(&risk), &t, Errors::default()).await
 }
 
 /// POST /risks/{id}/treatments
 pub async fn create_treatment(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Signed(s): Signed,
+    ctx: Ctx,
     Path(id): Path<String>,
     Form(f): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let f = FormData(f);
-    if let Some(r) = check_form(&headers, &s, &f.csrf()) {
-        return r;
-    }
-    if let Some(r) = deny(&s, Permission::Write) {
-        return r;
-    }
-    let chrome = Chrome::new(&state.app, &s, "risks").await;
-    if !is_id(&id) {
-        return not_found(chrome, "risk");
-    }
-    let actor = s.actor();
-    let risk = match state.app.risk(&actor, &s.org_id, &id).await {
-        Ok(r) => r,
-        Err(e) => return app_error(Some(chrome), e),
-    };
+    ids(&[&id], "risk")?;
+    let (app, actor, org) = (&ctx.state.app, ctx.s.actor(), &ctx.s.org_id);
+    let risk = app.risk(&actor, org, &id).await?;
     let (t, index) = read_treatment(&f, &risk.id);
-    match state
-        .app
-        .create_treatment(&actor, &s.org_id, t.clone())
-        .await
-    {
-        Ok(_) => Redirect::to(&format!("/risks/{}#treatments", risk.id)).into_response(),
+    match app.create_treatment(&actor, org, t.clone()).await {
+        Ok(_) => Ok(Redirect::to(&format!("/risks/{}#treatments", risk.id)).into_response()),
         Err(AppError::Invalid(v)) => {
-            treatment_form(
-                &state,
-                &s,
-                chrome,
-                &risk,
-                "New treatment plan".into(),
-                format!("/risks/{}/treatments", risk.id),
-                &t,
-                None,
-                task_errors(v, &index),
-            )
-            .await
+            treatment_form(ctx, &risk, new_head(&risk), &t, task_errors(v, &index)).await
         }
-        Err(e) => app_error(Some(chrome), e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -328,81 +296,34 @@ pub(super) async fn risk_and_treatment(
 }
 
 /// GET /risks/{rid}/treatments/{tid}/edit
-pub async fn edit_treatment(
-    State(state): State<AppState>,
-    Signed(s): Signed,
-    Path((rid, tid)): Path<(String, String)>,
-) -> Response {
-    let chrome = Chrome::new(&state.app, &s, "risks").await;
-    if !is_id(&rid) || !is_id(&tid) {
-        return not_found(chrome, "treatment plan");
-    }
-    if !chrome.can_write {
-        return forbidden(chrome, "change treatment plans");
-    }
-    match risk_and_treatment(&state, &s, &rid, &tid).await {
-        Ok((risk, t)) => {
-            treatment_form(
-                &state,
-                &s,
-                chrome,
-                &risk,
-                "Edit treatment plan".into(),
-                format!("/risks/{}/treatments/{}", risk.id, t.id),
-                &t.data,
-                Some(t.version),
-                Errors::default(),
-            )
-            .await
-        }
-        Err(e) => app_error(Some(chrome), e),
-    }
+pub async fn edit_treatment(ctx: Ctx, Path((rid, tid)): Path<(String, String)>) -> PageResult {
+    ids(&[&rid, &tid], "treatment plan")?;
+    writable(&ctx.chrome, "change treatment plans")?;
+    let (risk, t) = risk_and_treatment(&ctx.state, &ctx.s, &rid, &tid).await?;
+    let head = edit_head(&risk, &t.id, Some(t.version));
+    treatment_form(ctx, &risk, head, &t.data, Errors::default()).await
 }
 
 /// POST /risks/{rid}/treatments/{tid}
 pub async fn update_treatment(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Signed(s): Signed,
+    ctx: Ctx,
     Path((rid, tid)): Path<(String, String)>,
     Form(f): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let f = FormData(f);
-    if let Some(r) = check_form(&headers, &s, &f.csrf()) {
-        return r;
-    }
-    if let Some(r) = deny(&s, Permission::Write) {
-        return r;
-    }
-    let chrome = Chrome::new(&state.app, &s, "risks").await;
-    if !is_id(&rid) || !is_id(&tid) {
-        return not_found(chrome, "treatment plan");
-    }
-    let (risk, current) = match risk_and_treatment(&state, &s, &rid, &tid).await {
-        Ok(x) => x,
-        Err(e) => return app_error(Some(chrome), e),
-    };
+    ids(&[&rid, &tid], "treatment plan")?;
+    let (risk, current) = risk_and_treatment(&ctx.state, &ctx.s, &rid, &tid).await?;
     let (t, index) = read_treatment(&f, &risk.id);
-    match state
-        .app
-        .update_treatment(&s.actor(), &s.org_id, &current.id, f.version(), t.clone())
+    let (app, actor, org) = (&ctx.state.app, ctx.s.actor(), &ctx.s.org_id);
+    match app
+        .update_treatment(&actor, org, &current.id, f.version(), t.clone())
         .await
     {
-        Ok(_) => Redirect::to(&format!("/risks/{}#treatments", risk.id)).into_response(),
+        Ok(_) => Ok(Redirect::to(&format!("/risks/{}#treatments", risk.id)).into_response()),
         Err(AppError::Invalid(v)) => {
-            treatment_form(
-                &state,
-                &s,
-                chrome,
-                &risk,
-                "Edit treatment plan".into(),
-                format!("/risks/{}/treatments/{}", risk.id, current.id),
-                &t,
-                f.version(),
-                task_errors(v, &index),
-            )
-            .await
+            let head = edit_head(&risk, &current.id, f.version());
+            treatment_form(ctx, &risk, head, &t, task_errors(v, &index)).await
         }
-        Err(e) => app_error(Some(chrome), e),
+        Err(e) => Err(e.into()),
     }
 }
