@@ -811,3 +811,24 @@ async fn the_inventory_list_pages_through_every_system_once() {
         }
     }
 }
+
+/// Every response names its request, and no two requests share an id, so a user's report can be matched with the
+/// one log span it belongs to.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_response_carries_its_own_request_id() {
+    for backend in backends() {
+        let fx = fixture(backend).await;
+        let mut seen = std::collections::HashSet::new();
+        for path in ["/login", "/login", "/no-such-page", "/healthz"] {
+            let r = fx.get(path, None).await;
+            let id = r
+                .headers
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string();
+            assert_eq!(id.len(), 36, "{path}: {id:?}");
+            assert!(seen.insert(id), "{path}: a request id was reused");
+        }
+    }
+}
