@@ -20,6 +20,21 @@ struct FrameworksPage {
     frameworks: Vec<FrameworkRow>,
 }
 
+/// Pairs each mapping with the link to the other item's catalogue page, for every page that lists mappings.
+pub fn with_links(mappings: Vec<MappingRow>) -> Vec<(MappingRow, String)> {
+    mappings
+        .into_iter()
+        .map(|m| {
+            let href = format!(
+                "/catalog/{}/item?ref={}",
+                encode(&m.framework),
+                encode(&m.reference)
+            );
+            (m, href)
+        })
+        .collect()
+}
+
 /// GET /catalog
 pub async fn frameworks(ctx: Ctx) -> Result<Response, PageError> {
     let Ctx { state, s, chrome } = ctx;
@@ -140,18 +155,7 @@ pub async fn item(
             ));
         }
     };
-    let mappings = cat
-        .mappings(&fw, &q.reference)
-        .into_iter()
-        .map(|m| {
-            let href = format!(
-                "/catalog/{}/item?ref={}",
-                encode(&m.framework),
-                encode(&m.reference)
-            );
-            (m, href)
-        })
-        .collect();
+    let mappings = with_links(cat.mappings(&fw, &q.reference));
     let list = |k: &str| -> Vec<String> {
         item.details
             .get(k)

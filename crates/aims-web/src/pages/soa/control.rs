@@ -190,20 +190,10 @@ async fn control_context(
             "{control} is neither an Annex A control nor one of the organization's controls"
         )));
     }
-    let also_covers = match &current {
+    let also_covers = crate::pages::catalog::with_links(match &current {
         Some(v) => v.also_covers.clone(),
         None => state.app.catalogue(&actor)?.mappings("iso42001", control),
-    }
-    .into_iter()
-    .map(|m| {
-        let href = format!(
-            "/catalog/{}/item?ref={}",
-            encode(&m.framework),
-            encode(&m.reference)
-        );
-        (m, href)
-    })
-    .collect();
+    });
     let suppliers = supplier_names(state, s).await?;
     let names = names_of(&suppliers);
     let view = state.app.soa(&actor, &s.org_id).await?;
