@@ -2,7 +2,6 @@
 //! section with its help texts, the organization's role for the system, and the outcome — the risk class with the
 //! reasons and the obligations that follow, each provision linked to its page in the catalogue.
 
-use crate::AppState;
 use crate::auth::encode;
 use crate::chrome::Chrome;
 use crate::error::render;
@@ -251,8 +250,7 @@ fn sections(
         .collect()
 }
 
-async fn eu_refs(state: &AppState) -> Result<HashSet<String>, AppError> {
-    let _ = state;
+fn eu_refs() -> Result<HashSet<String>, AppError> {
     Ok(aims_app::catalogue::builtin()?
         .items("eu-ai-act", &[])
         .into_iter()
@@ -268,9 +266,9 @@ struct Shown<'a> {
     role: &'a str,
 }
 
-async fn page(state: &AppState, chrome: Chrome, shown: Shown<'_>, errors: Errors) -> PageResult {
+async fn page(chrome: Chrome, shown: Shown<'_>, errors: Errors) -> PageResult {
     let q = aims_app::classify::questionnaire()?;
-    let refs = eu_refs(state).await?;
+    let refs = eu_refs()?;
     let invalid = !errors.is_empty();
     let mut res = render(&Page {
         chrome,
@@ -313,7 +311,7 @@ pub async fn show(ctx: Ctx, Path(id): Path<String>) -> PageResult {
         answers: &answers,
         role: &role,
     };
-    page(&state, chrome, shown, Errors::default()).await
+    page(chrome, shown, Errors::default()).await
 }
 
 /// GET /ai-systems/{id}/classification: the same page under the API's name for systems.
@@ -372,7 +370,7 @@ pub async fn classify(
                 answers: &answers,
                 role: &role,
             };
-            page(&state, chrome, shown, Errors::from_validation(v)).await
+            page(chrome, shown, Errors::from_validation(v)).await
         }
         Err(e) => Err(e.into()),
     }

@@ -121,11 +121,7 @@ struct DetailPage {
 }
 
 /// References with titles of the ISO/IEC 42001 catalogue items of one kind.
-pub(super) async fn catalog_titles(
-    state: &AppState,
-    kind: &str,
-) -> Result<Vec<(String, String)>, AppError> {
-    let _ = state;
+pub(super) fn catalog_titles(kind: &str) -> Result<Vec<(String, String)>, AppError> {
     Ok(aims_app::catalogue::builtin()?
         .items("iso42001", &[kind])
         .into_iter()
@@ -155,7 +151,7 @@ pub(super) async fn control_titles(
     state: &AppState,
     s: &aims_app::auth::Session,
 ) -> Result<Vec<(String, String)>, AppError> {
-    let mut all = catalog_titles(state, "control").await?;
+    let mut all = catalog_titles("control")?;
     for c in state.app.controls(&s.actor(), &s.org_id).await? {
         if !all.iter().any(|(k, _)| *k == c.data.control) {
             all.push((c.data.control, c.data.title));
@@ -181,8 +177,8 @@ pub async fn show(ctx: Ctx, Path(id): Path<String>) -> Response {
         names
             .load(app, &actor, org, r.data.system_ids.iter())
             .await?;
-        let sources = catalog_titles(&state, "risk_source").await?;
-        let objectives = catalog_titles(&state, "annex_c_objective").await?;
+        let sources = catalog_titles("risk_source")?;
+        let objectives = catalog_titles("annex_c_objective")?;
         let controls = control_titles(&state, &s).await?;
         let mut raised = vec![];
         for link in &r.data.raised_from {

@@ -184,8 +184,8 @@ async fn risk_form(
         ..SystemFilter::default()
     };
     let systems = state.app.systems(&s.actor(), &s.org_id, &filter).await?;
-    let sources = catalog_titles(&state, "risk_source").await?;
-    let objectives = catalog_titles(&state, "annex_c_objective").await?;
+    let sources = catalog_titles("risk_source")?;
+    let objectives = catalog_titles("annex_c_objective")?;
     let invalid = !errors.is_empty();
     let page = RiskFormPage {
         statuses: Opt::vocab(
