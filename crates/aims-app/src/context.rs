@@ -1,40 +1,24 @@
 //! AIMS context use cases (clause 4): the versioned scope statement, context issues, interested parties,
 //! suppliers and the organization's custom fields for AI systems.
 
+use crate::kit::{Field, FieldKind, Record, RecordDef};
 use crate::records::{self, Stored, format_micros};
 use crate::{Actor, App, AppError, Permission};
 use aims_domain::ValidationError;
 use aims_domain::context::{ContextIssue, InterestedParty, ScopeVersion, Supplier};
 use aims_domain::inventory::CustomFieldDef;
-use aims_domain::vocab::ScopeStatus;
-use aims_store::spec::{
-    CONTEXT_ISSUES, CUSTOM_FIELDS, INTERESTED_PARTIES, SCOPE_VERSIONS, SUPPLIERS, TableSpec,
-};
+use aims_domain::vocab::{CustomFieldKind, IssueKind, RequirementSource, ScopeStatus};
+use aims_store::spec::{CONTEXT_ISSUES, CUSTOM_FIELDS, INTERESTED_PARTIES, SCOPE_VERSIONS, SUPPLIERS};
 use aims_store::value::Value;
-use aims_store::{Conn, ListQuery};
+use aims_store::{Conn, ListQuery, WriteTx};
 use serde::Serialize;
-use serde::de::DeserializeOwned;
-
-/// A simple organization record with its own normalisation and validation.
-pub trait ContextRecord: Serialize + DeserializeOwned + Clone + Send + Sync {
-    /// The table it lives in.
-    const SPEC: &'static TableSpec;
-    /// Normalises and validates the input.
-    fn prepare(&mut self) -> Result<(), ValidationError>;
-    /// Controls the record names, with the field naming each, so they can be checked against the catalogue
-    /// and the organization's own controls.
-    fn control_refs(&self) -> Vec<(String, String)> {
-        vec![]
-    }
-}
 
 /// Refuses control identifiers that are neither Annex A controls nor the organization's own.
-async fn check_control_refs<T: ContextRecord>(
+async fn check_control_refs(
     tx: &mut Conn,
     org: &str,
-    data: &T,
+    refs: Vec<(String, String)>,
 ) -> Result<(), AppError> {
-    let refs = data.control_refs();
     if refs.is_empty() {
         return Ok(());
     }
@@ -53,20 +37,131 @@ async fn check_control_refs<T: ContextRecord>(
     Ok(errs.into_result()?)
 }
 
-impl ContextRecord for ContextIssue {
-    const SPEC: &'static TableSpec = &CONTEXT_ISSUES;
+const ISSUE_FIELDS: &[Field] = &[
+    Field::text("title", "Title", "Short title.").required().listed(),
+    Field::text("kind", "Kind", "internal or external.")
+        .kind(FieldKind::Choice(IssueKind::TEXTS))
+        .required()
+        .listed(),
+    Field::text(
+        "category",
+        "Category",
+        "Category (legal, technological, market, people, ...).",
+    )
+    .listed(),
+    Field::text(
+        "climate_related",
+        "Climate related",
+        "Whether it relates to climate change: true or false.",
+    )
+    .kind(FieldKind::Bool)
+    .listed(),
+    Field::text(
+        "description",
+        "Description",
+        "What it is and how it affects the AIMS.",
+    )
+    .kind(FieldKind::LongText),
+];
+
+impl Record for ContextIssue {
+    const DEF: &'static RecordDef = &RecordDef {
+        spec: &CONTEXT_ISSUES,
+        singular: "context issue",
+        plural: "context issues",
+        path: "context-issues",
+        noun: "issue",
+        area: "context",
+        tag: "context",
+        title: "title",
+        about: "Internal and external issues that bear on what the AIMS is meant to achieve (4.1).",
+        read: Permission::Read,
+        write: Permission::Write,
+        fields: ISSUE_FIELDS,
+        filters: &["kind", "category", "climate_related"],
+        sorts: &["title", "kind", "category"],
+        search: &["title", "description", "category"],
+    };
     fn prepare(&mut self) -> Result<(), ValidationError> {
         self.normalise_and_validate()
     }
 }
 
-impl ContextRecord for InterestedParty {
-    const SPEC: &'static TableSpec = &INTERESTED_PARTIES;
+const REQUIREMENT_FIELDS: &[Field] = &[
+    Field::text("id", "Id", "").kind(FieldKind::Id),
+    Field::text("text", "Requirement", "The requirement in a sentence.").required(),
+    Field::text("source", "Source", "Where it comes from.")
+        .kind(FieldKind::Choice(RequirementSource::TEXTS))
+        .required(),
+    Field::text("addressed", "Addressed", "Whether the AIMS addresses it.").kind(FieldKind::Bool),
+    Field::text("how", "How", "How it is addressed, or why not."),
+    Field::text(
+        "controls",
+        "Controls",
+        "Controls that answer it (A.5.4 or an own control id); each becomes a reason to include the control \
+         in the Statement of Applicability.",
+    )
+    .kind(FieldKind::Tags),
+];
+
+const PARTY_FIELDS: &[Field] = &[
+    Field::text(
+        "name",
+        "Name",
+        "Name of the party (a regulator, customers, employees, ...).",
+    )
+    .required()
+    .listed(),
+    Field::text(
+        "category",
+        "Category",
+        "Category (regulator, customer, employee, ...).",
+    )
+    .listed(),
+    Field::text(
+        "description",
+        "Description",
+        "Who they are and why they matter.",
+    )
+    .kind(FieldKind::LongText),
+    Field::text(
+        "requirements",
+        "Requirements",
+        "Their requirements relevant to the AIMS.",
+    )
+    .kind(FieldKind::Rows(REQUIREMENT_FIELDS))
+    .listed(),
+];
+
+impl Record for InterestedParty {
+    const DEF: &'static RecordDef = &RecordDef {
+        spec: &INTERESTED_PARTIES,
+        singular: "interested party",
+        plural: "interested parties",
+        path: "interested-parties",
+        noun: "party",
+        area: "context",
+        tag: "context",
+        title: "name",
+        about: "Interested parties and what they require of the AIMS (4.2).",
+        read: Permission::Read,
+        write: Permission::Write,
+        fields: PARTY_FIELDS,
+        filters: &["category"],
+        sorts: &["name", "category"],
+        search: &["name", "description", "category"],
+    };
     fn prepare(&mut self) -> Result<(), ValidationError> {
         self.normalise_and_validate()
     }
-    fn control_refs(&self) -> Vec<(String, String)> {
-        self.requirements
+    async fn check(
+        &self,
+        tx: &mut WriteTx,
+        org: &str,
+        _current: Option<&Stored<Self>>,
+    ) -> Result<(), AppError> {
+        let refs = self
+            .requirements
             .iter()
             .enumerate()
             .flat_map(|(i, r)| {
@@ -75,21 +170,131 @@ impl ContextRecord for InterestedParty {
                     .enumerate()
                     .map(move |(j, c)| (format!("requirements[{i}].controls[{j}]"), c.clone()))
             })
-            .collect()
+            .collect();
+        check_control_refs(tx, org, refs).await
     }
 }
 
-impl ContextRecord for Supplier {
-    const SPEC: &'static TableSpec = &SUPPLIERS;
+const CERTIFICATION_FIELDS: &[Field] = &[
+    Field::text(
+        "standard",
+        "Standard",
+        "The standard certified against, e.g. ISO/IEC 42001:2023.",
+    )
+    .required(),
+    Field::text("certificate_id", "Certificate", "Certificate number."),
+    Field::text("issuer", "Issuer", "Certification body."),
+    Field::text("valid_until", "Valid until", "Last day of validity, YYYY-MM-DD."),
+    Field::text("scope", "Scope", "Scope stated on the certificate."),
+];
+
+const SUPPLIER_FIELDS: &[Field] = &[
+    Field::text("name", "Name", "Supplier name.").required().listed(),
+    Field::text("description", "Supplies", "What it supplies.")
+        .kind(FieldKind::LongText)
+        .listed(),
+    Field::text("website", "Web site", "Web site."),
+    Field::text("contact", "Contact", "Contact person or address."),
+    Field::text(
+        "certifications",
+        "Certifications",
+        "Certificates the supplier holds (for example ISO/IEC 42001).",
+    )
+    .kind(FieldKind::Rows(CERTIFICATION_FIELDS))
+    .listed(),
+];
+
+impl Record for Supplier {
+    const DEF: &'static RecordDef = &RecordDef {
+        spec: &SUPPLIERS,
+        singular: "supplier",
+        plural: "suppliers",
+        path: "suppliers",
+        noun: "supplier",
+        area: "context",
+        tag: "context",
+        title: "name",
+        about: "Suppliers of AI systems, models, data and services, with the certificates they hold (A.10.3).",
+        read: Permission::Read,
+        write: Permission::Write,
+        fields: SUPPLIER_FIELDS,
+        filters: &[],
+        sorts: &["name"],
+        search: &["name", "description", "contact"],
+    };
     fn prepare(&mut self) -> Result<(), ValidationError> {
         self.validate()
     }
 }
 
-impl ContextRecord for CustomFieldDef {
-    const SPEC: &'static TableSpec = &CUSTOM_FIELDS;
+const CUSTOM_FIELD_FIELDS: &[Field] = &[
+    Field::text("key", "Key", "Key used in custom_fields (a-z, 0-9, _).")
+        .required()
+        .listed(),
+    Field::text("label", "Label", "Label shown to people.")
+        .required()
+        .listed(),
+    Field::text("kind", "Kind", "text, number, boolean, date or choice.")
+        .kind(FieldKind::Choice(CustomFieldKind::TEXTS))
+        .required()
+        .listed(),
+    Field::text(
+        "choices",
+        "Choices",
+        "Allowed value of a choice field (repeatable).",
+    )
+    .kind(FieldKind::Tags)
+    .flag("choice")
+    .listed(),
+    Field::text(
+        "required",
+        "Required",
+        "Every AI system must have a value.",
+    )
+    .kind(FieldKind::Bool)
+    .listed(),
+    Field::text("description", "Description", "What the field means.").kind(FieldKind::LongText),
+];
+
+impl Record for CustomFieldDef {
+    const DEF: &'static RecordDef = &RecordDef {
+        spec: &CUSTOM_FIELDS,
+        singular: "custom field",
+        plural: "custom fields",
+        path: "custom-fields",
+        noun: "field",
+        area: "systems",
+        tag: "ai-systems",
+        title: "label",
+        about: "Fields the organization adds to every AI system in its inventory.",
+        read: Permission::Read,
+        write: Permission::Administer,
+        fields: CUSTOM_FIELD_FIELDS,
+        filters: &["kind", "required"],
+        sorts: &["key", "label"],
+        search: &["key", "label", "description"],
+    };
     fn prepare(&mut self) -> Result<(), ValidationError> {
         self.normalise_and_validate()
+    }
+    async fn check(
+        &self,
+        tx: &mut WriteTx,
+        org: &str,
+        current: Option<&Stored<Self>>,
+    ) -> Result<(), AppError> {
+        let taken = tx
+            .find_by(&CUSTOM_FIELDS, Some(org), "key", &self.key)
+            .await?
+            .is_some_and(|row| current.is_none_or(|c| c.id != row.id()));
+        if taken {
+            return Err(ValidationError::one(
+                "key",
+                format!("a custom field '{}' already exists", self.key),
+            )
+            .into());
+        }
+        Ok(())
     }
 }
 
@@ -103,118 +308,6 @@ pub struct ScopeState {
 }
 
 impl App {
-    /// Creates a simple context record.
-    pub async fn create_record<T: ContextRecord>(
-        &self,
-        actor: &Actor,
-        org: &str,
-        mut data: T,
-    ) -> Result<Stored<T>, AppError> {
-        let admin_only = T::SPEC.name == CUSTOM_FIELDS.name;
-        actor.require(if admin_only {
-            Permission::Administer
-        } else {
-            Permission::Write
-        })?;
-        data.prepare()?;
-        let mut tx = self.store.begin_write_for(org).await?;
-        if admin_only {
-            let key = serde_json::to_value(&data)
-                .ok()
-                .and_then(|v| v.get("key").and_then(|k| k.as_str().map(String::from)));
-            if let Some(key) = key
-                && tx
-                    .find_by(&CUSTOM_FIELDS, Some(org), "key", &key)
-                    .await?
-                    .is_some()
-            {
-                return Err(ValidationError::one(
-                    "key",
-                    format!("a custom field '{key}' already exists"),
-                )
-                .into());
-            }
-        }
-        check_control_refs(&mut tx, org, &data).await?;
-        let s = records::insert(&mut tx, T::SPEC, org, &actor.label, &data).await?;
-        tx.commit().await?;
-        Ok(s)
-    }
-
-    /// Replaces a simple context record's data.
-    pub async fn update_record<T: ContextRecord>(
-        &self,
-        actor: &Actor,
-        org: &str,
-        id: &str,
-        expected_version: Option<i64>,
-        mut data: T,
-    ) -> Result<Stored<T>, AppError> {
-        actor.require(if T::SPEC.name == CUSTOM_FIELDS.name {
-            Permission::Administer
-        } else {
-            Permission::Write
-        })?;
-        data.prepare()?;
-        let id = aims_domain::parse_id("id", id)?;
-        let mut tx = self.store.begin_write_for(org).await?;
-        check_control_refs(&mut tx, org, &data).await?;
-        let s = records::update(
-            &mut tx,
-            T::SPEC,
-            org,
-            &actor.label,
-            &id,
-            expected_version,
-            &data,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(s)
-    }
-
-    /// Deletes a simple context record.
-    pub async fn delete_record<T: ContextRecord>(
-        &self,
-        actor: &Actor,
-        org: &str,
-        id: &str,
-        expected_version: Option<i64>,
-    ) -> Result<(), AppError> {
-        actor.require(if T::SPEC.name == CUSTOM_FIELDS.name {
-            Permission::Administer
-        } else {
-            Permission::Write
-        })?;
-        let id = aims_domain::parse_id("id", id)?;
-        let mut tx = self.store.begin_write_for(org).await?;
-        tx.delete(T::SPEC, org, &actor.label, &id, expected_version)
-            .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Reads one simple context record.
-    pub async fn get_record<T: ContextRecord>(
-        &self,
-        actor: &Actor,
-        org: &str,
-        id: &str,
-    ) -> Result<Stored<T>, AppError> {
-        actor.require(Permission::Read)?;
-        self.read(T::SPEC, org, id).await
-    }
-
-    /// Lists the simple context records of an organization in creation order.
-    pub async fn list_records<T: ContextRecord>(
-        &self,
-        actor: &Actor,
-        org: &str,
-    ) -> Result<Vec<Stored<T>>, AppError> {
-        actor.require(Permission::Read)?;
-        self.read_list(T::SPEC, org, &ListQuery::default()).await
-    }
-
     /// The custom field definitions of an organization.
     pub async fn custom_fields(
         &self,

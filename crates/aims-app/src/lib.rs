@@ -13,6 +13,7 @@ pub mod demo_risk;
 pub mod error;
 pub mod impact;
 pub mod integrity;
+pub mod kit;
 pub mod orgs;
 pub mod records;
 pub mod risks;

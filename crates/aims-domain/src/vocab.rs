@@ -13,6 +13,10 @@ macro_rules! vocabulary {
             /// Every value, in the order users see them.
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
+            /// The stored texts of every value, in the same order, for declarations that need them as constants
+            /// (the choices of a form field or a CLI flag).
+            pub const TEXTS: &'static [&'static str] = &[$($text),+];
+
             /// The stored and displayed text of this value.
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $text),+ }

@@ -8,7 +8,7 @@ use crate::input::{Overrides, build};
 use crate::out::{self, Format};
 use crate::{CmdResult, Ctx, Outcome};
 use aims_app::Stored;
-use aims_app::context::ContextRecord;
+use aims_app::kit::Record as ContextRecord;
 use aims_domain::context::{
     Certification, ContextIssue, InterestedParty, PartyRequirement, ScopeVersion, Supplier,
 };

@@ -1,0 +1,159 @@
+//! The declaration of a record type: everything the generic use cases, endpoints, CLI noun and pages read.
+
+use crate::Permission;
+use aims_store::spec::TableSpec;
+
+/// How a field is entered and shown. The JSON shape follows from it: text kinds are strings, [`FieldKind::Bool`]
+/// a boolean, [`FieldKind::Tags`] an array of strings and [`FieldKind::Rows`] an array of objects.
+#[derive(Debug, Clone, Copy)]
+pub enum FieldKind {
+    /// One line of text.
+    Text,
+    /// Paragraphs of text.
+    LongText,
+    /// Yes or no.
+    Bool,
+    /// One value of a closed vocabulary (its stored texts).
+    Choice(&'static [&'static str]),
+    /// A list of short texts (entered one per line, or by repeating a CLI flag).
+    Tags,
+    /// A list of small records, each with the given fields (one level deep).
+    Rows(&'static [Field]),
+    /// A stable id the record gives itself (a requirement's id inside its party): carried through forms and
+    /// updates unchanged, never shown or entered.
+    Id,
+}
+
+/// One field of a record type.
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    /// The JSON key (also the column, form field and, with `-` for `_`, the CLI flag).
+    pub name: &'static str,
+    /// Label in pages and CLI output.
+    pub label: &'static str,
+    /// One sentence of guidance: the form hint and the CLI flag's help.
+    pub help: &'static str,
+    /// Entry and display kind.
+    pub kind: FieldKind,
+    /// Whether the record cannot be saved without it (shown in forms; the domain validation enforces it).
+    pub required: bool,
+    /// Whether lists show it as a column.
+    pub in_list: bool,
+    /// The CLI flag when it is not the name with `-` for `_` (e.g. `choice` for a repeated `choices` field).
+    pub flag: Option<&'static str>,
+}
+
+impl Field {
+    /// A one-line text field that lists leave out; adjust with the builder methods.
+    pub const fn text(name: &'static str, label: &'static str, help: &'static str) -> Field {
+        Field {
+            name,
+            label,
+            help,
+            kind: FieldKind::Text,
+            required: false,
+            in_list: false,
+            flag: None,
+        }
+    }
+
+    /// The same field with another kind.
+    pub const fn kind(mut self, kind: FieldKind) -> Field {
+        self.kind = kind;
+        self
+    }
+
+    /// The same field, required.
+    pub const fn required(mut self) -> Field {
+        self.required = true;
+        self
+    }
+
+    /// The same field, shown as a list column.
+    pub const fn listed(mut self) -> Field {
+        self.in_list = true;
+        self
+    }
+
+    /// The same field under another CLI flag.
+    pub const fn flag(mut self, flag: &'static str) -> Field {
+        self.flag = Some(flag);
+        self
+    }
+
+    /// The CLI flag (without the leading `--`).
+    pub fn cli_flag(&self) -> String {
+        self.flag
+            .map_or_else(|| self.name.replace('_', "-"), str::to_string)
+    }
+}
+
+/// The declaration of a record type.
+#[derive(Debug, Clone, Copy)]
+pub struct RecordDef {
+    /// Its table (and, through it, its change-log record type).
+    pub spec: &'static TableSpec,
+    /// Name of one record in running text, lower case: `context issue`.
+    pub singular: &'static str,
+    /// Name of several: `context issues`.
+    pub plural: &'static str,
+    /// The address segment: `/api/v1/{path}` for the API, `/{path}` for the pages.
+    pub path: &'static str,
+    /// The CLI noun: `aims {noun} add|list|show|update|delete|history`.
+    pub noun: &'static str,
+    /// The navigation section of its pages.
+    pub area: &'static str,
+    /// The OpenAPI tag of its endpoints.
+    pub tag: &'static str,
+    /// The field that names a record in headings and messages.
+    pub title: &'static str,
+    /// What the record type is for, in a sentence (page intro, CLI help, API description).
+    pub about: &'static str,
+    /// Who may read.
+    pub read: Permission,
+    /// Who may create, change and delete.
+    pub write: Permission,
+    /// Every field, in the order forms and detail pages show them.
+    pub fields: &'static [Field],
+    /// Fields a list can be filtered on by equality (text, choice or bool columns).
+    pub filters: &'static [&'static str],
+    /// Fields a list can be ordered by, besides creation order.
+    pub sorts: &'static [&'static str],
+    /// Text fields that the list's `q` searches (case-insensitive substring).
+    pub search: &'static [&'static str],
+}
+
+impl RecordDef {
+    /// The field with this name.
+    pub fn field(&self, name: &str) -> Option<&'static Field> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// The snake-case singular (`context_issue`), for operation ids and schema names.
+    pub fn singular_snake(&self) -> String {
+        self.singular.replace([' ', '-'], "_")
+    }
+
+    /// The snake-case plural (`context_issues`).
+    pub fn plural_snake(&self) -> String {
+        self.plural.replace([' ', '-'], "_")
+    }
+
+    /// The singular with a capital first letter, for headings.
+    pub fn singular_title(&self) -> String {
+        capitalise(self.singular)
+    }
+
+    /// The plural with a capital first letter, for headings.
+    pub fn plural_title(&self) -> String {
+        capitalise(self.plural)
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,54 @@
+//! The record kit: one declaration per record type gives it its use cases here, and its REST endpoints, CLI noun
+//! and pages in the layers above, all from the same [`RecordDef`]. A record type that fits the kit needs only its
+//! domain struct, its table spec, a migration per database and an `impl Record`; special behaviour (links that
+//! must exist, uniqueness, workflows) is added through the hooks of [`Record`] or as extra use cases beside the
+//! generic ones, never by copying them. See `docs/adding-a-record-type.md`.
+
+mod def;
+mod paging;
+mod usecases;
+mod view;
+
+pub use def::{Field, FieldKind, RecordDef};
+pub use paging::{ListParams, RecordPage};
+pub use view::{Cell, cells, summary};
+
+use crate::{AppError, Stored};
+use aims_domain::ValidationError;
+use aims_store::{Conn, WriteTx};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::future::Future;
+
+/// A record type of the kit: its declaration and the rules that the generic use cases run on every write.
+pub trait Record: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
+    /// What the generic parts need to know: table, names, roles, fields, filters and sort keys.
+    const DEF: &'static RecordDef;
+
+    /// Normalises and validates the record on its own (before any transaction begins).
+    fn prepare(&mut self) -> Result<(), ValidationError>;
+
+    /// Checks the record against the rest of the organization inside the write transaction, where the
+    /// organization's writes are serialised, so a check-then-write rule holds (a key that must be unique, a
+    /// control that must exist). `current` is the stored record being replaced, `None` on create.
+    fn check(
+        &self,
+        tx: &mut WriteTx,
+        org: &str,
+        current: Option<&Stored<Self>>,
+    ) -> impl Future<Output = Result<(), AppError>> + Send {
+        let _ = (tx, org, current);
+        async { Ok(()) }
+    }
+
+    /// Refuses a delete that would leave other records pointing at nothing; runs inside the delete's
+    /// transaction.
+    fn check_delete(
+        tx: &mut Conn,
+        org: &str,
+        current: &Stored<Self>,
+    ) -> impl Future<Output = Result<(), AppError>> + Send {
+        let _ = (tx, org, current);
+        async { Ok(()) }
+    }
+}

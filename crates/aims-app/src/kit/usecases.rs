@@ -1,0 +1,149 @@
+//! The generic use cases of every kit record type. Each checks the role the declaration names, scopes to one
+//! organization, runs the record's own validation and checks, and writes the record with its change-log entry in
+//! one transaction that holds the organization's write lock.
+
+use super::paging::{ListParams, RecordPage};
+use super::{Record, RecordDef};
+use crate::integrity::HistoryEntry;
+use crate::records::{self, Stored};
+use crate::{Actor, App, AppError};
+use aims_store::ListQuery;
+use tracing::Instrument;
+
+/// The span a generic use case runs in, so that the log says which operation on which record type it was.
+fn span(op: &'static str, def: &RecordDef, org: &str) -> tracing::Span {
+    tracing::info_span!("use_case", op, record_type = def.spec.record_type, org)
+}
+
+impl App {
+    /// Creates a kit record.
+    pub async fn create_record<T: Record>(
+        &self,
+        actor: &Actor,
+        org: &str,
+        mut data: T,
+    ) -> Result<Stored<T>, AppError> {
+        let def = T::DEF;
+        async {
+            actor.require(def.write)?;
+            data.prepare()?;
+            let mut tx = self.store.begin_write_for(org).await?;
+            data.check(&mut tx, org, None).await?;
+            let s = records::insert(&mut tx, def.spec, org, &actor.label, &data).await?;
+            tx.commit().await?;
+            Ok(s)
+        }
+        .instrument(span("create", def, org))
+        .await
+    }
+
+    /// Replaces a kit record's data, refusing a stale `expected_version` (when given).
+    pub async fn update_record<T: Record>(
+        &self,
+        actor: &Actor,
+        org: &str,
+        id: &str,
+        expected_version: Option<i64>,
+        mut data: T,
+    ) -> Result<Stored<T>, AppError> {
+        let def = T::DEF;
+        async {
+            actor.require(def.write)?;
+            data.prepare()?;
+            let id = aims_domain::parse_id("id", id)?;
+            let mut tx = self.store.begin_write_for(org).await?;
+            let current: Stored<T> = records::get(&mut tx, def.spec, org, &id).await?;
+            data.check(&mut tx, org, Some(&current)).await?;
+            let s = records::update(
+                &mut tx,
+                def.spec,
+                org,
+                &actor.label,
+                &id,
+                expected_version,
+                &data,
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(s)
+        }
+        .instrument(span("update", def, org))
+        .await
+    }
+
+    /// Deletes a kit record (with `expected_version`, only while it is still at that version).
+    pub async fn delete_record<T: Record>(
+        &self,
+        actor: &Actor,
+        org: &str,
+        id: &str,
+        expected_version: Option<i64>,
+    ) -> Result<(), AppError> {
+        let def = T::DEF;
+        async {
+            actor.require(def.write)?;
+            let id = aims_domain::parse_id("id", id)?;
+            let mut tx = self.store.begin_write_for(org).await?;
+            let current: Stored<T> = records::get(&mut tx, def.spec, org, &id).await?;
+            T::check_delete(&mut tx, org, &current).await?;
+            tx.delete(def.spec, org, &actor.label, &id, expected_version)
+                .await?;
+            tx.commit().await?;
+            Ok(())
+        }
+        .instrument(span("delete", def, org))
+        .await
+    }
+
+    /// Reads one kit record.
+    pub async fn get_record<T: Record>(
+        &self,
+        actor: &Actor,
+        org: &str,
+        id: &str,
+    ) -> Result<Stored<T>, AppError> {
+        actor.require(T::DEF.read)?;
+        self.read(T::DEF.spec, org, id).await
+    }
+
+    /// Every kit record of an organization in creation order, for overviews and checks that need them all; lists
+    /// that people page through use [`App::list_page`].
+    pub async fn list_records<T: Record>(
+        &self,
+        actor: &Actor,
+        org: &str,
+    ) -> Result<Vec<Stored<T>>, AppError> {
+        actor.require(T::DEF.read)?;
+        self.read_list(T::DEF.spec, org, &ListQuery::default())
+            .await
+    }
+
+    /// One page of a kit record list, filtered, searched and ordered in the database.
+    pub async fn list_page<T: Record>(
+        &self,
+        actor: &Actor,
+        org: &str,
+        params: &ListParams,
+    ) -> Result<RecordPage<T>, AppError> {
+        let def = T::DEF;
+        async {
+            actor.require(def.read)?;
+            let plan = params.plan::<T>()?;
+            let rows = self.store.list(def.spec, org, &plan.query).await?;
+            plan.page(rows)
+        }
+        .instrument(span("list", def, org))
+        .await
+    }
+
+    /// The change history of one kit record, oldest first.
+    pub async fn record_history<T: Record>(
+        &self,
+        actor: &Actor,
+        org: &str,
+        id: &str,
+    ) -> Result<Vec<HistoryEntry>, AppError> {
+        actor.require(T::DEF.read)?;
+        self.history(actor, org, T::DEF.spec.record_type, id).await
+    }
+}
