@@ -8,7 +8,9 @@ use aims_domain::ValidationError;
 use aims_domain::context::{ContextIssue, InterestedParty, ScopeVersion, Supplier};
 use aims_domain::inventory::CustomFieldDef;
 use aims_domain::vocab::{CustomFieldKind, IssueKind, RequirementSource, ScopeStatus};
-use aims_store::spec::{CONTEXT_ISSUES, CUSTOM_FIELDS, INTERESTED_PARTIES, SCOPE_VERSIONS, SUPPLIERS};
+use aims_store::spec::{
+    CONTEXT_ISSUES, CUSTOM_FIELDS, INTERESTED_PARTIES, SCOPE_VERSIONS, SUPPLIERS,
+};
 use aims_store::value::Value;
 use aims_store::{Conn, ListQuery, WriteTx};
 use serde::Serialize;
@@ -38,7 +40,9 @@ async fn check_control_refs(
 }
 
 const ISSUE_FIELDS: &[Field] = &[
-    Field::text("title", "Title", "Short title.").required().listed(),
+    Field::text("title", "Title", "Short title.")
+        .required()
+        .listed(),
     Field::text("kind", "Kind", "internal or external.")
         .kind(FieldKind::Choice(IssueKind::TEXTS))
         .required()
@@ -184,12 +188,18 @@ const CERTIFICATION_FIELDS: &[Field] = &[
     .required(),
     Field::text("certificate_id", "Certificate", "Certificate number."),
     Field::text("issuer", "Issuer", "Certification body."),
-    Field::text("valid_until", "Valid until", "Last day of validity, YYYY-MM-DD."),
+    Field::text(
+        "valid_until",
+        "Valid until",
+        "Last day of validity, YYYY-MM-DD.",
+    ),
     Field::text("scope", "Scope", "Scope stated on the certificate."),
 ];
 
 const SUPPLIER_FIELDS: &[Field] = &[
-    Field::text("name", "Name", "Supplier name.").required().listed(),
+    Field::text("name", "Name", "Supplier name.")
+        .required()
+        .listed(),
     Field::text("description", "Supplies", "What it supplies.")
         .kind(FieldKind::LongText)
         .listed(),
@@ -246,13 +256,9 @@ const CUSTOM_FIELD_FIELDS: &[Field] = &[
     .kind(FieldKind::Tags)
     .flag("choice")
     .listed(),
-    Field::text(
-        "required",
-        "Required",
-        "Every AI system must have a value.",
-    )
-    .kind(FieldKind::Bool)
-    .listed(),
+    Field::text("required", "Required", "Every AI system must have a value.")
+        .kind(FieldKind::Bool)
+        .listed(),
     Field::text("description", "Description", "What the field means.").kind(FieldKind::LongText),
 ];
 

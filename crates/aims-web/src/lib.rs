@@ -81,6 +81,7 @@ pub fn router(state: AppState) -> Router {
                 .route("/catalog/{framework}", get(pages::catalog::items))
                 .route("/catalog/{framework}/item", get(pages::catalog::item)),
         ))
+        .merge(pages::records::kit_pages(&state))
         .merge(api::router())
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn_with_state(

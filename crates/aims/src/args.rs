@@ -1,6 +1,8 @@
 //! Command-line grammar: `aims <noun> <verb>`, global options for the store, the organization and the format.
 
+use crate::args_record::{KitNoun, RecordCmd};
 use crate::out::Format;
+use aims_domain::context::{InterestedParty, Supplier};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -49,18 +51,15 @@ pub enum Command {
     /// The AIMS scope statement, versioned (4.3).
     #[command(subcommand)]
     Scope(ScopeCmd),
-    /// Internal and external issues (4.1).
-    #[command(subcommand)]
-    Issue(IssueCmd),
+    /// The nouns of the kit record types without subcommands of their own: `issue`, `field`, ...
+    #[command(flatten)]
+    Kit(KitNoun),
     /// Interested parties and their requirements (4.2).
     #[command(subcommand)]
-    Party(PartyCmd),
+    Party(RecordCmd<InterestedParty, PartyExtra>),
     /// Suppliers of AI systems, models, data and services, with their certificates.
     #[command(subcommand)]
-    Supplier(SupplierCmd),
-    /// Organization-defined custom fields for AI systems.
-    #[command(subcommand)]
-    Field(FieldCmd),
+    Supplier(RecordCmd<Supplier, SupplierExtra>),
     /// The AI system inventory.
     #[command(subcommand)]
     System(SystemCmd),
@@ -319,51 +318,6 @@ pub enum ScopeCmd {
     },
 }
 
-/// Common verbs of simple records, with their own field flags.
-#[derive(Debug, Subcommand)]
-pub enum IssueCmd {
-    /// Record an issue.
-    Add(IssueFields),
-    /// List issues.
-    List,
-    /// Show one issue.
-    Show(IdArg),
-    /// Change an issue (only the given fields change).
-    Update {
-        /// Issue id.
-        id: String,
-        #[command(flatten)]
-        fields: IssueFields,
-        /// Refuse unless the issue is still at this version.
-        #[arg(long)]
-        if_version: Option<i64>,
-    },
-    /// Delete an issue.
-    Delete(IdArg),
-    /// Show an issue's change history.
-    History(IdArg),
-}
-
-/// Fields of an issue.
-#[derive(Debug, Args, Default)]
-pub struct IssueFields {
-    /// internal or external.
-    #[arg(long)]
-    pub kind: Option<String>,
-    /// Short title.
-    #[arg(long)]
-    pub title: Option<String>,
-    /// What it is and how it affects the AIMS.
-    #[arg(long)]
-    pub description: Option<String>,
-    /// Category (legal, technological, market, ...).
-    #[arg(long)]
-    pub category: Option<String>,
-    /// Whether it relates to climate change: true or false.
-    #[arg(long)]
-    pub climate_related: Option<bool>,
-}
-
 /// An id argument.
 #[derive(Debug, Args)]
 pub struct IdArg {
@@ -371,25 +325,9 @@ pub struct IdArg {
     pub id: String,
 }
 
-/// Interested party commands.
+/// The subcommands of `aims party` beside the generic ones.
 #[derive(Debug, Subcommand)]
-pub enum PartyCmd {
-    /// Record an interested party.
-    Add(PartyFields),
-    /// List interested parties.
-    List,
-    /// Show one party with its requirements.
-    Show(IdArg),
-    /// Change a party (only the given fields change).
-    Update {
-        /// Party id.
-        id: String,
-        #[command(flatten)]
-        fields: PartyFields,
-        /// Refuse unless the party is still at this version.
-        #[arg(long)]
-        if_version: Option<i64>,
-    },
+pub enum PartyExtra {
     /// Add a requirement to a party.
     Require {
         /// Party id.
@@ -411,48 +349,11 @@ pub enum PartyCmd {
         #[arg(long = "control")]
         controls: Vec<String>,
     },
-    /// Delete a party.
-    Delete(IdArg),
-    /// Show a party's change history.
-    History(IdArg),
 }
 
-/// Fields of a party.
-#[derive(Debug, Args, Default)]
-pub struct PartyFields {
-    /// JSON or TOML file with the party (requirements included).
-    #[arg(long)]
-    pub file: Option<PathBuf>,
-    /// Name.
-    #[arg(long)]
-    pub name: Option<String>,
-    /// Category (regulator, customer, employee, ...).
-    #[arg(long)]
-    pub category: Option<String>,
-    /// Who they are and why they matter.
-    #[arg(long)]
-    pub description: Option<String>,
-}
-
-/// Supplier commands.
+/// The subcommands of `aims supplier` beside the generic ones.
 #[derive(Debug, Subcommand)]
-pub enum SupplierCmd {
-    /// Record a supplier.
-    Add(SupplierFields),
-    /// List suppliers.
-    List,
-    /// Show one supplier with its certificates.
-    Show(IdArg),
-    /// Change a supplier (only the given fields change).
-    Update {
-        /// Supplier id.
-        id: String,
-        #[command(flatten)]
-        fields: SupplierFields,
-        /// Refuse unless the supplier is still at this version.
-        #[arg(long)]
-        if_version: Option<i64>,
-    },
+pub enum SupplierExtra {
     /// Record a certificate the supplier holds.
     Certify {
         /// Supplier id.
@@ -473,60 +374,6 @@ pub enum SupplierCmd {
         #[arg(long, default_value = "")]
         scope: String,
     },
-    /// Delete a supplier.
-    Delete(IdArg),
-    /// Show a supplier's change history.
-    History(IdArg),
-}
-
-/// Fields of a supplier.
-#[derive(Debug, Args, Default)]
-pub struct SupplierFields {
-    /// JSON or TOML file with the supplier (certifications included).
-    #[arg(long)]
-    pub file: Option<PathBuf>,
-    /// Name.
-    #[arg(long)]
-    pub name: Option<String>,
-    /// What it supplies.
-    #[arg(long)]
-    pub description: Option<String>,
-    /// Web site.
-    #[arg(long)]
-    pub website: Option<String>,
-    /// Contact.
-    #[arg(long)]
-    pub contact: Option<String>,
-}
-
-/// Custom field commands.
-#[derive(Debug, Subcommand)]
-pub enum FieldCmd {
-    /// Define a custom field for AI systems.
-    Add {
-        /// Key used in custom_fields (a-z, 0-9, _).
-        #[arg(long)]
-        key: String,
-        /// Label.
-        #[arg(long)]
-        label: String,
-        /// text, number, boolean, date or choice.
-        #[arg(long)]
-        kind: String,
-        /// Allowed value of a choice field (repeatable).
-        #[arg(long = "choice")]
-        choices: Vec<String>,
-        /// Every AI system must have a value.
-        #[arg(long)]
-        required: bool,
-        /// What the field means.
-        #[arg(long, default_value = "")]
-        description: String,
-    },
-    /// List custom fields.
-    List,
-    /// Delete a custom field definition by id.
-    Delete(IdArg),
 }
 
 /// AI system commands.

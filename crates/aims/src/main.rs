@@ -2,12 +2,14 @@
 //! operation failed inside aims), 2 bad usage or bad input. Nothing prompts: secrets come from the environment.
 
 mod args;
+mod args_record;
 mod args_risk;
 mod cmd_admin;
 mod cmd_catalog;
 mod cmd_context;
 mod cmd_control;
 mod cmd_impact;
+mod cmd_record;
 mod cmd_risk;
 mod cmd_serve;
 mod cmd_system;
@@ -181,10 +183,9 @@ async fn run(cli: Cli) -> CmdResult {
         Command::Org(c) => cmd_admin::org(&ctx, c).await,
         Command::User(c) => cmd_admin::user(&ctx, c).await,
         Command::Scope(c) => cmd_context::scope(&ctx, c).await,
-        Command::Issue(c) => cmd_context::issue(&ctx, c).await,
+        Command::Kit(k) => k.run(&ctx).await,
         Command::Party(c) => cmd_context::party(&ctx, c).await,
         Command::Supplier(c) => cmd_context::supplier(&ctx, c).await,
-        Command::Field(c) => cmd_context::field(&ctx, c).await,
         Command::System(c) => cmd_system::run(&ctx, c).await,
         Command::History(a) => {
             let org = ctx.org_id().await?;

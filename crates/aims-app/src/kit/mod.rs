@@ -6,11 +6,13 @@
 
 mod def;
 mod paging;
+mod registry;
 mod usecases;
 mod view;
 
 pub use def::{Field, FieldKind, RecordDef};
-pub use paging::{ListParams, RecordPage};
+pub use paging::{DEFAULT_LIMIT, ListParams, MAX_LIMIT, RecordPage};
+pub use registry::{RecordVisitor, each_record};
 pub use view::{Cell, cells, summary};
 
 use crate::{AppError, Stored};
@@ -21,7 +23,11 @@ use serde::de::DeserializeOwned;
 use std::future::Future;
 
 /// A record type of the kit: its declaration and the rules that the generic use cases run on every write.
-pub trait Record: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
+///
+/// Its data schema (`ToSchema`) documents the REST API's request and response bodies.
+pub trait Record:
+    Serialize + DeserializeOwned + Clone + Send + Sync + utoipa::ToSchema + 'static
+{
     /// What the generic parts need to know: table, names, roles, fields, filters and sort keys.
     const DEF: &'static RecordDef;
 

@@ -124,7 +124,12 @@ impl ListParams {
                 query.search = Some((def.search.to_vec(), q.to_string()));
             }
         }
-        let sort = match self.sort.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let sort = match self
+            .sort
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             None => None,
             Some(s) => {
                 let (name, descending) = match s.strip_prefix('-') {
@@ -149,13 +154,21 @@ impl ListParams {
         };
         let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
         if !(1..=MAX_LIMIT).contains(&limit) {
-            errs.push("limit", format!("{limit} is not a number from 1 to {MAX_LIMIT}"));
+            errs.push(
+                "limit",
+                format!("{limit} is not a number from 1 to {MAX_LIMIT}"),
+            );
         }
         if let Some((field, descending)) = sort {
             query.order_by = Some(field);
             query.descending = descending;
         }
-        if let Some(c) = self.cursor.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        if let Some(c) = self
+            .cursor
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        {
             match decode_cursor(def, c, sort) {
                 Some(after) => query.after = Some(after),
                 None => errs.push(

@@ -12,6 +12,7 @@ pub mod error;
 pub mod extract;
 pub mod impacts;
 pub mod integrity;
+pub mod records;
 pub mod responses;
 pub mod risks;
 pub mod schema;
@@ -99,7 +100,7 @@ impl Modify for Security {
 
 /// Every endpoint with its documentation, before the state is attached.
 fn api() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    records::kit_records(OpenApiRouter::with_openapi(ApiDoc::openapi()))
         .routes(routes!(systems::list, systems::create))
         .routes(routes!(systems::get, systems::replace))
         .routes(routes!(systems::retire))
@@ -107,27 +108,6 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(context::organization))
         .routes(routes!(context::scope))
         .routes(routes!(context::scope_versions))
-        .routes(routes!(context::issues::list, context::issues::create))
-        .routes(routes!(
-            context::issues::get,
-            context::issues::replace,
-            context::issues::delete
-        ))
-        .routes(routes!(context::parties::list, context::parties::create))
-        .routes(routes!(
-            context::parties::get,
-            context::parties::replace,
-            context::parties::delete
-        ))
-        .routes(routes!(
-            context::suppliers::list,
-            context::suppliers::create
-        ))
-        .routes(routes!(
-            context::suppliers::get,
-            context::suppliers::replace,
-            context::suppliers::delete
-        ))
         .routes(routes!(catalog::frameworks))
         .routes(routes!(catalog::items))
         .routes(routes!(catalog::item))

@@ -4,7 +4,7 @@
 
 use aims_app::Stored;
 use aims_domain::classification::{Answers, ClassificationRecord};
-use aims_domain::context::{ContextIssue, InterestedParty, Organization, ScopeVersion, Supplier};
+use aims_domain::context::{Organization, ScopeVersion};
 use aims_domain::controls::ControlImplementation;
 use aims_domain::impact::ImpactAssessment;
 use aims_domain::inventory::AiSystem;
@@ -48,19 +48,6 @@ macro_rules! stored {
 }
 
 stored!(StoredAiSystem, AiSystemPage, AiSystem, "AI system");
-stored!(
-    StoredContextIssue,
-    ContextIssuePage,
-    ContextIssue,
-    "context issue"
-);
-stored!(
-    StoredInterestedParty,
-    InterestedPartyPage,
-    InterestedParty,
-    "interested party"
-);
-stored!(StoredSupplier, SupplierPage, Supplier, "supplier");
 stored!(
     StoredScopeVersion,
     ScopeVersionPage,

@@ -11,6 +11,7 @@ pub mod form;
 pub mod heatmap;
 pub mod impacts;
 pub mod method;
+pub mod records;
 pub mod risks;
 pub mod soa;
 pub mod systems;

@@ -1,0 +1,20 @@
+//! The list of kit record types. The REST API, the pages, the CLI nouns and the organization import all walk
+//! this list, so a new record type is added here once and gets every face.
+
+use super::Record;
+use aims_domain::context::{ContextIssue, InterestedParty, Supplier};
+use aims_domain::inventory::CustomFieldDef;
+
+/// Something done for each kit record type (register its routes, add its CLI noun, read its import section).
+pub trait RecordVisitor {
+    /// Called once per record type, in the order of [`each_record`].
+    fn visit<T: Record>(&mut self);
+}
+
+/// Calls `v` for every kit record type: a new record type adds its line here.
+pub fn each_record<V: RecordVisitor>(v: &mut V) {
+    v.visit::<ContextIssue>();
+    v.visit::<InterestedParty>();
+    v.visit::<Supplier>();
+    v.visit::<CustomFieldDef>();
+}

@@ -1,0 +1,362 @@
+//! The REST endpoints of every kit record type, from its declaration: list (filtered, searched, ordered and
+//! paged by cursor), create, read (`ETag`), replace (`If-Match`) and delete, with their OpenAPI operations built
+//! in code beside the routes, so that a new record type gets documented endpoints without writing any.
+
+use super::error::ApiError;
+use super::extract::{ApiJson, ApiQuery, Caller, if_match};
+use super::{created, one, stale};
+use crate::AppState;
+use aims_app::kit::{FieldKind, ListParams, Record, RecordDef, RecordVisitor, each_record};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde_json::{Value, json};
+use utoipa::openapi::RefOr;
+use utoipa::openapi::path::Paths;
+use utoipa::openapi::schema::Schema;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
+
+/// The collection address of a record type.
+fn collection(def: &RecordDef) -> String {
+    format!("/api/v1/{}", def.path)
+}
+
+/// Adds the endpoints of every kit record type (see `aims_app::kit::each_record`).
+pub fn kit_records(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
+    struct Add(Option<OpenApiRouter<AppState>>);
+    impl RecordVisitor for Add {
+        fn visit<T: Record>(&mut self) {
+            self.0 = self.0.take().map(routes::<T>);
+        }
+    }
+    let mut add = Add(Some(router));
+    each_record(&mut add);
+    add.0.unwrap_or_default()
+}
+
+/// Adds the endpoints of `T` to the router and its operations and schemas to the document.
+pub fn routes<T: Record>(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
+    let def = T::DEF;
+    let list_path = collection(def);
+    let item_path = format!("{list_path}/{{id}}");
+    let schemas = schemas::<T>();
+    let collection_ops: UtoipaMethodRouter<AppState> = (
+        schemas.clone(),
+        paths(&list_path, collection_operations::<T>()),
+        get(list::<T>).post(create::<T>),
+    );
+    let item_ops: UtoipaMethodRouter<AppState> = (
+        schemas,
+        paths(&item_path, item_operations::<T>()),
+        get(read::<T>).put(replace::<T>).delete(delete::<T>),
+    );
+    router.routes(collection_ops).routes(item_ops)
+}
+
+/// The record's data schema and those it uses, the stored record (data beside the system fields; merged into
+/// one object by the document's post-processing) and a page of stored records.
+fn schemas<T: Record>() -> Vec<(String, RefOr<Schema>)> {
+    let name = T::name().to_string();
+    let mut out = vec![(name.clone(), T::schema())];
+    T::schemas(&mut out);
+    let def = T::DEF;
+    let stored = json!({
+        "allOf": [
+            {"$ref": format!("#/components/schemas/{name}")},
+            {
+                "type": "object",
+                "description": format!("A stored {}: id, version and timestamps beside the data fields.", def.singular),
+                "properties": {
+                    "id": {"type": "string", "description": "Record id (UUIDv7)."},
+                    "version": {"type": "integer", "format": "int64", "description": "Version for optimistic concurrency; also the `ETag`. Send it back in `If-Match` to change the record."},
+                    "created_at": {"type": "string", "description": "Creation time, RFC 3339 UTC."},
+                    "updated_at": {"type": "string", "description": "Last change, RFC 3339 UTC."}
+                },
+                "required": ["id", "version", "created_at", "updated_at"]
+            }
+        ]
+    });
+    let page = json!({
+        "type": "object",
+        "description": format!("A page of {}.", def.plural),
+        "properties": {
+            "items": {"type": "array", "items": {"$ref": format!("#/components/schemas/Stored{name}")}, "description": "The records of this page."},
+            "next_cursor": {"type": ["string", "null"], "description": "Cursor of the next page (pass it as `cursor`); `null` on the last page."}
+        },
+        "required": ["items"]
+    });
+    for (n, v) in [
+        (format!("Stored{name}"), stored),
+        (format!("{name}Page"), page),
+    ] {
+        match serde_json::from_value::<Schema>(v) {
+            Ok(s) => out.push((n, RefOr::T(s))),
+            Err(e) => tracing::error!(schema = %n, error = %e, "a record schema does not build"),
+        }
+    }
+    out
+}
+
+/// The operations of one path, read from their JSON form (the same form the document is served in).
+fn paths(path: &str, operations: Value) -> Paths {
+    match serde_json::from_value::<Paths>(json!({ path: operations })) {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::error!(path, error = %e, "record operations do not build");
+            Paths::new()
+        }
+    }
+}
+
+fn response(description: &str, schema: Option<String>, headers: &[(&str, &str)]) -> Value {
+    let mut r = json!({ "description": description });
+    if let Some(s) = schema {
+        r["content"] =
+            json!({"application/json": {"schema": {"$ref": format!("#/components/schemas/{s}")}}});
+    }
+    if !headers.is_empty() {
+        let h: serde_json::Map<String, Value> = headers
+            .iter()
+            .map(|(n, d)| {
+                (
+                    n.to_string(),
+                    json!({"description": d, "schema": {"type": "string"}}),
+                )
+            })
+            .collect();
+        r["headers"] = Value::Object(h);
+    }
+    r
+}
+
+fn error(description: &str) -> Value {
+    response(description, Some("ErrorBody".into()), &[])
+}
+
+fn param(name: &str, location: &str, required: bool, description: &str) -> Value {
+    json!({"name": name, "in": location, "required": required, "description": description, "schema": {"type": "string"}})
+}
+
+fn id_param(def: &RecordDef) -> Value {
+    param("id", "path", true, &format!("Id of the {}", def.singular))
+}
+
+fn body<T: Record>() -> Value {
+    json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{}", T::name())}}}})
+}
+
+fn collection_operations<T: Record>() -> Value {
+    let def = T::DEF;
+    let name = T::name();
+    let mut params = vec![
+        param("limit", "query", false, "Page size, 1-200 (default 50)."),
+        param(
+            "cursor",
+            "query",
+            false,
+            "Cursor from the previous page's `next_cursor`.",
+        ),
+        param(
+            "sort",
+            "query",
+            false,
+            &format!(
+                "Order by one of: {} (prefix `-` for descending); creation order when left out.",
+                def.sorts.join(", ")
+            ),
+        ),
+    ];
+    if !def.search.is_empty() {
+        params.push(param(
+            "q",
+            "query",
+            false,
+            &format!("Case-insensitive text in {}.", def.search.join(", ")),
+        ));
+    }
+    for f in def.filters {
+        let what = match def.field(f).map(|f| f.kind) {
+            Some(FieldKind::Choice(allowed)) => format!(" (one of: {})", allowed.join(", ")),
+            Some(FieldKind::Bool) => " (true or false)".to_string(),
+            _ => String::new(),
+        };
+        params.push(param(
+            f,
+            "query",
+            false,
+            &format!("Only records with this {}{what}.", f.replace('_', " ")),
+        ));
+    }
+    json!({
+        "get": {
+            "tags": [def.tag],
+            "summary": format!("List {}", def.plural),
+            "description": def.about,
+            "operationId": format!("list_{}", def.plural_snake()),
+            "parameters": params,
+            "responses": {
+                "200": response(&format!("A page of {}", def.plural), Some(format!("{name}Page")), &[]),
+                "400": error("Unknown or malformed query parameter, or a bad cursor"),
+                "422": error("A filter value, sort key or page size outside what the list accepts"),
+            }
+        },
+        "post": {
+            "tags": [def.tag],
+            "summary": format!("Create a {}", def.singular),
+            "operationId": format!("create_{}", def.singular_snake()),
+            "requestBody": body::<T>(),
+            "responses": {
+                "201": response("Created; `Location` names the new record", Some(format!("Stored{name}")),
+                    &[("ETag", "The version, quoted"), ("Location", "Address of the new record")]),
+                "422": error("Invalid values; `details` names every field"),
+            }
+        }
+    })
+}
+
+fn item_operations<T: Record>() -> Value {
+    let def = T::DEF;
+    let name = T::name();
+    let if_match_required = param(
+        "If-Match",
+        "header",
+        true,
+        "ETag of the version being replaced, e.g. \"3\"; `*` for any",
+    );
+    let if_match_optional = param(
+        "If-Match",
+        "header",
+        false,
+        "Optional: ETag of the version being deleted",
+    );
+    let not_found = error("No such record in this organization");
+    let bad_id = error("The id is not a UUID");
+    json!({
+        "get": {
+            "tags": [def.tag],
+            "summary": format!("Read one {}", def.singular),
+            "operationId": format!("get_{}", def.singular_snake()),
+            "parameters": [id_param(def)],
+            "responses": {
+                "200": response(&format!("The {}", def.singular), Some(format!("Stored{name}")),
+                    &[("ETag", "The version, quoted; send it back in If-Match")]),
+                "404": not_found,
+                "422": bad_id,
+            }
+        },
+        "put": {
+            "tags": [def.tag],
+            "summary": format!("Replace a {}'s data", def.singular),
+            "operationId": format!("replace_{}", def.singular_snake()),
+            "parameters": [id_param(def), if_match_required],
+            "requestBody": body::<T>(),
+            "responses": {
+                "200": response("The updated record", Some(format!("Stored{name}")), &[("ETag", "The new version, quoted")]),
+                "404": not_found,
+                "422": error("Invalid values; `details` names every field"),
+            }
+        },
+        "delete": {
+            "tags": [def.tag],
+            "summary": format!("Delete a {} (with `If-Match`, only while it is still at that version)", def.singular),
+            "operationId": format!("delete_{}", def.singular_snake()),
+            "parameters": [id_param(def), if_match_optional],
+            "responses": {
+                "204": {"description": "Deleted"},
+                "404": not_found,
+                "422": bad_id,
+            }
+        }
+    })
+}
+
+/// Reads the list request from the query string: the paging and order parameters every list has, and the
+/// filters this record type declares; anything else is a 400 naming it.
+fn list_params(def: &RecordDef, query: Vec<(String, String)>) -> Result<ListParams, ApiError> {
+    let mut p = ListParams::default();
+    for (k, v) in query {
+        match k.as_str() {
+            "limit" => p.limit = Some(super::limit_number(Some(v.trim()))?),
+            "cursor" => p.cursor = Some(v),
+            "sort" => p.sort = Some(v),
+            "q" if !def.search.is_empty() => p.q = Some(v),
+            f if def.filters.contains(&f) => {
+                if !v.trim().is_empty() {
+                    p.filters.push((k, v));
+                }
+            }
+            _ => return Err(ApiError::bad_field(k, "is not a parameter of this list")),
+        }
+    }
+    Ok(p)
+}
+
+async fn list<T: Record>(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(query): ApiQuery<Vec<(String, String)>>,
+) -> Result<Response, ApiError> {
+    let params = list_params(T::DEF, query)?;
+    let page = state
+        .app
+        .list_page::<T>(&caller.actor(), caller.org(), &params)
+        .await?;
+    Ok(Json(page).into_response())
+}
+
+async fn create<T: Record>(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(data): ApiJson<T>,
+) -> Result<Response, ApiError> {
+    let s = state
+        .app
+        .create_record(&caller.actor(), caller.org(), data)
+        .await?;
+    Ok(created(&collection(T::DEF), &s))
+}
+
+async fn read<T: Record>(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let s = state
+        .app
+        .get_record::<T>(&caller.actor(), caller.org(), &id)
+        .await?;
+    Ok(one(&s))
+}
+
+async fn replace<T: Record>(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(data): ApiJson<T>,
+) -> Result<Response, ApiError> {
+    let expected = if_match(&headers, true)?;
+    let s = state
+        .app
+        .update_record(&caller.actor(), caller.org(), &id, expected, data)
+        .await
+        .map_err(stale)?;
+    Ok(one(&s))
+}
+
+async fn delete<T: Record>(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let expected = if_match(&headers, false)?;
+    state
+        .app
+        .delete_record::<T>(&caller.actor(), caller.org(), &id, expected)
+        .await
+        .map_err(stale)?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
