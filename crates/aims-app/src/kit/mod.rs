@@ -58,3 +58,6 @@ pub trait Record:
         async { Ok(()) }
     }
 }
+
+#[cfg(test)]
+mod tests;

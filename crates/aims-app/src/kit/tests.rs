@@ -1,0 +1,346 @@
+//! The generic use cases, tried on a real record type (context issues) and on both databases: roles, paging by
+//! cursor in every declared order, filters and search in SQL, refusals that name the field, the check hook.
+
+use super::{ListParams, Record, RecordVisitor, each_record};
+use crate::{Actor, AppError, Stored};
+use aims_domain::context::{ContextIssue, InterestedParty, PartyRequirement};
+use aims_domain::inventory::CustomFieldDef;
+use aims_domain::vocab::MemberRole;
+
+fn issue(title: &str, kind: &str, climate: bool) -> ContextIssue {
+    ContextIssue {
+        kind: kind.into(),
+        title: title.into(),
+        description: format!("about {title}"),
+        category: if climate { "environment" } else { "legal" }.into(),
+        climate_related: climate,
+    }
+}
+
+fn fields(e: &AppError) -> Vec<String> {
+    match e {
+        AppError::Invalid(v) => v.errors.iter().map(|f| f.field.clone()).collect(),
+        other => panic!("expected invalid input, got {other:?}"),
+    }
+}
+
+/// Reads every page of a list, returning the titles in order and the number of pages.
+async fn all_pages(t: &crate::test_support::TestOrg, mut p: ListParams) -> (Vec<String>, usize) {
+    let mut titles = vec![];
+    let mut pages = 0;
+    loop {
+        let page = t
+            .app
+            .list_page::<ContextIssue>(&t.operator, &t.org, &p)
+            .await
+            .unwrap();
+        pages += 1;
+        titles.extend(page.items.iter().map(|s| s.data.title.clone()));
+        match page.next_cursor {
+            Some(c) => p.cursor = Some(c),
+            None => return (titles, pages),
+        }
+    }
+}
+
+#[tokio::test]
+async fn lists_page_by_cursor_in_every_declared_order_with_filters_in_sql() {
+    crate::test_support::on_each_backend(async |t| {
+        let titles = [
+            "delta", "alpha", "echo", "charlie", "bravo", "foxtrot", "golf",
+        ];
+        for (i, title) in titles.iter().enumerate() {
+            let kind = if i % 2 == 0 { "internal" } else { "external" };
+            t.app
+                .create_record(&t.operator, &t.org, issue(title, kind, i % 3 == 0))
+                .await
+                .unwrap();
+        }
+        // Creation order, three per page: every record once, in the order written.
+        let (seen, pages) = all_pages(
+            t,
+            ListParams {
+                limit: Some(3),
+                ..ListParams::default()
+            },
+        )
+        .await;
+        assert_eq!(seen, titles, "{:?}", t.backend);
+        assert_eq!(pages, 3);
+        // By title, both ways, across pages.
+        let mut sorted: Vec<String> = titles.iter().map(|s| s.to_string()).collect();
+        sorted.sort();
+        let (seen, _) = all_pages(
+            t,
+            ListParams {
+                limit: Some(2),
+                sort: Some("title".into()),
+                ..ListParams::default()
+            },
+        )
+        .await;
+        assert_eq!(seen, sorted);
+        sorted.reverse();
+        let (seen, _) = all_pages(
+            t,
+            ListParams {
+                limit: Some(2),
+                sort: Some("-title".into()),
+                ..ListParams::default()
+            },
+        )
+        .await;
+        assert_eq!(seen, sorted);
+        // Filters and search.
+        let (seen, _) = all_pages(
+            t,
+            ListParams {
+                filters: vec![
+                    ("kind".into(), "internal".into()),
+                    ("climate_related".into(), "true".into()),
+                ],
+                ..ListParams::default()
+            },
+        )
+        .await;
+        assert_eq!(seen, vec!["delta", "golf"]);
+        let (seen, _) = all_pages(
+            t,
+            ListParams {
+                q: Some("ABOUT CHAR".into()),
+                ..ListParams::default()
+            },
+        )
+        .await;
+        assert_eq!(seen, vec!["charlie"]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn bad_list_requests_name_what_is_wrong() {
+    crate::test_support::on_each_backend(async |t| {
+        let list = async |p: ListParams| {
+            t.app
+                .list_page::<ContextIssue>(&t.operator, &t.org, &p)
+                .await
+                .unwrap_err()
+        };
+        let e = list(ListParams {
+            filters: vec![("colour".into(), "red".into())],
+            ..ListParams::default()
+        })
+        .await;
+        assert_eq!(fields(&e), vec!["colour"]);
+        let e = list(ListParams {
+            filters: vec![
+                ("kind".into(), "sideways".into()),
+                ("climate_related".into(), "maybe".into()),
+            ],
+            sort: Some("owner".into()),
+            limit: Some(0),
+            ..ListParams::default()
+        })
+        .await;
+        assert_eq!(
+            fields(&e),
+            vec!["kind", "climate_related", "sort", "limit"],
+            "{e}"
+        );
+        // A cursor of one order is refused in another, and garbage is refused.
+        t.app
+            .create_record(&t.operator, &t.org, issue("a", "internal", false))
+            .await
+            .unwrap();
+        t.app
+            .create_record(&t.operator, &t.org, issue("b", "internal", false))
+            .await
+            .unwrap();
+        let page = t
+            .app
+            .list_page::<ContextIssue>(
+                &t.operator,
+                &t.org,
+                &ListParams {
+                    limit: Some(1),
+                    ..ListParams::default()
+                },
+            )
+            .await
+            .unwrap();
+        let cursor = page.next_cursor.unwrap();
+        for (sort, cursor) in [
+            (Some("title"), cursor.as_str()),
+            (None, "zz"),
+            (None, "5b5d"),
+        ] {
+            let e = list(ListParams {
+                sort: sort.map(String::from),
+                cursor: Some(cursor.into()),
+                ..ListParams::default()
+            })
+            .await;
+            assert_eq!(fields(&e), vec!["cursor"]);
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn roles_of_the_declaration_are_checked_on_every_use_case() {
+    crate::test_support::on_each_backend(async |t| {
+        let s: Stored<ContextIssue> = t
+            .app
+            .create_record(&t.operator, &t.org, issue("x", "internal", false))
+            .await
+            .unwrap();
+        let viewer = Actor::member("v@test.example", MemberRole::Viewer);
+        let contributor = Actor::member("c@test.example", MemberRole::Contributor);
+        let forbidden = |r: Result<(), AppError>| matches!(r, Err(AppError::Forbidden(_)));
+        let app = &t.app;
+        assert!(forbidden(
+            app.create_record(&viewer, &t.org, issue("y", "internal", false))
+                .await
+                .map(|_| ())
+        ));
+        assert!(forbidden(
+            app.update_record(&viewer, &t.org, &s.id, None, s.data.clone())
+                .await
+                .map(|_| ())
+        ));
+        assert!(forbidden(
+            app.delete_record::<ContextIssue>(&viewer, &t.org, &s.id, None)
+                .await
+        ));
+        // Reading is open to the viewer; custom fields are written by admins only.
+        app.get_record::<ContextIssue>(&viewer, &t.org, &s.id)
+            .await
+            .unwrap();
+        app.record_history::<ContextIssue>(&viewer, &t.org, &s.id)
+            .await
+            .unwrap();
+        let field = CustomFieldDef {
+            key: "tier".into(),
+            label: "Tier".into(),
+            kind: "text".into(),
+            choices: vec![],
+            required: false,
+            description: String::new(),
+        };
+        assert!(forbidden(
+            app.create_record(&contributor, &t.org, field.clone())
+                .await
+                .map(|_| ())
+        ));
+        // The store is as it was: one issue, no field.
+        assert_eq!(
+            app.list_records::<ContextIssue>(&t.operator, &t.org)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        assert!(
+            app.list_records::<CustomFieldDef>(&t.operator, &t.org)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn check_hooks_run_inside_the_write_and_name_the_field() {
+    crate::test_support::on_each_backend(async |t| {
+        let app = &t.app;
+        let field = CustomFieldDef {
+            key: "tier".into(),
+            label: "Tier".into(),
+            kind: "text".into(),
+            choices: vec![],
+            required: false,
+            description: String::new(),
+        };
+        let first = app
+            .create_record(&t.operator, &t.org, field.clone())
+            .await
+            .unwrap();
+        let e = app
+            .create_record(&t.operator, &t.org, field.clone())
+            .await
+            .unwrap_err();
+        assert_eq!(fields(&e), vec!["key"]);
+        // Replacing the field itself keeps its own key.
+        let mut relabelled = field.clone();
+        relabelled.label = "Risk tier".into();
+        app.update_record(&t.operator, &t.org, &first.id, Some(1), relabelled)
+            .await
+            .unwrap();
+        // A party's requirement may name only controls that exist.
+        let party = InterestedParty {
+            name: "Regulator".into(),
+            category: String::new(),
+            description: String::new(),
+            requirements: vec![PartyRequirement {
+                id: String::new(),
+                text: "Explain decisions".into(),
+                source: "legal".into(),
+                addressed: true,
+                how: String::new(),
+                controls: vec!["A.8.2".into(), "A.99.9".into()],
+            }],
+        };
+        let e = app
+            .create_record(&t.operator, &t.org, party)
+            .await
+            .unwrap_err();
+        assert_eq!(fields(&e), vec!["requirements[0].controls[1]"]);
+        // A stale version is a conflict and changes nothing.
+        let e = app
+            .update_record(&t.operator, &t.org, &first.id, Some(1), field)
+            .await
+            .unwrap_err();
+        assert!(matches!(e, AppError::Conflict(_)), "{e:?}");
+    })
+    .await;
+}
+
+#[test]
+fn every_registered_record_type_declares_fields_that_its_table_has() {
+    struct Check(Vec<String>, Vec<String>);
+    impl RecordVisitor for Check {
+        fn visit<T: Record>(&mut self) {
+            let def = T::DEF;
+            for name in [
+                format!("noun {}", def.noun),
+                format!("path {}", def.path),
+                format!("record type {}", def.spec.record_type),
+            ] {
+                if self.1.contains(&name) {
+                    self.0.push(format!("{name} is declared twice"));
+                }
+                self.1.push(name);
+            }
+            let columns: Vec<&str> = def.spec.columns.iter().map(|c| c.name).collect();
+            for f in def.fields {
+                if !columns.contains(&f.name) {
+                    self.0
+                        .push(format!("{}: field {} has no column", def.noun, f.name));
+                }
+            }
+            for name in def.filters.iter().chain(def.sorts).chain(def.search) {
+                if def.field(name).is_none() {
+                    self.0
+                        .push(format!("{}: {name} is not a declared field", def.noun));
+                }
+            }
+            if def.field(def.title).is_none() {
+                self.0.push(format!("{}: title field missing", def.noun));
+            }
+        }
+    }
+    let mut c = Check(vec![], vec![]);
+    each_record(&mut c);
+    assert!(c.0.is_empty(), "{:?}", c.0);
+}
