@@ -438,8 +438,7 @@ impl App {
             .await?;
         let Some(row) = drafts.first() else {
             return Err(AppError::Conflict(
-                "there is no draft scope statement to approve; write one with `aims scope draft`"
-                    .into(),
+                "there is no draft scope statement to approve; write a draft first".into(),
             ));
         };
         let mut draft: Stored<ScopeVersion> = records::from_row(row)?;

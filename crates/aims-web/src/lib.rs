@@ -61,7 +61,17 @@ pub fn router(state: AppState) -> Router {
         .merge(area(
             &state,
             "context",
-            Router::new().route("/context", get(pages::context::show)),
+            Router::new()
+                .route("/context", get(pages::context::show))
+                .route("/context/scope/edit", get(pages::context::edit_scope))
+                .route(
+                    "/context/scope/draft",
+                    post_needs(Permission::Write, pages::context::save_scope),
+                )
+                .route(
+                    "/context/scope/approve",
+                    post_needs(Permission::Approve, pages::context::approve_scope),
+                ),
         ))
         .merge(area(
             &state,

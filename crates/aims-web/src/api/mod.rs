@@ -108,6 +108,8 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(context::organization))
         .routes(routes!(context::scope))
         .routes(routes!(context::scope_versions))
+        .routes(routes!(context::save_draft))
+        .routes(routes!(context::approve))
         .routes(routes!(catalog::frameworks))
         .routes(routes!(catalog::items))
         .routes(routes!(catalog::item))

@@ -123,6 +123,29 @@ pub struct ScopeState {
     draft: Option<StoredScopeVersion>,
 }
 
+/// A draft of the scope statement: replaces the pending draft, or starts the next version.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScopeDraftInput {
+    /// The scope statement itself.
+    pub statement: String,
+    /// Units, sites, activities and AI systems the AIMS covers.
+    #[serde(default)]
+    pub boundaries: String,
+    /// What is left out, and why.
+    #[serde(default)]
+    pub exclusions: String,
+}
+
+/// Approving the pending draft of the scope statement.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScopeApprovalInput {
+    /// Remarks recorded with the approval.
+    #[serde(default)]
+    pub note: String,
+}
+
 /// Retiring an AI system.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -177,7 +177,13 @@ async fn list<T: Record>(ctx: Ctx, Query(query): Query<Vec<(String, String)>>) -
             let current = get(name);
             let options = match field.map(|f| f.kind) {
                 Some(FieldKind::Choice(allowed)) => choice_options(allowed, &current, "any"),
-                Some(FieldKind::Bool) => choice_options(&["true", "false"], &current, "any"),
+                Some(FieldKind::Bool) => {
+                    let mut o = choice_options(&["true", "false"], &current, "any");
+                    for (opt, label) in o.iter_mut().skip(1).zip(["yes", "no"]) {
+                        opt.label = label.to_string();
+                    }
+                    o
+                }
                 _ => vec![],
             };
             FilterView {
