@@ -8,6 +8,7 @@ use crate::cmd_record::{Ran, done, run};
 use crate::out::{self, Format};
 use crate::{CmdResult, Ctx, Outcome};
 use aims_app::Stored;
+use aims_app::kit::Record;
 use aims_domain::context::{
     Certification, InterestedParty, PartyRequirement, ScopeVersion, Supplier,
 };
@@ -114,79 +115,88 @@ pub async fn scope(ctx: &Ctx, c: ScopeCmd) -> CmdResult {
     Ok(Outcome::Ok)
 }
 
+/// Changes one record through `change` and stores it at the version read, so that a concurrent change is
+/// refused rather than lost.
+async fn amend<T: Record>(
+    ctx: &Ctx,
+    org: &str,
+    id: &str,
+    change: impl FnOnce(&mut T),
+) -> Result<Stored<T>, crate::Failure> {
+    let current: Stored<T> = ctx.app.get_record(&ctx.actor, org, id).await?;
+    let mut data = current.data.clone();
+    change(&mut data);
+    Ok(ctx
+        .app
+        .update_record(&ctx.actor, org, &current.id, Some(current.version), data)
+        .await?)
+}
+
 /// `aims party ...`: the generic actions, and adding a requirement.
 pub async fn party(ctx: &Ctx, c: RecordCmd<InterestedParty, PartyExtra>) -> CmdResult {
-    let (org, extra) = match run(ctx, c).await? {
+    let (
+        org,
+        PartyExtra::Require {
+            id,
+            text,
+            source,
+            addressed,
+            how,
+            controls,
+        },
+    ) = match run(ctx, c).await? {
         Ran::Done(o) => return Ok(o),
         Ran::Extra(org, x) => (org, x),
     };
-    let PartyExtra::Require {
-        id,
-        text,
-        source,
-        addressed,
-        how,
-        controls,
-    } = extra;
-    let app = &ctx.app;
-    let current: Stored<InterestedParty> = app.get_record(&ctx.actor, &org, &id).await?;
-    let mut data = current.data.clone();
-    data.requirements.push(PartyRequirement {
-        id: String::new(),
-        text,
-        source,
-        addressed,
-        how,
-        controls,
-    });
-    let s = app
-        .update_record(&ctx.actor, &org, &current.id, Some(current.version), data)
-        .await?;
+    let s = amend(ctx, &org, &id, |p: &mut InterestedParty| {
+        p.requirements.push(PartyRequirement {
+            id: String::new(),
+            text,
+            source,
+            addressed,
+            how,
+            controls,
+        })
+    })
+    .await?;
+    let n = s.data.requirements.len();
     done(
         ctx,
         &s,
-        format!(
-            "{} now has {} requirement(s)",
-            s.data.name,
-            s.data.requirements.len()
-        ),
+        format!("{} now has {n} requirement(s)", s.data.name),
     )
 }
 
 /// `aims supplier ...`: the generic actions, and recording a certificate.
 pub async fn supplier(ctx: &Ctx, c: RecordCmd<Supplier, SupplierExtra>) -> CmdResult {
-    let (org, extra) = match run(ctx, c).await? {
+    let (
+        org,
+        SupplierExtra::Certify {
+            id,
+            standard,
+            certificate_id,
+            issuer,
+            valid_until,
+            scope,
+        },
+    ) = match run(ctx, c).await? {
         Ran::Done(o) => return Ok(o),
         Ran::Extra(org, x) => (org, x),
     };
-    let SupplierExtra::Certify {
-        id,
-        standard,
-        certificate_id,
-        issuer,
-        valid_until,
-        scope,
-    } = extra;
-    let app = &ctx.app;
-    let current: Stored<Supplier> = app.get_record(&ctx.actor, &org, &id).await?;
-    let mut data = current.data.clone();
-    data.certifications.push(Certification {
-        standard,
-        certificate_id,
-        issuer,
-        valid_until,
-        scope,
-    });
-    let s = app
-        .update_record(&ctx.actor, &org, &current.id, Some(current.version), data)
-        .await?;
+    let s = amend(ctx, &org, &id, |s: &mut Supplier| {
+        s.certifications.push(Certification {
+            standard,
+            certificate_id,
+            issuer,
+            valid_until,
+            scope,
+        })
+    })
+    .await?;
+    let n = s.data.certifications.len();
     done(
         ctx,
         &s,
-        format!(
-            "{} now has {} certificate(s)",
-            s.data.name,
-            s.data.certifications.len()
-        ),
+        format!("{} now has {n} certificate(s)", s.data.name),
     )
 }

@@ -602,71 +602,72 @@ fn parse<T: Record>(data: &Value) -> Result<T, Errors> {
     serde_json::from_value(data.clone()).map_err(|e| Errors::one("input", &e.to_string()))
 }
 
-/// POST /{path}: creates the record and shows it, or shows the form again with the messages.
-async fn create<T: Record>(ctx: Ctx, Form(f): Form<Vec<(String, String)>>) -> PageResult {
-    let def = T::DEF;
-    let data = read_form(def, &FormData(f));
-    let base = format!("/{}", def.path);
-    let result = match parse::<T>(&data) {
-        Ok(record) => ctx
-            .state
-            .app
-            .create_record(&ctx.s.actor(), &ctx.s.org_id, record)
-            .await
-            .map_err(invalid),
-        Err(e) => Err(Ok(e)),
-    };
-    match result {
-        Ok(s) => Ok(Redirect::to(&format!("{base}/{}", s.id)).into_response()),
-        Err(Ok(errors)) => Ok(unprocessable(render(&form_page(
-            ctx.chrome,
-            def,
-            format!("New {}", def.singular),
-            base.clone(),
-            base,
-            None,
-            &data,
-            &errors,
-        )))),
-        Err(Err(e)) => Err(e),
-    }
+/// Which write a submitted form makes: a new record, or a new version of record `id`.
+enum Write {
+    Create,
+    Update { id: String, version: Option<i64> },
 }
 
-/// POST /{path}/{id}: saves the edited record (refusing a stale version), or shows the form again.
+/// Saves the submitted form and shows the record, or shows the form again (422) with every message.
+async fn save<T: Record>(ctx: Ctx, write: Write, form: &FormData) -> PageResult {
+    let def = T::DEF;
+    let data = read_form(def, form);
+    let (actor, org, app) = (ctx.s.actor(), &ctx.s.org_id, &ctx.state.app);
+    let result = match (parse::<T>(&data), &write) {
+        (Err(e), _) => Err(Ok(e)),
+        (Ok(record), Write::Create) => app
+            .create_record(&actor, org, record)
+            .await
+            .map_err(invalid),
+        (Ok(record), Write::Update { id, version }) => app
+            .update_record(&actor, org, id, *version, record)
+            .await
+            .map_err(invalid),
+    };
+    let errors = match result {
+        Ok(s) => return Ok(Redirect::to(&format!("/{}/{}", def.path, s.id)).into_response()),
+        Err(Ok(errors)) => errors,
+        Err(Err(e)) => return Err(e),
+    };
+    let (heading, action, version) = match write {
+        Write::Create => (
+            format!("New {}", def.singular),
+            format!("/{}", def.path),
+            None,
+        ),
+        Write::Update { id, version } => (
+            format!("Edit {}", def.singular),
+            format!("/{}/{id}", def.path),
+            version,
+        ),
+    };
+    Ok(unprocessable(render(&form_page(
+        ctx.chrome,
+        def,
+        heading,
+        action.clone(),
+        action,
+        version,
+        &data,
+        &errors,
+    ))))
+}
+
+/// POST /{path}: creates the record.
+async fn create<T: Record>(ctx: Ctx, Form(f): Form<Vec<(String, String)>>) -> PageResult {
+    save::<T>(ctx, Write::Create, &FormData(f)).await
+}
+
+/// POST /{path}/{id}: saves the edited record, refusing a stale version.
 async fn update<T: Record>(
     ctx: Ctx,
     Path(id): Path<String>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    let def = T::DEF;
-    ids(&[&id], def.singular)?;
+    ids(&[&id], T::DEF.singular)?;
     let form = FormData(f);
     let version = form.version();
-    let data = read_form(def, &form);
-    let href = format!("/{}/{id}", def.path);
-    let result = match parse::<T>(&data) {
-        Ok(record) => ctx
-            .state
-            .app
-            .update_record(&ctx.s.actor(), &ctx.s.org_id, &id, version, record)
-            .await
-            .map_err(invalid),
-        Err(e) => Err(Ok(e)),
-    };
-    match result {
-        Ok(_) => Ok(Redirect::to(&href).into_response()),
-        Err(Ok(errors)) => Ok(unprocessable(render(&form_page(
-            ctx.chrome,
-            def,
-            format!("Edit {}", def.singular),
-            href.clone(),
-            href,
-            version,
-            &data,
-            &errors,
-        )))),
-        Err(Err(e)) => Err(e),
-    }
+    save::<T>(ctx, Write::Update { id, version }, &form).await
 }
 
 /// POST /{path}/{id}/delete: deletes the record (at the version shown) and returns to the list.
