@@ -84,10 +84,10 @@ pub async fn seed_demo(app: &App) -> Result<Option<DemoInfo>, AppError> {
 mod tests {
     use super::*;
     use crate::systems::SystemFilter;
-    use aims_store::spec::AI_SYSTEMS;
     use aims_domain::context::{ContextIssue, InterestedParty, Supplier};
     use aims_domain::inventory::CustomFieldDef;
     use aims_domain::vocab::MemberRole;
+    use aims_store::spec::AI_SYSTEMS;
     use aims_store::testing::{TestDb, backends};
 
     fn email(local: &str) -> String {

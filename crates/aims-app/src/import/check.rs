@@ -178,7 +178,9 @@ pub(crate) async fn check(
                             format!("'{k}' is already the ref of another user"),
                         );
                     }
-                    s.actors.by_ref.insert(k.clone(), Actor::member(&email, role));
+                    s.actors
+                        .by_ref
+                        .insert(k.clone(), Actor::member(&email, role));
                 }
             }
             Err(v) => s.validate(&e.path, Err(v)),
@@ -375,7 +377,8 @@ pub(crate) async fn check(
         s.key(Kind::Impact, e);
         if let Some(k) = &e.key {
             for i in a.harms_above_appetite(&s.method) {
-                s.refs.add(Kind::Risk, &format!("{k}#{i}"), aims_domain::new_id());
+                s.refs
+                    .add(Kind::Risk, &format!("{k}#{i}"), aims_domain::new_id());
             }
         }
         if let Some(ap) = &e.data.approve {

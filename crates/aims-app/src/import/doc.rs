@@ -223,7 +223,10 @@ pub(crate) fn read(text: &str) -> Result<Document, ValidationError> {
             "format",
             format!("is {other}; this version of aims reads \"{FORMAT}\""),
         ),
-        None => errs.push("format", format!("is missing; write \"format\": \"{FORMAT}\"")),
+        None => errs.push(
+            "format",
+            format!("is missing; write \"format\": \"{FORMAT}\""),
+        ),
     }
     for key in top.keys() {
         if !SECTIONS.contains(&key.as_str()) {
@@ -239,17 +242,25 @@ pub(crate) fn read(text: &str) -> Result<Document, ValidationError> {
     };
     let doc = Document {
         organization: r.single("organization", ACTOR_ONLY),
-        users: r.list("users", Keys {
-            key: true,
-            actor: false,
-        }),
-        scope: r.list_with("scope", ACTOR_ONLY, &["approve"], |r, path, data, mut extra| {
-            let draft = r.parse(path, data)?;
-            let approve = extra
-                .remove("approve")
-                .and_then(|v| r.nested(&format!("{path}.approve"), v));
-            Some(ScopeInput { draft, approve })
-        }),
+        users: r.list(
+            "users",
+            Keys {
+                key: true,
+                actor: false,
+            },
+        ),
+        scope: r.list_with(
+            "scope",
+            ACTOR_ONLY,
+            &["approve"],
+            |r, path, data, mut extra| {
+                let draft = r.parse(path, data)?;
+                let approve = extra
+                    .remove("approve")
+                    .and_then(|v| r.nested(&format!("{path}.approve"), v));
+                Some(ScopeInput { draft, approve })
+            },
+        ),
         context_issues: r.list("context_issues", ACTOR_ONLY),
         suppliers: r.list("suppliers", REF_AND_ACTOR),
         custom_fields: r.list("custom_fields", ACTOR_ONLY),

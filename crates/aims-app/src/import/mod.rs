@@ -450,3 +450,5 @@ impl App {
     }
 }
 
+#[cfg(test)]
+mod tests;
