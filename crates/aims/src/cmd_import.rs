@@ -93,8 +93,12 @@ mod tests {
     use aims_app::{Actor, App};
     use clap::Parser;
 
-    async fn ctx(dir: &std::path::Path) -> Ctx {
-        let db = dir.join("aims.db");
+    /// A store with one organization in a new directory, and `doc` written to `org.json` beside it.
+    async fn setup(doc: &str) -> (tempfile::TempDir, Ctx, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("org.json");
+        std::fs::write(&file, doc).unwrap();
+        let db = dir.path().join("aims.db");
         let app = App::open_or_create(db.to_str().unwrap()).await.unwrap();
         app.init(
             &Actor::operator("test"),
@@ -108,12 +112,13 @@ mod tests {
         )
         .await
         .unwrap();
-        Ctx {
+        let ctx = Ctx {
             app,
             format: Format::Table,
             org: None,
             actor: Actor::operator("test"),
-        }
+        };
+        (dir, ctx, file)
     }
 
     fn args(file: &std::path::Path) -> ImportArgs {
@@ -124,22 +129,24 @@ mod tests {
         }
     }
 
+    /// Runs the import of `file`, expecting it to be refused with exit code 2.
+    async fn refused(ctx: &Ctx, file: &std::path::Path) -> Failure {
+        let Err(f) = run(ctx, args(file)).await else {
+            panic!("{} is refused", file.display())
+        };
+        assert_eq!(f.code, 2);
+        f
+    }
+
     #[tokio::test]
     async fn a_bad_file_is_refused_with_exit_code_2_naming_the_field() {
-        let dir = tempfile::tempdir().unwrap();
-        let ctx = ctx(dir.path()).await;
-        let file = dir.path().join("org.json");
-        std::fs::write(
-            &file,
+        let (dir, ctx, file) = setup(
             r#"{"format": "aims-organization/1",
                 "context_issues": [{"kind": "sideways", "title": "Bad"}],
                 "risks": [{"title": "R", "system_ids": ["nope"]}]}"#,
         )
-        .unwrap();
-        let Err(f) = run(&ctx, args(&file)).await else {
-            panic!("a bad file is refused")
-        };
-        assert_eq!(f.code, 2);
+        .await;
+        let f = refused(&ctx, &file).await;
         assert!(f.message.contains("2 problems"), "{}", f.message);
         let details = f.details.to_string();
         assert!(details.contains("context_issues[0].kind"), "{details}");
@@ -150,33 +157,23 @@ mod tests {
             r#"{"format": "aims-organization/1", "suppliers": [{}]}"#,
         )
         .unwrap();
-        let Err(f) = run(&ctx, args(&file)).await else {
-            panic!("a bad file is refused")
-        };
-        assert_eq!(f.code, 2);
+        let f = refused(&ctx, &file).await;
         assert!(f.message.contains("suppliers[0]"), "{}", f.message);
         assert!(f.message.contains("missing field `name`"), "{}", f.message);
 
-        let Err(f) = run(&ctx, args(&dir.path().join("missing.json"))).await else {
-            panic!("a missing file is refused")
-        };
-        assert_eq!(f.code, 2);
+        refused(&ctx, &dir.path().join("missing.json")).await;
         ctx.app.close().await;
     }
 
     #[tokio::test]
     async fn a_good_file_is_imported() {
-        let dir = tempfile::tempdir().unwrap();
-        let ctx = ctx(dir.path()).await;
-        let file = dir.path().join("org.json");
-        std::fs::write(
-            &file,
+        let (_dir, ctx, file) = setup(
             r#"{"format": "aims-organization/1",
                 "suppliers": [{"ref": "s", "name": "Supplier"}],
                 "systems": [{"name": "Bot", "purpose": "Chat",
                              "components": [{"name": "LLM", "kind": "model", "supplier_id": "s"}]}]}"#,
         )
-        .unwrap();
+        .await;
         assert!(matches!(run(&ctx, args(&file)).await, Ok(Outcome::Ok)));
         let org = ctx.app.resolve_org(None).await.unwrap().id;
         let systems = ctx

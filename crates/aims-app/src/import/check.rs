@@ -189,17 +189,6 @@ pub(crate) async fn check(
         check_required_text(&mut name, "name", &e.data.name, MAX_NAME);
         s.validate(&e.path, name.into_result());
     }
-    if !doc.users.is_empty() {
-        s.allow(
-            &Entry {
-                path: "users".into(),
-                key: None,
-                actor: None,
-                data: (),
-            },
-            Permission::Administer,
-        );
-    }
 
     for e in &doc.scope {
         s.allow(e, Permission::Write);
@@ -423,50 +412,32 @@ pub(crate) async fn check(
     }
 
     for e in &doc.steps {
+        let at = |field: &str| format!("{}.{}.{field}", e.path, e.data.name());
         match &e.data {
             Step::AssessRisk { risk, assessment } => {
                 s.allow(e, Permission::Write);
-                s.refs.resolve(
-                    Kind::Risk,
-                    risk,
-                    &format!("{}.assess_risk.risk", e.path),
-                    &mut s.errs,
-                );
+                s.refs.resolve(Kind::Risk, risk, &at("risk"), &mut s.errs);
                 let mut errs = ValidationError::default();
-                let mut a = assessment.clone();
-                a.score_with(&s.method, "assess_risk.assessment", &mut errs);
-                s.validate(&e.path, errs.into_result());
+                assessment
+                    .clone()
+                    .score_with(&s.method, "assessment", &mut errs);
+                s.validate(&format!("{}.assess_risk", e.path), errs.into_result());
             }
             Step::AcceptTreatment {
                 treatment,
                 acceptance,
             } => {
                 s.allow(e, Permission::Approve);
-                s.refs.resolve(
-                    Kind::Treatment,
-                    treatment,
-                    &format!("{}.accept_treatment.treatment", e.path),
-                    &mut s.errs,
-                );
-                check_acceptance(
-                    &mut s,
-                    &format!("{}.accept_treatment.acceptance", e.path),
-                    acceptance,
-                );
+                let field = at("treatment");
+                s.refs
+                    .resolve(Kind::Treatment, treatment, &field, &mut s.errs);
+                check_acceptance(&mut s, &at("acceptance"), acceptance);
             }
             Step::ApproveSoa(a) => {
                 s.allow(e, Permission::Approve);
-                check_soa_approval(&mut s, &format!("{}.approve_soa", e.path), a);
+                check_soa_approval(&mut s, &e.action(a).path, a);
             }
-            Step::SetControl(c) => {
-                let entry = Entry {
-                    path: format!("{}.set_control", e.path),
-                    key: None,
-                    actor: e.actor.clone(),
-                    data: c.clone(),
-                };
-                check_control(&mut s, &entry);
-            }
+            Step::SetControl(c) => check_control(&mut s, &e.action(c)),
         }
     }
     s.errs.into_result()?;

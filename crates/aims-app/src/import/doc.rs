@@ -255,9 +255,7 @@ pub(crate) fn read(text: &str) -> Result<Document, ValidationError> {
             &["approve"],
             |r, path, data, mut extra| {
                 let draft = r.parse(path, data)?;
-                let approve = extra
-                    .remove("approve")
-                    .and_then(|v| r.nested(&format!("{path}.approve"), v));
+                let approve = r.extra(&mut extra, path, "approve");
                 Some(ScopeInput { draft, approve })
             },
         ),
@@ -288,9 +286,7 @@ pub(crate) fn read(text: &str) -> Result<Document, ValidationError> {
                         vec![]
                     }
                 };
-                let retire = extra
-                    .remove("retire")
-                    .and_then(|v| r.nested(&format!("{path}.retire"), v));
+                let retire = r.extra(&mut extra, path, "retire");
                 Some(SystemInput {
                     system: system?,
                     changes,
@@ -306,9 +302,7 @@ pub(crate) fn read(text: &str) -> Result<Document, ValidationError> {
             &["approve"],
             |r, path, data, mut extra| {
                 let assessment = r.parse(path, data);
-                let approve = extra
-                    .remove("approve")
-                    .and_then(|v| r.nested(&format!("{path}.approve"), v));
+                let approve = r.extra(&mut extra, path, "approve");
                 Some(ImpactInput {
                     assessment: assessment?,
                     approve,
@@ -331,6 +325,30 @@ pub(crate) fn read(text: &str) -> Result<Document, ValidationError> {
         }),
     };
     errs.into_result().map(|()| doc)
+}
+
+impl Step {
+    /// The step's key in the document (`approve_soa`).
+    pub(crate) fn name(&self) -> &'static str {
+        match self {
+            Step::AssessRisk { .. } => "assess_risk",
+            Step::AcceptTreatment { .. } => "accept_treatment",
+            Step::ApproveSoa(_) => "approve_soa",
+            Step::SetControl(_) => "set_control",
+        }
+    }
+}
+
+impl Entry<Step> {
+    /// The step's action as an item of its own (`steps[4].set_control`), entered by the step's actor.
+    pub(crate) fn action<T: Clone>(&self, data: &T) -> Entry<T> {
+        Entry {
+            path: format!("{}.{}", self.path, self.data.name()),
+            key: None,
+            actor: self.actor.clone(),
+            data: data.clone(),
+        }
+    }
 }
 
 impl<T> Entry<T> {
@@ -409,19 +427,38 @@ impl Reader<'_> {
         Some((entry, Value::Object(obj), extras))
     }
 
-    /// An object inside an item that may name its own `actor` (an approval, a change).
-    fn nested<T: DeserializeOwned>(&mut self, path: &str, value: Value) -> Option<Entry<T>> {
-        let (e, data, _) = self.item(path, value, ACTOR_ONLY, &[])?;
+    /// An object of one record with the reserved `keys`.
+    fn one<T: DeserializeOwned>(
+        &mut self,
+        path: &str,
+        value: Value,
+        keys: Keys,
+    ) -> Option<Entry<T>> {
+        let (e, data, _) = self.item(path, value, keys, &[])?;
         let data = self.parse(path, data)?;
         Some(e.with(data))
+    }
+
+    /// An object inside an item that may name its own `actor` (an approval, a change).
+    fn nested<T: DeserializeOwned>(&mut self, path: &str, value: Value) -> Option<Entry<T>> {
+        self.one(path, value, ACTOR_ONLY)
+    }
+
+    /// The `name` key an item set aside as extra, read as a nested object.
+    fn extra<T: DeserializeOwned>(
+        &mut self,
+        extra: &mut Map<String, Value>,
+        path: &str,
+        name: &str,
+    ) -> Option<Entry<T>> {
+        let v = extra.remove(name)?;
+        self.nested(&format!("{path}.{name}"), v)
     }
 
     /// A section holding one object.
     fn single<T: DeserializeOwned>(&mut self, section: &str, keys: Keys) -> Option<Entry<T>> {
         let v = self.top.remove(section)?;
-        let (e, data, _) = self.item(section, v, keys, &[])?;
-        let data = self.parse(section, data)?;
-        Some(e.with(data))
+        self.one(section, v, keys)
     }
 
     /// A section holding a list of records of one type.

@@ -50,8 +50,8 @@ pub struct ImportedUser {
     pub email: String,
     /// Role in the organization.
     pub role: String,
-    /// The generated password of a new user, shown once; `None` when the importer chose the password or the
-    /// user already existed.
+    /// The generated password, shown once; `None` when the importer chose the password. It is the user's
+    /// password only if the import created the user: someone who already had an account keeps theirs.
     pub generated_password: Option<String>,
 }
 
@@ -260,9 +260,7 @@ impl App {
                 .add_system(&actors.of(e), &org, s)
                 .await
                 .map_err(at(&e.path))?;
-            if let Some(k) = &e.key {
-                refs.add(Kind::System, k, stored.id.clone());
-            }
+            refs.keep(Kind::System, e, &stored.id);
             for c in &e.data.changes {
                 let path = format!("{}.set", c.path);
                 let patch = refs.link_patch(&c.data, &path, &mut ValidationError::default());
@@ -332,9 +330,7 @@ impl App {
                 .create_risk(&actors.of(e), &org, r)
                 .await
                 .map_err(at(&e.path))?;
-            if let Some(k) = &e.key {
-                refs.add(Kind::Risk, k, stored.id);
-            }
+            refs.keep(Kind::Risk, e, &stored.id);
         }
         tally.add("risks", doc.risks.len());
 
@@ -345,9 +341,7 @@ impl App {
                 .create_treatment(&actors.of(e), &org, t)
                 .await
                 .map_err(at(&e.path))?;
-            if let Some(k) = &e.key {
-                refs.add(Kind::Treatment, k, stored.id);
-            }
+            refs.keep(Kind::Treatment, e, &stored.id);
         }
         tally.add("treatments", doc.treatments.len());
 
@@ -378,8 +372,8 @@ impl App {
                 .create_record(&actors.of(e), org, e.data.clone())
                 .await
                 .map_err(at(&e.path))?;
-            if let (Some(kind), Some(k)) = (kind, &e.key) {
-                refs.add(kind, k, stored.id);
+            if let Some(kind) = kind {
+                refs.keep(kind, e, &stored.id);
             }
         }
         Ok(items.len())
@@ -411,11 +405,12 @@ impl App {
     ) -> Result<(), AppError> {
         let who = actors.of(e);
         let id = |kind, key: &str| refs.id(kind, key).cloned().unwrap_or_default();
+        let path = format!("{}.{}", e.path, e.data.name());
         match &e.data {
             Step::AssessRisk { risk, assessment } => {
                 self.assess_risk(&who, org, &id(Kind::Risk, risk), None, assessment.clone())
                     .await
-                    .map_err(at(&format!("{}.assess_risk", e.path)))?;
+                    .map_err(at(&path))?;
             }
             Step::AcceptTreatment {
                 treatment,
@@ -429,22 +424,14 @@ impl App {
                     acceptance.clone(),
                 )
                 .await
-                .map_err(at(&format!("{}.accept_treatment", e.path)))?;
+                .map_err(at(&path))?;
             }
             Step::ApproveSoa(a) => {
                 self.approve_soa(&who, org, a.clone())
                     .await
-                    .map_err(at(&format!("{}.approve_soa", e.path)))?;
+                    .map_err(at(&path))?;
             }
-            Step::SetControl(c) => {
-                let entry = Entry {
-                    path: format!("{}.set_control", e.path),
-                    key: None,
-                    actor: e.actor.clone(),
-                    data: c.clone(),
-                };
-                self.put_control(actors, org, &entry, refs).await?;
-            }
+            Step::SetControl(c) => self.put_control(actors, org, &e.action(c), refs).await?,
         }
         Ok(())
     }

@@ -50,6 +50,13 @@ impl Refs {
         self.ids.insert((kind, key.to_string()), id);
     }
 
+    /// Records the id of an item that has a ref.
+    pub(crate) fn keep<T>(&mut self, kind: Kind, e: &super::doc::Entry<T>, id: &str) {
+        if let Some(k) = &e.key {
+            self.add(kind, k, id.to_string());
+        }
+    }
+
     /// The id a ref stands for.
     pub(crate) fn id(&self, kind: Kind, key: &str) -> Option<&String> {
         self.ids.get(&(kind, key.to_string()))

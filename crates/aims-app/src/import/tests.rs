@@ -15,6 +15,14 @@ fn fields(e: &AppError) -> Vec<String> {
 
 const PASSWORD: ImportOptions = ImportOptions { password: None };
 
+/// Imports `doc` into the test organization as the operator, expecting a refusal.
+async fn refused(t: &crate::test_support::TestOrg, doc: &str) -> AppError {
+    t.app
+        .import_organization(&t.operator, ImportTarget::Existing(&t.org), doc, &PASSWORD)
+        .await
+        .unwrap_err()
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn the_demo_document_imports_into_an_organization_and_verifies() {
     on_each_backend(async |t| {
@@ -75,16 +83,7 @@ async fn a_document_with_bad_fields_is_refused_whole_naming_each_path() {
             }],
             "interplanetary": []
         });
-        let e = t
-            .app
-            .import_organization(
-                &t.operator,
-                ImportTarget::Existing(&t.org),
-                &doc.to_string(),
-                &PASSWORD,
-            )
-            .await
-            .unwrap_err();
+        let e = refused(t, &doc.to_string()).await;
         let f = fields(&e);
         for expected in [
             "interplanetary",
@@ -105,11 +104,7 @@ async fn a_document_with_bad_fields_is_refused_whole_naming_each_path() {
         doc.as_object_mut().unwrap().remove("interplanetary");
         doc["risks"][0]["assessments"][0]["residual"]["likelihood"] = json!(1);
         let doc = doc.to_string();
-        let e = t
-            .app
-            .import_organization(&t.operator, ImportTarget::Existing(&t.org), &doc, &PASSWORD)
-            .await
-            .unwrap_err();
+        let e = refused(t, &doc).await;
         let f = fields(&e);
         for expected in [
             "users[0].role",
@@ -164,16 +159,7 @@ async fn unknown_refs_and_actors_are_named() {
                 }}}
             ]
         });
-        let e = t
-            .app
-            .import_organization(
-                &t.operator,
-                ImportTarget::Existing(&t.org),
-                &doc.to_string(),
-                &PASSWORD,
-            )
-            .await
-            .unwrap_err();
+        let e = refused(t, &doc.to_string()).await;
         let text = e.to_string();
         for expected in [
             "systems[0].components[0].supplier_id: no supplier with ref 'nobody'",
@@ -217,16 +203,7 @@ async fn only_admins_import_and_only_the_operator_creates_an_organization() {
             .await
             .unwrap_err();
         assert_eq!(fields(&e), ["organization"]);
-        let e = t
-            .app
-            .import_organization(
-                &t.operator,
-                ImportTarget::Existing(&t.org),
-                r#"{"format": "aims-organization/9"}"#,
-                &PASSWORD,
-            )
-            .await
-            .unwrap_err();
+        let e = refused(t, r#"{"format": "aims-organization/9"}"#).await;
         assert_eq!(fields(&e), ["format"]);
     })
     .await;
