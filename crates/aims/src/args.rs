@@ -220,6 +220,8 @@ pub enum OrgCmd {
     Update(OrgUpdate),
     /// Show the profile's change history.
     History,
+    /// Import an organization document (JSON, see docs/import.md) into the organization, or a new one.
+    Import(crate::cmd_import::ImportArgs),
 }
 
 /// Profile fields of `org update`.

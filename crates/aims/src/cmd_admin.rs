@@ -8,7 +8,8 @@ use aims_app::orgs::{InitInput, generate_password};
 use aims_domain::context::{Organization, slugify};
 use aims_domain::vocab::MemberRole;
 
-fn password_from_env(var: &str) -> Result<Option<String>, Failure> {
+/// A password from an environment variable: `None` when it is unset or empty.
+pub(crate) fn password_from_env(var: &str) -> Result<Option<String>, Failure> {
     match std::env::var(var) {
         Ok(p) if !p.is_empty() => Ok(Some(p)),
         Ok(_) | Err(std::env::VarError::NotPresent) => Ok(None),
@@ -138,6 +139,7 @@ pub async fn org(ctx: &Ctx, c: OrgCmd) -> CmdResult {
             let o = ctx.app.resolve_org(ctx.org.as_deref()).await?;
             return print_history(ctx, &o.id, "organization", &o.id).await;
         }
+        OrgCmd::Import(a) => return crate::cmd_import::run(ctx, a).await,
     }
     Ok(Outcome::Ok)
 }

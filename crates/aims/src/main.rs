@@ -9,6 +9,7 @@ mod cmd_catalog;
 mod cmd_context;
 mod cmd_control;
 mod cmd_impact;
+mod cmd_import;
 mod cmd_record;
 mod cmd_risk;
 mod cmd_serve;
@@ -159,6 +160,7 @@ async fn run(cli: Cli) -> CmdResult {
     let creates = match &cli.command {
         Command::Init(_) | Command::Restore(_) => true,
         Command::Serve(a) => a.demo,
+        Command::Org(args::OrgCmd::Import(a)) => a.new,
         _ => false,
     };
     let app = if creates {
