@@ -1,8 +1,6 @@
-//! A response of the router in the API tests, with the checks every error must pass (the error shape, no
-//! internals leaked). Shared by tests/api.rs and tests/api_risk.rs.
-#![allow(dead_code)]
+//! A response of the router, with the checks every API error must pass (the error shape, no internals leaked).
 
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use serde_json::Value;
 
 /// What the router answered.
@@ -17,6 +15,15 @@ pub struct Resp {
 }
 
 impl Resp {
+    /// Where a redirect leads (empty when it does not).
+    pub fn location(&self) -> String {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    }
+
     /// The body parsed as JSON.
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))

@@ -3,56 +3,23 @@
 //! isolation, the chain risk → treatment → control → SoA → approval, ETag/If-Match, and bad input that is named
 //! and leaves the store unchanged.
 
-// Tests and benchmarks stop at the first failure: unwrapping and panicking is how they report it.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-#[path = "common/resp.rs"]
-mod resp;
-#[path = "common/risk_endpoints.rs"]
-mod risk_endpoints;
-
-use aims_app::demo::seed_demo;
-use aims_app::test_store::testing::{TestDb, backends};
-use aims_app::{Actor, App, Stored};
-use aims_domain::context::Organization;
+use crate::common::risk_endpoints::RISK_ENDPOINTS;
+use crate::common::{Auth, EMAILS, ROLES, Resp, Web, op, org};
+use aims_app::{App, Stored};
 use aims_domain::controls::ControlImplementation;
 use aims_domain::impact::ImpactAssessment;
 use aims_domain::inventory::AiSystem;
 use aims_domain::risk::{Risk, Treatment};
 use aims_domain::soa::SoaApproval;
 use aims_domain::vocab::MemberRole;
-use aims_web::{AppState, router};
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
-use resp::Resp;
-use risk_endpoints::RISK_ENDPOINTS;
+use axum::http::{StatusCode, header};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
-use std::sync::Arc;
-use tower::ServiceExt;
+use std::ops::Deref;
 
-const HOST: &str = "127.0.0.1:8080";
-const ROLES: &[&str] = &["admin", "manager", "contributor", "auditor", "viewer"];
-const EMAILS: &[&str] = &[
-    "admin@northwind-lending.example",
-    "maria.keller@northwind-lending.example",
-    "daan.visser@northwind-lending.example",
-    "elif.aydin@northwind-lending.example",
-    "henrik.lindqvist@northwind-lending.example",
-];
-
-/// A test fixture: the router over the demo store plus a second organization, a token per role, and records of
-/// the demo organization every endpoint can act on.
+/// A test fixture: the standard fixture, and records of the demo organization every endpoint can act on.
 struct Fx {
-    app: App,
-    router: axum::Router,
-    org_a: String,
-    org_b: String,
-    /// API token of each demo role, in [`ROLES`] order.
-    tokens: Vec<String>,
-    /// Admin token of the other organization.
-    token_b: String,
+    web: Web,
     /// A system of the demo organization (classified by the fixture).
     system_a: String,
     /// A risk, its treatment plan and a draft impact assessment of the demo organization.
@@ -61,26 +28,12 @@ struct Fx {
     impact_a: String,
     /// An approved SoA version of the demo organization.
     soa_a: i64,
-    /// A system of the other organization.
-    system_b: String,
-    _db: TestDb,
 }
 
-fn op() -> Actor {
-    Actor::operator("test")
-}
-
-fn org(name: &str, slug: &str) -> Organization {
-    Organization {
-        name: name.into(),
-        slug: slug.into(),
-        legal_name: String::new(),
-        sector: String::new(),
-        size: String::new(),
-        jurisdictions: vec![],
-        description: String::new(),
-        ai_roles: vec![],
-        website: String::new(),
+impl Deref for Fx {
+    type Target = Web;
+    fn deref(&self) -> &Web {
+        &self.web
     }
 }
 
@@ -178,52 +131,12 @@ async fn approve_soa(app: &App, org: &str) -> i64 {
 }
 
 async fn fixture(backend: aims_app::test_store::Backend) -> Fx {
-    let db = TestDb::new(backend).await.expect("db");
-    let app = App::open_or_create(&db.url).await.expect("open");
-    seed_demo(&app).await.expect("demo").expect("seeded");
-    let org_a = app.resolve_org(Some("northwind")).await.expect("demo").id;
-    let org_b = app
-        .create_org(&op(), org("Other Org", "other"), None)
-        .await
-        .expect("other org")
-        .id;
-    app.add_member(
-        &op(),
-        &org_b,
-        "boss@other.example",
-        "Other Boss",
-        "other-password-123",
-        MemberRole::Admin,
-    )
-    .await
-    .expect("member");
-    let system_b = app
-        .add_system(
-            &op(),
-            &org_b,
-            AiSystem::new("Secret system of B", "Only B may see this"),
-        )
-        .await
-        .expect("system b")
-        .id;
-    let mut tokens = vec![];
-    for email in EMAILS {
-        tokens.push(
-            app.create_token(&op(), &org_a, email, "test", None)
-                .await
-                .expect("token")
-                .token,
-        );
-    }
-    let token_b = app
-        .create_token(&op(), &org_b, "boss@other.example", "test", Some(1))
-        .await
-        .expect("token b")
-        .token;
+    let web = Web::new(backend).await;
+    let (app, org_a) = (&web.app, &web.org_a);
     let system_a = app
         .add_system(
             &op(),
-            &org_a,
+            org_a,
             AiSystem::new("Fixture system", "Scores things for the tests"),
         )
         .await
@@ -232,106 +145,52 @@ async fn fixture(backend: aims_app::test_store::Backend) -> Fx {
     let risk_a = app
         .create_risk(
             &op(),
-            &org_a,
+            org_a,
             from_json(risk_json("Fixture risk", &system_a)),
         )
         .await
         .expect("risk")
         .id;
     let treatment_a = app
-        .create_treatment(&op(), &org_a, from_json(treatment_json(&risk_a)))
+        .create_treatment(&op(), org_a, from_json(treatment_json(&risk_a)))
         .await
         .expect("treatment")
         .id;
     let impact_a = app
         .create_impact(
             &op(),
-            &org_a,
+            org_a,
             from_json(impact_json(&system_a, "Fixture assessment")),
         )
         .await
         .expect("impact")
         .id;
-    app.classify_system(&op(), &org_a, &system_a, None, from_json(minimal_answers()))
+    app.classify_system(&op(), org_a, &system_a, None, from_json(minimal_answers()))
         .await
         .expect("classify");
-    if app.control(&op(), &org_a, "A.6.2.4").await.is_err() {
+    if app.control(&op(), org_a, "A.6.2.4").await.is_err() {
         app.set_control(
             &op(),
-            &org_a,
+            org_a,
             from_json(json!({"control": "A.6.2.4", "status": "planned"})),
             None,
         )
         .await
         .expect("control");
     }
-    make_soa_sound(&app, &org_a).await;
-    let soa_a = approve_soa(&app, &org_a).await;
-    let state = AppState {
-        app: app.clone(),
-        secure_cookies: false,
-        metrics: Arc::new(Default::default()),
-    };
+    make_soa_sound(app, org_a).await;
+    let soa_a = approve_soa(app, org_a).await;
     Fx {
-        router: router(state),
-        app,
-        org_a,
-        org_b,
-        tokens,
-        token_b,
         system_a,
         risk_a,
         treatment_a,
         impact_a,
         soa_a,
-        system_b,
-        _db: db,
+        web,
     }
-}
-
-/// How a request authenticates.
-#[derive(Clone)]
-enum Auth {
-    None,
-    Token(String),
 }
 
 impl Fx {
-    async fn call(
-        &self,
-        method: &str,
-        path: &str,
-        auth: &Auth,
-        body: Option<&str>,
-        extra: &[(&str, &str)],
-    ) -> Resp {
-        let mut b = Request::builder()
-            .method(method)
-            .uri(path)
-            .header(header::HOST, HOST);
-        if let Auth::Token(t) = auth {
-            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
-        }
-        if body.is_some() {
-            b = b.header(header::CONTENT_TYPE, "application/json");
-        }
-        for (k, v) in extra {
-            b = b.header(*k, *v);
-        }
-        let req = b
-            .body(body.map_or_else(Body::empty, |s| Body::from(s.to_string())))
-            .expect("request");
-        let res = self.router.clone().oneshot(req).await.expect("response");
-        let status = res.status();
-        let headers = res.headers().clone();
-        let bytes = res.into_body().collect().await.expect("body").to_bytes();
-        Resp {
-            status,
-            headers,
-            text: String::from_utf8_lossy(&bytes).to_string(),
-        }
-    }
-
     /// A JSON call.
     async fn send(
         &self,
@@ -347,19 +206,6 @@ impl Fx {
 
     async fn get(&self, path: &str, auth: &Auth) -> Resp {
         self.call("GET", path, auth, None, &[]).await
-    }
-
-    fn token(&self, role: &str) -> Auth {
-        let i = ROLES.iter().position(|r| *r == role).expect("role");
-        Auth::Token(self.tokens[i].clone())
-    }
-
-    async fn head(&self, org: &str) -> Option<(i64, String)> {
-        self.app
-            .store_for_tests()
-            .chain_head(org)
-            .await
-            .expect("head")
     }
 
     async fn fresh_risk(&self) -> String {
@@ -506,19 +352,6 @@ async fn prepare(
         vec![]
     };
     (path, body, headers)
-}
-
-macro_rules! on_both {
-    ($name:ident, $body:expr) => {
-        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-        async fn $name() {
-            for backend in backends() {
-                let fx = fixture(backend).await;
-                let body = $body;
-                body(fx).await;
-            }
-        }
-    };
 }
 
 on_both!(risk_role_endpoint_matrix, |fx: Fx| async move {
