@@ -3,7 +3,7 @@
 //! revoked, browser sessions with the CSRF header, cursor paging, and the OpenAPI document against the routes.
 
 use crate::common::risk_endpoints;
-use crate::common::{Auth, EMAILS, ROLES, Resp, Web, op};
+use crate::common::{Auth, EMAILS, ROLES, Resp, Web, from_json, op};
 use aims_app::Actor;
 use aims_domain::context::{ContextIssue, InterestedParty, Supplier};
 use aims_domain::inventory::AiSystem;
@@ -72,32 +72,15 @@ impl Deref for Fx {
 }
 
 fn issue(title: &str) -> ContextIssue {
-    ContextIssue {
-        kind: "internal".into(),
-        title: title.into(),
-        description: String::new(),
-        category: String::new(),
-        climate_related: false,
-    }
+    from_json(json!({"kind": "internal", "title": title}))
 }
 
 fn party(name: &str) -> InterestedParty {
-    InterestedParty {
-        name: name.into(),
-        category: String::new(),
-        description: String::new(),
-        requirements: vec![],
-    }
+    from_json(json!({"name": name}))
 }
 
 fn supplier(name: &str) -> Supplier {
-    Supplier {
-        name: name.into(),
-        description: String::new(),
-        website: String::new(),
-        contact: String::new(),
-        certifications: vec![],
-    }
+    from_json(json!({"name": name}))
 }
 
 async fn fixture(backend: aims_app::test_store::Backend) -> Fx {
@@ -372,7 +355,7 @@ on_both!(etag_and_if_match, |fx: Fx| async move {
         assert_eq!(r.json()["version"], 1);
         let body = body_for(collection);
         let r = fx.call("PUT", &path, &admin, Some(body), &[]).await;
-        assert_eq!(r.status, StatusCode::PRECONDITION_REQUIRED, "{}", r.text);
+        r.assert_status(StatusCode::PRECONDITION_REQUIRED);
         assert_eq!(r.error()["code"], "precondition_required");
         let r = fx
             .call(
@@ -388,14 +371,14 @@ on_both!(etag_and_if_match, |fx: Fx| async move {
         let r = fx
             .call("PUT", &path, &admin, Some(body), &[("if-match", "\"1\"")])
             .await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        r.assert_status(StatusCode::OK);
         assert_eq!(r.headers[header::ETAG], "\"2\"");
         assert_eq!(r.json()["version"], 2);
         let head = fx.head(&fx.org_a).await;
         let r = fx
             .call("PUT", &path, &admin, Some(body), &[("if-match", "\"1\"")])
             .await;
-        assert_eq!(r.status, StatusCode::PRECONDITION_FAILED, "{}", r.text);
+        r.assert_status(StatusCode::PRECONDITION_FAILED);
         assert_eq!(r.error()["code"], "precondition_failed");
         assert_eq!(
             fx.head(&fx.org_a).await,
@@ -923,7 +906,7 @@ on_both!(
         let r = fx
             .call("POST", "/api/v1/context-issues", &right, body, &[])
             .await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        r.assert_status(StatusCode::CREATED);
         let bogus = Auth::Cookie {
             session: "f".repeat(64),
             csrf: None,
@@ -1267,7 +1250,7 @@ async fn values_round_trip_through_the_api() {
                 &[],
             )
             .await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        r.assert_status(StatusCode::CREATED);
         let created = r.json();
         let id = created["id"].as_str().expect("id").to_string();
         let got = fx
@@ -1328,7 +1311,7 @@ async fn values_round_trip_through_the_api() {
                 &[],
             )
             .await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        r.assert_status(StatusCode::OK);
         assert_eq!(r.json()["retired_on"], "2026-01-31");
         assert_eq!(r.json()["lifecycle_stage"], "retired");
         let h = fx
@@ -1501,7 +1484,7 @@ on_both!(
         let r = fx
             .call("POST", "/api/v1/tokens", &browser, Some(body), &[])
             .await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        r.assert_status(StatusCode::CREATED);
         let created = r.json();
         let token = created["token"]
             .as_str()
@@ -1547,7 +1530,7 @@ on_both!(
             .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
         let r = fx.call("DELETE", &other, &browser, None, &[]).await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        r.assert_status(StatusCode::OK);
         assert_eq!(r.json()["status"], "revoked");
         let r = fx.call("GET", "/api/v1/ai-systems", &t, None, &[]).await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);

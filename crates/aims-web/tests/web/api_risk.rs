@@ -4,7 +4,7 @@
 //! and leaves the store unchanged.
 
 use crate::common::risk_endpoints::RISK_ENDPOINTS;
-use crate::common::{Auth, EMAILS, ROLES, Resp, Web, op, org};
+use crate::common::{Auth, EMAILS, ROLES, Resp, Web, from_json, op, org};
 use aims_app::{App, Stored};
 use aims_domain::controls::ControlImplementation;
 use aims_domain::impact::ImpactAssessment;
@@ -35,10 +35,6 @@ impl Deref for Fx {
     fn deref(&self) -> &Web {
         &self.web
     }
-}
-
-fn from_json<T: serde::de::DeserializeOwned>(v: Value) -> T {
-    serde_json::from_value(v).expect("test record")
 }
 
 fn score(l: i64, i: i64) -> Value {
@@ -613,7 +609,7 @@ on_both!(
         let r = fx
             .send("POST", "/api/v1/treatments", &admin, &t(&risk_b), &[])
             .await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+        r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(r.fields(), ["risk_id"]);
         assert_eq!(
             fx.head(b).await,
@@ -650,7 +646,7 @@ on_both!(
             StatusCode::OK
         );
         let r = fx.get(&format!("/api/v1/soa/versions/{soa_b}"), &tb).await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        r.assert_status(StatusCode::OK);
         assert_eq!(r.json()["number"], soa_b);
         let r = fx.get(&format!("/api/v1/risks/{}", fx.risk_a), &tb).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
@@ -711,7 +707,7 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
             &[],
         )
         .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    r.assert_status(StatusCode::CREATED);
     let system = r.json()["id"].as_str().expect("id").to_string();
 
     // The method in force is the shipped default until one is saved.
@@ -729,7 +725,7 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
             &[],
         )
         .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    r.assert_status(StatusCode::CREATED);
     let risk = r.json();
     let risk_id = risk["id"].as_str().expect("id").to_string();
     assert_eq!(
@@ -758,7 +754,7 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
             &[],
         )
         .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    r.assert_status(StatusCode::CREATED);
     let treatment_id = r.json()["id"].as_str().expect("id").to_string();
     let r = fx
         .get(&format!("/api/v1/risks/{risk_id}"), &contributor)
@@ -819,7 +815,7 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
             &[],
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.error()["code"], "invalid_input");
     let fields = r.fields();
     assert!(fields.iter().any(|f| f == "entries[A.2.2]"), "{fields:?}");
@@ -831,11 +827,7 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
         !fields.iter().any(|f| f == "entries[A.6.2.4]"),
         "{fields:?}"
     );
-    assert!(
-        r.text.contains("excluded without a justification"),
-        "{}",
-        r.text
-    );
+    r.assert_contains("excluded without a justification");
     assert_eq!(fx.head(&c).await, head);
     assert_eq!(
         fx.get("/api/v1/soa/versions", &manager).await.json()["items"],
@@ -860,7 +852,7 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
     let r = fx
         .send("PUT", "/api/v1/controls/A.6.2.4", &contributor, &a624, &[])
         .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    r.assert_status(StatusCode::CREATED);
     assert_eq!(r.json()["title"], "AI system verification and validation");
     let r = fx
         .send(
@@ -871,7 +863,7 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
             &[("if-match", "\"1\"")],
         )
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    r.assert_status(StatusCode::OK);
     assert_eq!(r.headers[header::ETAG], "\"2\"");
     let r = fx.get("/api/v1/controls/A.6.2.4", &contributor).await;
     assert_eq!(r.status, StatusCode::OK);
@@ -892,7 +884,7 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
             &[],
         )
         .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    r.assert_status(StatusCode::CREATED);
     assert_eq!(r.headers[header::LOCATION], "/api/v1/soa/versions/1");
     assert_eq!(r.json()["number"], 1);
     assert_eq!(r.json()["approved_by"], "Katrin Vogel");
@@ -910,7 +902,7 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
             &[],
         )
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    r.assert_status(StatusCode::OK);
     assert_eq!(
         r.json()["acceptance"]["recorded_by"],
         "manager@fresh.example"
@@ -941,7 +933,7 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
             &[],
         )
         .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    r.assert_status(StatusCode::CREATED);
     assert_eq!(r.json()["number"], 2);
     let diff = fx
         .get("/api/v1/soa/diff?from=1&to=2", &contributor)
@@ -972,7 +964,7 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
             &[],
         )
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    r.assert_status(StatusCode::OK);
     let assessments = r.json()["assessments"].clone();
     assert_eq!(assessments.as_array().map(Vec::len), Some(2));
     assert_eq!(assessments[0], risk["assessments"][0]);
@@ -984,7 +976,7 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
     let r = fx
         .send("POST", "/api/v1/risk-method", &manager, &m, &[])
         .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    r.assert_status(StatusCode::CREATED);
     assert_eq!(r.json()["number"], 2);
     assert_eq!(
         fx.get("/api/v1/risk-method", &contributor).await.json()["name"],
@@ -1012,7 +1004,7 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
             &[],
         )
         .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    r.assert_status(StatusCode::CREATED);
     let impact = r.json();
     let impact_id = impact["id"].as_str().expect("id").to_string();
     let raised = impact["impacts"][0]["risk_id"]
@@ -1047,12 +1039,12 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
     let r = fx
         .send("POST", &approval, &manager, &acceptance_json(), &[])
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    r.assert_status(StatusCode::OK);
     assert_eq!(r.json()["status"], "approved");
     let r = fx
         .send("POST", &approval, &manager, &acceptance_json(), &[])
         .await;
-    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    r.assert_status(StatusCode::CONFLICT);
     assert_eq!(r.error()["code"], "conflict");
     let templates = fx
         .get("/api/v1/impact-templates", &contributor)
@@ -1078,13 +1070,13 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
     assert!(q["questions"].as_array().is_some_and(|a| !a.is_empty()));
     let input = json!({"answers": minimal_answers()});
     let r = fx.send("PUT", &path, &contributor, &input, &[]).await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    r.assert_status(StatusCode::CREATED);
     assert_eq!(r.json()["result"]["risk_class"], "minimal");
     assert_eq!(r.json()["role"], "deployer");
     let mut input = input;
     input["role"] = json!("provider");
     let r = fx.send("PUT", &path, &contributor, &input, &[]).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    r.assert_status(StatusCode::OK);
     assert_eq!(r.json()["role"], "provider");
     let r = fx.get(&path, &contributor).await;
     assert_eq!(r.status, StatusCode::OK);
@@ -1154,18 +1146,18 @@ on_both!(stale_if_match_is_refused, |fx: Fx| async move {
     assert_eq!(r.headers[header::ETAG], "\"1\"");
     let body = json!({"title": "Renamed", "system_ids": [fx.system_a]});
     let r = fx.send("PUT", &path, &admin, &body, &[]).await;
-    assert_eq!(r.status, StatusCode::PRECONDITION_REQUIRED, "{}", r.text);
+    r.assert_status(StatusCode::PRECONDITION_REQUIRED);
     assert_eq!(r.error()["code"], "precondition_required");
     let r = fx
         .send("PUT", &path, &admin, &body, &[("if-match", "\"1\"")])
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    r.assert_status(StatusCode::OK);
     assert_eq!(r.headers[header::ETAG], "\"2\"");
     let before = head().await;
     let r = fx
         .send("PUT", &path, &admin, &body, &[("if-match", "\"1\"")])
         .await;
-    assert_eq!(r.status, StatusCode::PRECONDITION_FAILED, "{}", r.text);
+    r.assert_status(StatusCode::PRECONDITION_FAILED);
     assert_eq!(r.error()["code"], "precondition_failed");
     let assessment = json!({"date": "2026-03-01", "inherent": score(3, 3), "current": score(2, 2), "residual": score(1, 1)});
     let r = fx
@@ -1177,7 +1169,7 @@ on_both!(stale_if_match_is_refused, |fx: Fx| async move {
             &[("if-match", "\"1\"")],
         )
         .await;
-    assert_eq!(r.status, StatusCode::PRECONDITION_FAILED, "{}", r.text);
+    r.assert_status(StatusCode::PRECONDITION_FAILED);
     assert_eq!(head().await, before, "stale writes change nothing");
     let r = fx
         .send(
@@ -1188,7 +1180,7 @@ on_both!(stale_if_match_is_refused, |fx: Fx| async move {
             &[("if-match", "\"2\"")],
         )
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    r.assert_status(StatusCode::OK);
 
     // Treatment plans and their acceptance.
     let (treatment, risk) = fx.fresh_treatment().await;
@@ -1197,12 +1189,12 @@ on_both!(stale_if_match_is_refused, |fx: Fx| async move {
     let r = fx
         .send("PUT", &path, &admin, &body, &[("if-match", "\"1\"")])
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    r.assert_status(StatusCode::OK);
     let before = head().await;
     let r = fx
         .send("PUT", &path, &admin, &body, &[("if-match", "\"1\"")])
         .await;
-    assert_eq!(r.status, StatusCode::PRECONDITION_FAILED, "{}", r.text);
+    r.assert_status(StatusCode::PRECONDITION_FAILED);
     let r = fx
         .send(
             "POST",
@@ -1212,7 +1204,7 @@ on_both!(stale_if_match_is_refused, |fx: Fx| async move {
             &[("if-match", "\"1\"")],
         )
         .await;
-    assert_eq!(r.status, StatusCode::PRECONDITION_FAILED, "{}", r.text);
+    r.assert_status(StatusCode::PRECONDITION_FAILED);
     assert_eq!(head().await, before);
 
     // Impact assessments and their approval (a stale approval is 412, not "already approved").
@@ -1222,12 +1214,12 @@ on_both!(stale_if_match_is_refused, |fx: Fx| async move {
     let r = fx
         .send("PUT", &path, &admin, &body, &[("if-match", "\"1\"")])
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    r.assert_status(StatusCode::OK);
     let before = head().await;
     let r = fx
         .send("PUT", &path, &admin, &body, &[("if-match", "\"1\"")])
         .await;
-    assert_eq!(r.status, StatusCode::PRECONDITION_FAILED, "{}", r.text);
+    r.assert_status(StatusCode::PRECONDITION_FAILED);
     let r = fx
         .send(
             "POST",
@@ -1237,7 +1229,7 @@ on_both!(stale_if_match_is_refused, |fx: Fx| async move {
             &[("if-match", "\"1\"")],
         )
         .await;
-    assert_eq!(r.status, StatusCode::PRECONDITION_FAILED, "{}", r.text);
+    r.assert_status(StatusCode::PRECONDITION_FAILED);
     assert_eq!(head().await, before);
     let r = fx
         .send(
@@ -1248,7 +1240,7 @@ on_both!(stale_if_match_is_refused, |fx: Fx| async move {
             &[("if-match", "\"2\"")],
         )
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    r.assert_status(StatusCode::OK);
 
     // Control implementations: If-Match is optional, and a stale one is refused.
     let current = fx.get("/api/v1/controls/A.6.2.4", &admin).await;
@@ -1265,7 +1257,7 @@ on_both!(stale_if_match_is_refused, |fx: Fx| async move {
             &[("if-match", &stale)],
         )
         .await;
-    assert_eq!(r.status, StatusCode::PRECONDITION_FAILED, "{}", r.text);
+    r.assert_status(StatusCode::PRECONDITION_FAILED);
     assert_eq!(head().await, before);
     let fresh = format!("\"{version}\"");
     let r = fx
@@ -1277,7 +1269,7 @@ on_both!(stale_if_match_is_refused, |fx: Fx| async move {
             &[("if-match", &fresh)],
         )
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    r.assert_status(StatusCode::OK);
 });
 
 /// A bad request: method, path, body, the status it gets and the fields it names (not checked when empty).

@@ -300,7 +300,7 @@ async fn invalid_system_forms_show_messages_next_to_the_fields_and_write_nothing
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.text.contains("id=\"name-err\""), "name message");
-        assert!(r.text.contains("at most 200"), "{}", r.text);
+        r.assert_contains("at most 200");
         assert!(r.text.contains("id=\"purpose-err\""), "purpose message");
         assert!(r.text.contains("id=\"stage-err\""), "stage message");
         assert!(r.text.contains("aria-invalid=\"true\""));
@@ -442,7 +442,7 @@ async fn pages_carry_security_headers_and_session_cookies_are_protected() {
         assert_eq!(fx.get("/healthz", None).await.status, StatusCode::OK);
         assert_eq!(fx.get("/readyz", None).await.status, StatusCode::OK);
         let m = fx.get("/metrics", None).await;
-        assert!(m.text.contains("aims_http_requests_total"), "{}", m.text);
+        m.assert_contains("aims_http_requests_total");
         assert_eq!(
             fx.get("/no/such/page", None).await.status,
             StatusCode::NOT_FOUND
@@ -490,7 +490,7 @@ async fn only_admins_manage_users_and_a_reset_ends_the_members_sessions() {
             StatusCode::UNPROCESSABLE_ENTITY,
             "short password refused"
         );
-        assert!(r.text.contains("password"), "{}", r.text);
+        r.assert_contains("password");
         let r = fx
             .post(
                 "/admin/users",

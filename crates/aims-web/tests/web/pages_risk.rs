@@ -431,11 +431,7 @@ async fn a_contributor_records_assesses_and_treats_a_risk_that_shows_in_the_regi
             )
             .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(
-            res.text.contains("id=\"assessment-inherent-impact-err\""),
-            "{}",
-            res.text
-        );
+        res.assert_contains("id=\"assessment-inherent-impact-err\"");
         assert!(res.text.contains("choose a point of the scale"));
         let res = fx
             .post(
@@ -445,7 +441,7 @@ async fn a_contributor_records_assesses_and_treats_a_risk_that_shows_in_the_regi
             )
             .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(res.text.contains("id=\"title-err\""), "{}", res.text);
+        res.assert_contains("id=\"title-err\"");
         assert_eq!(fx.risk_count().await, count);
 
         let res = fx
@@ -480,7 +476,7 @@ async fn a_contributor_records_assesses_and_treats_a_risk_that_shows_in_the_regi
                 ],
             )
             .await;
-        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+        res.assert_status(StatusCode::SEE_OTHER);
         let path = res.location();
         let id = path
             .strip_prefix("/risks/")
@@ -542,7 +538,7 @@ async fn a_contributor_records_assesses_and_treats_a_risk_that_shows_in_the_regi
             ("sources", "C.3.4"),
         ];
         let res = fx.post(&path, Some(&cookie), &form).await;
-        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+        res.assert_status(StatusCode::SEE_OTHER);
         let res = fx.post(&path, Some(&cookie), &form).await;
         assert_eq!(
             res.status,
@@ -576,7 +572,7 @@ async fn a_contributor_records_assesses_and_treats_a_risk_that_shows_in_the_regi
                 ],
             )
             .await;
-        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+        res.assert_status(StatusCode::SEE_OTHER);
         let stored = fx.app.risk(&op(), &fx.org_a, &id).await.expect("risk");
         assert_eq!(stored.data.assessments.len(), 2);
         let detail = fx.get(&path, &cookie).await.text;
@@ -605,7 +601,7 @@ async fn a_contributor_records_assesses_and_treats_a_risk_that_shows_in_the_regi
                 ],
             )
             .await;
-        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+        res.assert_status(StatusCode::SEE_OTHER);
         let detail = fx.get(&path, &cookie).await.text;
         assert!(detail.contains("Add retrieval from the help centre"));
         assert!(detail.contains("/controls/A.6.2.4"));
@@ -666,7 +662,7 @@ async fn a_contributor_records_assesses_and_treats_a_risk_that_shows_in_the_regi
                 ],
             )
             .await;
-        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+        res.assert_status(StatusCode::SEE_OTHER);
         let detail = fx.get(&path, &cookie).await.text;
         assert!(detail.contains("Residual risk accepted"));
         assert!(detail.contains("Chief Risk Officer"));
@@ -770,11 +766,7 @@ async fn the_soa_filters_and_refuses_approval_while_lines_have_problems() {
             )
             .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(
-            res.text.contains("id=\"justification-err\""),
-            "{}",
-            res.text
-        );
+        res.assert_contains("id=\"justification-err\"");
         let res = fx
             .post(
                 "/controls/A.9.3",
@@ -789,7 +781,7 @@ async fn the_soa_filters_and_refuses_approval_while_lines_have_problems() {
                 ],
             )
             .await;
-        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+        res.assert_status(StatusCode::SEE_OTHER);
         let page = fx.get("/soa?applicable=no", &cookie).await.text;
         assert!(page.contains("id=\"line-A.9.3\""));
         assert!(!page.contains(&format!("id=\"line-{implemented}\"")));
@@ -825,11 +817,7 @@ async fn the_soa_filters_and_refuses_approval_while_lines_have_problems() {
             )
             .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(
-            res.text.contains("It cannot be approved yet"),
-            "{}",
-            res.text
-        );
+        res.assert_contains("It cannot be approved yet");
         assert!(res.text.contains("href=\"/controls/A.9.3\""));
         assert!(
             res.text
@@ -862,7 +850,7 @@ async fn the_soa_filters_and_refuses_approval_while_lines_have_problems() {
                 ],
             )
             .await;
-        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+        res.assert_status(StatusCode::SEE_OTHER);
         let still = fx.app.soa(&op(), &fx.org_a).await.expect("soa");
         assert_eq!(
             still.summary.with_problems, 0,
@@ -881,7 +869,7 @@ async fn the_soa_filters_and_refuses_approval_while_lines_have_problems() {
                     ],
                 )
                 .await;
-            assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+            res.assert_status(StatusCode::SEE_OTHER);
             let n = versions as i64 + 1;
             assert_eq!(res.location(), format!("/soa/versions/{n}"));
             let page = fx.get(&res.location(), &cookie).await;
@@ -968,7 +956,7 @@ async fn impact_assessments_raise_risks_and_classification_gives_a_class() {
                 ],
             )
             .await;
-        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+        res.assert_status(StatusCode::SEE_OTHER);
         assert_eq!(
             fx.risk_count().await,
             risks + 1,
@@ -1021,7 +1009,7 @@ async fn impact_assessments_raise_risks_and_classification_gives_a_class() {
                 ],
             )
             .await;
-        assert_eq!(res2.status, StatusCode::SEE_OTHER, "{}", res2.text);
+        res2.assert_status(StatusCode::SEE_OTHER);
         assert_eq!(
             fx.risk_count().await,
             risks + 1,
@@ -1047,7 +1035,7 @@ async fn impact_assessments_raise_risks_and_classification_gives_a_class() {
             )
             .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(res.text.contains("id=\"impacts-3-err\""), "{}", res.text);
+        res.assert_contains("id=\"impacts-3-err\"");
 
         // Classification: unanswered questions are named; all "no" is minimal risk.
         let q = aims_app::classify::questionnaire().expect("questionnaire");
@@ -1059,11 +1047,7 @@ async fn impact_assessments_raise_risks_and_classification_gives_a_class() {
             )
             .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(
-            res.text.contains("id=\"err-social_scoring\""),
-            "{}",
-            res.text
-        );
+        res.assert_contains("id=\"err-social_scoring\"");
         let names: Vec<String> = q
             .questions
             .iter()
@@ -1079,7 +1063,7 @@ async fn impact_assessments_raise_risks_and_classification_gives_a_class() {
                 &form,
             )
             .await;
-        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+        res.assert_status(StatusCode::SEE_OTHER);
         let page = fx
             .get(&format!("/systems/{a}/classification"), &cookie)
             .await
@@ -1355,7 +1339,7 @@ async fn the_risk_method_page_shows_the_method_and_only_managers_save_new_versio
             .post("/risks/method", Some(&cookie), &with_csrf(&hole, &csrf))
             .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(res.text.contains("id=\"matrix-2-3-err\""), "{}", res.text);
+        res.assert_contains("id=\"matrix-2-3-err\"");
         assert!(res.text.contains("every cell needs a risk level"));
         assert_eq!(
             fx.chain_head().await,
@@ -1370,11 +1354,7 @@ async fn the_risk_method_page_shows_the_method_and_only_managers_save_new_versio
             .post("/risks/method", Some(&cookie), &with_csrf(&colour, &csrf))
             .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(
-            res.text.contains("id=\"levels-1-colour-err\""),
-            "{}",
-            res.text
-        );
+        res.assert_contains("id=\"levels-1-colour-err\"");
         assert!(
             res.text.contains("&#39;orange&#39; is not a colour")
                 || res.text.contains("'orange' is not a colour")
@@ -1389,7 +1369,7 @@ async fn the_risk_method_page_shows_the_method_and_only_managers_save_new_versio
             .post("/risks/method", Some(&cookie), &with_csrf(&appetite, &csrf))
             .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(res.text.contains("id=\"appetite-err\""), "{}", res.text);
+        res.assert_contains("id=\"appetite-err\"");
         assert_eq!(fx.chain_head().await, head);
 
         // A sixth impact point: the form comes back with the grid resized and the new cells to fill, unsaved.
@@ -1399,7 +1379,7 @@ async fn the_risk_method_page_shows_the_method_and_only_managers_save_new_versio
             .post("/risks/method", Some(&cookie), &with_csrf(&wider, &csrf))
             .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(res.text.contains("id=\"matrix-err\""), "{}", res.text);
+        res.assert_contains("id=\"matrix-err\"");
         assert!(
             res.text
                 .contains("Choose a level for each of the 5 new cell(s)")
@@ -1427,7 +1407,7 @@ async fn the_risk_method_page_shows_the_method_and_only_managers_save_new_versio
         let res = fx
             .post("/risks/method", Some(&cookie), &with_csrf(&wider, &csrf))
             .await;
-        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+        res.assert_status(StatusCode::SEE_OTHER);
         assert_eq!(
             res.location(),
             format!("/risks/method?version={}", before + 1)
@@ -1584,7 +1564,7 @@ async fn a_contributor_adds_an_own_control_that_appears_in_the_soa() {
                 ],
             )
             .await;
-        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+        res.assert_status(StatusCode::SEE_OTHER);
         assert_eq!(res.location(), "/controls/ORG-7");
         let page = fx.get("/controls/ORG-7", &cookie).await;
         assert_eq!(page.status, StatusCode::OK);

@@ -90,12 +90,17 @@ impl Fx {
         run_in(self.dir.path(), Some(self.url()), args, env)
     }
 
+    /// `aims --format json ARGS`, which may fail (a refusal is then a JSON error on stderr).
+    fn try_json(&self, args: &[&str]) -> Run {
+        let mut all = vec!["--format", "json"];
+        all.extend(args);
+        self.aims(&all)
+    }
+
     /// `aims --format json ARGS`, which must succeed; its output parsed.
     #[track_caller]
     fn json(&self, args: &[&str]) -> Value {
-        let mut all = vec!["--format", "json"];
-        all.extend(args);
-        self.aims(&all).ok().json()
+        self.try_json(args).ok().json()
     }
 
     fn init(&self) -> Run {
@@ -153,7 +158,7 @@ impl Fx {
             );
             per_org.insert(slug.to_string(), Value::Object(lists));
         }
-        let verify = self.aims(&["--format", "json", "verify"]);
+        let verify = self.try_json(&["verify"]);
         assert_eq!(
             verify.code,
             0,
@@ -312,9 +317,7 @@ fn second_init_is_refused_and_leaves_the_store_unchanged() {
         let fx = Fx::initialised(backend);
         fx.add_system(&["--name", "Credit scoring", "--purpose", "Score loans"]);
         let before = fx.snapshot();
-        let run = fx.aims(&[
-            "--format",
-            "json",
+        let run = fx.try_json(&[
             "init",
             "--org-name",
             "Other Corp",
@@ -537,7 +540,7 @@ fn system_add_from_json_and_toml_files_keeps_nested_sections_and_supplier_links(
         let before = fx.snapshot();
         let ghost = "01900000-0000-7000-8000-000000000042";
         let bad = fx.write("ghost.json", &nested_json(ghost));
-        let run = fx.aims(&["--format", "json", "system", "add", "--file", &bad]);
+        let run = fx.try_json(&["system", "add", "--file", &bad]);
         assert_invalid_field(&run, "components[0].supplier_id");
         fx.assert_unchanged(&before, "a component with an unknown supplier");
     }
@@ -681,11 +684,11 @@ fn system_list_filters_by_stage_role_and_search_and_sorts_both_ways() {
         );
 
         // Bad filters name what is wrong.
-        let run = fx.aims(&["--format", "json", "system", "list", "--stage", "sideways"]);
+        let run = fx.try_json(&["system", "list", "--stage", "sideways"]);
         assert_invalid_field(&run, "stage");
-        let run = fx.aims(&["--format", "json", "system", "list", "--role", "boss"]);
+        let run = fx.try_json(&["system", "list", "--role", "boss"]);
         assert_invalid_field(&run, "role");
-        let run = fx.aims(&["--format", "json", "system", "list", "--sort", "colour"]);
+        let run = fx.try_json(&["system", "list", "--sort", "colour"]);
         assert_invalid_field(&run, "sort");
     }
 }
@@ -813,9 +816,7 @@ fn system_update_with_a_stale_if_version_is_refused_as_changed_by_someone_else()
             "1",
         ]);
         let before = fx.snapshot();
-        let run = fx.aims(&[
-            "--format",
-            "json",
+        let run = fx.try_json(&[
             "system",
             "update",
             &id,
@@ -917,20 +918,14 @@ fn system_retire_then_history_lists_create_update_and_retire_by_the_actor() {
 
         // Retiring twice, or without a reason, is refused and changes nothing.
         let before = fx.snapshot();
-        let run = fx.aims(&[
-            "--format", "json", "system", "retire", &id, "--reason", "again",
-        ]);
+        let run = fx.try_json(&["system", "retire", &id, "--reason", "again"]);
         assert_invalid_field(&run, "lifecycle_stage");
         let other = id_of(&fx.add_system(&["--name", "Other", "--purpose", "p"]));
         let before2 = fx.snapshot();
         assert_ne!(before, before2);
-        let run = fx.aims(&[
-            "--format", "json", "system", "retire", &other, "--reason", "  ",
-        ]);
+        let run = fx.try_json(&["system", "retire", &other, "--reason", "  "]);
         assert_invalid_field(&run, "reason");
-        let run = fx.aims(&[
-            "--format",
-            "json",
+        let run = fx.try_json(&[
             "system",
             "retire",
             &other,
@@ -1043,36 +1038,36 @@ fn system_add_with_a_bad_file_is_refused_naming_the_field_and_changes_nothing() 
             "unknown.json",
             r#"{"name": "A", "purpose": "p", "colour": "red"}"#,
         );
-        let run = fx.aims(&["--format", "json", "system", "add", "--file", &f]);
+        let run = fx.try_json(&["system", "add", "--file", &f]);
         assert_invalid_field(&run, "colour");
 
         let f = fx.write(
             "nested-unknown.json",
             r#"{"name": "A", "purpose": "p", "models": [{"name": "m", "colour": 1}]}"#,
         );
-        let run = fx.aims(&["--format", "json", "system", "add", "--file", &f]);
+        let run = fx.try_json(&["system", "add", "--file", &f]);
         assert_refused(&run, "invalid_input", "colour");
 
         let f = fx.write("invalid.json", r#"{"name": "A", "purpose": "#);
-        let run = fx.aims(&["--format", "json", "system", "add", "--file", &f]);
+        let run = fx.try_json(&["system", "add", "--file", &f]);
         assert_invalid_field(&run, "file");
         assert_refused(&run, "invalid_input", "not valid JSON");
 
         let f = fx.write("invalid.toml", "name = \"A\"\npurpose = ");
-        let run = fx.aims(&["--format", "json", "system", "add", "--file", &f]);
+        let run = fx.try_json(&["system", "add", "--file", &f]);
         assert_invalid_field(&run, "file");
         assert_refused(&run, "invalid_input", "not valid TOML");
 
         let f = fx.write("array.json", "[1, 2]");
-        let run = fx.aims(&["--format", "json", "system", "add", "--file", &f]);
+        let run = fx.try_json(&["system", "add", "--file", &f]);
         assert_invalid_field(&run, "file");
 
         let f = fx.write("bad-category.json", r#"{"name": "A", "purpose": "p", "data_resources": [{"name": "d", "category": "gossip"}]}"#);
-        let run = fx.aims(&["--format", "json", "system", "add", "--file", &f]);
+        let run = fx.try_json(&["system", "add", "--file", &f]);
         assert_invalid_field(&run, "data_resources[0].category");
 
         let missing = fx.path("no-such-file.json").display().to_string();
-        let run = fx.aims(&["--format", "json", "system", "add", "--file", &missing]);
+        let run = fx.try_json(&["system", "add", "--file", &missing]);
         assert_invalid_field(&run, "file");
 
         fx.assert_unchanged(&before, "refused file input");
@@ -1086,28 +1081,18 @@ fn system_update_with_a_bad_file_or_custom_value_is_refused_naming_the_field() {
         let id = id_of(&fx.add_system(&["--name", "Existing", "--purpose", "p"]));
         let before = fx.snapshot();
 
-        let run = fx.aims(&[
-            "--format",
-            "json",
-            "system",
-            "update",
-            &id,
-            "--lifecycle-stage",
-            "sideways",
-        ]);
+        let run = fx.try_json(&["system", "update", &id, "--lifecycle-stage", "sideways"]);
         assert_invalid_field(&run, "lifecycle_stage");
 
         let f = fx.write("unknown.json", r#"{"colour": "red"}"#);
-        let run = fx.aims(&["--format", "json", "system", "update", &id, "--file", &f]);
+        let run = fx.try_json(&["system", "update", &id, "--file", &f]);
         assert_invalid_field(&run, "colour");
 
         let f = fx.write("invalid.json", "{");
-        let run = fx.aims(&["--format", "json", "system", "update", &id, "--file", &f]);
+        let run = fx.try_json(&["system", "update", &id, "--file", &f]);
         assert_invalid_field(&run, "file");
 
-        let run = fx.aims(&[
-            "--format", "json", "system", "update", &id, "--custom", "novalue",
-        ]);
+        let run = fx.try_json(&["system", "update", &id, "--custom", "novalue"]);
         assert_invalid_field(&run, "custom");
 
         fx.assert_unchanged(&before, "refused updates");
@@ -1120,11 +1105,9 @@ fn unknown_org_is_refused_and_changes_nothing() {
         let fx = Fx::initialised(backend);
         fx.add_system(&["--name", "Existing", "--purpose", "p"]);
         let before = fx.snapshot();
-        let run = fx.aims(&["--format", "json", "--org", "no-such-org", "system", "list"]);
+        let run = fx.try_json(&["--org", "no-such-org", "system", "list"]);
         assert_refused(&run, "not_found", "no-such-org");
-        let run = fx.aims(&[
-            "--format",
-            "json",
+        let run = fx.try_json(&[
             "--org",
             "no-such-org",
             "system",
@@ -1316,23 +1299,15 @@ fn system_show_with_an_invalid_id_is_refused_naming_id() {
         let id = id_of(&fx.add_system(&["--name", "A", "--purpose", "p"]));
         let before = fx.snapshot();
         for bad in ["not-an-id", "", "' OR 1=1 --", "01900000-0000-7000-8000"] {
-            let run = fx.aims(&["--format", "json", "system", "show", bad]);
+            let run = fx.try_json(&["system", "show", bad]);
             assert_invalid_field(&run, "id");
         }
-        let run = fx.aims(&[
-            "--format", "json", "system", "update", "nope", "--owner", "x",
-        ]);
+        let run = fx.try_json(&["system", "update", "nope", "--owner", "x"]);
         assert_invalid_field(&run, "id");
-        let run = fx.aims(&["--format", "json", "system", "history", "nope"]);
+        let run = fx.try_json(&["system", "history", "nope"]);
         assert_invalid_field(&run, "id");
         // A well-formed id that does not exist is "not found".
-        let run = fx.aims(&[
-            "--format",
-            "json",
-            "system",
-            "show",
-            "01900000-0000-7000-8000-000000000001",
-        ]);
+        let run = fx.try_json(&["system", "show", "01900000-0000-7000-8000-000000000001"]);
         assert_refused(&run, "not_found", "no ai system with id");
         // Ids are accepted in upper case too.
         fx.json(&["system", "show", &id.to_uppercase()]);
@@ -1367,7 +1342,7 @@ fn another_organizations_system_is_not_found() {
             "p",
         ]));
         // With two organizations, --org is required.
-        let run = fx.aims(&["--format", "json", "system", "list"]);
+        let run = fx.try_json(&["system", "list"]);
         assert_invalid_field(&run, "org");
 
         let before = fx.snapshot();
@@ -1423,22 +1398,11 @@ fn custom_field_rules_are_enforced_on_system_add() {
         assert_eq!(f["choices"], json!(["a", "b"]));
         let before = fx.snapshot();
 
-        let run = fx.aims(&[
-            "--format",
-            "json",
-            "system",
-            "add",
-            "--name",
-            "S",
-            "--purpose",
-            "p",
-        ]);
+        let run = fx.try_json(&["system", "add", "--name", "S", "--purpose", "p"]);
         assert_invalid_field(&run, "custom_fields.risk_tier");
         assert_refused(&run, "invalid_input", "required");
 
-        let run = fx.aims(&[
-            "--format",
-            "json",
+        let run = fx.try_json(&[
             "system",
             "add",
             "--name",
@@ -1451,9 +1415,7 @@ fn custom_field_rules_are_enforced_on_system_add() {
         assert_invalid_field(&run, "custom_fields.risk_tier");
         assert_refused(&run, "invalid_input", "one of: a, b");
 
-        let run = fx.aims(&[
-            "--format",
-            "json",
+        let run = fx.try_json(&[
             "system",
             "add",
             "--name",
@@ -1472,13 +1434,11 @@ fn custom_field_rules_are_enforced_on_system_add() {
         assert_eq!(s["custom_fields"], json!({"risk_tier": "b"}));
 
         // A bad field definition is refused too.
-        let run = fx.aims(&[
-            "--format", "json", "field", "add", "--key", "x", "--label", "X", "--kind", "colour",
+        let run = fx.try_json(&[
+            "field", "add", "--key", "x", "--label", "X", "--kind", "colour",
         ]);
         assert_invalid_field(&run, "kind");
-        let run = fx.aims(&[
-            "--format",
-            "json",
+        let run = fx.try_json(&[
             "field",
             "add",
             "--key",
@@ -1568,7 +1528,7 @@ fn verify_names_an_ai_system_edited_behind_the_apps_back() {
             run.describe()
         );
 
-        let run = fx.aims(&["--format", "json", "verify"]);
+        let run = fx.try_json(&["verify"]);
         assert_eq!(run.code, 1, "{}", run.describe());
         let v = run.json();
         assert_eq!(v["intact"], false);
@@ -1598,7 +1558,7 @@ fn verify_names_an_edited_change_log_entry() {
         );
         assert!(run.stdout.contains("altered"), "{}", run.describe());
 
-        let run = fx.aims(&["--format", "json", "verify"]);
+        let run = fx.try_json(&["verify"]);
         assert_eq!(run.code, 1, "{}", run.describe());
         let v = run.json();
         assert_eq!(v["intact"], false);
@@ -1626,7 +1586,7 @@ fn verify_detects_a_deleted_change_log_entry() {
             "{}",
             run.describe()
         );
-        let run = fx.aims(&["--format", "json", "verify"]);
+        let run = fx.try_json(&["verify"]);
         assert_eq!(run.code, 1, "{}", run.describe());
         let v = run.json();
         assert_eq!(v["intact"], false);
@@ -1639,7 +1599,7 @@ fn verify_detects_a_deleted_change_log_entry() {
         fx.raw(&format!(
             "DELETE FROM change_log WHERE org_id = '{org}' AND seq = 6"
         ));
-        let run = fx.aims(&["--format", "json", "verify"]);
+        let run = fx.try_json(&["verify"]);
         assert_eq!(run.code, 1, "{}", run.describe());
         let v = run.json();
         assert_eq!(v["intact"], false, "{v:#}");
@@ -1891,7 +1851,7 @@ fn backup_to_an_existing_file_is_refused_and_the_file_is_kept() {
         fx.add_system(&["--name", "A", "--purpose", "p"]);
         let file = fx.write("existing.jsonl", "keep me\n");
         let before = fx.snapshot();
-        let run = fx.aims(&["--format", "json", "backup", &file]);
+        let run = fx.try_json(&["backup", &file]);
         assert_invalid_field(&run, "file");
         assert_refused(&run, "invalid_input", "exists");
         assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me\n");
@@ -1905,7 +1865,7 @@ fn backup_to_an_existing_file_is_refused_and_the_file_is_kept() {
         );
         // Into a directory that does not exist: refused, nothing written.
         let nested = fx.path("no/such/dir/b.jsonl").display().to_string();
-        let run = fx.aims(&["--format", "json", "backup", &nested]);
+        let run = fx.try_json(&["backup", &nested]);
         assert_invalid_field(&run, "file");
     }
 }
@@ -2020,7 +1980,7 @@ fn catalog_with_an_unknown_framework_is_refused_naming_framework() {
             assert_invalid_field(&run, "framework");
             assert_refused(&run, "invalid_input", "iso42001");
         }
-        let run = fx.aims(&["--format", "json", "catalog", "show", "Z.99"]);
+        let run = fx.try_json(&["catalog", "show", "Z.99"]);
         assert_refused(&run, "not_found", "Z.99");
     }
 }
@@ -2033,7 +1993,7 @@ fn catalog_with_an_unknown_framework_is_refused_naming_framework() {
 fn approving_a_second_scope_draft_supersedes_the_first() {
     for backend in backends() {
         let fx = Fx::initialised(backend);
-        let run = fx.aims(&["--format", "json", "scope", "approve"]);
+        let run = fx.try_json(&["scope", "approve"]);
         assert_refused(&run, "conflict", "no draft");
 
         let d1 = fx.json(&[
@@ -2101,9 +2061,7 @@ fn issue_with_an_unknown_kind_is_refused_naming_kind() {
             "Skills gap",
         ]);
         let before = fx.snapshot();
-        let run = fx.aims(&[
-            "--format", "json", "issue", "add", "--kind", "sideways", "--title", "t",
-        ]);
+        let run = fx.try_json(&["issue", "add", "--kind", "sideways", "--title", "t"]);
         assert_invalid_field(&run, "kind");
         assert_refused(&run, "invalid_input", "internal, external");
         fx.assert_unchanged(&before, "a refused issue");
@@ -2127,9 +2085,7 @@ fn party_requirement_with_an_unknown_source_is_refused_naming_it() {
         ]);
         let id = id_of(&p);
         let before = fx.snapshot();
-        let run = fx.aims(&[
-            "--format",
-            "json",
+        let run = fx.try_json(&[
             "party",
             "require",
             &id,
@@ -2159,9 +2115,7 @@ fn party_requirement_with_an_unknown_source_is_refused_naming_it() {
         assert_eq!(reqs[0]["addressed"], true);
         assert!(reqs[0]["id"].as_str().is_some_and(|i| !i.is_empty()));
         // The second requirement with a bad source is named by its own index.
-        let run = fx.aims(&[
-            "--format", "json", "party", "require", &id, "--text", "x", "--source", "gossip",
-        ]);
+        let run = fx.try_json(&["party", "require", &id, "--text", "x", "--source", "gossip"]);
         assert_invalid_field(&run, "requirements[1].source");
     }
 }
@@ -2242,7 +2196,7 @@ fn read_only_postgres_database_refuses_writes_but_can_still_be_read() {
     );
 
     let write = fx.aims(&["system", "add", "--name", "New", "--purpose", "p"]);
-    let read = fx.aims(&["--format", "json", "system", "list"]);
+    let read = fx.try_json(&["system", "list"]);
 
     raw_sql(
         Backend::Postgres,
@@ -2292,17 +2246,7 @@ fn context_records_update_only_the_given_fields_refuse_stale_versions_and_delete
             "fields not given stay as they were"
         );
         assert_eq!(updated["version"], 2);
-        let stale = fx.aims(&[
-            "--format",
-            "json",
-            "issue",
-            "update",
-            &id,
-            "--title",
-            "x",
-            "--if-version",
-            "1",
-        ]);
+        let stale = fx.try_json(&["issue", "update", &id, "--title", "x", "--if-version", "1"]);
         assert_eq!(stale.code, 2, "{}", stale.describe());
         assert!(
             stale.error()["message"]
@@ -2336,7 +2280,7 @@ fn context_records_update_only_the_given_fields_refuse_stale_versions_and_delete
             .filter_map(|e| e["action"].as_str())
             .collect();
         assert_eq!(actions, vec!["create", "update", "delete"]);
-        let missing = fx.aims(&["--format", "json", "supplier", "delete", &sid]);
+        let missing = fx.try_json(&["supplier", "delete", &sid]);
         assert_eq!(missing.code, 2, "{}", missing.describe());
         assert_eq!(missing.error()["code"], "not_found");
         fx.aims(&["verify"]).ok();
@@ -2358,13 +2302,13 @@ fn system_import_writes_all_or_nothing_and_names_the_item_at_fault() {
             {"name": "Churn model", "purpose": "Predicts churn."}
         ]);
         let path = fx.write("bad.json", &bad.to_string());
-        let run = fx.aims(&["--format", "json", "system", "import", &path]);
+        let run = fx.try_json(&["system", "import", &path]);
         assert_invalid_field(&run, "[1].name");
         assert_invalid_field(&run, "[1].lifecycle_stage");
         fx.assert_unchanged(&before, "a refused import");
         let unknown = json!([bad[0], {"name": "Churn model", "purpose": "p", "colour": "red"}]);
         let path = fx.write("unknown.json", &unknown.to_string());
-        let run = fx.aims(&["--format", "json", "system", "import", &path]);
+        let run = fx.try_json(&["system", "import", &path]);
         assert_invalid_field(&run, "[1].colour");
         fx.assert_unchanged(&before, "an import with an unknown field");
 

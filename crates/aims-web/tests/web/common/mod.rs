@@ -61,19 +61,14 @@ pub fn op() -> Actor {
     Actor::operator("test")
 }
 
+/// A record from its JSON form: the fields a test leaves out take their defaults.
+pub fn from_json<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> T {
+    serde_json::from_value(v).expect("test record")
+}
+
 /// An organization with only a name and a slug.
 pub fn org(name: &str, slug: &str) -> Organization {
-    Organization {
-        name: name.into(),
-        slug: slug.into(),
-        legal_name: String::new(),
-        sector: String::new(),
-        size: String::new(),
-        jurisdictions: vec![],
-        description: String::new(),
-        ai_roles: vec![],
-        website: String::new(),
-    }
+    from_json(serde_json::json!({"name": name, "slug": slug}))
 }
 
 /// The standard fixture: the router over the demo store, plus a second organization ("other") with an admin

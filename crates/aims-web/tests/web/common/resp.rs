@@ -24,6 +24,18 @@ impl Resp {
             .to_string()
     }
 
+    /// Asserts the status, showing the body when it differs.
+    #[track_caller]
+    pub fn assert_status(&self, want: StatusCode) {
+        assert_eq!(self.status, want, "{}", self.text);
+    }
+
+    /// Asserts that the body contains `needle`, showing the body when it does not.
+    #[track_caller]
+    pub fn assert_contains(&self, needle: &str) {
+        assert!(self.text.contains(needle), "{}", self.text);
+    }
+
     /// The body parsed as JSON.
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
