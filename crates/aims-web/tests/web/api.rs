@@ -3,7 +3,7 @@
 //! revoked, browser sessions with the CSRF header, cursor paging, and the OpenAPI document against the routes.
 
 use crate::common::risk_endpoints;
-use crate::common::{Auth, EMAILS, ROLES, Resp, Web, from_json, op};
+use crate::common::{Auth, EMAILS, MATRIX_ROLES, Resp, Web, from_json, op};
 use aims_app::Actor;
 use aims_domain::context::{ContextIssue, InterestedParty, Supplier};
 use aims_domain::inventory::AiSystem;
@@ -240,23 +240,13 @@ fn expected(method: &str, template: &str, role: &str) -> StatusCode {
 on_both!(role_endpoint_matrix, |fx: Fx| async move {
     let mut failures = vec![];
     for (method, template) in ENDPOINTS {
-        for role in ROLES.iter().chain(["none"].iter()) {
+        for role in MATRIX_ROLES {
             let (path, body, headers) = prepare(&fx, method, template).await;
-            let auth = if *role == "none" {
-                Auth::None
-            } else {
-                fx.token(role)
-            };
             let r = fx
-                .call(method, &path, &auth, body.as_deref(), &headers)
+                .call(method, &path, &fx.as_role(role), body.as_deref(), &headers)
                 .await;
             let want = expected(method, template, role);
-            if r.status != want {
-                failures.push(format!(
-                    "{method} {template} as {role}: {} (want {want}) {}",
-                    r.status, r.text
-                ));
-            }
+            failures.extend(r.mismatch(&format!("{method} {template} as {role}"), want));
             if !r.status.is_success() {
                 r.error();
             }

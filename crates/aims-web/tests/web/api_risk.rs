@@ -4,7 +4,7 @@
 //! and leaves the store unchanged.
 
 use crate::common::risk_endpoints::RISK_ENDPOINTS;
-use crate::common::{Auth, EMAILS, ROLES, Resp, Web, from_json, op, org};
+use crate::common::{Auth, EMAILS, MATRIX_ROLES, ROLES, Resp, Web, from_json, op, org};
 use aims_app::{App, Stored};
 use aims_domain::controls::ControlImplementation;
 use aims_domain::impact::ImpactAssessment;
@@ -353,26 +353,16 @@ async fn prepare(
 on_both!(risk_role_endpoint_matrix, |fx: Fx| async move {
     let mut failures = vec![];
     for (method, template) in RISK_ENDPOINTS {
-        for role in ROLES.iter().chain(["none"].iter()) {
+        for role in MATRIX_ROLES {
             let (path, body, headers) = prepare(&fx, method, template).await;
-            let auth = if *role == "none" {
-                Auth::None
-            } else {
-                fx.token(role)
-            };
             let headers: Vec<(&str, &str)> =
                 headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
             let body = body.map(|b| b.to_string());
             let r = fx
-                .call(method, &path, &auth, body.as_deref(), &headers)
+                .call(method, &path, &fx.as_role(role), body.as_deref(), &headers)
                 .await;
             let want = expected(method, template, role);
-            if r.status != want {
-                failures.push(format!(
-                    "{method} {template} as {role}: {} (want {want}) {}",
-                    r.status, r.text
-                ));
-            }
+            failures.extend(r.mismatch(&format!("{method} {template} as {role}"), want));
             if !r.status.is_success() {
                 r.error();
                 if r.status == StatusCode::FORBIDDEN {

@@ -5,7 +5,6 @@ use crate::common::{EMAILS, ROLES, Web, hidden, op, set_cookie};
 use aims_app::Actor;
 use aims_app::demo::DEMO_PASSWORD;
 use aims_app::systems::SystemFilter;
-use aims_app::test_store::testing::backends;
 use aims_domain::inventory::AiSystem;
 use axum::http::{StatusCode, header};
 use std::ops::Deref;
@@ -49,10 +48,9 @@ async fn system_count(fx: &Fx, org_slug: &str) -> usize {
         .len()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_role_sees_the_pages_it_should_and_only_writers_change_systems() {
-    for backend in backends() {
-        let fx = fixture(backend).await;
+on_both!(
+    every_role_sees_the_pages_it_should_and_only_writers_change_systems,
+    |fx: Fx| async move {
         let a = fx.system_a.clone();
         let readable = [
             "/".to_string(),
@@ -145,20 +143,13 @@ async fn every_role_sees_the_pages_it_should_and_only_writers_change_systems() {
             };
             assert_eq!(edit.status, want, "{role} POST edit");
         }
-        assert!(
-            fx.app
-                .verify(&aims_app::Actor::operator("test"), None)
-                .await
-                .expect("verify")
-                .intact()
-        );
+        fx.assert_intact().await;
     }
-}
+);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn pages_need_a_session_and_another_organizations_records_are_not_found() {
-    for backend in backends() {
-        let fx = fixture(backend).await;
+on_both!(
+    pages_need_a_session_and_another_organizations_records_are_not_found,
+    |fx: Fx| async move {
         for path in ["/", "/systems", "/context", "/catalog", "/account"] {
             let r = fx.get(path, None).await;
             assert_eq!(r.status, StatusCode::SEE_OTHER, "anonymous {path}");
@@ -226,12 +217,11 @@ async fn pages_need_a_session_and_another_organizations_records_are_not_found() 
             .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
     }
-}
+);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn forms_without_the_csrf_token_or_from_another_site_change_nothing() {
-    for backend in backends() {
-        let fx = fixture(backend).await;
+on_both!(
+    forms_without_the_csrf_token_or_from_another_site_change_nothing,
+    |fx: Fx| async move {
         let cookie = fx
             .sign_in("maria.keller@northwind-lending.example", DEMO_PASSWORD)
             .await
@@ -267,12 +257,11 @@ async fn forms_without_the_csrf_token_or_from_another_site_change_nothing() {
             "sign-out needs the token too"
         );
     }
-}
+);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn invalid_system_forms_show_messages_next_to_the_fields_and_write_nothing() {
-    for backend in backends() {
-        let fx = fixture(backend).await;
+on_both!(
+    invalid_system_forms_show_messages_next_to_the_fields_and_write_nothing,
+    |fx: Fx| async move {
         let cookie = fx
             .sign_in("daan.visser@northwind-lending.example", DEMO_PASSWORD)
             .await
@@ -314,12 +303,11 @@ async fn invalid_system_forms_show_messages_next_to_the_fields_and_write_nothing
             "nothing written"
         );
     }
-}
+);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sessions_rotate_end_at_sign_out_and_repeated_failures_lock_the_email() {
-    for backend in backends() {
-        let fx = fixture(backend).await;
+on_both!(
+    sessions_rotate_end_at_sign_out_and_repeated_failures_lock_the_email,
+    |fx: Fx| async move {
         let email = "elif.aydin@northwind-lending.example";
         let first = fx.sign_in(email, DEMO_PASSWORD).await.expect("sign in");
         assert_eq!(fx.get("/", Some(&first)).await.status, StatusCode::OK);
@@ -389,12 +377,11 @@ async fn sessions_rotate_end_at_sign_out_and_repeated_failures_lock_the_email() 
                 .is_ok()
         );
     }
-}
+);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn pages_carry_security_headers_and_session_cookies_are_protected() {
-    for backend in backends() {
-        let fx = fixture(backend).await;
+on_both!(
+    pages_carry_security_headers_and_session_cookies_are_protected,
+    |fx: Fx| async move {
         let page = fx.get("/login", None).await;
         for h in [
             "content-security-policy",
@@ -448,12 +435,11 @@ async fn pages_carry_security_headers_and_session_cookies_are_protected() {
             StatusCode::NOT_FOUND
         );
     }
-}
+);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn only_admins_manage_users_and_a_reset_ends_the_members_sessions() {
-    for backend in backends() {
-        let fx = fixture(backend).await;
+on_both!(
+    only_admins_manage_users_and_a_reset_ends_the_members_sessions,
+    |fx: Fx| async move {
         for (role, email) in ROLES.iter().zip(EMAILS) {
             let cookie = fx.sign_in(email, DEMO_PASSWORD).await.expect("sign in");
             let want = if *role == "admin" {
@@ -579,12 +565,11 @@ async fn only_admins_manage_users_and_a_reset_ends_the_members_sessions() {
             "no reset across organizations"
         );
     }
-}
+);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_inventory_list_pages_through_every_system_once() {
-    for backend in backends() {
-        let fx = fixture(backend).await;
+on_both!(
+    the_inventory_list_pages_through_every_system_once,
+    |fx: Fx| async move {
         let org = fx.app.resolve_org(Some("northwind")).await.expect("org");
         for i in 0..130 {
             fx.app
@@ -635,14 +620,13 @@ async fn the_inventory_list_pages_through_every_system_once() {
             assert!(pages >= 2, "more than one page");
         }
     }
-}
+);
 
-/// Every response names its request, and no two requests share an id, so a user's report can be matched with the
-/// one log span it belongs to.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_response_carries_its_own_request_id() {
-    for backend in backends() {
-        let fx = fixture(backend).await;
+on_both!(
+    /// Every response names its request, and no two requests share an id, so a user's report can be matched
+    /// with the one log span it belongs to.
+    every_response_carries_its_own_request_id,
+    |fx: Fx| async move {
         let mut seen = std::collections::HashSet::new();
         for path in ["/login", "/login", "/no-such-page", "/healthz"] {
             let r = fx.get(path, None).await;
@@ -656,4 +640,4 @@ async fn every_response_carries_its_own_request_id() {
             assert!(seen.insert(id), "{path}: a request id was reused");
         }
     }
-}
+);

@@ -8,7 +8,6 @@
 
 use crate::common::{ADMIN, AUDITOR, CONTRIBUTOR, MANAGER, Resp, VIEWER, Web, hidden, op};
 use aims_app::systems::SystemFilter;
-use aims_app::test_store::testing::backends;
 use aims_domain::impact::{AffectedParty, Impact, ImpactAssessment};
 use aims_domain::risk::Risk;
 use axum::http::StatusCode;
@@ -210,10 +209,9 @@ async fn demo_ids(fx: &Fx) -> DemoIds {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_page_renders_for_readers_and_their_writes_are_refused() {
-    for backend in backends() {
-        let fx = fixture(backend).await;
+on_both!(
+    every_page_renders_for_readers_and_their_writes_are_refused,
+    |fx: Fx| async move {
         let ids = demo_ids(&fx).await;
         let (r, t, ia, draft, a) = (
             ids.risk.clone(),
@@ -397,13 +395,11 @@ async fn every_page_renders_for_readers_and_their_writes_are_refused() {
             .await;
         assert_eq!(res.location(), format!("/systems/{a}/classification"));
     }
-}
+);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_contributor_records_assesses_and_treats_a_risk_that_shows_in_the_register_and_heat_map()
-{
-    for backend in backends() {
-        let fx = fixture(backend).await;
+on_both!(
+    a_contributor_records_assesses_and_treats_a_risk_that_shows_in_the_register_and_heat_map,
+    |fx: Fx| async move {
         let a = fx.system_a.clone();
         let system_name = fx
             .app
@@ -675,20 +671,13 @@ async fn a_contributor_records_assesses_and_treats_a_risk_that_shows_in_the_regi
                 .status,
             "accepted"
         );
-        assert!(
-            fx.app
-                .verify(&aims_app::Actor::operator("test"), None)
-                .await
-                .expect("verify")
-                .intact()
-        );
+        fx.assert_intact().await;
     }
-}
+);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_soa_filters_and_refuses_approval_while_lines_have_problems() {
-    for backend in backends() {
-        let fx = fixture(backend).await;
+on_both!(
+    the_soa_filters_and_refuses_approval_while_lines_have_problems,
+    |fx: Fx| async move {
         let (cookie, csrf) = fx.session(MANAGER).await;
         let view = fx.app.soa(&op(), &fx.org_a).await.expect("soa");
         let implemented = view
@@ -897,12 +886,11 @@ async fn the_soa_filters_and_refuses_approval_while_lines_have_problems() {
             StatusCode::NOT_FOUND
         );
     }
-}
+);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn impact_assessments_raise_risks_and_classification_gives_a_class() {
-    for backend in backends() {
-        let fx = fixture(backend).await;
+on_both!(
+    impact_assessments_raise_risks_and_classification_gives_a_class,
+    |fx: Fx| async move {
         let a = fx.system_a.clone();
         let (cookie, csrf) = fx.session(CONTRIBUTOR).await;
         let start = fx.get("/impact-assessments/new", &cookie).await;
@@ -1083,12 +1071,11 @@ async fn impact_assessments_raise_risks_and_classification_gives_a_class() {
         let system = fx.get(&format!("/systems/{a}"), &cookie).await.text;
         assert!(system.contains(&format!("href=\"/systems/{a}/classification\"")));
     }
-}
+);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn another_organizations_risks_assessments_and_systems_are_not_found() {
-    for backend in backends() {
-        let fx = fixture(backend).await;
+on_both!(
+    another_organizations_risks_assessments_and_systems_are_not_found,
+    |fx: Fx| async move {
         let (cookie, csrf) = fx.session(ADMIN).await;
         let (rb, ib, sb) = (fx.risk_b.clone(), fx.impact_b.clone(), fx.system_b.clone());
         for path in [
@@ -1193,7 +1180,7 @@ async fn another_organizations_risks_assessments_and_systems_are_not_found() {
                 .is_none()
         );
     }
-}
+);
 
 /// The fields the risk-method form sends for `m`: every scale row up to the largest scale (empty ones blank), the
 /// levels with the ids the form showed, and one select per cell.
@@ -1256,10 +1243,9 @@ fn with_csrf<'a>(f: &'a [(String, String)], csrf: &'a str) -> Vec<(&'a str, &'a 
     v
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_risk_method_page_shows_the_method_and_only_managers_save_new_versions() {
-    for backend in backends() {
-        let fx = fixture(backend).await;
+on_both!(
+    the_risk_method_page_shows_the_method_and_only_managers_save_new_versions,
+    |fx: Fx| async move {
         let method = fx.app.risk_method(&op(), &fx.org_a).await.expect("method");
         let before = method.number;
         let valid = method_form(&method);
@@ -1459,12 +1445,11 @@ async fn the_risk_method_page_shows_the_method_and_only_managers_save_new_versio
             StatusCode::OK
         );
     }
-}
+);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_contributor_adds_an_own_control_that_appears_in_the_soa() {
-    for backend in backends() {
-        let fx = fixture(backend).await;
+on_both!(
+    a_contributor_adds_an_own_control_that_appears_in_the_soa,
+    |fx: Fx| async move {
         let head = fx.chain_head().await;
         let (cookie, csrf) = fx.session(VIEWER).await;
         let list = fx.get("/controls", &cookie).await;
@@ -1613,4 +1598,4 @@ async fn a_contributor_adds_an_own_control_that_appears_in_the_soa() {
             "Prompt library review"
         );
     }
-}
+);

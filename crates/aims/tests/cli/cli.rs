@@ -218,9 +218,9 @@ fn init_prints_the_organization_the_admin_and_a_generated_password() {
                 "boss@acme.test",
             ])
             .ok();
-        assert!(run.stdout.contains("Acme AI"), "{}", run.describe());
+        run.assert_stdout("Acme AI");
         assert!(run.stdout.contains("acme-ai"), "slug: {}", run.describe());
-        assert!(run.stdout.contains("boss@acme.test"), "{}", run.describe());
+        run.assert_stdout("boss@acme.test");
         let password = run
             .stdout
             .lines()
@@ -262,7 +262,7 @@ fn init_with_admin_password_in_the_environment_prints_no_password() {
                 &[("AIMS_ADMIN_PASSWORD", SECRET)],
             )
             .ok();
-        assert!(run.stdout.contains("Acme AI"), "{}", run.describe());
+        run.assert_stdout("Acme AI");
         assert!(!run.stdout.contains(SECRET), "{}", run.describe());
         assert!(!run.stderr.contains(SECRET), "{}", run.describe());
         let generated = run
@@ -328,7 +328,7 @@ fn second_init_is_refused_and_leaves_the_store_unchanged() {
         fx.assert_unchanged(&before, "a second init");
 
         let run = fx.aims(&["init"]);
-        assert_eq!(run.code, 2, "{}", run.describe());
+        run.assert_code(2);
         assert!(
             run.stderr.starts_with("error: ") && run.stderr.trim().lines().count() == 1,
             "one-line error: {}",
@@ -389,11 +389,7 @@ fn system_add_with_flags_stores_every_given_field() {
                 "human-in-the-loop",
             ])
             .ok();
-        assert!(
-            run.stdout.contains("Added AI system Credit scoring"),
-            "{}",
-            run.describe()
-        );
+        run.assert_stdout("Added AI system Credit scoring");
         let list = fx.systems(&[]);
         assert_eq!(list.len(), 1);
         let s = fx.json(&["system", "show", &id_of(&list[0])]);
@@ -866,11 +862,7 @@ fn system_retire_then_history_lists_create_update_and_retire_by_the_actor() {
         let run = fx
             .aims(&["system", "retire", &id, "--reason", "Replaced by v2"])
             .ok();
-        assert!(
-            run.stdout.contains("Retired AI system Credit scoring"),
-            "{}",
-            run.describe()
-        );
+        run.assert_stdout("Retired AI system Credit scoring");
         let s = fx.json(&["system", "show", &id]);
         assert_eq!(s["lifecycle_stage"], "retired");
         assert_eq!(s["retired_reason"], "Replaced by v2");
@@ -903,7 +895,7 @@ fn system_retire_then_history_lists_create_update_and_retire_by_the_actor() {
         );
 
         let table = fx.aims(&["system", "history", &id]).ok();
-        assert!(table.stdout.contains(ACTOR), "{}", table.describe());
+        table.assert_stdout(ACTOR);
         assert_eq!(
             table.stdout.matches("update").count(),
             2,
@@ -1009,7 +1001,7 @@ fn system_add_with_bad_values_is_refused_naming_the_field_and_changes_nothing() 
         }
         // Same refusals in table format: one line, `error: FIELD: ...`.
         let run = fx.aims(&["system", "add", "--name", &long_name, "--purpose", "p"]);
-        assert_eq!(run.code, 2, "{}", run.describe());
+        run.assert_code(2);
         assert_eq!(run.stderr.trim().lines().count(), 1, "{}", run.describe());
         assert!(
             run.stderr.starts_with("error: name: "),
@@ -1183,7 +1175,7 @@ fn database_url_errors_never_show_the_password() {
                 &["--format", format, "system", "list"],
                 &[],
             );
-            assert_eq!(run.code, 2, "{}", run.describe());
+            run.assert_code(2);
             assert!(
                 !run.stderr.contains("s3cr3t-pw") && !run.stdout.contains("s3cr3t-pw"),
                 "password shown in the error: {}",
@@ -1232,7 +1224,7 @@ fn unreachable_postgres_server_is_refused_with_exit_2() {
         "gave up in reasonable time"
     );
     let run = run_in(dir.path(), Some(url), &["system", "list"], &[]);
-    assert_eq!(run.code, 2, "{}", run.describe());
+    run.assert_code(2);
     assert!(
         run.stderr.starts_with("error: cannot open the database"),
         "{}",
@@ -1258,7 +1250,7 @@ fn missing_sqlite_file_is_refused_with_a_hint_to_run_init_and_is_not_created() {
     }
     // The default store is aims.db in the working directory.
     let run = run_in(dir.path(), None, &["system", "list"], &[]);
-    assert_eq!(run.code, 2, "{}", run.describe());
+    run.assert_code(2);
     assert!(
         run.stderr.contains("aims.db") && run.stderr.contains("aims init"),
         "{}",
@@ -1279,12 +1271,12 @@ fn the_catalogue_is_read_without_a_store() {
         &["--format", "json", "catalog", "frameworks"],
         &[],
     );
-    assert_eq!(run.code, 0, "{}", run.describe());
+    run.assert_code(0);
     let fws: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(fws[0]["id"], "iso42001", "{}", run.describe());
     let run = run_in(dir.path(), Some(&db), &["catalog", "show", "A.6.2.4"], &[]);
-    assert_eq!(run.code, 0, "{}", run.describe());
-    assert!(run.stdout.contains("A.6.2.4"), "{}", run.describe());
+    run.assert_code(0);
+    run.assert_stdout("A.6.2.4");
     let run = run_in(dir.path(), Some(&db), &["catalog", "show", "Z.9"], &[]);
     assert_ne!(run.code, 0, "{}", run.describe());
     assert!(!Path::new(&db).exists(), "the catalogue created a store");
@@ -1478,7 +1470,7 @@ fn verify_says_intact_after_normal_writes() {
         let fx = Fx::initialised(backend);
         store_with_history(&fx);
         let run = fx.aims(&["verify"]).ok();
-        assert!(run.stdout.contains("intact"), "{}", run.describe());
+        run.assert_stdout("intact");
         assert!(!run.stdout.contains("NOT INTACT"), "{}", run.describe());
         let v = fx.json(&["verify"]);
         assert_eq!(v["intact"], true);
@@ -1495,7 +1487,7 @@ fn verify_says_intact_after_normal_writes() {
         assert_eq!(chain["head_seq"], 6);
         assert_eq!(chain["head_hash"].as_str().map(str::len), Some(64));
         let run = fx.aims(&["--org", "acme-ai", "verify"]).ok();
-        assert!(run.stdout.contains("intact"), "{}", run.describe());
+        run.assert_stdout("intact");
     }
 }
 
@@ -1511,17 +1503,13 @@ fn verify_names_an_ai_system_edited_behind_the_apps_back() {
         ));
         let run = fx.aims(&["verify"]);
         assert_eq!(run.code, 1, "a failed check exits 1: {}", run.describe());
-        assert!(run.stdout.contains("NOT INTACT"), "{}", run.describe());
+        run.assert_stdout("NOT INTACT");
         assert!(
             run.stdout.contains(&ids[0]),
             "names the record: {}",
             run.describe()
         );
-        assert!(
-            run.stdout.contains("altered outside aims"),
-            "{}",
-            run.describe()
-        );
+        run.assert_stdout("altered outside aims");
         assert!(
             !run.stdout.contains(&ids[1]),
             "only the edited one: {}",
@@ -1529,7 +1517,7 @@ fn verify_names_an_ai_system_edited_behind_the_apps_back() {
         );
 
         let run = fx.try_json(&["verify"]);
-        assert_eq!(run.code, 1, "{}", run.describe());
+        run.assert_code(1);
         let v = run.json();
         assert_eq!(v["intact"], false);
         let problems = v["report"]["problems"].as_array().unwrap();
@@ -1550,16 +1538,16 @@ fn verify_names_an_edited_change_log_entry() {
             "UPDATE change_log SET actor = 'someone-else' WHERE org_id = '{org}' AND seq = 3"
         ));
         let run = fx.aims(&["verify"]);
-        assert_eq!(run.code, 1, "{}", run.describe());
+        run.assert_code(1);
         assert!(
             run.stdout.contains("entry 3"),
             "names the entry: {}",
             run.describe()
         );
-        assert!(run.stdout.contains("altered"), "{}", run.describe());
+        run.assert_stdout("altered");
 
         let run = fx.try_json(&["verify"]);
-        assert_eq!(run.code, 1, "{}", run.describe());
+        run.assert_code(1);
         let v = run.json();
         assert_eq!(v["intact"], false);
         let problems = v["report"]["problems"].as_array().unwrap();
@@ -1580,14 +1568,10 @@ fn verify_detects_a_deleted_change_log_entry() {
             "DELETE FROM change_log WHERE org_id = '{org}' AND seq = 3"
         ));
         let run = fx.aims(&["verify"]);
-        assert_eq!(run.code, 1, "{}", run.describe());
-        assert!(
-            run.stdout.contains("entry 3 is missing"),
-            "{}",
-            run.describe()
-        );
+        run.assert_code(1);
+        run.assert_stdout("entry 3 is missing");
         let run = fx.try_json(&["verify"]);
-        assert_eq!(run.code, 1, "{}", run.describe());
+        run.assert_code(1);
         let v = run.json();
         assert_eq!(v["intact"], false);
         assert!(!v["report"]["problems"].as_array().unwrap().is_empty());
@@ -1600,7 +1584,7 @@ fn verify_detects_a_deleted_change_log_entry() {
             "DELETE FROM change_log WHERE org_id = '{org}' AND seq = 6"
         ));
         let run = fx.try_json(&["verify"]);
-        assert_eq!(run.code, 1, "{}", run.describe());
+        run.assert_code(1);
         let v = run.json();
         assert_eq!(v["intact"], false, "{v:#}");
         let msgs: Vec<&str> = v["report"]["problems"]
@@ -1758,9 +1742,9 @@ fn backup_restores_into_the_other_backend_with_the_same_systems_and_an_intact_ch
 
         let target = Fx::new(other_backend(backend));
         let run = target.aims(&["restore", &file_s]).ok();
-        assert!(run.stdout.contains("verify: intact"), "{}", run.describe());
+        run.assert_stdout("verify: intact");
         let run = target.aims(&["verify"]).ok();
-        assert!(run.stdout.contains("intact"), "{}", run.describe());
+        run.assert_stdout("intact");
         // Same organizations, records and chain heads: the snapshots are identical.
         let after = target.snapshot();
         assert_eq!(
@@ -1837,7 +1821,7 @@ fn restore_of_a_truncated_or_edited_backup_is_refused_and_leaves_the_target_empt
         let run = target.aims(&["restore", half.to_str().unwrap()]);
         assert_eq!(run.code, 2);
         assert_eq!(run.stderr.trim().lines().count(), 1, "{}", run.describe());
-        assert!(run.stderr.contains("truncated"), "{}", run.describe());
+        run.assert_stderr("truncated");
         // Still empty, so the good file restores.
         target.aims(&["restore", file.to_str().unwrap()]).ok();
         target.aims(&["verify"]).ok();
@@ -1857,7 +1841,7 @@ fn backup_to_an_existing_file_is_refused_and_the_file_is_kept() {
         assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me\n");
         fx.assert_unchanged(&before, "a refused backup");
         let run = fx.aims(&["backup", &file]);
-        assert_eq!(run.code, 2, "{}", run.describe());
+        run.assert_code(2);
         assert!(
             run.stderr.starts_with("error: file: "),
             "{}",
@@ -2043,7 +2027,7 @@ fn approving_a_second_scope_draft_supersedes_the_first() {
         assert_eq!(show["approved"]["number"], 2);
         assert_eq!(show["draft"], Value::Null);
         let table = fx.aims(&["scope", "versions"]).ok();
-        assert!(table.stdout.contains("superseded"), "{}", table.describe());
+        table.assert_stdout("superseded");
         fx.snapshot();
     }
 }
@@ -2205,7 +2189,7 @@ fn read_only_postgres_database_refuses_writes_but_can_still_be_read() {
     );
     fx.assert_unchanged(&before, "writes to a read-only database");
 
-    assert_eq!(write.code, 2, "{}", write.describe());
+    write.assert_code(2);
     let line = write.stderr.trim();
     assert_eq!(line.lines().count(), 1, "one line: {}", write.describe());
     assert!(line.contains("read-only"), "says why: {}", write.describe());
@@ -2247,7 +2231,7 @@ fn context_records_update_only_the_given_fields_refuse_stale_versions_and_delete
         );
         assert_eq!(updated["version"], 2);
         let stale = fx.try_json(&["issue", "update", &id, "--title", "x", "--if-version", "1"]);
-        assert_eq!(stale.code, 2, "{}", stale.describe());
+        stale.assert_code(2);
         assert!(
             stale.error()["message"]
                 .as_str()
@@ -2281,7 +2265,7 @@ fn context_records_update_only_the_given_fields_refuse_stale_versions_and_delete
             .collect();
         assert_eq!(actions, vec!["create", "update", "delete"]);
         let missing = fx.try_json(&["supplier", "delete", &sid]);
-        assert_eq!(missing.code, 2, "{}", missing.describe());
+        missing.assert_code(2);
         assert_eq!(missing.error()["code"], "not_found");
         fx.aims(&["verify"]).ok();
     }

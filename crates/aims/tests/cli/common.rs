@@ -43,6 +43,24 @@ impl Run {
         self
     }
 
+    /// Asserts the exit code.
+    #[track_caller]
+    pub fn assert_code(&self, code: i32) {
+        assert_eq!(self.code, code, "{}", self.describe());
+    }
+
+    /// Asserts that standard output contains `needle`.
+    #[track_caller]
+    pub fn assert_stdout(&self, needle: &str) {
+        assert!(self.stdout.contains(needle), "{}", self.describe());
+    }
+
+    /// Asserts that standard error contains `needle`.
+    #[track_caller]
+    pub fn assert_stderr(&self, needle: &str) {
+        assert!(self.stderr.contains(needle), "{}", self.describe());
+    }
+
     /// Standard output parsed as JSON.
     #[track_caller]
     pub fn json(&self) -> Value {

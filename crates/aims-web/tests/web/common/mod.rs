@@ -26,6 +26,15 @@ use tower::ServiceExt;
 pub const HOST: &str = "127.0.0.1:8080";
 /// The demo organization's roles, in the order of [`EMAILS`].
 pub const ROLES: &[&str] = &["admin", "manager", "contributor", "auditor", "viewer"];
+/// The roles of a role × endpoint matrix: the demo roles, and `"none"` for a caller without credentials.
+pub const MATRIX_ROLES: &[&str] = &[
+    "admin",
+    "manager",
+    "contributor",
+    "auditor",
+    "viewer",
+    "none",
+];
 /// The demo organization's members, one per role of [`ROLES`].
 pub const EMAILS: &[&str] = &[ADMIN, MANAGER, CONTRIBUTOR, AUDITOR, VIEWER];
 /// The demo admin.
@@ -41,10 +50,12 @@ pub const VIEWER: &str = "henrik.lindqvist@northwind-lending.example";
 /// The admin of the other organization.
 pub const BOSS_B: &str = "boss@other.example";
 
-/// Runs a test once per backend of `backends()` on a fresh fixture: `on_both!(name, |fx: Fx| async move {…})`.
-/// `fixture(backend)` is the invoking module's own, so each module's tests get that module's fixture.
+/// Runs a test once per backend of `backends()` on a fresh fixture: `on_both!(name, |fx: Fx| async move {…})`,
+/// with doc comments before the name. `fixture(backend)` is the invoking module's own, so each module's tests get
+/// that module's fixture.
 macro_rules! on_both {
-    ($name:ident, $body:expr) => {
+    ($(#[$meta:meta])* $name:ident, $body:expr) => {
+        $(#[$meta])*
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
         async fn $name() {
             for backend in aims_app::test_store::testing::backends() {
@@ -211,6 +222,15 @@ impl Web {
         self.send(req).await
     }
 
+    /// How a demo role authenticates with the API: its token, or nothing for `"none"`.
+    pub fn as_role(&self, role: &str) -> Auth {
+        if role == "none" {
+            Auth::None
+        } else {
+            self.token(role)
+        }
+    }
+
     /// The API token of a demo role.
     pub fn token(&self, role: &str) -> Auth {
         let i = ROLES.iter().position(|r| *r == role).expect("role");
@@ -224,6 +244,12 @@ impl Web {
             .chain_head(org)
             .await
             .expect("head")
+    }
+
+    /// Asserts that every change-log chain of the store verifies intact.
+    pub async fn assert_intact(&self) {
+        let report = self.app.verify(&op(), None).await.expect("verify");
+        assert!(report.intact(), "the change log verifies intact");
     }
 
     /// A page, with a session cookie (`aims_session=…`) or without.

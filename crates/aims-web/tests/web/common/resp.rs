@@ -30,6 +30,12 @@ impl Resp {
         assert_eq!(self.status, want, "{}", self.text);
     }
 
+    /// A failure line for a matrix when the status is not `want` (`what` names the call).
+    pub fn mismatch(&self, what: &str, want: StatusCode) -> Option<String> {
+        (self.status != want)
+            .then(|| format!("{what}: {} (want {want}) {}", self.status, self.text))
+    }
+
     /// Asserts that the body contains `needle`, showing the body when it does not.
     #[track_caller]
     pub fn assert_contains(&self, needle: &str) {
