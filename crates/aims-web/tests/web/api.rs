@@ -3,7 +3,7 @@
 //! revoked, browser sessions with the CSRF header, cursor paging, and the OpenAPI document against the routes.
 
 use crate::common::risk_endpoints;
-use crate::common::{Auth, EMAILS, MATRIX_ROLES, Resp, Web, from_json, op};
+use crate::common::{Auth, EMAILS, MATRIX_ROLES, Resp, Web, from_json, op, texts};
 use aims_app::Actor;
 use aims_domain::context::{ContextIssue, InterestedParty, Supplier};
 use aims_domain::inventory::AiSystem;
@@ -11,7 +11,6 @@ use aims_domain::vocab::MemberRole;
 use axum::http::{StatusCode, header};
 use serde_json::json;
 use std::collections::{BTreeSet, HashSet};
-use std::ops::Deref;
 
 /// Every endpoint of the API: (method, path template). The OpenAPI document must list exactly these.
 const ENDPOINTS: &[(&str, &str)] = &[
@@ -64,12 +63,7 @@ struct Fx {
     system_a: String,
 }
 
-impl Deref for Fx {
-    type Target = Web;
-    fn deref(&self) -> &Web {
-        &self.web
-    }
-}
+derefs_to_web!(Fx);
 
 fn issue(title: &str) -> ContextIssue {
     from_json(json!({"kind": "internal", "title": title}))
@@ -924,15 +918,11 @@ on_both!(cursor_paging_walks_every_system_once, |fx: Fx| async move {
         fx.app.add_system(&op, &fx.org_a, s).await.expect("system");
     }
     let admin = fx.token("admin");
-    let all: BTreeSet<String> = fx
+    let listed = fx
         .call("GET", "/api/v1/ai-systems?limit=200", &admin, None, &[])
         .await
-        .json()["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .map(|s| s["id"].as_str().expect("id").to_string())
-        .collect();
+        .json();
+    let all: BTreeSet<String> = texts(&listed["items"], "id").into_iter().collect();
     assert_eq!(all.len(), 8 + 37);
     for (query, expect) in [
         ("sort=name&order=asc", all.len()),
@@ -992,12 +982,7 @@ on_both!(cursor_paging_walks_every_system_once, |fx: Fx| async move {
         )
         .await
         .json();
-    let names: Vec<&str> = r["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .map(|s| s["name"].as_str().expect("name"))
-        .collect();
+    let names = texts(&r["items"], "name");
     let mut sorted = names.clone();
     sorted.sort();
     assert_eq!(names, sorted);
@@ -1314,12 +1299,7 @@ async fn values_round_trip_through_the_api() {
             )
             .await
             .json();
-        let actions: Vec<&str> = h
-            .as_array()
-            .expect("entries")
-            .iter()
-            .map(|e| e["action"].as_str().expect("action"))
-            .collect();
+        let actions = texts(&h, "action");
         assert_eq!(actions, vec!["create", "update"]);
         assert_eq!(h[0]["actor"], EMAILS[0]);
         let scope = fx

@@ -4,7 +4,7 @@
 //! and leaves the store unchanged.
 
 use crate::common::risk_endpoints::RISK_ENDPOINTS;
-use crate::common::{Auth, EMAILS, MATRIX_ROLES, ROLES, Resp, Web, from_json, op, org};
+use crate::common::{Auth, EMAILS, MATRIX_ROLES, ROLES, Resp, Web, from_json, op, org, texts};
 use aims_app::{App, Stored};
 use aims_domain::controls::ControlImplementation;
 use aims_domain::impact::ImpactAssessment;
@@ -15,7 +15,6 @@ use aims_domain::vocab::MemberRole;
 use axum::http::{StatusCode, header};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
-use std::ops::Deref;
 
 /// A test fixture: the standard fixture, and records of the demo organization every endpoint can act on.
 struct Fx {
@@ -30,12 +29,7 @@ struct Fx {
     soa_a: i64,
 }
 
-impl Deref for Fx {
-    type Target = Web;
-    fn deref(&self) -> &Web {
-        &self.web
-    }
-}
+derefs_to_web!(Fx);
 
 fn score(l: i64, i: i64) -> Value {
     json!({"likelihood": l, "impact": i})
@@ -782,12 +776,7 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
         .get("/api/v1/soa?applicable=true", &contributor)
         .await
         .json();
-    let controls: Vec<&str> = applicable["entries"]
-        .as_array()
-        .expect("entries")
-        .iter()
-        .map(|e| e["control"].as_str().expect("control"))
-        .collect();
+    let controls = texts(&applicable["entries"], "control");
     assert_eq!(controls, ["A.6.2.4"]);
     assert_eq!(
         applicable["summary"], soa["summary"],
@@ -1115,12 +1104,7 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
         }
     }
     let all = fx.get("/api/v1/risks?limit=200", &contributor).await.json();
-    let ids: Vec<String> = all["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .map(|i| i["id"].as_str().expect("id").to_string())
-        .collect();
+    let ids = texts(&all["items"], "id");
     assert_eq!(seen, ids);
     assert_eq!(ids.len(), 4);
 });

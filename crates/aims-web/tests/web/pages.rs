@@ -7,7 +7,6 @@ use aims_app::demo::DEMO_PASSWORD;
 use aims_app::systems::SystemFilter;
 use aims_domain::inventory::AiSystem;
 use axum::http::{StatusCode, header};
-use std::ops::Deref;
 
 /// The standard fixture, and a system of the demo organization.
 struct Fx {
@@ -16,12 +15,7 @@ struct Fx {
     system_a: String,
 }
 
-impl Deref for Fx {
-    type Target = Web;
-    fn deref(&self) -> &Web {
-        &self.web
-    }
-}
+derefs_to_web!(Fx);
 
 async fn fixture(backend: aims_app::test_store::Backend) -> Fx {
     let web = Web::new(backend).await;

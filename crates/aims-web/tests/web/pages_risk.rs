@@ -12,7 +12,25 @@ use aims_domain::impact::{AffectedParty, Impact, ImpactAssessment};
 use aims_domain::risk::Risk;
 use axum::http::StatusCode;
 use std::collections::BTreeMap;
-use std::ops::Deref;
+
+/// A re-assessment form at the lowest point of every scale.
+const LOWEST_ASSESSMENT: &[(&str, &str)] = &[
+    ("assessment.date", "2026-12-01"),
+    ("assessment.inherent.likelihood", "1"),
+    ("assessment.inherent.impact", "1"),
+    ("assessment.current.likelihood", "1"),
+    ("assessment.current.impact", "1"),
+    ("assessment.residual.likelihood", "1"),
+    ("assessment.residual.impact", "1"),
+];
+
+/// An impact assessment's approval form.
+const APPROVAL: &[(&str, &str)] = &[
+    ("approval.by", "X"),
+    ("approval.role", "Y"),
+    ("approval.date", "2026-12-01"),
+    ("approval.rationale", "Z"),
+];
 
 /// The standard fixture, a system of the demo organization and records of the other one.
 struct Fx {
@@ -24,12 +42,7 @@ struct Fx {
     impact_b: String,
 }
 
-impl Deref for Fx {
-    type Target = Web;
-    fn deref(&self) -> &Web {
-        &self.web
-    }
-}
+derefs_to_web!(Fx);
 
 fn assessment_for(system: &str, title: &str) -> ImpactAssessment {
     ImpactAssessment {
@@ -126,6 +139,13 @@ impl Fx {
             .await
             .map(|h| h.1)
             .unwrap_or_default()
+    }
+
+    /// Posts the risk-method form `f` with the session's cookie and CSRF token.
+    async fn post_method(&self, cookie: &str, csrf: &str, f: &[(String, String)]) -> Resp {
+        let mut form: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        form.push(("csrf", csrf));
+        self.post("/risks/method", Some(cookie), &form).await
     }
 
     async fn risk_count(&self) -> usize {
@@ -266,18 +286,7 @@ on_both!(
         let posts: Vec<(String, Vec<(&str, &str)>)> = vec![
             ("/risks".into(), vec![("title", "Sneaky risk")]),
             (format!("/risks/{r}"), vec![("title", "Renamed")]),
-            (
-                format!("/risks/{r}/assess"),
-                vec![
-                    ("assessment.date", "2026-12-01"),
-                    ("assessment.inherent.likelihood", "1"),
-                    ("assessment.inherent.impact", "1"),
-                    ("assessment.current.likelihood", "1"),
-                    ("assessment.current.impact", "1"),
-                    ("assessment.residual.likelihood", "1"),
-                    ("assessment.residual.impact", "1"),
-                ],
-            ),
+            (format!("/risks/{r}/assess"), LOWEST_ASSESSMENT.to_vec()),
             (
                 format!("/risks/{r}/treatments"),
                 vec![("option", "retain"), ("status", "planned")],
@@ -326,12 +335,7 @@ on_both!(
             ),
             (
                 format!("/impact-assessments/{draft}/approve"),
-                vec![
-                    ("approval.by", "X"),
-                    ("approval.role", "Y"),
-                    ("approval.date", "2026-12-01"),
-                    ("approval.rationale", "Z"),
-                ],
+                APPROVAL.to_vec(),
             ),
             (
                 format!("/systems/{a}/classification"),
@@ -1107,18 +1111,7 @@ on_both!(
         assert!(!register.text.contains("Secret"));
         for (path, form) in [
             (format!("/risks/{rb}"), vec![("title", "hijack")]),
-            (
-                format!("/risks/{rb}/assess"),
-                vec![
-                    ("assessment.date", "2026-12-01"),
-                    ("assessment.inherent.likelihood", "1"),
-                    ("assessment.inherent.impact", "1"),
-                    ("assessment.current.likelihood", "1"),
-                    ("assessment.current.impact", "1"),
-                    ("assessment.residual.likelihood", "1"),
-                    ("assessment.residual.impact", "1"),
-                ],
-            ),
+            (format!("/risks/{rb}/assess"), LOWEST_ASSESSMENT.to_vec()),
             (
                 format!("/risks/{rb}/treatments"),
                 vec![("option", "retain"), ("status", "planned")],
@@ -1129,12 +1122,7 @@ on_both!(
             ),
             (
                 format!("/impact-assessments/{ib}/approve"),
-                vec![
-                    ("approval.by", "X"),
-                    ("approval.role", "Y"),
-                    ("approval.date", "2026-12-01"),
-                    ("approval.rationale", "Z"),
-                ],
+                APPROVAL.to_vec(),
             ),
             (
                 format!("/systems/{sb}/classification"),
@@ -1237,12 +1225,6 @@ fn set_field(f: &mut [(String, String)], name: &str, value: &str) {
     assert!(found, "the form has no field {name}");
 }
 
-fn with_csrf<'a>(f: &'a [(String, String)], csrf: &'a str) -> Vec<(&'a str, &'a str)> {
-    let mut v: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    v.push(("csrf", csrf));
-    v
-}
-
 on_both!(
     the_risk_method_page_shows_the_method_and_only_managers_save_new_versions,
     |fx: Fx| async move {
@@ -1279,9 +1261,7 @@ on_both!(
                 StatusCode::FORBIDDEN,
                 "{email} GET the form"
             );
-            let res = fx
-                .post("/risks/method", Some(&cookie), &with_csrf(&valid, &csrf))
-                .await;
+            let res = fx.post_method(&cookie, &csrf, &valid).await;
             assert_eq!(res.status, StatusCode::FORBIDDEN, "{email} POST the form");
             let register = fx.get("/risks", &cookie).await.text;
             assert!(
@@ -1321,9 +1301,7 @@ on_both!(
         // A hole in the matrix is refused next to its cell; nothing is written.
         let mut hole = valid.clone();
         set_field(&mut hole, "matrix[2][3]", "");
-        let res = fx
-            .post("/risks/method", Some(&cookie), &with_csrf(&hole, &csrf))
-            .await;
+        let res = fx.post_method(&cookie, &csrf, &hole).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
         res.assert_contains("id=\"matrix-2-3-err\"");
         assert!(res.text.contains("every cell needs a risk level"));
@@ -1336,9 +1314,7 @@ on_both!(
         // So is a colour that is no colour, shown as text so that it can be seen and mended.
         let mut colour = valid.clone();
         set_field(&mut colour, "levels[1].colour", "orange");
-        let res = fx
-            .post("/risks/method", Some(&cookie), &with_csrf(&colour, &csrf))
-            .await;
+        let res = fx.post_method(&cookie, &csrf, &colour).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
         res.assert_contains("id=\"levels-1-colour-err\"");
         assert!(
@@ -1351,9 +1327,7 @@ on_both!(
         // And an appetite that names no level.
         let mut appetite = valid.clone();
         set_field(&mut appetite, "appetite", "extreme");
-        let res = fx
-            .post("/risks/method", Some(&cookie), &with_csrf(&appetite, &csrf))
-            .await;
+        let res = fx.post_method(&cookie, &csrf, &appetite).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
         res.assert_contains("id=\"appetite-err\"");
         assert_eq!(fx.chain_head().await, head);
@@ -1361,9 +1335,7 @@ on_both!(
         // A sixth impact point: the form comes back with the grid resized and the new cells to fill, unsaved.
         let mut wider = valid.clone();
         set_field(&mut wider, "impact[5].label", "Catastrophic");
-        let res = fx
-            .post("/risks/method", Some(&cookie), &with_csrf(&wider, &csrf))
-            .await;
+        let res = fx.post_method(&cookie, &csrf, &wider).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
         res.assert_contains("id=\"matrix-err\"");
         assert!(
@@ -1390,9 +1362,7 @@ on_both!(
         );
         set_field(&mut wider, "appetite", "low");
         wider.push(("based_on".into(), based_on.clone()));
-        let res = fx
-            .post("/risks/method", Some(&cookie), &with_csrf(&wider, &csrf))
-            .await;
+        let res = fx.post_method(&cookie, &csrf, &wider).await;
         res.assert_status(StatusCode::SEE_OTHER);
         assert_eq!(
             res.location(),
@@ -1426,9 +1396,7 @@ on_both!(
         // A form opened on the previous version is stale now.
         let mut stale = valid.clone();
         stale.push(("based_on".into(), based_on));
-        let res = fx
-            .post("/risks/method", Some(&cookie), &with_csrf(&stale, &csrf))
-            .await;
+        let res = fx.post_method(&cookie, &csrf, &stale).await;
         assert_eq!(res.status, StatusCode::CONFLICT);
         assert_eq!(
             fx.app

@@ -30,6 +30,13 @@ impl Fx {
         }
     }
 
+    /// A fresh store with the scenario's organization, "Scenario Co".
+    fn initialised(backend: Backend) -> Fx {
+        let fx = Fx::new(backend);
+        fx.json(&["init", "--org-name", "Scenario Co"]);
+        fx
+    }
+
     /// `aims --database DB [--format json] ARGS`.
     fn run(&self, args: &[&str], json: bool) -> Run {
         let mut all = vec![];
@@ -131,8 +138,7 @@ fn provisions(v: &Value, key: &str) -> Vec<String> {
 #[test]
 fn classification_gives_high_risk_transparency_and_minimal_with_reasons() {
     for backend in backends() {
-        let fx = Fx::new(backend);
-        fx.json(&["init", "--org-name", "Scenario Co"]);
+        let fx = Fx::initialised(backend);
         let cv = fx.add_system(
             "CV screening",
             "Ranks job applications",
@@ -187,8 +193,7 @@ fn classification_gives_high_risk_transparency_and_minimal_with_reasons() {
 #[test]
 fn impact_harm_risk_treatment_soa_approval_drift_and_diff() {
     for backend in backends() {
-        let fx = Fx::new(backend);
-        fx.json(&["init", "--org-name", "Scenario Co"]);
+        let fx = Fx::initialised(backend);
         let cv = fx.add_system(
             "CV screening",
             "Ranks job applications",
@@ -428,8 +433,7 @@ fn impact_harm_risk_treatment_soa_approval_drift_and_diff() {
 #[test]
 fn interested_party_requirements_give_their_controls_a_reason() {
     for backend in backends() {
-        let fx = Fx::new(backend);
-        fx.json(&["init", "--org-name", "Scenario Co"]);
+        let fx = Fx::initialised(backend);
         let party = id(&fx.json(&[
             "party",
             "add",

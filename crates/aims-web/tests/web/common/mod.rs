@@ -67,6 +67,19 @@ macro_rules! on_both {
     };
 }
 
+/// Lets a module's fixture `$fx` (a struct with a field `web: Web`) be used as the standard fixture: `fx.app`,
+/// `fx.call(…)`, `fx.session(…)` and the rest reach [`Web`].
+macro_rules! derefs_to_web {
+    ($fx:ty) => {
+        impl std::ops::Deref for $fx {
+            type Target = $crate::common::Web;
+            fn deref(&self) -> &Self::Target {
+                &self.web
+            }
+        }
+    };
+}
+
 /// The operator the fixtures act as (outside any session).
 pub fn op() -> Actor {
     Actor::operator("test")
@@ -345,6 +358,21 @@ impl Web {
             .expect("valid");
         (signed.token, session.csrf_token)
     }
+}
+
+/// The string `field` of every item of the JSON array `list` (a test failure when `list` is no array or an item
+/// has no such string).
+pub fn texts(list: &serde_json::Value, field: &str) -> Vec<String> {
+    list.as_array()
+        .unwrap_or_else(|| panic!("not an array: {list}"))
+        .iter()
+        .map(|item| {
+            item[field]
+                .as_str()
+                .unwrap_or_else(|| panic!("no {field} in {item}"))
+                .to_string()
+        })
+        .collect()
 }
 
 /// Percent-encodes a form key or value.
