@@ -1093,7 +1093,7 @@ on_both!(openapi_document_lists_every_route, |fx: Fx| async move {
         .chain(TOKEN_ENDPOINTS)
         .map(|(m, p)| (m.to_string(), p.to_string()))
         .collect();
-    // The risk, control, SoA, impact and classification endpoints are tested in depth by `api_risk.rs`.
+    // The risk, control, SoA, impact and classification endpoints are tested in depth by `api_risk`.
     let risk_routes: BTreeSet<(String, String)> = risk_endpoints::RISK_ENDPOINTS
         .iter()
         .map(|(m, p)| (m.to_string(), p.to_string()))

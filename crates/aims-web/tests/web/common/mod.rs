@@ -98,7 +98,9 @@ pub fn org(name: &str, slug: &str) -> Organization {
 /// The standard fixture: the router over the demo store, plus a second organization ("other") with an admin
 /// ([`BOSS_B`]) and a secret system, and an API token for each demo role and for the other admin.
 pub struct Web {
+    /// The application behind the router, for set-up and for checks the router does not show.
     pub app: App,
+    /// The router under test.
     pub router: axum::Router,
     /// The demo organization.
     pub org_a: String,
@@ -116,7 +118,9 @@ pub struct Web {
 /// How an API request authenticates.
 #[derive(Clone)]
 pub enum Auth {
+    /// No credentials.
     None,
+    /// An API token (`Authorization: Bearer …`).
     Token(String),
     /// A browser session, with the CSRF header or without.
     Cookie {
