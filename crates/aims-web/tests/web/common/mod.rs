@@ -239,6 +239,30 @@ impl Web {
         self.send(req).await
     }
 
+    /// Asserts that no method is routed on `path` (an address of `template`) without being documented: every
+    /// method but the documented ones is refused, for the demo admin, with 405 in the error shape.
+    pub async fn assert_undocumented_methods_refused(
+        &self,
+        template: &str,
+        path: &str,
+        documented: impl Fn(&str) -> bool,
+    ) {
+        let admin = self.token("admin");
+        for method in ["GET", "POST", "PUT", "DELETE", "PATCH"] {
+            if documented(method) {
+                continue;
+            }
+            let r = self.call(method, path, &admin, Some("{}"), &[]).await;
+            assert_eq!(
+                r.status,
+                StatusCode::METHOD_NOT_ALLOWED,
+                "{method} {template} is routed but not documented: {}",
+                r.text
+            );
+            assert_eq!(r.error()["code"], "method_not_allowed");
+        }
+    }
+
     /// How a demo role authenticates with the API: its token, or nothing for `"none"`.
     pub fn as_role(&self, role: &str) -> Auth {
         if role == "none" {
