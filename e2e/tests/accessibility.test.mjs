@@ -1,28 +1,15 @@
 // Automated accessibility check with axe-core on the main pages: no serious or critical violations.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { startServer, launch, signIn } from './helpers.mjs';
-
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+import { startServer, launch, signIn, audit, auditContext } from './helpers.mjs';
 
 let server;
 let browser;
 before(async () => { server = await startServer(); browser = await launch(); });
 after(async () => { await browser?.close(); server?.stop(); });
 
-async function audit(page) {
-  // The page's CSP forbids injected scripts, so the axe context bypasses CSP (test-only).
-  await page.evaluate(AXE);
-  const result = await page.evaluate(async () => await globalThis.axe.run(document, { resultTypes: ['violations'] }));
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-}
-
 test('main pages have no serious or critical accessibility violations', async () => {
-  const context = await browser.newContext({ bypassCSP: true });
-  const page = await context.newPage();
+  const { context, page } = await auditContext(browser);
   const { base } = server;
   await page.goto(`${base}/login`);
   let bad = await audit(page);

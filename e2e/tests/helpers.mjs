@@ -2,7 +2,8 @@
 // Debian's Chromium driven headless by playwright-core.
 import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import net from 'node:net';
@@ -64,6 +65,32 @@ export async function signIn(page, base, who) {
   await page.waitForURL(`${base}/`);
 }
 
+/** A new page (1280 × 900 unless `options` say otherwise) signed in as `who`. */
+export async function pageAs(browser, base, who, options = { viewport: { width: 1280, height: 900 } }) {
+  const page = await browser.newPage(options);
+  await signIn(page, base, who);
+  return page;
+}
+
+/**
+ * A browser context for accessibility checks, whose pages run axe-core (the pages' CSP forbids injected scripts,
+ * so the context bypasses CSP; test-only), with a first page on it.
+ */
+export async function auditContext(browser, options = {}) {
+  const context = await browser.newContext({ bypassCSP: true, ...options });
+  return { context, page: await context.newPage() };
+}
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Runs axe-core on the page (of an [auditContext]); resolves to its serious and critical violations. */
+export async function audit(page) {
+  await page.evaluate(AXE);
+  const result = await page.evaluate(async () => await globalThis.axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/** Saves a full-page screenshot under the artifacts folder. */
 export async function shot(page, name) {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }

@@ -2,7 +2,7 @@
 // read its history, sign out. An auditor can read but not change.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, signIn, shot } from './helpers.mjs';
+import { startServer, launch, shot, pageAs } from './helpers.mjs';
 
 let server;
 let browser;
@@ -16,9 +16,8 @@ test('the server prints its address and the demo sign-in details', () => {
 });
 
 test('a contributor creates, corrects, edits an AI system and reads its history', async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const { base } = server;
-  await signIn(page, base, 'contributor');
+  const page = await pageAs(browser, base, 'contributor');
   await shot(page, 'dashboard');
   await page.getByRole('link', { name: 'AI systems', exact: true }).click();
   await page.waitForURL(`${base}/systems`);
@@ -70,9 +69,8 @@ test('a contributor creates, corrects, edits an AI system and reads its history'
 });
 
 test('an auditor can read everything but cannot edit', async () => {
-  const page = await browser.newPage();
   const { base } = server;
-  await signIn(page, base, 'auditor');
+  const page = await pageAs(browser, base, 'auditor', {});
   await page.goto(`${base}/systems`);
   assert.equal(await page.getByRole('link', { name: 'New AI system' }).count(), 0);
   await page.getByRole('link', { name: /Credit scoring/ }).click();
@@ -83,9 +81,8 @@ test('an auditor can read everything but cannot edit', async () => {
 });
 
 test('the other main pages render for a manager', async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const { base } = server;
-  await signIn(page, base, 'manager');
+  const page = await pageAs(browser, base, 'manager');
   for (const [path, name, text] of [
     ['/context', 'context', /Interested parties/],
     ['/catalog', 'catalog', /ISO\/IEC 42001:2023/],

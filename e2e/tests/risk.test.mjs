@@ -5,12 +5,7 @@
 // the Statement of Applicability. axe-core finds no serious or critical violations on these pages.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { startServer, launch, signIn, shot } from './helpers.mjs';
-
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+import { startServer, launch, signIn, shot, pageAs, audit, auditContext } from './helpers.mjs';
 
 let server;
 let browser;
@@ -20,9 +15,8 @@ after(async () => { await browser?.close(); server?.stop(); });
 const RISK = 'Chatbot invents refund rules';
 
 test('a contributor records a risk, finds it on the heat map and plans its treatment', async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const { base } = server;
-  await signIn(page, base, 'contributor');
+  const page = await pageAs(browser, base, 'contributor');
   await page.getByRole('link', { name: 'Risks', exact: true }).click();
   await page.waitForURL(`${base}/risks`);
   await assert.doesNotReject(page.getByRole('group', { name: /Inherent risk heat map/ }).waitFor());
@@ -85,9 +79,8 @@ test('a contributor records a risk, finds it on the heat map and plans its treat
 });
 
 test('a manager filters the Statement of Applicability and sees why approval is refused', async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const { base } = server;
-  await signIn(page, base, 'manager');
+  const page = await pageAs(browser, base, 'manager');
   await page.getByRole('link', { name: 'SoA', exact: true }).click();
   await page.waitForURL(`${base}/soa`);
   await shot(page, 'soa');
@@ -128,9 +121,8 @@ test('a manager filters the Statement of Applicability and sees why approval is 
 });
 
 test('an impact assessment walks through the template and raises a risk for a harm above appetite', async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const { base } = server;
-  await signIn(page, base, 'contributor');
+  const page = await pageAs(browser, base, 'contributor');
   await page.getByRole('link', { name: 'Impact assessments' }).click();
   await page.waitForURL(`${base}/impact-assessments`);
   await shot(page, 'impact-list');
@@ -163,9 +155,8 @@ test('an impact assessment walks through the template and raises a risk for a ha
 });
 
 test('an AI system is classified under the EU AI Act from its detail page', async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const { base } = server;
-  await signIn(page, base, 'contributor');
+  const page = await pageAs(browser, base, 'contributor');
   await page.goto(`${base}/systems`);
   await page.getByRole('link', { name: 'E-mail spam and phishing filter' }).click();
   await page.getByRole('link', { name: 'EU AI Act classification' }).first().click();
@@ -187,16 +178,8 @@ test('an AI system is classified under the EU AI Act from its detail page', asyn
   await page.close();
 });
 
-async function audit(page) {
-  // The page's CSP forbids injected scripts, so the axe context bypasses CSP (test-only).
-  await page.evaluate(AXE);
-  const result = await page.evaluate(async () => await globalThis.axe.run(document, { resultTypes: ['violations'] }));
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-}
-
 test('the risk, SoA, impact and classification pages have no serious or critical accessibility violations', async () => {
-  const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
+  const { context, page } = await auditContext(browser, { viewport: { width: 1280, height: 900 } });
   const { base } = server;
   await signIn(page, base, 'manager');
   await page.goto(`${base}/risks`);
@@ -229,8 +212,7 @@ test('the risk, SoA, impact and classification pages have no serious or critical
 });
 
 test('a manager changes the risk method: a sixth likelihood point resizes the matrix before it is saved', async () => {
-  const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
+  const { context, page } = await auditContext(browser, { viewport: { width: 1280, height: 900 } });
   const { base } = server;
   await signIn(page, base, 'manager');
   await page.goto(`${base}/risks`);
@@ -267,9 +249,8 @@ test('a manager changes the risk method: a sixth likelihood point resizes the ma
 });
 
 test('a contributor adds an own control and finds it in the Statement of Applicability', async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const { base } = server;
-  await signIn(page, base, 'contributor');
+  const page = await pageAs(browser, base, 'contributor');
   await page.goto(`${base}/soa`);
   await page.getByRole('link', { name: 'Add an own control' }).click();
   await page.waitForURL(/\/controls\?add=1#add$/);

@@ -2,39 +2,15 @@
 //! isolation, ETag/If-Match, bad input (which must leave the store unchanged), API tokens that expire or are
 //! revoked, browser sessions with the CSRF header, cursor paging, and the OpenAPI document against the routes.
 
-// Tests and benchmarks stop at the first failure: unwrapping and panicking is how they report it.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-use aims_app::demo::{DEMO_PASSWORD, seed_demo};
-use aims_app::test_store::testing::{TestDb, backends};
-use aims_app::{Actor, App};
-use aims_domain::context::{ContextIssue, InterestedParty, Organization, Supplier};
+use crate::common::risk_endpoints;
+use crate::common::{Auth, EMAILS, MATRIX_ROLES, Resp, Web, from_json, op, texts};
+use aims_app::Actor;
+use aims_domain::context::{ContextIssue, InterestedParty, Supplier};
 use aims_domain::inventory::AiSystem;
 use aims_domain::vocab::MemberRole;
-use aims_web::{AppState, router};
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
-use resp::Resp;
+use axum::http::{StatusCode, header};
 use serde_json::json;
 use std::collections::{BTreeSet, HashSet};
-use std::sync::Arc;
-use tower::ServiceExt;
-
-#[path = "common/resp.rs"]
-mod resp;
-#[path = "common/risk_endpoints.rs"]
-mod risk_endpoints;
-
-const HOST: &str = "127.0.0.1:8080";
-const ROLES: &[&str] = &["admin", "manager", "contributor", "auditor", "viewer"];
-const EMAILS: &[&str] = &[
-    "admin@northwind-lending.example",
-    "maria.keller@northwind-lending.example",
-    "daan.visser@northwind-lending.example",
-    "elif.aydin@northwind-lending.example",
-    "henrik.lindqvist@northwind-lending.example",
-];
 
 /// Every endpoint of the API: (method, path template). The OpenAPI document must list exactly these.
 const ENDPOINTS: &[(&str, &str)] = &[
@@ -78,251 +54,90 @@ const TOKEN_ENDPOINTS: &[(&str, &str)] = &[
 ];
 
 /// What a test fixture holds: the router over a demo store plus a second organization, and a token per role.
+/// What a test fixture holds: the standard fixture, and records of the other organization and of the demo one.
 struct Fx {
-    app: App,
-    router: axum::Router,
-    org_a: String,
-    org_b: String,
-    /// API token of each demo role, in [`ROLES`] order.
-    tokens: Vec<String>,
-    /// Admin token of the other organization.
-    token_b: String,
+    web: Web,
     /// Records of the other organization: (kind, id).
     b_ids: Vec<(&'static str, String)>,
     /// A system of the demo organization.
     system_a: String,
-    _db: TestDb,
 }
 
-fn other_org() -> Organization {
-    Organization {
-        name: "Other Org".into(),
-        slug: "other".into(),
-        legal_name: String::new(),
-        sector: String::new(),
-        size: String::new(),
-        jurisdictions: vec![],
-        description: String::new(),
-        ai_roles: vec![],
-        website: String::new(),
-    }
-}
+derefs_to_web!(Fx);
 
 fn issue(title: &str) -> ContextIssue {
-    ContextIssue {
-        kind: "internal".into(),
-        title: title.into(),
-        description: String::new(),
-        category: String::new(),
-        climate_related: false,
-    }
+    from_json(json!({"kind": "internal", "title": title}))
 }
 
 fn party(name: &str) -> InterestedParty {
-    InterestedParty {
-        name: name.into(),
-        category: String::new(),
-        description: String::new(),
-        requirements: vec![],
-    }
+    from_json(json!({"name": name}))
 }
 
 fn supplier(name: &str) -> Supplier {
-    Supplier {
-        name: name.into(),
-        description: String::new(),
-        website: String::new(),
-        contact: String::new(),
-        certifications: vec![],
-    }
+    from_json(json!({"name": name}))
 }
 
 async fn fixture(backend: aims_app::test_store::Backend) -> Fx {
-    let db = TestDb::new(backend).await.expect("db");
-    let app = App::open_or_create(&db.url).await.expect("open");
-    seed_demo(&app).await.expect("demo").expect("seeded");
-    let op = Actor::operator("test");
-    let org_a = app.resolve_org(Some("northwind")).await.expect("demo").id;
-    let org_b = app
-        .create_org(&op, other_org(), None)
-        .await
-        .expect("other org")
-        .id;
-    app.add_member(
-        &op,
-        &org_b,
-        "boss@other.example",
-        "Other Boss",
-        "other-password-123",
-        MemberRole::Admin,
-    )
-    .await
-    .expect("member");
-    let sys_b = app
-        .add_system(
-            &op,
-            &org_b,
-            AiSystem::new("Secret system of B", "Only B may see this"),
-        )
-        .await
-        .expect("system b");
+    let web = Web::new(backend).await;
+    let (app, org_b) = (&web.app, &web.org_b);
     let issue_b = app
-        .create_record(&op, &org_b, issue("Secret issue of B"))
+        .create_record(&op(), org_b, issue("Secret issue of B"))
         .await
         .expect("issue b");
     let party_b = app
-        .create_record(&op, &org_b, party("Secret party of B"))
+        .create_record(&op(), org_b, party("Secret party of B"))
         .await
         .expect("party b");
     let supplier_b = app
-        .create_record(&op, &org_b, supplier("Secret supplier of B"))
+        .create_record(&op(), org_b, supplier("Secret supplier of B"))
         .await
         .expect("supplier b");
-    let mut tokens = vec![];
-    for email in EMAILS {
-        tokens.push(
-            app.create_token(&op, &org_a, email, "test", None)
-                .await
-                .expect("token")
-                .token,
-        );
-    }
-    let token_b = app
-        .create_token(&op, &org_b, "boss@other.example", "test", Some(1))
-        .await
-        .expect("token b")
-        .token;
     let system_a = app
-        .systems(&op, &org_a, &aims_app::systems::SystemFilter::default())
+        .systems(
+            &op(),
+            &web.org_a,
+            &aims_app::systems::SystemFilter::default(),
+        )
         .await
         .expect("systems")[0]
         .id
         .clone();
-    let state = AppState {
-        app: app.clone(),
-        secure_cookies: false,
-        metrics: Arc::new(Default::default()),
-    };
     Fx {
-        router: router(state),
-        app,
-        org_a,
-        org_b,
-        tokens,
-        token_b,
         b_ids: vec![
-            ("ai-systems", sys_b.id),
+            ("ai-systems", web.system_b.clone()),
             ("context-issues", issue_b.id),
             ("interested-parties", party_b.id),
             ("suppliers", supplier_b.id),
         ],
         system_a,
-        _db: db,
+        web,
     }
-}
-
-/// How a request authenticates.
-#[derive(Clone)]
-enum Auth {
-    None,
-    Token(String),
-    Cookie {
-        session: String,
-        csrf: Option<String>,
-    },
 }
 
 impl Fx {
-    async fn call(
-        &self,
-        method: &str,
-        path: &str,
-        auth: &Auth,
-        body: Option<&str>,
-        extra: &[(&str, &str)],
-    ) -> Resp {
-        let mut b = Request::builder()
-            .method(method)
-            .uri(path)
-            .header(header::HOST, HOST);
-        match auth {
-            Auth::None => {}
-            Auth::Token(t) => b = b.header(header::AUTHORIZATION, format!("Bearer {t}")),
-            Auth::Cookie { session, csrf } => {
-                b = b.header(header::COOKIE, format!("aims_session={session}"));
-                if let Some(c) = csrf {
-                    b = b.header("x-csrf-token", c);
-                }
-            }
-        }
-        if body.is_some() {
-            b = b.header(header::CONTENT_TYPE, "application/json");
-        }
-        for (k, v) in extra {
-            b = b.header(*k, *v);
-        }
-        let req = b
-            .body(body.map_or_else(Body::empty, |s| Body::from(s.to_string())))
-            .expect("request");
-        let res = self.router.clone().oneshot(req).await.expect("response");
-        let status = res.status();
-        let headers = res.headers().clone();
-        let bytes = res.into_body().collect().await.expect("body").to_bytes();
-        Resp {
-            status,
-            headers,
-            text: String::from_utf8_lossy(&bytes).to_string(),
-        }
-    }
-
-    fn token(&self, role: &str) -> Auth {
-        let i = ROLES.iter().position(|r| *r == role).expect("role");
-        Auth::Token(self.tokens[i].clone())
-    }
-
-    async fn head(&self, org: &str) -> Option<(i64, String)> {
-        self.app
-            .store_for_tests()
-            .chain_head(org)
-            .await
-            .expect("head")
-    }
-
     /// A fresh record of the demo organization to change or delete: returns its id.
     async fn fresh(&self, kind: &str) -> String {
-        let op = Actor::operator("test");
-        let org = &self.org_a;
-        match kind {
+        let (app, org) = (&self.app, &self.org_a);
+        let id = match kind {
             "ai-systems" => {
-                self.app
-                    .add_system(&op, org, AiSystem::new("Fresh system", "For a test"))
-                    .await
-                    .expect("system")
-                    .id
+                let system = AiSystem::new("Fresh system", "For a test");
+                app.add_system(&op(), org, system).await.map(|r| r.id)
             }
             "context-issues" => {
-                self.app
-                    .create_record(&op, org, issue("Fresh issue"))
-                    .await
-                    .expect("issue")
-                    .id
+                let issue = issue("Fresh issue");
+                app.create_record(&op(), org, issue).await.map(|r| r.id)
             }
             "interested-parties" => {
-                self.app
-                    .create_record(&op, org, party("Fresh party"))
-                    .await
-                    .expect("party")
-                    .id
+                let party = party("Fresh party");
+                app.create_record(&op(), org, party).await.map(|r| r.id)
             }
             "suppliers" => {
-                self.app
-                    .create_record(&op, org, supplier("Fresh supplier"))
-                    .await
-                    .expect("supplier")
-                    .id
+                let supplier = supplier("Fresh supplier");
+                app.create_record(&op(), org, supplier).await.map(|r| r.id)
             }
             other => panic!("no kind {other}"),
-        }
+        };
+        id.expect(kind)
     }
 }
 
@@ -404,39 +219,16 @@ fn expected(method: &str, template: &str, role: &str) -> StatusCode {
     }
 }
 
-macro_rules! on_both {
-    ($name:ident, $body:expr) => {
-        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-        async fn $name() {
-            for backend in backends() {
-                let fx = fixture(backend).await;
-                let body = $body;
-                body(fx).await;
-            }
-        }
-    };
-}
-
 on_both!(role_endpoint_matrix, |fx: Fx| async move {
     let mut failures = vec![];
     for (method, template) in ENDPOINTS {
-        for role in ROLES.iter().chain(["none"].iter()) {
+        for role in MATRIX_ROLES {
             let (path, body, headers) = prepare(&fx, method, template).await;
-            let auth = if *role == "none" {
-                Auth::None
-            } else {
-                fx.token(role)
-            };
             let r = fx
-                .call(method, &path, &auth, body.as_deref(), &headers)
+                .call(method, &path, &fx.as_role(role), body.as_deref(), &headers)
                 .await;
             let want = expected(method, template, role);
-            if r.status != want {
-                failures.push(format!(
-                    "{method} {template} as {role}: {} (want {want}) {}",
-                    r.status, r.text
-                ));
-            }
+            failures.extend(r.mismatch(&format!("{method} {template} as {role}"), want));
             if !r.status.is_success() {
                 r.error();
             }
@@ -535,7 +327,7 @@ on_both!(etag_and_if_match, |fx: Fx| async move {
         assert_eq!(r.json()["version"], 1);
         let body = body_for(collection);
         let r = fx.call("PUT", &path, &admin, Some(body), &[]).await;
-        assert_eq!(r.status, StatusCode::PRECONDITION_REQUIRED, "{}", r.text);
+        r.assert_status(StatusCode::PRECONDITION_REQUIRED);
         assert_eq!(r.error()["code"], "precondition_required");
         let r = fx
             .call(
@@ -551,14 +343,14 @@ on_both!(etag_and_if_match, |fx: Fx| async move {
         let r = fx
             .call("PUT", &path, &admin, Some(body), &[("if-match", "\"1\"")])
             .await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        r.assert_status(StatusCode::OK);
         assert_eq!(r.headers[header::ETAG], "\"2\"");
         assert_eq!(r.json()["version"], 2);
         let head = fx.head(&fx.org_a).await;
         let r = fx
             .call("PUT", &path, &admin, Some(body), &[("if-match", "\"1\"")])
             .await;
-        assert_eq!(r.status, StatusCode::PRECONDITION_FAILED, "{}", r.text);
+        r.assert_status(StatusCode::PRECONDITION_FAILED);
         assert_eq!(r.error()["code"], "precondition_failed");
         assert_eq!(
             fx.head(&fx.org_a).await,
@@ -1036,20 +828,9 @@ on_both!(
 on_both!(
     browser_sessions_need_the_csrf_header_for_changes,
     |fx: Fx| async move {
-        let signed = fx
-            .app
-            .sign_in(EMAILS[2], DEMO_PASSWORD)
-            .await
-            .expect("sign in")
-            .expect("ok");
-        let session = fx
-            .app
-            .session(&signed.token)
-            .await
-            .expect("session")
-            .expect("valid");
+        let (signed, csrf) = fx.api_session(EMAILS[2]).await;
         let read = Auth::Cookie {
-            session: signed.token.clone(),
+            session: signed.clone(),
             csrf: None,
         };
         assert_eq!(
@@ -1066,7 +847,7 @@ on_both!(
         assert_eq!(r.status, StatusCode::FORBIDDEN);
         r.error();
         let wrong = Auth::Cookie {
-            session: signed.token.clone(),
+            session: signed.clone(),
             csrf: Some("0".repeat(64)),
         };
         assert_eq!(
@@ -1076,8 +857,8 @@ on_both!(
             StatusCode::FORBIDDEN
         );
         let right = Auth::Cookie {
-            session: signed.token.clone(),
-            csrf: Some(session.csrf_token.clone()),
+            session: signed.clone(),
+            csrf: Some(csrf.clone()),
         };
         let r = fx
             .call(
@@ -1097,7 +878,7 @@ on_both!(
         let r = fx
             .call("POST", "/api/v1/context-issues", &right, body, &[])
             .await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        r.assert_status(StatusCode::CREATED);
         let bogus = Auth::Cookie {
             session: "f".repeat(64),
             csrf: None,
@@ -1125,15 +906,11 @@ on_both!(cursor_paging_walks_every_system_once, |fx: Fx| async move {
         fx.app.add_system(&op, &fx.org_a, s).await.expect("system");
     }
     let admin = fx.token("admin");
-    let all: BTreeSet<String> = fx
+    let listed = fx
         .call("GET", "/api/v1/ai-systems?limit=200", &admin, None, &[])
         .await
-        .json()["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .map(|s| s["id"].as_str().expect("id").to_string())
-        .collect();
+        .json();
+    let all: BTreeSet<String> = texts(&listed["items"], "id").into_iter().collect();
     assert_eq!(all.len(), 8 + 37);
     for (query, expect) in [
         ("sort=name&order=asc", all.len()),
@@ -1193,12 +970,7 @@ on_both!(cursor_paging_walks_every_system_once, |fx: Fx| async move {
         )
         .await
         .json();
-    let names: Vec<&str> = r["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .map(|s| s["name"].as_str().expect("name"))
-        .collect();
+    let names = texts(&r["items"], "name");
     let mut sorted = names.clone();
     sorted.sort();
     assert_eq!(names, sorted);
@@ -1309,7 +1081,7 @@ on_both!(openapi_document_lists_every_route, |fx: Fx| async move {
         .chain(TOKEN_ENDPOINTS)
         .map(|(m, p)| (m.to_string(), p.to_string()))
         .collect();
-    // The risk, control, SoA, impact and classification endpoints are tested in depth by `api_risk.rs`.
+    // The risk, control, SoA, impact and classification endpoints are tested in depth by `api_risk`.
     let risk_routes: BTreeSet<(String, String)> = risk_endpoints::RISK_ENDPOINTS
         .iter()
         .map(|(m, p)| (m.to_string(), p.to_string()))
@@ -1339,19 +1111,10 @@ on_both!(openapi_document_lists_every_route, |fx: Fx| async move {
         } else {
             prepare(&fx, "GET", template).await.0
         };
-        for method in ["GET", "POST", "PUT", "DELETE", "PATCH"] {
-            if routes.contains(&(method.to_string(), template.to_string())) {
-                continue;
-            }
-            let r = fx.call(method, &path, &admin, Some("{}"), &[]).await;
-            assert_eq!(
-                r.status,
-                StatusCode::METHOD_NOT_ALLOWED,
-                "{method} {template} is routed but not documented: {}",
-                r.text
-            );
-            r.error();
-        }
+        fx.assert_undocumented_methods_refused(template, &path, |m| {
+            routes.contains(&(m.to_string(), template.to_string()))
+        })
+        .await;
     }
     // Every schema reference resolves.
     let schemas = doc["components"]["schemas"].as_object().expect("schemas");
@@ -1420,7 +1183,7 @@ on_both!(openapi_document_lists_every_route, |fx: Fx| async move {
 
 #[tokio::test]
 async fn values_round_trip_through_the_api() {
-    for backend in backends() {
+    for backend in aims_app::test_store::testing::backends() {
         let fx = fixture(backend).await;
         let admin = fx.token("admin");
         let body = json!({
@@ -1441,7 +1204,7 @@ async fn values_round_trip_through_the_api() {
                 &[],
             )
             .await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        r.assert_status(StatusCode::CREATED);
         let created = r.json();
         let id = created["id"].as_str().expect("id").to_string();
         let got = fx
@@ -1502,7 +1265,7 @@ async fn values_round_trip_through_the_api() {
                 &[],
             )
             .await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        r.assert_status(StatusCode::OK);
         assert_eq!(r.json()["retired_on"], "2026-01-31");
         assert_eq!(r.json()["lifecycle_stage"], "retired");
         let h = fx
@@ -1515,12 +1278,7 @@ async fn values_round_trip_through_the_api() {
             )
             .await
             .json();
-        let actions: Vec<&str> = h
-            .as_array()
-            .expect("entries")
-            .iter()
-            .map(|e| e["action"].as_str().expect("action"))
-            .collect();
+        let actions = texts(&h, "action");
         assert_eq!(actions, vec!["create", "update"]);
         assert_eq!(h[0]["actor"], EMAILS[0]);
         let scope = fx
@@ -1557,21 +1315,9 @@ async fn values_round_trip_through_the_api() {
 on_both!(
     account_page_creates_lists_and_revokes_tokens,
     |fx: Fx| async move {
-        let signed = fx
-            .app
-            .sign_in(EMAILS[4], DEMO_PASSWORD)
-            .await
-            .expect("sign in")
-            .expect("ok");
-        let csrf = fx
-            .app
-            .session(&signed.token)
-            .await
-            .expect("session")
-            .expect("valid")
-            .csrf_token;
+        let (signed, csrf) = fx.api_session(EMAILS[4]).await;
         let cookie = Auth::Cookie {
-            session: signed.token.clone(),
+            session: signed.clone(),
             csrf: None,
         };
         let page = fx.call("GET", "/account", &cookie, None, &[]).await;
@@ -1582,35 +1328,43 @@ on_both!(
             page.text
         );
         // Bad input is shown on the page, naming the field.
-        let (status, html) = post_form(
-            &fx,
-            "/account/tokens",
-            &signed.token,
-            format!("csrf={csrf}&name=&days=400"),
-        )
-        .await;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let form = format!("aims_session={signed}");
+        let form = Some(form.as_str());
+        let r = fx
+            .post(
+                "/account/tokens",
+                form,
+                &[("csrf", &csrf), ("name", ""), ("days", "400")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let html = r.text;
         assert!(
             html.contains("name: must not be empty")
                 && html.contains("days: must be between 1 and 365")
         );
-        let (status, _) = post_form(
-            &fx,
-            "/account/tokens",
-            &signed.token,
-            "csrf=wrong&name=x&days=1".to_string(),
-        )
-        .await;
-        assert_eq!(status, StatusCode::FORBIDDEN);
+        let r = fx
+            .post(
+                "/account/tokens",
+                form,
+                &[("csrf", "wrong"), ("name", "x"), ("days", "1")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
         // A token is shown once, works for the API with the viewer's rights, and is listed without its secret.
-        let (status, html) = post_form(
-            &fx,
-            "/account/tokens",
-            &signed.token,
-            format!("csrf={csrf}&name=Reporting+script&days=30"),
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK);
+        let r = fx
+            .post(
+                "/account/tokens",
+                form,
+                &[
+                    ("csrf", &csrf),
+                    ("name", "Reporting script"),
+                    ("days", "30"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+        let html = r.text;
         let start = html.find("value=\"aims_").expect("token shown") + "value=\"".len();
         let token = html[start..start + 45].to_string();
         let api = Auth::Token(token.clone());
@@ -1643,14 +1397,14 @@ on_both!(
             .expect("tokens")[0]
             .id
             .clone();
-        let (status, _) = post_form(
-            &fx,
-            "/account/tokens/revoke",
-            &signed.token,
-            format!("csrf={csrf}&id={id}"),
-        )
-        .await;
-        assert_eq!(status, StatusCode::SEE_OTHER);
+        let r = fx
+            .post(
+                "/account/tokens/revoke",
+                form,
+                &[("csrf", &csrf), ("id", &id)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
         assert_eq!(
             fx.call("GET", "/api/v1/ai-systems", &api, None, &[])
                 .await
@@ -1666,46 +1420,20 @@ on_both!(
     }
 );
 
-/// Posts a form of the account page with the session cookie; returns the status and the page.
-async fn post_form(fx: &Fx, path: &str, session: &str, body: String) -> (StatusCode, String) {
-    let req = Request::post(path)
-        .header(header::HOST, HOST)
-        .header(header::ORIGIN, format!("http://{HOST}"))
-        .header(header::COOKIE, format!("aims_session={session}"))
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(body))
-        .expect("request");
-    let res = fx.router.clone().oneshot(req).await.expect("response");
-    let status = res.status();
-    let bytes = res.into_body().collect().await.expect("body").to_bytes();
-    (status, String::from_utf8_lossy(&bytes).to_string())
-}
-
 on_both!(
     tokens_are_managed_by_their_owner_and_only_minted_from_a_session,
     |fx: Fx| async move {
         // A viewer signs in and makes a token from the browser session (CSRF header needed).
-        let signed = fx
-            .app
-            .sign_in(EMAILS[4], DEMO_PASSWORD)
-            .await
-            .expect("sign in")
-            .expect("ok");
-        let session = fx
-            .app
-            .session(&signed.token)
-            .await
-            .expect("s")
-            .expect("valid");
+        let (signed, csrf) = fx.api_session(EMAILS[4]).await;
         let browser = Auth::Cookie {
-            session: signed.token.clone(),
-            csrf: Some(session.csrf_token.clone()),
+            session: signed.clone(),
+            csrf: Some(csrf),
         };
         let body = r#"{"name": "nightly export", "days": 7}"#;
         let r = fx
             .call("POST", "/api/v1/tokens", &browser, Some(body), &[])
             .await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        r.assert_status(StatusCode::CREATED);
         let created = r.json();
         let token = created["token"]
             .as_str()
@@ -1751,7 +1479,7 @@ on_both!(
             .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
         let r = fx.call("DELETE", &other, &browser, None, &[]).await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        r.assert_status(StatusCode::OK);
         assert_eq!(r.json()["status"], "revoked");
         let r = fx.call("GET", "/api/v1/ai-systems", &t, None, &[]).await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);

@@ -3,56 +3,22 @@
 //! isolation, the chain risk → treatment → control → SoA → approval, ETag/If-Match, and bad input that is named
 //! and leaves the store unchanged.
 
-// Tests and benchmarks stop at the first failure: unwrapping and panicking is how they report it.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-#[path = "common/resp.rs"]
-mod resp;
-#[path = "common/risk_endpoints.rs"]
-mod risk_endpoints;
-
-use aims_app::demo::seed_demo;
-use aims_app::test_store::testing::{TestDb, backends};
-use aims_app::{Actor, App, Stored};
-use aims_domain::context::Organization;
+use crate::common::risk_endpoints::RISK_ENDPOINTS;
+use crate::common::{Auth, EMAILS, MATRIX_ROLES, ROLES, Resp, Web, from_json, op, org, texts};
+use aims_app::{App, Stored};
 use aims_domain::controls::ControlImplementation;
 use aims_domain::impact::ImpactAssessment;
 use aims_domain::inventory::AiSystem;
 use aims_domain::risk::{Risk, Treatment};
 use aims_domain::soa::SoaApproval;
 use aims_domain::vocab::MemberRole;
-use aims_web::{AppState, router};
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
-use resp::Resp;
-use risk_endpoints::RISK_ENDPOINTS;
+use axum::http::{StatusCode, header};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
-use std::sync::Arc;
-use tower::ServiceExt;
 
-const HOST: &str = "127.0.0.1:8080";
-const ROLES: &[&str] = &["admin", "manager", "contributor", "auditor", "viewer"];
-const EMAILS: &[&str] = &[
-    "admin@northwind-lending.example",
-    "maria.keller@northwind-lending.example",
-    "daan.visser@northwind-lending.example",
-    "elif.aydin@northwind-lending.example",
-    "henrik.lindqvist@northwind-lending.example",
-];
-
-/// A test fixture: the router over the demo store plus a second organization, a token per role, and records of
-/// the demo organization every endpoint can act on.
+/// A test fixture: the standard fixture, and records of the demo organization every endpoint can act on.
 struct Fx {
-    app: App,
-    router: axum::Router,
-    org_a: String,
-    org_b: String,
-    /// API token of each demo role, in [`ROLES`] order.
-    tokens: Vec<String>,
-    /// Admin token of the other organization.
-    token_b: String,
+    web: Web,
     /// A system of the demo organization (classified by the fixture).
     system_a: String,
     /// A risk, its treatment plan and a draft impact assessment of the demo organization.
@@ -61,32 +27,9 @@ struct Fx {
     impact_a: String,
     /// An approved SoA version of the demo organization.
     soa_a: i64,
-    /// A system of the other organization.
-    system_b: String,
-    _db: TestDb,
 }
 
-fn op() -> Actor {
-    Actor::operator("test")
-}
-
-fn org(name: &str, slug: &str) -> Organization {
-    Organization {
-        name: name.into(),
-        slug: slug.into(),
-        legal_name: String::new(),
-        sector: String::new(),
-        size: String::new(),
-        jurisdictions: vec![],
-        description: String::new(),
-        ai_roles: vec![],
-        website: String::new(),
-    }
-}
-
-fn from_json<T: serde::de::DeserializeOwned>(v: Value) -> T {
-    serde_json::from_value(v).expect("test record")
-}
+derefs_to_web!(Fx);
 
 fn score(l: i64, i: i64) -> Value {
     json!({"likelihood": l, "impact": i})
@@ -178,52 +121,12 @@ async fn approve_soa(app: &App, org: &str) -> i64 {
 }
 
 async fn fixture(backend: aims_app::test_store::Backend) -> Fx {
-    let db = TestDb::new(backend).await.expect("db");
-    let app = App::open_or_create(&db.url).await.expect("open");
-    seed_demo(&app).await.expect("demo").expect("seeded");
-    let org_a = app.resolve_org(Some("northwind")).await.expect("demo").id;
-    let org_b = app
-        .create_org(&op(), org("Other Org", "other"), None)
-        .await
-        .expect("other org")
-        .id;
-    app.add_member(
-        &op(),
-        &org_b,
-        "boss@other.example",
-        "Other Boss",
-        "other-password-123",
-        MemberRole::Admin,
-    )
-    .await
-    .expect("member");
-    let system_b = app
-        .add_system(
-            &op(),
-            &org_b,
-            AiSystem::new("Secret system of B", "Only B may see this"),
-        )
-        .await
-        .expect("system b")
-        .id;
-    let mut tokens = vec![];
-    for email in EMAILS {
-        tokens.push(
-            app.create_token(&op(), &org_a, email, "test", None)
-                .await
-                .expect("token")
-                .token,
-        );
-    }
-    let token_b = app
-        .create_token(&op(), &org_b, "boss@other.example", "test", Some(1))
-        .await
-        .expect("token b")
-        .token;
+    let web = Web::new(backend).await;
+    let (app, org_a) = (&web.app, &web.org_a);
     let system_a = app
         .add_system(
             &op(),
-            &org_a,
+            org_a,
             AiSystem::new("Fixture system", "Scores things for the tests"),
         )
         .await
@@ -232,106 +135,52 @@ async fn fixture(backend: aims_app::test_store::Backend) -> Fx {
     let risk_a = app
         .create_risk(
             &op(),
-            &org_a,
+            org_a,
             from_json(risk_json("Fixture risk", &system_a)),
         )
         .await
         .expect("risk")
         .id;
     let treatment_a = app
-        .create_treatment(&op(), &org_a, from_json(treatment_json(&risk_a)))
+        .create_treatment(&op(), org_a, from_json(treatment_json(&risk_a)))
         .await
         .expect("treatment")
         .id;
     let impact_a = app
         .create_impact(
             &op(),
-            &org_a,
+            org_a,
             from_json(impact_json(&system_a, "Fixture assessment")),
         )
         .await
         .expect("impact")
         .id;
-    app.classify_system(&op(), &org_a, &system_a, None, from_json(minimal_answers()))
+    app.classify_system(&op(), org_a, &system_a, None, from_json(minimal_answers()))
         .await
         .expect("classify");
-    if app.control(&op(), &org_a, "A.6.2.4").await.is_err() {
+    if app.control(&op(), org_a, "A.6.2.4").await.is_err() {
         app.set_control(
             &op(),
-            &org_a,
+            org_a,
             from_json(json!({"control": "A.6.2.4", "status": "planned"})),
             None,
         )
         .await
         .expect("control");
     }
-    make_soa_sound(&app, &org_a).await;
-    let soa_a = approve_soa(&app, &org_a).await;
-    let state = AppState {
-        app: app.clone(),
-        secure_cookies: false,
-        metrics: Arc::new(Default::default()),
-    };
+    make_soa_sound(app, org_a).await;
+    let soa_a = approve_soa(app, org_a).await;
     Fx {
-        router: router(state),
-        app,
-        org_a,
-        org_b,
-        tokens,
-        token_b,
         system_a,
         risk_a,
         treatment_a,
         impact_a,
         soa_a,
-        system_b,
-        _db: db,
+        web,
     }
-}
-
-/// How a request authenticates.
-#[derive(Clone)]
-enum Auth {
-    None,
-    Token(String),
 }
 
 impl Fx {
-    async fn call(
-        &self,
-        method: &str,
-        path: &str,
-        auth: &Auth,
-        body: Option<&str>,
-        extra: &[(&str, &str)],
-    ) -> Resp {
-        let mut b = Request::builder()
-            .method(method)
-            .uri(path)
-            .header(header::HOST, HOST);
-        if let Auth::Token(t) = auth {
-            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
-        }
-        if body.is_some() {
-            b = b.header(header::CONTENT_TYPE, "application/json");
-        }
-        for (k, v) in extra {
-            b = b.header(*k, *v);
-        }
-        let req = b
-            .body(body.map_or_else(Body::empty, |s| Body::from(s.to_string())))
-            .expect("request");
-        let res = self.router.clone().oneshot(req).await.expect("response");
-        let status = res.status();
-        let headers = res.headers().clone();
-        let bytes = res.into_body().collect().await.expect("body").to_bytes();
-        Resp {
-            status,
-            headers,
-            text: String::from_utf8_lossy(&bytes).to_string(),
-        }
-    }
-
     /// A JSON call.
     async fn send(
         &self,
@@ -347,19 +196,6 @@ impl Fx {
 
     async fn get(&self, path: &str, auth: &Auth) -> Resp {
         self.call("GET", path, auth, None, &[]).await
-    }
-
-    fn token(&self, role: &str) -> Auth {
-        let i = ROLES.iter().position(|r| *r == role).expect("role");
-        Auth::Token(self.tokens[i].clone())
-    }
-
-    async fn head(&self, org: &str) -> Option<(i64, String)> {
-        self.app
-            .store_for_tests()
-            .chain_head(org)
-            .await
-            .expect("head")
     }
 
     async fn fresh_risk(&self) -> String {
@@ -508,42 +344,19 @@ async fn prepare(
     (path, body, headers)
 }
 
-macro_rules! on_both {
-    ($name:ident, $body:expr) => {
-        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-        async fn $name() {
-            for backend in backends() {
-                let fx = fixture(backend).await;
-                let body = $body;
-                body(fx).await;
-            }
-        }
-    };
-}
-
 on_both!(risk_role_endpoint_matrix, |fx: Fx| async move {
     let mut failures = vec![];
     for (method, template) in RISK_ENDPOINTS {
-        for role in ROLES.iter().chain(["none"].iter()) {
+        for role in MATRIX_ROLES {
             let (path, body, headers) = prepare(&fx, method, template).await;
-            let auth = if *role == "none" {
-                Auth::None
-            } else {
-                fx.token(role)
-            };
             let headers: Vec<(&str, &str)> =
                 headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
             let body = body.map(|b| b.to_string());
             let r = fx
-                .call(method, &path, &auth, body.as_deref(), &headers)
+                .call(method, &path, &fx.as_role(role), body.as_deref(), &headers)
                 .await;
             let want = expected(method, template, role);
-            if r.status != want {
-                failures.push(format!(
-                    "{method} {template} as {role}: {} (want {want}) {}",
-                    r.status, r.text
-                ));
-            }
+            failures.extend(r.mismatch(&format!("{method} {template} as {role}"), want));
             if !r.status.is_success() {
                 r.error();
                 if r.status == StatusCode::FORBIDDEN {
@@ -624,26 +437,16 @@ on_both!(risk_endpoints_are_documented, |fx: Fx| async move {
         assert!(schemas.contains_key(name), "schema {name}");
     }
     // No undocumented method is routed on these paths: every other method is refused with 405 in the error shape.
-    let admin = fx.token("admin");
     let paths: BTreeSet<&str> = RISK_ENDPOINTS.iter().map(|(_, p)| *p).collect();
     for template in paths {
         let path = template
             .replace("{id}", &aims_domain::new_id())
             .replace("{control}", "A.6.2.4")
             .replace("{number}", "1");
-        for method in ["GET", "POST", "PUT", "DELETE", "PATCH"] {
-            if RISK_ENDPOINTS.contains(&(method, template)) {
-                continue;
-            }
-            let r = fx.call(method, &path, &admin, Some("{}"), &[]).await;
-            assert_eq!(
-                r.status,
-                StatusCode::METHOD_NOT_ALLOWED,
-                "{method} {template} is routed but not documented: {}",
-                r.text
-            );
-            assert_eq!(r.error()["code"], "method_not_allowed");
-        }
+        fx.assert_undocumented_methods_refused(template, &path, |m| {
+            RISK_ENDPOINTS.contains(&(m, template))
+        })
+        .await;
     }
     // Stored records are one object each (no allOf the data's closed schema would make impossible).
     assert!(schemas["StoredRisk"]["allOf"].is_null());
@@ -780,7 +583,7 @@ on_both!(
         let r = fx
             .send("POST", "/api/v1/treatments", &admin, &t(&risk_b), &[])
             .await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+        r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(r.fields(), ["risk_id"]);
         assert_eq!(
             fx.head(b).await,
@@ -817,7 +620,7 @@ on_both!(
             StatusCode::OK
         );
         let r = fx.get(&format!("/api/v1/soa/versions/{soa_b}"), &tb).await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        r.assert_status(StatusCode::OK);
         assert_eq!(r.json()["number"], soa_b);
         let r = fx.get(&format!("/api/v1/risks/{}", fx.risk_a), &tb).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
@@ -878,7 +681,7 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
             &[],
         )
         .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    r.assert_status(StatusCode::CREATED);
     let system = r.json()["id"].as_str().expect("id").to_string();
 
     // The method in force is the shipped default until one is saved.
@@ -896,7 +699,7 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
             &[],
         )
         .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    r.assert_status(StatusCode::CREATED);
     let risk = r.json();
     let risk_id = risk["id"].as_str().expect("id").to_string();
     assert_eq!(
@@ -925,7 +728,7 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
             &[],
         )
         .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    r.assert_status(StatusCode::CREATED);
     let treatment_id = r.json()["id"].as_str().expect("id").to_string();
     let r = fx
         .get(&format!("/api/v1/risks/{risk_id}"), &contributor)
@@ -963,12 +766,7 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
         .get("/api/v1/soa?applicable=true", &contributor)
         .await
         .json();
-    let controls: Vec<&str> = applicable["entries"]
-        .as_array()
-        .expect("entries")
-        .iter()
-        .map(|e| e["control"].as_str().expect("control"))
-        .collect();
+    let controls = texts(&applicable["entries"], "control");
     assert_eq!(controls, ["A.6.2.4"]);
     assert_eq!(
         applicable["summary"], soa["summary"],
@@ -986,7 +784,7 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
             &[],
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.error()["code"], "invalid_input");
     let fields = r.fields();
     assert!(fields.iter().any(|f| f == "entries[A.2.2]"), "{fields:?}");
@@ -998,11 +796,7 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
         !fields.iter().any(|f| f == "entries[A.6.2.4]"),
         "{fields:?}"
     );
-    assert!(
-        r.text.contains("excluded without a justification"),
-        "{}",
-        r.text
-    );
+    r.assert_contains("excluded without a justification");
     assert_eq!(fx.head(&c).await, head);
     assert_eq!(
         fx.get("/api/v1/soa/versions", &manager).await.json()["items"],
@@ -1027,7 +821,7 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
     let r = fx
         .send("PUT", "/api/v1/controls/A.6.2.4", &contributor, &a624, &[])
         .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    r.assert_status(StatusCode::CREATED);
     assert_eq!(r.json()["title"], "AI system verification and validation");
     let r = fx
         .send(
@@ -1038,7 +832,7 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
             &[("if-match", "\"1\"")],
         )
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    r.assert_status(StatusCode::OK);
     assert_eq!(r.headers[header::ETAG], "\"2\"");
     let r = fx.get("/api/v1/controls/A.6.2.4", &contributor).await;
     assert_eq!(r.status, StatusCode::OK);
@@ -1059,7 +853,7 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
             &[],
         )
         .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    r.assert_status(StatusCode::CREATED);
     assert_eq!(r.headers[header::LOCATION], "/api/v1/soa/versions/1");
     assert_eq!(r.json()["number"], 1);
     assert_eq!(r.json()["approved_by"], "Katrin Vogel");
@@ -1077,7 +871,7 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
             &[],
         )
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    r.assert_status(StatusCode::OK);
     assert_eq!(
         r.json()["acceptance"]["recorded_by"],
         "manager@fresh.example"
@@ -1108,7 +902,7 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
             &[],
         )
         .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    r.assert_status(StatusCode::CREATED);
     assert_eq!(r.json()["number"], 2);
     let diff = fx
         .get("/api/v1/soa/diff?from=1&to=2", &contributor)
@@ -1139,7 +933,7 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
             &[],
         )
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    r.assert_status(StatusCode::OK);
     let assessments = r.json()["assessments"].clone();
     assert_eq!(assessments.as_array().map(Vec::len), Some(2));
     assert_eq!(assessments[0], risk["assessments"][0]);
@@ -1151,7 +945,7 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
     let r = fx
         .send("POST", "/api/v1/risk-method", &manager, &m, &[])
         .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    r.assert_status(StatusCode::CREATED);
     assert_eq!(r.json()["number"], 2);
     assert_eq!(
         fx.get("/api/v1/risk-method", &contributor).await.json()["name"],
@@ -1179,7 +973,7 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
             &[],
         )
         .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    r.assert_status(StatusCode::CREATED);
     let impact = r.json();
     let impact_id = impact["id"].as_str().expect("id").to_string();
     let raised = impact["impacts"][0]["risk_id"]
@@ -1214,12 +1008,12 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
     let r = fx
         .send("POST", &approval, &manager, &acceptance_json(), &[])
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    r.assert_status(StatusCode::OK);
     assert_eq!(r.json()["status"], "approved");
     let r = fx
         .send("POST", &approval, &manager, &acceptance_json(), &[])
         .await;
-    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    r.assert_status(StatusCode::CONFLICT);
     assert_eq!(r.error()["code"], "conflict");
     let templates = fx
         .get("/api/v1/impact-templates", &contributor)
@@ -1245,13 +1039,13 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
     assert!(q["questions"].as_array().is_some_and(|a| !a.is_empty()));
     let input = json!({"answers": minimal_answers()});
     let r = fx.send("PUT", &path, &contributor, &input, &[]).await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    r.assert_status(StatusCode::CREATED);
     assert_eq!(r.json()["result"]["risk_class"], "minimal");
     assert_eq!(r.json()["role"], "deployer");
     let mut input = input;
     input["role"] = json!("provider");
     let r = fx.send("PUT", &path, &contributor, &input, &[]).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    r.assert_status(StatusCode::OK);
     assert_eq!(r.json()["role"], "provider");
     let r = fx.get(&path, &contributor).await;
     assert_eq!(r.status, StatusCode::OK);
@@ -1300,12 +1094,7 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
         }
     }
     let all = fx.get("/api/v1/risks?limit=200", &contributor).await.json();
-    let ids: Vec<String> = all["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .map(|i| i["id"].as_str().expect("id").to_string())
-        .collect();
+    let ids = texts(&all["items"], "id");
     assert_eq!(seen, ids);
     assert_eq!(ids.len(), 4);
 });
@@ -1321,18 +1110,18 @@ on_both!(stale_if_match_is_refused, |fx: Fx| async move {
     assert_eq!(r.headers[header::ETAG], "\"1\"");
     let body = json!({"title": "Renamed", "system_ids": [fx.system_a]});
     let r = fx.send("PUT", &path, &admin, &body, &[]).await;
-    assert_eq!(r.status, StatusCode::PRECONDITION_REQUIRED, "{}", r.text);
+    r.assert_status(StatusCode::PRECONDITION_REQUIRED);
     assert_eq!(r.error()["code"], "precondition_required");
     let r = fx
         .send("PUT", &path, &admin, &body, &[("if-match", "\"1\"")])
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    r.assert_status(StatusCode::OK);
     assert_eq!(r.headers[header::ETAG], "\"2\"");
     let before = head().await;
     let r = fx
         .send("PUT", &path, &admin, &body, &[("if-match", "\"1\"")])
         .await;
-    assert_eq!(r.status, StatusCode::PRECONDITION_FAILED, "{}", r.text);
+    r.assert_status(StatusCode::PRECONDITION_FAILED);
     assert_eq!(r.error()["code"], "precondition_failed");
     let assessment = json!({"date": "2026-03-01", "inherent": score(3, 3), "current": score(2, 2), "residual": score(1, 1)});
     let r = fx
@@ -1344,7 +1133,7 @@ on_both!(stale_if_match_is_refused, |fx: Fx| async move {
             &[("if-match", "\"1\"")],
         )
         .await;
-    assert_eq!(r.status, StatusCode::PRECONDITION_FAILED, "{}", r.text);
+    r.assert_status(StatusCode::PRECONDITION_FAILED);
     assert_eq!(head().await, before, "stale writes change nothing");
     let r = fx
         .send(
@@ -1355,7 +1144,7 @@ on_both!(stale_if_match_is_refused, |fx: Fx| async move {
             &[("if-match", "\"2\"")],
         )
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    r.assert_status(StatusCode::OK);
 
     // Treatment plans and their acceptance.
     let (treatment, risk) = fx.fresh_treatment().await;
@@ -1364,12 +1153,12 @@ on_both!(stale_if_match_is_refused, |fx: Fx| async move {
     let r = fx
         .send("PUT", &path, &admin, &body, &[("if-match", "\"1\"")])
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    r.assert_status(StatusCode::OK);
     let before = head().await;
     let r = fx
         .send("PUT", &path, &admin, &body, &[("if-match", "\"1\"")])
         .await;
-    assert_eq!(r.status, StatusCode::PRECONDITION_FAILED, "{}", r.text);
+    r.assert_status(StatusCode::PRECONDITION_FAILED);
     let r = fx
         .send(
             "POST",
@@ -1379,7 +1168,7 @@ on_both!(stale_if_match_is_refused, |fx: Fx| async move {
             &[("if-match", "\"1\"")],
         )
         .await;
-    assert_eq!(r.status, StatusCode::PRECONDITION_FAILED, "{}", r.text);
+    r.assert_status(StatusCode::PRECONDITION_FAILED);
     assert_eq!(head().await, before);
 
     // Impact assessments and their approval (a stale approval is 412, not "already approved").
@@ -1389,12 +1178,12 @@ on_both!(stale_if_match_is_refused, |fx: Fx| async move {
     let r = fx
         .send("PUT", &path, &admin, &body, &[("if-match", "\"1\"")])
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    r.assert_status(StatusCode::OK);
     let before = head().await;
     let r = fx
         .send("PUT", &path, &admin, &body, &[("if-match", "\"1\"")])
         .await;
-    assert_eq!(r.status, StatusCode::PRECONDITION_FAILED, "{}", r.text);
+    r.assert_status(StatusCode::PRECONDITION_FAILED);
     let r = fx
         .send(
             "POST",
@@ -1404,7 +1193,7 @@ on_both!(stale_if_match_is_refused, |fx: Fx| async move {
             &[("if-match", "\"1\"")],
         )
         .await;
-    assert_eq!(r.status, StatusCode::PRECONDITION_FAILED, "{}", r.text);
+    r.assert_status(StatusCode::PRECONDITION_FAILED);
     assert_eq!(head().await, before);
     let r = fx
         .send(
@@ -1415,7 +1204,7 @@ on_both!(stale_if_match_is_refused, |fx: Fx| async move {
             &[("if-match", "\"2\"")],
         )
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    r.assert_status(StatusCode::OK);
 
     // Control implementations: If-Match is optional, and a stale one is refused.
     let current = fx.get("/api/v1/controls/A.6.2.4", &admin).await;
@@ -1432,7 +1221,7 @@ on_both!(stale_if_match_is_refused, |fx: Fx| async move {
             &[("if-match", &stale)],
         )
         .await;
-    assert_eq!(r.status, StatusCode::PRECONDITION_FAILED, "{}", r.text);
+    r.assert_status(StatusCode::PRECONDITION_FAILED);
     assert_eq!(head().await, before);
     let fresh = format!("\"{version}\"");
     let r = fx
@@ -1444,7 +1233,7 @@ on_both!(stale_if_match_is_refused, |fx: Fx| async move {
             &[("if-match", &fresh)],
         )
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    r.assert_status(StatusCode::OK);
 });
 
 /// A bad request: method, path, body, the status it gets and the fields it names (not checked when empty).

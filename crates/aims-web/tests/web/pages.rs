@@ -1,205 +1,36 @@
 //! The web pages through the real router, on SQLite and PostgreSQL: sign-in and sessions, the role × page
 //! matrix, organization isolation, CSRF, validation messages, lock-out and security headers.
 
-// Tests and benchmarks stop at the first failure: unwrapping and panicking is how they report it.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-use aims_app::demo::{DEMO_PASSWORD, seed_demo};
+use crate::common::{EMAILS, ROLES, Web, hidden, op, set_cookie};
+use aims_app::Actor;
+use aims_app::demo::DEMO_PASSWORD;
 use aims_app::systems::SystemFilter;
-use aims_app::test_store::testing::{TestDb, backends};
-use aims_app::{Actor, App};
-use aims_domain::context::Organization;
 use aims_domain::inventory::AiSystem;
-use aims_domain::vocab::MemberRole;
-use aims_web::{AppState, router};
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
-use std::sync::Arc;
-use tower::ServiceExt;
+use axum::http::{StatusCode, header};
 
-const HOST: &str = "127.0.0.1:8080";
-
+/// The standard fixture, and a system of the demo organization.
 struct Fx {
-    app: App,
-    router: axum::Router,
+    web: Web,
     /// A system of the demo organization.
     system_a: String,
-    /// A system of the other organization.
-    system_b: String,
-    _db: TestDb,
 }
 
-const USERS: &[(&str, &str)] = &[
-    ("admin", "admin@northwind-lending.example"),
-    ("manager", "maria.keller@northwind-lending.example"),
-    ("contributor", "daan.visser@northwind-lending.example"),
-    ("auditor", "elif.aydin@northwind-lending.example"),
-    ("viewer", "henrik.lindqvist@northwind-lending.example"),
-];
+derefs_to_web!(Fx);
 
 async fn fixture(backend: aims_app::test_store::Backend) -> Fx {
-    let db = TestDb::new(backend).await.expect("db");
-    let app = App::open_or_create(&db.url).await.expect("open");
-    seed_demo(&app).await.expect("demo").expect("seeded");
-    let operator = Actor::operator("test");
-    let other = app
-        .create_org(
-            &operator,
-            Organization {
-                name: "Other Org".into(),
-                slug: "other".into(),
-                legal_name: String::new(),
-                sector: String::new(),
-                size: String::new(),
-                jurisdictions: vec![],
-                description: String::new(),
-                ai_roles: vec![],
-                website: String::new(),
-            },
-            None,
-        )
-        .await
-        .expect("other org");
-    app.add_member(
-        &operator,
-        &other.id,
-        "boss@other.example",
-        "Other Boss",
-        "other-password-123",
-        MemberRole::Admin,
-    )
-    .await
-    .expect("member");
-    let b = app
-        .add_system(
-            &operator,
-            &other.id,
-            AiSystem::new("Secret system of B", "Only B may see this"),
-        )
-        .await
-        .expect("system b");
-    let demo_org = app.resolve_org(Some("northwind")).await.expect("demo org");
-    let a = app
-        .systems(&operator, &demo_org.id, &SystemFilter::default())
+    let web = Web::new(backend).await;
+    let a = web
+        .app
+        .systems(&op(), &web.org_a, &SystemFilter::default())
         .await
         .expect("systems")
         .into_iter()
         .next()
         .expect("a system");
-    let state = AppState {
-        app: app.clone(),
-        secure_cookies: false,
-        metrics: Arc::new(Default::default()),
-    };
     Fx {
-        router: router(state),
-        app,
         system_a: a.id,
-        system_b: b.id,
-        _db: db,
+        web,
     }
-}
-
-#[derive(Debug)]
-struct Resp {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: String,
-}
-
-impl Fx {
-    async fn send(&self, req: Request<Body>) -> Resp {
-        let res = self.router.clone().oneshot(req).await.expect("response");
-        let status = res.status();
-        let headers = res.headers().clone();
-        let bytes = res.into_body().collect().await.expect("body").to_bytes();
-        Resp {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).to_string(),
-        }
-    }
-
-    async fn get(&self, path: &str, cookie: Option<&str>) -> Resp {
-        let mut b = Request::get(path).header(header::HOST, HOST);
-        if let Some(c) = cookie {
-            b = b.header(header::COOKIE, c);
-        }
-        self.send(b.body(Body::empty()).expect("request")).await
-    }
-
-    async fn post(&self, path: &str, cookie: Option<&str>, form: &[(&str, &str)]) -> Resp {
-        let body = form
-            .iter()
-            .map(|(k, v)| format!("{k}={}", urlencode(v)))
-            .collect::<Vec<_>>()
-            .join("&");
-        let mut b = Request::post(path)
-            .header(header::HOST, HOST)
-            .header(header::ORIGIN, format!("http://{HOST}"))
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-        if let Some(c) = cookie {
-            b = b.header(header::COOKIE, c);
-        }
-        self.send(b.body(Body::from(body)).expect("request")).await
-    }
-
-    /// Signs in through the form; returns the session cookie (`aims_session=...`).
-    async fn sign_in(&self, email: &str, password: &str) -> Result<String, Resp> {
-        let page = self.get("/login", None).await;
-        let login_cookie = set_cookie(&page, "aims_login_csrf").expect("login csrf cookie");
-        let csrf = hidden(&page.body, "csrf").expect("csrf field");
-        let res = self
-            .post(
-                "/login",
-                Some(&login_cookie),
-                &[
-                    ("email", email),
-                    ("password", password),
-                    ("csrf", &csrf),
-                    ("next", "/"),
-                ],
-            )
-            .await;
-        match set_cookie(&res, "aims_session") {
-            Some(c) if res.status == StatusCode::SEE_OTHER => Ok(c),
-            _ => Err(res),
-        }
-    }
-
-    /// The CSRF token of the signed-in session, read from a page.
-    async fn csrf(&self, cookie: &str) -> String {
-        hidden(&self.get("/account", Some(cookie)).await.body, "csrf").expect("csrf on page")
-    }
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-fn set_cookie(r: &Resp, name: &str) -> Option<String> {
-    r.headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with(&format!("{name}=")))
-        .and_then(|v| v.split(';').next())
-        .map(String::from)
-}
-
-fn hidden(html: &str, name: &str) -> Option<String> {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html.find(&marker)? + marker.len();
-    let end = html[start..].find('"')?;
-    Some(html[start..start + end].to_string())
 }
 
 async fn system_count(fx: &Fx, org_slug: &str) -> usize {
@@ -211,10 +42,9 @@ async fn system_count(fx: &Fx, org_slug: &str) -> usize {
         .len()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_role_sees_the_pages_it_should_and_only_writers_change_systems() {
-    for backend in backends() {
-        let fx = fixture(backend).await;
+on_both!(
+    every_role_sees_the_pages_it_should_and_only_writers_change_systems,
+    |fx: Fx| async move {
         let a = fx.system_a.clone();
         let readable = [
             "/".to_string(),
@@ -229,7 +59,7 @@ async fn every_role_sees_the_pages_it_should_and_only_writers_change_systems() {
             "/catalog/nist-ai-rmf/item?ref=GOVERN%201.1".into(),
             "/account".into(),
         ];
-        for (role, email) in USERS {
+        for (role, email) in ROLES.iter().zip(EMAILS) {
             let cookie = fx
                 .sign_in(email, DEMO_PASSWORD)
                 .await
@@ -276,7 +106,7 @@ async fn every_role_sees_the_pages_it_should_and_only_writers_change_systems() {
                     r.status,
                     StatusCode::SEE_OTHER,
                     "{role} POST /systems: {}",
-                    r.body
+                    r.text
                 );
                 assert_eq!(system_count(&fx, "northwind").await, before + 1);
             } else {
@@ -307,20 +137,13 @@ async fn every_role_sees_the_pages_it_should_and_only_writers_change_systems() {
             };
             assert_eq!(edit.status, want, "{role} POST edit");
         }
-        assert!(
-            fx.app
-                .verify(&aims_app::Actor::operator("test"), None)
-                .await
-                .expect("verify")
-                .intact()
-        );
+        fx.assert_intact().await;
     }
-}
+);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn pages_need_a_session_and_another_organizations_records_are_not_found() {
-    for backend in backends() {
-        let fx = fixture(backend).await;
+on_both!(
+    pages_need_a_session_and_another_organizations_records_are_not_found,
+    |fx: Fx| async move {
         for path in ["/", "/systems", "/context", "/catalog", "/account"] {
             let r = fx.get(path, None).await;
             assert_eq!(r.status, StatusCode::SEE_OTHER, "anonymous {path}");
@@ -348,7 +171,7 @@ async fn pages_need_a_session_and_another_organizations_records_are_not_found() 
             let r = fx.get(&path, Some(&cookie)).await;
             assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
             assert!(
-                !r.body.contains("Secret system of B"),
+                !r.text.contains("Secret system of B"),
                 "no data of another organization on {path}"
             );
         }
@@ -388,12 +211,11 @@ async fn pages_need_a_session_and_another_organizations_records_are_not_found() 
             .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
     }
-}
+);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn forms_without_the_csrf_token_or_from_another_site_change_nothing() {
-    for backend in backends() {
-        let fx = fixture(backend).await;
+on_both!(
+    forms_without_the_csrf_token_or_from_another_site_change_nothing,
+    |fx: Fx| async move {
         let cookie = fx
             .sign_in("maria.keller@northwind-lending.example", DEMO_PASSWORD)
             .await
@@ -417,23 +239,10 @@ async fn forms_without_the_csrf_token_or_from_another_site_change_nothing() {
         let csrf = fx.csrf(&cookie).await;
         let mut good = fields.to_vec();
         good.push(("csrf", &csrf));
-        let body = good
-            .iter()
-            .map(|(k, v)| format!("{k}={}", urlencode(v)))
-            .collect::<Vec<_>>()
-            .join("&");
-        let cross = Request::post("/systems")
-            .header(header::HOST, HOST)
-            .header(header::ORIGIN, "http://evil.example")
-            .header(header::COOKIE, &cookie)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(body))
-            .expect("request");
-        assert_eq!(
-            fx.send(cross).await.status,
-            StatusCode::FORBIDDEN,
-            "cross-site origin"
-        );
+        let cross = fx
+            .post_from("http://evil.example", "/systems", Some(&cookie), &good)
+            .await;
+        assert_eq!(cross.status, StatusCode::FORBIDDEN, "cross-site origin");
         assert_eq!(system_count(&fx, "northwind").await, before);
         let r = fx.post("/logout", Some(&cookie), &[]).await;
         assert_eq!(
@@ -442,12 +251,11 @@ async fn forms_without_the_csrf_token_or_from_another_site_change_nothing() {
             "sign-out needs the token too"
         );
     }
-}
+);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn invalid_system_forms_show_messages_next_to_the_fields_and_write_nothing() {
-    for backend in backends() {
-        let fx = fixture(backend).await;
+on_both!(
+    invalid_system_forms_show_messages_next_to_the_fields_and_write_nothing,
+    |fx: Fx| async move {
         let cookie = fx
             .sign_in("daan.visser@northwind-lending.example", DEMO_PASSWORD)
             .await
@@ -474,11 +282,11 @@ async fn invalid_system_forms_show_messages_next_to_the_fields_and_write_nothing
             )
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(r.body.contains("id=\"name-err\""), "name message");
-        assert!(r.body.contains("at most 200"), "{}", r.body);
-        assert!(r.body.contains("id=\"purpose-err\""), "purpose message");
-        assert!(r.body.contains("id=\"stage-err\""), "stage message");
-        assert!(r.body.contains("aria-invalid=\"true\""));
+        assert!(r.text.contains("id=\"name-err\""), "name message");
+        r.assert_contains("at most 200");
+        assert!(r.text.contains("id=\"purpose-err\""), "purpose message");
+        assert!(r.text.contains("id=\"stage-err\""), "stage message");
+        assert!(r.text.contains("aria-invalid=\"true\""));
         assert_eq!(
             fx.app
                 .verify(&aims_app::Actor::operator("test"), None)
@@ -489,19 +297,18 @@ async fn invalid_system_forms_show_messages_next_to_the_fields_and_write_nothing
             "nothing written"
         );
     }
-}
+);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sessions_rotate_end_at_sign_out_and_repeated_failures_lock_the_email() {
-    for backend in backends() {
-        let fx = fixture(backend).await;
+on_both!(
+    sessions_rotate_end_at_sign_out_and_repeated_failures_lock_the_email,
+    |fx: Fx| async move {
         let email = "elif.aydin@northwind-lending.example";
         let first = fx.sign_in(email, DEMO_PASSWORD).await.expect("sign in");
         assert_eq!(fx.get("/", Some(&first)).await.status, StatusCode::OK);
         // Signing in again while holding the first cookie ends the first session (rotation).
         let page = fx.get("/login", None).await;
         let login_cookie = set_cookie(&page, "aims_login_csrf").expect("cookie");
-        let csrf = hidden(&page.body, "csrf").expect("csrf");
+        let csrf = hidden(&page.text, "csrf").expect("csrf");
         let both = format!("{login_cookie}; {first}");
         let r = fx
             .post(
@@ -539,7 +346,7 @@ async fn sessions_rotate_end_at_sign_out_and_repeated_failures_lock_the_email() 
             .await
             .expect_err("refused");
         assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
-        assert!(wrong.body.contains("Email or password is wrong"));
+        assert!(wrong.text.contains("Email or password is wrong"));
         let unknown = fx
             .sign_in("nobody@northwind-lending.example", "whatever")
             .await
@@ -564,12 +371,11 @@ async fn sessions_rotate_end_at_sign_out_and_repeated_failures_lock_the_email() 
                 .is_ok()
         );
     }
-}
+);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn pages_carry_security_headers_and_session_cookies_are_protected() {
-    for backend in backends() {
-        let fx = fixture(backend).await;
+on_both!(
+    pages_carry_security_headers_and_session_cookies_are_protected,
+    |fx: Fx| async move {
         let page = fx.get("/login", None).await;
         for h in [
             "content-security-policy",
@@ -588,9 +394,9 @@ async fn pages_carry_security_headers_and_session_cookies_are_protected() {
             csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
             "{csp}"
         );
-        assert!(!page.body.contains("<script>"), "no inline script");
+        assert!(!page.text.contains("<script>"), "no inline script");
         let login_cookie = set_cookie(&page, "aims_login_csrf").expect("cookie");
-        let csrf = hidden(&page.body, "csrf").expect("csrf");
+        let csrf = hidden(&page.text, "csrf").expect("csrf");
         let r = fx
             .post(
                 "/login",
@@ -617,19 +423,18 @@ async fn pages_carry_security_headers_and_session_cookies_are_protected() {
         assert_eq!(fx.get("/healthz", None).await.status, StatusCode::OK);
         assert_eq!(fx.get("/readyz", None).await.status, StatusCode::OK);
         let m = fx.get("/metrics", None).await;
-        assert!(m.body.contains("aims_http_requests_total"), "{}", m.body);
+        m.assert_contains("aims_http_requests_total");
         assert_eq!(
             fx.get("/no/such/page", None).await.status,
             StatusCode::NOT_FOUND
         );
     }
-}
+);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn only_admins_manage_users_and_a_reset_ends_the_members_sessions() {
-    for backend in backends() {
-        let fx = fixture(backend).await;
-        for (role, email) in USERS {
+on_both!(
+    only_admins_manage_users_and_a_reset_ends_the_members_sessions,
+    |fx: Fx| async move {
+        for (role, email) in ROLES.iter().zip(EMAILS) {
             let cookie = fx.sign_in(email, DEMO_PASSWORD).await.expect("sign in");
             let want = if *role == "admin" {
                 StatusCode::OK
@@ -665,7 +470,7 @@ async fn only_admins_manage_users_and_a_reset_ends_the_members_sessions() {
             StatusCode::UNPROCESSABLE_ENTITY,
             "short password refused"
         );
-        assert!(r.body.contains("password"), "{}", r.body);
+        r.assert_contains("password");
         let r = fx
             .post(
                 "/admin/users",
@@ -680,7 +485,7 @@ async fn only_admins_manage_users_and_a_reset_ends_the_members_sessions() {
             )
             .await;
         assert_eq!(r.status, StatusCode::OK);
-        assert!(r.body.contains("new.person@northwind-lending.example"));
+        assert!(r.text.contains("new.person@northwind-lending.example"));
         let newcomer = fx
             .sign_in(
                 "new.person@northwind-lending.example",
@@ -754,12 +559,11 @@ async fn only_admins_manage_users_and_a_reset_ends_the_members_sessions() {
             "no reset across organizations"
         );
     }
-}
+);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_inventory_list_pages_through_every_system_once() {
-    for backend in backends() {
-        let fx = fixture(backend).await;
+on_both!(
+    the_inventory_list_pages_through_every_system_once,
+    |fx: Fx| async move {
         let org = fx.app.resolve_org(Some("northwind")).await.expect("org");
         for i in 0..130 {
             fx.app
@@ -785,16 +589,16 @@ async fn the_inventory_list_pages_through_every_system_once() {
                 assert!(pages <= 5, "paging does not end; last link {path}");
                 let r = fx.get(&path, Some(&cookie)).await;
                 assert_eq!(r.status, StatusCode::OK, "{path}");
-                let mut rest = r.body.as_str();
+                let mut rest = r.text.as_str();
                 while let Some(i) = rest.find("<td><a href=\"/systems/") {
                     let tail = &rest[i + "<td><a href=\"/systems/".len()..];
                     seen.push(tail[..36].to_string());
                     rest = &tail[36..];
                 }
-                next = r.body.find("\" rel=\"next\"").and_then(|end| {
-                    let start = r.body[..end].rfind("href=\"")? + 6;
+                next = r.text.find("\" rel=\"next\"").and_then(|end| {
+                    let start = r.text[..end].rfind("href=\"")? + 6;
                     Some(
-                        r.body[start..end]
+                        r.text[start..end]
                             .replace("&#38;", "&")
                             .replace("&amp;", "&")
                             .replace("&#x2f;", "/")
@@ -810,14 +614,13 @@ async fn the_inventory_list_pages_through_every_system_once() {
             assert!(pages >= 2, "more than one page");
         }
     }
-}
+);
 
-/// Every response names its request, and no two requests share an id, so a user's report can be matched with the
-/// one log span it belongs to.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_response_carries_its_own_request_id() {
-    for backend in backends() {
-        let fx = fixture(backend).await;
+on_both!(
+    /// Every response names its request, and no two requests share an id, so a user's report can be matched
+    /// with the one log span it belongs to.
+    every_response_carries_its_own_request_id,
+    |fx: Fx| async move {
         let mut seen = std::collections::HashSet::new();
         for path in ["/login", "/login", "/no-such-page", "/healthz"] {
             let r = fx.get(path, None).await;
@@ -831,4 +634,4 @@ async fn every_response_carries_its_own_request_id() {
             assert!(seen.insert(id), "{path}: a request id was reused");
         }
     }
-}
+);

@@ -4,17 +4,13 @@
 //! when the newer version was written by the other process. Runs on every backend (PostgreSQL is the intended
 //! deployment; a shared SQLite file must behave the same).
 
-// Tests and benchmarks stop at the first failure: unwrapping and panicking is how they report it.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
+use crate::common::{BIN, run_in};
 use aims_app::test_store::testing::{TestDb, backends};
 use serde_json::{Value, json};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-const BIN: &str = env!("CARGO_BIN_EXE_aims");
 
 /// A running `aims serve`, stopped when dropped.
 struct Server {
@@ -153,23 +149,6 @@ fn dechunk(mut s: &str) -> String {
     out
 }
 
-fn cli(db: &str, args: &[&str]) -> String {
-    let out = Command::new(BIN)
-        .arg("--database")
-        .arg(db)
-        .args(args)
-        .env_remove("AIMS_DATABASE_URL")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run aims");
-    assert!(
-        out.status.success(),
-        "aims {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 #[test]
 fn two_servers_share_sessions_tokens_records_and_versions() {
     for backend in backends() {
@@ -181,21 +160,19 @@ fn two_servers_share_sessions_tokens_records_and_versions() {
         let dir = tempfile::tempdir().expect("dir");
         let a = serve(&db.url, true, dir.path());
         let b = serve(&db.url, false, dir.path());
+        let cli = |args: &[&str]| run_in(dir.path(), Some(&db.url), args, &[]).ok().stdout;
 
         // A token made by the CLI works on both processes.
-        let out = cli(
-            &db.url,
-            &[
-                "token",
-                "create",
-                "--user",
-                "maria.keller@northwind-lending.example",
-                "--name",
-                "lb",
-                "--days",
-                "1",
-            ],
-        );
+        let out = cli(&[
+            "token",
+            "create",
+            "--user",
+            "maria.keller@northwind-lending.example",
+            "--name",
+            "lb",
+            "--days",
+            "1",
+        ]);
         let token = out
             .split_whitespace()
             .find(|w| w.starts_with("aims_"))
@@ -307,6 +284,6 @@ fn two_servers_share_sessions_tokens_records_and_versions() {
         assert_eq!(api.status, 200, "{}", api.body);
         drop(a);
         drop(b);
-        assert!(cli(&db.url, &["verify"]).contains("intact"), "{backend:?}");
+        assert!(cli(&["verify"]).contains("intact"), "{backend:?}");
     }
 }

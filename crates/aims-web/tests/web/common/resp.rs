@@ -1,8 +1,6 @@
-//! A response of the router in the API tests, with the checks every error must pass (the error shape, no
-//! internals leaked). Shared by tests/api.rs and tests/api_risk.rs.
-#![allow(dead_code)]
+//! A response of the router, with the checks every API error must pass (the error shape, no internals leaked).
 
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use serde_json::Value;
 
 /// What the router answered.
@@ -17,6 +15,33 @@ pub struct Resp {
 }
 
 impl Resp {
+    /// Where a redirect leads (empty when it does not).
+    pub fn location(&self) -> String {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// Asserts the status, showing the body when it differs.
+    #[track_caller]
+    pub fn assert_status(&self, want: StatusCode) {
+        assert_eq!(self.status, want, "{}", self.text);
+    }
+
+    /// A failure line for a matrix when the status is not `want` (`what` names the call).
+    pub fn mismatch(&self, what: &str, want: StatusCode) -> Option<String> {
+        (self.status != want)
+            .then(|| format!("{what}: {} (want {want}) {}", self.status, self.text))
+    }
+
+    /// Asserts that the body contains `needle`, showing the body when it does not.
+    #[track_caller]
+    pub fn assert_contains(&self, needle: &str) {
+        assert!(self.text.contains(needle), "{}", self.text);
+    }
+
     /// The body parsed as JSON.
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))

@@ -1,6 +1,6 @@
 //! The endpoints of risk management, controls, the Statement of Applicability, impact assessments and EU AI Act
-//! classification: (method, path template). Shared by `api.rs` (the OpenAPI document lists exactly its endpoints
-//! and these) and `api_risk.rs` (which tests these in depth).
+//! classification: (method, path template). Shared by `api` (the OpenAPI document lists exactly its endpoints and
+//! these) and `api_risk` (which tests these in depth).
 
 /// Every risk, control, SoA, impact and classification endpoint of the API.
 pub const RISK_ENDPOINTS: &[(&str, &str)] = &[

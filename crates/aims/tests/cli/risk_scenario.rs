@@ -5,56 +5,18 @@
 //! risk afterwards shows drift; and the diff between two approved versions names exactly what changed. Bad input
 //! on the way is refused naming the field, with the store unchanged.
 
-// Tests and benchmarks stop at the first failure: unwrapping and panicking is how they report it.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
+use crate::common::{Run, new_db, run_in};
 use aims_app::test_store::Backend;
 use aims_app::test_store::testing::{TestDb, backends};
 use serde_json::{Value, json};
-use std::process::{Command, Stdio};
 
-const BIN: &str = env!("CARGO_BIN_EXE_aims");
+/// The actor and admin password every command of the scenario runs with.
+const ENV: &[(&str, &str)] = &[
+    ("AIMS_ACTOR", "risk-lead@scenario.test"),
+    ("AIMS_ADMIN_PASSWORD", "scenario-password-2026"),
+];
 
-struct Run {
-    line: String,
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn describe(&self) -> String {
-        format!(
-            "`{}` exited {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            self.line, self.code, self.stdout, self.stderr
-        )
-    }
-
-    #[track_caller]
-    fn json(&self) -> Value {
-        assert_eq!(self.code, 0, "expected success: {}", self.describe());
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.describe()))
-    }
-
-    /// Asserts an `invalid_input` refusal (exit 2) whose details name `field`.
-    #[track_caller]
-    fn refused(&self, field: &str) {
-        assert_eq!(self.code, 2, "expected exit 2: {}", self.describe());
-        let v: Value = serde_json::from_str(self.stderr.trim())
-            .unwrap_or_else(|e| panic!("stderr is not a JSON error ({e}): {}", self.describe()));
-        let fields: Vec<&str> = v["error"]["details"]
-            .as_array()
-            .map(|d| d.iter().filter_map(|x| x["field"].as_str()).collect())
-            .unwrap_or_default();
-        assert!(
-            fields.contains(&field),
-            "details should name {field:?}, got {fields:?}: {}",
-            self.describe()
-        );
-    }
-}
-
+/// A scratch store and a working directory to run the scenario's commands in.
 struct Fx {
     db: TestDb,
     dir: tempfile::TempDir,
@@ -62,51 +24,41 @@ struct Fx {
 
 impl Fx {
     fn new(backend: Backend) -> Fx {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        let db = rt
-            .block_on(TestDb::new(backend))
-            .unwrap_or_else(|e| panic!("scratch database on {backend:?}: {e}"));
         Fx {
-            db,
+            db: new_db(backend),
             dir: tempfile::tempdir().expect("working directory"),
         }
     }
 
+    /// A fresh store with the scenario's organization, "Scenario Co".
+    fn initialised(backend: Backend) -> Fx {
+        let fx = Fx::new(backend);
+        fx.json(&["init", "--org-name", "Scenario Co"]);
+        fx
+    }
+
+    /// `aims --database DB [--format json] ARGS`.
     fn run(&self, args: &[&str], json: bool) -> Run {
-        let mut all = vec!["--database", self.db.url.as_str()];
+        let mut all = vec![];
         if json {
             all.extend(["--format", "json"]);
         }
         all.extend(args);
-        let mut cmd = Command::new(BIN);
-        cmd.args(&all)
-            .current_dir(self.dir.path())
-            .stdin(Stdio::null())
-            .env_remove("AIMS_DATABASE_URL")
-            .env_remove("AIMS_ORG")
-            .env_remove("RUST_BACKTRACE")
-            .env("AIMS_ACTOR", "risk-lead@scenario.test")
-            .env("AIMS_ADMIN_PASSWORD", "scenario-password-2026");
-        let out = cmd.output().expect("start aims");
-        let run = Run {
-            line: format!("aims {}", all.join(" ")),
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        };
-        assert!(
-            run.code != 101 && !run.stderr.contains("panicked"),
-            "aims crashed: {}",
-            run.describe()
-        );
-        run
+        run_in(self.dir.path(), Some(&self.db.url), &all, ENV)
     }
 
+    /// `aims --format json ARGS`, which must succeed; its output parsed.
+    #[track_caller]
     fn json(&self, args: &[&str]) -> Value {
-        self.run(args, true).json()
+        self.run(args, true).ok().json()
+    }
+
+    /// Adds a system (`system add --name NAME --purpose PURPOSE EXTRA…`); returns its id.
+    #[track_caller]
+    fn add_system(&self, name: &str, purpose: &str, extra: &[&str]) -> String {
+        let mut all = vec!["system", "add", "--name", name, "--purpose", purpose];
+        all.extend(extra);
+        id(&self.json(&all))
     }
 
     fn write(&self, name: &str, v: &Value) -> String {
@@ -186,38 +138,18 @@ fn provisions(v: &Value, key: &str) -> Vec<String> {
 #[test]
 fn classification_gives_high_risk_transparency_and_minimal_with_reasons() {
     for backend in backends() {
-        let fx = Fx::new(backend);
-        fx.json(&["init", "--org-name", "Scenario Co"]);
-        let cv = id(&fx.json(&[
-            "system",
-            "add",
-            "--name",
+        let fx = Fx::initialised(backend);
+        let cv = fx.add_system(
             "CV screening",
-            "--purpose",
             "Ranks job applications",
-            "--role",
-            "deployer",
-        ]));
-        let bot = id(&fx.json(&[
-            "system",
-            "add",
-            "--name",
+            &["--role", "deployer"],
+        );
+        let bot = fx.add_system(
             "Customer chatbot",
-            "--purpose",
             "Answers customer questions",
-            "--role",
-            "deployer",
-        ]));
-        let spam = id(&fx.json(&[
-            "system",
-            "add",
-            "--name",
-            "Spam filter",
-            "--purpose",
-            "Filters inbound e-mail",
-            "--role",
-            "user",
-        ]));
+            &["--role", "deployer"],
+        );
+        let spam = fx.add_system("Spam filter", "Filters inbound e-mail", &["--role", "user"]);
 
         let f = fx.write(
             "cv.json",
@@ -261,34 +193,14 @@ fn classification_gives_high_risk_transparency_and_minimal_with_reasons() {
 #[test]
 fn impact_harm_risk_treatment_soa_approval_drift_and_diff() {
     for backend in backends() {
-        let fx = Fx::new(backend);
-        fx.json(&["init", "--org-name", "Scenario Co"]);
-        let cv = id(&fx.json(&[
-            "system",
-            "add",
-            "--name",
+        let fx = Fx::initialised(backend);
+        let cv = fx.add_system(
             "CV screening",
-            "--purpose",
             "Ranks job applications",
-            "--role",
-            "deployer",
-        ]));
-        fx.json(&[
-            "system",
-            "add",
-            "--name",
-            "Customer chatbot",
-            "--purpose",
-            "Answers customer questions",
-        ]);
-        fx.json(&[
-            "system",
-            "add",
-            "--name",
-            "Spam filter",
-            "--purpose",
-            "Filters inbound e-mail",
-        ]);
+            &["--role", "deployer"],
+        );
+        fx.add_system("Customer chatbot", "Answers customer questions", &[]);
+        fx.add_system("Spam filter", "Filters inbound e-mail", &[]);
 
         // An impact assessment whose fairness harm (likely 3, severity 4 = high) lies above the appetite.
         let ia = json!({
@@ -521,8 +433,7 @@ fn impact_harm_risk_treatment_soa_approval_drift_and_diff() {
 #[test]
 fn interested_party_requirements_give_their_controls_a_reason() {
     for backend in backends() {
-        let fx = Fx::new(backend);
-        fx.json(&["init", "--org-name", "Scenario Co"]);
+        let fx = Fx::initialised(backend);
         let party = id(&fx.json(&[
             "party",
             "add",

@@ -6,49 +6,43 @@
 //! with a hole, a bad colour or a resized scale come back naming the field, unsaved); a contributor adds one of
 //! the organization's own controls, which then shows in the Statement of Applicability.
 
-// Tests and benchmarks stop at the first failure: unwrapping and panicking is how they report it.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-use aims_app::demo::{DEMO_PASSWORD, seed_demo};
+use crate::common::{ADMIN, AUDITOR, CONTRIBUTOR, MANAGER, Resp, VIEWER, Web, hidden, op};
 use aims_app::systems::SystemFilter;
-use aims_app::test_store::testing::{TestDb, backends};
-use aims_app::{Actor, App};
-use aims_domain::context::Organization;
 use aims_domain::impact::{AffectedParty, Impact, ImpactAssessment};
-use aims_domain::inventory::AiSystem;
 use aims_domain::risk::Risk;
-use aims_web::{AppState, router};
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
+use axum::http::StatusCode;
 use std::collections::BTreeMap;
-use std::sync::Arc;
-use tower::ServiceExt;
 
-const HOST: &str = "127.0.0.1:8080";
+/// A re-assessment form at the lowest point of every scale.
+const LOWEST_ASSESSMENT: &[(&str, &str)] = &[
+    ("assessment.date", "2026-12-01"),
+    ("assessment.inherent.likelihood", "1"),
+    ("assessment.inherent.impact", "1"),
+    ("assessment.current.likelihood", "1"),
+    ("assessment.current.impact", "1"),
+    ("assessment.residual.likelihood", "1"),
+    ("assessment.residual.impact", "1"),
+];
 
-const VIEWER: &str = "henrik.lindqvist@northwind-lending.example";
-const AUDITOR: &str = "elif.aydin@northwind-lending.example";
-const CONTRIBUTOR: &str = "daan.visser@northwind-lending.example";
-const MANAGER: &str = "maria.keller@northwind-lending.example";
-const ADMIN: &str = "admin@northwind-lending.example";
+/// An impact assessment's approval form.
+const APPROVAL: &[(&str, &str)] = &[
+    ("approval.by", "X"),
+    ("approval.role", "Y"),
+    ("approval.date", "2026-12-01"),
+    ("approval.rationale", "Z"),
+];
 
+/// The standard fixture, a system of the demo organization and records of the other one.
 struct Fx {
-    app: App,
-    router: axum::Router,
-    org: String,
+    web: Web,
     /// A system of the demo organization.
     system_a: String,
     /// Records of the other organization.
-    system_b: String,
     risk_b: String,
     impact_b: String,
-    _db: TestDb,
 }
 
-fn op() -> Actor {
-    Actor::operator("test")
-}
+derefs_to_web!(Fx);
 
 fn assessment_for(system: &str, title: &str) -> ImpactAssessment {
     ImpactAssessment {
@@ -89,43 +83,16 @@ fn assessment_for(system: &str, title: &str) -> ImpactAssessment {
 }
 
 async fn fixture(backend: aims_app::test_store::Backend) -> Fx {
-    let db = TestDb::new(backend).await.expect("db");
-    let app = App::open_or_create(&db.url).await.expect("open");
-    seed_demo(&app).await.expect("demo").expect("seeded");
-    let other = app
-        .create_org(
-            &op(),
-            Organization {
-                name: "Other Org".into(),
-                slug: "other".into(),
-                legal_name: String::new(),
-                sector: String::new(),
-                size: String::new(),
-                jurisdictions: vec![],
-                description: String::new(),
-                ai_roles: vec![],
-                website: String::new(),
-            },
-            None,
-        )
-        .await
-        .expect("other org");
-    let b = app
-        .add_system(
-            &op(),
-            &other.id,
-            AiSystem::new("Secret system of B", "Only B may see this"),
-        )
-        .await
-        .expect("system b");
+    let web = Web::new(backend).await;
+    let (app, org_b, system_b) = (&web.app, &web.org_b, &web.system_b);
     let risk_b = app
         .create_risk(
             &op(),
-            &other.id,
+            org_b,
             Risk {
                 title: "Secret risk of B".into(),
                 description: String::new(),
-                system_ids: vec![b.id.clone()],
+                system_ids: vec![system_b.clone()],
                 sources: vec![],
                 objectives: vec![],
                 owner: String::new(),
@@ -140,166 +107,54 @@ async fn fixture(backend: aims_app::test_store::Backend) -> Fx {
     let impact_b = app
         .create_impact(
             &op(),
-            &other.id,
-            assessment_for(&b.id, "Secret assessment of B"),
+            org_b,
+            assessment_for(system_b, "Secret assessment of B"),
         )
         .await
         .expect("impact b");
-    let demo_org = app.resolve_org(Some("northwind")).await.expect("demo org");
     let a = app
-        .systems(&op(), &demo_org.id, &SystemFilter::default())
+        .systems(&op(), &web.org_a, &SystemFilter::default())
         .await
         .expect("systems")
         .into_iter()
         .find(|s| s.data.lifecycle_stage != "retired")
         .expect("a system");
-    let state = AppState {
-        app: app.clone(),
-        secure_cookies: false,
-        metrics: Arc::new(Default::default()),
-    };
     Fx {
-        router: router(state),
-        app,
-        org: demo_org.id,
         system_a: a.id,
-        system_b: b.id,
         risk_b: risk_b.id,
         impact_b: impact_b.id,
-        _db: db,
-    }
-}
-
-#[derive(Debug)]
-struct Resp {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: String,
-}
-
-impl Resp {
-    fn location(&self) -> String {
-        self.headers
-            .get(header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_string()
+        web,
     }
 }
 
 impl Fx {
-    async fn send(&self, req: Request<Body>) -> Resp {
-        let res = self.router.clone().oneshot(req).await.expect("response");
-        let status = res.status();
-        let headers = res.headers().clone();
-        let bytes = res.into_body().collect().await.expect("body").to_bytes();
-        Resp {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).to_string(),
-        }
-    }
-
+    /// A page with the session cookie.
     async fn get(&self, path: &str, cookie: &str) -> Resp {
-        let req = Request::get(path)
-            .header(header::HOST, HOST)
-            .header(header::COOKIE, cookie)
-            .body(Body::empty())
-            .expect("request");
-        self.send(req).await
+        self.web.get(path, Some(cookie)).await
     }
 
-    async fn post(&self, path: &str, cookie: Option<&str>, form: &[(&str, &str)]) -> Resp {
-        let body = form
-            .iter()
-            .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
-            .collect::<Vec<_>>()
-            .join("&");
-        let mut b = Request::post(path)
-            .header(header::HOST, HOST)
-            .header(header::ORIGIN, format!("http://{HOST}"))
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-        if let Some(c) = cookie {
-            b = b.header(header::COOKIE, c);
-        }
-        self.send(b.body(Body::from(body)).expect("request")).await
-    }
-
-    /// Signs in through the form; returns the session cookie and the CSRF token of the session.
-    async fn sign_in(&self, email: &str) -> (String, String) {
-        let page = self
-            .send(
-                Request::get("/login")
-                    .header(header::HOST, HOST)
-                    .body(Body::empty())
-                    .expect("request"),
-            )
-            .await;
-        let login_cookie = set_cookie(&page, "aims_login_csrf").expect("login csrf cookie");
-        let csrf = hidden(&page.body, "csrf").expect("csrf field");
-        let res = self
-            .post(
-                "/login",
-                Some(&login_cookie),
-                &[
-                    ("email", email),
-                    ("password", DEMO_PASSWORD),
-                    ("csrf", &csrf),
-                    ("next", "/"),
-                ],
-            )
-            .await;
-        assert_eq!(res.status, StatusCode::SEE_OTHER, "sign-in of {email}");
-        let cookie = set_cookie(&res, "aims_session").expect("session cookie");
-        let csrf = hidden(&self.get("/account", &cookie).await.body, "csrf").expect("csrf");
-        (cookie, csrf)
-    }
-
+    /// The head hash of the demo organization's change log.
     async fn chain_head(&self) -> String {
-        self.app
-            .store_for_tests()
-            .chain_head(&self.org)
+        self.head(&self.org_a)
             .await
-            .expect("head")
             .map(|h| h.1)
             .unwrap_or_default()
     }
 
+    /// Posts the risk-method form `f` with the session's cookie and CSRF token.
+    async fn post_method(&self, cookie: &str, csrf: &str, f: &[(String, String)]) -> Resp {
+        let mut form: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        form.push(("csrf", csrf));
+        self.post("/risks/method", Some(cookie), &form).await
+    }
+
     async fn risk_count(&self) -> usize {
         self.app
-            .risks(&op(), &self.org, &Default::default())
+            .risks(&op(), &self.org_a, &Default::default())
             .await
             .expect("risks")
             .len()
     }
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-fn set_cookie(r: &Resp, name: &str) -> Option<String> {
-    r.headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with(&format!("{name}=")))
-        .and_then(|v| v.split(';').next())
-        .map(String::from)
-}
-
-fn hidden(html: &str, name: &str) -> Option<String> {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html.find(&marker)? + marker.len();
-    let end = html[start..].find('"')?;
-    Some(html[start..start + end].to_string())
 }
 
 /// The number of risks the heat map shows in one cell, read from the cell's spoken label.
@@ -333,18 +188,22 @@ struct DemoIds {
 async fn demo_ids(fx: &Fx) -> DemoIds {
     let treatments = fx
         .app
-        .treatments(&op(), &fx.org, None)
+        .treatments(&op(), &fx.org_a, None)
         .await
         .expect("plans");
     let t = treatments.first().expect("the demo has a treatment plan");
-    let impacts = fx.app.impacts(&op(), &fx.org, None).await.expect("impacts");
+    let impacts = fx
+        .app
+        .impacts(&op(), &fx.org_a, None)
+        .await
+        .expect("impacts");
     let draft = match impacts.iter().find(|a| a.data.status == "draft") {
         Some(a) => a.id.clone(),
         None => {
             fx.app
                 .create_impact(
                     &op(),
-                    &fx.org,
+                    &fx.org_a,
                     assessment_for(&fx.system_a, "Draft for tests"),
                 )
                 .await
@@ -352,7 +211,11 @@ async fn demo_ids(fx: &Fx) -> DemoIds {
                 .id
         }
     };
-    let versions = fx.app.soa_versions(&op(), &fx.org).await.expect("versions");
+    let versions = fx
+        .app
+        .soa_versions(&op(), &fx.org_a)
+        .await
+        .expect("versions");
     DemoIds {
         risk: t.data.risk_id.clone(),
         treatment: t.id.clone(),
@@ -366,10 +229,9 @@ async fn demo_ids(fx: &Fx) -> DemoIds {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_page_renders_for_readers_and_their_writes_are_refused() {
-    for backend in backends() {
-        let fx = fixture(backend).await;
+on_both!(
+    every_page_renders_for_readers_and_their_writes_are_refused,
+    |fx: Fx| async move {
         let ids = demo_ids(&fx).await;
         let (r, t, ia, draft, a) = (
             ids.risk.clone(),
@@ -424,18 +286,7 @@ async fn every_page_renders_for_readers_and_their_writes_are_refused() {
         let posts: Vec<(String, Vec<(&str, &str)>)> = vec![
             ("/risks".into(), vec![("title", "Sneaky risk")]),
             (format!("/risks/{r}"), vec![("title", "Renamed")]),
-            (
-                format!("/risks/{r}/assess"),
-                vec![
-                    ("assessment.date", "2026-12-01"),
-                    ("assessment.inherent.likelihood", "1"),
-                    ("assessment.inherent.impact", "1"),
-                    ("assessment.current.likelihood", "1"),
-                    ("assessment.current.impact", "1"),
-                    ("assessment.residual.likelihood", "1"),
-                    ("assessment.residual.impact", "1"),
-                ],
-            ),
+            (format!("/risks/{r}/assess"), LOWEST_ASSESSMENT.to_vec()),
             (
                 format!("/risks/{r}/treatments"),
                 vec![("option", "retain"), ("status", "planned")],
@@ -484,12 +335,7 @@ async fn every_page_renders_for_readers_and_their_writes_are_refused() {
             ),
             (
                 format!("/impact-assessments/{draft}/approve"),
-                vec![
-                    ("approval.by", "X"),
-                    ("approval.role", "Y"),
-                    ("approval.date", "2026-12-01"),
-                    ("approval.rationale", "Z"),
-                ],
+                APPROVAL.to_vec(),
             ),
             (
                 format!("/systems/{a}/classification"),
@@ -498,19 +344,19 @@ async fn every_page_renders_for_readers_and_their_writes_are_refused() {
         ];
         let head = fx.chain_head().await;
         for email in [VIEWER, AUDITOR] {
-            let (cookie, csrf) = fx.sign_in(email).await;
+            let (cookie, csrf) = fx.session(email).await;
             for path in &readable {
                 let res = fx.get(path, &cookie).await;
                 assert_eq!(
                     res.status,
                     StatusCode::OK,
                     "{email} GET {path}: {}",
-                    res.body
+                    res.text
                 );
             }
-            let register = fx.get("/risks", &cookie).await.body;
+            let register = fx.get("/risks", &cookie).await.text;
             assert!(!register.contains("href=\"/risks/new\""), "no write button");
-            let soa = fx.get("/soa", &cookie).await.body;
+            let soa = fx.get("/soa", &cookie).await.text;
             assert!(!soa.contains("action=\"/soa/approve\""), "no approve form");
             for path in &write_forms {
                 let res = fx.get(path, &cookie).await;
@@ -524,7 +370,7 @@ async fn every_page_renders_for_readers_and_their_writes_are_refused() {
             }
         }
         // Contributors write but do not approve.
-        let (cookie, csrf) = fx.sign_in(CONTRIBUTOR).await;
+        let (cookie, csrf) = fx.session(CONTRIBUTOR).await;
         assert_eq!(
             fx.get(&format!("/risks/{r}/treatments/{t}/accept"), &cookie)
                 .await
@@ -553,23 +399,21 @@ async fn every_page_renders_for_readers_and_their_writes_are_refused() {
             .await;
         assert_eq!(res.location(), format!("/systems/{a}/classification"));
     }
-}
+);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_contributor_records_assesses_and_treats_a_risk_that_shows_in_the_register_and_heat_map()
-{
-    for backend in backends() {
-        let fx = fixture(backend).await;
+on_both!(
+    a_contributor_records_assesses_and_treats_a_risk_that_shows_in_the_register_and_heat_map,
+    |fx: Fx| async move {
         let a = fx.system_a.clone();
         let system_name = fx
             .app
-            .system(&op(), &fx.org, &a)
+            .system(&op(), &fx.org_a, &a)
             .await
             .expect("a")
             .data
             .name;
-        let (cookie, csrf) = fx.sign_in(CONTRIBUTOR).await;
-        let before = fx.get("/risks", &cookie).await.body;
+        let (cookie, csrf) = fx.session(CONTRIBUTOR).await;
+        let before = fx.get("/risks", &cookie).await.text;
         let cell_before = cell_count(&before, "Inherent risk", "5 (Almost certain)", "5 (Severe)");
 
         // A first attempt without a title and with half a score comes back with messages; nothing is stored.
@@ -587,12 +431,8 @@ async fn a_contributor_records_assesses_and_treats_a_risk_that_shows_in_the_regi
             )
             .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(
-            res.body.contains("id=\"assessment-inherent-impact-err\""),
-            "{}",
-            res.body
-        );
-        assert!(res.body.contains("choose a point of the scale"));
+        res.assert_contains("id=\"assessment-inherent-impact-err\"");
+        assert!(res.text.contains("choose a point of the scale"));
         let res = fx
             .post(
                 "/risks",
@@ -601,7 +441,7 @@ async fn a_contributor_records_assesses_and_treats_a_risk_that_shows_in_the_regi
             )
             .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(res.body.contains("id=\"title-err\""), "{}", res.body);
+        res.assert_contains("id=\"title-err\"");
         assert_eq!(fx.risk_count().await, count);
 
         let res = fx
@@ -636,7 +476,7 @@ async fn a_contributor_records_assesses_and_treats_a_risk_that_shows_in_the_regi
                 ],
             )
             .await;
-        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        res.assert_status(StatusCode::SEE_OTHER);
         let path = res.location();
         let id = path
             .strip_prefix("/risks/")
@@ -645,7 +485,7 @@ async fn a_contributor_records_assesses_and_treats_a_risk_that_shows_in_the_regi
         assert_eq!(fx.risk_count().await, count + 1);
 
         // The register lists it, and the inherent heat map counts it in its cell.
-        let register = fx.get("/risks", &cookie).await.body;
+        let register = fx.get("/risks", &cookie).await.text;
         assert!(register.contains("Chatbot invents refund rules"));
         assert_eq!(
             cell_count(
@@ -656,21 +496,21 @@ async fn a_contributor_records_assesses_and_treats_a_risk_that_shows_in_the_regi
             ),
             cell_before + 1
         );
-        let cell = fx.get("/risks?which=inherent&l=5&i=5", &cookie).await.body;
+        let cell = fx.get("/risks?which=inherent&l=5&i=5", &cookie).await.text;
         assert!(cell.contains("Chatbot invents refund rules"));
         assert!(cell.contains("Showing risks at: Inherent likelihood 5 · Almost certain"));
-        let other_cell = fx.get("/risks?which=inherent&l=1&i=1", &cookie).await.body;
+        let other_cell = fx.get("/risks?which=inherent&l=1&i=1", &cookie).await.text;
         assert!(!other_cell.contains("Chatbot invents refund rules"));
         let searched = fx
             .get("/risks?q=refund+rules&status=open", &cookie)
             .await
-            .body;
+            .text;
         assert!(searched.contains("Chatbot invents refund rules"));
-        let filtered = fx.get("/risks?status=closed", &cookie).await.body;
+        let filtered = fx.get("/risks?status=closed", &cookie).await.text;
         assert!(!filtered.contains("Chatbot invents refund rules"));
 
         // The risk page shows the fields, the linked system, the catalogue titles and the levels.
-        let detail = fx.get(&path, &cookie).await.body;
+        let detail = fx.get(&path, &cookie).await.text;
         for text in [
             "Chatbot invents refund rules",
             system_name.as_str(),
@@ -687,7 +527,7 @@ async fn a_contributor_records_assesses_and_treats_a_risk_that_shows_in_the_regi
         // Editing keeps the assessments; a stale version is refused.
         let edit = fx.get(&format!("{path}/edit"), &cookie).await;
         assert_eq!(edit.status, StatusCode::OK);
-        let version = hidden(&edit.body, "version").expect("version");
+        let version = hidden(&edit.text, "version").expect("version");
         let form = [
             ("csrf", csrf.as_str()),
             ("version", version.as_str()),
@@ -698,20 +538,20 @@ async fn a_contributor_records_assesses_and_treats_a_risk_that_shows_in_the_regi
             ("sources", "C.3.4"),
         ];
         let res = fx.post(&path, Some(&cookie), &form).await;
-        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        res.assert_status(StatusCode::SEE_OTHER);
         let res = fx.post(&path, Some(&cookie), &form).await;
         assert_eq!(
             res.status,
             StatusCode::CONFLICT,
             "the same version again is stale"
         );
-        let stored = fx.app.risk(&op(), &fx.org, &id).await.expect("risk");
+        let stored = fx.app.risk(&op(), &fx.org_a, &id).await.expect("risk");
         assert_eq!(stored.data.owner, "Head of Service Quality");
         assert_eq!(stored.data.assessments.len(), 1);
 
         // A re-assessment is added to the history.
         let version = hidden(
-            &fx.get(&format!("{path}/assess"), &cookie).await.body,
+            &fx.get(&format!("{path}/assess"), &cookie).await.text,
             "version",
         )
         .expect("version");
@@ -732,10 +572,10 @@ async fn a_contributor_records_assesses_and_treats_a_risk_that_shows_in_the_regi
                 ],
             )
             .await;
-        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-        let stored = fx.app.risk(&op(), &fx.org, &id).await.expect("risk");
+        res.assert_status(StatusCode::SEE_OTHER);
+        let stored = fx.app.risk(&op(), &fx.org_a, &id).await.expect("risk");
         assert_eq!(stored.data.assessments.len(), 2);
-        let detail = fx.get(&path, &cookie).await.body;
+        let detail = fx.get(&path, &cookie).await.text;
         assert!(detail.contains("2026-12-15") && detail.contains("2026-11-30"));
 
         // A treatment plan with a task; the risk moves to treating.
@@ -761,15 +601,15 @@ async fn a_contributor_records_assesses_and_treats_a_risk_that_shows_in_the_regi
                 ],
             )
             .await;
-        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-        let detail = fx.get(&path, &cookie).await.body;
+        res.assert_status(StatusCode::SEE_OTHER);
+        let detail = fx.get(&path, &cookie).await.text;
         assert!(detail.contains("Add retrieval from the help centre"));
         assert!(detail.contains("/controls/A.6.2.4"));
-        let stored = fx.app.risk(&op(), &fx.org, &id).await.expect("risk");
+        let stored = fx.app.risk(&op(), &fx.org_a, &id).await.expect("risk");
         assert_eq!(stored.data.status, "treating");
         let plans = fx
             .app
-            .treatments(&op(), &fx.org, Some(&id))
+            .treatments(&op(), &fx.org_a, Some(&id))
             .await
             .expect("plans");
         assert_eq!(plans.len(), 1);
@@ -784,14 +624,14 @@ async fn a_contributor_records_assesses_and_treats_a_risk_that_shows_in_the_regi
             )
             .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(res.body.contains("id=\"controls-err\""));
+        assert!(res.text.contains("id=\"controls-err\""));
 
         // A manager accepts the residual risk.
-        let (mcookie, mcsrf) = fx.sign_in(MANAGER).await;
+        let (mcookie, mcsrf) = fx.session(MANAGER).await;
         let accept = format!("{path}/treatments/{}/accept", plans[0].id);
         let form = fx.get(&accept, &mcookie).await;
         assert_eq!(form.status, StatusCode::OK);
-        let version = hidden(&form.body, "version").expect("version");
+        let version = hidden(&form.text, "version").expect("version");
         let res = fx
             .post(
                 &accept,
@@ -804,7 +644,7 @@ async fn a_contributor_records_assesses_and_treats_a_risk_that_shows_in_the_regi
             )
             .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(res.body.contains("id=\"acceptance-by-err\""));
+        assert!(res.text.contains("id=\"acceptance-by-err\""));
         let res = fx
             .post(
                 &accept,
@@ -822,35 +662,28 @@ async fn a_contributor_records_assesses_and_treats_a_risk_that_shows_in_the_regi
                 ],
             )
             .await;
-        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-        let detail = fx.get(&path, &cookie).await.body;
+        res.assert_status(StatusCode::SEE_OTHER);
+        let detail = fx.get(&path, &cookie).await.text;
         assert!(detail.contains("Residual risk accepted"));
         assert!(detail.contains("Chief Risk Officer"));
         assert_eq!(
             fx.app
-                .risk(&op(), &fx.org, &id)
+                .risk(&op(), &fx.org_a, &id)
                 .await
                 .expect("risk")
                 .data
                 .status,
             "accepted"
         );
-        assert!(
-            fx.app
-                .verify(&aims_app::Actor::operator("test"), None)
-                .await
-                .expect("verify")
-                .intact()
-        );
+        fx.assert_intact().await;
     }
-}
+);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_soa_filters_and_refuses_approval_while_lines_have_problems() {
-    for backend in backends() {
-        let fx = fixture(backend).await;
-        let (cookie, csrf) = fx.sign_in(MANAGER).await;
-        let view = fx.app.soa(&op(), &fx.org).await.expect("soa");
+on_both!(
+    the_soa_filters_and_refuses_approval_while_lines_have_problems,
+    |fx: Fx| async move {
+        let (cookie, csrf) = fx.session(MANAGER).await;
+        let view = fx.app.soa(&op(), &fx.org_a).await.expect("soa");
         let implemented = view
             .entries
             .iter()
@@ -865,7 +698,7 @@ async fn the_soa_filters_and_refuses_approval_while_lines_have_problems() {
             .expect("a control in another state")
             .control
             .clone();
-        let page = fx.get("/soa?status=implemented", &cookie).await.body;
+        let page = fx.get("/soa?status=implemented", &cookie).await.text;
         assert!(page.contains(&format!("id=\"line-{implemented}\"")));
         assert!(!page.contains(&format!("id=\"line-{other}\"")));
         let page = fx
@@ -881,14 +714,14 @@ async fn the_soa_filters_and_refuses_approval_while_lines_have_problems() {
                 &cookie,
             )
             .await
-            .body;
+            .text;
         assert!(page.contains(&format!("id=\"line-{other}\"")));
         assert!(!page.contains(&format!("id=\"line-{implemented}\"")));
 
         // Exclude a control that a risk treatment relies on: the line gets a problem and approval is refused.
         let risk = fx
             .app
-            .risks(&op(), &fx.org, &Default::default())
+            .risks(&op(), &fx.org_a, &Default::default())
             .await
             .expect("risks")
             .remove(0);
@@ -896,7 +729,7 @@ async fn the_soa_filters_and_refuses_approval_while_lines_have_problems() {
             .app
             .create_treatment(
                 &op(),
-                &fx.org,
+                &fx.org_a,
                 aims_domain::risk::Treatment {
                     risk_id: risk.id.clone(),
                     option: "modify".into(),
@@ -912,7 +745,7 @@ async fn the_soa_filters_and_refuses_approval_while_lines_have_problems() {
         assert!(!plan.id.is_empty());
         let control = fx.get("/controls/A.9.3", &cookie).await;
         assert_eq!(control.status, StatusCode::OK);
-        let version = hidden(&control.body, "version").expect("version");
+        let version = hidden(&control.text, "version").expect("version");
         // An exclusion without a justification is refused on the control page, naming the field.
         let res = fx
             .post(
@@ -926,11 +759,7 @@ async fn the_soa_filters_and_refuses_approval_while_lines_have_problems() {
             )
             .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(
-            res.body.contains("id=\"justification-err\""),
-            "{}",
-            res.body
-        );
+        res.assert_contains("id=\"justification-err\"");
         let res = fx
             .post(
                 "/controls/A.9.3",
@@ -945,16 +774,21 @@ async fn the_soa_filters_and_refuses_approval_while_lines_have_problems() {
                 ],
             )
             .await;
-        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-        let page = fx.get("/soa?applicable=no", &cookie).await.body;
+        res.assert_status(StatusCode::SEE_OTHER);
+        let page = fx.get("/soa?applicable=no", &cookie).await.text;
         assert!(page.contains("id=\"line-A.9.3\""));
         assert!(!page.contains(&format!("id=\"line-{implemented}\"")));
-        let page = fx.get("/soa?problems=1", &cookie).await.body;
+        let page = fx.get("/soa?problems=1", &cookie).await.text;
         assert!(page.contains("id=\"line-A.9.3\""));
         assert!(page.contains("class=\"problem\""));
         assert!(page.contains("excluded, but the treatment of risk calls for it"));
 
-        let versions = fx.app.soa_versions(&op(), &fx.org).await.expect("v").len();
+        let versions = fx
+            .app
+            .soa_versions(&op(), &fx.org_a)
+            .await
+            .expect("v")
+            .len();
         let res = fx
             .post(
                 "/soa/approve",
@@ -963,7 +797,7 @@ async fn the_soa_filters_and_refuses_approval_while_lines_have_problems() {
             )
             .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(res.body.contains("id=\"approved_by-err\""));
+        assert!(res.text.contains("id=\"approved_by-err\""));
         let res = fx
             .post(
                 "/soa/approve",
@@ -976,27 +810,27 @@ async fn the_soa_filters_and_refuses_approval_while_lines_have_problems() {
             )
             .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        res.assert_contains("It cannot be approved yet");
+        assert!(res.text.contains("href=\"/controls/A.9.3\""));
         assert!(
-            res.body.contains("It cannot be approved yet"),
-            "{}",
-            res.body
-        );
-        assert!(res.body.contains("href=\"/controls/A.9.3\""));
-        assert!(
-            res.body
+            res.text
                 .contains("excluded, but the treatment of risk calls for it")
         );
         assert!(
-            res.body.contains("value=\"Chief Executive Officer\""),
+            res.text.contains("value=\"Chief Executive Officer\""),
             "the form keeps its values"
         );
         assert_eq!(
-            fx.app.soa_versions(&op(), &fx.org).await.expect("v").len(),
+            fx.app
+                .soa_versions(&op(), &fx.org_a)
+                .await
+                .expect("v")
+                .len(),
             versions
         );
 
         // Include it again; approval then freezes a new version, listed and comparable.
-        let version = hidden(&fx.get("/controls/A.9.3", &cookie).await.body, "version").expect("v");
+        let version = hidden(&fx.get("/controls/A.9.3", &cookie).await.text, "version").expect("v");
         let res = fx
             .post(
                 "/controls/A.9.3",
@@ -1009,8 +843,8 @@ async fn the_soa_filters_and_refuses_approval_while_lines_have_problems() {
                 ],
             )
             .await;
-        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-        let still = fx.app.soa(&op(), &fx.org).await.expect("soa");
+        res.assert_status(StatusCode::SEE_OTHER);
+        let still = fx.app.soa(&op(), &fx.org_a).await.expect("soa");
         assert_eq!(
             still.summary.with_problems, 0,
             "the demo's SoA is approvable again"
@@ -1028,13 +862,13 @@ async fn the_soa_filters_and_refuses_approval_while_lines_have_problems() {
                     ],
                 )
                 .await;
-            assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+            res.assert_status(StatusCode::SEE_OTHER);
             let n = versions as i64 + 1;
             assert_eq!(res.location(), format!("/soa/versions/{n}"));
             let page = fx.get(&res.location(), &cookie).await;
             assert_eq!(page.status, StatusCode::OK);
-            assert!(page.body.contains("Quarterly review"));
-            let list = fx.get("/soa/versions", &cookie).await.body;
+            assert!(page.text.contains("Quarterly review"));
+            let list = fx.get("/soa/versions", &cookie).await.text;
             assert!(list.contains(&format!("/soa/versions/{n}")));
             if n > 1 {
                 let diff = fx
@@ -1042,7 +876,7 @@ async fn the_soa_filters_and_refuses_approval_while_lines_have_problems() {
                     .await;
                 assert_eq!(diff.status, StatusCode::OK);
                 assert!(
-                    diff.body.contains("A.9.3"),
+                    diff.text.contains("A.9.3"),
                     "the comparison names the changed control"
                 );
             }
@@ -1056,17 +890,16 @@ async fn the_soa_filters_and_refuses_approval_while_lines_have_problems() {
             StatusCode::NOT_FOUND
         );
     }
-}
+);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn impact_assessments_raise_risks_and_classification_gives_a_class() {
-    for backend in backends() {
-        let fx = fixture(backend).await;
+on_both!(
+    impact_assessments_raise_risks_and_classification_gives_a_class,
+    |fx: Fx| async move {
         let a = fx.system_a.clone();
-        let (cookie, csrf) = fx.sign_in(CONTRIBUTOR).await;
+        let (cookie, csrf) = fx.session(CONTRIBUTOR).await;
         let start = fx.get("/impact-assessments/new", &cookie).await;
         assert_eq!(start.status, StatusCode::OK);
-        assert!(start.body.contains("name=\"template\" value=\"eu-fria\""));
+        assert!(start.text.contains("name=\"template\" value=\"eu-fria\""));
         let form = fx
             .get(
                 &format!("/impact-assessments/new?system={a}&template=eu-fria"),
@@ -1075,7 +908,7 @@ async fn impact_assessments_raise_risks_and_classification_gives_a_class() {
             .await;
         assert_eq!(form.status, StatusCode::OK);
         assert!(
-            form.body.contains("Art. 27(1)(a)"),
+            form.text.contains("Art. 27(1)(a)"),
             "the template's own questions"
         );
         let risks = fx.risk_count().await;
@@ -1115,7 +948,7 @@ async fn impact_assessments_raise_risks_and_classification_gives_a_class() {
                 ],
             )
             .await;
-        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        res.assert_status(StatusCode::SEE_OTHER);
         assert_eq!(
             fx.risk_count().await,
             risks + 1,
@@ -1123,26 +956,26 @@ async fn impact_assessments_raise_risks_and_classification_gives_a_class() {
         );
         let detail = fx.get(&res.location(), &cookie).await;
         assert_eq!(detail.status, StatusCode::OK);
-        assert!(detail.body.contains("id=\"impact-0\""));
-        assert!(detail.body.contains("above appetite"));
+        assert!(detail.text.contains("id=\"impact-0\""));
+        assert!(detail.text.contains("above appetite"));
         assert!(
-            detail.body.contains("href=\"/risks/"),
+            detail.text.contains("href=\"/risks/"),
             "links the raised risk"
         );
-        assert!(detail.body.contains("Loan origination."));
-        let list = fx.get("/impact-assessments", &cookie).await.body;
+        assert!(detail.text.contains("Loan origination."));
+        let list = fx.get("/impact-assessments", &cookie).await.text;
         assert!(list.contains("FRIA for the test"));
 
         // The draft can be revised; the raised risk stays linked rather than raised again.
         let edit = fx.get(&format!("{}/edit", res.location()), &cookie).await;
         assert_eq!(edit.status, StatusCode::OK);
         assert!(
-            edit.body
+            edit.text
                 .contains("Refusals fall harder on young applicants.")
         );
-        let version = hidden(&edit.body, "version").expect("version");
+        let version = hidden(&edit.text, "version").expect("version");
         let risk_id =
-            hidden(&edit.body, "impacts[0].risk_id").expect("linked risk kept in the form");
+            hidden(&edit.text, "impacts[0].risk_id").expect("linked risk kept in the form");
         let res2 = fx
             .post(
                 &res.location(),
@@ -1168,7 +1001,7 @@ async fn impact_assessments_raise_risks_and_classification_gives_a_class() {
                 ],
             )
             .await;
-        assert_eq!(res2.status, StatusCode::SEE_OTHER, "{}", res2.body);
+        res2.assert_status(StatusCode::SEE_OTHER);
         assert_eq!(
             fx.risk_count().await,
             risks + 1,
@@ -1194,7 +1027,7 @@ async fn impact_assessments_raise_risks_and_classification_gives_a_class() {
             )
             .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(res.body.contains("id=\"impacts-3-err\""), "{}", res.body);
+        res.assert_contains("id=\"impacts-3-err\"");
 
         // Classification: unanswered questions are named; all "no" is minimal risk.
         let q = aims_app::classify::questionnaire().expect("questionnaire");
@@ -1206,11 +1039,7 @@ async fn impact_assessments_raise_risks_and_classification_gives_a_class() {
             )
             .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(
-            res.body.contains("id=\"err-social_scoring\""),
-            "{}",
-            res.body
-        );
+        res.assert_contains("id=\"err-social_scoring\"");
         let names: Vec<String> = q
             .questions
             .iter()
@@ -1226,11 +1055,11 @@ async fn impact_assessments_raise_risks_and_classification_gives_a_class() {
                 &form,
             )
             .await;
-        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        res.assert_status(StatusCode::SEE_OTHER);
         let page = fx
             .get(&format!("/systems/{a}/classification"), &cookie)
             .await
-            .body;
+            .text;
         assert!(page.contains("Minimal risk"), "{page}");
         assert!(
             page.contains("/catalog/eu-ai-act/item?ref="),
@@ -1238,21 +1067,20 @@ async fn impact_assessments_raise_risks_and_classification_gives_a_class() {
         );
         let stored = fx
             .app
-            .classification(&op(), &fx.org, &a)
+            .classification(&op(), &fx.org_a, &a)
             .await
             .expect("read")
             .expect("classified");
         assert_eq!(stored.data.result.risk_class.as_str(), "minimal");
-        let system = fx.get(&format!("/systems/{a}"), &cookie).await.body;
+        let system = fx.get(&format!("/systems/{a}"), &cookie).await.text;
         assert!(system.contains(&format!("href=\"/systems/{a}/classification\"")));
     }
-}
+);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn another_organizations_risks_assessments_and_systems_are_not_found() {
-    for backend in backends() {
-        let fx = fixture(backend).await;
-        let (cookie, csrf) = fx.sign_in(ADMIN).await;
+on_both!(
+    another_organizations_risks_assessments_and_systems_are_not_found,
+    |fx: Fx| async move {
+        let (cookie, csrf) = fx.session(ADMIN).await;
         let (rb, ib, sb) = (fx.risk_b.clone(), fx.impact_b.clone(), fx.system_b.clone());
         for path in [
             format!("/risks/{rb}"),
@@ -1269,32 +1097,21 @@ async fn another_organizations_risks_assessments_and_systems_are_not_found() {
             let res = fx.get(&path, &cookie).await;
             if path.starts_with("/impact-assessments/new") {
                 // The new-assessment page does not offer another organization's system.
-                assert!(!res.body.contains("Secret system of B"), "{path}");
+                assert!(!res.text.contains("Secret system of B"), "{path}");
                 continue;
             }
             assert_eq!(res.status, StatusCode::NOT_FOUND, "{path}");
             assert!(
-                !res.body.contains("Secret"),
+                !res.text.contains("Secret"),
                 "no data of another organization on {path}"
             );
         }
         let register = fx.get(&format!("/risks?system={sb}"), &cookie).await;
         assert_eq!(register.status, StatusCode::OK);
-        assert!(!register.body.contains("Secret"));
+        assert!(!register.text.contains("Secret"));
         for (path, form) in [
             (format!("/risks/{rb}"), vec![("title", "hijack")]),
-            (
-                format!("/risks/{rb}/assess"),
-                vec![
-                    ("assessment.date", "2026-12-01"),
-                    ("assessment.inherent.likelihood", "1"),
-                    ("assessment.inherent.impact", "1"),
-                    ("assessment.current.likelihood", "1"),
-                    ("assessment.current.impact", "1"),
-                    ("assessment.residual.likelihood", "1"),
-                    ("assessment.residual.impact", "1"),
-                ],
-            ),
+            (format!("/risks/{rb}/assess"), LOWEST_ASSESSMENT.to_vec()),
             (
                 format!("/risks/{rb}/treatments"),
                 vec![("option", "retain"), ("status", "planned")],
@@ -1305,12 +1122,7 @@ async fn another_organizations_risks_assessments_and_systems_are_not_found() {
             ),
             (
                 format!("/impact-assessments/{ib}/approve"),
-                vec![
-                    ("approval.by", "X"),
-                    ("approval.role", "Y"),
-                    ("approval.date", "2026-12-01"),
-                    ("approval.rationale", "Z"),
-                ],
+                APPROVAL.to_vec(),
             ),
             (
                 format!("/systems/{sb}/classification"),
@@ -1324,7 +1136,7 @@ async fn another_organizations_risks_assessments_and_systems_are_not_found() {
                 res.status,
                 StatusCode::NOT_FOUND,
                 "POST {path}: {}",
-                res.body
+                res.text
             );
         }
         // A new assessment for another organization's system is refused and creates nothing there.
@@ -1341,7 +1153,7 @@ async fn another_organizations_risks_assessments_and_systems_are_not_found() {
             )
             .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(!res.body.contains("Secret"));
+        assert!(!res.text.contains("Secret"));
         let other = fx.app.resolve_org(Some("other")).await.expect("org");
         let risk = fx.app.risk(&op(), &other.id, &rb).await.expect("b");
         assert_eq!(risk.data.title, "Secret risk of B");
@@ -1356,7 +1168,7 @@ async fn another_organizations_risks_assessments_and_systems_are_not_found() {
                 .is_none()
         );
     }
-}
+);
 
 /// The fields the risk-method form sends for `m`: every scale row up to the largest scale (empty ones blank), the
 /// levels with the ids the form showed, and one select per cell.
@@ -1413,26 +1225,19 @@ fn set_field(f: &mut [(String, String)], name: &str, value: &str) {
     assert!(found, "the form has no field {name}");
 }
 
-fn with_csrf<'a>(f: &'a [(String, String)], csrf: &'a str) -> Vec<(&'a str, &'a str)> {
-    let mut v: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    v.push(("csrf", csrf));
-    v
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_risk_method_page_shows_the_method_and_only_managers_save_new_versions() {
-    for backend in backends() {
-        let fx = fixture(backend).await;
-        let method = fx.app.risk_method(&op(), &fx.org).await.expect("method");
+on_both!(
+    the_risk_method_page_shows_the_method_and_only_managers_save_new_versions,
+    |fx: Fx| async move {
+        let method = fx.app.risk_method(&op(), &fx.org_a).await.expect("method");
         let before = method.number;
         let valid = method_form(&method);
         let head = fx.chain_head().await;
 
         // Everyone reads the method: scales, levels with their colours, the matrix, the appetite, the versions.
         for email in [VIEWER, AUDITOR, CONTRIBUTOR] {
-            let (cookie, csrf) = fx.sign_in(email).await;
+            let (cookie, csrf) = fx.session(email).await;
             let page = fx.get("/risks/method", &cookie).await;
-            assert_eq!(page.status, StatusCode::OK, "{email}: {}", page.body);
+            assert_eq!(page.status, StatusCode::OK, "{email}: {}", page.text);
             for text in [
                 method.name.as_str(),
                 "Almost certain",
@@ -1443,12 +1248,12 @@ async fn the_risk_method_page_shows_the_method_and_only_managers_save_new_versio
                 "risks above this level must be treated",
             ] {
                 assert!(
-                    page.body.contains(text),
+                    page.text.contains(text),
                     "{email}: the method page shows {text}"
                 );
             }
             assert!(
-                !page.body.contains("href=\"/risks/method/edit\""),
+                !page.text.contains("href=\"/risks/method/edit\""),
                 "{email} is not offered the form"
             );
             assert_eq!(
@@ -1456,11 +1261,9 @@ async fn the_risk_method_page_shows_the_method_and_only_managers_save_new_versio
                 StatusCode::FORBIDDEN,
                 "{email} GET the form"
             );
-            let res = fx
-                .post("/risks/method", Some(&cookie), &with_csrf(&valid, &csrf))
-                .await;
+            let res = fx.post_method(&cookie, &csrf, &valid).await;
             assert_eq!(res.status, StatusCode::FORBIDDEN, "{email} POST the form");
-            let register = fx.get("/risks", &cookie).await.body;
+            let register = fx.get("/risks", &cookie).await.text;
             assert!(
                 register.contains("href=\"/risks/method\""),
                 "the register links the method"
@@ -1468,12 +1271,16 @@ async fn the_risk_method_page_shows_the_method_and_only_managers_save_new_versio
         }
         assert_eq!(fx.chain_head().await, head, "nothing was written");
         assert_eq!(
-            fx.app.risk_method(&op(), &fx.org).await.expect("m").number,
+            fx.app
+                .risk_method(&op(), &fx.org_a)
+                .await
+                .expect("m")
+                .number,
             before
         );
 
-        let (cookie, csrf) = fx.sign_in(MANAGER).await;
-        let page = fx.get("/risks/method", &cookie).await.body;
+        let (cookie, csrf) = fx.session(MANAGER).await;
+        let page = fx.get("/risks/method", &cookie).await.text;
         assert!(page.contains("href=\"/risks/method/edit\""));
         let form = fx.get("/risks/method/edit", &cookie).await;
         assert_eq!(form.status, StatusCode::OK);
@@ -1486,20 +1293,18 @@ async fn the_risk_method_page_shows_the_method_and_only_managers_save_new_versio
             "name=\"appetite\"",
             "name=\"impact_dimensions\"",
         ] {
-            assert!(form.body.contains(field), "the form has {field}");
+            assert!(form.text.contains(field), "the form has {field}");
         }
-        let based_on = hidden(&form.body, "based_on").expect("based_on");
+        let based_on = hidden(&form.text, "based_on").expect("based_on");
         assert_eq!(based_on, before.to_string());
 
         // A hole in the matrix is refused next to its cell; nothing is written.
         let mut hole = valid.clone();
         set_field(&mut hole, "matrix[2][3]", "");
-        let res = fx
-            .post("/risks/method", Some(&cookie), &with_csrf(&hole, &csrf))
-            .await;
+        let res = fx.post_method(&cookie, &csrf, &hole).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(res.body.contains("id=\"matrix-2-3-err\""), "{}", res.body);
-        assert!(res.body.contains("every cell needs a risk level"));
+        res.assert_contains("id=\"matrix-2-3-err\"");
+        assert!(res.text.contains("every cell needs a risk level"));
         assert_eq!(
             fx.chain_head().await,
             head,
@@ -1509,50 +1314,40 @@ async fn the_risk_method_page_shows_the_method_and_only_managers_save_new_versio
         // So is a colour that is no colour, shown as text so that it can be seen and mended.
         let mut colour = valid.clone();
         set_field(&mut colour, "levels[1].colour", "orange");
-        let res = fx
-            .post("/risks/method", Some(&cookie), &with_csrf(&colour, &csrf))
-            .await;
+        let res = fx.post_method(&cookie, &csrf, &colour).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        res.assert_contains("id=\"levels-1-colour-err\"");
         assert!(
-            res.body.contains("id=\"levels-1-colour-err\""),
-            "{}",
-            res.body
+            res.text.contains("&#39;orange&#39; is not a colour")
+                || res.text.contains("'orange' is not a colour")
         );
-        assert!(
-            res.body.contains("&#39;orange&#39; is not a colour")
-                || res.body.contains("'orange' is not a colour")
-        );
-        assert!(res.body.contains(
+        assert!(res.text.contains(
             "type=\"text\" name=\"levels[1].colour\" id=\"levels-1-colour\" value=\"orange\""
         ));
         // And an appetite that names no level.
         let mut appetite = valid.clone();
         set_field(&mut appetite, "appetite", "extreme");
-        let res = fx
-            .post("/risks/method", Some(&cookie), &with_csrf(&appetite, &csrf))
-            .await;
+        let res = fx.post_method(&cookie, &csrf, &appetite).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(res.body.contains("id=\"appetite-err\""), "{}", res.body);
+        res.assert_contains("id=\"appetite-err\"");
         assert_eq!(fx.chain_head().await, head);
 
         // A sixth impact point: the form comes back with the grid resized and the new cells to fill, unsaved.
         let mut wider = valid.clone();
         set_field(&mut wider, "impact[5].label", "Catastrophic");
-        let res = fx
-            .post("/risks/method", Some(&cookie), &with_csrf(&wider, &csrf))
-            .await;
+        let res = fx.post_method(&cookie, &csrf, &wider).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(res.body.contains("id=\"matrix-err\""), "{}", res.body);
+        res.assert_contains("id=\"matrix-err\"");
         assert!(
-            res.body
+            res.text
                 .contains("Choose a level for each of the 5 new cell(s)")
         );
         for l in 0..5 {
-            assert!(res.body.contains(&format!("name=\"matrix[{l}][5]\"")));
-            assert!(res.body.contains(&format!("id=\"matrix-{l}-5-err\"")));
+            assert!(res.text.contains(&format!("name=\"matrix[{l}][5]\"")));
+            assert!(res.text.contains(&format!("id=\"matrix-{l}-5-err\"")));
         }
         assert!(
-            !res.body.contains("id=\"matrix-0-4-err\""),
+            !res.text.contains("id=\"matrix-0-4-err\""),
             "the cells it had keep their levels"
         );
         assert_eq!(fx.chain_head().await, head);
@@ -1567,21 +1362,19 @@ async fn the_risk_method_page_shows_the_method_and_only_managers_save_new_versio
         );
         set_field(&mut wider, "appetite", "low");
         wider.push(("based_on".into(), based_on.clone()));
-        let res = fx
-            .post("/risks/method", Some(&cookie), &with_csrf(&wider, &csrf))
-            .await;
-        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let res = fx.post_method(&cookie, &csrf, &wider).await;
+        res.assert_status(StatusCode::SEE_OTHER);
         assert_eq!(
             res.location(),
             format!("/risks/method?version={}", before + 1)
         );
-        let saved = fx.app.risk_method(&op(), &fx.org).await.expect("m");
+        let saved = fx.app.risk_method(&op(), &fx.org_a).await.expect("m");
         assert_eq!(saved.number, before + 1, "the version number goes up");
         assert_eq!(saved.impact.len(), 6);
         assert_eq!(saved.appetite, "low");
         assert_eq!(saved.matrix[2][5], "critical");
         assert_ne!(fx.chain_head().await, head, "the change is logged");
-        let page = fx.get(&res.location(), &cookie).await.body;
+        let page = fx.get(&res.location(), &cookie).await.text;
         assert!(page.contains("Catastrophic impacts get their own column."));
         assert!(page.contains(&format!("href=\"/risks/method?version={before}\"")));
         let old = fx
@@ -1589,7 +1382,7 @@ async fn the_risk_method_page_shows_the_method_and_only_managers_save_new_versio
             .await;
         assert_eq!(old.status, StatusCode::OK);
         assert!(
-            old.body
+            old.text
                 .contains(&format!("The method in force is version {}", before + 1))
         );
         assert_eq!(
@@ -1597,47 +1390,48 @@ async fn the_risk_method_page_shows_the_method_and_only_managers_save_new_versio
             StatusCode::NOT_FOUND
         );
         // The register's heat maps follow the new scales.
-        let register = fx.get("/risks", &cookie).await.body;
+        let register = fx.get("/risks", &cookie).await.text;
         assert!(register.contains("impact 6 (Catastrophic)"));
 
         // A form opened on the previous version is stale now.
         let mut stale = valid.clone();
         stale.push(("based_on".into(), based_on));
-        let res = fx
-            .post("/risks/method", Some(&cookie), &with_csrf(&stale, &csrf))
-            .await;
+        let res = fx.post_method(&cookie, &csrf, &stale).await;
         assert_eq!(res.status, StatusCode::CONFLICT);
         assert_eq!(
-            fx.app.risk_method(&op(), &fx.org).await.expect("m").number,
+            fx.app
+                .risk_method(&op(), &fx.org_a)
+                .await
+                .expect("m")
+                .number,
             before + 1
         );
         // Admins change it too.
-        let (cookie, _) = fx.sign_in(ADMIN).await;
+        let (cookie, _) = fx.session(ADMIN).await;
         assert_eq!(
             fx.get("/risks/method/edit", &cookie).await.status,
             StatusCode::OK
         );
     }
-}
+);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_contributor_adds_an_own_control_that_appears_in_the_soa() {
-    for backend in backends() {
-        let fx = fixture(backend).await;
+on_both!(
+    a_contributor_adds_an_own_control_that_appears_in_the_soa,
+    |fx: Fx| async move {
         let head = fx.chain_head().await;
-        let (cookie, csrf) = fx.sign_in(VIEWER).await;
+        let (cookie, csrf) = fx.session(VIEWER).await;
         let list = fx.get("/controls", &cookie).await;
         assert_eq!(list.status, StatusCode::OK);
         assert!(
-            list.body.contains("href=\"/controls/NW-1\""),
+            list.text.contains("href=\"/controls/NW-1\""),
             "lists own controls"
         );
         assert!(
-            list.body.contains("href=\"/controls/A.6.2.4\""),
+            list.text.contains("href=\"/controls/A.6.2.4\""),
             "and Annex A ones"
         );
         assert!(
-            !list.body.contains("method=\"post\" action=\"/controls\""),
+            !list.text.contains("method=\"post\" action=\"/controls\""),
             "no form for readers"
         );
         let res = fx
@@ -1649,13 +1443,13 @@ async fn a_contributor_adds_an_own_control_that_appears_in_the_soa() {
             .await;
         assert_eq!(res.status, StatusCode::FORBIDDEN);
 
-        let (cookie, csrf) = fx.sign_in(CONTRIBUTOR).await;
-        let soa = fx.get("/soa", &cookie).await.body;
+        let (cookie, csrf) = fx.session(CONTRIBUTOR).await;
+        let soa = fx.get("/soa", &cookie).await.text;
         assert!(
             soa.contains("href=\"/controls?add=1#add\""),
             "the SoA leads to the form"
         );
-        let form = fx.get("/controls?add=1", &cookie).await.body;
+        let form = fx.get("/controls?add=1", &cookie).await.text;
         assert!(form.contains("method=\"post\" action=\"/controls\""));
         // Bad input comes back naming the field; nothing is written.
         for (fields, field, message) in [
@@ -1694,12 +1488,12 @@ async fn a_contributor_adds_an_own_control_that_appears_in_the_soa() {
             let res = fx.post("/controls", Some(&cookie), &f).await;
             assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{fields:?}");
             assert!(
-                res.body.contains(&format!("id=\"{field}-err\"")),
+                res.text.contains(&format!("id=\"{field}-err\"")),
                 "{fields:?} names {field}: {}",
-                res.body
+                res.text
             );
-            assert!(res.body.contains(message), "{fields:?}: {message}");
-            assert!(res.body.contains(" open>"), "the form is open again");
+            assert!(res.text.contains(message), "{fields:?}: {message}");
+            assert!(res.text.contains(" open>"), "the form is open again");
         }
         assert_eq!(fx.chain_head().await, head, "refused input writes nothing");
 
@@ -1723,25 +1517,25 @@ async fn a_contributor_adds_an_own_control_that_appears_in_the_soa() {
                 ],
             )
             .await;
-        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        res.assert_status(StatusCode::SEE_OTHER);
         assert_eq!(res.location(), "/controls/ORG-7");
         let page = fx.get("/controls/ORG-7", &cookie).await;
         assert_eq!(page.status, StatusCode::OK);
-        assert!(page.body.contains("Prompt library review"));
-        assert!(page.body.contains("own control"));
+        assert!(page.text.contains("Prompt library review"));
+        assert!(page.text.contains("own control"));
         let stored = fx
             .app
-            .control(&op(), &fx.org, "ORG-7")
+            .control(&op(), &fx.org_a, "ORG-7")
             .await
             .expect("stored");
         assert_eq!(stored.implementation.data.reasons.len(), 1);
-        let soa = fx.get("/soa", &cookie).await.body;
+        let soa = fx.get("/soa", &cookie).await.text;
         assert!(
             soa.contains("id=\"line-ORG-7\""),
             "the SoA has a line for it"
         );
         assert!(soa.contains("Prompt library review"));
-        let list = fx.get("/controls?q=prompt", &cookie).await.body;
+        let list = fx.get("/controls?q=prompt", &cookie).await.text;
         assert!(list.contains("href=\"/controls/ORG-7\""));
         assert!(
             !list.contains("href=\"/controls/NW-1\""),
@@ -1763,7 +1557,7 @@ async fn a_contributor_adds_an_own_control_that_appears_in_the_soa() {
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(
             fx.app
-                .control(&op(), &fx.org, "ORG-7")
+                .control(&op(), &fx.org_a, "ORG-7")
                 .await
                 .expect("stored")
                 .implementation
@@ -1772,4 +1566,4 @@ async fn a_contributor_adds_an_own_control_that_appears_in_the_soa() {
             "Prompt library review"
         );
     }
-}
+);

@@ -7,192 +7,15 @@
 //! on stderr naming the field, and must leave the store exactly as it was (same organizations, same systems, same
 //! change-log chain heads, and `verify` still intact). No run of the binary may panic.
 
-// Tests and benchmarks stop at the first failure: unwrapping and panicking is how they report it.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
+use crate::common::{
+    ACTOR, Run, assert_invalid_field, assert_refused, command, finished, new_db, rt, run_in,
+};
 use aims_app::test_store::Backend;
 use aims_app::test_store::testing::{TestDb, backends};
 use serde_json::{Value, json};
 use sqlx::{AssertSqlSafe, Connection};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-
-const BIN: &str = env!("CARGO_BIN_EXE_aims");
-/// The actor every command runs as (through `AIMS_ACTOR`), so the change log can be checked for it.
-const ACTOR: &str = "qa-engineer@aims.test";
-
-// ---------------------------------------------------------------------------------------------------------------
-// Running the binary
-// ---------------------------------------------------------------------------------------------------------------
-
-/// What one run of the binary did.
-#[derive(Debug)]
-struct Run {
-    /// The command line, for failure messages.
-    line: String,
-    /// Exit code (-1 when killed by a signal).
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn describe(&self) -> String {
-        format!(
-            "`{}` exited {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            self.line, self.code, self.stdout, self.stderr
-        )
-    }
-
-    /// Asserts exit code 0.
-    #[track_caller]
-    fn ok(self) -> Self {
-        assert_eq!(self.code, 0, "expected success: {}", self.describe());
-        self
-    }
-
-    /// Standard output parsed as JSON.
-    #[track_caller]
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.describe()))
-    }
-
-    /// The `error` object of a `--format json` failure: exactly one line of JSON on stderr.
-    #[track_caller]
-    fn error(&self) -> Value {
-        let text = self.stderr.trim();
-        assert_eq!(
-            text.lines().count(),
-            1,
-            "a JSON error is one line on stderr: {}",
-            self.describe()
-        );
-        let v: Value = serde_json::from_str(text)
-            .unwrap_or_else(|e| panic!("stderr is not a JSON error ({e}): {}", self.describe()));
-        let err = v["error"].clone();
-        assert!(
-            err["code"].is_string() && err["message"].is_string() && err.get("details").is_some(),
-            "error has code, message and details: {}",
-            self.describe()
-        );
-        err
-    }
-}
-
-/// Builds `aims [--database DB] ARGS` to run in `cwd` with stdin closed and a clean `AIMS_*` environment plus
-/// `env`; returns it with the command line for messages.
-fn command(cwd: &Path, db: Option<&str>, args: &[&str], env: &[(&str, &str)]) -> (Command, String) {
-    let mut cmd = Command::new(BIN);
-    let mut all: Vec<&str> = vec![];
-    if let Some(db) = db {
-        all.extend(["--database", db]);
-    }
-    all.extend(args);
-    cmd.args(&all)
-        .current_dir(cwd)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for var in [
-        "AIMS_DATABASE_URL",
-        "AIMS_ORG",
-        "AIMS_ACTOR",
-        "AIMS_ADMIN_PASSWORD",
-        "AIMS_USER_PASSWORD",
-        "RUST_BACKTRACE",
-        "RUST_LIB_BACKTRACE",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.env("AIMS_ACTOR", ACTOR);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    (cmd, format!("aims {}", all.join(" ")))
-}
-
-/// Collects what a finished run did, and checks it did not crash.
-fn finished(line: String, out: std::process::Output) -> Run {
-    let run = Run {
-        line,
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    assert_no_crash(&run);
-    run
-}
-
-/// Runs `aims [--database DB] ARGS` (see [`command`]) to completion.
-fn run_in(cwd: &Path, db: Option<&str>, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let (mut cmd, line) = command(cwd, db, args, env);
-    let out = cmd.output().expect("start the aims binary");
-    finished(line, out)
-}
-
-/// No command may panic or print a backtrace, whether it succeeds or fails.
-#[track_caller]
-fn assert_no_crash(run: &Run) {
-    let err = run.stderr.to_lowercase();
-    assert!(
-        !err.contains("panicked") && !err.contains("backtrace") && run.code != 101,
-        "aims crashed: {}",
-        run.describe()
-    );
-    assert!(
-        run.code >= 0,
-        "aims was killed by a signal: {}",
-        run.describe()
-    );
-}
-
-/// Asserts a refusal for bad input: exit 2, a JSON error with `code`, whose message mentions `needle`.
-#[track_caller]
-fn assert_refused(run: &Run, code: &str, needle: &str) -> Value {
-    assert_eq!(run.code, 2, "expected exit 2: {}", run.describe());
-    let e = run.error();
-    assert_eq!(e["code"], code, "error code: {}", run.describe());
-    let msg = e["message"].as_str().unwrap_or_default();
-    assert!(
-        msg.contains(needle),
-        "message should mention {needle:?}: {}",
-        run.describe()
-    );
-    e
-}
-
-/// Asserts an `invalid_input` refusal whose message and details name `field`.
-#[track_caller]
-fn assert_invalid_field(run: &Run, field: &str) {
-    let e = assert_refused(run, "invalid_input", field);
-    let fields: Vec<&str> = e["details"]
-        .as_array()
-        .map(|d| d.iter().filter_map(|x| x["field"].as_str()).collect())
-        .unwrap_or_default();
-    assert!(
-        fields.contains(&field),
-        "details should name field {field:?}, got {fields:?}: {}",
-        run.describe()
-    );
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Scratch stores
-// ---------------------------------------------------------------------------------------------------------------
-
-fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime")
-}
-
-fn new_db(backend: Backend) -> TestDb {
-    rt().block_on(TestDb::new(backend))
-        .unwrap_or_else(|e| panic!("scratch database on {backend:?}: {e}"))
-}
 
 /// Runs raw SQL behind the application's back, as someone with sqlite3 or psql would.
 fn raw_sql(backend: Backend, url: &str, sql: &str) {
@@ -267,12 +90,17 @@ impl Fx {
         run_in(self.dir.path(), Some(self.url()), args, env)
     }
 
+    /// `aims --format json ARGS`, which may fail (a refusal is then a JSON error on stderr).
+    fn try_json(&self, args: &[&str]) -> Run {
+        let mut all = vec!["--format", "json"];
+        all.extend(args);
+        self.aims(&all)
+    }
+
     /// `aims --format json ARGS`, which must succeed; its output parsed.
     #[track_caller]
     fn json(&self, args: &[&str]) -> Value {
-        let mut all = vec!["--format", "json"];
-        all.extend(args);
-        self.aims(&all).ok().json()
+        self.try_json(args).ok().json()
     }
 
     fn init(&self) -> Run {
@@ -330,7 +158,7 @@ impl Fx {
             );
             per_org.insert(slug.to_string(), Value::Object(lists));
         }
-        let verify = self.aims(&["--format", "json", "verify"]);
+        let verify = self.try_json(&["verify"]);
         assert_eq!(
             verify.code,
             0,
@@ -390,9 +218,9 @@ fn init_prints_the_organization_the_admin_and_a_generated_password() {
                 "boss@acme.test",
             ])
             .ok();
-        assert!(run.stdout.contains("Acme AI"), "{}", run.describe());
+        run.assert_stdout("Acme AI");
         assert!(run.stdout.contains("acme-ai"), "slug: {}", run.describe());
-        assert!(run.stdout.contains("boss@acme.test"), "{}", run.describe());
+        run.assert_stdout("boss@acme.test");
         let password = run
             .stdout
             .lines()
@@ -434,7 +262,7 @@ fn init_with_admin_password_in_the_environment_prints_no_password() {
                 &[("AIMS_ADMIN_PASSWORD", SECRET)],
             )
             .ok();
-        assert!(run.stdout.contains("Acme AI"), "{}", run.describe());
+        run.assert_stdout("Acme AI");
         assert!(!run.stdout.contains(SECRET), "{}", run.describe());
         assert!(!run.stderr.contains(SECRET), "{}", run.describe());
         let generated = run
@@ -489,9 +317,7 @@ fn second_init_is_refused_and_leaves_the_store_unchanged() {
         let fx = Fx::initialised(backend);
         fx.add_system(&["--name", "Credit scoring", "--purpose", "Score loans"]);
         let before = fx.snapshot();
-        let run = fx.aims(&[
-            "--format",
-            "json",
+        let run = fx.try_json(&[
             "init",
             "--org-name",
             "Other Corp",
@@ -502,7 +328,7 @@ fn second_init_is_refused_and_leaves_the_store_unchanged() {
         fx.assert_unchanged(&before, "a second init");
 
         let run = fx.aims(&["init"]);
-        assert_eq!(run.code, 2, "{}", run.describe());
+        run.assert_code(2);
         assert!(
             run.stderr.starts_with("error: ") && run.stderr.trim().lines().count() == 1,
             "one-line error: {}",
@@ -563,11 +389,7 @@ fn system_add_with_flags_stores_every_given_field() {
                 "human-in-the-loop",
             ])
             .ok();
-        assert!(
-            run.stdout.contains("Added AI system Credit scoring"),
-            "{}",
-            run.describe()
-        );
+        run.assert_stdout("Added AI system Credit scoring");
         let list = fx.systems(&[]);
         assert_eq!(list.len(), 1);
         let s = fx.json(&["system", "show", &id_of(&list[0])]);
@@ -714,7 +536,7 @@ fn system_add_from_json_and_toml_files_keeps_nested_sections_and_supplier_links(
         let before = fx.snapshot();
         let ghost = "01900000-0000-7000-8000-000000000042";
         let bad = fx.write("ghost.json", &nested_json(ghost));
-        let run = fx.aims(&["--format", "json", "system", "add", "--file", &bad]);
+        let run = fx.try_json(&["system", "add", "--file", &bad]);
         assert_invalid_field(&run, "components[0].supplier_id");
         fx.assert_unchanged(&before, "a component with an unknown supplier");
     }
@@ -858,11 +680,11 @@ fn system_list_filters_by_stage_role_and_search_and_sorts_both_ways() {
         );
 
         // Bad filters name what is wrong.
-        let run = fx.aims(&["--format", "json", "system", "list", "--stage", "sideways"]);
+        let run = fx.try_json(&["system", "list", "--stage", "sideways"]);
         assert_invalid_field(&run, "stage");
-        let run = fx.aims(&["--format", "json", "system", "list", "--role", "boss"]);
+        let run = fx.try_json(&["system", "list", "--role", "boss"]);
         assert_invalid_field(&run, "role");
-        let run = fx.aims(&["--format", "json", "system", "list", "--sort", "colour"]);
+        let run = fx.try_json(&["system", "list", "--sort", "colour"]);
         assert_invalid_field(&run, "sort");
     }
 }
@@ -990,9 +812,7 @@ fn system_update_with_a_stale_if_version_is_refused_as_changed_by_someone_else()
             "1",
         ]);
         let before = fx.snapshot();
-        let run = fx.aims(&[
-            "--format",
-            "json",
+        let run = fx.try_json(&[
             "system",
             "update",
             &id,
@@ -1042,11 +862,7 @@ fn system_retire_then_history_lists_create_update_and_retire_by_the_actor() {
         let run = fx
             .aims(&["system", "retire", &id, "--reason", "Replaced by v2"])
             .ok();
-        assert!(
-            run.stdout.contains("Retired AI system Credit scoring"),
-            "{}",
-            run.describe()
-        );
+        run.assert_stdout("Retired AI system Credit scoring");
         let s = fx.json(&["system", "show", &id]);
         assert_eq!(s["lifecycle_stage"], "retired");
         assert_eq!(s["retired_reason"], "Replaced by v2");
@@ -1079,7 +895,7 @@ fn system_retire_then_history_lists_create_update_and_retire_by_the_actor() {
         );
 
         let table = fx.aims(&["system", "history", &id]).ok();
-        assert!(table.stdout.contains(ACTOR), "{}", table.describe());
+        table.assert_stdout(ACTOR);
         assert_eq!(
             table.stdout.matches("update").count(),
             2,
@@ -1094,20 +910,14 @@ fn system_retire_then_history_lists_create_update_and_retire_by_the_actor() {
 
         // Retiring twice, or without a reason, is refused and changes nothing.
         let before = fx.snapshot();
-        let run = fx.aims(&[
-            "--format", "json", "system", "retire", &id, "--reason", "again",
-        ]);
+        let run = fx.try_json(&["system", "retire", &id, "--reason", "again"]);
         assert_invalid_field(&run, "lifecycle_stage");
         let other = id_of(&fx.add_system(&["--name", "Other", "--purpose", "p"]));
         let before2 = fx.snapshot();
         assert_ne!(before, before2);
-        let run = fx.aims(&[
-            "--format", "json", "system", "retire", &other, "--reason", "  ",
-        ]);
+        let run = fx.try_json(&["system", "retire", &other, "--reason", "  "]);
         assert_invalid_field(&run, "reason");
-        let run = fx.aims(&[
-            "--format",
-            "json",
+        let run = fx.try_json(&[
             "system",
             "retire",
             &other,
@@ -1191,7 +1001,7 @@ fn system_add_with_bad_values_is_refused_naming_the_field_and_changes_nothing() 
         }
         // Same refusals in table format: one line, `error: FIELD: ...`.
         let run = fx.aims(&["system", "add", "--name", &long_name, "--purpose", "p"]);
-        assert_eq!(run.code, 2, "{}", run.describe());
+        run.assert_code(2);
         assert_eq!(run.stderr.trim().lines().count(), 1, "{}", run.describe());
         assert!(
             run.stderr.starts_with("error: name: "),
@@ -1220,36 +1030,36 @@ fn system_add_with_a_bad_file_is_refused_naming_the_field_and_changes_nothing() 
             "unknown.json",
             r#"{"name": "A", "purpose": "p", "colour": "red"}"#,
         );
-        let run = fx.aims(&["--format", "json", "system", "add", "--file", &f]);
+        let run = fx.try_json(&["system", "add", "--file", &f]);
         assert_invalid_field(&run, "colour");
 
         let f = fx.write(
             "nested-unknown.json",
             r#"{"name": "A", "purpose": "p", "models": [{"name": "m", "colour": 1}]}"#,
         );
-        let run = fx.aims(&["--format", "json", "system", "add", "--file", &f]);
+        let run = fx.try_json(&["system", "add", "--file", &f]);
         assert_refused(&run, "invalid_input", "colour");
 
         let f = fx.write("invalid.json", r#"{"name": "A", "purpose": "#);
-        let run = fx.aims(&["--format", "json", "system", "add", "--file", &f]);
+        let run = fx.try_json(&["system", "add", "--file", &f]);
         assert_invalid_field(&run, "file");
         assert_refused(&run, "invalid_input", "not valid JSON");
 
         let f = fx.write("invalid.toml", "name = \"A\"\npurpose = ");
-        let run = fx.aims(&["--format", "json", "system", "add", "--file", &f]);
+        let run = fx.try_json(&["system", "add", "--file", &f]);
         assert_invalid_field(&run, "file");
         assert_refused(&run, "invalid_input", "not valid TOML");
 
         let f = fx.write("array.json", "[1, 2]");
-        let run = fx.aims(&["--format", "json", "system", "add", "--file", &f]);
+        let run = fx.try_json(&["system", "add", "--file", &f]);
         assert_invalid_field(&run, "file");
 
         let f = fx.write("bad-category.json", r#"{"name": "A", "purpose": "p", "data_resources": [{"name": "d", "category": "gossip"}]}"#);
-        let run = fx.aims(&["--format", "json", "system", "add", "--file", &f]);
+        let run = fx.try_json(&["system", "add", "--file", &f]);
         assert_invalid_field(&run, "data_resources[0].category");
 
         let missing = fx.path("no-such-file.json").display().to_string();
-        let run = fx.aims(&["--format", "json", "system", "add", "--file", &missing]);
+        let run = fx.try_json(&["system", "add", "--file", &missing]);
         assert_invalid_field(&run, "file");
 
         fx.assert_unchanged(&before, "refused file input");
@@ -1263,28 +1073,18 @@ fn system_update_with_a_bad_file_or_custom_value_is_refused_naming_the_field() {
         let id = id_of(&fx.add_system(&["--name", "Existing", "--purpose", "p"]));
         let before = fx.snapshot();
 
-        let run = fx.aims(&[
-            "--format",
-            "json",
-            "system",
-            "update",
-            &id,
-            "--lifecycle-stage",
-            "sideways",
-        ]);
+        let run = fx.try_json(&["system", "update", &id, "--lifecycle-stage", "sideways"]);
         assert_invalid_field(&run, "lifecycle_stage");
 
         let f = fx.write("unknown.json", r#"{"colour": "red"}"#);
-        let run = fx.aims(&["--format", "json", "system", "update", &id, "--file", &f]);
+        let run = fx.try_json(&["system", "update", &id, "--file", &f]);
         assert_invalid_field(&run, "colour");
 
         let f = fx.write("invalid.json", "{");
-        let run = fx.aims(&["--format", "json", "system", "update", &id, "--file", &f]);
+        let run = fx.try_json(&["system", "update", &id, "--file", &f]);
         assert_invalid_field(&run, "file");
 
-        let run = fx.aims(&[
-            "--format", "json", "system", "update", &id, "--custom", "novalue",
-        ]);
+        let run = fx.try_json(&["system", "update", &id, "--custom", "novalue"]);
         assert_invalid_field(&run, "custom");
 
         fx.assert_unchanged(&before, "refused updates");
@@ -1297,11 +1097,9 @@ fn unknown_org_is_refused_and_changes_nothing() {
         let fx = Fx::initialised(backend);
         fx.add_system(&["--name", "Existing", "--purpose", "p"]);
         let before = fx.snapshot();
-        let run = fx.aims(&["--format", "json", "--org", "no-such-org", "system", "list"]);
+        let run = fx.try_json(&["--org", "no-such-org", "system", "list"]);
         assert_refused(&run, "not_found", "no-such-org");
-        let run = fx.aims(&[
-            "--format",
-            "json",
+        let run = fx.try_json(&[
             "--org",
             "no-such-org",
             "system",
@@ -1377,7 +1175,7 @@ fn database_url_errors_never_show_the_password() {
                 &["--format", format, "system", "list"],
                 &[],
             );
-            assert_eq!(run.code, 2, "{}", run.describe());
+            run.assert_code(2);
             assert!(
                 !run.stderr.contains("s3cr3t-pw") && !run.stdout.contains("s3cr3t-pw"),
                 "password shown in the error: {}",
@@ -1426,7 +1224,7 @@ fn unreachable_postgres_server_is_refused_with_exit_2() {
         "gave up in reasonable time"
     );
     let run = run_in(dir.path(), Some(url), &["system", "list"], &[]);
-    assert_eq!(run.code, 2, "{}", run.describe());
+    run.assert_code(2);
     assert!(
         run.stderr.starts_with("error: cannot open the database"),
         "{}",
@@ -1452,7 +1250,7 @@ fn missing_sqlite_file_is_refused_with_a_hint_to_run_init_and_is_not_created() {
     }
     // The default store is aims.db in the working directory.
     let run = run_in(dir.path(), None, &["system", "list"], &[]);
-    assert_eq!(run.code, 2, "{}", run.describe());
+    run.assert_code(2);
     assert!(
         run.stderr.contains("aims.db") && run.stderr.contains("aims init"),
         "{}",
@@ -1473,12 +1271,12 @@ fn the_catalogue_is_read_without_a_store() {
         &["--format", "json", "catalog", "frameworks"],
         &[],
     );
-    assert_eq!(run.code, 0, "{}", run.describe());
+    run.assert_code(0);
     let fws: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(fws[0]["id"], "iso42001", "{}", run.describe());
     let run = run_in(dir.path(), Some(&db), &["catalog", "show", "A.6.2.4"], &[]);
-    assert_eq!(run.code, 0, "{}", run.describe());
-    assert!(run.stdout.contains("A.6.2.4"), "{}", run.describe());
+    run.assert_code(0);
+    run.assert_stdout("A.6.2.4");
     let run = run_in(dir.path(), Some(&db), &["catalog", "show", "Z.9"], &[]);
     assert_ne!(run.code, 0, "{}", run.describe());
     assert!(!Path::new(&db).exists(), "the catalogue created a store");
@@ -1493,23 +1291,15 @@ fn system_show_with_an_invalid_id_is_refused_naming_id() {
         let id = id_of(&fx.add_system(&["--name", "A", "--purpose", "p"]));
         let before = fx.snapshot();
         for bad in ["not-an-id", "", "' OR 1=1 --", "01900000-0000-7000-8000"] {
-            let run = fx.aims(&["--format", "json", "system", "show", bad]);
+            let run = fx.try_json(&["system", "show", bad]);
             assert_invalid_field(&run, "id");
         }
-        let run = fx.aims(&[
-            "--format", "json", "system", "update", "nope", "--owner", "x",
-        ]);
+        let run = fx.try_json(&["system", "update", "nope", "--owner", "x"]);
         assert_invalid_field(&run, "id");
-        let run = fx.aims(&["--format", "json", "system", "history", "nope"]);
+        let run = fx.try_json(&["system", "history", "nope"]);
         assert_invalid_field(&run, "id");
         // A well-formed id that does not exist is "not found".
-        let run = fx.aims(&[
-            "--format",
-            "json",
-            "system",
-            "show",
-            "01900000-0000-7000-8000-000000000001",
-        ]);
+        let run = fx.try_json(&["system", "show", "01900000-0000-7000-8000-000000000001"]);
         assert_refused(&run, "not_found", "no ai system with id");
         // Ids are accepted in upper case too.
         fx.json(&["system", "show", &id.to_uppercase()]);
@@ -1544,7 +1334,7 @@ fn another_organizations_system_is_not_found() {
             "p",
         ]));
         // With two organizations, --org is required.
-        let run = fx.aims(&["--format", "json", "system", "list"]);
+        let run = fx.try_json(&["system", "list"]);
         assert_invalid_field(&run, "org");
 
         let before = fx.snapshot();
@@ -1600,22 +1390,11 @@ fn custom_field_rules_are_enforced_on_system_add() {
         assert_eq!(f["choices"], json!(["a", "b"]));
         let before = fx.snapshot();
 
-        let run = fx.aims(&[
-            "--format",
-            "json",
-            "system",
-            "add",
-            "--name",
-            "S",
-            "--purpose",
-            "p",
-        ]);
+        let run = fx.try_json(&["system", "add", "--name", "S", "--purpose", "p"]);
         assert_invalid_field(&run, "custom_fields.risk_tier");
         assert_refused(&run, "invalid_input", "required");
 
-        let run = fx.aims(&[
-            "--format",
-            "json",
+        let run = fx.try_json(&[
             "system",
             "add",
             "--name",
@@ -1628,9 +1407,7 @@ fn custom_field_rules_are_enforced_on_system_add() {
         assert_invalid_field(&run, "custom_fields.risk_tier");
         assert_refused(&run, "invalid_input", "one of: a, b");
 
-        let run = fx.aims(&[
-            "--format",
-            "json",
+        let run = fx.try_json(&[
             "system",
             "add",
             "--name",
@@ -1649,13 +1426,11 @@ fn custom_field_rules_are_enforced_on_system_add() {
         assert_eq!(s["custom_fields"], json!({"risk_tier": "b"}));
 
         // A bad field definition is refused too.
-        let run = fx.aims(&[
-            "--format", "json", "field", "add", "--key", "x", "--label", "X", "--kind", "colour",
+        let run = fx.try_json(&[
+            "field", "add", "--key", "x", "--label", "X", "--kind", "colour",
         ]);
         assert_invalid_field(&run, "kind");
-        let run = fx.aims(&[
-            "--format",
-            "json",
+        let run = fx.try_json(&[
             "field",
             "add",
             "--key",
@@ -1695,7 +1470,7 @@ fn verify_says_intact_after_normal_writes() {
         let fx = Fx::initialised(backend);
         store_with_history(&fx);
         let run = fx.aims(&["verify"]).ok();
-        assert!(run.stdout.contains("intact"), "{}", run.describe());
+        run.assert_stdout("intact");
         assert!(!run.stdout.contains("NOT INTACT"), "{}", run.describe());
         let v = fx.json(&["verify"]);
         assert_eq!(v["intact"], true);
@@ -1712,7 +1487,7 @@ fn verify_says_intact_after_normal_writes() {
         assert_eq!(chain["head_seq"], 6);
         assert_eq!(chain["head_hash"].as_str().map(str::len), Some(64));
         let run = fx.aims(&["--org", "acme-ai", "verify"]).ok();
-        assert!(run.stdout.contains("intact"), "{}", run.describe());
+        run.assert_stdout("intact");
     }
 }
 
@@ -1728,25 +1503,21 @@ fn verify_names_an_ai_system_edited_behind_the_apps_back() {
         ));
         let run = fx.aims(&["verify"]);
         assert_eq!(run.code, 1, "a failed check exits 1: {}", run.describe());
-        assert!(run.stdout.contains("NOT INTACT"), "{}", run.describe());
+        run.assert_stdout("NOT INTACT");
         assert!(
             run.stdout.contains(&ids[0]),
             "names the record: {}",
             run.describe()
         );
-        assert!(
-            run.stdout.contains("altered outside aims"),
-            "{}",
-            run.describe()
-        );
+        run.assert_stdout("altered outside aims");
         assert!(
             !run.stdout.contains(&ids[1]),
             "only the edited one: {}",
             run.describe()
         );
 
-        let run = fx.aims(&["--format", "json", "verify"]);
-        assert_eq!(run.code, 1, "{}", run.describe());
+        let run = fx.try_json(&["verify"]);
+        run.assert_code(1);
         let v = run.json();
         assert_eq!(v["intact"], false);
         let problems = v["report"]["problems"].as_array().unwrap();
@@ -1767,16 +1538,16 @@ fn verify_names_an_edited_change_log_entry() {
             "UPDATE change_log SET actor = 'someone-else' WHERE org_id = '{org}' AND seq = 3"
         ));
         let run = fx.aims(&["verify"]);
-        assert_eq!(run.code, 1, "{}", run.describe());
+        run.assert_code(1);
         assert!(
             run.stdout.contains("entry 3"),
             "names the entry: {}",
             run.describe()
         );
-        assert!(run.stdout.contains("altered"), "{}", run.describe());
+        run.assert_stdout("altered");
 
-        let run = fx.aims(&["--format", "json", "verify"]);
-        assert_eq!(run.code, 1, "{}", run.describe());
+        let run = fx.try_json(&["verify"]);
+        run.assert_code(1);
         let v = run.json();
         assert_eq!(v["intact"], false);
         let problems = v["report"]["problems"].as_array().unwrap();
@@ -1797,14 +1568,10 @@ fn verify_detects_a_deleted_change_log_entry() {
             "DELETE FROM change_log WHERE org_id = '{org}' AND seq = 3"
         ));
         let run = fx.aims(&["verify"]);
-        assert_eq!(run.code, 1, "{}", run.describe());
-        assert!(
-            run.stdout.contains("entry 3 is missing"),
-            "{}",
-            run.describe()
-        );
-        let run = fx.aims(&["--format", "json", "verify"]);
-        assert_eq!(run.code, 1, "{}", run.describe());
+        run.assert_code(1);
+        run.assert_stdout("entry 3 is missing");
+        let run = fx.try_json(&["verify"]);
+        run.assert_code(1);
         let v = run.json();
         assert_eq!(v["intact"], false);
         assert!(!v["report"]["problems"].as_array().unwrap().is_empty());
@@ -1816,8 +1583,8 @@ fn verify_detects_a_deleted_change_log_entry() {
         fx.raw(&format!(
             "DELETE FROM change_log WHERE org_id = '{org}' AND seq = 6"
         ));
-        let run = fx.aims(&["--format", "json", "verify"]);
-        assert_eq!(run.code, 1, "{}", run.describe());
+        let run = fx.try_json(&["verify"]);
+        run.assert_code(1);
         let v = run.json();
         assert_eq!(v["intact"], false, "{v:#}");
         let msgs: Vec<&str> = v["report"]["problems"]
@@ -1975,9 +1742,9 @@ fn backup_restores_into_the_other_backend_with_the_same_systems_and_an_intact_ch
 
         let target = Fx::new(other_backend(backend));
         let run = target.aims(&["restore", &file_s]).ok();
-        assert!(run.stdout.contains("verify: intact"), "{}", run.describe());
+        run.assert_stdout("verify: intact");
         let run = target.aims(&["verify"]).ok();
-        assert!(run.stdout.contains("intact"), "{}", run.describe());
+        run.assert_stdout("intact");
         // Same organizations, records and chain heads: the snapshots are identical.
         let after = target.snapshot();
         assert_eq!(
@@ -2054,7 +1821,7 @@ fn restore_of_a_truncated_or_edited_backup_is_refused_and_leaves_the_target_empt
         let run = target.aims(&["restore", half.to_str().unwrap()]);
         assert_eq!(run.code, 2);
         assert_eq!(run.stderr.trim().lines().count(), 1, "{}", run.describe());
-        assert!(run.stderr.contains("truncated"), "{}", run.describe());
+        run.assert_stderr("truncated");
         // Still empty, so the good file restores.
         target.aims(&["restore", file.to_str().unwrap()]).ok();
         target.aims(&["verify"]).ok();
@@ -2068,13 +1835,13 @@ fn backup_to_an_existing_file_is_refused_and_the_file_is_kept() {
         fx.add_system(&["--name", "A", "--purpose", "p"]);
         let file = fx.write("existing.jsonl", "keep me\n");
         let before = fx.snapshot();
-        let run = fx.aims(&["--format", "json", "backup", &file]);
+        let run = fx.try_json(&["backup", &file]);
         assert_invalid_field(&run, "file");
         assert_refused(&run, "invalid_input", "exists");
         assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me\n");
         fx.assert_unchanged(&before, "a refused backup");
         let run = fx.aims(&["backup", &file]);
-        assert_eq!(run.code, 2, "{}", run.describe());
+        run.assert_code(2);
         assert!(
             run.stderr.starts_with("error: file: "),
             "{}",
@@ -2082,7 +1849,7 @@ fn backup_to_an_existing_file_is_refused_and_the_file_is_kept() {
         );
         // Into a directory that does not exist: refused, nothing written.
         let nested = fx.path("no/such/dir/b.jsonl").display().to_string();
-        let run = fx.aims(&["--format", "json", "backup", &nested]);
+        let run = fx.try_json(&["backup", &nested]);
         assert_invalid_field(&run, "file");
     }
 }
@@ -2197,7 +1964,7 @@ fn catalog_with_an_unknown_framework_is_refused_naming_framework() {
             assert_invalid_field(&run, "framework");
             assert_refused(&run, "invalid_input", "iso42001");
         }
-        let run = fx.aims(&["--format", "json", "catalog", "show", "Z.99"]);
+        let run = fx.try_json(&["catalog", "show", "Z.99"]);
         assert_refused(&run, "not_found", "Z.99");
     }
 }
@@ -2210,7 +1977,7 @@ fn catalog_with_an_unknown_framework_is_refused_naming_framework() {
 fn approving_a_second_scope_draft_supersedes_the_first() {
     for backend in backends() {
         let fx = Fx::initialised(backend);
-        let run = fx.aims(&["--format", "json", "scope", "approve"]);
+        let run = fx.try_json(&["scope", "approve"]);
         assert_refused(&run, "conflict", "no draft");
 
         let d1 = fx.json(&[
@@ -2260,7 +2027,7 @@ fn approving_a_second_scope_draft_supersedes_the_first() {
         assert_eq!(show["approved"]["number"], 2);
         assert_eq!(show["draft"], Value::Null);
         let table = fx.aims(&["scope", "versions"]).ok();
-        assert!(table.stdout.contains("superseded"), "{}", table.describe());
+        table.assert_stdout("superseded");
         fx.snapshot();
     }
 }
@@ -2278,9 +2045,7 @@ fn issue_with_an_unknown_kind_is_refused_naming_kind() {
             "Skills gap",
         ]);
         let before = fx.snapshot();
-        let run = fx.aims(&[
-            "--format", "json", "issue", "add", "--kind", "sideways", "--title", "t",
-        ]);
+        let run = fx.try_json(&["issue", "add", "--kind", "sideways", "--title", "t"]);
         assert_invalid_field(&run, "kind");
         assert_refused(&run, "invalid_input", "internal, external");
         fx.assert_unchanged(&before, "a refused issue");
@@ -2304,9 +2069,7 @@ fn party_requirement_with_an_unknown_source_is_refused_naming_it() {
         ]);
         let id = id_of(&p);
         let before = fx.snapshot();
-        let run = fx.aims(&[
-            "--format",
-            "json",
+        let run = fx.try_json(&[
             "party",
             "require",
             &id,
@@ -2336,9 +2099,7 @@ fn party_requirement_with_an_unknown_source_is_refused_naming_it() {
         assert_eq!(reqs[0]["addressed"], true);
         assert!(reqs[0]["id"].as_str().is_some_and(|i| !i.is_empty()));
         // The second requirement with a bad source is named by its own index.
-        let run = fx.aims(&[
-            "--format", "json", "party", "require", &id, "--text", "x", "--source", "gossip",
-        ]);
+        let run = fx.try_json(&["party", "require", &id, "--text", "x", "--source", "gossip"]);
         assert_invalid_field(&run, "requirements[1].source");
     }
 }
@@ -2419,7 +2180,7 @@ fn read_only_postgres_database_refuses_writes_but_can_still_be_read() {
     );
 
     let write = fx.aims(&["system", "add", "--name", "New", "--purpose", "p"]);
-    let read = fx.aims(&["--format", "json", "system", "list"]);
+    let read = fx.try_json(&["system", "list"]);
 
     raw_sql(
         Backend::Postgres,
@@ -2428,7 +2189,7 @@ fn read_only_postgres_database_refuses_writes_but_can_still_be_read() {
     );
     fx.assert_unchanged(&before, "writes to a read-only database");
 
-    assert_eq!(write.code, 2, "{}", write.describe());
+    write.assert_code(2);
     let line = write.stderr.trim();
     assert_eq!(line.lines().count(), 1, "one line: {}", write.describe());
     assert!(line.contains("read-only"), "says why: {}", write.describe());
@@ -2469,18 +2230,8 @@ fn context_records_update_only_the_given_fields_refuse_stale_versions_and_delete
             "fields not given stay as they were"
         );
         assert_eq!(updated["version"], 2);
-        let stale = fx.aims(&[
-            "--format",
-            "json",
-            "issue",
-            "update",
-            &id,
-            "--title",
-            "x",
-            "--if-version",
-            "1",
-        ]);
-        assert_eq!(stale.code, 2, "{}", stale.describe());
+        let stale = fx.try_json(&["issue", "update", &id, "--title", "x", "--if-version", "1"]);
+        stale.assert_code(2);
         assert!(
             stale.error()["message"]
                 .as_str()
@@ -2513,8 +2264,8 @@ fn context_records_update_only_the_given_fields_refuse_stale_versions_and_delete
             .filter_map(|e| e["action"].as_str())
             .collect();
         assert_eq!(actions, vec!["create", "update", "delete"]);
-        let missing = fx.aims(&["--format", "json", "supplier", "delete", &sid]);
-        assert_eq!(missing.code, 2, "{}", missing.describe());
+        let missing = fx.try_json(&["supplier", "delete", &sid]);
+        missing.assert_code(2);
         assert_eq!(missing.error()["code"], "not_found");
         fx.aims(&["verify"]).ok();
     }
@@ -2535,13 +2286,13 @@ fn system_import_writes_all_or_nothing_and_names_the_item_at_fault() {
             {"name": "Churn model", "purpose": "Predicts churn."}
         ]);
         let path = fx.write("bad.json", &bad.to_string());
-        let run = fx.aims(&["--format", "json", "system", "import", &path]);
+        let run = fx.try_json(&["system", "import", &path]);
         assert_invalid_field(&run, "[1].name");
         assert_invalid_field(&run, "[1].lifecycle_stage");
         fx.assert_unchanged(&before, "a refused import");
         let unknown = json!([bad[0], {"name": "Churn model", "purpose": "p", "colour": "red"}]);
         let path = fx.write("unknown.json", &unknown.to_string());
-        let run = fx.aims(&["--format", "json", "system", "import", &path]);
+        let run = fx.try_json(&["system", "import", &path]);
         assert_invalid_field(&run, "[1].colour");
         fx.assert_unchanged(&before, "an import with an unknown field");
 
