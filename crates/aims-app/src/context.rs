@@ -164,19 +164,22 @@ impl Record for InterestedParty {
         org: &str,
         _current: Option<&Stored<Self>>,
     ) -> Result<(), AppError> {
-        let refs = self
-            .requirements
-            .iter()
-            .enumerate()
-            .flat_map(|(i, r)| {
-                r.controls
-                    .iter()
-                    .enumerate()
-                    .map(move |(j, c)| (format!("requirements[{i}].controls[{j}]"), c.clone()))
-            })
-            .collect();
-        check_control_refs(tx, org, refs).await
+        check_control_refs(tx, org, party_control_refs(self)).await
     }
+}
+
+/// The controls a party's requirements name, each with the field that names it.
+pub(crate) fn party_control_refs(p: &InterestedParty) -> Vec<(String, String)> {
+    p.requirements
+        .iter()
+        .enumerate()
+        .flat_map(|(i, r)| {
+            r.controls
+                .iter()
+                .enumerate()
+                .map(move |(j, c)| (format!("requirements[{i}].controls[{j}]"), c.clone()))
+        })
+        .collect()
 }
 
 const CERTIFICATION_FIELDS: &[Field] = &[

@@ -4,7 +4,7 @@
 
 use super::doc::{Document, Entry, Step};
 use super::refs::{Kind, Refs, prefixed};
-use crate::context::ContextRecord;
+use crate::kit::Record;
 use crate::risks::{catalog_refs, default_method};
 use crate::{Actor, App, AppError, Permission};
 use aims_domain::ValidationError;
@@ -242,7 +242,7 @@ pub(crate) async fn check(
     }
     let known = s.known_controls.clone();
     check_records(&mut s, &doc.interested_parties, |p, errs| {
-        for (field, c) in p.control_refs() {
+        for (field, c) in crate::context::party_control_refs(p) {
             if !known.contains(&c) {
                 errs.push(
                     field,
@@ -449,13 +449,13 @@ fn known_controls(s: &State) -> Vec<String> {
 }
 
 /// Checks plain records (context issues, parties, suppliers) with their own validation and `more`.
-fn check_records<T: ContextRecord>(
+fn check_records<T: Record>(
     s: &mut State,
     items: &[Entry<T>],
     more: impl Fn(&T, &mut ValidationError),
 ) {
     for e in items {
-        s.allow(e, Permission::Write);
+        s.allow(e, T::DEF.write);
         let mut r = e.data.clone();
         s.validate(&e.path, r.prepare());
         let mut errs = ValidationError::default();

@@ -359,7 +359,7 @@ impl App {
     }
 
     /// Writes the items of a plain record section, registering their refs as `kind`.
-    async fn put_records<T: crate::context::ContextRecord>(
+    async fn put_records<T: crate::kit::Record>(
         &self,
         actors: &check::Actors,
         org: &str,

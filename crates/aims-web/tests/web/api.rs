@@ -1079,6 +1079,7 @@ on_both!(openapi_document_lists_every_route, |fx: Fx| async move {
     let routes: BTreeSet<(String, String)> = ENDPOINTS
         .iter()
         .chain(TOKEN_ENDPOINTS)
+        .chain(crate::records::KIT_ENDPOINTS)
         .map(|(m, p)| (m.to_string(), p.to_string()))
         .collect();
     // The risk, control, SoA, impact and classification endpoints are tested in depth by `api_risk`.

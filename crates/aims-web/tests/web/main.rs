@@ -16,3 +16,4 @@ mod api;
 mod api_risk;
 mod pages;
 mod pages_risk;
+mod records;

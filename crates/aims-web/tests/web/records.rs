@@ -1,0 +1,492 @@
+//! The faces the record kit gives every record type, tried through the real router on both databases: REST
+//! lists paged by cursor with filters and orders, the declared roles (custom fields are the admins'), the scope
+//! statement's draft and approval, and the generic list, detail, form and delete pages.
+
+use crate::common::{CONTRIBUTOR, MANAGER, Resp, VIEWER, Web, hidden};
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+/// Endpoints the kit and the scope statement add to those listed in `api`: the documented-routes test takes
+/// them into its comparison.
+pub const KIT_ENDPOINTS: &[(&str, &str)] = &[
+    ("GET", "/api/v1/custom-fields"),
+    ("POST", "/api/v1/custom-fields"),
+    ("GET", "/api/v1/custom-fields/{id}"),
+    ("PUT", "/api/v1/custom-fields/{id}"),
+    ("DELETE", "/api/v1/custom-fields/{id}"),
+    ("PUT", "/api/v1/scope/draft"),
+    ("POST", "/api/v1/scope/approval"),
+];
+
+struct Fx {
+    web: Web,
+}
+
+derefs_to_web!(Fx);
+
+async fn fixture(backend: aims_app::test_store::Backend) -> Fx {
+    Fx {
+        web: Web::new(backend).await,
+    }
+}
+
+fn titles(r: &Resp) -> Vec<String> {
+    r.json()["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["title"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+on_both!(
+    context_issues_page_by_cursor_in_order_with_filters,
+    |fx: Fx| async move {
+        let admin = fx.token("admin");
+        for (t, kind) in [
+            ("zz last", "internal"),
+            ("aa first", "external"),
+            ("mm middle", "internal"),
+        ] {
+            let body = json!({"kind": kind, "title": t, "category": "kit-test"}).to_string();
+            fx.call("POST", "/api/v1/context-issues", &admin, Some(&body), &[])
+                .await
+                .assert_status(StatusCode::CREATED);
+        }
+        // Walk the filtered list one record a page, ordered by title descending.
+        let mut seen = vec![];
+        let mut path = "/api/v1/context-issues?category=kit-test&sort=-title&limit=1".to_string();
+        loop {
+            let r = fx.call("GET", &path, &admin, None, &[]).await;
+            r.assert_status(StatusCode::OK);
+            seen.extend(titles(&r));
+            match r.json()["next_cursor"].as_str() {
+                Some(c) => {
+                    path = format!(
+                        "/api/v1/context-issues?category=kit-test&sort=-title&limit=1&cursor={c}"
+                    )
+                }
+                None => break,
+            }
+        }
+        assert_eq!(seen, vec!["zz last", "mm middle", "aa first"]);
+        let r = fx
+            .call(
+                "GET",
+                "/api/v1/context-issues?category=kit-test&kind=internal&q=MIDDLE",
+                &admin,
+                None,
+                &[],
+            )
+            .await;
+        assert_eq!(titles(&r), vec!["mm middle"]);
+        // Unknown parameters are 400s naming them; values outside the declaration are 422s naming the field.
+        let r = fx
+            .call(
+                "GET",
+                "/api/v1/context-issues?colour=red",
+                &admin,
+                None,
+                &[],
+            )
+            .await;
+        r.assert_status(StatusCode::BAD_REQUEST);
+        assert_eq!(r.fields(), vec!["colour"]);
+        for (query, field) in [
+            ("kind=sideways", "kind"),
+            ("sort=owner", "sort"),
+            ("cursor=abc", "cursor"),
+            ("climate_related=maybe", "climate_related"),
+        ] {
+            let r = fx
+                .call(
+                    "GET",
+                    &format!("/api/v1/context-issues?{query}"),
+                    &admin,
+                    None,
+                    &[],
+                )
+                .await;
+            r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+            assert_eq!(r.fields(), vec![field], "{query}");
+        }
+        let r = fx
+            .call("GET", "/api/v1/context-issues?limit=0", &admin, None, &[])
+            .await;
+        assert_eq!(r.fields(), vec!["limit"]);
+    }
+);
+
+on_both!(
+    custom_fields_are_written_by_admins_only,
+    |fx: Fx| async move {
+        let body = json!({"key": "tier", "label": "Tier", "kind": "choice", "choices": ["a", "b"]})
+            .to_string();
+        let head = fx.head(&fx.org_a).await;
+        for role in ["manager", "contributor", "auditor", "viewer"] {
+            let r = fx
+                .call(
+                    "POST",
+                    "/api/v1/custom-fields",
+                    &fx.token(role),
+                    Some(&body),
+                    &[],
+                )
+                .await;
+            r.assert_status(StatusCode::FORBIDDEN);
+        }
+        assert_eq!(fx.head(&fx.org_a).await, head, "refusals wrote nothing");
+        let r = fx
+            .call(
+                "POST",
+                "/api/v1/custom-fields",
+                &fx.token("admin"),
+                Some(&body),
+                &[],
+            )
+            .await;
+        r.assert_status(StatusCode::CREATED);
+        let id = r.json()["id"].as_str().expect("id").to_string();
+        // Everyone reads; a second field with the same key is refused naming `key`.
+        let r = fx
+            .call(
+                "GET",
+                &format!("/api/v1/custom-fields/{id}"),
+                &fx.token("viewer"),
+                None,
+                &[],
+            )
+            .await;
+        r.assert_status(StatusCode::OK);
+        let r = fx
+            .call(
+                "POST",
+                "/api/v1/custom-fields",
+                &fx.token("admin"),
+                Some(&body),
+                &[],
+            )
+            .await;
+        r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(r.fields(), vec!["key"]);
+        // Replacing needs If-Match; a stale one is a 412.
+        let r = fx
+            .call(
+                "PUT",
+                &format!("/api/v1/custom-fields/{id}"),
+                &fx.token("admin"),
+                Some(&body),
+                &[("if-match", "\"7\"")],
+            )
+            .await;
+        r.assert_status(StatusCode::PRECONDITION_FAILED);
+        let r = fx
+            .call(
+                "DELETE",
+                &format!("/api/v1/custom-fields/{id}"),
+                &fx.token("manager"),
+                None,
+                &[],
+            )
+            .await;
+        r.assert_status(StatusCode::FORBIDDEN);
+        let r = fx
+            .call(
+                "DELETE",
+                &format!("/api/v1/custom-fields/{id}"),
+                &fx.token("admin"),
+                None,
+                &[],
+            )
+            .await;
+        r.assert_status(StatusCode::NO_CONTENT);
+        fx.assert_intact().await;
+    }
+);
+
+on_both!(
+    scope_is_drafted_and_approved_through_the_api,
+    |fx: Fx| async move {
+        let draft =
+            json!({"statement": "Every AI system of the lending business", "exclusions": "None"})
+                .to_string();
+        // A viewer may not draft; a contributor may; an empty statement is refused naming it.
+        fx.call(
+            "PUT",
+            "/api/v1/scope/draft",
+            &fx.token("viewer"),
+            Some(&draft),
+            &[],
+        )
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+        let r = fx
+            .call(
+                "PUT",
+                "/api/v1/scope/draft",
+                &fx.token("contributor"),
+                Some(r#"{"statement": " "}"#),
+                &[],
+            )
+            .await;
+        r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(r.fields(), vec!["statement"]);
+        let r = fx
+            .call(
+                "PUT",
+                "/api/v1/scope/draft",
+                &fx.token("contributor"),
+                Some(&draft),
+                &[],
+            )
+            .await;
+        r.assert_status(StatusCode::OK);
+        let saved = r.json();
+        assert_eq!(saved["status"], "draft");
+        let etag = format!("\"{}\"", saved["version"]);
+        // A stale If-Match is refused; the current one replaces the draft.
+        fx.call(
+            "PUT",
+            "/api/v1/scope/draft",
+            &fx.token("contributor"),
+            Some(&draft),
+            &[("if-match", "\"99\"")],
+        )
+        .await
+        .assert_status(StatusCode::PRECONDITION_FAILED);
+        fx.call(
+            "PUT",
+            "/api/v1/scope/draft",
+            &fx.token("contributor"),
+            Some(&draft),
+            &[("if-match", &etag)],
+        )
+        .await
+        .assert_status(StatusCode::OK);
+        // Contributors do not approve; managers do; then there is no draft left to approve.
+        fx.call(
+            "POST",
+            "/api/v1/scope/approval",
+            &fx.token("contributor"),
+            Some("{}"),
+            &[],
+        )
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+        let r = fx
+            .call(
+                "POST",
+                "/api/v1/scope/approval",
+                &fx.token("manager"),
+                Some(r#"{"note": "board 12"}"#),
+                &[],
+            )
+            .await;
+        r.assert_status(StatusCode::OK);
+        assert_eq!(r.json()["status"], "approved");
+        assert_eq!(r.json()["approval_note"], "board 12");
+        let r = fx
+            .call(
+                "POST",
+                "/api/v1/scope/approval",
+                &fx.token("manager"),
+                Some("{}"),
+                &[],
+            )
+            .await;
+        r.assert_status(StatusCode::CONFLICT);
+        let scope = fx
+            .call("GET", "/api/v1/scope", &fx.token("viewer"), None, &[])
+            .await
+            .json();
+        assert_eq!(
+            scope["approved"]["statement"],
+            "Every AI system of the lending business"
+        );
+        assert_eq!(scope["draft"], Value::Null);
+    }
+);
+
+on_both!(kit_pages_list_create_edit_and_delete, |fx: Fx| async move {
+    let (cookie, csrf) = fx.session(CONTRIBUTOR).await;
+    let list = fx.get("/context-issues", Some(&cookie)).await;
+    list.assert_status(StatusCode::OK);
+    list.assert_contains("New context issue");
+    // An invalid form comes back with the messages at their fields, and nothing is written.
+    let head = fx.head(&fx.org_a).await;
+    let r = fx
+        .post(
+            "/context-issues",
+            Some(&cookie),
+            &[("csrf", &csrf), ("title", ""), ("kind", "sideways")],
+        )
+        .await;
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    r.assert_contains("id=\"title-err\"");
+    r.assert_contains("id=\"kind-err\"");
+    assert_eq!(fx.head(&fx.org_a).await, head);
+    // A valid one creates the record and shows it with its history.
+    let r = fx
+        .post(
+            "/context-issues",
+            Some(&cookie),
+            &[
+                ("csrf", &csrf),
+                ("title", "Kit page issue"),
+                ("kind", "external"),
+                ("climate_related", "true"),
+            ],
+        )
+        .await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    let href = r.location();
+    let page = fx.get(&href, Some(&cookie)).await;
+    page.assert_status(StatusCode::OK);
+    page.assert_contains("Kit page issue");
+    page.assert_contains("id=\"history\"");
+    // Filtered list pages show it; the edit form carries its version and saves a change.
+    let found = fx
+        .get(
+            "/context-issues?kind=external&climate_related=true&q=kit+page",
+            Some(&cookie),
+        )
+        .await;
+    found.assert_contains("Kit page issue");
+    let form = fx.get(&format!("{href}/edit"), Some(&cookie)).await;
+    let version = hidden(&form.text, "version").expect("version field");
+    assert_eq!(version, "1");
+    let r = fx
+        .post(
+            &href,
+            Some(&cookie),
+            &[
+                ("csrf", &csrf),
+                ("version", "1"),
+                ("title", "Kit page issue, renamed"),
+                ("kind", "external"),
+            ],
+        )
+        .await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    // The same stale version again is refused.
+    let r = fx
+        .post(
+            &href,
+            Some(&cookie),
+            &[
+                ("csrf", &csrf),
+                ("version", "1"),
+                ("title", "Again"),
+                ("kind", "external"),
+            ],
+        )
+        .await;
+    r.assert_status(StatusCode::CONFLICT);
+    // A viewer sees the record but may not post; the post is refused before the form is read.
+    let (vcookie, vcsrf) = fx.session(VIEWER).await;
+    let seen = fx.get(&href, Some(&vcookie)).await;
+    seen.assert_contains("Kit page issue, renamed");
+    assert!(!seen.text.contains("Delete this context issue"));
+    fx.post(
+        &format!("{href}/delete"),
+        Some(&vcookie),
+        &[("csrf", &vcsrf), ("version", "2")],
+    )
+    .await
+    .assert_status(StatusCode::FORBIDDEN);
+    // The contributor deletes it at its version.
+    let r = fx
+        .post(
+            &format!("{href}/delete"),
+            Some(&cookie),
+            &[("csrf", &csrf), ("version", "2")],
+        )
+        .await;
+    r.assert_status(StatusCode::SEE_OTHER);
+    fx.get(&href, Some(&cookie))
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+    fx.assert_intact().await;
+});
+
+on_both!(
+    a_party_edited_in_the_page_keeps_its_requirement_ids,
+    |fx: Fx| async move {
+        let (cookie, csrf) = fx.session(MANAGER).await;
+        let admin = fx.token("admin");
+        let parties = fx
+            .call(
+                "GET",
+                "/api/v1/interested-parties?limit=1",
+                &admin,
+                None,
+                &[],
+            )
+            .await
+            .json();
+        let party = &parties["items"][0];
+        let id = party["id"].as_str().expect("id");
+        let reqs = party["requirements"].as_array().expect("requirements");
+        assert!(!reqs.is_empty(), "the demo party has requirements");
+        // Post the form back as the page fills it: every requirement row plus the blank one left empty.
+        let mut form: Vec<(String, String)> = vec![
+            ("csrf".into(), csrf.clone()),
+            ("version".into(), party["version"].to_string()),
+            (
+                "name".into(),
+                party["name"].as_str().unwrap_or_default().into(),
+            ),
+            (
+                "category".into(),
+                party["category"].as_str().unwrap_or_default().into(),
+            ),
+            (
+                "description".into(),
+                party["description"].as_str().unwrap_or_default().into(),
+            ),
+        ];
+        for (i, r) in reqs.iter().enumerate() {
+            for k in ["id", "text", "source", "how"] {
+                form.push((
+                    format!("requirements[{i}].{k}"),
+                    r[k].as_str().unwrap_or_default().into(),
+                ));
+            }
+            if r["addressed"] == true {
+                form.push((format!("requirements[{i}].addressed"), "true".into()));
+            }
+            let controls: Vec<&str> = r["controls"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            form.push((format!("requirements[{i}].controls"), controls.join("\n")));
+        }
+        let n = reqs.len();
+        form.push((format!("requirements[{n}].text"), String::new()));
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let r = fx
+            .post(&format!("/interested-parties/{id}"), Some(&cookie), &pairs)
+            .await;
+        r.assert_status(StatusCode::SEE_OTHER);
+        let after = fx
+            .call(
+                "GET",
+                &format!("/api/v1/interested-parties/{id}"),
+                &admin,
+                None,
+                &[],
+            )
+            .await
+            .json();
+        assert_eq!(
+            after["requirements"], party["requirements"],
+            "requirements unchanged, ids kept"
+        );
+        assert_eq!(
+            after["version"],
+            party["version"].as_i64().unwrap_or_default() + 1
+        );
+    }
+);
