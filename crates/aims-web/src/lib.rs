@@ -69,9 +69,15 @@ pub fn router(state: AppState) -> Router {
             Router::new()
                 .route(
                     "/admin/users",
-                    get(pages::admin::users).post(pages::admin::add_member),
+                    get(pages::admin::users).merge(post_needs(
+                        Permission::Administer,
+                        pages::admin::add_member,
+                    )),
                 )
-                .route("/admin/users/reset", post(pages::admin::reset_password)),
+                .route(
+                    "/admin/users/reset",
+                    post_needs(Permission::Administer, pages::admin::reset_password),
+                ),
         ))
         .merge(area(
             &state,

@@ -77,8 +77,8 @@ async fn csrf(req: Request, next: Next) -> Response {
         Ok(b) => b,
         Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
     };
-    if let Some(r) = check_form(&parts.headers, &s, &form_field(&bytes, "csrf")) {
-        return r;
+    if let Err(e) = check_form(&parts.headers, &s, &form_field(&bytes, "csrf")) {
+        return e.into_response();
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await

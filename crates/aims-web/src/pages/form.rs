@@ -3,12 +3,12 @@
 //! as repeated names), field messages keyed by the same paths the use cases name in their errors, level badges
 //! and small lookups.
 
-use crate::chrome::Chrome;
-use crate::error::page;
+use crate::error::{PageError, PageResult, render};
 use aims_app::{Actor, App, AppError};
-use aims_domain::risk::RiskMethod;
+use aims_domain::risk::{Acceptance, RiskMethod};
+use askama::Template;
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect};
 use std::collections::{BTreeSet, HashMap};
 
 /// A submitted form as the browser sent it: every name/value pair in order, repeated names kept.
@@ -59,10 +59,32 @@ impl FormData {
         self.get(&format!("{prefix}[{i}].{field}"))
     }
 
+    /// The sign-off fields under `prefix` (`acceptance.by`, `approval.role` …): who accepted or approved, their
+    /// role, the date and the rationale, as the residual-risk acceptance and the impact approval forms send them.
+    pub fn acceptance(&self, prefix: &str) -> Acceptance {
+        Acceptance {
+            by: self.text(&format!("{prefix}.by")),
+            role: self.text(&format!("{prefix}.role")),
+            date: self.text(&format!("{prefix}.date")),
+            rationale: self.text(&format!("{prefix}.rationale")),
+            recorded_by: String::new(),
+        }
+    }
+
     /// The record version sent with the form, if any.
     pub fn version(&self) -> Option<i64> {
         self.get("version").trim().parse().ok()
     }
+}
+
+/// The values a sign-off form shows at first (by, role, date, rationale): the signed-in person and today.
+pub fn sign_off_blank(by: &str) -> [String; 4] {
+    [by.to_string(), String::new(), aims_app::today(), String::new()]
+}
+
+/// The values of a refused sign-off, shown again (by, role, date, rationale).
+pub fn sign_off_values(a: Acceptance) -> [String; 4] {
+    [a.by, a.role, a.date, a.rationale]
 }
 
 /// Splits text into trimmed, non-empty lines.
@@ -120,6 +142,21 @@ impl Errors {
             .filter(|(f, _)| !shown.iter().any(|s| under(f, s)))
             .map(|(f, m)| format!("{f}: {m}"))
             .collect()
+    }
+
+    /// Gives the messages of rows `prefix[k]` the index the form showed: the use case counts the rows it got, but
+    /// blank rows were dropped before, so `index[k]` is the form's row of submitted row `k`.
+    pub fn to_rows(mut self, prefix: &str, index: &[usize]) -> Errors {
+        let start = format!("{prefix}[");
+        for (f, _) in self.0.iter_mut() {
+            if let Some(rest) = f.strip_prefix(&start)
+                && let Some((k, tail)) = rest.split_once(']')
+                && let Some(row) = k.parse::<usize>().ok().and_then(|k| index.get(k))
+            {
+                *f = format!("{start}{row}]{tail}");
+            }
+        }
+        self
     }
 
     /// Renames the paths under `from` to start with `to` (`assessments[0].date` → `assessment.date`).
@@ -262,24 +299,36 @@ pub fn scale_options(
     v
 }
 
-/// The 403 page for a form the role may not use.
-pub fn forbidden(chrome: Chrome, what: &str) -> Response {
-    page(
-        StatusCode::FORBIDDEN,
-        Some(chrome),
-        "Not allowed",
-        &format!("Your role in this organization cannot {what}."),
-    )
+/// Renders a form page: `422 Unprocessable Entity` when it shows messages (`invalid`), so that a refused form
+/// is not mistaken for a saved one; `200` otherwise.
+pub fn render_form<T: Template>(page: &T, invalid: bool) -> PageResult {
+    let mut res = render(page);
+    if invalid {
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(res)
 }
 
-/// The 404 page for an address that names no record.
-pub fn not_found(chrome: Chrome, what: &str) -> Response {
-    page(
-        StatusCode::NOT_FOUND,
-        Some(chrome),
-        "Not found",
-        &format!("There is no {what} with this id in this organization."),
-    )
+/// Splits the result of a use case that validates a form: what it saved, or the messages for the form to show
+/// again (`Ok(Err(..))`); any other refusal becomes the error page. Every form handler goes
+/// `match checked(app.save(..).await)? { Ok(saved) => redirect, Err(errors) => the form again }`.
+pub fn checked<T>(r: Result<T, AppError>) -> Result<Result<T, Errors>, PageError> {
+    match r {
+        Ok(v) => Ok(Ok(v)),
+        Err(AppError::Invalid(v)) => Ok(Err(Errors::from_validation(v))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The answer to a saved form: `303 See Other` to the page that shows the result.
+pub fn go(to: &str) -> PageResult {
+    Ok(Redirect::to(to).into_response())
+}
+
+/// The wire names of a vocabulary's values, for the selects that offer them
+/// (`vocab(TaskStatus::ALL, TaskStatus::as_str)`).
+pub fn vocab<T: Copy>(items: &[T], f: fn(T) -> &'static str) -> Vec<&'static str> {
+    items.iter().map(|x| f(*x)).collect()
 }
 
 /// Whether `id` has the shape of a record id.
