@@ -103,12 +103,12 @@ fn systems_routes() -> Router<AppState> {
     Router::new()
         .route(
             "/systems",
-            get(pages::systems::list).post(pages::systems::create),
+            get(pages::systems::list).merge(post_needs(Permission::Write, pages::systems::create)),
         )
         .route("/systems/new", get(pages::systems::new_form))
         .route(
             "/systems/{id}",
-            get(pages::systems::show).post(pages::systems::update),
+            get(pages::systems::show).merge(post_needs(Permission::Write, pages::systems::update)),
         )
         .route("/systems/{id}/edit", get(pages::systems::edit_form))
         .route("/systems/{id}/history", get(pages::systems::history))

@@ -4,7 +4,8 @@
 
 use crate::chrome::Chrome;
 use crate::pages::ctx::{Ctx, PageResult};
-use crate::pages::form::{Errors, Opt, render_form, vocab};
+use crate::error::PageError;
+use crate::pages::form::{Errors, Opt, checked, render_form, vocab};
 use aims_app::orgs::MemberView;
 use aims_app::{AppError, Permission};
 use aims_domain::vocab::MemberRole;
@@ -83,12 +84,10 @@ pub struct AddMemberForm {
 }
 
 /// A refusal the form shows next to its fields: invalid values, or an email that is already a member.
-fn field_errors<T>(r: Result<T, AppError>) -> Result<Result<T, Errors>, AppError> {
+fn field_errors<T>(r: Result<T, AppError>) -> Result<Result<T, Errors>, PageError> {
     match r {
-        Ok(v) => Ok(Ok(v)),
-        Err(AppError::Invalid(v)) => Ok(Err(Errors::from_validation(v))),
         Err(AppError::Conflict(m)) => Ok(Err(Errors::one("email", &m))),
-        Err(e) => Err(e),
+        r => checked(r),
     }
 }
 
