@@ -12,7 +12,6 @@ use aims_domain::classification::{Answer, Answers, ClassificationRecord};
 use aims_domain::inventory::AiSystem;
 use aims_domain::vocab::AiRole;
 use askama::Template;
-use axum::Form;
 use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
 use std::collections::HashSet;
@@ -333,9 +332,8 @@ fn read_answers(q: &Questionnaire, f: &FormData) -> Answers {
 pub async fn classify(
     ctx: Ctx,
     Path(id): Path<String>,
-    Form(f): Form<Vec<(String, String)>>,
+    f: FormData,
 ) -> PageResult {
-    let f = FormData(f);
     ids(&[&id], "AI system")?;
     let Ctx { state, s, chrome } = ctx;
     let q = aims_app::classify::questionnaire()?;

@@ -12,7 +12,6 @@ use crate::pages::systems::SortLink;
 use aims_app::AppError;
 use aims_domain::context::Supplier;
 use askama::Template;
-use axum::Form;
 use axum::extract::Query;
 use serde::Deserialize;
 use std::cmp::Ordering;
@@ -224,34 +223,18 @@ async fn list_page(
         if desc { o.reverse() } else { o }
     });
     let base = format!("/controls?q={}&status={}", encode(&q.q), encode(&q.status));
-    let columns = [
-        ("Control", "control"),
-        ("Title", "title"),
-        ("Status", "status"),
-        ("Owner", "owner"),
-        ("Inherited from", "inherited"),
-    ]
-    .iter()
-    .map(|(label, key)| {
-        let active = sort == *key;
-        SortLink {
-            label,
-            href: format!(
-                "{base}&sort={key}{}#list",
-                if active && !desc {
-                    "&desc=1"
-                } else {
-                    "&desc=0"
-                }
-            ),
-            aria: match (active, desc) {
-                (false, _) => "none",
-                (true, false) => "ascending",
-                (true, true) => "descending",
-            },
-        }
-    })
-    .collect();
+    let columns = SortLink::columns(
+        &[
+            ("Control", "control"),
+            ("Title", "title"),
+            ("Status", "status"),
+            ("Owner", "owner"),
+            ("Inherited from", "inherited"),
+        ],
+        &sort,
+        desc,
+        |key, next_desc| format!("{base}&sort={key}&desc={}#list", u8::from(next_desc)),
+    );
     let invalid = !errors.is_empty();
     let page = ListPage {
         chrome,
@@ -283,8 +266,7 @@ pub async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> PageResult {
 }
 
 /// POST /controls — adds one of the organization's own controls.
-pub async fn add_own(ctx: Ctx, Form(f): Form<Vec<(String, String)>>) -> PageResult {
-    let f = FormData(f);
+pub async fn add_own(ctx: Ctx, f: FormData) -> PageResult {
     let Ctx { state, s, chrome } = ctx;
     let actor = s.actor();
     let id = f.text("control");

@@ -7,6 +7,9 @@ use crate::error::{PageError, PageResult, render};
 use aims_app::{Actor, App, AppError};
 use aims_domain::risk::{Acceptance, RiskMethod};
 use askama::Template;
+use axum::Form;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use std::collections::{BTreeSet, HashMap};
@@ -14,6 +17,17 @@ use std::collections::{BTreeSet, HashMap};
 /// A submitted form as the browser sent it: every name/value pair in order, repeated names kept.
 #[derive(Debug, Default, Clone)]
 pub struct FormData(pub Vec<(String, String)>);
+
+/// A handler takes the submitted form as `f: FormData`: the urlencoded body read as name/value pairs; a body that
+/// is not a form gets axum's refusal.
+impl<S: Send + Sync> FromRequest<S> for FormData {
+    type Rejection = FormRejection;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let Form(pairs) = Form::<Vec<(String, String)>>::from_request(req, state).await?;
+        Ok(FormData(pairs))
+    }
+}
 
 impl FormData {
     /// The first value of `name`, or empty.
@@ -77,14 +91,39 @@ impl FormData {
     }
 }
 
-/// The values a sign-off form shows at first (by, role, date, rationale): the signed-in person and today.
-pub fn sign_off_blank(by: &str) -> [String; 4] {
-    [by.to_string(), String::new(), aims_app::today(), String::new()]
+/// The fields of a sign-off form (residual-risk acceptance, impact approval) as the form shows them: who signs
+/// off, their role, the date and the rationale.
+pub struct SignOff {
+    /// The named person.
+    pub by: String,
+    /// Their role.
+    pub role: String,
+    /// Date of the decision.
+    pub date: String,
+    /// Why, and on which conditions.
+    pub rationale: String,
 }
 
-/// The values of a refused sign-off, shown again (by, role, date, rationale).
-pub fn sign_off_values(a: Acceptance) -> [String; 4] {
-    [a.by, a.role, a.date, a.rationale]
+impl SignOff {
+    /// What the form shows at first: the signed-in person and today.
+    pub fn blank(by: &str) -> SignOff {
+        SignOff {
+            by: by.to_string(),
+            role: String::new(),
+            date: aims_app::today(),
+            rationale: String::new(),
+        }
+    }
+
+    /// A refused sign-off, shown again.
+    pub fn of(a: Acceptance) -> SignOff {
+        SignOff {
+            by: a.by,
+            role: a.role,
+            date: a.date,
+            rationale: a.rationale,
+        }
+    }
 }
 
 /// Splits text into trimmed, non-empty lines.

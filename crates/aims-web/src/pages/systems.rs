@@ -52,6 +52,33 @@ pub struct SortLink {
     pub aria: &'static str,
 }
 
+impl SortLink {
+    /// The headers of `columns` (label, sort key) of a list sorted by `sort` (`desc` when descending): `href(key,
+    /// descending)` is the address that sorts by a column; the active column's link turns the order around.
+    pub fn columns(
+        columns: &[(&'static str, &str)],
+        sort: &str,
+        desc: bool,
+        href: impl Fn(&str, bool) -> String,
+    ) -> Vec<SortLink> {
+        columns
+            .iter()
+            .map(|(label, key)| {
+                let active = sort == *key;
+                SortLink {
+                    label,
+                    href: href(key, active && !desc),
+                    aria: match (active, desc) {
+                        (false, _) => "none",
+                        (true, false) => "ascending",
+                        (true, true) => "descending",
+                    },
+                }
+            })
+            .collect()
+    }
+}
+
 #[derive(Template)]
 #[template(path = "systems_list.html")]
 struct ListPage {
@@ -118,32 +145,24 @@ pub async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> PageResult {
             if desc { "&desc=1" } else { "" }
         )
     });
-    let columns = [
-        ("Name", "name"),
-        ("Stage", "lifecycle_stage"),
-        ("Owner", "owner"),
-        ("Business unit", "business_unit"),
-    ]
-    .iter()
-    .map(|(label, key)| {
-        let active = sort == *key;
-        let next_desc = active && !desc;
-        SortLink {
-            label,
-            href: format!(
+    let columns = SortLink::columns(
+        &[
+            ("Name", "name"),
+            ("Stage", "lifecycle_stage"),
+            ("Owner", "owner"),
+            ("Business unit", "business_unit"),
+        ],
+        &sort,
+        desc,
+        |key, next_desc| {
+            format!(
                 "/systems?q={}&stage={}&sort={key}{}",
                 encode(&q.q),
                 encode(&q.stage),
                 if next_desc { "&desc=1" } else { "" }
-            ),
-            aria: match (active, desc) {
-                (false, _) => "none",
-                (true, false) => "ascending",
-                (true, true) => "descending",
-            },
-        }
-    })
-    .collect();
+            )
+        },
+    );
     Ok(render(&ListPage {
         chrome,
         systems,

@@ -7,14 +7,12 @@ use crate::AppState;
 use crate::chrome::Chrome;
 use crate::pages::ctx::{Ctx, PageResult, ids};
 use crate::pages::form::{
-    Badge, Errors, FormData, checked, go, render_form, scale_label, sign_off_blank, sign_off_values,
-    words,
+    Badge, Errors, FormData, SignOff, checked, go, render_form, scale_label, words,
 };
 use aims_app::{AppError, Stored};
 use aims_catalog::templates::ImpactTemplate;
 use aims_domain::impact::ImpactAssessment;
 use askama::Template;
-use axum::Form;
 use axum::extract::Path;
 
 /// One impact as shown on the assessment.
@@ -67,10 +65,7 @@ struct DetailPage {
     answers: Vec<QuestionField>,
     above: usize,
     appetite: String,
-    by: String,
-    role: String,
-    date: String,
-    rationale: String,
+    sign_off: SignOff,
     errors: Errors,
 }
 
@@ -85,7 +80,7 @@ async fn detail(
     s: &aims_app::auth::Session,
     chrome: Chrome,
     id: &str,
-    values: [String; 4],
+    sign_off: SignOff,
     errors: Errors,
 ) -> PageResult {
     let actor = s.actor();
@@ -153,7 +148,6 @@ async fn detail(
         .collect();
     let answers = question_fields(&t, &a.data.answers);
     let invalid = !errors.is_empty();
-    let [by, role, date, rationale] = values;
     let page = DetailPage {
         chrome,
         above: a.data.harms_above_appetite(&method).len(),
@@ -168,10 +162,7 @@ async fn detail(
         sections,
         impacts,
         answers,
-        by,
-        role,
-        date,
-        rationale,
+        sign_off,
         errors,
     };
     render_form(&page, invalid)
@@ -181,17 +172,16 @@ async fn detail(
 pub async fn show(ctx: Ctx, Path(id): Path<String>) -> PageResult {
     ids(&[&id], "impact assessment")?;
     let Ctx { state, s, chrome } = ctx;
-    let values = sign_off_blank(&s.user.display_name);
-    detail(&state, &s, chrome, &id, values, Errors::default()).await
+    let sign_off = SignOff::blank(&s.user.display_name);
+    detail(&state, &s, chrome, &id, sign_off, Errors::default()).await
 }
 
 /// POST /impact-assessments/{id}/approve
 pub async fn approve(
     ctx: Ctx,
     Path(id): Path<String>,
-    Form(f): Form<Vec<(String, String)>>,
+    f: FormData,
 ) -> PageResult {
-    let f = FormData(f);
     ids(&[&id], "impact assessment")?;
     let Ctx { state, s, chrome } = ctx;
     let approval = f.acceptance("approval");
@@ -202,8 +192,7 @@ pub async fn approve(
     match checked(approved)? {
         Ok(a) => go(&format!("/impact-assessments/{}", a.id)),
         Err(errors) => {
-            let values = sign_off_values(approval);
-            detail(&state, &s, chrome, &id, values, errors).await
+            detail(&state, &s, chrome, &id, SignOff::of(approval), errors).await
         }
     }
 }

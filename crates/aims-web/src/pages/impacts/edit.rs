@@ -12,7 +12,6 @@ use aims_app::systems::SystemFilter;
 use aims_catalog::templates::ImpactTemplate;
 use aims_domain::impact::{AffectedParty, ImpactAssessment};
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use serde::Deserialize;
@@ -146,8 +145,7 @@ pub(super) async fn system_name(state: &AppState, s: &aims_app::auth::Session, i
 }
 
 /// POST /impact-assessments
-pub async fn create(ctx: Ctx, Form(f): Form<Vec<(String, String)>>) -> PageResult {
-    let f = FormData(f);
+pub async fn create(ctx: Ctx, f: FormData) -> PageResult {
     let Ctx { state, s, chrome } = ctx;
     let actor = s.actor();
     let t = find_template(&f.text("template"))?;
@@ -190,9 +188,8 @@ pub async fn edit_form(ctx: Ctx, Path(id): Path<String>) -> PageResult {
 pub async fn update(
     ctx: Ctx,
     Path(id): Path<String>,
-    Form(f): Form<Vec<(String, String)>>,
+    f: FormData,
 ) -> PageResult {
-    let f = FormData(f);
     ids(&[&id], "impact assessment")?;
     let Ctx { state, s, chrome } = ctx;
     let actor = s.actor();

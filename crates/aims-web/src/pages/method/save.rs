@@ -5,11 +5,9 @@ use super::parse::{read_method, regrid_errors};
 use crate::pages::ctx::{Ctx, PageResult};
 use crate::pages::form::{FormData, checked, go};
 use aims_app::AppError;
-use axum::Form;
 
 /// POST /risks/method
-pub async fn save(ctx: Ctx, Form(f): Form<Vec<(String, String)>>) -> PageResult {
-    let f = FormData(f);
+pub async fn save(ctx: Ctx, f: FormData) -> PageResult {
     let Ctx { state, s, chrome } = ctx;
     let actor = s.actor();
     let current = state.app.risk_method(&actor, &s.org_id).await?;

@@ -5,13 +5,10 @@ use super::treatments::risk_and_treatment;
 use crate::chrome::Chrome;
 use crate::error::PageError;
 use crate::pages::ctx::{Ctx, PageResult, ids};
-use crate::pages::form::{
-    Errors, FormData, checked, go, render_form, sign_off_blank, sign_off_values,
-};
+use crate::pages::form::{Errors, FormData, SignOff, checked, go, render_form};
 use aims_app::Stored;
 use aims_domain::risk::{Risk, Treatment};
 use askama::Template;
-use axum::Form;
 use axum::extract::Path;
 
 #[derive(Template)]
@@ -21,10 +18,7 @@ struct AcceptPage {
     risk: Stored<Risk>,
     residual: Option<AssessmentRow>,
     t: Stored<Treatment>,
-    by: String,
-    role: String,
-    date: String,
-    rationale: String,
+    sign_off: SignOff,
     errors: Errors,
 }
 
@@ -38,23 +32,19 @@ async fn accept_page(
     ctx: Ctx,
     risk: Stored<Risk>,
     t: Stored<Treatment>,
-    values: [String; 4],
+    sign_off: SignOff,
     errors: Errors,
 ) -> PageResult {
     let Ctx { state, s, chrome } = ctx;
     let m = state.app.risk_method(&s.actor(), &s.org_id).await?;
     let residual = risk.data.latest().map(|a| assessment_row(&m, a));
     let invalid = !errors.is_empty();
-    let [by, role, date, rationale] = values;
     let page = AcceptPage {
         chrome,
         risk,
         residual,
         t,
-        by,
-        role,
-        date,
-        rationale,
+        sign_off,
         errors,
     };
     render_form(&page, invalid)
@@ -67,17 +57,16 @@ pub async fn accept_form(ctx: Ctx, Path((rid, tid)): Path<(String, String)>) -> 
         return Err(PageError::forbidden("accept residual risk"));
     }
     let (risk, t) = risk_and_treatment(&ctx.state, &ctx.s, &rid, &tid).await?;
-    let values = sign_off_blank(&ctx.s.user.display_name);
-    accept_page(ctx, risk, t, values, Errors::default()).await
+    let sign_off = SignOff::blank(&ctx.s.user.display_name);
+    accept_page(ctx, risk, t, sign_off, Errors::default()).await
 }
 
 /// POST /risks/{rid}/treatments/{tid}/accept
 pub async fn accept(
     ctx: Ctx,
     Path((rid, tid)): Path<(String, String)>,
-    Form(f): Form<Vec<(String, String)>>,
+    f: FormData,
 ) -> PageResult {
-    let f = FormData(f);
     ids(&[&rid, &tid], "treatment plan")?;
     let (risk, t) = risk_and_treatment(&ctx.state, &ctx.s, &rid, &tid).await?;
     let acceptance = f.acceptance("acceptance");
@@ -87,6 +76,6 @@ pub async fn accept(
         .await;
     match checked(saved)? {
         Ok(_) => go(&format!("/risks/{}#treatments", risk.id)),
-        Err(errors) => accept_page(ctx, risk, t, sign_off_values(acceptance), errors).await,
+        Err(errors) => accept_page(ctx, risk, t, SignOff::of(acceptance), errors).await,
     }
 }

@@ -9,7 +9,6 @@ use aims_app::systems::SystemFilter;
 use aims_domain::risk::Risk;
 use aims_domain::vocab::RiskStatus;
 use askama::Template;
-use axum::Form;
 use axum::extract::Path;
 
 /// The register fields of the risk form.
@@ -248,8 +247,7 @@ pub async fn new_form(ctx: Ctx) -> PageResult {
 }
 
 /// POST /risks
-pub async fn create(ctx: Ctx, Form(f): Form<Vec<(String, String)>>) -> PageResult {
-    let f = FormData(f);
+pub async fn create(ctx: Ctx, f: FormData) -> PageResult {
     let (app, actor, org) = (&ctx.state.app, ctx.s.actor(), &ctx.s.org_id);
     let method = app.risk_method(&actor, org).await?;
     let fields = RiskFields::from_form(&f);
@@ -292,9 +290,8 @@ pub async fn edit_form(ctx: Ctx, Path(id): Path<String>) -> PageResult {
 pub async fn update(
     ctx: Ctx,
     Path(id): Path<String>,
-    Form(f): Form<Vec<(String, String)>>,
+    f: FormData,
 ) -> PageResult {
-    let f = FormData(f);
     ids(&[&id], "risk")?;
     let (app, actor, org) = (&ctx.state.app, ctx.s.actor(), &ctx.s.org_id);
     let mut fields = RiskFields::from_form(&f);

@@ -8,7 +8,6 @@ use crate::pages::form::{Errors, FormData, checked, go, render_form};
 use aims_app::Stored;
 use aims_domain::risk::{Risk, RiskMethod};
 use askama::Template;
-use axum::Form;
 use axum::extract::Path;
 
 #[derive(Template)]
@@ -61,9 +60,8 @@ pub async fn assess_form(ctx: Ctx, Path(id): Path<String>) -> PageResult {
 pub async fn assess(
     ctx: Ctx,
     Path(id): Path<String>,
-    Form(f): Form<Vec<(String, String)>>,
+    f: FormData,
 ) -> PageResult {
-    let f = FormData(f);
     ids(&[&id], "risk")?;
     let (app, actor, org) = (&ctx.state.app, ctx.s.actor(), &ctx.s.org_id);
     let errors = match read_assessment(&f, false) {

@@ -9,7 +9,6 @@ use aims_app::{AppError, Stored};
 use aims_domain::risk::{Risk, Treatment, TreatmentTask};
 use aims_domain::vocab::{TaskStatus, TreatmentOption, TreatmentStatus};
 use askama::Template;
-use axum::Form;
 use axum::extract::Path;
 
 /// One task row of the treatment form.
@@ -213,9 +212,8 @@ pub async fn new_treatment(ctx: Ctx, Path(id): Path<String>) -> PageResult {
 pub async fn create_treatment(
     ctx: Ctx,
     Path(id): Path<String>,
-    Form(f): Form<Vec<(String, String)>>,
+    f: FormData,
 ) -> PageResult {
-    let f = FormData(f);
     ids(&[&id], "risk")?;
     let (app, actor, org) = (&ctx.state.app, ctx.s.actor(), &ctx.s.org_id);
     let risk = app.risk(&actor, org, &id).await?;
@@ -260,9 +258,8 @@ pub async fn edit_treatment(ctx: Ctx, Path((rid, tid)): Path<(String, String)>) 
 pub async fn update_treatment(
     ctx: Ctx,
     Path((rid, tid)): Path<(String, String)>,
-    Form(f): Form<Vec<(String, String)>>,
+    f: FormData,
 ) -> PageResult {
-    let f = FormData(f);
     ids(&[&rid, &tid], "treatment plan")?;
     let (risk, current) = risk_and_treatment(&ctx.state, &ctx.s, &rid, &tid).await?;
     let (t, index) = read_treatment(&f, &risk.id);

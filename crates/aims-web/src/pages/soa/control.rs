@@ -12,7 +12,6 @@ use aims_domain::context::Supplier;
 use aims_domain::controls::{ControlImplementation, InclusionReason, Inheritance};
 use aims_domain::vocab::{ImplementationStatus, InclusionKind};
 use askama::Template;
-use axum::Form;
 use axum::extract::Path;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -342,9 +341,8 @@ pub(crate) fn read_control(f: &FormData, control: &str) -> (ControlImplementatio
 pub async fn set_control(
     page: Ctx,
     Path(control): Path<String>,
-    Form(f): Form<Vec<(String, String)>>,
+    f: FormData,
 ) -> PageResult {
-    let f = FormData(f);
     let Ctx { state, s, chrome } = page;
     let ctx = control_context(&state, &s, &control).await?;
     let (mut c, index) = read_control(&f, &control);

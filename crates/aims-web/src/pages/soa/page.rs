@@ -8,7 +8,6 @@ use crate::pages::ctx::{Ctx, PageResult};
 use crate::pages::form::{Errors, FormData, Opt, checked, go, render_form};
 use aims_domain::soa::{ApplicabilityHint, SoaApproval, SoaSummary};
 use askama::Template;
-use axum::Form;
 use axum::extract::Query;
 use serde::Deserialize;
 
@@ -140,8 +139,7 @@ pub async fn show(ctx: Ctx, Query(q): Query<SoaQuery>) -> PageResult {
 }
 
 /// POST /soa/approve
-pub async fn approve(ctx: Ctx, Form(f): Form<Vec<(String, String)>>) -> PageResult {
-    let f = FormData(f);
+pub async fn approve(ctx: Ctx, f: FormData) -> PageResult {
     let Ctx { state, s, chrome } = ctx;
     let approval = SoaApproval {
         approved_by: f.text("approved_by"),
