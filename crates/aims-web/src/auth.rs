@@ -229,7 +229,13 @@ pub async fn login(
         ),
     };
     let (status, message) = refusal;
-    Ok(login_response(&state, status, next, f.email, message.into()))
+    Ok(login_response(
+        &state,
+        status,
+        next,
+        f.email,
+        message.into(),
+    ))
 }
 
 /// Ends the session cookie in the browser and sends it to the sign-in page (after sign-out or a password change).

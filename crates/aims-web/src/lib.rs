@@ -69,10 +69,8 @@ pub fn router(state: AppState) -> Router {
             Router::new()
                 .route(
                     "/admin/users",
-                    get(pages::admin::users).merge(post_needs(
-                        Permission::Administer,
-                        pages::admin::add_member,
-                    )),
+                    get(pages::admin::users)
+                        .merge(post_needs(Permission::Administer, pages::admin::add_member)),
                 )
                 .route(
                     "/admin/users/reset",

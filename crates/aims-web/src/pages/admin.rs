@@ -3,8 +3,8 @@
 //! the role administers the organization; the page itself refuses with the same permission check.
 
 use crate::chrome::Chrome;
-use crate::pages::ctx::{Ctx, PageResult};
 use crate::error::PageError;
+use crate::pages::ctx::{Ctx, PageResult};
 use crate::pages::form::{Errors, Opt, checked, render_form, vocab};
 use aims_app::orgs::MemberView;
 use aims_app::{AppError, Permission};

@@ -329,11 +329,7 @@ fn read_answers(q: &Questionnaire, f: &FormData) -> Answers {
 }
 
 /// POST /systems/{id}/classification
-pub async fn classify(
-    ctx: Ctx,
-    Path(id): Path<String>,
-    f: FormData,
-) -> PageResult {
+pub async fn classify(ctx: Ctx, Path(id): Path<String>, f: FormData) -> PageResult {
     ids(&[&id], "AI system")?;
     let Ctx { state, s, chrome } = ctx;
     let q = aims_app::classify::questionnaire()?;

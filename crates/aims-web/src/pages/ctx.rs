@@ -286,7 +286,11 @@ mod tests {
 
         async fn systems(&self) -> usize {
             self.app
-                .systems(&Actor::operator("test"), &self.org, &SystemFilter::default())
+                .systems(
+                    &Actor::operator("test"),
+                    &self.org,
+                    &SystemFilter::default(),
+                )
                 .await
                 .unwrap()
                 .len()
@@ -322,9 +326,7 @@ mod tests {
             let admin = fx.browser("admin@layer.example").await;
             let before = fx.systems().await;
             for token in ["", "not-the-token"] {
-                let r = fx
-                    .post("/systems", &admin.cookie, system_form(token))
-                    .await;
+                let r = fx.post("/systems", &admin.cookie, system_form(token)).await;
                 assert_eq!(r.status(), StatusCode::FORBIDDEN, "token {token:?}");
             }
             let r = fx
@@ -426,7 +428,11 @@ mod tests {
             let r = fx
                 .post("/systems", "aims_session=expired", system_form("x"))
                 .await;
-            assert_eq!(r.status(), StatusCode::SEE_OTHER, "a post is sent to sign in");
+            assert_eq!(
+                r.status(),
+                StatusCode::SEE_OTHER,
+                "a post is sent to sign in"
+            );
             assert_eq!(fx.systems().await, before, "nothing written");
             fx.app.close().await;
         }

@@ -185,7 +185,7 @@ impl Errors {
 
     /// Gives the messages of rows `prefix[k]` the index the form showed: the use case counts the rows it got, but
     /// blank rows were dropped before, so `index[k]` is the form's row of submitted row `k`.
-    pub fn to_rows(mut self, prefix: &str, index: &[usize]) -> Errors {
+    pub fn on_rows(mut self, prefix: &str, index: &[usize]) -> Errors {
         let start = format!("{prefix}[");
         for (f, _) in self.0.iter_mut() {
             if let Some(rest) = f.strip_prefix(&start)

@@ -417,7 +417,12 @@ pub async fn edit_form(ctx: Ctx, Path(id): Path<String>) -> PageResult {
     let Ctx { state, s, chrome } = ctx;
     let sys = state.app.system(&s.actor(), &s.org_id, &id).await?;
     let f = SystemForm::from_system(&sys.data, Some(sys.version));
-    form_page(chrome, FormHead::edit(&sys.data.name, &sys.id), f, Errors::default())
+    form_page(
+        chrome,
+        FormHead::edit(&sys.data.name, &sys.id),
+        f,
+        Errors::default(),
+    )
 }
 
 /// POST /systems

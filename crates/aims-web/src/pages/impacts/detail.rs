@@ -177,11 +177,7 @@ pub async fn show(ctx: Ctx, Path(id): Path<String>) -> PageResult {
 }
 
 /// POST /impact-assessments/{id}/approve
-pub async fn approve(
-    ctx: Ctx,
-    Path(id): Path<String>,
-    f: FormData,
-) -> PageResult {
+pub async fn approve(ctx: Ctx, Path(id): Path<String>, f: FormData) -> PageResult {
     ids(&[&id], "impact assessment")?;
     let Ctx { state, s, chrome } = ctx;
     let approval = f.acceptance("approval");
@@ -191,8 +187,6 @@ pub async fn approve(
         .await;
     match checked(approved)? {
         Ok(a) => go(&format!("/impact-assessments/{}", a.id)),
-        Err(errors) => {
-            detail(&state, &s, chrome, &id, SignOff::of(approval), errors).await
-        }
+        Err(errors) => detail(&state, &s, chrome, &id, SignOff::of(approval), errors).await,
     }
 }

@@ -155,7 +155,15 @@ pub async fn create(ctx: Ctx, f: FormData) -> PageResult {
         Ok(created) => go(&format!("/impact-assessments/{}", created.id)),
         Err(errors) => {
             let head = Head::new_assessment(system_name(&state, &s, &a.system_id).await);
-            form_page(chrome, head, t, &a, Some(&idx), &method, remap(errors, &idx))
+            form_page(
+                chrome,
+                head,
+                t,
+                &a,
+                Some(&idx),
+                &method,
+                remap(errors, &idx),
+            )
         }
     }
 }
@@ -185,11 +193,7 @@ pub async fn edit_form(ctx: Ctx, Path(id): Path<String>) -> PageResult {
 }
 
 /// POST /impact-assessments/{id}
-pub async fn update(
-    ctx: Ctx,
-    Path(id): Path<String>,
-    f: FormData,
-) -> PageResult {
+pub async fn update(ctx: Ctx, Path(id): Path<String>, f: FormData) -> PageResult {
     ids(&[&id], "impact assessment")?;
     let Ctx { state, s, chrome } = ctx;
     let actor = s.actor();
@@ -207,7 +211,15 @@ pub async fn update(
         Err(errors) => {
             let name = system_name(&state, &s, &a.system_id).await;
             let head = Head::edit(&current.data.title, &id, f.version(), name);
-            form_page(chrome, head, t, &a, Some(&idx), &method, remap(errors, &idx))
+            form_page(
+                chrome,
+                head,
+                t,
+                &a,
+                Some(&idx),
+                &method,
+                remap(errors, &idx),
+            )
         }
     }
 }

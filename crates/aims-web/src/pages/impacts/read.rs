@@ -51,8 +51,8 @@ pub(super) struct RowIndex {
 
 /// Puts messages about submitted rows back on the form rows they came from.
 pub(super) fn remap(e: Errors, idx: &RowIndex) -> Errors {
-    e.to_rows("affected", &idx.affected)
-        .to_rows("impacts", &idx.impacts)
+    e.on_rows("affected", &idx.affected)
+        .on_rows("impacts", &idx.impacts)
 }
 
 /// Reads the guided form into an assessment; blank rows are dropped. Scores that are not numbers become 0, which

@@ -62,11 +62,7 @@ pub async fn accept_form(ctx: Ctx, Path((rid, tid)): Path<(String, String)>) -> 
 }
 
 /// POST /risks/{rid}/treatments/{tid}/accept
-pub async fn accept(
-    ctx: Ctx,
-    Path((rid, tid)): Path<(String, String)>,
-    f: FormData,
-) -> PageResult {
+pub async fn accept(ctx: Ctx, Path((rid, tid)): Path<(String, String)>, f: FormData) -> PageResult {
     ids(&[&rid, &tid], "treatment plan")?;
     let (risk, t) = risk_and_treatment(&ctx.state, &ctx.s, &rid, &tid).await?;
     let acceptance = f.acceptance("acceptance");

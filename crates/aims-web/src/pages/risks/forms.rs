@@ -287,11 +287,7 @@ pub async fn edit_form(ctx: Ctx, Path(id): Path<String>) -> PageResult {
 }
 
 /// POST /risks/{id}
-pub async fn update(
-    ctx: Ctx,
-    Path(id): Path<String>,
-    f: FormData,
-) -> PageResult {
+pub async fn update(ctx: Ctx, Path(id): Path<String>, f: FormData) -> PageResult {
     ids(&[&id], "risk")?;
     let (app, actor, org) = (&ctx.state.app, ctx.s.actor(), &ctx.s.org_id);
     let mut fields = RiskFields::from_form(&f);

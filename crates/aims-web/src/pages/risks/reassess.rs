@@ -57,11 +57,7 @@ pub async fn assess_form(ctx: Ctx, Path(id): Path<String>) -> PageResult {
 }
 
 /// POST /risks/{id}/assess
-pub async fn assess(
-    ctx: Ctx,
-    Path(id): Path<String>,
-    f: FormData,
-) -> PageResult {
+pub async fn assess(ctx: Ctx, Path(id): Path<String>, f: FormData) -> PageResult {
     ids(&[&id], "risk")?;
     let (app, actor, org) = (&ctx.state.app, ctx.s.actor(), &ctx.s.org_id);
     let errors = match read_assessment(&f, false) {

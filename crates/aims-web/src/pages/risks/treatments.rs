@@ -209,11 +209,7 @@ pub async fn new_treatment(ctx: Ctx, Path(id): Path<String>) -> PageResult {
 }
 
 /// POST /risks/{id}/treatments
-pub async fn create_treatment(
-    ctx: Ctx,
-    Path(id): Path<String>,
-    f: FormData,
-) -> PageResult {
+pub async fn create_treatment(ctx: Ctx, Path(id): Path<String>, f: FormData) -> PageResult {
     ids(&[&id], "risk")?;
     let (app, actor, org) = (&ctx.state.app, ctx.s.actor(), &ctx.s.org_id);
     let risk = app.risk(&actor, org, &id).await?;
@@ -221,7 +217,7 @@ pub async fn create_treatment(
     match checked(app.create_treatment(&actor, org, t.clone()).await)? {
         Ok(_) => go(&format!("/risks/{}#treatments", risk.id)),
         Err(e) => {
-            let errors = e.to_rows("tasks", &index);
+            let errors = e.on_rows("tasks", &index);
             treatment_form(ctx, &risk, new_head(&risk), &t, errors).await
         }
     }
@@ -271,7 +267,7 @@ pub async fn update_treatment(
         Ok(_) => go(&format!("/risks/{}#treatments", risk.id)),
         Err(e) => {
             let head = edit_head(&risk, &current.id, f.version());
-            treatment_form(ctx, &risk, head, &t, e.to_rows("tasks", &index)).await
+            treatment_form(ctx, &risk, head, &t, e.on_rows("tasks", &index)).await
         }
     }
 }

@@ -82,7 +82,11 @@ const BLANK_REASON_ROWS: usize = 1;
 
 /// The options of a reason kind select (`legal`, `risk` …).
 pub(crate) fn kinds(current: &str) -> Vec<Opt> {
-    Opt::vocab(&vocab(InclusionKind::ALL, InclusionKind::as_str), current, None)
+    Opt::vocab(
+        &vocab(InclusionKind::ALL, InclusionKind::as_str),
+        current,
+        None,
+    )
 }
 
 /// The options of an implementation status select, with an optional empty first option (`Any status`).
@@ -338,11 +342,7 @@ pub(crate) fn read_control(f: &FormData, control: &str) -> (ControlImplementatio
 }
 
 /// POST /controls/{control}
-pub async fn set_control(
-    page: Ctx,
-    Path(control): Path<String>,
-    f: FormData,
-) -> PageResult {
+pub async fn set_control(page: Ctx, Path(control): Path<String>, f: FormData) -> PageResult {
     let Ctx { state, s, chrome } = page;
     let ctx = control_context(&state, &s, &control).await?;
     let (mut c, index) = read_control(&f, &control);
@@ -357,7 +357,7 @@ pub async fn set_control(
     match checked(saved)? {
         Ok(_) => go(&format!("/controls/{}", encode(&control))),
         Err(e) => {
-            let errors = e.to_rows("reasons", &index);
+            let errors = e.on_rows("reasons", &index);
             control_page(chrome, &control, ctx, &c, version.unwrap_or(0), errors)
         }
     }

@@ -1,9 +1,9 @@
 //! The SoA page: every line, what stops approval, the drift since the approved version, and approval.
 
+use super::control::statuses;
 use super::lines::*;
 use crate::AppState;
 use crate::chrome::Chrome;
-use super::control::statuses;
 use crate::pages::ctx::{Ctx, PageResult};
 use crate::pages::form::{Errors, FormData, Opt, checked, go, render_form};
 use aims_domain::soa::{ApplicabilityHint, SoaApproval, SoaSummary};
