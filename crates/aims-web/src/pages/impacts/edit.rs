@@ -1,12 +1,12 @@
 //! The handlers that start, create, edit and update an impact assessment.
 
 use super::form::{Head, form_page};
-use super::read::{read_form, remap};
+use super::read::read_form;
 use crate::AppState;
 use crate::chrome::Chrome;
 use crate::error::{PageError, render};
 use crate::pages::ctx::{Ctx, PageResult, ids, writable};
-use crate::pages::form::{Errors, FormData, Opt, SystemNames, checked, go, is_id};
+use crate::pages::form::{FormData, Opt, SystemNames, checked, go, is_id};
 use aims_app::AppError;
 use aims_app::systems::SystemFilter;
 use aims_catalog::templates::ImpactTemplate;
@@ -88,7 +88,7 @@ pub async fn new_form(ctx: Ctx, Query(q): Query<NewQuery>) -> PageResult {
                     approval: None,
                 };
                 let head = Head::new_assessment(sys.data.name);
-                return form_page(chrome, head, t, &a, None, &method, Errors::default());
+                return form_page(chrome, head, t, &a, &method, None);
             }
             Err(AppError::NotFound(_)) => {
                 error = "Choose an AI system of the inventory.".into();
@@ -155,15 +155,7 @@ pub async fn create(ctx: Ctx, f: FormData) -> PageResult {
         Ok(created) => go(&format!("/impact-assessments/{}", created.id)),
         Err(errors) => {
             let head = Head::new_assessment(system_name(&state, &s, &a.system_id).await);
-            form_page(
-                chrome,
-                head,
-                t,
-                &a,
-                Some(&idx),
-                &method,
-                remap(errors, &idx),
-            )
+            form_page(chrome, head, t, &a, &method, Some((&idx, errors)))
         }
     }
 }
@@ -189,7 +181,7 @@ pub async fn edit_form(ctx: Ctx, Path(id): Path<String>) -> PageResult {
     }
     let name = system_name(&state, &s, &a.data.system_id).await;
     let head = Head::edit(&a.data.title, &a.id, Some(a.version), name);
-    form_page(chrome, head, t, &a.data, None, &method, Errors::default())
+    form_page(chrome, head, t, &a.data, &method, None)
 }
 
 /// POST /impact-assessments/{id}
@@ -211,15 +203,7 @@ pub async fn update(ctx: Ctx, Path(id): Path<String>, f: FormData) -> PageResult
         Err(errors) => {
             let name = system_name(&state, &s, &a.system_id).await;
             let head = Head::edit(&current.data.title, &id, f.version(), name);
-            form_page(
-                chrome,
-                head,
-                t,
-                &a,
-                Some(&idx),
-                &method,
-                remap(errors, &idx),
-            )
+            form_page(chrome, head, t, &a, &method, Some((&idx, errors)))
         }
     }
 }

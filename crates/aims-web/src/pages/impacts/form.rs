@@ -1,6 +1,6 @@
 //! The guided form: its rows, steps and questions as the template shows them, and the page that renders it.
 
-use super::read::{RowIndex, TEXT_FIELDS, text_of};
+use super::read::{RowIndex, TEXT_FIELDS, remap, text_of};
 use super::vocab;
 use crate::auth::encode;
 use crate::chrome::Chrome;
@@ -247,16 +247,20 @@ impl Head {
     }
 }
 
-/// Renders the guided form for an assessment, with messages on their rows (422 when there are any).
+/// Renders the guided form for an assessment; a refused one comes with the form rows of the submitted rows and
+/// the use case's messages, which are put on those rows (422).
 pub(super) fn form_page(
     chrome: Chrome,
     head: Head,
     t: ImpactTemplate,
     a: &ImpactAssessment,
-    rows: Option<&RowIndex>,
     method: &RiskMethod,
-    errors: Errors,
+    refused: Option<(&RowIndex, Errors)>,
 ) -> PageResult {
+    let (rows, errors) = match refused {
+        Some((rows, errors)) => (Some(rows), remap(errors, rows)),
+        None => (None, Errors::default()),
+    };
     // Rows keep the index the form gave them, so messages land on the right row.
     let affected_idx: Vec<usize> =
         rows.map_or_else(|| (0..a.affected.len()).collect(), |r| r.affected.clone());
