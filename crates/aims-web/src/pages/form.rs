@@ -443,6 +443,26 @@ mod tests {
     }
 
     #[test]
+    fn row_messages_go_back_to_the_rows_the_form_showed() {
+        // Rows 0 and 2 of the form were filled in; the use case saw them as its rows 0 and 1.
+        let e = Errors(vec![
+            ("tasks[1].title".into(), "empty".into()),
+            ("tasks[0]".into(), "whole row".into()),
+            ("tasks[9].due".into(), "not sent".into()),
+            ("reasons[1].kind".into(), "other rows".into()),
+        ])
+        .on_rows("tasks", &[0, 2]);
+        assert_eq!(e.of("tasks[2]"), "empty");
+        assert_eq!(e.of("tasks[0]"), "whole row");
+        assert_eq!(
+            e.of("tasks[9]"),
+            "not sent",
+            "an index with no form row is kept"
+        );
+        assert_eq!(e.of("reasons[1]"), "other rows");
+    }
+
+    #[test]
     fn errors_by_path() {
         let e = Errors(vec![
             ("assessments[0].inherent.likelihood".into(), "x".into()),
