@@ -312,6 +312,15 @@ mod tests {
         }
     }
 
+    /// Runs `test` once per backend under test (SQLite always, PostgreSQL when configured), each on a new store.
+    async fn each_backend<F: AsyncFn(&Fx)>(test: F) {
+        for backend in backends() {
+            let fx = Fx::new(backend).await;
+            test(&fx).await;
+            fx.app.close().await;
+        }
+    }
+
     /// A new AI system as the system form posts it, with `csrf` as the token.
     fn system_form(csrf: &str) -> String {
         format!(
@@ -321,8 +330,7 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_post_without_the_sessions_csrf_token_is_refused_and_changes_nothing() {
-        for backend in backends() {
-            let fx = Fx::new(backend).await;
+        each_backend(async |fx| {
             let admin = fx.browser("admin@layer.example").await;
             let before = fx.systems().await;
             for token in ["", "not-the-token"] {
@@ -344,14 +352,13 @@ mod tests {
                 .await;
             assert_eq!(r.status(), StatusCode::SEE_OTHER);
             assert_eq!(fx.systems().await, before + 1);
-            fx.app.close().await;
-        }
+        })
+        .await;
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_form_body_over_two_mebibytes_is_refused_as_too_large() {
-        for backend in backends() {
-            let fx = Fx::new(backend).await;
+        each_backend(async |fx| {
             let admin = fx.browser("admin@layer.example").await;
             let before = fx.systems().await;
             let body = format!(
@@ -362,14 +369,13 @@ mod tests {
             let r = fx.post("/systems", &admin.cookie, body).await;
             assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
             assert_eq!(fx.systems().await, before, "nothing written");
-            fx.app.close().await;
-        }
+        })
+        .await;
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_viewer_posting_a_write_form_is_refused_and_changes_nothing() {
-        for backend in backends() {
-            let fx = Fx::new(backend).await;
+        each_backend(async |fx| {
             let viewer = fx.browser("viewer@layer.example").await;
             let before = fx.systems().await;
             let r = fx
@@ -394,14 +400,13 @@ mod tests {
                 .await
                 .unwrap();
             assert_eq!(members.len(), 2, "no member added");
-            fx.app.close().await;
-        }
+        })
+        .await;
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_request_without_a_session_is_sent_to_sign_in() {
-        for backend in backends() {
-            let fx = Fx::new(backend).await;
+        each_backend(async |fx| {
             for path in ["/systems?q=a", "/account", "/admin/users"] {
                 let req = Request::get(path)
                     .header(header::HOST, HOST)
@@ -434,7 +439,7 @@ mod tests {
                 "a post is sent to sign in"
             );
             assert_eq!(fx.systems().await, before, "nothing written");
-            fx.app.close().await;
-        }
+        })
+        .await;
     }
 }
