@@ -1,14 +1,17 @@
-//! Sign-in, sign-out, organization switch and password change, and the extractor that gives handlers the
-//! signed-in session (or sends the browser to the sign-in page).
+//! Sign-in, sign-out, organization switch, password change and API tokens, and the resolution of the signed-in
+//! session (or the answer that sends the browser to the sign-in page) that the signed-area layer uses. The
+//! account pages are handlers of the `account` area: its layers resolve the session and check the CSRF token.
 
 use crate::AppState;
 use crate::chrome::{self, Chrome};
-use crate::error::{self, render};
+use crate::error::{PageError, PageResult, render};
+use crate::pages::ctx::Ctx;
+use crate::pages::form::{Errors, checked, go, render_form};
 use crate::security::{same_origin, same_secret};
 use aims_app::auth::{Session, SignInError};
 use askama::Template;
 use axum::Form;
-use axum::extract::{FromRequestParts, Query, State};
+use axum::extract::{Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -42,27 +45,8 @@ fn set_cookie(state: &AppState, name: &str, value: &str, max_age: Option<i64>) -
     .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-/// The signed-in session of a request. Pages that need one take this argument; without a valid session the
-/// browser is sent to the sign-in page (htmx requests get `HX-Redirect`).
-pub struct Signed(pub Session);
-
-impl FromRequestParts<AppState> for Signed {
-    type Rejection = Response;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        if let Some(s) = parts.extensions.get::<Session>() {
-            return Ok(Signed(s.clone()));
-        }
-        session_of(parts, state).await.map(Signed)
-    }
-}
-
 /// Resolves the session of a request from its cookie; without a valid one, the response that sends the browser
-/// to the sign-in page (htmx requests get `HX-Redirect`). Shared by the `Signed` extractor and the signed-area
-/// layer.
+/// to the sign-in page (htmx requests get `HX-Redirect`). Used by the signed-area layer and the `Ctx` extractor.
 pub async fn session_of(parts: &Parts, state: &AppState) -> Result<Session, Response> {
     let token = cookie(&parts.headers, SESSION_COOKIE);
     let session = match token {
@@ -70,7 +54,7 @@ pub async fn session_of(parts: &Parts, state: &AppState) -> Result<Session, Resp
             .app
             .session(&t)
             .await
-            .map_err(|e| error::app_error(None, e))?,
+            .map_err(|e| PageError::from(e).into_response())?,
         _ => None,
     };
     match session {
@@ -107,18 +91,13 @@ pub fn encode(s: &str) -> String {
         .collect()
 }
 
-/// Checks a form post: same origin, and the form's CSRF token equals the session's.
-/// Returns the refusal page when the check fails.
-pub fn check_form(headers: &HeaderMap, session: &Session, csrf: &str) -> Option<Response> {
+/// Checks a form post: same origin, and the form's CSRF token equals the session's; otherwise the "form
+/// expired" refusal.
+pub fn check_form(headers: &HeaderMap, session: &Session, csrf: &str) -> Result<(), PageError> {
     if same_origin(headers) && same_secret(csrf, &session.csrf_token) {
-        None
+        Ok(())
     } else {
-        Some(error::page(
-            StatusCode::FORBIDDEN,
-            None,
-            "Form expired",
-            "This form is no longer valid (or came from another site). Go back, reload the page and try again.",
-        ))
+        Err(PageError::form_expired())
     }
 }
 
@@ -208,23 +187,19 @@ pub async fn login(
     State(state): State<AppState>,
     headers: HeaderMap,
     Form(f): Form<LoginForm>,
-) -> Response {
+) -> PageResult {
     let next = safe_next(f.next.as_deref());
     let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
     if !same_origin(&headers) || !same_secret(&f.csrf, &expected) {
-        return login_response(
+        return Ok(login_response(
             &state,
             StatusCode::FORBIDDEN,
             next,
             f.email,
             "The sign-in form expired. Please try again.".into(),
-        );
+        ));
     }
-    let result = match state.app.sign_in(&f.email, &f.password).await {
-        Ok(r) => r,
-        Err(e) => return error::app_error(None, e),
-    };
-    match result {
+    let refusal = match state.app.sign_in(&f.email, &f.password).await? {
         Ok(signed) => {
             // Rotation: whatever session the browser had before is ended; the new token replaces it.
             if let Some(old) = cookie(&headers, SESSION_COOKIE) {
@@ -239,44 +214,44 @@ pub async fn login(
                 header::SET_COOKIE,
                 set_cookie(&state, LOGIN_CSRF_COOKIE, "", Some(0)),
             );
-            res
+            return Ok(res);
         }
-        Err(SignInError::BadCredentials) => login_response(
-            &state,
-            StatusCode::UNAUTHORIZED,
-            next,
-            f.email,
-            "Email or password is wrong.".into(),
-        ),
-        Err(SignInError::Locked(_)) => login_response(
-            &state,
+        Err(SignInError::BadCredentials) => {
+            (StatusCode::UNAUTHORIZED, "Email or password is wrong.")
+        }
+        Err(SignInError::Locked(_)) => (
             StatusCode::TOO_MANY_REQUESTS,
-            next,
-            f.email,
-            "Too many failed attempts. Sign-in for this email is locked for 15 minutes.".into(),
+            "Too many failed attempts. Sign-in for this email is locked for 15 minutes.",
         ),
-        Err(SignInError::NoOrganization) => login_response(
-            &state,
+        Err(SignInError::NoOrganization) => (
             StatusCode::FORBIDDEN,
-            next,
-            f.email,
-            "Your account is not a member of any organization. Ask an administrator to add you."
-                .into(),
+            "Your account is not a member of any organization. Ask an administrator to add you.",
         ),
-    }
+    };
+    let (status, message) = refusal;
+    Ok(login_response(
+        &state,
+        status,
+        next,
+        f.email,
+        message.into(),
+    ))
 }
 
-/// POST /logout
-pub async fn logout(State(state): State<AppState>, Signed(s): Signed) -> Response {
-    if let Err(e) = state.app.sign_out(&s.token_hash).await {
-        return error::app_error(None, e);
-    }
+/// Ends the session cookie in the browser and sends it to the sign-in page (after sign-out or a password change).
+fn to_sign_in(state: &AppState) -> PageResult {
     let mut res = Redirect::to("/login").into_response();
     res.headers_mut().append(
         header::SET_COOKIE,
-        set_cookie(&state, SESSION_COOKIE, "", Some(0)),
+        set_cookie(state, SESSION_COOKIE, "", Some(0)),
     );
-    res
+    Ok(res)
+}
+
+/// POST /logout
+pub async fn logout(ctx: Ctx) -> PageResult {
+    ctx.state.app.sign_out(&ctx.s.token_hash).await?;
+    to_sign_in(&ctx.state)
 }
 
 /// The organization switch form.
@@ -287,15 +262,9 @@ pub struct SwitchForm {
 }
 
 /// POST /org/switch
-pub async fn switch_org(
-    State(state): State<AppState>,
-    Signed(s): Signed,
-    Form(f): Form<SwitchForm>,
-) -> Response {
-    match state.app.switch_org(&s, &f.org).await {
-        Ok(()) => Redirect::to("/").into_response(),
-        Err(e) => error::app_error(None, e),
-    }
+pub async fn switch_org(ctx: Ctx, Form(f): Form<SwitchForm>) -> PageResult {
+    ctx.state.app.switch_org(&ctx.s, &f.org).await?;
+    go("/")
 }
 
 #[derive(Template)]
@@ -303,55 +272,46 @@ pub async fn switch_org(
 struct AccountPage {
     chrome: Chrome,
     message: String,
-    errors: Vec<(String, String)>,
+    errors: Errors,
     /// The user's API tokens in this organization.
     tokens: Vec<aims_app::tokens::TokenView>,
     /// A token just created, shown once; empty otherwise.
     new_token: String,
     /// Problems with the token form.
-    token_errors: Vec<(String, String)>,
+    token_errors: Errors,
 }
 
 /// What the account page shows besides the chrome.
 #[derive(Default)]
 struct AccountView {
     message: String,
-    errors: Vec<(String, String)>,
+    errors: Errors,
     new_token: String,
-    token_errors: Vec<(String, String)>,
+    token_errors: Errors,
 }
 
-/// Renders the account page with the user's API tokens.
-async fn account_response(
-    state: &AppState,
-    s: &Session,
-    status: StatusCode,
-    v: AccountView,
-) -> Response {
-    let chrome = Chrome::new(&state.app, s, "account").await;
-    let tokens = match state
+/// Renders the account page with the user's API tokens (422 when a form comes back with messages).
+async fn account_response(ctx: Ctx, v: AccountView) -> PageResult {
+    let Ctx { state, s, chrome } = ctx;
+    let tokens = state
         .app
         .tokens(&s.actor(), &s.user.email, Some(&s.org_id))
-        .await
-    {
-        Ok(t) => t,
-        Err(e) => return error::app_error(Some(chrome), e),
-    };
-    let mut res = render(&AccountPage {
+        .await?;
+    let invalid = !v.errors.is_empty() || !v.token_errors.is_empty();
+    let page = AccountPage {
         chrome,
         message: v.message,
         errors: v.errors,
         tokens,
         new_token: v.new_token,
         token_errors: v.token_errors,
-    });
-    *res.status_mut() = status;
-    res
+    };
+    render_form(&page, invalid)
 }
 
 /// GET /account
-pub async fn account_page(State(state): State<AppState>, Signed(s): Signed) -> Response {
-    account_response(&state, &s, StatusCode::OK, AccountView::default()).await
+pub async fn account_page(ctx: Ctx) -> PageResult {
+    account_response(ctx, AccountView::default()).await
 }
 
 /// The form that creates an API token.
@@ -364,49 +324,41 @@ pub struct TokenForm {
 }
 
 /// POST /account/tokens: creates a personal API token in the current organization and shows it once.
-pub async fn create_token(
-    State(state): State<AppState>,
-    Signed(s): Signed,
-    Form(f): Form<TokenForm>,
-) -> Response {
+pub async fn create_token(ctx: Ctx, Form(f): Form<TokenForm>) -> PageResult {
     let days = match f.days.trim() {
         "" => None,
         d => match d.parse::<i64>() {
             Ok(n) => Some(n),
             Err(_) => {
                 let v = AccountView {
-                    token_errors: vec![("days".into(), format!("'{d}' is not a number of days"))],
+                    token_errors: Errors::one("days", &format!("'{d}' is not a number of days")),
                     ..AccountView::default()
                 };
-                return account_response(&state, &s, StatusCode::UNPROCESSABLE_ENTITY, v).await;
+                return account_response(ctx, v).await;
             }
         },
     };
-    match state
+    let s = &ctx.s;
+    let created = ctx
+        .state
         .app
         .create_token(&s.actor(), &s.org_id, &s.user.email, &f.name, days)
-        .await
-    {
-        Ok(t) => {
-            let v = AccountView {
-                message: format!(
-                    "API token '{}' created. Copy it now: it is shown only once.",
-                    t.info.name
-                ),
-                new_token: t.token,
-                ..AccountView::default()
-            };
-            account_response(&state, &s, StatusCode::OK, v).await
-        }
-        Err(aims_app::AppError::Invalid(e)) => {
-            let v = AccountView {
-                token_errors: e.errors.into_iter().map(|x| (x.field, x.message)).collect(),
-                ..AccountView::default()
-            };
-            account_response(&state, &s, StatusCode::UNPROCESSABLE_ENTITY, v).await
-        }
-        Err(e) => error::app_error(None, e),
-    }
+        .await;
+    let v = match checked(created)? {
+        Ok(t) => AccountView {
+            message: format!(
+                "API token '{}' created. Copy it now: it is shown only once.",
+                t.info.name
+            ),
+            new_token: t.token,
+            ..AccountView::default()
+        },
+        Err(token_errors) => AccountView {
+            token_errors,
+            ..AccountView::default()
+        },
+    };
+    account_response(ctx, v).await
 }
 
 /// The form that revokes an API token.
@@ -416,15 +368,9 @@ pub struct RevokeForm {
 }
 
 /// POST /account/tokens/revoke: revokes one of the user's own API tokens.
-pub async fn revoke_token(
-    State(state): State<AppState>,
-    Signed(s): Signed,
-    Form(f): Form<RevokeForm>,
-) -> Response {
-    match state.app.revoke_token(&s.actor(), &f.id).await {
-        Ok(_) => Redirect::to("/account").into_response(),
-        Err(e) => error::app_error(None, e),
-    }
+pub async fn revoke_token(ctx: Ctx, Form(f): Form<RevokeForm>) -> PageResult {
+    ctx.state.app.revoke_token(&ctx.s.actor(), &f.id).await?;
+    go("/account")
 }
 
 /// The password change form.
@@ -437,31 +383,20 @@ pub struct PasswordForm {
 }
 
 /// POST /account/password
-pub async fn change_password(
-    State(state): State<AppState>,
-    Signed(s): Signed,
-    Form(f): Form<PasswordForm>,
-) -> Response {
-    match state
+pub async fn change_password(ctx: Ctx, Form(f): Form<PasswordForm>) -> PageResult {
+    let changed = ctx
+        .state
         .app
-        .change_password(&s, &f.current_password, &f.new_password)
-        .await
-    {
-        Ok(()) => {
-            let mut res = Redirect::to("/login").into_response();
-            res.headers_mut().append(
-                header::SET_COOKIE,
-                set_cookie(&state, SESSION_COOKIE, "", Some(0)),
-            );
-            res
-        }
-        Err(aims_app::AppError::Invalid(v)) => {
-            let view = AccountView {
-                errors: v.errors.into_iter().map(|e| (e.field, e.message)).collect(),
+        .change_password(&ctx.s, &f.current_password, &f.new_password)
+        .await;
+    match checked(changed)? {
+        Ok(()) => to_sign_in(&ctx.state),
+        Err(errors) => {
+            let v = AccountView {
+                errors,
                 ..AccountView::default()
             };
-            account_response(&state, &s, StatusCode::UNPROCESSABLE_ENTITY, view).await
+            account_response(ctx, v).await
         }
-        Err(e) => error::app_error(None, e),
     }
 }

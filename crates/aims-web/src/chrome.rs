@@ -34,6 +34,8 @@ pub struct Chrome {
     pub can_write: bool,
     /// Whether the role may approve on behalf of management (SoA, residual risk, impact assessments).
     pub can_approve: bool,
+    /// Whether the role administers the organization (its members), so that the navigation offers the users page.
+    pub can_administer: bool,
 }
 
 impl Chrome {
@@ -66,6 +68,7 @@ impl Chrome {
             section,
             can_write: s.actor().require(aims_app::Permission::Write).is_ok(),
             can_approve: s.actor().require(aims_app::Permission::Approve).is_ok(),
+            can_administer: s.actor().require(aims_app::Permission::Administer).is_ok(),
         }
     }
 

@@ -112,6 +112,11 @@ impl PageError {
         }
     }
 
+    /// An error page of its own kind (`409 Not a draft`), shown with the navigation chrome.
+    pub fn page(status: StatusCode, title: &str, message: String) -> PageError {
+        PageError::new(status, title, message, true)
+    }
+
     /// The 404 page for an address that names no `what` (a record kind, `risk`).
     pub fn not_found(what: &str) -> PageError {
         PageError::new(

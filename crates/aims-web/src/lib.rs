@@ -79,9 +79,13 @@ pub fn router(state: AppState) -> Router {
             Router::new()
                 .route(
                     "/admin/users",
-                    get(pages::admin::users).post(pages::admin::add_member),
+                    get(pages::admin::users)
+                        .merge(post_needs(Permission::Administer, pages::admin::add_member)),
                 )
-                .route("/admin/users/reset", post(pages::admin::reset_password)),
+                .route(
+                    "/admin/users/reset",
+                    post_needs(Permission::Administer, pages::admin::reset_password),
+                ),
         ))
         .merge(area(
             &state,
@@ -108,12 +112,12 @@ fn systems_routes() -> Router<AppState> {
     Router::new()
         .route(
             "/systems",
-            get(pages::systems::list).post(pages::systems::create),
+            get(pages::systems::list).merge(post_needs(Permission::Write, pages::systems::create)),
         )
         .route("/systems/new", get(pages::systems::new_form))
         .route(
             "/systems/{id}",
-            get(pages::systems::show).post(pages::systems::update),
+            get(pages::systems::show).merge(post_needs(Permission::Write, pages::systems::update)),
         )
         .route("/systems/{id}/edit", get(pages::systems::edit_form))
         .route("/systems/{id}/history", get(pages::systems::history))

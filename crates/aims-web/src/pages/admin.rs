@@ -1,18 +1,16 @@
 //! User administration for organization admins: the members and their roles, adding a member, and resetting a
-//! member's password (which ends all their sessions).
+//! member's password (which ends all their sessions). The posts are refused by the router (`post_needs`) unless
+//! the role administers the organization; the page itself refuses with the same permission check.
 
-use crate::AppState;
-use crate::auth::{Signed, check_form};
 use crate::chrome::Chrome;
-use crate::error::{app_error, page, render};
+use crate::error::PageError;
+use crate::pages::ctx::{Ctx, PageResult};
+use crate::pages::form::{Errors, Opt, checked, render_form, vocab};
 use aims_app::orgs::MemberView;
 use aims_app::{AppError, Permission};
 use aims_domain::vocab::MemberRole;
 use askama::Template;
 use axum::Form;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -20,71 +18,61 @@ use serde::Deserialize;
 struct UsersPage {
     chrome: Chrome,
     members: Vec<MemberView>,
-    roles: Vec<&'static str>,
+    roles: Vec<Opt>,
     message: String,
-    errors: Vec<(String, String)>,
+    errors: Errors,
     email: String,
-    name: String,
+    /// The name typed into the add form (not `name`, which the field macros use for the field name).
+    member_name: String,
 }
 
-async fn users_page(
-    state: &AppState,
-    s: &aims_app::auth::Session,
+impl UsersPage {
+    fn other_errors(&self) -> Vec<String> {
+        self.errors.others(&["email", "name", "role", "password"])
+    }
+}
+
+/// What the users page shows besides the members: a message after a change, or the add form sent back with its
+/// messages.
+#[derive(Default)]
+struct UsersView {
     message: String,
-    errors: Vec<(String, String)>,
+    errors: Errors,
     email: String,
     name: String,
-) -> Response {
-    let chrome = Chrome::new(&state.app, s, "admin").await;
-    if s.actor().require(Permission::Administer).is_err() {
-        return page(
-            StatusCode::FORBIDDEN,
-            Some(chrome),
-            "Not allowed",
-            "Only administrators of this organization manage its users.",
-        );
-    }
-    match state.app.members(&s.actor(), &s.org_id).await {
-        Ok(members) => {
-            let status = if errors.is_empty() {
-                StatusCode::OK
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
-            let mut res = render(&UsersPage {
-                chrome,
-                members,
-                roles: MemberRole::ALL.iter().map(|r| r.as_str()).collect(),
-                message,
-                errors,
-                email,
-                name,
-            });
-            *res.status_mut() = status;
-            res
-        }
-        Err(e) => app_error(Some(chrome), e),
-    }
+    role: String,
+}
+
+async fn users_page(ctx: Ctx, v: UsersView) -> PageResult {
+    let Ctx { state, s, chrome } = ctx;
+    s.actor().require(Permission::Administer).map_err(|_| {
+        AppError::Forbidden("Only administrators of this organization manage its users.".into())
+    })?;
+    let members = state.app.members(&s.actor(), &s.org_id).await?;
+    let role = if v.role.is_empty() { "viewer" } else { &v.role };
+    let invalid = !v.errors.is_empty();
+    render_form(
+        &UsersPage {
+            chrome,
+            members,
+            roles: Opt::vocab(&vocab(MemberRole::ALL, MemberRole::as_str), role, None),
+            message: v.message,
+            errors: v.errors,
+            email: v.email,
+            member_name: v.name,
+        },
+        invalid,
+    )
 }
 
 /// GET /admin/users
-pub async fn users(State(state): State<AppState>, Signed(s): Signed) -> Response {
-    users_page(
-        &state,
-        &s,
-        String::new(),
-        vec![],
-        String::new(),
-        String::new(),
-    )
-    .await
+pub async fn users(ctx: Ctx) -> PageResult {
+    users_page(ctx, UsersView::default()).await
 }
 
 /// The add-member form.
 #[derive(Deserialize)]
 pub struct AddMemberForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     email: String,
     #[serde(default)]
@@ -95,66 +83,45 @@ pub struct AddMemberForm {
     password: String,
 }
 
-fn field_errors(e: AppError) -> Result<Vec<(String, String)>, AppError> {
-    match e {
-        AppError::Invalid(v) => Ok(v.errors.into_iter().map(|x| (x.field, x.message)).collect()),
-        AppError::Conflict(m) => Ok(vec![("email".into(), m)]),
-        other => Err(other),
+/// A refusal the form shows next to its fields: invalid values, or an email that is already a member.
+fn field_errors<T>(r: Result<T, AppError>) -> Result<Result<T, Errors>, PageError> {
+    match r {
+        Err(AppError::Conflict(m)) => Ok(Err(Errors::one("email", &m))),
+        r => checked(r),
     }
 }
 
 /// POST /admin/users
-pub async fn add_member(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Signed(s): Signed,
-    Form(f): Form<AddMemberForm>,
-) -> Response {
-    if let Some(r) = check_form(&headers, &s, &f.csrf) {
-        return r;
-    }
-    let role = match MemberRole::parse("role", &f.role) {
-        Ok(r) => r,
-        Err(v) => {
-            return users_page(
-                &state,
-                &s,
-                String::new(),
-                v.errors.into_iter().map(|x| (x.field, x.message)).collect(),
-                f.email,
-                f.name,
-            )
-            .await;
+pub async fn add_member(ctx: Ctx, Form(f): Form<AddMemberForm>) -> PageResult {
+    let added = match MemberRole::parse("role", &f.role) {
+        Ok(role) => {
+            let (app, s) = (&ctx.state.app, &ctx.s);
+            field_errors(
+                app.add_member(&s.actor(), &s.org_id, &f.email, &f.name, &f.password, role)
+                    .await,
+            )?
         }
+        Err(v) => Err(Errors::from_validation(v)),
     };
-    match state
-        .app
-        .add_member(&s.actor(), &s.org_id, &f.email, &f.name, &f.password, role)
-        .await
-    {
-        Ok(m) => {
-            users_page(
-                &state,
-                &s,
-                format!("{} is now {} of this organization.", m.user.email, m.role),
-                vec![],
-                String::new(),
-                String::new(),
-            )
-            .await
-        }
-        Err(e) => match field_errors(e) {
-            Ok(errors) => users_page(&state, &s, String::new(), errors, f.email, f.name).await,
-            Err(e) => app_error(None, e),
+    let view = match added {
+        Ok(m) => UsersView {
+            message: format!("{} is now {} of this organization.", m.user.email, m.role),
+            ..UsersView::default()
         },
-    }
+        Err(errors) => UsersView {
+            errors,
+            email: f.email,
+            name: f.name,
+            role: f.role,
+            ..UsersView::default()
+        },
+    };
+    users_page(ctx, view).await
 }
 
 /// The password reset form.
 #[derive(Deserialize)]
 pub struct ResetForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     user_id: String,
     #[serde(default)]
@@ -162,44 +129,20 @@ pub struct ResetForm {
 }
 
 /// POST /admin/users/reset
-pub async fn reset_password(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Signed(s): Signed,
-    Form(f): Form<ResetForm>,
-) -> Response {
-    if let Some(r) = check_form(&headers, &s, &f.csrf) {
-        return r;
-    }
-    match state
-        .app
+pub async fn reset_password(ctx: Ctx, Form(f): Form<ResetForm>) -> PageResult {
+    let (app, s) = (&ctx.state.app, &ctx.s);
+    let reset = app
         .reset_password(&s.actor(), &s.org_id, &f.user_id, &f.new_password)
-        .await
-    {
-        Ok(()) => {
-            users_page(
-                &state,
-                &s,
-                "The password was reset; the member's sessions have ended.".into(),
-                vec![],
-                String::new(),
-                String::new(),
-            )
-            .await
-        }
-        Err(e) => match field_errors(e) {
-            Ok(errors) => {
-                users_page(
-                    &state,
-                    &s,
-                    String::new(),
-                    errors,
-                    String::new(),
-                    String::new(),
-                )
-                .await
-            }
-            Err(e) => app_error(None, e),
+        .await;
+    let view = match field_errors(reset)? {
+        Ok(()) => UsersView {
+            message: "The password was reset; the member's sessions have ended.".into(),
+            ..UsersView::default()
         },
-    }
+        Err(errors) => UsersView {
+            errors,
+            ..UsersView::default()
+        },
+    };
+    users_page(ctx, view).await
 }

@@ -4,18 +4,15 @@
 
 use crate::auth::encode;
 use crate::chrome::Chrome;
-use crate::error::render;
 use crate::pages::ctx::{Ctx, PageResult, ids};
-use crate::pages::form::{Errors, FormData, Opt, words};
+use crate::pages::form::{Errors, FormData, Opt, checked, go, render_form, vocab, words};
 use aims_app::{AppError, Stored};
 use aims_catalog::Questionnaire;
 use aims_domain::classification::{Answer, Answers, ClassificationRecord};
 use aims_domain::inventory::AiSystem;
 use aims_domain::vocab::AiRole;
 use askama::Template;
-use axum::Form;
 use axum::extract::Path;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use std::collections::HashSet;
 
@@ -270,25 +267,18 @@ async fn page(chrome: Chrome, shown: Shown<'_>, errors: Errors) -> PageResult {
     let q = aims_app::classify::questionnaire()?;
     let refs = eu_refs()?;
     let invalid = !errors.is_empty();
-    let mut res = render(&Page {
+    let page = Page {
         chrome,
         title: q.questionnaire.title.clone(),
         description: q.questionnaire.description.clone(),
         version: q.questionnaire.version,
         sections: sections(&q, shown.answers, &refs, &errors),
-        roles: Opt::vocab(
-            &AiRole::ALL.iter().map(|x| x.as_str()).collect::<Vec<_>>(),
-            shown.role,
-            None,
-        ),
+        roles: Opt::vocab(&vocab(AiRole::ALL, AiRole::as_str), shown.role, None),
         result: shown.stored.as_ref().map(|r| result_view(r, &refs)),
         system: shown.system,
         errors,
-    });
-    if invalid {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(res)
+    };
+    render_form(&page, invalid)
 }
 
 /// GET /systems/{id}/classification
@@ -339,19 +329,14 @@ fn read_answers(q: &Questionnaire, f: &FormData) -> Answers {
 }
 
 /// POST /systems/{id}/classification
-pub async fn classify(
-    ctx: Ctx,
-    Path(id): Path<String>,
-    Form(f): Form<Vec<(String, String)>>,
-) -> PageResult {
-    let f = FormData(f);
+pub async fn classify(ctx: Ctx, Path(id): Path<String>, f: FormData) -> PageResult {
     ids(&[&id], "AI system")?;
     let Ctx { state, s, chrome } = ctx;
     let q = aims_app::classify::questionnaire()?;
     let answers = read_answers(&q, &f);
     let role = f.text("role");
     let actor = s.actor();
-    match state
+    let classified = state
         .app
         .classify_system(
             &actor,
@@ -360,18 +345,17 @@ pub async fn classify(
             (!role.is_empty()).then_some(role.as_str()),
             answers.clone(),
         )
-        .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!("/systems/{id}/classification#result")).into_response()),
-        Err(AppError::Invalid(v)) => {
+        .await;
+    match checked(classified)? {
+        Ok(_) => go(&format!("/systems/{id}/classification#result")),
+        Err(errors) => {
             let shown = Shown {
                 system: state.app.system(&actor, &s.org_id, &id).await?,
                 stored: state.app.classification(&actor, &s.org_id, &id).await?,
                 answers: &answers,
                 role: &role,
             };
-            page(chrome, shown, Errors::from_validation(v)).await
+            page(chrome, shown, errors).await
         }
-        Err(e) => Err(e.into()),
     }
 }

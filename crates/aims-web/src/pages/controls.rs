@@ -5,19 +5,14 @@
 use crate::AppState;
 use crate::auth::encode;
 use crate::chrome::Chrome;
-use crate::error::{app_error, render};
 use crate::pages::ctx::{Ctx, PageResult};
-use crate::pages::form::{Errors, FormData, Opt};
-use crate::pages::soa::read_control;
+use crate::pages::form::{Errors, FormData, Opt, go, render_form};
+use crate::pages::soa::{kinds, read_control, statuses};
 use crate::pages::systems::SortLink;
 use aims_app::AppError;
 use aims_domain::context::Supplier;
-use aims_domain::vocab::{ImplementationStatus, InclusionKind};
 use askama::Template;
-use axum::Form;
 use axum::extract::Query;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -74,22 +69,8 @@ impl AddFields {
             owner: get("owner"),
             description: get("description"),
             justification: get("justification"),
-            statuses: Opt::vocab(
-                &ImplementationStatus::ALL
-                    .iter()
-                    .map(|x| x.as_str())
-                    .collect::<Vec<_>>(),
-                &status,
-                None,
-            ),
-            kinds: Opt::vocab(
-                &InclusionKind::ALL
-                    .iter()
-                    .map(|x| x.as_str())
-                    .collect::<Vec<_>>(),
-                &kind,
-                None,
-            ),
+            statuses: statuses(&status, None),
+            kinds: kinds(&kind),
             reference: get("reasons[0].reference"),
             reason_note: get("reasons[0].note"),
         }
@@ -177,22 +158,14 @@ async fn list_page(
     q: ListQuery,
     add: AddFields,
     errors: Errors,
-) -> Response {
+) -> PageResult {
     let actor = s.actor();
-    let result = async {
-        let controls = state.app.controls(&actor, &s.org_id).await?;
-        let suppliers = state
-            .app
-            .list_records::<Supplier>(&actor, &s.org_id)
-            .await?;
-        let annex_a: Vec<String> = state.app.catalogue(&actor)?.refs("control");
-        Ok::<_, AppError>((controls, suppliers, annex_a))
-    }
-    .await;
-    let (controls, suppliers, annex_a) = match result {
-        Ok(x) => x,
-        Err(e) => return app_error(Some(chrome), e),
-    };
+    let controls = state.app.controls(&actor, &s.org_id).await?;
+    let suppliers = state
+        .app
+        .list_records::<Supplier>(&actor, &s.org_id)
+        .await?;
+    let annex_a: Vec<String> = state.app.catalogue(&actor)?.refs("control");
     let names: HashMap<String, String> =
         suppliers.into_iter().map(|x| (x.id, x.data.name)).collect();
     let all: Vec<ControlRow> = controls
@@ -250,62 +223,36 @@ async fn list_page(
         if desc { o.reverse() } else { o }
     });
     let base = format!("/controls?q={}&status={}", encode(&q.q), encode(&q.status));
-    let columns = [
-        ("Control", "control"),
-        ("Title", "title"),
-        ("Status", "status"),
-        ("Owner", "owner"),
-        ("Inherited from", "inherited"),
-    ]
-    .iter()
-    .map(|(label, key)| {
-        let active = sort == *key;
-        SortLink {
-            label,
-            href: format!(
-                "{base}&sort={key}{}#list",
-                if active && !desc {
-                    "&desc=1"
-                } else {
-                    "&desc=0"
-                }
-            ),
-            aria: match (active, desc) {
-                (false, _) => "none",
-                (true, false) => "ascending",
-                (true, true) => "descending",
-            },
-        }
-    })
-    .collect();
+    let columns = SortLink::columns(
+        &[
+            ("Control", "control"),
+            ("Title", "title"),
+            ("Status", "status"),
+            ("Owner", "owner"),
+            ("Inherited from", "inherited"),
+        ],
+        &sort,
+        desc,
+        |key, next_desc| format!("{base}&sort={key}&desc={}#list", u8::from(next_desc)),
+    );
     let invalid = !errors.is_empty();
-    let mut res = render(&ListPage {
+    let page = ListPage {
         chrome,
         rows,
         total,
         own_count,
-        statuses: Opt::vocab(
-            &ImplementationStatus::ALL
-                .iter()
-                .map(|x| x.as_str())
-                .collect::<Vec<_>>(),
-            &q.status,
-            Some("Any status"),
-        ),
+        statuses: statuses(&q.status, Some("Any status")),
         q: q.q,
         columns,
         add,
         add_open: invalid || q.add == "1",
         errors,
-    });
-    if invalid {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    res
+    };
+    render_form(&page, invalid)
 }
 
 /// GET /controls
-pub async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> Response {
+pub async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> PageResult {
     let Ctx { state, s, chrome } = ctx;
     list_page(
         &state,
@@ -319,8 +266,7 @@ pub async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> Response {
 }
 
 /// POST /controls — adds one of the organization's own controls.
-pub async fn add_own(ctx: Ctx, Form(f): Form<Vec<(String, String)>>) -> PageResult {
-    let f = FormData(f);
+pub async fn add_own(ctx: Ctx, f: FormData) -> PageResult {
     let Ctx { state, s, chrome } = ctx;
     let actor = s.actor();
     let id = f.text("control");
@@ -357,12 +303,7 @@ pub async fn add_own(ctx: Ctx, Form(f): Form<Vec<(String, String)>>) -> PageResu
     let errors = match refused? {
         Some(message) => Errors::one("control", &message),
         None => match state.app.set_control(&actor, &s.org_id, c, Some(0)).await {
-            Ok(saved) => {
-                return Ok(
-                    Redirect::to(&format!("/controls/{}", encode(&saved.data.control)))
-                        .into_response(),
-                );
-            }
+            Ok(saved) => return go(&format!("/controls/{}", encode(&saved.data.control))),
             Err(AppError::Invalid(v)) => Errors::from_validation(v),
             Err(AppError::Conflict(_)) => Errors::one(
                 "control",
@@ -371,15 +312,8 @@ pub async fn add_own(ctx: Ctx, Form(f): Form<Vec<(String, String)>>) -> PageResu
             Err(e) => return Err(e.into()),
         },
     };
-    Ok(list_page(
-        &state,
-        &s,
-        chrome,
-        ListQuery::default(),
-        AddFields::new(Some(&f)),
-        errors,
-    )
-    .await)
+    let add = AddFields::new(Some(&f));
+    list_page(&state, &s, chrome, ListQuery::default(), add, errors).await
 }
 
 #[cfg(test)]

@@ -3,17 +3,31 @@
 //! as repeated names), field messages keyed by the same paths the use cases name in their errors, level badges
 //! and small lookups.
 
-use crate::chrome::Chrome;
-use crate::error::page;
+use crate::error::{PageError, PageResult, render};
 use aims_app::{Actor, App, AppError};
-use aims_domain::risk::RiskMethod;
+use aims_domain::risk::{Acceptance, RiskMethod};
+use askama::Template;
+use axum::Form;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect};
 use std::collections::{BTreeSet, HashMap};
 
 /// A submitted form as the browser sent it: every name/value pair in order, repeated names kept.
 #[derive(Debug, Default, Clone)]
 pub struct FormData(pub Vec<(String, String)>);
+
+/// A handler takes the submitted form as `f: FormData`: the urlencoded body read as name/value pairs; a body that
+/// is not a form gets axum's refusal.
+impl<S: Send + Sync> FromRequest<S> for FormData {
+    type Rejection = FormRejection;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let Form(pairs) = Form::<Vec<(String, String)>>::from_request(req, state).await?;
+        Ok(FormData(pairs))
+    }
+}
 
 impl FormData {
     /// The first value of `name`, or empty.
@@ -59,9 +73,56 @@ impl FormData {
         self.get(&format!("{prefix}[{i}].{field}"))
     }
 
+    /// The sign-off fields under `prefix` (`acceptance.by`, `approval.role` …): who accepted or approved, their
+    /// role, the date and the rationale, as the residual-risk acceptance and the impact approval forms send them.
+    pub fn acceptance(&self, prefix: &str) -> Acceptance {
+        Acceptance {
+            by: self.text(&format!("{prefix}.by")),
+            role: self.text(&format!("{prefix}.role")),
+            date: self.text(&format!("{prefix}.date")),
+            rationale: self.text(&format!("{prefix}.rationale")),
+            recorded_by: String::new(),
+        }
+    }
+
     /// The record version sent with the form, if any.
     pub fn version(&self) -> Option<i64> {
         self.get("version").trim().parse().ok()
+    }
+}
+
+/// The fields of a sign-off form (residual-risk acceptance, impact approval) as the form shows them: who signs
+/// off, their role, the date and the rationale.
+pub struct SignOff {
+    /// The named person.
+    pub by: String,
+    /// Their role.
+    pub role: String,
+    /// Date of the decision.
+    pub date: String,
+    /// Why, and on which conditions.
+    pub rationale: String,
+}
+
+impl SignOff {
+    /// What the form shows at first: the signed-in person and today.
+    pub fn blank(by: &str) -> SignOff {
+        SignOff {
+            by: by.to_string(),
+            role: String::new(),
+            date: aims_app::today(),
+            rationale: String::new(),
+        }
+    }
+
+    /// A refused sign-off, shown again.
+    pub fn of(a: Acceptance) -> SignOff {
+        SignOff {
+            by: a.by,
+            role: a.role,
+            date: a.date,
+            rationale: a.rationale,
+        }
     }
 }
 
@@ -120,6 +181,21 @@ impl Errors {
             .filter(|(f, _)| !shown.iter().any(|s| under(f, s)))
             .map(|(f, m)| format!("{f}: {m}"))
             .collect()
+    }
+
+    /// Gives the messages of rows `prefix[k]` the index the form showed: the use case counts the rows it got, but
+    /// blank rows were dropped before, so `index[k]` is the form's row of submitted row `k`.
+    pub fn on_rows(mut self, prefix: &str, index: &[usize]) -> Errors {
+        let start = format!("{prefix}[");
+        for (f, _) in self.0.iter_mut() {
+            if let Some(rest) = f.strip_prefix(&start)
+                && let Some((k, tail)) = rest.split_once(']')
+                && let Some(row) = k.parse::<usize>().ok().and_then(|k| index.get(k))
+            {
+                *f = format!("{start}{row}]{tail}");
+            }
+        }
+        self
     }
 
     /// Renames the paths under `from` to start with `to` (`assessments[0].date` → `assessment.date`).
@@ -262,24 +338,36 @@ pub fn scale_options(
     v
 }
 
-/// The 403 page for a form the role may not use.
-pub fn forbidden(chrome: Chrome, what: &str) -> Response {
-    page(
-        StatusCode::FORBIDDEN,
-        Some(chrome),
-        "Not allowed",
-        &format!("Your role in this organization cannot {what}."),
-    )
+/// Renders a form page: `422 Unprocessable Entity` when it shows messages (`invalid`), so that a refused form
+/// is not mistaken for a saved one; `200` otherwise.
+pub fn render_form<T: Template>(page: &T, invalid: bool) -> PageResult {
+    let mut res = render(page);
+    if invalid {
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(res)
 }
 
-/// The 404 page for an address that names no record.
-pub fn not_found(chrome: Chrome, what: &str) -> Response {
-    page(
-        StatusCode::NOT_FOUND,
-        Some(chrome),
-        "Not found",
-        &format!("There is no {what} with this id in this organization."),
-    )
+/// Splits the result of a use case that validates a form: what it saved, or the messages for the form to show
+/// again (`Ok(Err(..))`); any other refusal becomes the error page. Every form handler goes
+/// `match checked(app.save(..).await)? { Ok(saved) => redirect, Err(errors) => the form again }`.
+pub fn checked<T>(r: Result<T, AppError>) -> Result<Result<T, Errors>, PageError> {
+    match r {
+        Ok(v) => Ok(Ok(v)),
+        Err(AppError::Invalid(v)) => Ok(Err(Errors::from_validation(v))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The answer to a saved form: `303 See Other` to the page that shows the result.
+pub fn go(to: &str) -> PageResult {
+    Ok(Redirect::to(to).into_response())
+}
+
+/// The wire names of a vocabulary's values, for the selects that offer them
+/// (`vocab(TaskStatus::ALL, TaskStatus::as_str)`).
+pub fn vocab<T: Copy>(items: &[T], f: fn(T) -> &'static str) -> Vec<&'static str> {
+    items.iter().map(|x| f(*x)).collect()
 }
 
 /// Whether `id` has the shape of a record id.
@@ -352,6 +440,26 @@ mod tests {
         assert_eq!(f.cell("tasks", 2, "title"), "b");
         assert_eq!(f.all("controls"), ["A.2.2", "A.6.2.4"]);
         assert!(f.rows("other").is_empty());
+    }
+
+    #[test]
+    fn row_messages_go_back_to_the_rows_the_form_showed() {
+        // Rows 0 and 2 of the form were filled in; the use case saw them as its rows 0 and 1.
+        let e = Errors(vec![
+            ("tasks[1].title".into(), "empty".into()),
+            ("tasks[0]".into(), "whole row".into()),
+            ("tasks[9].due".into(), "not sent".into()),
+            ("reasons[1].kind".into(), "other rows".into()),
+        ])
+        .on_rows("tasks", &[0, 2]);
+        assert_eq!(e.of("tasks[2]"), "empty");
+        assert_eq!(e.of("tasks[0]"), "whole row");
+        assert_eq!(
+            e.of("tasks[9]"),
+            "not sent",
+            "an index with no form row is kept"
+        );
+        assert_eq!(e.of("reasons[1]"), "other rows");
     }
 
     #[test]

@@ -4,30 +4,22 @@
 use crate::auth::encode;
 use crate::chrome::Chrome;
 use crate::error::render;
-use crate::pages::ctx::{Ctx, PageResult};
+use crate::pages::ctx::{Ctx, PageResult, ids, writable};
+use crate::pages::form::{Errors, Opt, checked, go, render_form, vocab};
+use aims_app::Stored;
 use aims_app::integrity::HistoryEntry;
 use aims_app::systems::SystemFilter;
-use aims_app::{AppError, Stored};
 use aims_domain::inventory::AiSystem;
 use aims_domain::vocab::{AiRole, AutomationLevel, HumanOversight, LifecycleStage};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-/// A malformed id in the address is an unknown page, not a form error.
-fn not_a_record(id: &str) -> Option<Response> {
-    aims_domain::parse_id("id", id).is_err().then(|| {
-        crate::error::page(
-            StatusCode::NOT_FOUND,
-            None,
-            "Not found",
-            "There is no AI system with this id.",
-        )
-    })
-}
+/// The record kind the not-found page names.
+const SYSTEM: &str = "AI system";
+/// What the forbidden page says a read-only role cannot do here.
+const CHANGE: &str = "change AI systems";
 
 /// Query of the list page.
 #[derive(Debug, Deserialize, Default)]
@@ -58,6 +50,33 @@ pub struct SortLink {
     pub href: String,
     /// `ascending`, `descending` or `none`, for aria-sort.
     pub aria: &'static str,
+}
+
+impl SortLink {
+    /// The headers of `columns` (label, sort key) of a list sorted by `sort` (`desc` when descending): `href(key,
+    /// descending)` is the address that sorts by a column; the active column's link turns the order around.
+    pub fn columns(
+        columns: &[(&'static str, &str)],
+        sort: &str,
+        desc: bool,
+        href: impl Fn(&str, bool) -> String,
+    ) -> Vec<SortLink> {
+        columns
+            .iter()
+            .map(|(label, key)| {
+                let active = sort == *key;
+                SortLink {
+                    label,
+                    href: href(key, active && !desc),
+                    aria: match (active, desc) {
+                        (false, _) => "none",
+                        (true, false) => "ascending",
+                        (true, true) => "descending",
+                    },
+                }
+            })
+            .collect()
+    }
 }
 
 #[derive(Template)]
@@ -126,32 +145,24 @@ pub async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> PageResult {
             if desc { "&desc=1" } else { "" }
         )
     });
-    let columns = [
-        ("Name", "name"),
-        ("Stage", "lifecycle_stage"),
-        ("Owner", "owner"),
-        ("Business unit", "business_unit"),
-    ]
-    .iter()
-    .map(|(label, key)| {
-        let active = sort == *key;
-        let next_desc = active && !desc;
-        SortLink {
-            label,
-            href: format!(
+    let columns = SortLink::columns(
+        &[
+            ("Name", "name"),
+            ("Stage", "lifecycle_stage"),
+            ("Owner", "owner"),
+            ("Business unit", "business_unit"),
+        ],
+        &sort,
+        desc,
+        |key, next_desc| {
+            format!(
                 "/systems?q={}&stage={}&sort={key}{}",
                 encode(&q.q),
                 encode(&q.stage),
                 if next_desc { "&desc=1" } else { "" }
-            ),
-            aria: match (active, desc) {
-                (false, _) => "none",
-                (true, false) => "ascending",
-                (true, true) => "descending",
-            },
-        }
-    })
-    .collect();
+            )
+        },
+    );
     Ok(render(&ListPage {
         chrome,
         systems,
@@ -159,7 +170,7 @@ pub async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> PageResult {
         first_page,
         q: q.q,
         stage: q.stage,
-        stages: LifecycleStage::ALL.iter().map(|x| x.as_str()).collect(),
+        stages: vocab(LifecycleStage::ALL, LifecycleStage::as_str),
         columns,
     }))
 }
@@ -174,9 +185,7 @@ struct DetailPage {
 
 /// GET /systems/{id}
 pub async fn show(ctx: Ctx, Path(id): Path<String>) -> PageResult {
-    if let Some(r) = not_a_record(&id) {
-        return Ok(r);
-    }
+    ids(&[&id], SYSTEM)?;
     let Ctx { state, s, chrome } = ctx;
     let sys = state.app.system(&s.actor(), &s.org_id, &id).await?;
     let custom = sys
@@ -209,9 +218,7 @@ struct HistoryPage {
 
 /// GET /systems/{id}/history
 pub async fn history(ctx: Ctx, Path(id): Path<String>) -> PageResult {
-    if let Some(r) = not_a_record(&id) {
-        return Ok(r);
-    }
+    ids(&[&id], SYSTEM)?;
     let Ctx { state, s, chrome } = ctx;
     let actor = s.actor();
     let sys = state.app.system(&actor, &s.org_id, &id).await?;
@@ -303,29 +310,6 @@ impl SystemForm {
     }
 }
 
-/// One option of a select.
-pub struct Choice {
-    /// Stored value.
-    pub value: &'static str,
-    /// Whether it is selected.
-    pub selected: bool,
-}
-
-fn choices(all: &[&'static str], current: &str, optional: bool) -> Vec<Choice> {
-    let mut v: Vec<Choice> = Vec::new();
-    if optional {
-        v.push(Choice {
-            value: "",
-            selected: current.is_empty(),
-        });
-    }
-    v.extend(all.iter().map(|x| Choice {
-        value: x,
-        selected: *x == current,
-    }));
-    v
-}
-
 #[derive(Template)]
 #[template(path = "system_form.html")]
 struct FormPage {
@@ -334,27 +318,17 @@ struct FormPage {
     action: String,
     cancel: String,
     f: SystemForm,
-    errors: Vec<(String, String)>,
-    stages: Vec<Choice>,
-    roles: Vec<Choice>,
-    automation: Vec<Choice>,
-    oversight: Vec<Choice>,
+    errors: Errors,
+    stages: Vec<Opt>,
+    roles: Vec<Opt>,
+    automation: Vec<Opt>,
+    oversight: Vec<Opt>,
 }
 
 impl FormPage {
-    /// The message for one field, empty when it is fine.
-    fn error_for(&self, field: &str) -> String {
-        self.errors
-            .iter()
-            .filter(|(f, _)| f == field || f.starts_with(&format!("{field}[")))
-            .map(|(_, m)| m.clone())
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
     /// Errors that belong to no field on the form.
     fn other_errors(&self) -> Vec<String> {
-        const ON_FORM: &[&str] = &[
+        self.errors.others(&[
             "name",
             "purpose",
             "intended_use",
@@ -367,125 +341,88 @@ impl FormPage {
             "human_oversight",
             "oversight_notes",
             "affected_parties",
-        ];
-        self.errors
-            .iter()
-            .filter(|(f, _)| {
-                !ON_FORM
-                    .iter()
-                    .any(|k| f == k || f.starts_with(&format!("{k}[")))
-            })
-            .map(|(f, m)| format!("{f}: {m}"))
-            .collect()
+        ])
     }
 }
 
-fn form_page(
-    chrome: Chrome,
+/// Heading, form action and cancel link of the system form.
+struct FormHead {
     title: String,
-    action: String,
-    cancel: String,
-    f: SystemForm,
-    errors: Vec<(String, String)>,
-) -> FormPage {
-    let all = |v: &[&'static str]| v.to_vec();
-    FormPage {
-        stages: choices(
-            &all(&LifecycleStage::ALL
-                .iter()
-                .map(|x| x.as_str())
-                .collect::<Vec<_>>()),
+    target: String,
+}
+
+impl FormHead {
+    fn new_system() -> FormHead {
+        FormHead {
+            title: "New AI system".into(),
+            target: "/systems".into(),
+        }
+    }
+
+    /// The edit form of system `id`, headed with the name the form shows (a generic heading while it is blank).
+    fn edit(name: &str, id: &str) -> FormHead {
+        FormHead {
+            title: if name.trim().is_empty() {
+                "Edit AI system".to_string()
+            } else {
+                format!("Edit {name}")
+            },
+            target: format!("/systems/{id}"),
+        }
+    }
+}
+
+/// Renders the create/edit form (422 when it shows messages).
+fn form_page(chrome: Chrome, head: FormHead, f: SystemForm, errors: Errors) -> PageResult {
+    let not_yet = Some("not yet determined");
+    let invalid = !errors.is_empty();
+    let page = FormPage {
+        stages: Opt::vocab(
+            &vocab(LifecycleStage::ALL, LifecycleStage::as_str),
             &f.lifecycle_stage,
-            false,
+            None,
         ),
-        roles: choices(
-            &AiRole::ALL.iter().map(|x| x.as_str()).collect::<Vec<_>>(),
-            &f.org_role,
-            false,
-        ),
-        automation: choices(
-            &AutomationLevel::ALL
-                .iter()
-                .map(|x| x.as_str())
-                .collect::<Vec<_>>(),
+        roles: Opt::vocab(&vocab(AiRole::ALL, AiRole::as_str), &f.org_role, None),
+        automation: Opt::vocab(
+            &vocab(AutomationLevel::ALL, AutomationLevel::as_str),
             &f.automation_level,
-            true,
+            not_yet,
         ),
-        oversight: choices(
-            &HumanOversight::ALL
-                .iter()
-                .map(|x| x.as_str())
-                .collect::<Vec<_>>(),
+        oversight: Opt::vocab(
+            &vocab(HumanOversight::ALL, HumanOversight::as_str),
             &f.human_oversight,
-            true,
+            not_yet,
         ),
         chrome,
-        title,
-        action,
-        cancel,
+        title: head.title,
+        action: head.target.clone(),
+        cancel: head.target,
         f,
         errors,
-    }
-}
-
-fn forbidden_unless_writer(chrome: &Chrome) -> Option<Response> {
-    (!chrome.can_write).then(|| {
-        crate::error::page(
-            StatusCode::FORBIDDEN,
-            None,
-            "Not allowed",
-            "Your role in this organization cannot change AI systems.",
-        )
-    })
+    };
+    render_form(&page, invalid)
 }
 
 /// GET /systems/new
 pub async fn new_form(Ctx { chrome, .. }: Ctx) -> PageResult {
-    if let Some(r) = forbidden_unless_writer(&chrome) {
-        return Ok(r);
-    }
+    writable(&chrome, CHANGE)?;
     let f = SystemForm::from_system(&AiSystem::new("", ""), None);
-    Ok(render(&form_page(
-        chrome,
-        "New AI system".into(),
-        "/systems".into(),
-        "/systems".into(),
-        f,
-        vec![],
-    )))
+    form_page(chrome, FormHead::new_system(), f, Errors::default())
 }
 
 /// GET /systems/{id}/edit
 pub async fn edit_form(ctx: Ctx, Path(id): Path<String>) -> PageResult {
+    ids(&[&id], SYSTEM)?;
+    writable(&ctx.chrome, CHANGE)?;
     let Ctx { state, s, chrome } = ctx;
-    if let Some(r) = not_a_record(&id).or_else(|| forbidden_unless_writer(&chrome)) {
-        return Ok(r);
-    }
     let sys = state.app.system(&s.actor(), &s.org_id, &id).await?;
     let f = SystemForm::from_system(&sys.data, Some(sys.version));
-    let title = format!("Edit {}", sys.data.name);
-    Ok(render(&form_page(
+    form_page(
         chrome,
-        title,
-        format!("/systems/{}", sys.id),
-        format!("/systems/{}", sys.id),
+        FormHead::edit(&sys.data.name, &sys.id),
         f,
-        vec![],
-    )))
-}
-
-fn invalid(
-    chrome: Chrome,
-    title: String,
-    action: String,
-    cancel: String,
-    f: SystemForm,
-    e: aims_domain::ValidationError,
-) -> Response {
-    let errors = e.errors.into_iter().map(|x| (x.field, x.message)).collect();
-    let mut res = render(&form_page(chrome, title, action, cancel, f, errors));
-    *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    res
+        Errors::default(),
+    )
 }
 
 /// POST /systems
@@ -493,26 +430,16 @@ pub async fn create(ctx: Ctx, Form(f): Form<SystemForm>) -> PageResult {
     let Ctx { state, s, chrome } = ctx;
     let mut sys = AiSystem::new("", "");
     f.apply(&mut sys);
-    match state.app.add_system(&s.actor(), &s.org_id, sys).await {
-        Ok(created) => Ok(Redirect::to(&format!("/systems/{}", created.id)).into_response()),
-        Err(AppError::Invalid(v)) => Ok(invalid(
-            chrome,
-            "New AI system".into(),
-            "/systems".into(),
-            "/systems".into(),
-            f,
-            v,
-        )),
-        Err(e) => Err(e.into()),
+    match checked(state.app.add_system(&s.actor(), &s.org_id, sys).await)? {
+        Ok(created) => go(&format!("/systems/{}", created.id)),
+        Err(errors) => form_page(chrome, FormHead::new_system(), f, errors),
     }
 }
 
 /// POST /systems/{id}
 pub async fn update(ctx: Ctx, Path(id): Path<String>, Form(f): Form<SystemForm>) -> PageResult {
+    ids(&[&id], SYSTEM)?;
     let Ctx { state, s, chrome } = ctx;
-    if let Some(r) = not_a_record(&id) {
-        return Ok(r);
-    }
     let form = f.clone();
     let result = state
         .app
@@ -521,23 +448,8 @@ pub async fn update(ctx: Ctx, Path(id): Path<String>, Form(f): Form<SystemForm>)
             Ok(())
         })
         .await;
-    match result {
-        Ok(updated) => Ok(Redirect::to(&format!("/systems/{}", updated.id)).into_response()),
-        Err(AppError::Invalid(v)) => {
-            let title = if f.name.trim().is_empty() {
-                "Edit AI system".to_string()
-            } else {
-                format!("Edit {}", f.name)
-            };
-            Ok(invalid(
-                chrome,
-                title,
-                format!("/systems/{id}"),
-                format!("/systems/{id}"),
-                f,
-                v,
-            ))
-        }
-        Err(e) => Err(e.into()),
+    match checked(result)? {
+        Ok(updated) => go(&format!("/systems/{}", updated.id)),
+        Err(errors) => form_page(chrome, FormHead::edit(&f.name, &id), f, errors),
     }
 }

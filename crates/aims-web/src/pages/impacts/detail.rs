@@ -5,18 +5,15 @@ use super::form::{QuestionField, question_fields};
 use super::read::{TEXT_FIELDS, text_of};
 use crate::AppState;
 use crate::chrome::Chrome;
-use crate::error::{app_error, render};
 use crate::pages::ctx::{Ctx, PageResult, ids};
-use crate::pages::form::{Badge, Errors, FormData, scale_label, words};
+use crate::pages::form::{
+    Badge, Errors, FormData, SignOff, checked, go, render_form, scale_label, words,
+};
 use aims_app::{AppError, Stored};
 use aims_catalog::templates::ImpactTemplate;
 use aims_domain::impact::ImpactAssessment;
-use aims_domain::risk::Acceptance;
 use askama::Template;
-use axum::Form;
 use axum::extract::Path;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
 
 /// One impact as shown on the assessment.
 pub struct ImpactView {
@@ -68,10 +65,7 @@ struct DetailPage {
     answers: Vec<QuestionField>,
     above: usize,
     appetite: String,
-    by: String,
-    role: String,
-    date: String,
-    rationale: String,
+    sign_off: SignOff,
     errors: Errors,
 }
 
@@ -86,35 +80,27 @@ async fn detail(
     s: &aims_app::auth::Session,
     chrome: Chrome,
     id: &str,
-    values: [String; 4],
+    sign_off: SignOff,
     errors: Errors,
-) -> Response {
+) -> PageResult {
     let actor = s.actor();
     let app = &state.app;
-    let result = async {
-        let a = app.impact(&actor, &s.org_id, id).await?;
-        let method = app.risk_method(&actor, &s.org_id).await?;
-        let t = find_template(&a.data.template)?;
-        let mut risks = vec![];
-        for m in &a.data.impacts {
-            if m.risk_id.is_empty() {
-                risks.push(None);
-            } else {
-                let title = match app.risk(&actor, &s.org_id, &m.risk_id).await {
-                    Ok(r) => r.data.title,
-                    Err(AppError::NotFound(_)) => m.risk_id.clone(),
-                    Err(e) => return Err(e),
-                };
-                risks.push(Some((m.risk_id.clone(), title)));
-            }
+    let a = app.impact(&actor, &s.org_id, id).await?;
+    let method = app.risk_method(&actor, &s.org_id).await?;
+    let t = find_template(&a.data.template)?;
+    let mut risks = vec![];
+    for m in &a.data.impacts {
+        if m.risk_id.is_empty() {
+            risks.push(None);
+        } else {
+            let title = match app.risk(&actor, &s.org_id, &m.risk_id).await {
+                Ok(r) => r.data.title,
+                Err(AppError::NotFound(_)) => m.risk_id.clone(),
+                Err(e) => return Err(e.into()),
+            };
+            risks.push(Some((m.risk_id.clone(), title)));
         }
-        Ok::<_, AppError>((a, method, t, risks))
     }
-    .await;
-    let (a, method, t, risks) = match result {
-        Ok(x) => x,
-        Err(e) => return app_error(Some(chrome), e),
-    };
     let name = system_name(state, s, &a.data.system_id).await;
     let mut sections: Vec<SectionView> = t
         .sections
@@ -162,8 +148,7 @@ async fn detail(
         .collect();
     let answers = question_fields(&t, &a.data.answers);
     let invalid = !errors.is_empty();
-    let [by, role, date, rationale] = values;
-    let mut res = render(&DetailPage {
+    let page = DetailPage {
         chrome,
         above: a.data.harms_above_appetite(&method).len(),
         appetite: method
@@ -177,62 +162,31 @@ async fn detail(
         sections,
         impacts,
         answers,
-        by,
-        role,
-        date,
-        rationale,
+        sign_off,
         errors,
-    });
-    if invalid {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    res
+    };
+    render_form(&page, invalid)
 }
 
 /// GET /impact-assessments/{id}
 pub async fn show(ctx: Ctx, Path(id): Path<String>) -> PageResult {
     ids(&[&id], "impact assessment")?;
     let Ctx { state, s, chrome } = ctx;
-    let values = [
-        s.user.display_name.clone(),
-        String::new(),
-        aims_app::today(),
-        String::new(),
-    ];
-    Ok(detail(&state, &s, chrome, &id, values, Errors::default()).await)
+    let sign_off = SignOff::blank(&s.user.display_name);
+    detail(&state, &s, chrome, &id, sign_off, Errors::default()).await
 }
 
 /// POST /impact-assessments/{id}/approve
-pub async fn approve(
-    ctx: Ctx,
-    Path(id): Path<String>,
-    Form(f): Form<Vec<(String, String)>>,
-) -> PageResult {
-    let f = FormData(f);
+pub async fn approve(ctx: Ctx, Path(id): Path<String>, f: FormData) -> PageResult {
     ids(&[&id], "impact assessment")?;
     let Ctx { state, s, chrome } = ctx;
-    let approval = Acceptance {
-        by: f.text("approval.by"),
-        role: f.text("approval.role"),
-        date: f.text("approval.date"),
-        rationale: f.get("approval.rationale").trim().to_string(),
-        recorded_by: String::new(),
-    };
-    match state
+    let approval = f.acceptance("approval");
+    let approved = state
         .app
         .approve_impact(&s.actor(), &s.org_id, &id, f.version(), approval.clone())
-        .await
-    {
-        Ok(a) => Ok(Redirect::to(&format!("/impact-assessments/{}", a.id)).into_response()),
-        Err(AppError::Invalid(v)) => {
-            let values = [
-                approval.by,
-                approval.role,
-                approval.date,
-                approval.rationale,
-            ];
-            Ok(detail(&state, &s, chrome, &id, values, Errors::from_validation(v)).await)
-        }
-        Err(e) => Err(e.into()),
+        .await;
+    match checked(approved)? {
+        Ok(a) => go(&format!("/impact-assessments/{}", a.id)),
+        Err(errors) => detail(&state, &s, chrome, &id, SignOff::of(approval), errors).await,
     }
 }

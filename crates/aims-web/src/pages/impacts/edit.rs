@@ -1,21 +1,19 @@
 //! The handlers that start, create, edit and update an impact assessment.
 
-use super::form::form_page;
-use super::read::{read_form, remap};
+use super::form::{Head, form_page};
+use super::read::read_form;
 use crate::AppState;
 use crate::chrome::Chrome;
-use crate::error::render;
+use crate::error::{PageError, render};
 use crate::pages::ctx::{Ctx, PageResult, ids, writable};
-use crate::pages::form::{Errors, FormData, Opt, SystemNames, is_id};
+use crate::pages::form::{FormData, Opt, SystemNames, checked, go, is_id};
 use aims_app::AppError;
 use aims_app::systems::SystemFilter;
 use aims_catalog::templates::ImpactTemplate;
 use aims_domain::impact::{AffectedParty, ImpactAssessment};
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -89,19 +87,8 @@ pub async fn new_form(ctx: Ctx, Query(q): Query<NewQuery>) -> PageResult {
                     next_review: String::new(),
                     approval: None,
                 };
-                return Ok(form_page(
-                    chrome,
-                    format!("New impact assessment: {}", sys.data.name),
-                    "/impact-assessments".into(),
-                    "/impact-assessments".into(),
-                    None,
-                    sys.data.name,
-                    t,
-                    &a,
-                    None,
-                    &method,
-                    Errors::default(),
-                ));
+                let head = Head::new_assessment(sys.data.name);
+                return form_page(chrome, head, t, &a, &method, None);
             }
             Err(AppError::NotFound(_)) => {
                 error = "Choose an AI system of the inventory.".into();
@@ -158,34 +145,18 @@ pub(super) async fn system_name(state: &AppState, s: &aims_app::auth::Session, i
 }
 
 /// POST /impact-assessments
-pub async fn create(ctx: Ctx, Form(f): Form<Vec<(String, String)>>) -> PageResult {
-    let f = FormData(f);
+pub async fn create(ctx: Ctx, f: FormData) -> PageResult {
     let Ctx { state, s, chrome } = ctx;
     let actor = s.actor();
     let t = find_template(&f.text("template"))?;
     let method = state.app.risk_method(&actor, &s.org_id).await?;
     let (a, idx) = read_form(&f, &t);
-    match state.app.create_impact(&actor, &s.org_id, a.clone()).await {
-        Ok(created) => {
-            Ok(Redirect::to(&format!("/impact-assessments/{}", created.id)).into_response())
+    match checked(state.app.create_impact(&actor, &s.org_id, a.clone()).await)? {
+        Ok(created) => go(&format!("/impact-assessments/{}", created.id)),
+        Err(errors) => {
+            let head = Head::new_assessment(system_name(&state, &s, &a.system_id).await);
+            form_page(chrome, head, t, &a, &method, Some((&idx, errors)))
         }
-        Err(AppError::Invalid(v)) => {
-            let name = system_name(&state, &s, &a.system_id).await;
-            Ok(form_page(
-                chrome,
-                format!("New impact assessment: {name}"),
-                "/impact-assessments".into(),
-                "/impact-assessments".into(),
-                None,
-                name,
-                t,
-                &a,
-                Some(&idx),
-                &method,
-                remap(Errors::from_validation(v), &idx),
-            ))
-        }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -199,39 +170,22 @@ pub async fn edit_form(ctx: Ctx, Path(id): Path<String>) -> PageResult {
     let method = state.app.risk_method(&actor, &s.org_id).await?;
     let t = find_template(&a.data.template)?;
     if a.data.status != "draft" {
-        return Ok(crate::error::page(
+        return Err(PageError::page(
             StatusCode::CONFLICT,
-            Some(chrome),
             "Not a draft",
-            &format!(
+            format!(
                 "This assessment is {}; it is kept as it was. Start a new assessment instead.",
                 a.data.status
             ),
         ));
     }
     let name = system_name(&state, &s, &a.data.system_id).await;
-    Ok(form_page(
-        chrome,
-        format!("Edit {}", a.data.title),
-        format!("/impact-assessments/{}", a.id),
-        format!("/impact-assessments/{}", a.id),
-        Some(a.version),
-        name,
-        t,
-        &a.data,
-        None,
-        &method,
-        Errors::default(),
-    ))
+    let head = Head::edit(&a.data.title, &a.id, Some(a.version), name);
+    form_page(chrome, head, t, &a.data, &method, None)
 }
 
 /// POST /impact-assessments/{id}
-pub async fn update(
-    ctx: Ctx,
-    Path(id): Path<String>,
-    Form(f): Form<Vec<(String, String)>>,
-) -> PageResult {
-    let f = FormData(f);
+pub async fn update(ctx: Ctx, Path(id): Path<String>, f: FormData) -> PageResult {
     ids(&[&id], "impact assessment")?;
     let Ctx { state, s, chrome } = ctx;
     let actor = s.actor();
@@ -240,28 +194,16 @@ pub async fn update(
     let t = find_template(&current.data.template)?;
     let (mut a, idx) = read_form(&f, &t);
     a.system_id = current.data.system_id.clone();
-    match state
+    let saved = state
         .app
         .update_impact(&actor, &s.org_id, &id, f.version(), a.clone())
-        .await
-    {
-        Ok(saved) => Ok(Redirect::to(&format!("/impact-assessments/{}", saved.id)).into_response()),
-        Err(AppError::Invalid(v)) => {
+        .await;
+    match checked(saved)? {
+        Ok(saved) => go(&format!("/impact-assessments/{}", saved.id)),
+        Err(errors) => {
             let name = system_name(&state, &s, &a.system_id).await;
-            Ok(form_page(
-                chrome,
-                format!("Edit {}", current.data.title),
-                format!("/impact-assessments/{id}"),
-                format!("/impact-assessments/{id}"),
-                f.version(),
-                name,
-                t,
-                &a,
-                Some(&idx),
-                &method,
-                remap(Errors::from_validation(v), &idx),
-            ))
+            let head = Head::edit(&current.data.title, &id, f.version(), name);
+            form_page(chrome, head, t, &a, &method, Some((&idx, errors)))
         }
-        Err(e) => Err(e.into()),
     }
 }

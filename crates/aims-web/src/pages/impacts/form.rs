@@ -1,11 +1,11 @@
 //! The guided form: its rows, steps and questions as the template shows them, and the page that renders it.
 
-use super::read::{RowIndex, TEXT_FIELDS, text_of};
+use super::read::{RowIndex, TEXT_FIELDS, remap, text_of};
 use super::vocab;
 use crate::auth::encode;
 use crate::chrome::Chrome;
-use crate::error::render;
-use crate::pages::form::{Errors, Opt, scale_options, words};
+use crate::pages::ctx::PageResult;
+use crate::pages::form::{Errors, Opt, render_form, scale_options, words};
 use aims_catalog::templates::ImpactTemplate;
 use aims_domain::impact::{AffectedParty, Impact, ImpactAssessment};
 use aims_domain::risk::RiskMethod;
@@ -13,8 +13,6 @@ use aims_domain::vocab::{
     AffectedKind, ImpactArea, ImpactNature, ReassessmentTrigger, Reversibility,
 };
 use askama::Template;
-use axum::http::StatusCode;
-use axum::response::Response;
 use std::collections::BTreeMap;
 
 /// One affected-party row.
@@ -218,21 +216,51 @@ pub(super) fn question_fields(
         .collect()
 }
 
-/// Renders the guided form for an assessment, with messages on their rows (422 when there are any).
-#[allow(clippy::too_many_arguments)]
-pub(super) fn form_page(
-    chrome: Chrome,
+/// What the guided form shows around the assessment: heading, the address it posts to (and cancels to), the
+/// record version when editing and the name of the assessed system.
+pub(super) struct Head {
     heading: String,
-    action: String,
-    cancel: String,
+    target: String,
     version: Option<i64>,
     system_name: String,
+}
+
+impl Head {
+    /// The form of a new assessment of system `system_name`.
+    pub(super) fn new_assessment(system_name: String) -> Head {
+        Head {
+            heading: format!("New impact assessment: {system_name}"),
+            target: "/impact-assessments".into(),
+            version: None,
+            system_name,
+        }
+    }
+
+    /// The form that edits assessment `id` (titled `title`) at `version`.
+    pub(super) fn edit(title: &str, id: &str, version: Option<i64>, system_name: String) -> Head {
+        Head {
+            heading: format!("Edit {title}"),
+            target: format!("/impact-assessments/{id}"),
+            version,
+            system_name,
+        }
+    }
+}
+
+/// Renders the guided form for an assessment; a refused one comes with the form rows of the submitted rows and
+/// the use case's messages, which are put on those rows (422).
+pub(super) fn form_page(
+    chrome: Chrome,
+    head: Head,
     t: ImpactTemplate,
     a: &ImpactAssessment,
-    rows: Option<&RowIndex>,
     method: &RiskMethod,
-    errors: Errors,
-) -> Response {
+    refused: Option<(&RowIndex, Errors)>,
+) -> PageResult {
+    let (rows, errors) = match refused {
+        Some((rows, errors)) => (Some(rows), remap(errors, rows)),
+        None => (None, Errors::default()),
+    };
     // Rows keep the index the form gave them, so messages land on the right row.
     let affected_idx: Vec<usize> =
         rows.map_or_else(|| (0..a.affected.len()).collect(), |r| r.affected.clone());
@@ -284,12 +312,12 @@ pub(super) fn form_page(
     let invalid = !errors.is_empty();
     let page = FormPage {
         chrome,
-        heading,
-        action,
-        cancel,
-        version,
+        heading: head.heading,
+        action: head.target.clone(),
+        cancel: head.target,
+        version: head.version,
         system_id: a.system_id.clone(),
-        system_name,
+        system_name: head.system_name,
         title: a.title.clone(),
         system_version: a.system_version.clone(),
         steps,
@@ -316,9 +344,5 @@ pub(super) fn form_page(
         template: t,
         errors,
     };
-    let mut res = render(&page);
-    if invalid {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    res
+    render_form(&page, invalid)
 }

@@ -13,7 +13,4 @@ pub use detail::{approve, show};
 pub use edit::{create, edit_form, new_form, update};
 pub use list::list;
 
-/// The wire names of a vocabulary's values, for the selects that offer them.
-fn vocab<T: Copy>(items: &[T], f: fn(T) -> &'static str) -> Vec<&'static str> {
-    items.iter().map(|x| f(*x)).collect()
-}
+use crate::pages::form::vocab;

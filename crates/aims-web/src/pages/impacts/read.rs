@@ -50,19 +50,9 @@ pub(super) struct RowIndex {
 }
 
 /// Puts messages about submitted rows back on the form rows they came from.
-pub(super) fn remap(mut e: Errors, idx: &RowIndex) -> Errors {
-    for (f, _) in e.0.iter_mut() {
-        for (prefix, map) in [("affected[", &idx.affected), ("impacts[", &idx.impacts)] {
-            if let Some(rest) = f.strip_prefix(prefix)
-                && let Some((k, tail)) = rest.split_once(']')
-                && let Some(row) = k.parse::<usize>().ok().and_then(|k| map.get(k))
-            {
-                *f = format!("{prefix}{row}]{tail}");
-                break;
-            }
-        }
-    }
-    e
+pub(super) fn remap(e: Errors, idx: &RowIndex) -> Errors {
+    e.on_rows("affected", &idx.affected)
+        .on_rows("impacts", &idx.impacts)
 }
 
 /// Reads the guided form into an assessment; blank rows are dropped. Scores that are not numbers become 0, which

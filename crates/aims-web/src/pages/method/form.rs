@@ -2,14 +2,12 @@
 
 use super::view::{load, point_labels};
 use crate::chrome::Chrome;
-use crate::error::{app_error, render};
-use crate::pages::ctx::Ctx;
-use crate::pages::form::{Errors, Opt, forbidden};
+use crate::error::PageError;
+use crate::pages::ctx::{Ctx, PageResult};
+use crate::pages::form::{Errors, Opt, render_form};
 use aims_domain::risk::{MAX_SCALE, RiskLevel, RiskMethod, ScalePoint};
 use askama::Template;
 use axum::extract::Query;
-use axum::http::StatusCode;
-use axum::response::Response;
 use serde::Deserialize;
 
 /// Blank level rows offered below the levels of the method.
@@ -301,7 +299,7 @@ pub(super) fn form_page(
     ctx: FormContext,
     m: &RiskMethod,
     errors: Errors,
-) -> Response {
+) -> PageResult {
     let invalid = !errors.is_empty();
     let levels = level_rows(&m.levels, &errors);
     let page = FormPage {
@@ -337,11 +335,7 @@ pub(super) fn form_page(
         matrix_message: exact(&errors, "matrix"),
         errors,
     };
-    let mut res = render(&page);
-    if invalid {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    res
+    render_form(&page, invalid)
 }
 
 /// Query of the form: the saved version to start from (the one in force when absent).
@@ -352,15 +346,12 @@ pub struct EditQuery {
 }
 
 /// GET /risks/method/edit
-pub async fn edit_form(ctx: Ctx, Query(q): Query<EditQuery>) -> Response {
+pub async fn edit_form(ctx: Ctx, Query(q): Query<EditQuery>) -> PageResult {
     let Ctx { state, s, chrome } = ctx;
     if !chrome.can_approve {
-        return forbidden(chrome, "change the risk method");
+        return Err(PageError::forbidden("change the risk method"));
     }
-    let (current, versions, chosen) = match load(&state, &s, &q.from).await {
-        Ok(x) => x,
-        Err(e) => return app_error(Some(chrome), e),
-    };
+    let (current, versions, chosen) = load(&state, &s, &q.from).await?;
     let mut m = chosen.map_or_else(|| current.clone(), |v| v.data);
     let from = m.number.max(1);
     m.note = String::new();

@@ -3,14 +3,11 @@
 use super::form::{FormContext, form_page};
 use super::parse::{read_method, regrid_errors};
 use crate::pages::ctx::{Ctx, PageResult};
-use crate::pages::form::{Errors, FormData};
+use crate::pages::form::{FormData, checked, go};
 use aims_app::AppError;
-use axum::Form;
-use axum::response::{IntoResponse, Redirect};
 
 /// POST /risks/method
-pub async fn save(ctx: Ctx, Form(f): Form<Vec<(String, String)>>) -> PageResult {
-    let f = FormData(f);
+pub async fn save(ctx: Ctx, f: FormData) -> PageResult {
     let Ctx { state, s, chrome } = ctx;
     let actor = s.actor();
     let current = state.app.risk_method(&actor, &s.org_id).await?;
@@ -33,22 +30,14 @@ pub async fn save(ctx: Ctx, Form(f): Form<Vec<(String, String)>>) -> PageResult 
     let sub = read_method(&f);
     if sub.reshaped || !sub.new_levels.is_empty() {
         let errors = regrid_errors(&sub);
-        return Ok(form_page(chrome, ctx, &sub.method, errors));
+        return form_page(chrome, ctx, &sub.method, errors);
     }
-    match state
+    let saved = state
         .app
         .save_risk_method(&actor, &s.org_id, sub.method.clone())
-        .await
-    {
-        Ok(saved) => Ok(
-            Redirect::to(&format!("/risks/method?version={}", saved.data.number)).into_response(),
-        ),
-        Err(AppError::Invalid(v)) => Ok(form_page(
-            chrome,
-            ctx,
-            &sub.method,
-            Errors::from_validation(v),
-        )),
-        Err(e) => Err(e.into()),
+        .await;
+    match checked(saved)? {
+        Ok(saved) => go(&format!("/risks/method?version={}", saved.data.number)),
+        Err(errors) => form_page(chrome, ctx, &sub.method, errors),
     }
 }

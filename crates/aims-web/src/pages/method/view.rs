@@ -2,15 +2,14 @@
 
 use crate::AppState;
 use crate::chrome::Chrome;
-use crate::error::{app_error, render};
-use crate::pages::ctx::Ctx;
+use crate::error::render;
+use crate::pages::ctx::{Ctx, PageResult};
 use crate::pages::form::Badge;
 use crate::pages::heatmap::ink_on;
 use aims_app::{AppError, Stored};
 use aims_domain::risk::{RiskMethod, ScalePoint};
 use askama::Template;
 use axum::extract::Query;
-use axum::response::Response;
 use serde::Deserialize;
 
 /// One point of a scale.
@@ -242,12 +241,9 @@ pub(super) async fn load(
 }
 
 /// GET /risks/method
-pub async fn show(ctx: Ctx, Query(q): Query<MethodQuery>) -> Response {
+pub async fn show(ctx: Ctx, Query(q): Query<MethodQuery>) -> PageResult {
     let Ctx { state, s, chrome } = ctx;
-    let (current, versions, chosen) = match load(&state, &s, &q.version).await {
-        Ok(x) => x,
-        Err(e) => return app_error(Some(chrome), e),
-    };
+    let (current, versions, chosen) = load(&state, &s, &q.version).await?;
     let (m, saved) = match &chosen {
         Some(v) => (v.data.clone(), when(&v.created_at)),
         None => (current.clone(), String::new()),
@@ -286,5 +282,5 @@ pub async fn show(ctx: Ctx, Query(q): Query<MethodQuery>) -> Response {
         },
         chrome,
     };
-    render(&page)
+    Ok(render(&page))
 }

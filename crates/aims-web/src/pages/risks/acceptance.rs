@@ -3,16 +3,13 @@
 use super::detail::{AssessmentRow, assessment_row};
 use super::treatments::risk_and_treatment;
 use crate::chrome::Chrome;
-use crate::error::{PageError, render};
+use crate::error::PageError;
 use crate::pages::ctx::{Ctx, PageResult, ids};
-use crate::pages::form::{Errors, FormData};
-use aims_app::{AppError, Stored};
-use aims_domain::risk::{Acceptance, Risk, Treatment};
+use crate::pages::form::{Errors, FormData, SignOff, checked, go, render_form};
+use aims_app::Stored;
+use aims_domain::risk::{Risk, Treatment};
 use askama::Template;
-use axum::Form;
 use axum::extract::Path;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect};
 
 #[derive(Template)]
 #[template(path = "treatment_accept.html")]
@@ -21,10 +18,7 @@ struct AcceptPage {
     risk: Stored<Risk>,
     residual: Option<AssessmentRow>,
     t: Stored<Treatment>,
-    by: String,
-    role: String,
-    date: String,
-    rationale: String,
+    sign_off: SignOff,
     errors: Errors,
 }
 
@@ -38,29 +32,22 @@ async fn accept_page(
     ctx: Ctx,
     risk: Stored<Risk>,
     t: Stored<Treatment>,
-    values: [String; 4],
+    sign_off: SignOff,
     errors: Errors,
 ) -> PageResult {
     let Ctx { state, s, chrome } = ctx;
     let m = state.app.risk_method(&s.actor(), &s.org_id).await?;
     let residual = risk.data.latest().map(|a| assessment_row(&m, a));
     let invalid = !errors.is_empty();
-    let [by, role, date, rationale] = values;
-    let mut res = render(&AcceptPage {
+    let page = AcceptPage {
         chrome,
         risk,
         residual,
         t,
-        by,
-        role,
-        date,
-        rationale,
+        sign_off,
         errors,
-    });
-    if invalid {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(res)
+    };
+    render_form(&page, invalid)
 }
 
 /// GET /risks/{rid}/treatments/{tid}/accept
@@ -70,46 +57,21 @@ pub async fn accept_form(ctx: Ctx, Path((rid, tid)): Path<(String, String)>) -> 
         return Err(PageError::forbidden("accept residual risk"));
     }
     let (risk, t) = risk_and_treatment(&ctx.state, &ctx.s, &rid, &tid).await?;
-    let values = [
-        ctx.s.user.display_name.clone(),
-        String::new(),
-        aims_app::today(),
-        String::new(),
-    ];
-    accept_page(ctx, risk, t, values, Errors::default()).await
+    let sign_off = SignOff::blank(&ctx.s.user.display_name);
+    accept_page(ctx, risk, t, sign_off, Errors::default()).await
 }
 
 /// POST /risks/{rid}/treatments/{tid}/accept
-pub async fn accept(
-    ctx: Ctx,
-    Path((rid, tid)): Path<(String, String)>,
-    Form(f): Form<Vec<(String, String)>>,
-) -> PageResult {
-    let f = FormData(f);
+pub async fn accept(ctx: Ctx, Path((rid, tid)): Path<(String, String)>, f: FormData) -> PageResult {
     ids(&[&rid, &tid], "treatment plan")?;
     let (risk, t) = risk_and_treatment(&ctx.state, &ctx.s, &rid, &tid).await?;
-    let acceptance = Acceptance {
-        by: f.text("acceptance.by"),
-        role: f.text("acceptance.role"),
-        date: f.text("acceptance.date"),
-        rationale: f.get("acceptance.rationale").trim().to_string(),
-        recorded_by: String::new(),
-    };
+    let acceptance = f.acceptance("acceptance");
     let (app, actor, org) = (&ctx.state.app, ctx.s.actor(), &ctx.s.org_id);
-    match app
+    let saved = app
         .accept_treatment(&actor, org, &t.id, f.version(), acceptance.clone())
-        .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!("/risks/{}#treatments", risk.id)).into_response()),
-        Err(AppError::Invalid(v)) => {
-            let values = [
-                acceptance.by,
-                acceptance.role,
-                acceptance.date,
-                acceptance.rationale,
-            ];
-            accept_page(ctx, risk, t, values, Errors::from_validation(v)).await
-        }
-        Err(e) => Err(e.into()),
+        .await;
+    match checked(saved)? {
+        Ok(_) => go(&format!("/risks/{}#treatments", risk.id)),
+        Err(errors) => accept_page(ctx, risk, t, SignOff::of(acceptance), errors).await,
     }
 }

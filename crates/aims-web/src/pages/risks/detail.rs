@@ -3,14 +3,13 @@
 use crate::AppState;
 use crate::auth::encode;
 use crate::chrome::Chrome;
-use crate::error::{app_error, render};
-use crate::pages::ctx::Ctx;
-use crate::pages::form::{Badge, SystemNames, is_id, not_found, words};
+use crate::error::render;
+use crate::pages::ctx::{Ctx, PageResult, ids};
+use crate::pages::form::{Badge, SystemNames, words};
 use aims_app::{AppError, Stored};
 use aims_domain::risk::{Acceptance, Risk, RiskAssessment, RiskMethod, Score, TreatmentTask};
 use askama::Template;
 use axum::extract::Path;
-use axum::response::Response;
 
 /// A score with its level.
 pub struct ScoreView {
@@ -161,60 +160,50 @@ pub(super) async fn control_titles(
 }
 
 /// GET /risks/{id}
-pub async fn show(ctx: Ctx, Path(id): Path<String>) -> Response {
+pub async fn show(ctx: Ctx, Path(id): Path<String>) -> PageResult {
+    ids(&[&id], "risk")?;
     let Ctx { state, s, chrome } = ctx;
-    if !is_id(&id) {
-        return not_found(chrome, "risk");
-    }
     let actor = s.actor();
     let app = &state.app;
     let org = &s.org_id;
     let mut names = SystemNames::default();
-    let result = async {
-        let r = app.risk(&actor, org, &id).await?;
-        let method = app.risk_method(&actor, org).await?;
-        let treatments = app.treatments(&actor, org, Some(&r.id)).await?;
-        names
-            .load(app, &actor, org, r.data.system_ids.iter())
-            .await?;
-        let sources = catalog_titles("risk_source")?;
-        let objectives = catalog_titles("annex_c_objective")?;
-        let controls = control_titles(&state, &s).await?;
-        let mut raised = vec![];
-        for link in &r.data.raised_from {
-            let (ia, idx) = link.split_once('#').unwrap_or((link.as_str(), ""));
-            let label = match app.impact(&actor, org, ia).await {
-                Ok(a) => {
-                    let harm = idx
-                        .parse::<usize>()
-                        .ok()
-                        .and_then(|i| a.data.impacts.get(i))
-                        .map(|m| format!(" — {} harm", words(&m.area)))
-                        .unwrap_or_default();
-                    format!("{}{harm}", a.data.title)
+    let r = app.risk(&actor, org, &id).await?;
+    let method = app.risk_method(&actor, org).await?;
+    let treatments = app.treatments(&actor, org, Some(&r.id)).await?;
+    names
+        .load(app, &actor, org, r.data.system_ids.iter())
+        .await?;
+    let sources = catalog_titles("risk_source")?;
+    let objectives = catalog_titles("annex_c_objective")?;
+    let controls = control_titles(&state, &s).await?;
+    let mut raised = vec![];
+    for link in &r.data.raised_from {
+        let (ia, idx) = link.split_once('#').unwrap_or((link.as_str(), ""));
+        let label = match app.impact(&actor, org, ia).await {
+            Ok(a) => {
+                let harm = idx
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|i| a.data.impacts.get(i))
+                    .map(|m| format!(" — {} harm", words(&m.area)))
+                    .unwrap_or_default();
+                format!("{}{harm}", a.data.title)
+            }
+            Err(_) => link.clone(),
+        };
+        raised.push((
+            format!(
+                "/impact-assessments/{}{}",
+                encode(ia),
+                if idx.is_empty() {
+                    String::new()
+                } else {
+                    format!("#impact-{idx}")
                 }
-                Err(_) => link.clone(),
-            };
-            raised.push((
-                format!(
-                    "/impact-assessments/{}{}",
-                    encode(ia),
-                    if idx.is_empty() {
-                        String::new()
-                    } else {
-                        format!("#impact-{idx}")
-                    }
-                ),
-                label,
-            ));
-        }
-        Ok::<_, AppError>((r, method, treatments, sources, objectives, controls, raised))
+            ),
+            label,
+        ));
     }
-    .await;
-    let (r, method, treatments, sources, objectives, controls, raised) = match result {
-        Ok(x) => x,
-        Err(e) => return app_error(Some(chrome), e),
-    };
     let mut history: Vec<AssessmentRow> = r
         .data
         .assessments
@@ -251,7 +240,7 @@ pub async fn show(ctx: Ctx, Path(id): Path<String>) -> Response {
         })
         .collect();
     let today = aims_app::today();
-    render(&DetailPage {
+    Ok(render(&DetailPage {
         can_approve: chrome.can_approve,
         chrome,
         systems: names.links(&r.data.system_ids),
@@ -265,5 +254,5 @@ pub async fn show(ctx: Ctx, Path(id): Path<String>) -> Response {
             && !r.data.review_date.is_empty()
             && r.data.review_date < today,
         r,
-    })
+    }))
 }

@@ -3,18 +3,13 @@
 use super::assess_fields::{AssessFields, read_assessment};
 use super::detail::catalog_titles;
 use crate::chrome::Chrome;
-use crate::error::render;
 use crate::pages::ctx::{Ctx, PageResult, ids, writable};
-use crate::pages::form::{Errors, FormData, Opt};
-use aims_app::AppError;
+use crate::pages::form::{Errors, FormData, Opt, checked, go, render_form, vocab};
 use aims_app::systems::SystemFilter;
 use aims_domain::risk::Risk;
 use aims_domain::vocab::RiskStatus;
 use askama::Template;
-use axum::Form;
 use axum::extract::Path;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect};
 
 /// The register fields of the risk form.
 #[derive(Default)]
@@ -189,10 +184,7 @@ async fn risk_form(
     let invalid = !errors.is_empty();
     let page = RiskFormPage {
         statuses: Opt::vocab(
-            &RiskStatus::ALL
-                .iter()
-                .map(|x| x.as_str())
-                .collect::<Vec<_>>(),
+            &vocab(RiskStatus::ALL, RiskStatus::as_str),
             if f.status.is_empty() {
                 "open"
             } else {
@@ -231,11 +223,7 @@ async fn risk_form(
         a,
         errors,
     };
-    let mut res = render(&page);
-    if invalid {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(res)
+    render_form(&page, invalid)
 }
 
 /// GET /risks/new
@@ -259,8 +247,7 @@ pub async fn new_form(ctx: Ctx) -> PageResult {
 }
 
 /// POST /risks
-pub async fn create(ctx: Ctx, Form(f): Form<Vec<(String, String)>>) -> PageResult {
-    let f = FormData(f);
+pub async fn create(ctx: Ctx, f: FormData) -> PageResult {
     let (app, actor, org) = (&ctx.state.app, ctx.s.actor(), &ctx.s.org_id);
     let method = app.risk_method(&actor, org).await?;
     let fields = RiskFields::from_form(&f);
@@ -268,14 +255,9 @@ pub async fn create(ctx: Ctx, Form(f): Form<Vec<(String, String)>>) -> PageResul
     let errors = match read_assessment(&f, true) {
         Ok(a) => {
             risk.assessments = a.into_iter().collect();
-            match app.create_risk(&actor, org, risk).await {
-                Ok(created) => {
-                    return Ok(Redirect::to(&format!("/risks/{}", created.id)).into_response());
-                }
-                Err(AppError::Invalid(v)) => {
-                    Errors::from_validation(v).rename("assessments[0]", "assessment")
-                }
-                Err(e) => return Err(e.into()),
+            match checked(app.create_risk(&actor, org, risk).await)? {
+                Ok(created) => return go(&format!("/risks/{}", created.id)),
+                Err(e) => e.rename("assessments[0]", "assessment"),
             }
         }
         Err(e) => e,
@@ -305,26 +287,20 @@ pub async fn edit_form(ctx: Ctx, Path(id): Path<String>) -> PageResult {
 }
 
 /// POST /risks/{id}
-pub async fn update(
-    ctx: Ctx,
-    Path(id): Path<String>,
-    Form(f): Form<Vec<(String, String)>>,
-) -> PageResult {
-    let f = FormData(f);
+pub async fn update(ctx: Ctx, Path(id): Path<String>, f: FormData) -> PageResult {
     ids(&[&id], "risk")?;
     let (app, actor, org) = (&ctx.state.app, ctx.s.actor(), &ctx.s.org_id);
     let mut fields = RiskFields::from_form(&f);
     let current = app.risk(&actor, org, &id).await?;
     fields.raised_from = current.data.raised_from.clone();
-    match app
+    let saved = app
         .update_risk(&actor, org, &id, fields.version, fields.to_risk())
-        .await
-    {
-        Ok(r) => Ok(Redirect::to(&format!("/risks/{}", r.id)).into_response()),
-        Err(AppError::Invalid(v)) => {
+        .await;
+    match checked(saved)? {
+        Ok(r) => go(&format!("/risks/{}", r.id)),
+        Err(errors) => {
             let head = FormHead::edit(&current.data.title, &id);
-            risk_form(ctx, head, fields, None, Errors::from_validation(v)).await
+            risk_form(ctx, head, fields, None, errors).await
         }
-        Err(e) => Err(e.into()),
     }
 }

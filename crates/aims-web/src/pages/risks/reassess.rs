@@ -3,16 +3,12 @@
 use super::assess_fields::{AssessFields, read_assessment};
 use super::detail::{AssessmentRow, assessment_row};
 use crate::chrome::Chrome;
-use crate::error::render;
 use crate::pages::ctx::{Ctx, PageResult, ids, writable};
-use crate::pages::form::{Errors, FormData};
-use aims_app::{AppError, Stored};
+use crate::pages::form::{Errors, FormData, checked, go, render_form};
+use aims_app::Stored;
 use aims_domain::risk::{Risk, RiskMethod};
 use askama::Template;
-use axum::Form;
 use axum::extract::Path;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
 
 #[derive(Template)]
 #[template(path = "risk_assess.html")]
@@ -36,20 +32,17 @@ fn assess_page(
     method: &RiskMethod,
     a: AssessFields,
     errors: Errors,
-) -> Response {
+) -> PageResult {
     let invalid = !errors.is_empty();
     let latest = r.data.latest().map(|x| assessment_row(method, x));
-    let mut res = render(&AssessPage {
+    let page = AssessPage {
         chrome,
         r,
         a,
         latest,
         errors,
-    });
-    if invalid {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    res
+    };
+    render_form(&page, invalid)
 }
 
 /// GET /risks/{id}/assess
@@ -60,25 +53,17 @@ pub async fn assess_form(ctx: Ctx, Path(id): Path<String>) -> PageResult {
     let r = app.risk(&actor, org, &id).await?;
     let m = app.risk_method(&actor, org).await?;
     let a = AssessFields::from_assessment(&m, r.data.latest(), &ctx.s.user.display_name, false);
-    Ok(assess_page(ctx.chrome, r, &m, a, Errors::default()))
+    assess_page(ctx.chrome, r, &m, a, Errors::default())
 }
 
 /// POST /risks/{id}/assess
-pub async fn assess(
-    ctx: Ctx,
-    Path(id): Path<String>,
-    Form(f): Form<Vec<(String, String)>>,
-) -> PageResult {
-    let f = FormData(f);
+pub async fn assess(ctx: Ctx, Path(id): Path<String>, f: FormData) -> PageResult {
     ids(&[&id], "risk")?;
     let (app, actor, org) = (&ctx.state.app, ctx.s.actor(), &ctx.s.org_id);
     let errors = match read_assessment(&f, false) {
-        Ok(Some(a)) => match app.assess_risk(&actor, org, &id, f.version(), a).await {
-            Ok(r) => {
-                return Ok(Redirect::to(&format!("/risks/{}#assessments", r.id)).into_response());
-            }
-            Err(AppError::Invalid(v)) => Errors::from_validation(v),
-            Err(e) => return Err(e.into()),
+        Ok(Some(a)) => match checked(app.assess_risk(&actor, org, &id, f.version(), a).await)? {
+            Ok(r) => return go(&format!("/risks/{}#assessments", r.id)),
+            Err(errors) => errors,
         },
         Ok(None) => Errors::one("assessment", "choose the scores"),
         Err(e) => e,
@@ -86,5 +71,5 @@ pub async fn assess(
     let r = app.risk(&actor, org, &id).await?;
     let m = app.risk_method(&actor, org).await?;
     let a = AssessFields::from_form(&m, &f, false);
-    Ok(assess_page(ctx.chrome, r, &m, a, errors))
+    assess_page(ctx.chrome, r, &m, a, errors)
 }

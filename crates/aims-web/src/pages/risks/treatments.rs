@@ -3,17 +3,13 @@
 use super::detail::control_titles;
 use crate::AppState;
 use crate::chrome::Chrome;
-use crate::error::render;
 use crate::pages::ctx::{Ctx, PageResult, ids, writable};
-use crate::pages::form::{Errors, FormData, Opt};
+use crate::pages::form::{Errors, FormData, Opt, checked, go, render_form, vocab};
 use aims_app::{AppError, Stored};
 use aims_domain::risk::{Risk, Treatment, TreatmentTask};
 use aims_domain::vocab::{TaskStatus, TreatmentOption, TreatmentStatus};
 use askama::Template;
-use axum::Form;
 use axum::extract::Path;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect};
 
 /// One task row of the treatment form.
 pub struct TaskRow {
@@ -61,43 +57,29 @@ impl TreatmentFormPage {
 
 const BLANK_TASK_ROWS: usize = 2;
 
+fn task_statuses(current: &str) -> Vec<Opt> {
+    Opt::vocab(&vocab(TaskStatus::ALL, TaskStatus::as_str), current, None)
+}
+
 fn task_rows(tasks: &[TreatmentTask]) -> Vec<TaskRow> {
-    let mut rows: Vec<TaskRow> = tasks
+    let blank = TreatmentTask {
+        title: String::new(),
+        owner: String::new(),
+        due: String::new(),
+        status: "open".into(),
+    };
+    tasks
         .iter()
+        .chain(std::iter::repeat_n(&blank, BLANK_TASK_ROWS))
         .enumerate()
         .map(|(i, t)| TaskRow {
             i,
             title: t.title.clone(),
             owner: t.owner.clone(),
             due: t.due.clone(),
-            statuses: Opt::vocab(
-                &TaskStatus::ALL
-                    .iter()
-                    .map(|x| x.as_str())
-                    .collect::<Vec<_>>(),
-                &t.status,
-                None,
-            ),
+            statuses: task_statuses(&t.status),
         })
-        .collect();
-    let n = rows.len();
-    for i in n..n + BLANK_TASK_ROWS {
-        rows.push(TaskRow {
-            i,
-            title: String::new(),
-            owner: String::new(),
-            due: String::new(),
-            statuses: Opt::vocab(
-                &TaskStatus::ALL
-                    .iter()
-                    .map(|x| x.as_str())
-                    .collect::<Vec<_>>(),
-                "open",
-                None,
-            ),
-        });
-    }
-    rows
+        .collect()
 }
 
 /// Reads the treatment form; blank task rows are dropped, and error paths keep the row index the form shows.
@@ -134,20 +116,6 @@ fn read_treatment(f: &FormData, risk_id: &str) -> (Treatment, Vec<usize>) {
     )
 }
 
-/// Maps `tasks[k]` of the submitted plan back to the row index of the form.
-fn task_errors(v: aims_domain::ValidationError, index: &[usize]) -> Errors {
-    let mut e = Errors::from_validation(v);
-    for (f, _) in e.0.iter_mut() {
-        if let Some(rest) = f.strip_prefix("tasks[")
-            && let Some((k, tail)) = rest.split_once(']')
-            && let Some(row) = k.parse::<usize>().ok().and_then(|k| index.get(k))
-        {
-            *f = format!("tasks[{row}]{tail}");
-        }
-    }
-    e
-}
-
 /// What the treatment form shows besides the plan: heading, form action and record version.
 struct FormHead {
     heading: &'static str,
@@ -174,18 +142,12 @@ async fn treatment_form(
         action: head.action,
         version: head.version,
         options: Opt::vocab(
-            &TreatmentOption::ALL
-                .iter()
-                .map(|x| x.as_str())
-                .collect::<Vec<_>>(),
+            &vocab(TreatmentOption::ALL, TreatmentOption::as_str),
             &t.option,
             None,
         ),
         statuses: Opt::vocab(
-            &TreatmentStatus::ALL
-                .iter()
-                .map(|x| x.as_str())
-                .collect::<Vec<_>>(),
+            &vocab(TreatmentStatus::ALL, TreatmentStatus::as_str),
             &t.status,
             None,
         ),
@@ -203,21 +165,10 @@ async fn treatment_form(
         },
         next_row: tasks.len(),
         tasks,
-        task_statuses: Opt::vocab(
-            &TaskStatus::ALL
-                .iter()
-                .map(|x| x.as_str())
-                .collect::<Vec<_>>(),
-            "open",
-            None,
-        ),
+        task_statuses: task_statuses("open"),
         errors,
     };
-    let mut res = render(&page);
-    if invalid {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(res)
+    render_form(&page, invalid)
 }
 
 fn new_head(risk: &Stored<Risk>) -> FormHead {
@@ -258,22 +209,17 @@ pub async fn new_treatment(ctx: Ctx, Path(id): Path<String>) -> PageResult {
 }
 
 /// POST /risks/{id}/treatments
-pub async fn create_treatment(
-    ctx: Ctx,
-    Path(id): Path<String>,
-    Form(f): Form<Vec<(String, String)>>,
-) -> PageResult {
-    let f = FormData(f);
+pub async fn create_treatment(ctx: Ctx, Path(id): Path<String>, f: FormData) -> PageResult {
     ids(&[&id], "risk")?;
     let (app, actor, org) = (&ctx.state.app, ctx.s.actor(), &ctx.s.org_id);
     let risk = app.risk(&actor, org, &id).await?;
     let (t, index) = read_treatment(&f, &risk.id);
-    match app.create_treatment(&actor, org, t.clone()).await {
-        Ok(_) => Ok(Redirect::to(&format!("/risks/{}#treatments", risk.id)).into_response()),
-        Err(AppError::Invalid(v)) => {
-            treatment_form(ctx, &risk, new_head(&risk), &t, task_errors(v, &index)).await
+    match checked(app.create_treatment(&actor, org, t.clone()).await)? {
+        Ok(_) => go(&format!("/risks/{}#treatments", risk.id)),
+        Err(e) => {
+            let errors = e.on_rows("tasks", &index);
+            treatment_form(ctx, &risk, new_head(&risk), &t, errors).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -308,22 +254,20 @@ pub async fn edit_treatment(ctx: Ctx, Path((rid, tid)): Path<(String, String)>) 
 pub async fn update_treatment(
     ctx: Ctx,
     Path((rid, tid)): Path<(String, String)>,
-    Form(f): Form<Vec<(String, String)>>,
+    f: FormData,
 ) -> PageResult {
-    let f = FormData(f);
     ids(&[&rid, &tid], "treatment plan")?;
     let (risk, current) = risk_and_treatment(&ctx.state, &ctx.s, &rid, &tid).await?;
     let (t, index) = read_treatment(&f, &risk.id);
     let (app, actor, org) = (&ctx.state.app, ctx.s.actor(), &ctx.s.org_id);
-    match app
+    let saved = app
         .update_treatment(&actor, org, &current.id, f.version(), t.clone())
-        .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!("/risks/{}#treatments", risk.id)).into_response()),
-        Err(AppError::Invalid(v)) => {
+        .await;
+    match checked(saved)? {
+        Ok(_) => go(&format!("/risks/{}#treatments", risk.id)),
+        Err(e) => {
             let head = edit_head(&risk, &current.id, f.version());
-            treatment_form(ctx, &risk, head, &t, task_errors(v, &index)).await
+            treatment_form(ctx, &risk, head, &t, e.on_rows("tasks", &index)).await
         }
-        Err(e) => Err(e.into()),
     }
 }

@@ -4,19 +4,15 @@ use super::lines::*;
 use crate::AppState;
 use crate::auth::encode;
 use crate::chrome::Chrome;
-use crate::error::render;
 use crate::pages::ctx::{Ctx, PageResult};
-use crate::pages::form::{Errors, FormData, Opt, lines};
+use crate::pages::form::{Errors, FormData, Opt, checked, go, lines, render_form, vocab};
 use aims_app::catalogue::MappingRow;
 use aims_app::{AppError, Stored};
 use aims_domain::context::Supplier;
 use aims_domain::controls::{ControlImplementation, InclusionReason, Inheritance};
 use aims_domain::vocab::{ImplementationStatus, InclusionKind};
 use askama::Template;
-use axum::Form;
 use axum::extract::Path;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
 
 // ---------------------------------------------------------------------------------------------------------------
 // One control
@@ -84,15 +80,19 @@ impl ControlPage {
 
 const BLANK_REASON_ROWS: usize = 1;
 
-pub(super) fn kinds(current: &str) -> Vec<Opt> {
+/// The options of a reason kind select (`legal`, `risk` …).
+pub(crate) fn kinds(current: &str) -> Vec<Opt> {
     Opt::vocab(
-        &InclusionKind::ALL
-            .iter()
-            .map(|x| x.as_str())
-            .collect::<Vec<_>>(),
+        &vocab(InclusionKind::ALL, InclusionKind::as_str),
         current,
         None,
     )
+}
+
+/// The options of an implementation status select, with an optional empty first option (`Any status`).
+pub(crate) fn statuses(current: &str, empty: Option<&str>) -> Vec<Opt> {
+    let all = vocab(ImplementationStatus::ALL, ImplementationStatus::as_str);
+    Opt::vocab(&all, current, empty)
 }
 
 pub(super) fn reason_rows(reasons: &[InclusionReason]) -> Vec<ReasonRow> {
@@ -228,7 +228,7 @@ fn control_page(
     c: &ControlImplementation,
     version: i64,
     errors: Errors,
-) -> Response {
+) -> PageResult {
     let reasons = reason_rows(&c.reasons);
     let invalid = !errors.is_empty();
     let page = ControlPage {
@@ -248,14 +248,7 @@ fn control_page(
         },
         catalog_description: ctx.catalog_description,
         version,
-        statuses: Opt::vocab(
-            &ImplementationStatus::ALL
-                .iter()
-                .map(|x| x.as_str())
-                .collect::<Vec<_>>(),
-            &c.status,
-            None,
-        ),
+        statuses: statuses(&c.status, None),
         owner: c.owner.clone(),
         description: c.description.clone(),
         justification: c.justification.clone(),
@@ -279,11 +272,7 @@ fn control_page(
             .unwrap_or_default(),
         errors,
     };
-    let mut res = render(&page);
-    if invalid {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    res
+    render_form(&page, invalid)
 }
 
 /// GET /controls/{control}
@@ -308,14 +297,7 @@ pub async fn control(page: Ctx, Path(control): Path<String>) -> PageResult {
             0,
         ),
     };
-    Ok(control_page(
-        chrome,
-        &control,
-        ctx,
-        &c,
-        version,
-        Errors::default(),
-    ))
+    control_page(chrome, &control, ctx, &c, version, Errors::default())
 }
 
 /// Reads the control form; blank reason rows are dropped and error paths keep the form's row index.
@@ -360,12 +342,7 @@ pub(crate) fn read_control(f: &FormData, control: &str) -> (ControlImplementatio
 }
 
 /// POST /controls/{control}
-pub async fn set_control(
-    page: Ctx,
-    Path(control): Path<String>,
-    Form(f): Form<Vec<(String, String)>>,
-) -> PageResult {
-    let f = FormData(f);
+pub async fn set_control(page: Ctx, Path(control): Path<String>, f: FormData) -> PageResult {
     let Ctx { state, s, chrome } = page;
     let ctx = control_context(&state, &s, &control).await?;
     let (mut c, index) = read_control(&f, &control);
@@ -373,31 +350,15 @@ pub async fn set_control(
         c.title = String::new();
     }
     let version = f.version();
-    match state
+    let saved = state
         .app
         .set_control(&s.actor(), &s.org_id, c.clone(), version)
-        .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!("/controls/{}", encode(&control))).into_response()),
-        Err(AppError::Invalid(v)) => {
-            let mut errors = Errors::from_validation(v);
-            for (field, _) in errors.0.iter_mut() {
-                if let Some(rest) = field.strip_prefix("reasons[")
-                    && let Some((k, tail)) = rest.split_once(']')
-                    && let Some(row) = k.parse::<usize>().ok().and_then(|k| index.get(k))
-                {
-                    *field = format!("reasons[{row}]{tail}");
-                }
-            }
-            Ok(control_page(
-                chrome,
-                &control,
-                ctx,
-                &c,
-                version.unwrap_or(0),
-                errors,
-            ))
+        .await;
+    match checked(saved)? {
+        Ok(_) => go(&format!("/controls/{}", encode(&control))),
+        Err(e) => {
+            let errors = e.on_rows("reasons", &index);
+            control_page(chrome, &control, ctx, &c, version.unwrap_or(0), errors)
         }
-        Err(e) => Err(e.into()),
     }
 }

@@ -8,7 +8,7 @@ mod lines;
 mod page;
 mod versions;
 
-pub(crate) use control::read_control;
 pub use control::{control, set_control};
+pub(crate) use control::{kinds, read_control, statuses};
 pub use page::{approve, show};
 pub use versions::{diff, version, versions};

@@ -1,19 +1,14 @@
 //! The SoA page: every line, what stops approval, the drift since the approved version, and approval.
 
+use super::control::statuses;
 use super::lines::*;
 use crate::AppState;
 use crate::chrome::Chrome;
-use crate::error::{app_error, render};
 use crate::pages::ctx::{Ctx, PageResult};
-use crate::pages::form::{Errors, FormData, Opt};
-use aims_app::AppError;
+use crate::pages::form::{Errors, FormData, Opt, checked, go, render_form};
 use aims_domain::soa::{ApplicabilityHint, SoaApproval, SoaSummary};
-use aims_domain::vocab::ImplementationStatus;
 use askama::Template;
-use axum::Form;
 use axum::extract::Query;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -91,17 +86,9 @@ pub(super) async fn soa_page(
     q: SoaQuery,
     approve: ApproveFields,
     errors: Errors,
-) -> Response {
-    let result = async {
-        let view = state.app.soa(&s.actor(), &s.org_id).await?;
-        let suppliers = supplier_names(state, s).await?;
-        Ok::<_, AppError>((view, suppliers))
-    }
-    .await;
-    let (view, suppliers) = match result {
-        Ok(x) => x,
-        Err(e) => return app_error(Some(chrome), e),
-    };
+) -> PageResult {
+    let view = state.app.soa(&s.actor(), &s.org_id).await?;
+    let suppliers = supplier_names(state, s).await?;
     let names = names_of(&suppliers);
     let all: Vec<SoaLine> = view.entries.iter().map(|e| line(e, &names)).collect();
     let total = all.len();
@@ -116,7 +103,7 @@ pub(super) async fn soa_page(
         })
         .collect();
     let invalid = !errors.is_empty();
-    let mut res = render(&SoaPage {
+    let page = SoaPage {
         chrome,
         lines,
         total,
@@ -130,29 +117,19 @@ pub(super) async fn soa_page(
         approved_version: view.approved_version,
         drift: change_views(view.drift),
         hints: view.hints,
-        statuses: Opt::vocab(
-            &ImplementationStatus::ALL
-                .iter()
-                .map(|x| x.as_str())
-                .collect::<Vec<_>>(),
-            &q.status,
-            Some("Any status"),
-        ),
+        statuses: statuses(&q.status, Some("Any status")),
         applicable: q.applicable,
         problems_only: !q.problems.is_empty(),
         q: q.q,
         approve,
         errors,
         blocking,
-    });
-    if invalid {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    res
+    };
+    render_form(&page, invalid)
 }
 
 /// GET /soa
-pub async fn show(ctx: Ctx, Query(q): Query<SoaQuery>) -> Response {
+pub async fn show(ctx: Ctx, Query(q): Query<SoaQuery>) -> PageResult {
     let Ctx { state, s, chrome } = ctx;
     let approve = ApproveFields {
         approved_by: s.user.display_name.clone(),
@@ -162,36 +139,26 @@ pub async fn show(ctx: Ctx, Query(q): Query<SoaQuery>) -> Response {
 }
 
 /// POST /soa/approve
-pub async fn approve(ctx: Ctx, Form(f): Form<Vec<(String, String)>>) -> PageResult {
-    let f = FormData(f);
+pub async fn approve(ctx: Ctx, f: FormData) -> PageResult {
     let Ctx { state, s, chrome } = ctx;
     let approval = SoaApproval {
         approved_by: f.text("approved_by"),
         approver_role: f.text("approver_role"),
         note: f.get("note").trim().to_string(),
     };
-    match state
+    let approved = state
         .app
         .approve_soa(&s.actor(), &s.org_id, approval.clone())
-        .await
-    {
-        Ok(v) => Ok(Redirect::to(&format!("/soa/versions/{}", v.data.number)).into_response()),
-        Err(AppError::Invalid(v)) => {
+        .await;
+    match checked(approved)? {
+        Ok(v) => go(&format!("/soa/versions/{}", v.data.number)),
+        Err(errors) => {
             let approve = ApproveFields {
                 approved_by: approval.approved_by,
                 approver_role: approval.approver_role,
                 note: approval.note,
             };
-            Ok(soa_page(
-                &state,
-                &s,
-                chrome,
-                SoaQuery::default(),
-                approve,
-                Errors::from_validation(v),
-            )
-            .await)
+            soa_page(&state, &s, chrome, SoaQuery::default(), approve, errors).await
         }
-        Err(e) => Err(e.into()),
     }
 }
