@@ -212,7 +212,7 @@ pub(crate) async fn check(
         }
     }
 
-    check_records(&mut s, &doc.context_issues, |_, _| {});
+    check_kit_sections(&mut s, doc);
     for e in &doc.suppliers {
         s.key(Kind::Supplier, e);
     }
@@ -448,7 +448,32 @@ fn known_controls(s: &State) -> Vec<String> {
     s.known_controls.clone()
 }
 
-/// Checks plain records (context issues, parties, suppliers) with their own validation and `more`.
+/// Checks the items of the kit sections (see `doc::kit_sections`): each must read as its record type and pass
+/// its own validation, entered by a user whose role may write it.
+fn check_kit_sections(s: &mut State, doc: &Document) {
+    struct Check<'a> {
+        s: &'a mut State,
+        doc: &'a Document,
+    }
+    impl crate::kit::RecordVisitor for Check<'_> {
+        fn visit<T: Record>(&mut self) {
+            let name = T::DEF.plural_snake();
+            let Some((_, items)) = self.doc.kit.iter().find(|(n, _)| *n == name) else {
+                return;
+            };
+            for e in items {
+                self.s.allow(e, T::DEF.write);
+                match super::doc::typed::<T>(&e.path, &e.data) {
+                    Ok(mut r) => self.s.validate(&e.path, r.prepare()),
+                    Err(v) => self.s.errs.errors.extend(v.errors),
+                }
+            }
+        }
+    }
+    crate::kit::each_record(&mut Check { s, doc });
+}
+
+/// Checks plain records (parties, suppliers) with their own validation and `more`.
 fn check_records<T: Record>(
     s: &mut State,
     items: &[Entry<T>],

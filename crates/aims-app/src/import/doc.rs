@@ -4,7 +4,7 @@
 
 use aims_domain::ValidationError;
 use aims_domain::classification::Answers;
-use aims_domain::context::{ContextIssue, InterestedParty, Organization, Supplier};
+use aims_domain::context::{InterestedParty, Organization, Supplier};
 use aims_domain::controls::ControlImplementation;
 use aims_domain::impact::ImpactAssessment;
 use aims_domain::inventory::{AiSystem, CustomFieldDef};
@@ -22,7 +22,6 @@ pub(crate) const SECTIONS: &[&str] = &[
     "organization",
     "users",
     "scope",
-    "context_issues",
     "suppliers",
     "custom_fields",
     "controls",
@@ -35,6 +34,38 @@ pub(crate) const SECTIONS: &[&str] = &[
     "treatments",
     "steps",
 ];
+
+/// The sections of the kit record types that have no handling of their own here: each is named by its
+/// record type's plural (`context_issues`), read as that record's JSON, checked by its own validation and
+/// written by the kit's create use case, right after the scope. A record type added to the kit's registry gets
+/// its section without a change here.
+pub(crate) fn kit_sections() -> Vec<String> {
+    struct Names(Vec<String>);
+    impl crate::kit::RecordVisitor for Names {
+        fn visit<T: crate::kit::Record>(&mut self) {
+            let name = T::DEF.plural_snake();
+            if !SECTIONS.contains(&name.as_str()) {
+                self.0.push(name);
+            }
+        }
+    }
+    let mut names = Names(vec![]);
+    crate::kit::each_record(&mut names);
+    names.0
+}
+
+/// An item of a kit section read as its record type, naming the path of the first problem inside it.
+pub(crate) fn typed<T: DeserializeOwned>(path: &str, value: &Value) -> Result<T, ValidationError> {
+    serde_path_to_error::deserialize::<_, T>(value.clone()).map_err(|e| {
+        let inner = e.path().to_string();
+        let field = if inner == "." {
+            path.to_string()
+        } else {
+            format!("{path}.{inner}")
+        };
+        ValidationError::one(field, e.into_inner().to_string())
+    })
+}
 
 /// One item of a section: where it is, its local `ref`, the user it is entered by (`actor`), and its data.
 #[derive(Debug, Clone)]
@@ -174,7 +205,9 @@ pub(crate) struct Document {
     pub organization: Option<Entry<Organization>>,
     pub users: Vec<Entry<UserInput>>,
     pub scope: Vec<Entry<ScopeInput>>,
-    pub context_issues: Vec<Entry<ContextIssue>>,
+    /// Sections of the kit record types without handling of their own (see [`kit_sections`]), in registry
+    /// order, each item still as JSON.
+    pub kit: Vec<(String, Vec<Entry<Value>>)>,
     pub suppliers: Vec<Entry<Supplier>>,
     pub custom_fields: Vec<Entry<CustomFieldDef>>,
     pub controls: Vec<Entry<ControlImplementation>>,
@@ -228,11 +261,17 @@ pub(crate) fn read(text: &str) -> Result<Document, ValidationError> {
             format!("is missing; write \"format\": \"{FORMAT}\""),
         ),
     }
+    let kit = kit_sections();
     for key in top.keys() {
-        if !SECTIONS.contains(&key.as_str()) {
+        if !SECTIONS.contains(&key.as_str()) && !kit.contains(key) {
+            let all: Vec<&str> = SECTIONS
+                .iter()
+                .copied()
+                .chain(kit.iter().map(String::as_str))
+                .collect();
             errs.push(
                 key.clone(),
-                format!("is not a section; expected one of: {}", SECTIONS.join(", ")),
+                format!("is not a section; expected one of: {}", all.join(", ")),
             );
         }
     }
@@ -259,7 +298,11 @@ pub(crate) fn read(text: &str) -> Result<Document, ValidationError> {
                 Some(ScopeInput { draft, approve })
             },
         ),
-        context_issues: r.list("context_issues", ACTOR_ONLY),
+        kit: kit
+            .iter()
+            .map(|name| (name.clone(), r.list::<Value>(name, ACTOR_ONLY)))
+            .filter(|(_, items)| !items.is_empty())
+            .collect(),
         suppliers: r.list("suppliers", REF_AND_ACTOR),
         custom_fields: r.list("custom_fields", ACTOR_ONLY),
         controls: r.list("controls", ACTOR_ONLY),

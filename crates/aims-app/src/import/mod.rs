@@ -59,7 +59,7 @@ pub struct ImportedUser {
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct SectionCount {
     /// Section name as in the document (`systems`).
-    pub section: &'static str,
+    pub section: String,
     /// Items written.
     pub count: usize,
 }
@@ -125,9 +125,12 @@ fn at(path: &str) -> impl FnOnce(AppError) -> AppError + '_ {
 struct Tally(Vec<SectionCount>);
 
 impl Tally {
-    fn add(&mut self, section: &'static str, n: usize) {
+    fn add(&mut self, section: impl Into<String>, n: usize) {
         if n > 0 {
-            self.0.push(SectionCount { section, count: n });
+            self.0.push(SectionCount {
+                section: section.into(),
+                count: n,
+            });
         }
     }
 }
@@ -222,11 +225,9 @@ impl App {
         tally.add("scope", doc.scope.len());
 
         let mut refs = Refs::default();
-        tally.add(
-            "context_issues",
-            self.put_records(&actors, &org, &doc.context_issues, None, &mut refs)
-                .await?,
-        );
+        for (section, count) in self.put_kit_sections(&actors, &org, &doc).await? {
+            tally.add(section, count);
+        }
         tally.add(
             "suppliers",
             self.put_records(
@@ -356,6 +357,58 @@ impl App {
             users,
             created: tally.0,
         })
+    }
+
+    /// Writes the items of the kit sections (see `doc::kit_sections`) through the kit's create use case, in
+    /// registry order; returns the count per section.
+    async fn put_kit_sections(
+        &self,
+        actors: &check::Actors,
+        org: &str,
+        doc: &doc::Document,
+    ) -> Result<Vec<(String, usize)>, AppError> {
+        type Job<'a> = std::pin::Pin<
+            Box<dyn std::future::Future<Output = Result<usize, AppError>> + Send + 'a>,
+        >;
+        struct Put<'a> {
+            app: &'a App,
+            actors: &'a check::Actors,
+            org: &'a str,
+            doc: &'a doc::Document,
+            jobs: Vec<(String, Job<'a>)>,
+        }
+        impl<'a> crate::kit::RecordVisitor for Put<'a> {
+            fn visit<T: crate::kit::Record>(&mut self) {
+                let name = T::DEF.plural_snake();
+                let Some((_, items)) = self.doc.kit.iter().find(|(n, _)| *n == name) else {
+                    return;
+                };
+                let (app, actors, org) = (self.app, self.actors, self.org);
+                let job: Job<'a> = Box::pin(async move {
+                    for e in items {
+                        let data: T = doc::typed(&e.path, &e.data)?;
+                        app.create_record(&actors.of(e), org, data)
+                            .await
+                            .map_err(at(&e.path))?;
+                    }
+                    Ok(items.len())
+                });
+                self.jobs.push((name, job));
+            }
+        }
+        let mut put = Put {
+            app: self,
+            actors,
+            org,
+            doc,
+            jobs: vec![],
+        };
+        crate::kit::each_record(&mut put);
+        let mut counts = vec![];
+        for (name, job) in put.jobs {
+            counts.push((name, job.await?));
+        }
+        Ok(counts)
     }
 
     /// Writes the items of a plain record section, registering their refs as `kind`.
