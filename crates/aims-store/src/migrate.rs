@@ -231,11 +231,18 @@ fn schema_error(m: &Migration) -> impl Fn(sqlx::Error) -> StoreError + '_ {
 mod tests {
     use super::*;
 
+    fn manifest_dir() -> String {
+        std::env::var("CARGO_MANIFEST_DIR")
+            .unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string())
+    }
+
     #[test]
     fn migration_directories_are_in_lockstep() {
         let list = |dir: &str| -> Vec<String> {
             let mut v: Vec<String> =
-                std::fs::read_dir(format!("{}/migrations/{dir}", env!("CARGO_MANIFEST_DIR")))
+                // The manifest directory of this run (cargo and nextest set it), not the one of the build: a
+                // reused build directory may hold a binary built in a clone that is gone.
+                std::fs::read_dir(format!("{}/migrations/{dir}", manifest_dir()))
                     .unwrap()
                     .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
                     .collect();

@@ -1107,7 +1107,10 @@ on_both!(openapi_document_lists_every_route, |fx: Fx| async move {
         .map(|(_, p)| p.as_str())
         .collect::<BTreeSet<_>>()
     {
-        let path = if template.starts_with("/api/v1/tokens") {
+        let kit = crate::records::KIT_ENDPOINTS
+            .iter()
+            .any(|(_, p)| *p == template);
+        let path = if template.starts_with("/api/v1/tokens") || kit {
             template.replace("{id}", &fx.system_a)
         } else {
             prepare(&fx, "GET", template).await.0
