@@ -212,6 +212,9 @@ pub struct ListQuery {
     pub order_key: Option<OrderKey>,
     /// Descending order.
     pub descending: bool,
+    /// Direction of the id that breaks ties of the order: `Some(true)` newest first, `Some(false)` oldest first,
+    /// `None` the same direction as the order.
+    pub ties_descending: Option<bool>,
     /// Keyset cursor: the order value and id of the last row of the previous page.
     pub after: Option<(Value, String)>,
     /// Keyset cursor by id alone: the page starts after this record in the chosen order, its order value read
@@ -622,6 +625,11 @@ impl Conn {
         } else {
             "id COLLATE \"C\""
         };
+        let (id_dir, id_cmp) = match q.ties_descending.unwrap_or(q.descending) {
+            true if key.is_some() => ("DESC", "<"),
+            false if key.is_some() => ("ASC", ">"),
+            _ => (dir, cmp),
+        };
         let cursor = match (&q.after, &q.after_id) {
             (Some((v, id)), _) => {
                 let kind = key.as_ref().map_or(Kind::Text, |k| k.1);
@@ -644,7 +652,7 @@ impl Conn {
         match (&key, cursor) {
             (None, Some((_, b))) => sql.text.push_str(&format!(" AND {id_col} {cmp} ${b}")),
             (Some((expr, _)), Some((a, b))) => sql.text.push_str(&format!(
-                " AND ({expr} {cmp} {a} OR ({expr} = {a} AND {id_col} {cmp} ${b}))"
+                " AND ({expr} {cmp} {a} OR ({expr} = {a} AND {id_col} {id_cmp} ${b}))"
             )),
             (_, None) => {}
         }
@@ -652,7 +660,7 @@ impl Conn {
             None => sql.text.push_str(&format!(" ORDER BY {id_col} {dir}")),
             Some((expr, _)) => sql
                 .text
-                .push_str(&format!(" ORDER BY {expr} {dir}, {id_col} {dir}")),
+                .push_str(&format!(" ORDER BY {expr} {dir}, {id_col} {id_dir}")),
         }
         if let Some(limit) = q.limit {
             let n = sql.bind(Kind::Int, Value::Int(limit.max(0)));

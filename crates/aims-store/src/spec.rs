@@ -51,6 +51,7 @@ impl TableSpec {
         match self.name {
             "risks" => RISK_DERIVED,
             "interested_parties" => PARTY_DERIVED,
+            "impact_assessments" => IMPACT_DERIVED,
             _ => &[],
         }
     }
@@ -120,6 +121,16 @@ const RISK_DERIVED: &[Derived] = &[
         postgres: "COALESCE(assessments::jsonb -> -1 -> 'levels' ->> 'residual', '')",
     },
 ];
+
+/// The name of the AI system an impact assessment is about, read from the same organization's inventory.
+const IMPACT_DERIVED: &[Derived] = &[Derived {
+    name: "system_name",
+    kind: Kind::Text,
+    sqlite: "COALESCE((SELECT s.name FROM ai_systems s WHERE s.id = impact_assessments.system_id \
+             AND s.org_id = impact_assessments.org_id), '')",
+    postgres: "COALESCE((SELECT s.name FROM ai_systems s WHERE s.id = impact_assessments.system_id \
+               AND s.org_id = impact_assessments.org_id), '')",
+}];
 
 /// How many of an interested party's requirements are not addressed yet.
 const PARTY_DERIVED: &[Derived] = &[Derived {

@@ -7,7 +7,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use aims_store::spec::{
-    AI_SYSTEMS, ALL_TABLES, CONTEXT_ISSUES, INTERESTED_PARTIES, RISKS, TableKind,
+    AI_SYSTEMS, ALL_TABLES, CONTEXT_ISSUES, IMPACT_ASSESSMENTS, INTERESTED_PARTIES, RISKS,
+    TableKind,
 };
 use aims_store::testing::{TestDb, backends};
 use aims_store::value::{Kind, Value};
@@ -566,6 +567,96 @@ on_both!(
             vec!["gamma", "epsilon", "beta", "Alpha"],
             "after Delta, whose level is empty"
         );
+        store.close().await;
+    }
+);
+
+on_both!(
+    a_value_from_a_linked_record_searches_and_orders_with_newest_ties_first,
+    |db: TestDb| async move {
+        use aims_store::{ListQuery, OrderKey};
+        let store = open(&db).await;
+        let (zeta, alpha) = (new_id(), new_id());
+        let mut tx = store.begin_write().await.unwrap();
+        tx.insert(&AI_SYSTEMS, ORG_A, "t", &zeta, system("Zeta scorer"))
+            .await
+            .unwrap();
+        tx.insert(&AI_SYSTEMS, ORG_A, "t", &alpha, system("alpha chatbot"))
+            .await
+            .unwrap();
+        // The same id in another organization must not lend its name.
+        tx.insert(&AI_SYSTEMS, ORG_B, "t", &new_id(), system("Other org"))
+            .await
+            .unwrap();
+        for (sys, title) in [
+            (&zeta, "first"),
+            (&alpha, "second"),
+            (&zeta, "third"),
+            (&alpha, "fourth"),
+        ] {
+            let data = serde_json::json!({
+                "system_id": sys, "system_version": "", "template": "t", "title": title, "status": "draft",
+                "scope": "", "system_info": "", "data_info": "", "model_info": "", "deployment_context": "",
+                "affected": [], "impacts": [], "human_oversight": "", "answers": {}, "triggers": [],
+                "next_review": "", "approval": null
+            });
+            let values = aims_store::records::data_from_json(&IMPACT_ASSESSMENTS, &data).unwrap();
+            tx.insert(&IMPACT_ASSESSMENTS, ORG_A, "t", &new_id(), values)
+                .await
+                .unwrap();
+        }
+        tx.commit().await.unwrap();
+        let titles = |rows: &[aims_store::Row]| {
+            rows.iter()
+                .map(|r| r.get("title").unwrap().as_text().to_string())
+                .collect::<Vec<_>>()
+        };
+        let by_system = ListQuery {
+            order_key: Some(OrderKey::Folded("system_name")),
+            ties_descending: Some(true),
+            limit: Some(3),
+            ..Default::default()
+        };
+        let page1 = store
+            .list(&IMPACT_ASSESSMENTS, ORG_A, &by_system)
+            .await
+            .unwrap();
+        assert_eq!(titles(&page1), vec!["fourth", "second", "third"]);
+        let page2 = ListQuery {
+            after_id: Some(page1[2].id().to_string()),
+            ..by_system.clone()
+        };
+        assert_eq!(
+            titles(
+                &store
+                    .list(&IMPACT_ASSESSMENTS, ORG_A, &page2)
+                    .await
+                    .unwrap()
+            ),
+            vec!["first"]
+        );
+        let search = ListQuery {
+            search: Some((vec!["title", "system_name"], "CHATBOT".into())),
+            ..by_system
+        };
+        assert_eq!(
+            titles(
+                &store
+                    .list(&IMPACT_ASSESSMENTS, ORG_A, &search)
+                    .await
+                    .unwrap()
+            ),
+            vec!["fourth", "second"]
+        );
+        let mut tx = store.begin_read().await.unwrap();
+        assert_eq!(
+            tx.tally(&IMPACT_ASSESSMENTS, ORG_A, &search, &[], &[])
+                .await
+                .unwrap()[0]
+                .count,
+            2
+        );
+        tx.commit().await.unwrap();
         store.close().await;
     }
 );
