@@ -158,7 +158,7 @@ impl RiskCounts {
 }
 
 /// Adds `n` to the count of `key` in a small list of counts.
-fn bump<K: PartialEq>(counts: &mut Vec<(K, i64)>, key: K, n: i64) {
+pub(crate) fn bump<K: PartialEq>(counts: &mut Vec<(K, i64)>, key: K, n: i64) {
     match counts.iter_mut().find(|(k, _)| *k == key) {
         Some((_, c)) => *c += n,
         None => counts.push((key, n)),
