@@ -383,16 +383,14 @@ impl App {
         system_id: Option<&str>,
         page: &Paging,
     ) -> Result<Vec<Stored<ImpactAssessment>>, AppError> {
-        actor.require(Permission::Read)?;
-        let mut q = ListQuery::default();
-        if let Some(s) = system_id {
-            q.filters.push((
-                "system_id",
-                Value::Text(aims_domain::parse_id("system", s)?),
-            ));
-        }
-        page.apply(&mut q)?;
-        self.read_list(&IMPACT_ASSESSMENTS, org, &q).await
+        self.page_linked_to(
+            actor,
+            &IMPACT_ASSESSMENTS,
+            org,
+            system_id.map(|s| ("system_id", "system", s)),
+            page,
+        )
+        .await
     }
 }
 

@@ -194,6 +194,20 @@ fn filter_query(f: &RiskFilter) -> Result<ListQuery, AppError> {
     Ok(q)
 }
 
+/// Moves a risk to `status` inside `tx`, against the version read, logging the change.
+async fn move_risk(
+    tx: &mut WriteTx,
+    org: &str,
+    actor: &str,
+    risk: Stored<Risk>,
+    status: RiskStatus,
+) -> Result<(), AppError> {
+    let mut r = risk.data;
+    r.status = status.as_str().into();
+    records::update(tx, &RISKS, org, actor, &risk.id, Some(risk.version), &r).await?;
+    Ok(())
+}
+
 /// Reads one page of `q` in its order after the record `after` (an id), at most `limit` (1 to 200) records, and
 /// the cursor of the next page: the id of the page's last record when more follow.
 pub(crate) async fn page_of<T: serde::de::DeserializeOwned>(
@@ -609,18 +623,7 @@ impl App {
         };
         let s = records::insert(&mut tx, &TREATMENTS, org, &actor.label, &t).await?;
         if risk.data.status == RiskStatus::Open.as_str() {
-            let mut r = risk.data.clone();
-            r.status = RiskStatus::Treating.as_str().into();
-            records::update(
-                &mut tx,
-                &RISKS,
-                org,
-                &actor.label,
-                &risk.id,
-                Some(risk.version),
-                &r,
-            )
-            .await?;
+            move_risk(&mut tx, org, &actor.label, risk, RiskStatus::Treating).await?;
         }
         tx.commit().await?;
         Ok(s)
@@ -700,18 +703,7 @@ impl App {
         .await?;
         let risk: Stored<Risk> = records::get(&mut tx, &RISKS, org, &current.data.risk_id).await?;
         if risk.data.status != RiskStatus::Accepted.as_str() {
-            let mut r = risk.data.clone();
-            r.status = RiskStatus::Accepted.as_str().into();
-            records::update(
-                &mut tx,
-                &RISKS,
-                org,
-                &actor.label,
-                &risk.id,
-                Some(risk.version),
-                &r,
-            )
-            .await?;
+            move_risk(&mut tx, org, &actor.label, risk, RiskStatus::Accepted).await?;
         }
         tx.commit().await?;
         Ok(s)
@@ -747,14 +739,34 @@ impl App {
         risk_id: Option<&str>,
         page: &Paging,
     ) -> Result<Vec<Stored<Treatment>>, AppError> {
+        self.page_linked_to(
+            actor,
+            &TREATMENTS,
+            org,
+            risk_id.map(|r| ("risk_id", "risk", r)),
+            page,
+        )
+        .await
+    }
+
+    /// One page of `spec`'s records in creation order; with `link` = (column, what, id), only those whose
+    /// `column` holds that id (a bad id is refused, naming `what`).
+    pub(crate) async fn page_linked_to<T: serde::de::DeserializeOwned>(
+        &self,
+        actor: &Actor,
+        spec: &'static aims_store::spec::TableSpec,
+        org: &str,
+        link: Option<(&'static str, &str, &str)>,
+        page: &Paging,
+    ) -> Result<Vec<Stored<T>>, AppError> {
         actor.require(Permission::Read)?;
         let mut q = ListQuery::default();
-        if let Some(r) = risk_id {
+        if let Some((column, what, id)) = link {
             q.filters
-                .push(("risk_id", Value::Text(aims_domain::parse_id("risk", r)?)));
+                .push((column, Value::Text(aims_domain::parse_id(what, id)?)));
         }
         page.apply(&mut q)?;
-        self.read_list(&TREATMENTS, org, &q).await
+        self.read_list(spec, org, &q).await
     }
 }
 

@@ -316,8 +316,11 @@ on_both!(lists_filter_search_sort_and_page, |db: TestDb| async move {
     store.close().await;
 });
 
-/// A risk whose assessments are `(inherent, residual)` scores with their levels, oldest first.
-fn risk(title: &str, status: &str, scores: &[((i64, i64), &str, (i64, i64), &str)]) -> Vec<Value> {
+/// One assessment of a test risk: the inherent score and level, then the residual score and level.
+type Assessed<'a> = ((i64, i64), &'a str, (i64, i64), &'a str);
+
+/// A risk with these assessments, oldest first.
+fn risk(title: &str, status: &str, scores: &[Assessed]) -> Vec<Value> {
     let assessments: Vec<serde_json::Value> = scores
         .iter()
         .map(|((il, ii), ilevel, (rl, ri), rlevel)| {
