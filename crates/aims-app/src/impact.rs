@@ -13,7 +13,33 @@ use aims_domain::risk::{Acceptance, AssessedLevels, Risk, RiskAssessment, RiskMe
 use aims_domain::vocab::{AssessmentStatus, RiskStatus};
 use aims_store::spec::{AI_SYSTEMS, IMPACT_ASSESSMENTS, RISKS};
 use aims_store::value::Value;
-use aims_store::{ListQuery, WriteTx};
+use aims_store::{ListQuery, OrderKey, WriteTx};
+
+/// Filters and page of the impact assessment list.
+#[derive(Debug, Clone, Default)]
+pub struct ImpactListQuery {
+    /// Only assessments of this AI system.
+    pub system_id: Option<String>,
+    /// Only assessments with this status.
+    pub status: Option<String>,
+    /// Case-insensitive text in the title or the AI system's name.
+    pub search: Option<String>,
+    /// Id of the last assessment of the previous page.
+    pub after: Option<String>,
+    /// Page size (1 to 200).
+    pub limit: i64,
+}
+
+/// One page of the impact assessment list, with the number of assessments matching its filters.
+#[derive(Debug, Clone)]
+pub struct ImpactListPage {
+    /// The assessments of the page, by AI system name and newest first within a system.
+    pub items: Vec<Stored<ImpactAssessment>>,
+    /// Cursor of the next page, when there is one.
+    pub next: Option<String>,
+    /// Assessments matching the filters, on every page (from an aggregate query).
+    pub total: i64,
+}
 
 /// The impact-assessment templates shipped with aims.
 pub fn templates() -> Result<Vec<ImpactTemplate>, AppError> {
@@ -310,6 +336,45 @@ impl App {
             .await
     }
 
+    /// One page of the impact assessment list as its page shows it: filtered, ordered by AI system name (newest
+    /// first within a system) and paged in the database, with the total from an aggregate query.
+    pub async fn impact_list(
+        &self,
+        actor: &Actor,
+        org: &str,
+        lq: &ImpactListQuery,
+    ) -> Result<ImpactListPage, AppError> {
+        actor.require(Permission::Read)?;
+        let mut q = ListQuery::default();
+        if let Some(s) = &lq.system_id {
+            q.filters.push((
+                "system_id",
+                Value::Text(aims_domain::parse_id("system", s)?),
+            ));
+        }
+        if let Some(status) = &lq.status {
+            q.filters.push((
+                "status",
+                Value::Text(AssessmentStatus::parse("status", status)?.as_str().into()),
+            ));
+        }
+        if let Some(text) = lq.search.as_ref().filter(|t| !t.trim().is_empty()) {
+            q.search = Some((vec!["title", "system_name"], text.trim().to_string()));
+        }
+        let mut tx = self.store.begin_read().await?;
+        let total = tx
+            .tally(&IMPACT_ASSESSMENTS, org, &q, &[], &[])
+            .await?
+            .first()
+            .map_or(0, |g| g.count);
+        tx.commit().await?;
+        q.order_key = Some(OrderKey::Folded("system_name"));
+        q.ties_descending = Some(true);
+        let (items, next) =
+            crate::risks::page_of(self, &IMPACT_ASSESSMENTS, org, q, &lq.after, lq.limit).await?;
+        Ok(ImpactListPage { items, next, total })
+    }
+
     /// One page of impact assessments in creation order, optionally of one AI system.
     pub async fn impacts_page(
         &self,
@@ -318,15 +383,101 @@ impl App {
         system_id: Option<&str>,
         page: &Paging,
     ) -> Result<Vec<Stored<ImpactAssessment>>, AppError> {
-        actor.require(Permission::Read)?;
-        let mut q = ListQuery::default();
-        if let Some(s) = system_id {
-            q.filters.push((
-                "system_id",
-                Value::Text(aims_domain::parse_id("system", s)?),
-            ));
-        }
-        page.apply(&mut q)?;
-        self.read_list(&IMPACT_ASSESSMENTS, org, &q).await
+        self.page_linked_to(
+            actor,
+            &IMPACT_ASSESSMENTS,
+            org,
+            system_id.map(|s| ("system_id", "system", s)),
+            page,
+        )
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::on_each_backend;
+
+    fn draft(system_id: &str, title: &str) -> ImpactAssessment {
+        serde_json::from_value(serde_json::json!({
+            "system_id": system_id, "system_version": "", "template": "default", "title": title,
+            "status": "draft", "scope": "", "system_info": "", "data_info": "", "model_info": "",
+            "deployment_context": "", "affected": [], "impacts": [], "human_oversight": "", "answers": {},
+            "triggers": [], "next_review": "", "approval": null
+        }))
+        .unwrap()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_impact_list_pages_by_system_name_and_counts_in_the_database() {
+        on_each_backend(async |t| {
+            let (app, org, op) = (&t.app, &t.org, &t.operator);
+            let zeta = app
+                .add_system(op, org, AiSystem::new("Zeta scorer", "Scores."))
+                .await
+                .unwrap();
+            let alpha = app
+                .add_system(op, org, AiSystem::new("alpha chatbot", "Chats."))
+                .await
+                .unwrap();
+            for (sys, title) in [
+                (&zeta, "one"),
+                (&alpha, "two"),
+                (&zeta, "three"),
+                (&alpha, "four"),
+            ] {
+                app.create_impact(op, org, draft(&sys.id, title))
+                    .await
+                    .unwrap();
+            }
+            let mut lq = ImpactListQuery {
+                limit: 3,
+                ..ImpactListQuery::default()
+            };
+            let page = app.impact_list(op, org, &lq).await.unwrap();
+            let titles: Vec<&str> = page.items.iter().map(|a| a.data.title.as_str()).collect();
+            assert_eq!(
+                titles,
+                ["four", "two", "three"],
+                "by system name, newest first"
+            );
+            assert_eq!(page.total, 4);
+            lq.after = page.next.clone();
+            let page2 = app.impact_list(op, org, &lq).await.unwrap();
+            let titles: Vec<&str> = page2.items.iter().map(|a| a.data.title.as_str()).collect();
+            assert_eq!(titles, ["one"]);
+            assert!(page2.next.is_none());
+
+            // The search looks at the system's name too; the total follows the filters.
+            let searched = app
+                .impact_list(
+                    op,
+                    org,
+                    &ImpactListQuery {
+                        search: Some("CHATBOT".into()),
+                        status: Some("draft".into()),
+                        limit: 50,
+                        ..ImpactListQuery::default()
+                    },
+                )
+                .await
+                .unwrap();
+            assert_eq!((searched.items.len(), searched.total), (2, 2));
+            let err = app
+                .impact_list(
+                    op,
+                    org,
+                    &ImpactListQuery {
+                        status: Some("bogus".into()),
+                        limit: 50,
+                        ..ImpactListQuery::default()
+                    },
+                )
+                .await
+                .unwrap_err();
+            assert!(format!("{err:?}").contains("status"), "{err:?}");
+        })
+        .await;
     }
 }

@@ -8,6 +8,7 @@ pub mod catalogue;
 pub mod classify;
 pub mod context;
 pub mod controls;
+pub mod dashboard;
 pub mod demo;
 pub mod error;
 pub mod impact;

@@ -20,7 +20,7 @@ pub mod views;
 
 pub use connect::{Backend, OpenOptions, Store, redact_url};
 pub use error::StoreError;
-pub use records::{ListQuery, Row};
+pub use records::{ListQuery, OrderKey, Row, Tally};
 
 /// Runs the same body against whichever backend a connection or transaction belongs to. The body is compiled
 /// once per backend, so it may use sqlx generics freely (`sqlx::query(...).bind(...).fetch_all($c)`).

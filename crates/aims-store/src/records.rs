@@ -196,7 +196,8 @@ pub fn data_from_json(
     Ok(out)
 }
 
-/// What to list: equality filters, a case-insensitive search, ordering and keyset paging.
+/// What to list: equality filters, a case-insensitive search, ordering and keyset paging. Wherever a column is
+/// named, a derived value of the table ([`crate::spec::Derived`]) may be named too.
 #[derive(Debug, Clone, Default)]
 pub struct ListQuery {
     /// Column = value conditions.
@@ -207,12 +208,47 @@ pub struct ListQuery {
     pub contains: Vec<(&'static str, String)>,
     /// Column to order by (then by id); `None` orders by id, i.e. creation order.
     pub order_by: Option<&'static str>,
+    /// An order by something other than a plain column; when set, `order_by` is not used.
+    pub order_key: Option<OrderKey>,
     /// Descending order.
     pub descending: bool,
+    /// Direction of the id that breaks ties of the order: `Some(true)` newest first, `Some(false)` oldest first,
+    /// `None` the same direction as the order.
+    pub ties_descending: Option<bool>,
     /// Keyset cursor: the order value and id of the last row of the previous page.
     pub after: Option<(Value, String)>,
+    /// Keyset cursor by id alone: the page starts after this record in the chosen order, its order value read
+    /// in the same query (so a page link needs nothing but the id). Not used when `after` is set.
+    pub after_id: Option<String>,
     /// Page size; `None` lists everything.
     pub limit: Option<i64>,
+}
+
+/// An order computed from columns, for lists sorted the way people read them rather than by stored bytes.
+#[derive(Debug, Clone)]
+pub enum OrderKey {
+    /// A text column compared with the letters A–Z folded to lower case (the cursor value is that folded text).
+    Folded(&'static str),
+    /// The position of each column's value in `ranking` (first = 0; a value not in it ranks -1), compared column
+    /// by column: a risk register sorted by level, lowest first. The cursor value is an integer.
+    Ranked {
+        /// Columns (or derived values) holding a member of the ranking; the first decides, later ones break ties.
+        columns: Vec<&'static str>,
+        /// The values in rank order, at most 999.
+        ranking: Vec<String>,
+    },
+}
+
+/// One group of an aggregate query ([`Conn::tally`]): the values of the grouping columns, how many records have
+/// them, and the sums of the summed columns over those records.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tally {
+    /// Values of the grouping columns, in the order asked.
+    pub key: Vec<Value>,
+    /// Records in the group.
+    pub count: i64,
+    /// Sums of the summed integer columns, in the order asked.
+    pub sums: Vec<i64>,
 }
 
 fn check_column(spec: &TableSpec, name: &str) -> Result<Kind, StoreError> {
@@ -220,10 +256,245 @@ fn check_column(spec: &TableSpec, name: &str) -> Result<Kind, StoreError> {
         .iter()
         .find(|c| c.name == name)
         .map(|c| c.kind)
+        .or_else(|| {
+            spec.derived()
+                .iter()
+                .find(|d| d.name == name)
+                .map(|d| d.kind)
+        })
         .ok_or_else(|| StoreError::InvalidValue {
             field: name.to_string(),
             message: format!("{} has no such column", spec.name),
         })
+}
+
+/// Escapes LIKE wildcards and the escape character itself.
+fn like_escape(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// The SQL of a query being built: its text and its bound values, numbered `$1`, `$2`, … in order.
+struct Sql {
+    text: String,
+    binds: Vec<(Kind, Value)>,
+}
+
+impl Sql {
+    /// Binds a value and gives its placeholder number.
+    fn bind(&mut self, kind: Kind, v: Value) -> usize {
+        self.binds.push((kind, v));
+        self.binds.len()
+    }
+}
+
+impl Conn {
+    /// The SQL of a column or derived value of `spec`, with its kind; anything else is refused, naming it.
+    fn column_sql(&self, spec: &TableSpec, name: &str) -> Result<(String, Kind), StoreError> {
+        if let Some(c) = spec.columns.iter().find(|c| c.name == name) {
+            return Ok((c.name.to_string(), c.kind));
+        }
+        match spec.derived().iter().find(|d| d.name == name) {
+            Some(d) if self.is_sqlite() => Ok((format!("({})", d.sqlite), d.kind)),
+            Some(d) => Ok((format!("({})", d.postgres), d.kind)),
+            None => check_column(spec, name).map(|kind| (name.to_string(), kind)),
+        }
+    }
+
+    /// `FROM table WHERE org_id = $1` and the conditions of `q` (filters, search, contains); no order or paging.
+    fn where_sql(
+        &self,
+        spec: &TableSpec,
+        org: &str,
+        q: &ListQuery,
+        sql: &mut Sql,
+    ) -> Result<(), StoreError> {
+        let o = sql.bind(Kind::Text, Value::Text(org.to_string()));
+        sql.text
+            .push_str(&format!(" FROM {} WHERE org_id = ${o}", spec.name));
+        for (col, v) in &q.filters {
+            let (expr, kind) = self.column_sql(spec, col)?;
+            let n = sql.bind(kind, v.clone());
+            sql.text.push_str(&format!(" AND {expr} = ${n}"));
+        }
+        if let Some((cols, text)) = &q.search {
+            let n = sql.bind(
+                Kind::Text,
+                Value::Text(format!("%{}%", like_escape(&text.to_lowercase()))),
+            );
+            let mut ors = Vec::new();
+            for col in cols {
+                let (expr, _) = self.column_sql(spec, col)?;
+                ors.push(format!("lower({expr}) LIKE ${n} ESCAPE '\\'"));
+            }
+            if !ors.is_empty() {
+                sql.text.push_str(&format!(" AND ({})", ors.join(" OR ")));
+            }
+        }
+        for (col, item) in &q.contains {
+            let (expr, _) = self.column_sql(spec, col)?;
+            // Canonical JSON has no spaces, so an element is exactly `"item"` in the text.
+            let quoted = serde_json::Value::String(item.clone()).to_string();
+            let n = sql.bind(
+                Kind::Text,
+                Value::Text(format!("%{}%", like_escape(&quoted))),
+            );
+            sql.text
+                .push_str(&format!(" AND {expr} LIKE ${n} ESCAPE '\\'"));
+        }
+        Ok(())
+    }
+
+    /// The order expression of `q` and its kind, `None` for id order. Text sorts by code point on both
+    /// backends: SQLite's BINARY collation, and "C" on PostgreSQL whatever the database's default collation is,
+    /// so pages and cursors agree between the two.
+    fn order_sql(
+        &self,
+        spec: &TableSpec,
+        q: &ListQuery,
+        sql: &mut Sql,
+    ) -> Result<Option<(String, Kind)>, StoreError> {
+        let collate = |expr: String| {
+            if self.is_sqlite() {
+                expr
+            } else {
+                format!("{expr} COLLATE \"C\"")
+            }
+        };
+        match &q.order_key {
+            Some(OrderKey::Folded(col)) => {
+                let (expr, _) = self.column_sql(spec, col)?;
+                Ok(Some((format!("lower({})", collate(expr)), Kind::Text)))
+            }
+            Some(OrderKey::Ranked { columns, ranking }) => {
+                if ranking.len() > 999 || columns.is_empty() {
+                    return Err(StoreError::InvalidValue {
+                        field: "order".into(),
+                        message: "a ranked order takes one or more columns and at most 999 values"
+                            .into(),
+                    });
+                }
+                let first = sql.binds.len() + 1;
+                for v in ranking {
+                    sql.bind(Kind::Text, Value::Text(v.clone()));
+                }
+                let mut parts = Vec::new();
+                for col in columns {
+                    let (expr, _) = self.column_sql(spec, col)?;
+                    let whens: String = (0..ranking.len())
+                        .map(|i| format!(" WHEN ${} THEN {i}", first + i))
+                        .collect();
+                    parts.push(format!("(CASE {expr}{whens} ELSE -1 END)"));
+                }
+                // Ranks lie in -1..=998, so weighting by 1000 compares column by column.
+                let key = parts
+                    .into_iter()
+                    .reduce(|acc, p| format!("({acc} * 1000 + {p})"))
+                    .unwrap_or_default();
+                Ok(Some((key, Kind::Int)))
+            }
+            None => match q.order_by {
+                None | Some("id") => Ok(None),
+                Some(col) => {
+                    let (expr, kind) = self.column_sql(spec, col)?;
+                    let expr = if matches!(kind, Kind::Text) {
+                        collate(expr)
+                    } else {
+                        expr
+                    };
+                    Ok(Some((expr, kind)))
+                }
+            },
+        }
+    }
+
+    /// Runs a built query and decodes each row by `cols`.
+    async fn fetch_values(
+        &mut self,
+        sql: Sql,
+        cols: &[crate::value::Column],
+    ) -> Result<Vec<Vec<Value>>, StoreError> {
+        let Sql { text, binds } = sql;
+        let rows = on_conn!(self, |c| {
+            let mut query = sqlx::query(AssertSqlSafe(text));
+            for (kind, v) in &binds {
+                query = bind_value!(query, *kind, v);
+            }
+            let fetched = query.fetch_all(c).await?;
+            let mut out = Vec::with_capacity(fetched.len());
+            for row in fetched {
+                out.push(decode_values!(row, cols));
+            }
+            out
+        });
+        Ok(rows)
+    }
+
+    /// Counts an organization's records matching the conditions of `q` (filters, search, contains; its order
+    /// and paging are not used), grouped by the values of `group_by`, with the sums of the integer columns
+    /// `sums` per group: the heat maps and counts of a register without reading its records. Groups come in no
+    /// promised order; with no grouping column there is one group (count 0 for no records).
+    pub async fn tally(
+        &mut self,
+        spec: &'static TableSpec,
+        org: &str,
+        q: &ListQuery,
+        group_by: &[&'static str],
+        sums: &[&'static str],
+    ) -> Result<Vec<Tally>, StoreError> {
+        let mut exprs = Vec::new();
+        let mut cols = Vec::new();
+        for name in group_by {
+            let (expr, kind) = self.column_sql(spec, name)?;
+            exprs.push(expr);
+            cols.push(crate::value::Column { name, kind });
+        }
+        exprs.push("COUNT(*)".into());
+        cols.push(crate::value::Column {
+            name: "count",
+            kind: Kind::Int,
+        });
+        for name in sums {
+            let (expr, kind) = self.column_sql(spec, name)?;
+            if !matches!(kind, Kind::Int | Kind::OptInt) {
+                return Err(StoreError::InvalidValue {
+                    field: name.to_string(),
+                    message: format!("{} cannot be summed: it is not a number", spec.name),
+                });
+            }
+            exprs.push(format!("CAST(COALESCE(SUM({expr}), 0) AS BIGINT)"));
+            cols.push(crate::value::Column {
+                name,
+                kind: Kind::Int,
+            });
+        }
+        let mut sql = Sql {
+            text: format!("SELECT {}", exprs.join(", ")),
+            binds: Vec::new(),
+        };
+        self.where_sql(spec, org, q, &mut sql)?;
+        if !group_by.is_empty() {
+            let positions: Vec<String> = (1..=group_by.len()).map(|i| i.to_string()).collect();
+            sql.text
+                .push_str(&format!(" GROUP BY {}", positions.join(", ")));
+        }
+        let n = group_by.len();
+        Ok(self
+            .fetch_values(sql, &cols)
+            .await?
+            .into_iter()
+            .map(|mut values| {
+                let sums = values.split_off(n + 1);
+                let count = values.pop().and_then(|v| v.as_int()).unwrap_or(0);
+                Tally {
+                    key: values,
+                    count,
+                    sums: sums.iter().map(|v| v.as_int().unwrap_or(0)).collect(),
+                }
+            })
+            .collect())
+    }
 }
 
 impl Conn {
@@ -334,101 +605,68 @@ impl Conn {
         q: &ListQuery,
         cols: &[crate::value::Column],
     ) -> Result<Vec<Vec<Value>>, StoreError> {
-        let names: Vec<&str> = cols.iter().map(|c| c.name).collect();
-        let mut sql = format!(
-            "SELECT {} FROM {} WHERE org_id = $1",
-            names.join(", "),
-            spec.name
-        );
-        let mut binds: Vec<(Kind, Value)> = vec![(Kind::Text, Value::Text(org.to_string()))];
-        for (col, v) in &q.filters {
-            let kind = check_column(spec, col)?;
-            binds.push((kind, v.clone()));
-            sql.push_str(&format!(" AND {col} = ${}", binds.len()));
+        let mut names = Vec::with_capacity(cols.len());
+        for c in cols {
+            names.push(self.column_sql(spec, c.name)?.0);
         }
-        if let Some((cols, text)) = &q.search {
-            let escaped = text
-                .to_lowercase()
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            binds.push((Kind::Text, Value::Text(format!("%{escaped}%"))));
-            let n = binds.len();
-            let mut ors = Vec::new();
-            for col in cols {
-                check_column(spec, col)?;
-                ors.push(format!("lower({col}) LIKE ${n} ESCAPE '\\'"));
-            }
-            if !ors.is_empty() {
-                sql.push_str(&format!(" AND ({})", ors.join(" OR ")));
-            }
-        }
-        for (col, item) in &q.contains {
-            check_column(spec, col)?;
-            // Canonical JSON has no spaces, so an element is exactly `"item"` in the text; LIKE wildcards and the
-            // escape character are escaped.
-            let quoted = serde_json::Value::String(item.clone()).to_string();
-            let escaped = quoted
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            binds.push((Kind::Text, Value::Text(format!("%{escaped}%"))));
-            sql.push_str(&format!(" AND {col} LIKE ${} ESCAPE '\\'", binds.len()));
-        }
-        let order = q.order_by.unwrap_or("id");
-        let order_kind = check_column(spec, order)?;
+        let mut sql = Sql {
+            text: format!("SELECT {}", names.join(", ")),
+            binds: Vec::new(),
+        };
+        self.where_sql(spec, org, q, &mut sql)?;
+        let key = self.order_sql(spec, q, &mut sql)?;
         let (dir, cmp) = if q.descending {
             ("DESC", "<")
         } else {
             ("ASC", ">")
         };
-        // Text sorts by code point on both backends: SQLite's BINARY collation, and "C" on PostgreSQL whatever
-        // the database's default collation is, so pages and cursors agree between the two.
-        let collate = if !self.is_sqlite() && matches!(order_kind, Kind::Text) {
-            " COLLATE \"C\""
+        let id_col = if self.is_sqlite() {
+            "id"
         } else {
-            ""
+            "id COLLATE \"C\""
         };
-        let (id_col, order_col) = if !self.is_sqlite() {
-            ("id COLLATE \"C\"".to_string(), format!("{order}{collate}"))
-        } else {
-            ("id".to_string(), order.to_string())
+        let (id_dir, id_cmp) = match q.ties_descending.unwrap_or(q.descending) {
+            true if key.is_some() => ("DESC", "<"),
+            false if key.is_some() => ("ASC", ">"),
+            _ => (dir, cmp),
         };
-        if let Some((v, id)) = &q.after {
-            binds.push((order_kind, v.clone()));
-            let a = binds.len();
-            binds.push((Kind::Text, Value::Text(id.clone())));
-            let b = binds.len();
-            if order == "id" {
-                sql.push_str(&format!(" AND {id_col} {cmp} ${b}"));
-            } else {
-                sql.push_str(&format!(
-                    " AND ({order_col} {cmp} ${a} OR ({order} = ${a} AND {id_col} {cmp} ${b}))"
-                ));
+        let cursor = match (&q.after, &q.after_id) {
+            (Some((v, id)), _) => {
+                let kind = key.as_ref().map_or(Kind::Text, |k| k.1);
+                let a = sql.bind(kind, v.clone());
+                let b = sql.bind(Kind::Text, Value::Text(id.clone()));
+                Some((format!("${a}"), b))
             }
+            (None, Some(id)) => {
+                let b = sql.bind(Kind::Text, Value::Text(id.clone()));
+                let value = key.as_ref().map_or(String::new(), |(expr, _)| {
+                    format!(
+                        "(SELECT {expr} FROM {} WHERE org_id = $1 AND id = ${b})",
+                        spec.name
+                    )
+                });
+                Some((value, b))
+            }
+            (None, None) => None,
+        };
+        match (&key, cursor) {
+            (None, Some((_, b))) => sql.text.push_str(&format!(" AND {id_col} {cmp} ${b}")),
+            (Some((expr, _)), Some((a, b))) => sql.text.push_str(&format!(
+                " AND ({expr} {cmp} {a} OR ({expr} = {a} AND {id_col} {id_cmp} ${b}))"
+            )),
+            (_, None) => {}
         }
-        if order == "id" {
-            sql.push_str(&format!(" ORDER BY {id_col} {dir}"));
-        } else {
-            sql.push_str(&format!(" ORDER BY {order_col} {dir}, {id_col} {dir}"));
+        match &key {
+            None => sql.text.push_str(&format!(" ORDER BY {id_col} {dir}")),
+            Some((expr, _)) => sql
+                .text
+                .push_str(&format!(" ORDER BY {expr} {dir}, {id_col} {id_dir}")),
         }
         if let Some(limit) = q.limit {
-            binds.push((Kind::Int, Value::Int(limit.max(0))));
-            sql.push_str(&format!(" LIMIT ${}", binds.len()));
+            let n = sql.bind(Kind::Int, Value::Int(limit.max(0)));
+            sql.text.push_str(&format!(" LIMIT ${n}"));
         }
-        let rows = on_conn!(self, |c| {
-            let mut query = sqlx::query(AssertSqlSafe(sql));
-            for (kind, v) in &binds {
-                query = bind_value!(query, *kind, v);
-            }
-            let fetched = query.fetch_all(c).await?;
-            let mut out = Vec::with_capacity(fetched.len());
-            for row in fetched {
-                out.push(decode_values!(row, cols));
-            }
-            out
-        });
-        Ok(rows)
+        self.fetch_values(sql, cols).await
     }
 
     /// Reads a few columns of every record of an organization, in id order: the narrow read behind computed
@@ -477,21 +715,12 @@ impl Conn {
         org: &str,
         filters: &[(&'static str, Value)],
     ) -> Result<i64, StoreError> {
-        let mut sql = format!("SELECT COUNT(*) FROM {} WHERE org_id = $1", spec.name);
-        let mut binds = vec![(Kind::Text, Value::Text(org.to_string()))];
-        for (col, v) in filters {
-            let kind = check_column(spec, col)?;
-            binds.push((kind, v.clone()));
-            sql.push_str(&format!(" AND {col} = ${}", binds.len()));
-        }
-        let n = on_conn!(self, |c| {
-            let mut query = sqlx::query(AssertSqlSafe(sql));
-            for (kind, v) in &binds {
-                query = bind_value!(query, *kind, v);
-            }
-            query.fetch_one(c).await?.try_get::<i64, _>(0)?
-        });
-        Ok(n)
+        let q = ListQuery {
+            filters: filters.to_vec(),
+            ..ListQuery::default()
+        };
+        let groups = self.tally(spec, org, &q, &[], &[]).await?;
+        Ok(groups.first().map_or(0, |g| g.count))
     }
 }
 

@@ -46,6 +46,16 @@ impl TableSpec {
             .join(", ")
     }
 
+    /// The values the database derives from this table's stored columns (see [`Derived`]); empty for most.
+    pub fn derived(&self) -> &'static [Derived] {
+        match self.name {
+            "risks" => RISK_DERIVED,
+            "interested_parties" => PARTY_DERIVED,
+            "impact_assessments" => IMPACT_DERIVED,
+            _ => &[],
+        }
+    }
+
     /// The data columns of a record table: every column after the system columns.
     pub fn data_columns(&self) -> &'static [Column] {
         if self.kind == TableKind::Record {
@@ -55,6 +65,82 @@ impl TableSpec {
         }
     }
 }
+
+/// A value computed by the database from a record's stored columns when it is read, never stored itself: list
+/// filters, orders and aggregate queries name it like a column, so a register can be filtered, sorted and
+/// counted by a field that lives inside a JSON column (a risk's latest scores) without reading every record.
+/// The SQL is fixed text of this file, one expression per backend; no caller text reaches it.
+#[derive(Debug, Clone, Copy)]
+pub struct Derived {
+    /// Name used in queries in place of a column name.
+    pub name: &'static str,
+    /// Kind of the value (`OptInt` where a record may have none).
+    pub kind: Kind,
+    /// The expression on SQLite.
+    pub sqlite: &'static str,
+    /// The expression on PostgreSQL (JSON columns are text there too, cast to `jsonb` to be read).
+    pub postgres: &'static str,
+}
+
+/// The latest assessment of a risk is the last element of its `assessments` array (kept in date order).
+const RISK_DERIVED: &[Derived] = &[
+    Derived {
+        name: "inherent_likelihood",
+        kind: Kind::OptInt,
+        sqlite: "json_extract(assessments, '$[#-1].inherent.likelihood')",
+        postgres: "(assessments::jsonb -> -1 -> 'inherent' ->> 'likelihood')::bigint",
+    },
+    Derived {
+        name: "inherent_impact",
+        kind: Kind::OptInt,
+        sqlite: "json_extract(assessments, '$[#-1].inherent.impact')",
+        postgres: "(assessments::jsonb -> -1 -> 'inherent' ->> 'impact')::bigint",
+    },
+    Derived {
+        name: "residual_likelihood",
+        kind: Kind::OptInt,
+        sqlite: "json_extract(assessments, '$[#-1].residual.likelihood')",
+        postgres: "(assessments::jsonb -> -1 -> 'residual' ->> 'likelihood')::bigint",
+    },
+    Derived {
+        name: "residual_impact",
+        kind: Kind::OptInt,
+        sqlite: "json_extract(assessments, '$[#-1].residual.impact')",
+        postgres: "(assessments::jsonb -> -1 -> 'residual' ->> 'impact')::bigint",
+    },
+    Derived {
+        name: "inherent_level",
+        kind: Kind::Text,
+        sqlite: "COALESCE(json_extract(assessments, '$[#-1].levels.inherent'), '')",
+        postgres: "COALESCE(assessments::jsonb -> -1 -> 'levels' ->> 'inherent', '')",
+    },
+    Derived {
+        name: "residual_level",
+        kind: Kind::Text,
+        sqlite: "COALESCE(json_extract(assessments, '$[#-1].levels.residual'), '')",
+        postgres: "COALESCE(assessments::jsonb -> -1 -> 'levels' ->> 'residual', '')",
+    },
+];
+
+/// The name of the AI system an impact assessment is about, read from the same organization's inventory.
+const IMPACT_DERIVED: &[Derived] = &[Derived {
+    name: "system_name",
+    kind: Kind::Text,
+    sqlite: "COALESCE((SELECT s.name FROM ai_systems s WHERE s.id = impact_assessments.system_id \
+             AND s.org_id = impact_assessments.org_id), '')",
+    postgres: "COALESCE((SELECT s.name FROM ai_systems s WHERE s.id = impact_assessments.system_id \
+               AND s.org_id = impact_assessments.org_id), '')",
+}];
+
+/// How many of an interested party's requirements are not addressed yet.
+const PARTY_DERIVED: &[Derived] = &[Derived {
+    name: "requirements_open",
+    kind: Kind::Int,
+    sqlite: "(SELECT COUNT(*) FROM json_each(requirements) \
+             WHERE json_extract(json_each.value, '$.addressed') = 0)",
+    postgres: "(SELECT COUNT(*) FROM jsonb_array_elements(requirements::jsonb) AS r(v) \
+               WHERE r.v ->> 'addressed' = 'false')",
+}];
 
 /// Number of system columns every record table starts with: id, org_id, version, created_at, updated_at.
 pub const SYSTEM_COLUMNS: usize = 5;

@@ -6,7 +6,10 @@
 // Tests and benchmarks stop at the first failure: unwrapping and panicking is how they report it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use aims_store::spec::{AI_SYSTEMS, ALL_TABLES, CONTEXT_ISSUES, TableKind};
+use aims_store::spec::{
+    AI_SYSTEMS, ALL_TABLES, CONTEXT_ISSUES, IMPACT_ASSESSMENTS, INTERESTED_PARTIES, RISKS,
+    TableKind,
+};
 use aims_store::testing::{TestDb, backends};
 use aims_store::value::{Kind, Value};
 use aims_store::{Backend, OpenOptions, Store, StoreError};
@@ -312,6 +315,354 @@ on_both!(lists_filter_search_sort_and_page, |db: TestDb| async move {
     tx.commit().await.unwrap();
     store.close().await;
 });
+
+/// One assessment of a test risk: the inherent score and level, then the residual score and level.
+type Assessed<'a> = ((i64, i64), &'a str, (i64, i64), &'a str);
+
+/// A risk with these assessments, oldest first.
+fn risk(title: &str, status: &str, scores: &[Assessed]) -> Vec<Value> {
+    let assessments: Vec<serde_json::Value> = scores
+        .iter()
+        .map(|((il, ii), ilevel, (rl, ri), rlevel)| {
+            serde_json::json!({
+                "date": "2026-11-01", "assessor": "", "method_version": 1,
+                "inherent": {"likelihood": il, "impact": ii},
+                "current": {"likelihood": il, "impact": ii},
+                "residual": {"likelihood": rl, "impact": ri},
+                "levels": {"inherent": ilevel, "current": ilevel, "residual": rlevel},
+                "dimensions": [], "note": ""
+            })
+        })
+        .collect();
+    let data = serde_json::json!({
+        "title": title, "description": "", "system_ids": [], "sources": [], "objectives": [], "owner": "",
+        "review_date": "", "status": status, "raised_from": [], "assessments": assessments
+    });
+    aims_store::records::data_from_json(&RISKS, &data).expect("valid risk")
+}
+
+on_both!(
+    aggregates_derived_values_ranked_orders_and_id_cursors,
+    |db: TestDb| async move {
+        use aims_store::{ListQuery, OrderKey, Tally};
+        let store = open(&db).await;
+        let mut tx = store.begin_write().await.unwrap();
+        let rows = [
+            // Only the latest assessment counts: the first is superseded.
+            (
+                "beta",
+                "open",
+                vec![
+                    ((1, 1), "low", (1, 1), "low"),
+                    ((4, 5), "high", (2, 3), "medium"),
+                ],
+            ),
+            ("Alpha", "open", vec![((4, 5), "high", (2, 3), "medium")]),
+            ("gamma", "treating", vec![((5, 5), "high", (4, 4), "high")]),
+            ("Delta", "open", vec![]),
+            ("epsilon", "closed", vec![((2, 2), "low", (1, 1), "low")]),
+        ];
+        for (title, status, scores) in &rows {
+            tx.insert(&RISKS, ORG_A, "t", &new_id(), risk(title, status, scores))
+                .await
+                .unwrap();
+        }
+        tx.insert(
+            &RISKS,
+            ORG_B,
+            "t",
+            &new_id(),
+            risk("other", "open", &[((4, 5), "high", (2, 3), "medium")]),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+
+        // The heat map of the open risks: one query, grouped by the latest scores; unassessed risks group as NULL.
+        let cols = [
+            "inherent_likelihood",
+            "inherent_impact",
+            "residual_likelihood",
+            "residual_impact",
+        ];
+        let open_only = ListQuery {
+            filters: vec![("status", Value::Text("open".into()))],
+            ..Default::default()
+        };
+        let mut tx = store.begin_read().await.unwrap();
+        let mut groups = tx
+            .tally(&RISKS, ORG_A, &open_only, &cols, &[])
+            .await
+            .unwrap();
+        groups.sort_by_key(|g| g.count);
+        assert_eq!(
+            groups,
+            vec![
+                Tally {
+                    key: vec![Value::Null; 4],
+                    count: 1,
+                    sums: vec![]
+                },
+                Tally {
+                    key: vec![Value::Int(4), Value::Int(5), Value::Int(2), Value::Int(3)],
+                    count: 2,
+                    sums: vec![],
+                },
+            ]
+        );
+        // Grouped by a text column and a derived level, over the whole register of this organization only.
+        let mut by_status = tx
+            .tally(
+                &RISKS,
+                ORG_A,
+                &ListQuery::default(),
+                &["status", "residual_level"],
+                &[],
+            )
+            .await
+            .unwrap();
+        by_status.sort_by(|a, b| format!("{:?}", a.key).cmp(&format!("{:?}", b.key)));
+        let flat: Vec<(String, String, i64)> = by_status
+            .iter()
+            .map(|g| {
+                (
+                    g.key[0].as_text().to_string(),
+                    g.key[1].as_text().to_string(),
+                    g.count,
+                )
+            })
+            .collect();
+        assert_eq!(
+            flat,
+            vec![
+                ("closed".to_string(), "low".to_string(), 1),
+                ("open".into(), "".into(), 1),
+                ("open".into(), "medium".into(), 2),
+                ("treating".into(), "high".into(), 1),
+            ]
+        );
+        // A derived value filters like a column; no grouping gives one total.
+        let cell = ListQuery {
+            filters: vec![
+                ("residual_likelihood", Value::Int(2)),
+                ("residual_impact", Value::Int(3)),
+            ],
+            ..Default::default()
+        };
+        assert_eq!(
+            tx.tally(&RISKS, ORG_A, &cell, &[], &[]).await.unwrap()[0].count,
+            2
+        );
+        assert_eq!(tx.count(&RISKS, ORG_A, &cell.filters).await.unwrap(), 2);
+        // Unknown names are refused, naming them; text cannot be summed.
+        match tx
+            .tally(
+                &RISKS,
+                ORG_A,
+                &ListQuery::default(),
+                &["likelihood; DROP TABLE risks"],
+                &[],
+            )
+            .await
+        {
+            Err(StoreError::InvalidValue { field, .. }) => {
+                assert_eq!(field, "likelihood; DROP TABLE risks")
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        match tx
+            .tally(&RISKS, ORG_A, &ListQuery::default(), &[], &["title"])
+            .await
+        {
+            Err(StoreError::InvalidValue { field, .. }) => assert_eq!(field, "title"),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        tx.commit().await.unwrap();
+
+        // Sums of a derived count: the requirements not yet addressed.
+        let mut tx = store.begin_write().await.unwrap();
+        for reqs in [
+            serde_json::json!([{"text": "a", "addressed": false}, {"text": "b", "addressed": true}]),
+            serde_json::json!([{"text": "\"addressed\":false", "addressed": false}]),
+            serde_json::json!([]),
+        ] {
+            let data = serde_json::json!({"name": "P", "category": "customer", "description": "", "requirements": reqs});
+            let values = aims_store::records::data_from_json(&INTERESTED_PARTIES, &data).unwrap();
+            tx.insert(&INTERESTED_PARTIES, ORG_A, "t", &new_id(), values)
+                .await
+                .unwrap();
+        }
+        tx.commit().await.unwrap();
+        let mut tx = store.begin_read().await.unwrap();
+        let parties = tx
+            .tally(
+                &INTERESTED_PARTIES,
+                ORG_A,
+                &ListQuery::default(),
+                &[],
+                &["requirements_open"],
+            )
+            .await
+            .unwrap();
+        assert_eq!((parties[0].count, parties[0].sums.clone()), (3, vec![2]));
+        tx.commit().await.unwrap();
+
+        // Ranked order (residual level, then inherent level), highest first, paged by id alone.
+        let titles = |rows: &[aims_store::Row]| {
+            rows.iter()
+                .map(|r| r.get("title").unwrap().as_text().to_string())
+                .collect::<Vec<_>>()
+        };
+        let ranked = ListQuery {
+            order_key: Some(OrderKey::Ranked {
+                columns: vec!["residual_level", "inherent_level"],
+                ranking: vec!["low".into(), "medium".into(), "high".into()],
+            }),
+            descending: true,
+            limit: Some(2),
+            ..Default::default()
+        };
+        let mut seen = Vec::new();
+        let mut q = ranked.clone();
+        loop {
+            let page = store.list(&RISKS, ORG_A, &q).await.unwrap();
+            seen.extend(titles(&page));
+            match page.last() {
+                Some(last) if page.len() == 2 => q.after_id = Some(last.id().to_string()),
+                _ => break,
+            }
+        }
+        // beta and Alpha tie on both levels: creation order (by id, descending here) breaks the tie.
+        assert_eq!(seen, vec!["gamma", "Alpha", "beta", "epsilon", "Delta"]);
+
+        // Folded text order: letters compared without case, paged by id and by value alike.
+        let folded = ListQuery {
+            order_key: Some(OrderKey::Folded("title")),
+            limit: Some(3),
+            ..Default::default()
+        };
+        let page1 = store.list(&RISKS, ORG_A, &folded).await.unwrap();
+        assert_eq!(titles(&page1), vec!["Alpha", "beta", "Delta"]);
+        let by_id = ListQuery {
+            after_id: Some(page1[2].id().to_string()),
+            ..folded.clone()
+        };
+        assert_eq!(
+            titles(&store.list(&RISKS, ORG_A, &by_id).await.unwrap()),
+            vec!["epsilon", "gamma"]
+        );
+        let by_value = ListQuery {
+            after: Some((Value::Text("delta".into()), page1[2].id().to_string())),
+            ..folded
+        };
+        assert_eq!(
+            titles(&store.list(&RISKS, ORG_A, &by_value).await.unwrap()),
+            vec!["epsilon", "gamma"]
+        );
+        // A derived value orders like a column, and an id cursor works on a plain column order too.
+        let by_level = ListQuery {
+            order_by: Some("residual_level"),
+            after_id: Some(page1[2].id().to_string()),
+            ..Default::default()
+        };
+        assert_eq!(
+            titles(&store.list(&RISKS, ORG_A, &by_level).await.unwrap()),
+            vec!["gamma", "epsilon", "beta", "Alpha"],
+            "after Delta, whose level is empty"
+        );
+        store.close().await;
+    }
+);
+
+on_both!(
+    a_value_from_a_linked_record_searches_and_orders_with_newest_ties_first,
+    |db: TestDb| async move {
+        use aims_store::{ListQuery, OrderKey};
+        let store = open(&db).await;
+        let (zeta, alpha) = (new_id(), new_id());
+        let mut tx = store.begin_write().await.unwrap();
+        tx.insert(&AI_SYSTEMS, ORG_A, "t", &zeta, system("Zeta scorer"))
+            .await
+            .unwrap();
+        tx.insert(&AI_SYSTEMS, ORG_A, "t", &alpha, system("alpha chatbot"))
+            .await
+            .unwrap();
+        // The same id in another organization must not lend its name.
+        tx.insert(&AI_SYSTEMS, ORG_B, "t", &new_id(), system("Other org"))
+            .await
+            .unwrap();
+        for (sys, title) in [
+            (&zeta, "first"),
+            (&alpha, "second"),
+            (&zeta, "third"),
+            (&alpha, "fourth"),
+        ] {
+            let data = serde_json::json!({
+                "system_id": sys, "system_version": "", "template": "t", "title": title, "status": "draft",
+                "scope": "", "system_info": "", "data_info": "", "model_info": "", "deployment_context": "",
+                "affected": [], "impacts": [], "human_oversight": "", "answers": {}, "triggers": [],
+                "next_review": "", "approval": null
+            });
+            let values = aims_store::records::data_from_json(&IMPACT_ASSESSMENTS, &data).unwrap();
+            tx.insert(&IMPACT_ASSESSMENTS, ORG_A, "t", &new_id(), values)
+                .await
+                .unwrap();
+        }
+        tx.commit().await.unwrap();
+        let titles = |rows: &[aims_store::Row]| {
+            rows.iter()
+                .map(|r| r.get("title").unwrap().as_text().to_string())
+                .collect::<Vec<_>>()
+        };
+        let by_system = ListQuery {
+            order_key: Some(OrderKey::Folded("system_name")),
+            ties_descending: Some(true),
+            limit: Some(3),
+            ..Default::default()
+        };
+        let page1 = store
+            .list(&IMPACT_ASSESSMENTS, ORG_A, &by_system)
+            .await
+            .unwrap();
+        assert_eq!(titles(&page1), vec!["fourth", "second", "third"]);
+        let page2 = ListQuery {
+            after_id: Some(page1[2].id().to_string()),
+            ..by_system.clone()
+        };
+        assert_eq!(
+            titles(
+                &store
+                    .list(&IMPACT_ASSESSMENTS, ORG_A, &page2)
+                    .await
+                    .unwrap()
+            ),
+            vec!["first"]
+        );
+        let search = ListQuery {
+            search: Some((vec!["title", "system_name"], "CHATBOT".into())),
+            ..by_system
+        };
+        assert_eq!(
+            titles(
+                &store
+                    .list(&IMPACT_ASSESSMENTS, ORG_A, &search)
+                    .await
+                    .unwrap()
+            ),
+            vec!["fourth", "second"]
+        );
+        let mut tx = store.begin_read().await.unwrap();
+        assert_eq!(
+            tx.tally(&IMPACT_ASSESSMENTS, ORG_A, &search, &[], &[])
+                .await
+                .unwrap()[0]
+                .count,
+            2
+        );
+        tx.commit().await.unwrap();
+        store.close().await;
+    }
+);
 
 on_both!(verify_names_an_edited_record, |db: TestDb| async move {
     let store = open(&db).await;

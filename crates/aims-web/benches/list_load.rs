@@ -4,7 +4,11 @@
 //!
 //! `cargo bench -p aims-web --bench list_load` (SQLite). Environment: `AIMS_LOAD_PATH` (default
 //! `/api/v1/ai-systems?limit=50`), `AIMS_LOAD_SYSTEMS` (default 10000), `AIMS_LOAD_SECONDS` (default 20),
-//! `AIMS_LOAD_DB` (`postgres://…` to run on PostgreSQL; default a temporary SQLite file).
+//! `AIMS_LOAD_DB` (`postgres://…` to run on PostgreSQL; default a temporary SQLite file), `AIMS_LOAD_RISKS`
+//! (default 0: risks added to the register, each assessed, for `/risks` and `/`).
+//!
+//! The risk register: `AIMS_LOAD_RISKS=10000 AIMS_LOAD_SYSTEMS=100 AIMS_LOAD_PATH=/risks cargo bench -p aims-web
+//! --bench list_load`.
 
 // Tests and benchmarks stop at the first failure: unwrapping and panicking is how they report it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -12,6 +16,7 @@
 use aims_app::demo::{DEMO_PASSWORD, seed_demo};
 use aims_app::{Actor, App};
 use aims_domain::inventory::AiSystem;
+use aims_domain::risk::{Risk, RiskAssessment, Score};
 use aims_web::AppState;
 use std::sync::Arc;
 
@@ -64,6 +69,43 @@ fn main() {
             "seeded {n} AI systems in {:.1} s",
             start.elapsed().as_secs_f64()
         );
+        let risks: usize = env_or("AIMS_LOAD_RISKS", "0").parse().unwrap_or(0);
+        let start = std::time::Instant::now();
+        for i in 0..risks {
+            let score = |l: usize, m: usize| Score {
+                likelihood: (l % 5 + 1) as i64,
+                impact: (m % 5 + 1) as i64,
+            };
+            let r = Risk {
+                title: format!("Load risk {i:05}"),
+                description: "A risk created for the load test.".into(),
+                system_ids: vec![],
+                sources: vec!["C.3.4".into()],
+                objectives: vec!["C.2.5".into()],
+                owner: format!("Owner {}", i % 37),
+                review_date: "2027-01-31".into(),
+                status: ["open", "treating", "accepted", "closed"][i % 4].into(),
+                raised_from: vec![],
+                assessments: vec![RiskAssessment {
+                    date: "2026-11-01".into(),
+                    assessor: "load".into(),
+                    method_version: 0,
+                    inherent: score(i, i / 5),
+                    current: score(i / 2, i / 7),
+                    residual: score(i / 3, i / 11),
+                    levels: Default::default(),
+                    dimensions: vec![],
+                    note: String::new(),
+                }],
+            };
+            app.create_risk(&actor, &org, r).await.expect("add risk");
+        }
+        if risks > 0 {
+            eprintln!(
+                "seeded {risks} risks in {:.1} s",
+                start.elapsed().as_secs_f64()
+            );
+        }
         let signed = app
             .sign_in("maria.keller@northwind-lending.example", DEMO_PASSWORD)
             .await

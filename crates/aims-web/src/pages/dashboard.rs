@@ -3,8 +3,7 @@
 use crate::chrome::Chrome;
 use crate::error::{app_error, render};
 use crate::pages::ctx::Ctx;
-use aims_app::systems::SystemFilter;
-use aims_domain::context::{ContextIssue, InterestedParty, Supplier};
+use crate::pages::heatmap::{self, Grid};
 use aims_domain::vocab::LifecycleStage;
 use askama::Template;
 use axum::response::Response;
@@ -35,6 +34,10 @@ struct Dashboard {
     risks: usize,
     risks_live: usize,
     risks_above: usize,
+    /// The residual heat map of the register (SVG), from the aggregate counts.
+    residual_map: String,
+    /// Risks on that map.
+    residual_on_map: usize,
     soa_applicable: usize,
     soa_controls: usize,
     soa_problems: usize,
@@ -49,40 +52,33 @@ pub async fn show(ctx: Ctx) -> Response {
     let app = &state.app;
     let org = &s.org_id;
     let result = async {
-        let systems = app.systems(&actor, org, &SystemFilter::default()).await?;
+        let counts = app.dashboard_counts(&actor, org).await?;
         let scope = app.scope(&actor, org).await?;
-        let issues = app.list_records::<ContextIssue>(&actor, org).await?;
-        let parties = app.list_records::<InterestedParty>(&actor, org).await?;
-        let suppliers = app.list_records::<Supplier>(&actor, org).await?;
         let head = app.chain_head(&actor, org).await?;
         let method = app.risk_method(&actor, org).await?;
-        let risks = app.risks(&actor, org, &Default::default()).await?;
         let soa = app.soa(&actor, org).await?;
-        Ok::<_, aims_app::AppError>((
-            systems, scope, issues, parties, suppliers, head, method, risks, soa,
-        ))
+        Ok::<_, aims_app::AppError>((counts, scope, head, method, soa))
     }
     .await;
-    let (systems, scope, issues, parties, suppliers, head, method, risks, soa) = match result {
+    let (counts, scope, head, method, soa) = match result {
         Ok(r) => r,
         Err(e) => return app_error(Some(chrome), e),
     };
+    let n = |v: i64| usize::try_from(v).unwrap_or(0);
     let stages = LifecycleStage::ALL
         .iter()
         .map(|st| StageCount {
             stage: st.as_str(),
-            count: systems
-                .iter()
-                .filter(|x| x.data.lifecycle_stage == st.as_str())
-                .count(),
+            count: n(counts.in_stage(st.as_str())),
         })
         .collect();
+    let residual = Grid::of_counts(&method, "residual", &counts.risks.residual);
+    let residual_map = heatmap::svg(&method, &residual, "Residual risk heat map", |l, i| {
+        format!("/risks?which=residual&l={l}&i={i}#register")
+    });
     render(&Dashboard {
-        systems_total: systems.len(),
-        systems_in_scope: systems
-            .iter()
-            .filter(|x| x.data.in_scope && x.data.lifecycle_stage != "retired")
-            .count(),
+        systems_total: n(counts.systems_total),
+        systems_in_scope: n(counts.systems_in_scope),
         stages,
         scope_version: scope
             .approved
@@ -90,25 +86,15 @@ pub async fn show(ctx: Ctx) -> Response {
             .map(|v| v.data.number.to_string())
             .unwrap_or_default(),
         scope_draft: scope.draft.is_some(),
-        issues: issues.len(),
-        parties: parties.len(),
-        requirements_open: parties
-            .iter()
-            .flat_map(|p| p.data.requirements.iter())
-            .filter(|r| !r.addressed)
-            .count(),
-        suppliers: suppliers.len(),
-        risks: risks.len(),
-        risks_live: risks
-            .iter()
-            .filter(|r| matches!(r.data.status.as_str(), "open" | "treating"))
-            .count(),
-        risks_above: risks
-            .iter()
-            .filter(|r| !matches!(r.data.status.as_str(), "closed" | "accepted"))
-            .filter_map(|r| r.data.latest())
-            .filter(|a| method.exceeds_appetite(&a.residual))
-            .count(),
+        issues: n(counts.issues),
+        parties: n(counts.parties),
+        requirements_open: n(counts.requirements_open),
+        suppliers: n(counts.suppliers),
+        risks: n(counts.risks.total),
+        risks_live: n(counts.risks.live()),
+        risks_above: n(counts.risks.above_appetite(&method)),
+        residual_map,
+        residual_on_map: residual.total(),
         soa_applicable: soa.summary.applicable,
         soa_controls: soa.summary.controls,
         soa_problems: soa.summary.with_problems,

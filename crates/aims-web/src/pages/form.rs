@@ -270,8 +270,6 @@ pub struct Badge {
     pub label: String,
     /// `#rrggbb` from the method.
     pub colour: String,
-    /// Position from the least severe (0).
-    pub rank: usize,
     /// Whether the level lies above the risk appetite.
     pub above_appetite: bool,
 }
@@ -290,7 +288,6 @@ impl Badge {
                     id: l.id.clone(),
                     label: l.label.clone(),
                     colour: l.colour.clone(),
-                    rank,
                     above_appetite: appetite.is_some_and(|a| rank > a),
                 }
             }
@@ -298,7 +295,6 @@ impl Badge {
                 id: id.to_string(),
                 label: id.to_string(),
                 colour: "#8a94a3".into(),
-                rank: 0,
                 above_appetite: false,
             },
         })

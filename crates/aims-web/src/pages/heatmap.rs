@@ -11,6 +11,13 @@ const TOP: usize = 6;
 const BOTTOM: usize = 46;
 const RIGHT: usize = 6;
 
+/// Row and column of a score in a grid (0-based), if both points are positive.
+fn cell_index(s: &Score) -> Option<(usize, usize)> {
+    usize::try_from(s.likelihood - 1)
+        .ok()
+        .zip(usize::try_from(s.impact - 1).ok())
+}
+
 /// Risks per cell of the matrix for one view (inherent or residual).
 #[derive(Debug, Clone)]
 pub struct Grid {
@@ -32,16 +39,29 @@ impl Grid {
         }
     }
 
-    /// Counts one score.
-    pub fn add(&mut self, s: &Score) {
-        let cell = usize::try_from(s.likelihood - 1)
-            .ok()
-            .zip(usize::try_from(s.impact - 1).ok())
-            .and_then(|(l, i)| self.counts.get_mut(l).and_then(|row| row.get_mut(i)));
+    /// Counts `n` risks with the same score (a group of an aggregate query).
+    pub fn add_count(&mut self, s: &Score, n: usize) {
+        let cell = cell_index(s).and_then(|(l, i)| self.counts.get_mut(l)?.get_mut(i));
         match cell {
-            Some(c) => *c += 1,
-            None => self.off_scale += 1,
+            Some(c) => *c += n,
+            None => self.off_scale += n,
         }
+    }
+
+    /// A grid of `which` filled from counts per score.
+    pub fn of_counts(method: &RiskMethod, which: &'static str, counts: &[(Score, i64)]) -> Grid {
+        let mut g = Grid::new(method, which);
+        for (s, n) in counts {
+            g.add_count(s, usize::try_from(*n).unwrap_or(0));
+        }
+        g
+    }
+
+    /// Risks in the cell of `s`, 0 off the scales.
+    pub fn at(&self, s: &Score) -> usize {
+        cell_index(s)
+            .and_then(|(l, i)| self.counts.get(l)?.get(i).copied())
+            .unwrap_or(0)
     }
 
     /// Risks counted on the map.
@@ -224,18 +244,27 @@ mod tests {
     fn counts_land_in_their_cells_and_off_scale_scores_are_counted_apart() {
         let m = aims_app::risks::default_method().unwrap();
         let mut g = Grid::new(&m, "inherent");
-        g.add(&Score {
-            likelihood: 3,
-            impact: 4,
-        });
-        g.add(&Score {
-            likelihood: 3,
-            impact: 4,
-        });
-        g.add(&Score {
-            likelihood: 9,
-            impact: 1,
-        });
+        g.add_count(
+            &Score {
+                likelihood: 3,
+                impact: 4,
+            },
+            1,
+        );
+        g.add_count(
+            &Score {
+                likelihood: 3,
+                impact: 4,
+            },
+            1,
+        );
+        g.add_count(
+            &Score {
+                likelihood: 9,
+                impact: 1,
+            },
+            1,
+        );
         assert_eq!(g.counts[2][3], 2);
         assert_eq!((g.total(), g.off_scale), (2, 1));
         let out = svg(&m, &g, "Inherent <risk>", |l, i| {

@@ -1,11 +1,13 @@
 //! The list of impact assessments, filterable by system and status.
 
 use super::vocab;
+use crate::auth::encode;
 use crate::chrome::Chrome;
 use crate::error::{app_error, render};
 use crate::pages::ctx::Ctx;
 use crate::pages::form::{Opt, SystemNames, is_id};
 use aims_app::AppError;
+use aims_app::impact::{ImpactListPage, ImpactListQuery};
 use aims_app::systems::SystemFilter;
 use aims_catalog::templates::ImpactTemplate;
 use aims_domain::vocab::AssessmentStatus;
@@ -23,7 +25,13 @@ pub struct ListQuery {
     system: String,
     #[serde(default)]
     status: String,
+    /// Cursor: the id of the last assessment of the previous page.
+    #[serde(default)]
+    after: String,
 }
+
+/// Assessments on one page of the list.
+const PAGE_SIZE: i64 = 50;
 
 /// One line of the list.
 pub struct ImpactRow {
@@ -58,6 +66,12 @@ struct ListPage {
     system: String,
     systems: Vec<Opt>,
     statuses: Vec<Opt>,
+    /// Assessments matching the filters, on every page.
+    total: i64,
+    /// Link to the next page, keeping the filters.
+    next: Option<String>,
+    /// Link to the first page, when this is a later one.
+    first: Option<String>,
 }
 
 fn template_name(templates: &[ImpactTemplate], id: &str) -> String {
@@ -74,11 +88,31 @@ pub async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> Response {
     let app = &state.app;
     let org = &s.org_id;
     let system_ok = !q.system.is_empty() && is_id(&q.system);
+    let status_ok = !q.status.is_empty() && AssessmentStatus::parse("status", &q.status).is_ok();
+    // A status that is no status matches nothing, as the list always did.
+    let bad_status = !q.status.is_empty() && !status_ok;
     let mut names = SystemNames::default();
     let result = async {
-        let list = app
-            .impacts(&actor, org, system_ok.then_some(q.system.as_str()))
-            .await?;
+        let page = if bad_status {
+            ImpactListPage {
+                items: vec![],
+                next: None,
+                total: 0,
+            }
+        } else {
+            app.impact_list(
+                &actor,
+                org,
+                &ImpactListQuery {
+                    system_id: system_ok.then(|| q.system.clone()),
+                    status: status_ok.then(|| q.status.clone()),
+                    search: Some(q.q.clone()),
+                    after: (!q.after.is_empty()).then(|| q.after.clone()),
+                    limit: PAGE_SIZE,
+                },
+            )
+            .await?
+        };
         let method = app.risk_method(&actor, org).await?;
         let systems = app
             .systems(
@@ -90,29 +124,24 @@ pub async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> Response {
                 },
             )
             .await?;
-        let ids: Vec<String> = list.iter().map(|a| a.data.system_id.clone()).collect();
+        let ids: Vec<String> = page
+            .items
+            .iter()
+            .map(|a| a.data.system_id.clone())
+            .collect();
         names.load(app, &actor, org, ids.iter()).await?;
-        Ok::<_, AppError>((list, method, systems))
+        Ok::<_, AppError>((page, method, systems))
     }
     .await;
-    let (list, method, systems) = match result {
+    let (page, method, systems) = match result {
         Ok(x) => x,
         Err(e) => return app_error(Some(chrome), e),
     };
     let templates = aims_app::impact::templates().unwrap_or_default();
-    let needle = q.q.trim().to_lowercase();
     let today = aims_app::today();
-    let mut rows: Vec<ImpactRow> = list
+    let rows: Vec<ImpactRow> = page
+        .items
         .into_iter()
-        .filter(|a| q.status.is_empty() || a.data.status == q.status)
-        .filter(|a| {
-            needle.is_empty()
-                || a.data.title.to_lowercase().contains(&needle)
-                || names
-                    .name(&a.data.system_id)
-                    .to_lowercase()
-                    .contains(&needle)
-        })
         .map(|a| ImpactRow {
             system: (a.data.system_id.clone(), names.name(&a.data.system_id)),
             template: template_name(&templates, &a.data.template),
@@ -133,13 +162,14 @@ pub async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> Response {
             id: a.id,
         })
         .collect();
-    rows.sort_by(|a, b| {
-        a.system
-            .1
-            .to_lowercase()
-            .cmp(&b.system.1.to_lowercase())
-            .then(b.id.cmp(&a.id))
-    });
+    let here = format!(
+        "/impact-assessments?q={}&system={}&status={}",
+        encode(&q.q),
+        encode(&q.system),
+        encode(&q.status)
+    );
+    let next = page.next.map(|id| format!("{here}&after={}", encode(&id)));
+    let first = (!q.after.is_empty()).then(|| here.clone());
     render(&ListPage {
         chrome,
         rows,
@@ -160,6 +190,9 @@ pub async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> Response {
             &q.status,
             Some("Any status"),
         ),
+        total: page.total,
+        next,
+        first,
         q: q.q,
         system: q.system,
     })

@@ -8,13 +8,16 @@ use crate::pages::form::{Badge, Opt, SystemNames, is_id, scale_label};
 use crate::pages::heatmap::{self, Grid, TableRow};
 use crate::pages::systems::SortLink;
 use aims_app::AppError;
-use aims_app::risks::RiskFilter;
-use aims_domain::risk::{RiskAssessment, Score};
+use aims_app::risks::{RiskCell, RiskFilter, RiskSort};
+use aims_domain::risk::Score;
 use aims_domain::vocab::RiskStatus;
 use askama::Template;
 use axum::extract::Query;
 use axum::response::Response;
 use serde::Deserialize;
+
+/// Risks on one page of the register.
+const PAGE_SIZE: i64 = 50;
 
 /// Query of the register.
 #[derive(Debug, Deserialize, Default)]
@@ -36,6 +39,9 @@ pub struct RegisterQuery {
     sort: String,
     #[serde(default)]
     desc: Option<String>,
+    /// Cursor: the id of the last risk of the previous page.
+    #[serde(default)]
+    after: String,
 }
 
 /// One line of the register.
@@ -58,7 +64,6 @@ pub struct RiskRow {
     pub review_date: String,
     /// Whether the review date has passed on a risk that is still live.
     pub overdue: bool,
-    latest: Option<RiskAssessment>,
 }
 
 /// One heat map with its text alternative.
@@ -82,6 +87,12 @@ pub struct MapView {
 struct RegisterPage {
     chrome: Chrome,
     rows: Vec<RiskRow>,
+    /// Risks matching the filters and the cell, on every page.
+    matching: usize,
+    /// Link to the next page, keeping filters, cell and order.
+    next: Option<String>,
+    /// Link to the first page, when this is a later one.
+    first: Option<String>,
     q: String,
     status: String,
     statuses: Vec<Opt>,
@@ -97,10 +108,6 @@ struct RegisterPage {
     unassessed: usize,
 }
 
-fn level_rank(b: &Option<Badge>) -> i64 {
-    b.as_ref().map_or(-1, |b| b.rank as i64)
-}
-
 /// GET /risks
 pub async fn list(ctx: Ctx, Query(q): Query<RegisterQuery>) -> Response {
     let Ctx { state, s, chrome } = ctx;
@@ -114,11 +121,44 @@ pub async fn list(ctx: Ctx, Query(q): Query<RegisterQuery>) -> Response {
         search: (!q.q.trim().is_empty()).then(|| q.q.clone()),
         system_id: (system_ok && !q.system.is_empty()).then(|| q.system.clone()),
     };
+    // The cell filter from a heat map.
+    let cell = match (
+        q.l.parse::<i64>(),
+        q.i.parse::<i64>(),
+        matches!(q.which.as_str(), "inherent" | "residual"),
+    ) {
+        (Ok(likelihood), Ok(impact), true) => Some(RiskCell {
+            residual: q.which == "residual",
+            score: Score { likelihood, impact },
+        }),
+        _ => None,
+    };
+    // Sorting: by residual level, highest first, unless a column heading says otherwise.
+    let sort = if q.sort.is_empty() {
+        RiskSort::Residual
+    } else {
+        RiskSort::parse(&q.sort)
+    };
+    let desc = match q.desc.as_deref() {
+        Some("1") => true,
+        Some(_) => false,
+        None => q.sort.is_empty(),
+    };
     let mut names = SystemNames::default();
     let result = async {
         let method = app.risk_method(&actor, org).await?;
-        let risks = app.risks(&actor, org, &filter).await?;
-        let mut ids: Vec<String> = risks
+        let counts = app.risk_counts(&actor, org, &filter).await?;
+        let rq = aims_app::risks::RegisterQuery {
+            filter: filter.clone(),
+            cell,
+            sort,
+            descending: desc,
+            after: (!q.after.is_empty()).then(|| q.after.clone()),
+            limit: PAGE_SIZE,
+        };
+        let page = app.risk_register(&actor, org, &method, &rq).await?;
+        let mut ids: Vec<String> = page
+            .risks
             .iter()
             .flat_map(|r| r.data.system_ids.clone())
             .collect();
@@ -126,51 +166,37 @@ pub async fn list(ctx: Ctx, Query(q): Query<RegisterQuery>) -> Response {
             ids.push(q.system.clone());
         }
         names.load(app, &actor, org, ids.iter()).await?;
-        Ok::<_, AppError>((method, risks))
+        Ok::<_, AppError>((method, counts, page))
     }
     .await;
-    let (method, risks) = match result {
+    let (method, counts, page) = match result {
         Ok(r) => r,
         Err(e) => return app_error(Some(chrome), e),
     };
     let today = aims_app::today();
-    let mut rows: Vec<RiskRow> = risks
+    let rows: Vec<RiskRow> = page
+        .risks
         .into_iter()
         .map(|r| {
-            let latest = r.data.latest().cloned();
+            let latest = r.data.latest();
             let live = !matches!(r.data.status.as_str(), "closed");
             RiskRow {
                 systems: names.links(&r.data.system_ids),
-                inherent: latest
-                    .as_ref()
-                    .and_then(|a| Badge::of(&method, &a.levels.inherent)),
-                residual: latest
-                    .as_ref()
-                    .and_then(|a| Badge::of(&method, &a.levels.residual)),
+                inherent: latest.and_then(|a| Badge::of(&method, &a.levels.inherent)),
+                residual: latest.and_then(|a| Badge::of(&method, &a.levels.residual)),
                 overdue: live && !r.data.review_date.is_empty() && r.data.review_date < today,
                 id: r.id,
                 title: r.data.title,
                 owner: r.data.owner,
                 status: r.data.status,
                 review_date: r.data.review_date,
-                latest,
             }
         })
         .collect();
 
-    // Heat maps of the filtered register (before the cell filter).
-    let mut inherent = Grid::new(&method, "inherent");
-    let mut residual = Grid::new(&method, "residual");
-    let mut unassessed = 0;
-    for r in &rows {
-        match &r.latest {
-            Some(a) => {
-                inherent.add(&a.inherent);
-                residual.add(&a.residual);
-            }
-            None => unassessed += 1,
-        }
-    }
+    // Heat maps of the filtered register (before the cell filter), from the aggregate counts.
+    let inherent = Grid::of_counts(&method, "inherent", &counts.inherent);
+    let residual = Grid::of_counts(&method, "residual", &counts.residual);
     let base = format!(
         "/risks?q={}&status={}&system={}",
         encode(&q.q),
@@ -191,67 +217,39 @@ pub async fn list(ctx: Ctx, Query(q): Query<RegisterQuery>) -> Response {
         map(&inherent, "Inherent risk", "map-inherent"),
         map(&residual, "Residual risk", "map-residual"),
     ];
-
-    // The cell filter from a heat map.
-    let mut cell = None;
-    if let (Ok(l), Ok(i), true) = (
-        q.l.parse::<i64>(),
-        q.i.parse::<i64>(),
-        matches!(q.which.as_str(), "inherent" | "residual"),
-    ) {
-        let score = Score {
-            likelihood: l,
-            impact: i,
-        };
-        let residual_view = q.which == "residual";
-        rows.retain(|r| {
-            r.latest.as_ref().is_some_and(|a| {
-                if residual_view {
-                    a.residual == score
-                } else {
-                    a.inherent == score
-                }
-            })
-        });
-        cell = Some((
+    let matching = match &cell {
+        Some(c) if c.residual => residual.at(&c.score),
+        Some(c) => inherent.at(&c.score),
+        None => usize::try_from(counts.total).unwrap_or(0),
+    };
+    let cell_text = cell.map(|c| {
+        (
             format!(
                 "{} likelihood {} and impact {}",
-                if residual_view {
-                    "Residual"
-                } else {
-                    "Inherent"
-                },
-                scale_label(&method.likelihood, l),
-                scale_label(&method.impact, i)
+                if c.residual { "Residual" } else { "Inherent" },
+                scale_label(&method.likelihood, c.score.likelihood),
+                scale_label(&method.impact, c.score.impact)
             ),
             base.clone(),
-        ));
-    }
-
-    // Sorting.
-    let sort = if q.sort.is_empty() {
-        "residual".to_string()
-    } else {
-        q.sort.clone()
-    };
-    let desc = match q.desc.as_deref() {
-        Some("1") => true,
-        Some(_) => false,
-        None => q.sort.is_empty(),
-    };
-    rows.sort_by(|a, b| {
-        let o = match sort.as_str() {
-            "owner" => a.owner.to_lowercase().cmp(&b.owner.to_lowercase()),
-            "status" => a.status.cmp(&b.status),
-            "inherent" => level_rank(&a.inherent).cmp(&level_rank(&b.inherent)),
-            "residual" => level_rank(&a.residual)
-                .cmp(&level_rank(&b.residual))
-                .then(level_rank(&a.inherent).cmp(&level_rank(&b.inherent))),
-            "review" => a.review_date.cmp(&b.review_date),
-            _ => a.title.to_lowercase().cmp(&b.title.to_lowercase()),
-        };
-        if desc { o.reverse() } else { o }
+        )
     });
+    // The address of this view without its cursor: filters, cell and order.
+    let here = format!(
+        "{base}{}&sort={}&desc={}",
+        cell.map_or(String::new(), |c| format!(
+            "&which={}&l={}&i={}",
+            if c.residual { "residual" } else { "inherent" },
+            c.score.likelihood,
+            c.score.impact
+        )),
+        sort.as_str(),
+        if desc { "1" } else { "0" }
+    );
+    let next = page
+        .next
+        .map(|id| format!("{here}&after={}#register", encode(&id)));
+    let first = (!q.after.is_empty()).then(|| format!("{here}#register"));
+    let sort_key = sort.as_str();
     let columns = [
         ("Risk", "title"),
         ("Owner", "owner"),
@@ -262,7 +260,7 @@ pub async fn list(ctx: Ctx, Query(q): Query<RegisterQuery>) -> Response {
     ]
     .iter()
     .map(|(label, key)| {
-        let active = sort == *key;
+        let active = sort_key == *key;
         SortLink {
             label,
             href: format!(
@@ -284,6 +282,9 @@ pub async fn list(ctx: Ctx, Query(q): Query<RegisterQuery>) -> Response {
     render(&RegisterPage {
         chrome,
         rows,
+        matching,
+        next,
+        first,
         statuses: Opt::vocab(
             &RiskStatus::ALL
                 .iter()
@@ -300,7 +301,7 @@ pub async fn list(ctx: Ctx, Query(q): Query<RegisterQuery>) -> Response {
         system: q.system,
         q: q.q,
         status: q.status,
-        cell,
+        cell: cell_text,
         columns,
         maps,
         impact_labels: method
@@ -320,6 +321,6 @@ pub async fn list(ctx: Ctx, Query(q): Query<RegisterQuery>) -> Response {
             .find(|l| l.id == method.appetite)
             .map_or_else(|| method.appetite.clone(), |l| l.label.clone()),
         method_name: format!("{} (version {})", method.name, method.number.max(1)),
-        unassessed,
+        unassessed: usize::try_from(counts.unassessed).unwrap_or(0),
     })
 }
