@@ -4,13 +4,11 @@
 use crate::chrome::Chrome;
 use crate::error::render;
 use crate::pages::ctx::{Ctx, PageResult, writable};
-use crate::pages::form::{Errors, FormData};
+use crate::pages::form::{Errors, FormData, checked, go, render_form};
+use aims_app::Stored;
 use aims_app::context::ScopeState;
-use aims_app::{AppError, Stored};
 use aims_domain::context::{ContextIssue, InterestedParty, Organization, Supplier};
 use askama::Template;
-use axum::extract::Form;
-use axum::response::{IntoResponse, Redirect};
 
 #[derive(Template)]
 #[template(path = "context.html")]
@@ -119,12 +117,11 @@ pub async fn edit_scope(ctx: Ctx) -> PageResult {
 }
 
 /// POST /context/scope/draft: saves the draft, or shows the form again with the messages.
-pub async fn save_scope(ctx: Ctx, Form(f): Form<Vec<(String, String)>>) -> PageResult {
+pub async fn save_scope(ctx: Ctx, f: FormData) -> PageResult {
     let Ctx { state, s, chrome } = ctx;
-    let f = FormData(f);
     let values = [f.get("statement"), f.get("boundaries"), f.get("exclusions")];
     let actor = s.actor();
-    match state
+    let saved = state
         .app
         .scope_draft(
             &actor,
@@ -134,31 +131,24 @@ pub async fn save_scope(ctx: Ctx, Form(f): Form<Vec<(String, String)>>) -> PageR
             &values[2],
             f.version(),
         )
-        .await
-    {
-        Ok(_) => Ok(Redirect::to("/context#scope").into_response()),
-        Err(AppError::Invalid(v)) => {
+        .await;
+    match checked(saved)? {
+        Ok(_) => go("/context#scope"),
+        Err(errors) => {
             let scope = state.app.scope(&actor, &s.org_id).await?;
-            let mut res = render(&scope_form(
-                chrome,
-                &scope,
-                f.version(),
-                values,
-                Errors::from_validation(v),
-            ));
-            *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(res)
+            render_form(
+                &scope_form(chrome, &scope, f.version(), values, errors),
+                true,
+            )
         }
-        Err(e) => Err(e.into()),
     }
 }
 
 /// POST /context/scope/approve: approves the pending draft.
-pub async fn approve_scope(ctx: Ctx, Form(f): Form<Vec<(String, String)>>) -> PageResult {
-    let f = FormData(f);
+pub async fn approve_scope(ctx: Ctx, f: FormData) -> PageResult {
     ctx.state
         .app
         .scope_approve(&ctx.s.actor(), &ctx.s.org_id, &f.text("note"))
         .await?;
-    Ok(Redirect::to("/context#scope").into_response())
+    go("/context#scope")
 }

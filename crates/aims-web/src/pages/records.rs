@@ -6,17 +6,16 @@ use crate::AppState;
 use crate::chrome::Chrome;
 use crate::error::{PageError, render};
 use crate::pages::ctx::{Ctx, PageResult, area, ids, post_needs};
-use crate::pages::form::{Errors, FormData, Opt};
+use crate::pages::form::{Errors, FormData, Opt, checked, go, render_form};
+use aims_app::Stored;
 use aims_app::integrity::HistoryEntry;
 use aims_app::kit::{
     Cell, Field, FieldKind, ListParams, Record, RecordDef, RecordVisitor, cells, each_record,
     summary,
 };
-use aims_app::{AppError, Stored};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Path, Query};
-use axum::response::{IntoResponse, Redirect};
+use axum::extract::{Path, Query};
 use axum::routing::get;
 use serde_json::{Map, Value};
 
@@ -613,21 +612,16 @@ async fn save<T: Record>(ctx: Ctx, write: Write, form: &FormData) -> PageResult 
     let def = T::DEF;
     let data = read_form(def, form);
     let (actor, org, app) = (ctx.s.actor(), &ctx.s.org_id, &ctx.state.app);
-    let result = match (parse::<T>(&data), &write) {
-        (Err(e), _) => Err(Ok(e)),
-        (Ok(record), Write::Create) => app
-            .create_record(&actor, org, record)
-            .await
-            .map_err(invalid),
-        (Ok(record), Write::Update { id, version }) => app
-            .update_record(&actor, org, id, *version, record)
-            .await
-            .map_err(invalid),
+    let saved = match (parse::<T>(&data), &write) {
+        (Err(e), _) => Err(e),
+        (Ok(record), Write::Create) => checked(app.create_record(&actor, org, record).await)?,
+        (Ok(record), Write::Update { id, version }) => {
+            checked(app.update_record(&actor, org, id, *version, record).await)?
+        }
     };
-    let errors = match result {
-        Ok(s) => return Ok(Redirect::to(&format!("/{}/{}", def.path, s.id)).into_response()),
-        Err(Ok(errors)) => errors,
-        Err(Err(e)) => return Err(e),
+    let errors = match saved {
+        Ok(s) => return go(&format!("/{}/{}", def.path, s.id)),
+        Err(errors) => errors,
     };
     let (heading, action, version) = match write {
         Write::Create => (
@@ -641,7 +635,7 @@ async fn save<T: Record>(ctx: Ctx, write: Write, form: &FormData) -> PageResult 
             version,
         ),
     };
-    Ok(unprocessable(render(&form_page(
+    let page = form_page(
         ctx.chrome,
         def,
         heading,
@@ -650,51 +644,30 @@ async fn save<T: Record>(ctx: Ctx, write: Write, form: &FormData) -> PageResult 
         version,
         &data,
         &errors,
-    ))))
+    );
+    render_form(&page, true)
 }
 
 /// POST /{path}: creates the record.
-async fn create<T: Record>(ctx: Ctx, Form(f): Form<Vec<(String, String)>>) -> PageResult {
-    save::<T>(ctx, Write::Create, &FormData(f)).await
+async fn create<T: Record>(ctx: Ctx, f: FormData) -> PageResult {
+    save::<T>(ctx, Write::Create, &f).await
 }
 
 /// POST /{path}/{id}: saves the edited record, refusing a stale version.
-async fn update<T: Record>(
-    ctx: Ctx,
-    Path(id): Path<String>,
-    Form(f): Form<Vec<(String, String)>>,
-) -> PageResult {
+async fn update<T: Record>(ctx: Ctx, Path(id): Path<String>, f: FormData) -> PageResult {
     ids(&[&id], T::DEF.singular)?;
-    let form = FormData(f);
-    let version = form.version();
-    save::<T>(ctx, Write::Update { id, version }, &form).await
+    let version = f.version();
+    save::<T>(ctx, Write::Update { id, version }, &f).await
 }
 
 /// POST /{path}/{id}/delete: deletes the record (at the version shown) and returns to the list.
-async fn delete<T: Record>(
-    ctx: Ctx,
-    Path(id): Path<String>,
-    Form(f): Form<Vec<(String, String)>>,
-) -> PageResult {
+async fn delete<T: Record>(ctx: Ctx, Path(id): Path<String>, f: FormData) -> PageResult {
     let def = T::DEF;
     ids(&[&id], def.singular)?;
-    let version = FormData(f).version();
+    let version = f.version();
     ctx.state
         .app
         .delete_record::<T>(&ctx.s.actor(), &ctx.s.org_id, &id, version)
         .await?;
-    Ok(Redirect::to(&format!("/{}", def.path)).into_response())
-}
-
-/// Field messages go back to the form; any other error becomes the error page.
-fn invalid(e: AppError) -> Result<Errors, PageError> {
-    match e {
-        AppError::Invalid(v) => Ok(Errors::from_validation(v)),
-        other => Err(other.into()),
-    }
-}
-
-fn unprocessable(mut res: axum::response::Response) -> axum::response::Response {
-    *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    res
+    go(&format!("/{}", def.path))
 }
