@@ -320,6 +320,30 @@ pub enum ScopeCmd {
     },
 }
 
+/// How the help of a shared argument struct names the record it acts on ("Risk id"; without a closing period,
+/// as clap shows a one-line doc comment).
+pub trait Wording {
+    /// Help of the record id.
+    const ID: &'static str;
+    /// Help of `--if-version`.
+    const IF_VERSION: &'static str;
+}
+
+/// `NOUN update ID [FIELDS] [--if-version N]`: the arguments the hand-written updates share, worded by the
+/// fields `F`.
+#[derive(Debug, Args)]
+pub struct Change<F: Args + Wording> {
+    /// Record id.
+    #[arg(help = F::ID)]
+    pub id: String,
+    /// Fields to change.
+    #[command(flatten)]
+    pub fields: F,
+    /// Refuse the change unless the record is still at this version.
+    #[arg(long, help = F::IF_VERSION)]
+    pub if_version: Option<i64>,
+}
+
 /// An id argument.
 #[derive(Debug, Args)]
 pub struct IdArg {
@@ -394,15 +418,7 @@ pub enum SystemCmd {
     /// Show one AI system with every section.
     Show(IdArg),
     /// Change an AI system (only the given fields change).
-    Update {
-        /// System id.
-        id: String,
-        #[command(flatten)]
-        fields: SystemFields,
-        /// Refuse unless the system is still at this version.
-        #[arg(long)]
-        if_version: Option<i64>,
-    },
+    Update(Change<SystemFields>),
     /// Retire an AI system (life-cycle stage `retired`, with date and reason).
     Retire {
         /// System id.
@@ -416,6 +432,11 @@ pub enum SystemCmd {
     },
     /// Show the change history of an AI system.
     History(IdArg),
+}
+
+impl Wording for SystemFields {
+    const ID: &'static str = "System id";
+    const IF_VERSION: &'static str = "Refuse unless the system is still at this version";
 }
 
 /// Filters of `system list`.

@@ -2,6 +2,7 @@
 //! updates both are laid over the record's current data, so only what is given changes.
 
 use crate::{Failure, bad_input};
+use aims_app::{AppError, Stored};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -92,6 +93,32 @@ pub fn build<T: Serialize + DeserializeOwned>(
             .to_string();
         bad_input(&field, msg)
     })
+}
+
+/// The flags of a record on the command line: an optional `--file` with any fields, and the fields the other
+/// flags set over it.
+pub trait Flags {
+    /// The JSON or TOML file given, if any.
+    fn file(&self) -> Option<&Path>;
+    /// The fields the flags set (they win over the file's).
+    fn overrides(&self) -> Result<Overrides, Failure>;
+}
+
+/// Builds a new record from its flags.
+pub fn from_flags<T: Serialize + DeserializeOwned>(flags: &impl Flags) -> Result<T, Failure> {
+    build(None, flags.file(), flags.overrides()?)
+}
+
+/// Lays the flags over a record's current data (none for a new record) and saves the result through `save`,
+/// expecting `if_version`, else the version read, so that a concurrent change is refused rather than lost.
+pub async fn revise<T: Serialize + DeserializeOwned>(
+    current: Option<&Stored<T>>,
+    flags: &impl Flags,
+    if_version: Option<i64>,
+    save: impl AsyncFnOnce(T, Option<i64>) -> Result<Stored<T>, AppError>,
+) -> Result<Stored<T>, Failure> {
+    let data = build(current.map(|c| &c.data), flags.file(), flags.overrides()?)?;
+    Ok(save(data, if_version.or(current.map(|c| c.version))).await?)
 }
 
 /// Parses `KEY=VALUE` custom field assignments; numbers and true/false become typed values.

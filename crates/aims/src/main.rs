@@ -186,8 +186,8 @@ async fn run(cli: Cli) -> CmdResult {
         Command::User(c) => cmd_admin::user(&ctx, c).await,
         Command::Scope(c) => cmd_context::scope(&ctx, c).await,
         Command::Kit(k) => k.run(&ctx).await,
-        Command::Party(c) => cmd_context::party(&ctx, c).await,
-        Command::Supplier(c) => cmd_context::supplier(&ctx, c).await,
+        Command::Party(c) => cmd_context::amending(&ctx, c).await,
+        Command::Supplier(c) => cmd_context::amending(&ctx, c).await,
         Command::System(c) => cmd_system::run(&ctx, c).await,
         Command::History(a) => {
             let org = ctx.org_id().await?;
