@@ -2,12 +2,13 @@
 
 use crate::args::{BackupArgs, InitArgs, OrgCmd, OrgUpdate, RestoreArgs, UserCmd};
 use crate::cmd_record::done;
-use crate::input::{Overrides, build};
+use crate::input::{Flags, Overrides, build, from_flags};
 use crate::out;
 use crate::{CmdResult, Ctx, Failure, Outcome, bad_input};
 use aims_app::orgs::{InitInput, generate_password};
 use aims_domain::context::{Organization, slugify};
 use aims_domain::vocab::MemberRole;
+use std::path::Path;
 
 /// A password from an environment variable: `None` when it is unset or empty.
 pub(crate) fn password_from_env(var: &str) -> Result<Option<String>, Failure> {
@@ -98,8 +99,7 @@ pub async fn org(ctx: &Ctx, c: OrgCmd) -> CmdResult {
         }
         OrgCmd::Update(u) => {
             let current = ctx.app.resolve_org(ctx.org.as_deref()).await?;
-            let data: Organization =
-                build(Some(&current.data), u.file.as_deref(), org_overrides(&u))?;
+            let data: Organization = from_flags(Some(&current.data), &u)?;
             let o = ctx
                 .app
                 .update_org(&ctx.actor, &current.id, u.if_version, data)
@@ -118,18 +118,23 @@ pub async fn org(ctx: &Ctx, c: OrgCmd) -> CmdResult {
     }
 }
 
-fn org_overrides(u: &OrgUpdate) -> Overrides {
-    let mut o = Overrides::default();
-    o.text("name", &u.name)
-        .text("slug", &u.slug)
-        .text("legal_name", &u.legal_name)
-        .text("sector", &u.sector)
-        .text("size", &u.size)
-        .text("description", &u.description)
-        .text("website", &u.website)
-        .list("jurisdictions", &u.jurisdictions)
-        .list("ai_roles", &u.ai_roles);
-    o
+impl Flags for OrgUpdate {
+    fn file(&self) -> Option<&Path> {
+        self.file.as_deref()
+    }
+    fn overrides(&self) -> Result<Overrides, Failure> {
+        let mut o = Overrides::default();
+        o.text("name", &self.name)
+            .text("slug", &self.slug)
+            .text("legal_name", &self.legal_name)
+            .text("sector", &self.sector)
+            .text("size", &self.size)
+            .text("description", &self.description)
+            .text("website", &self.website)
+            .list("jurisdictions", &self.jurisdictions)
+            .list("ai_roles", &self.ai_roles);
+        Ok(o)
+    }
 }
 
 /// `aims user ...`.
@@ -221,11 +226,7 @@ pub async fn verify(ctx: &Ctx) -> CmdResult {
             }
         }
     })?;
-    Ok(if report.intact() {
-        Outcome::Ok
-    } else {
-        Outcome::CheckFailed
-    })
+    Ok(Outcome::of_check(report.intact()))
 }
 
 /// `aims backup FILE`.
@@ -276,9 +277,5 @@ pub async fn restore(ctx: &Ctx, a: RestoreArgs) -> CmdResult {
     );
     let view = serde_json::json!({ "restored": summary, "intact": report.intact() });
     done(ctx, &view, message)?;
-    Ok(if report.intact() {
-        Outcome::Ok
-    } else {
-        Outcome::CheckFailed
-    })
+    Ok(Outcome::of_check(report.intact()))
 }

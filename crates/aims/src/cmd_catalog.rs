@@ -126,7 +126,7 @@ pub fn run(format: Format, c: &CatalogCmd) -> CmdResult {
     match c {
         CatalogCmd::Frameworks => {
             let headers = ["id", "name", "publisher", "items", "pack"];
-            out::list(format, &cat.frameworks(), &headers, |f| {
+            out::list(format, cat.frameworks(), &headers, |f| {
                 vec![
                     f.id.clone(),
                     f.name.clone(),

@@ -263,10 +263,7 @@ pub async fn soa(ctx: &Ctx, c: SoaCmd) -> CmdResult {
                 v.entries.retain(|e| e.applicable == a);
             }
             out::show(ctx.format, &v, print_soa)?;
-            if check && (problems > 0 || drifted) {
-                return Ok(Outcome::CheckFailed);
-            }
-            Ok(Outcome::Ok)
+            Ok(Outcome::of_check(!check || (problems == 0 && !drifted)))
         }
         SoaCmd::Approve { by, role, note } => {
             let approval = SoaApproval {

@@ -130,7 +130,7 @@ pub async fn impact(ctx: &Ctx, c: ImpactCmd) -> CmdResult {
     let app = &ctx.app;
     match c {
         ImpactCmd::Add(f) => {
-            let a: ImpactAssessment = from_flags(&f)?;
+            let a: ImpactAssessment = from_flags(None, &f)?;
             let s = app.create_impact(&ctx.actor, &org, a).await?;
             let raised: Vec<&str> = s
                 .data

@@ -193,7 +193,7 @@ pub async fn risk(ctx: &Ctx, c: RiskCmd) -> CmdResult {
     let app = &ctx.app;
     match c {
         RiskCmd::Add(f) => {
-            let mut r: Risk = from_flags(&f)?;
+            let mut r: Risk = from_flags(None, &f)?;
             if let Some(a) = first_assessment(ctx, &f.scores)? {
                 r.assessments = vec![a];
             }
@@ -416,7 +416,7 @@ pub async fn treatment(ctx: &Ctx, c: TreatmentCmd) -> CmdResult {
     let app = &ctx.app;
     match c {
         TreatmentCmd::Add(f) => {
-            let t: Treatment = from_flags(&f)?;
+            let t: Treatment = from_flags(None, &f)?;
             let s = app.create_treatment(&ctx.actor, &org, t).await?;
             done(
                 ctx,

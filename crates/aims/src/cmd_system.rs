@@ -3,7 +3,7 @@
 use crate::args::{Change, SystemCmd, SystemFields};
 use crate::cmd_admin::print_history;
 use crate::cmd_record::done;
-use crate::input::{Overrides, build, custom_values};
+use crate::input::{Overrides, build, custom_values, decode, read_text};
 use crate::out;
 use crate::{CmdResult, Ctx, Failure, bad_input};
 use aims_app::Stored;
@@ -209,23 +209,11 @@ pub async fn run(ctx: &Ctx, c: SystemCmd) -> CmdResult {
 
 /// Reads the systems of an import file: a JSON array, JSON Lines (`.jsonl`), or TOML with `[[systems]]`.
 fn read_many(path: &std::path::Path) -> Result<Vec<AiSystem>, crate::Failure> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| bad_input("file", format!("cannot read {}: {e}", path.display())))?;
+    let text = read_text(path)?;
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
-    let item = |i: usize, v: serde_json::Value| -> Result<AiSystem, crate::Failure> {
-        serde_json::from_value(v).map_err(|e| {
-            let msg = e.to_string();
-            let field = msg
-                .split('`')
-                .nth(1)
-                .filter(|_| msg.starts_with("missing field") || msg.starts_with("unknown field"))
-                .map_or(format!("[{i}]"), |f| format!("[{i}].{f}"));
-            bad_input(&field, msg)
-        })
-    };
     let values: Vec<serde_json::Value> = match ext.as_str() {
         "jsonl" => text
             .lines()
@@ -260,6 +248,6 @@ fn read_many(path: &std::path::Path) -> Result<Vec<AiSystem>, crate::Failure> {
     values
         .into_iter()
         .enumerate()
-        .map(|(i, v)| item(i, v))
+        .map(|(i, v)| decode(v, &format!("[{i}]")))
         .collect()
 }

@@ -8,10 +8,15 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use std::path::Path;
 
+/// Reads a whole text file; a failure names the `file` field and the path.
+pub fn read_text(path: &Path) -> Result<String, Failure> {
+    std::fs::read_to_string(path)
+        .map_err(|e| bad_input("file", format!("cannot read {}: {e}", path.display())))
+}
+
 /// Reads a JSON or TOML file (by extension; `.toml` is TOML, anything else JSON) into a JSON object.
 pub fn read_file(path: &Path) -> Result<Map<String, Value>, Failure> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| bad_input("file", format!("cannot read {}: {e}", path.display())))?;
+    let text = read_text(path)?;
     let is_toml = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("toml"));
@@ -83,14 +88,24 @@ pub fn build<T: Serialize + DeserializeOwned>(
     for (k, v) in overrides.0 {
         obj.insert(k, v);
     }
-    serde_json::from_value(Value::Object(obj)).map_err(|e| {
+    decode(Value::Object(obj), "")
+}
+
+/// Turns JSON into a record; a missing or unknown field is named in the failure, under `at` (a prefix such as
+/// `[2]` for an item of a list; empty for a whole record, whose other failures name `input`).
+pub fn decode<T: DeserializeOwned>(value: Value, at: &str) -> Result<T, Failure> {
+    serde_json::from_value(value).map_err(|e| {
         let msg = e.to_string();
-        let field = msg
+        let named = msg
             .split('`')
             .nth(1)
-            .filter(|_| msg.starts_with("missing field") || msg.starts_with("unknown field"))
-            .unwrap_or("input")
-            .to_string();
+            .filter(|_| msg.starts_with("missing field") || msg.starts_with("unknown field"));
+        let field = match (named, at) {
+            (Some(f), "") => f.to_string(),
+            (Some(f), at) => format!("{at}.{f}"),
+            (None, "") => "input".to_string(),
+            (None, at) => at.to_string(),
+        };
         bad_input(&field, msg)
     })
 }
@@ -104,9 +119,12 @@ pub trait Flags {
     fn overrides(&self) -> Result<Overrides, Failure>;
 }
 
-/// Builds a new record from its flags.
-pub fn from_flags<T: Serialize + DeserializeOwned>(flags: &impl Flags) -> Result<T, Failure> {
-    build(None, flags.file(), flags.overrides()?)
+/// Builds a record from its flags, laid over `base` (current data, or nothing for a new record).
+pub fn from_flags<T: Serialize + DeserializeOwned>(
+    base: Option<&T>,
+    flags: &impl Flags,
+) -> Result<T, Failure> {
+    build(base, flags.file(), flags.overrides()?)
 }
 
 /// Lays the flags over a record's current data (none for a new record) and saves the result through `save`,
@@ -117,7 +135,7 @@ pub async fn revise<T: Serialize + DeserializeOwned>(
     if_version: Option<i64>,
     save: impl AsyncFnOnce(T, Option<i64>) -> Result<Stored<T>, AppError>,
 ) -> Result<Stored<T>, Failure> {
-    let data = build(current.map(|c| &c.data), flags.file(), flags.overrides()?)?;
+    let data = from_flags(current.map(|c| &c.data), flags)?;
     Ok(save(data, if_version.or(current.map(|c| c.version))).await?)
 }
 

@@ -31,6 +31,17 @@ pub enum Outcome {
     CheckFailed,
 }
 
+impl Outcome {
+    /// How a check ended: `Ok` when it passed, `CheckFailed` (exit 1) when not.
+    pub fn of_check(passed: bool) -> Outcome {
+        if passed {
+            Outcome::Ok
+        } else {
+            Outcome::CheckFailed
+        }
+    }
+}
+
 /// An error with the exit code it should produce.
 pub struct Failure {
     /// Exit code.
