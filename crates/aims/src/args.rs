@@ -224,10 +224,11 @@ pub enum OrgCmd {
     Import(crate::cmd_import::ImportArgs),
 }
 
-/// Profile fields of `org update`.
-#[derive(Debug, Args)]
+/// Profile fields of `org update`; each serializes under the name of the profile field it sets (`input::Flags`).
+#[derive(Debug, Args, serde::Serialize)]
 pub struct OrgUpdate {
     /// JSON or TOML file with profile fields.
+    #[serde(skip)]
     #[arg(long)]
     pub file: Option<PathBuf>,
     /// Display name.
@@ -259,6 +260,7 @@ pub struct OrgUpdate {
     #[arg(long)]
     pub website: Option<String>,
     /// Refuse the change unless the profile is still at this version.
+    #[serde(skip)]
     #[arg(long)]
     pub if_version: Option<i64>,
 }
@@ -465,10 +467,11 @@ pub struct SystemListArgs {
     pub limit: Option<i64>,
 }
 
-/// Fields of an AI system settable by flag.
-#[derive(Debug, Args, Default)]
+/// Fields of an AI system settable by flag; each serializes under the name of the field it sets (`input::Flags`).
+#[derive(Debug, Args, Default, serde::Serialize)]
 pub struct SystemFields {
     /// JSON or TOML file with any fields of the system (datasets, models, components, custom fields, ...).
+    #[serde(skip)]
     #[arg(long)]
     pub file: Option<PathBuf>,
     /// Name.
@@ -493,6 +496,7 @@ pub struct SystemFields {
     #[arg(long)]
     pub lifecycle_stage: Option<String>,
     /// provider, developer, deployer, importer, distributor or user.
+    #[serde(rename = "org_role")]
     #[arg(long)]
     pub role: Option<String>,
     /// Whether the system is in the AIMS scope: true or false.
@@ -511,6 +515,7 @@ pub struct SystemFields {
     #[arg(long = "affected-party")]
     pub affected_parties: Vec<String>,
     /// Custom field value as KEY=VALUE (repeatable); numbers and true/false are typed.
+    #[serde(skip)]
     #[arg(long = "custom")]
     pub custom: Vec<String>,
 }

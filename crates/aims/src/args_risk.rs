@@ -66,10 +66,11 @@ pub enum MethodCmd {
     Versions,
 }
 
-/// Fields of a risk given as flags.
-#[derive(Debug, Args)]
+/// Fields of a risk given as flags; each serializes under the name of the field it sets (`input::Flags`).
+#[derive(Debug, Args, serde::Serialize)]
 pub struct RiskFields {
     /// JSON or TOML file with any fields of the risk.
+    #[serde(skip)]
     #[arg(long)]
     pub file: Option<PathBuf>,
     /// Short statement of the risk.
@@ -79,6 +80,7 @@ pub struct RiskFields {
     #[arg(long)]
     pub description: Option<String>,
     /// AI system the risk concerns (id); repeat for several.
+    #[serde(rename = "system_ids")]
     #[arg(long = "system")]
     pub systems: Vec<String>,
     /// Risk source: an Annex C.3 id (C.3.4) or custom:NAME; repeat for several.
@@ -97,6 +99,7 @@ pub struct RiskFields {
     #[arg(long)]
     pub status: Option<String>,
     /// First assessment (only with `add`).
+    #[serde(skip)]
     #[command(flatten)]
     pub scores: OptionalScores,
 }
@@ -173,13 +176,16 @@ pub enum TreatmentCmd {
     },
 }
 
-/// Fields of a treatment plan given as flags.
-#[derive(Debug, Args)]
+/// Fields of a treatment plan given as flags; each serializes under the name of the field it sets
+/// (`input::Flags`), but for the tasks, which are parsed.
+#[derive(Debug, Args, serde::Serialize)]
 pub struct TreatmentFields {
     /// JSON or TOML file with any fields of the plan (tasks, controls, ...).
+    #[serde(skip)]
     #[arg(long)]
     pub file: Option<PathBuf>,
     /// The risk treated (id).
+    #[serde(rename = "risk_id")]
     #[arg(long)]
     pub risk: Option<String>,
     /// Option: modify, avoid, share, retain.
@@ -192,6 +198,7 @@ pub struct TreatmentFields {
     #[arg(long = "control")]
     pub controls: Vec<String>,
     /// Task as "TITLE|OWNER|DUE" (owner and due optional); repeat for several.
+    #[serde(skip)]
     #[arg(long = "task")]
     pub tasks: Vec<String>,
     /// Status: planned, in_progress, completed.
@@ -289,10 +296,12 @@ pub enum ControlCmd {
     },
 }
 
-/// Fields of a control implementation given as flags.
-#[derive(Debug, Args)]
+/// Fields of a control implementation given as flags; each serializes under the name of the field it sets
+/// (`input::Flags`), but for the reasons and the supplier inherited from, which are parsed.
+#[derive(Debug, Args, serde::Serialize)]
 pub struct ControlFields {
     /// JSON or TOML file with any fields.
+    #[serde(skip)]
     #[arg(long)]
     pub file: Option<PathBuf>,
     /// Title (required for the organization's own controls).
@@ -312,9 +321,11 @@ pub struct ControlFields {
     pub justification: Option<String>,
     /// Reason to include as KIND:REFERENCE[:NOTE] (kind legal, contractual, interested_party, impact,
     /// business); repeat for several.
+    #[serde(skip)]
     #[arg(long = "reason")]
     pub reasons: Vec<String>,
     /// Inherited from a certified supplier, as SUPPLIER_ID:CERTIFICATE_ID.
+    #[serde(skip)]
     #[arg(long)]
     pub inherit: Option<String>,
     /// Evidence link; repeat for several.
@@ -354,13 +365,16 @@ pub enum ImpactCmd {
     },
 }
 
-/// Fields of an impact assessment given as flags (affected parties and impacts come from --file).
-#[derive(Debug, Args)]
+/// Fields of an impact assessment given as flags (affected parties and impacts come from --file); each
+/// serializes under the name of the field it sets (`input::Flags`).
+#[derive(Debug, Args, serde::Serialize)]
 pub struct ImpactFields {
     /// JSON or TOML file with any fields (affected, impacts, answers, ...).
+    #[serde(skip)]
     #[arg(long)]
     pub file: Option<PathBuf>,
     /// The AI system assessed (id).
+    #[serde(rename = "system_id")]
     #[arg(long)]
     pub system: Option<String>,
     /// Title.

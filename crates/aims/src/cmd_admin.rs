@@ -2,7 +2,7 @@
 
 use crate::args::{BackupArgs, InitArgs, OrgCmd, OrgUpdate, RestoreArgs, UserCmd};
 use crate::cmd_record::done;
-use crate::input::{Flags, Overrides, build, from_flags};
+use crate::input::{Flags, decode, from_flags};
 use crate::out;
 use crate::{CmdResult, Ctx, Failure, Outcome, bad_input};
 use aims_app::orgs::{InitInput, generate_password};
@@ -84,9 +84,7 @@ pub async fn org(ctx: &Ctx, c: OrgCmd) -> CmdResult {
         }
         OrgCmd::Add { name, slug, admin } => {
             let slug = slug.unwrap_or_else(|| slugify(&name));
-            let mut given = Overrides::default();
-            given.text("name", &Some(name)).text("slug", &Some(slug));
-            let org: Organization = build(None, None, given)?;
+            let org: Organization = decode(serde_json::json!({ "name": name, "slug": slug }), "")?;
             let o = ctx
                 .app
                 .create_org(&ctx.actor, org, admin.as_deref())
@@ -121,19 +119,6 @@ pub async fn org(ctx: &Ctx, c: OrgCmd) -> CmdResult {
 impl Flags for OrgUpdate {
     fn file(&self) -> Option<&Path> {
         self.file.as_deref()
-    }
-    fn overrides(&self) -> Result<Overrides, Failure> {
-        let mut o = Overrides::default();
-        o.text("name", &self.name)
-            .text("slug", &self.slug)
-            .text("legal_name", &self.legal_name)
-            .text("sector", &self.sector)
-            .text("size", &self.size)
-            .text("description", &self.description)
-            .text("website", &self.website)
-            .list("jurisdictions", &self.jurisdictions)
-            .list("ai_roles", &self.ai_roles);
-        Ok(o)
     }
 }
 

@@ -14,8 +14,10 @@ use serde_json::Value;
 use std::path::Path;
 
 /// The flags of `control set`: the control named, and its fields.
+#[derive(serde::Serialize)]
 struct ControlFlags<'a> {
     control: &'a str,
+    #[serde(flatten)]
     fields: &'a ControlFields,
 }
 
@@ -23,17 +25,9 @@ impl Flags for ControlFlags<'_> {
     fn file(&self) -> Option<&Path> {
         self.fields.file.as_deref()
     }
-    fn overrides(&self) -> Result<Overrides, Failure> {
+    fn parsed(&self) -> Result<Overrides, Failure> {
         let f = self.fields;
         let mut o = Overrides::default();
-        o.text("control", &Some(self.control.to_string()))
-            .text("title", &f.title)
-            .text("status", &f.status)
-            .text("owner", &f.owner)
-            .text("description", &f.description)
-            .text("justification", &f.justification)
-            .text("target_date", &f.target_date)
-            .list("evidence", &f.evidence);
         if !f.reasons.is_empty() {
             let mut reasons = Vec::new();
             for (i, r) in f.reasons.iter().enumerate() {

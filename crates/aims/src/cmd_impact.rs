@@ -4,7 +4,7 @@ use crate::args_risk::{ClassifyArgs, ImpactCmd, ImpactFields};
 use crate::cmd_admin::print_history;
 use crate::cmd_record::done;
 use crate::cmd_risk::acceptance;
-use crate::input::{Flags, Overrides, from_flags, read_file, revise};
+use crate::input::{Flags, from_flags, read_file, revise};
 use crate::out;
 use crate::{CmdResult, Ctx, bad_input};
 use aims_app::Stored;
@@ -17,15 +17,6 @@ use std::path::Path;
 impl Flags for ImpactFields {
     fn file(&self) -> Option<&Path> {
         self.file.as_deref()
-    }
-    fn overrides(&self) -> Result<Overrides, crate::Failure> {
-        let mut o = Overrides::default();
-        o.text("system_id", &self.system)
-            .text("title", &self.title)
-            .text("template", &self.template)
-            .text("system_version", &self.system_version)
-            .text("next_review", &self.next_review);
-        Ok(o)
     }
 }
 

@@ -74,18 +74,6 @@ impl Flags for RiskFields {
     fn file(&self) -> Option<&Path> {
         self.file.as_deref()
     }
-    fn overrides(&self) -> Result<Overrides, Failure> {
-        let mut o = Overrides::default();
-        o.text("title", &self.title)
-            .text("description", &self.description)
-            .text("owner", &self.owner)
-            .text("review_date", &self.review_date)
-            .text("status", &self.status)
-            .list("system_ids", &self.systems)
-            .list("sources", &self.sources)
-            .list("objectives", &self.objectives);
-        Ok(o)
-    }
 }
 
 fn level(a: Option<&RiskAssessment>, which: fn(&AssessedLevels) -> &String) -> String {
@@ -344,13 +332,8 @@ impl Flags for TreatmentFields {
     fn file(&self) -> Option<&Path> {
         self.file.as_deref()
     }
-    fn overrides(&self) -> Result<Overrides, Failure> {
+    fn parsed(&self) -> Result<Overrides, Failure> {
         let mut o = Overrides::default();
-        o.text("risk_id", &self.risk)
-            .text("option", &self.option)
-            .text("description", &self.description)
-            .text("status", &self.status)
-            .list("controls", &self.controls);
         if !self.tasks.is_empty() {
             let tasks: Vec<Value> = self
                 .tasks

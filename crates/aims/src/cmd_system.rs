@@ -11,20 +11,7 @@ use aims_app::systems::SystemFilter;
 use aims_domain::inventory::AiSystem;
 
 fn overrides(f: &SystemFields, base: Option<&AiSystem>) -> Result<Overrides, Failure> {
-    let mut o = Overrides::default();
-    o.text("name", &f.name)
-        .text("purpose", &f.purpose)
-        .text("intended_use", &f.intended_use)
-        .text("foreseeable_misuse", &f.foreseeable_misuse)
-        .text("owner", &f.owner)
-        .text("business_unit", &f.business_unit)
-        .text("lifecycle_stage", &f.lifecycle_stage)
-        .text("org_role", &f.role)
-        .boolean("in_scope", f.in_scope)
-        .text("automation_level", &f.automation_level)
-        .text("human_oversight", &f.human_oversight)
-        .text("oversight_notes", &f.oversight_notes)
-        .list("affected_parties", &f.affected_parties);
+    let mut o = Overrides::given(f);
     if !f.custom.is_empty() {
         let mut merged = base
             .map(|b| {

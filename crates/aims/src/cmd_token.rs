@@ -30,8 +30,12 @@ pub async fn run(ctx: &Ctx, c: TokenCmd) -> CmdResult {
                 .create_token(&ctx.actor, &org, &user, &name, days)
                 .await?;
             let message = format!(
-                "Created API token '{}' (id {})\nExpires: {}\nToken:   {}\n(shown once; it is stored only as a SHA-256 hash — send it as `Authorization: Bearer TOKEN`)",
-                t.info.name, t.info.id, t.info.expires_at, t.token
+                "Created API token '{}' (id {})\nExpires: {}\nToken:   {}\n{}",
+                t.info.name,
+                t.info.id,
+                t.info.expires_at,
+                t.token,
+                "(shown once; it is stored only as a SHA-256 hash — send it as `Authorization: Bearer TOKEN`)"
             );
             done(ctx, &t, message)
         }

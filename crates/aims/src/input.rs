@@ -41,29 +41,17 @@ pub fn read_file(path: &Path) -> Result<Map<String, Value>, Failure> {
 pub struct Overrides(pub Map<String, Value>);
 
 impl Overrides {
-    /// Sets a text field when the flag was given.
-    pub fn text(&mut self, key: &str, v: &Option<String>) -> &mut Self {
-        if let Some(v) = v {
-            self.0.insert(key.into(), Value::String(v.clone()));
+    /// The fields a struct of flags sets, each under its serde name: a flag left out (`None`, or a repeatable
+    /// flag never given) sets nothing, so only what is given changes.
+    pub fn given<F: Serialize>(flags: &F) -> Overrides {
+        let mut o = Overrides::default();
+        if let Ok(Value::Object(fields)) = serde_json::to_value(flags) {
+            o.0 = fields
+                .into_iter()
+                .filter(|(_, v)| !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty()))
+                .collect();
         }
-        self
-    }
-    /// Sets a boolean field when the flag was given.
-    pub fn boolean(&mut self, key: &str, v: Option<bool>) -> &mut Self {
-        if let Some(v) = v {
-            self.0.insert(key.into(), Value::Bool(v));
-        }
-        self
-    }
-    /// Replaces a list field when the flag was given at least once.
-    pub fn list(&mut self, key: &str, v: &[String]) -> &mut Self {
-        if !v.is_empty() {
-            self.0.insert(
-                key.into(),
-                Value::Array(v.iter().cloned().map(Value::String).collect()),
-            );
-        }
-        self
+        o
     }
 }
 
@@ -111,12 +99,15 @@ pub fn decode<T: DeserializeOwned>(value: Value, at: &str) -> Result<T, Failure>
 }
 
 /// The flags of a record on the command line: an optional `--file` with any fields, and the fields the other
-/// flags set over it.
-pub trait Flags {
+/// flags set over it; the flags that map one to one onto a field serialize under its name (see
+/// [`Overrides::given`]), the others are parsed by `parsed`.
+pub trait Flags: Serialize {
     /// The JSON or TOML file given, if any.
     fn file(&self) -> Option<&Path>;
-    /// The fields the flags set (they win over the file's).
-    fn overrides(&self) -> Result<Overrides, Failure>;
+    /// The fields set by flags that need parsing (`--task TITLE|OWNER|DUE`); none by default.
+    fn parsed(&self) -> Result<Overrides, Failure> {
+        Ok(Overrides::default())
+    }
 }
 
 /// Builds a record from its flags, laid over `base` (current data, or nothing for a new record).
@@ -124,7 +115,9 @@ pub fn from_flags<T: Serialize + DeserializeOwned>(
     base: Option<&T>,
     flags: &impl Flags,
 ) -> Result<T, Failure> {
-    build(base, flags.file(), flags.overrides()?)
+    let mut overrides = Overrides::given(flags);
+    overrides.0.extend(flags.parsed()?.0);
+    build(base, flags.file(), overrides)
 }
 
 /// Lays the flags over a record's current data (none for a new record) and saves the result through `save`,
