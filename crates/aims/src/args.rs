@@ -224,10 +224,11 @@ pub enum OrgCmd {
     Import(crate::cmd_import::ImportArgs),
 }
 
-/// Profile fields of `org update`.
-#[derive(Debug, Args)]
+/// Profile fields of `org update`; each serializes under the name of the profile field it sets (`input::Flags`).
+#[derive(Debug, Args, serde::Serialize)]
 pub struct OrgUpdate {
     /// JSON or TOML file with profile fields.
+    #[serde(skip)]
     #[arg(long)]
     pub file: Option<PathBuf>,
     /// Display name.
@@ -259,6 +260,7 @@ pub struct OrgUpdate {
     #[arg(long)]
     pub website: Option<String>,
     /// Refuse the change unless the profile is still at this version.
+    #[serde(skip)]
     #[arg(long)]
     pub if_version: Option<i64>,
 }
@@ -318,6 +320,30 @@ pub enum ScopeCmd {
         /// Scope version id.
         id: String,
     },
+}
+
+/// How the help of a shared argument struct names the record it acts on ("Risk id"; without a closing period,
+/// as clap shows a one-line doc comment).
+pub trait Wording {
+    /// Help of the record id.
+    const ID: &'static str;
+    /// Help of `--if-version`.
+    const IF_VERSION: &'static str;
+}
+
+/// `NOUN update ID [FIELDS] [--if-version N]`: the arguments the hand-written updates share, worded by the
+/// fields `F`.
+#[derive(Debug, Args)]
+pub struct Change<F: Args + Wording> {
+    /// Record id.
+    #[arg(help = F::ID)]
+    pub id: String,
+    /// Fields to change.
+    #[command(flatten)]
+    pub fields: F,
+    /// Refuse the change unless the record is still at this version.
+    #[arg(long, help = F::IF_VERSION)]
+    pub if_version: Option<i64>,
 }
 
 /// An id argument.
@@ -394,15 +420,7 @@ pub enum SystemCmd {
     /// Show one AI system with every section.
     Show(IdArg),
     /// Change an AI system (only the given fields change).
-    Update {
-        /// System id.
-        id: String,
-        #[command(flatten)]
-        fields: SystemFields,
-        /// Refuse unless the system is still at this version.
-        #[arg(long)]
-        if_version: Option<i64>,
-    },
+    Update(Change<SystemFields>),
     /// Retire an AI system (life-cycle stage `retired`, with date and reason).
     Retire {
         /// System id.
@@ -416,6 +434,11 @@ pub enum SystemCmd {
     },
     /// Show the change history of an AI system.
     History(IdArg),
+}
+
+impl Wording for SystemFields {
+    const ID: &'static str = "System id";
+    const IF_VERSION: &'static str = "Refuse unless the system is still at this version";
 }
 
 /// Filters of `system list`.
@@ -444,10 +467,11 @@ pub struct SystemListArgs {
     pub limit: Option<i64>,
 }
 
-/// Fields of an AI system settable by flag.
-#[derive(Debug, Args, Default)]
+/// Fields of an AI system settable by flag; each serializes under the name of the field it sets (`input::Flags`).
+#[derive(Debug, Args, Default, serde::Serialize)]
 pub struct SystemFields {
     /// JSON or TOML file with any fields of the system (datasets, models, components, custom fields, ...).
+    #[serde(skip)]
     #[arg(long)]
     pub file: Option<PathBuf>,
     /// Name.
@@ -472,6 +496,7 @@ pub struct SystemFields {
     #[arg(long)]
     pub lifecycle_stage: Option<String>,
     /// provider, developer, deployer, importer, distributor or user.
+    #[serde(rename = "org_role")]
     #[arg(long)]
     pub role: Option<String>,
     /// Whether the system is in the AIMS scope: true or false.
@@ -490,6 +515,7 @@ pub struct SystemFields {
     #[arg(long = "affected-party")]
     pub affected_parties: Vec<String>,
     /// Custom field value as KEY=VALUE (repeatable); numbers and true/false are typed.
+    #[serde(skip)]
     #[arg(long = "custom")]
     pub custom: Vec<String>,
 }

@@ -1,7 +1,9 @@
 //! Command-line grammar of risk management: `aims risk`, `aims treatment`, `aims control`, `aims impact`,
 //! `aims classify` and `aims soa`.
 
+use crate::args::{Change, Wording};
 use clap::{Args, Subcommand};
+use std::marker::PhantomData;
 use std::path::PathBuf;
 
 /// `aims risk ...`: the risk register and the risk method.
@@ -27,16 +29,7 @@ pub enum RiskCmd {
         id: String,
     },
     /// Change a risk's register fields (only the fields given change; assessments are never rewritten).
-    Update {
-        /// Risk id.
-        id: String,
-        /// Fields to change.
-        #[command(flatten)]
-        fields: RiskFields,
-        /// Refuse the change unless the risk is still at this version.
-        #[arg(long)]
-        if_version: Option<i64>,
-    },
+    Update(Change<RiskFields>),
     /// Add a dated re-assessment, scored with the current risk method.
     Assess {
         /// Risk id.
@@ -73,10 +66,11 @@ pub enum MethodCmd {
     Versions,
 }
 
-/// Fields of a risk given as flags.
-#[derive(Debug, Args)]
+/// Fields of a risk given as flags; each serializes under the name of the field it sets (`input::Flags`).
+#[derive(Debug, Args, serde::Serialize)]
 pub struct RiskFields {
     /// JSON or TOML file with any fields of the risk.
+    #[serde(skip)]
     #[arg(long)]
     pub file: Option<PathBuf>,
     /// Short statement of the risk.
@@ -86,6 +80,7 @@ pub struct RiskFields {
     #[arg(long)]
     pub description: Option<String>,
     /// AI system the risk concerns (id); repeat for several.
+    #[serde(rename = "system_ids")]
     #[arg(long = "system")]
     pub systems: Vec<String>,
     /// Risk source: an Annex C.3 id (C.3.4) or custom:NAME; repeat for several.
@@ -104,8 +99,14 @@ pub struct RiskFields {
     #[arg(long)]
     pub status: Option<String>,
     /// First assessment (only with `add`).
+    #[serde(skip)]
     #[command(flatten)]
     pub scores: OptionalScores,
+}
+
+impl Wording for RiskFields {
+    const ID: &'static str = "Risk id";
+    const IF_VERSION: &'static str = "Refuse the change unless the risk is still at this version";
 }
 
 /// Scores of a first assessment, all optional.
@@ -165,33 +166,9 @@ pub enum TreatmentCmd {
         id: String,
     },
     /// Change a plan (only the fields given change).
-    Update {
-        /// Plan id.
-        id: String,
-        /// Fields to change.
-        #[command(flatten)]
-        fields: TreatmentFields,
-        /// Refuse the change unless the plan is still at this version.
-        #[arg(long)]
-        if_version: Option<i64>,
-    },
+    Update(Change<TreatmentFields>),
     /// Record acceptance of the residual risk by a named person (needs the approve permission).
-    Accept {
-        /// Plan id.
-        id: String,
-        /// Person who accepts.
-        #[arg(long)]
-        by: String,
-        /// Their role.
-        #[arg(long)]
-        role: String,
-        /// Why the residual risk is acceptable.
-        #[arg(long)]
-        rationale: String,
-        /// Day of acceptance (YYYY-MM-DD, default today).
-        #[arg(long)]
-        date: Option<String>,
-    },
+    Accept(SignOff<PlanAcceptance>),
     /// Change history of a plan.
     History {
         /// Plan id.
@@ -199,13 +176,16 @@ pub enum TreatmentCmd {
     },
 }
 
-/// Fields of a treatment plan given as flags.
-#[derive(Debug, Args)]
+/// Fields of a treatment plan given as flags; each serializes under the name of the field it sets
+/// (`input::Flags`), but for the tasks, which are parsed.
+#[derive(Debug, Args, serde::Serialize)]
 pub struct TreatmentFields {
     /// JSON or TOML file with any fields of the plan (tasks, controls, ...).
+    #[serde(skip)]
     #[arg(long)]
     pub file: Option<PathBuf>,
     /// The risk treated (id).
+    #[serde(rename = "risk_id")]
     #[arg(long)]
     pub risk: Option<String>,
     /// Option: modify, avoid, share, retain.
@@ -218,11 +198,74 @@ pub struct TreatmentFields {
     #[arg(long = "control")]
     pub controls: Vec<String>,
     /// Task as "TITLE|OWNER|DUE" (owner and due optional); repeat for several.
+    #[serde(skip)]
     #[arg(long = "task")]
     pub tasks: Vec<String>,
     /// Status: planned, in_progress, completed.
     #[arg(long)]
     pub status: Option<String>,
+}
+
+impl Wording for TreatmentFields {
+    const ID: &'static str = "Plan id";
+    const IF_VERSION: &'static str = "Refuse the change unless the plan is still at this version";
+}
+
+/// How the help of a sign-off names what is signed off ("Person who accepts"; without a closing period, as clap
+/// shows a one-line doc comment).
+pub trait SignOffWording {
+    /// Help of the record id.
+    const ID: &'static str;
+    /// Help of `--by`.
+    const BY: &'static str;
+    /// Help of `--rationale`.
+    const RATIONALE: &'static str;
+    /// Help of `--date`.
+    const DATE: &'static str;
+}
+
+/// A named person's sign-off of a record (a plan's residual risk, an impact assessment), worded by `W`.
+#[derive(Debug, Args)]
+pub struct SignOff<W: SignOffWording + Send + Sync + 'static> {
+    /// Record id.
+    #[arg(help = W::ID)]
+    pub id: String,
+    /// Person who signs off.
+    #[arg(long, help = W::BY)]
+    pub by: String,
+    /// Their role.
+    #[arg(long)]
+    pub role: String,
+    /// Why.
+    #[arg(long, help = W::RATIONALE)]
+    pub rationale: String,
+    /// Day of the sign-off.
+    #[arg(long, help = W::DATE)]
+    pub date: Option<String>,
+    #[arg(skip)]
+    wording: PhantomData<fn() -> W>,
+}
+
+/// The wording of `treatment accept`.
+#[derive(Debug)]
+pub enum PlanAcceptance {}
+
+impl SignOffWording for PlanAcceptance {
+    const ID: &'static str = "Plan id";
+    const BY: &'static str = "Person who accepts";
+    const RATIONALE: &'static str = "Why the residual risk is acceptable";
+    const DATE: &'static str = "Day of acceptance (YYYY-MM-DD, default today)";
+}
+
+/// The wording of `impact approve`.
+#[derive(Debug)]
+pub enum ImpactApproval {}
+
+impl SignOffWording for ImpactApproval {
+    const ID: &'static str = "Assessment id";
+    const BY: &'static str = "Person who approves";
+    const RATIONALE: &'static str = "Why the assessment is approved (conditions, if any)";
+    const DATE: &'static str = "Day of approval (YYYY-MM-DD, default today)";
 }
 
 /// `aims control ...`: how the organization implements controls.
@@ -253,10 +296,12 @@ pub enum ControlCmd {
     },
 }
 
-/// Fields of a control implementation given as flags.
-#[derive(Debug, Args)]
+/// Fields of a control implementation given as flags; each serializes under the name of the field it sets
+/// (`input::Flags`), but for the reasons and the supplier inherited from, which are parsed.
+#[derive(Debug, Args, serde::Serialize)]
 pub struct ControlFields {
     /// JSON or TOML file with any fields.
+    #[serde(skip)]
     #[arg(long)]
     pub file: Option<PathBuf>,
     /// Title (required for the organization's own controls).
@@ -276,9 +321,11 @@ pub struct ControlFields {
     pub justification: Option<String>,
     /// Reason to include as KIND:REFERENCE[:NOTE] (kind legal, contractual, interested_party, impact,
     /// business); repeat for several.
+    #[serde(skip)]
     #[arg(long = "reason")]
     pub reasons: Vec<String>,
     /// Inherited from a certified supplier, as SUPPLIER_ID:CERTIFICATE_ID.
+    #[serde(skip)]
     #[arg(long)]
     pub inherit: Option<String>,
     /// Evidence link; repeat for several.
@@ -306,33 +353,9 @@ pub enum ImpactCmd {
         id: String,
     },
     /// Revise a draft (only the fields given change).
-    Update {
-        /// Assessment id.
-        id: String,
-        /// Fields.
-        #[command(flatten)]
-        fields: ImpactFields,
-        /// Refuse the change unless the assessment is still at this version.
-        #[arg(long)]
-        if_version: Option<i64>,
-    },
+    Update(Change<ImpactFields>),
     /// Approve a draft (needs the approve permission); earlier approved assessments of the system are superseded.
-    Approve {
-        /// Assessment id.
-        id: String,
-        /// Person who approves.
-        #[arg(long)]
-        by: String,
-        /// Their role.
-        #[arg(long)]
-        role: String,
-        /// Why the assessment is approved (conditions, if any).
-        #[arg(long)]
-        rationale: String,
-        /// Day of approval (YYYY-MM-DD, default today).
-        #[arg(long)]
-        date: Option<String>,
-    },
+    Approve(SignOff<ImpactApproval>),
     /// The templates an assessment can follow, with their sections and questions.
     Templates,
     /// Change history of an assessment.
@@ -342,13 +365,16 @@ pub enum ImpactCmd {
     },
 }
 
-/// Fields of an impact assessment given as flags (affected parties and impacts come from --file).
-#[derive(Debug, Args)]
+/// Fields of an impact assessment given as flags (affected parties and impacts come from --file); each
+/// serializes under the name of the field it sets (`input::Flags`).
+#[derive(Debug, Args, serde::Serialize)]
 pub struct ImpactFields {
     /// JSON or TOML file with any fields (affected, impacts, answers, ...).
+    #[serde(skip)]
     #[arg(long)]
     pub file: Option<PathBuf>,
     /// The AI system assessed (id).
+    #[serde(rename = "system_id")]
     #[arg(long)]
     pub system: Option<String>,
     /// Title.
@@ -363,6 +389,12 @@ pub struct ImpactFields {
     /// Next review date (YYYY-MM-DD).
     #[arg(long)]
     pub next_review: Option<String>,
+}
+
+impl Wording for ImpactFields {
+    const ID: &'static str = "Assessment id";
+    const IF_VERSION: &'static str =
+        "Refuse the change unless the assessment is still at this version";
 }
 
 /// `aims classify SYSTEM`: EU AI Act classification.

@@ -1,12 +1,14 @@
 //! Store and organization administration: init, organizations, users, history, verify, backup, restore.
 
 use crate::args::{BackupArgs, InitArgs, OrgCmd, OrgUpdate, RestoreArgs, UserCmd};
-use crate::input::{Overrides, build};
-use crate::out::{self, Format};
+use crate::cmd_record::done;
+use crate::input::{Flags, decode, from_flags};
+use crate::out;
 use crate::{CmdResult, Ctx, Failure, Outcome, bad_input};
 use aims_app::orgs::{InitInput, generate_password};
 use aims_domain::context::{Organization, slugify};
 use aims_domain::vocab::MemberRole;
+use std::path::Path;
 
 /// A password from an environment variable: `None` when it is unset or empty.
 pub(crate) fn password_from_env(var: &str) -> Result<Option<String>, Failure> {
@@ -33,9 +35,7 @@ pub async fn init(ctx: &Ctx, a: InitArgs) -> CmdResult {
             },
         )
         .await?;
-    if ctx.format == Format::Json {
-        out::json(&outcome)?;
-    } else {
+    out::show(ctx.format, &outcome, |outcome| {
         println!("Created store {}", ctx.app.describe());
         println!(
             "Organization: {} (slug {})",
@@ -48,8 +48,7 @@ pub async fn init(ctx: &Ctx, a: InitArgs) -> CmdResult {
             }
             None => println!("Password:     the one given in ${password_env}"),
         }
-    }
-    Ok(Outcome::Ok)
+    })
 }
 
 fn org_pairs(o: &aims_app::Stored<Organization>) -> Vec<(&'static str, String)> {
@@ -75,87 +74,52 @@ pub async fn org(ctx: &Ctx, c: OrgCmd) -> CmdResult {
     match c {
         OrgCmd::List => {
             let orgs = ctx.app.organizations().await?;
-            if ctx.format == Format::Json {
-                out::json(&orgs)?;
-            } else {
-                let rows: Vec<Vec<String>> = orgs
-                    .iter()
-                    .map(|o| vec![o.data.slug.clone(), o.data.name.clone(), o.id.clone()])
-                    .collect();
-                out::table(&["slug", "name", "id"], &rows);
-            }
+            out::list(ctx.format, &orgs, &["slug", "name", "id"], |o| {
+                vec![o.data.slug.clone(), o.data.name.clone(), o.id.clone()]
+            })
         }
         OrgCmd::Show => {
             let o = ctx.app.resolve_org(ctx.org.as_deref()).await?;
-            if ctx.format == Format::Json {
-                out::json(&o)?;
-            } else {
-                out::fields(&org_pairs(&o));
-            }
+            out::show(ctx.format, &o, |o| out::fields(&org_pairs(o)))
         }
         OrgCmd::Add { name, slug, admin } => {
-            let org = Organization {
-                slug: slug.unwrap_or_else(|| slugify(&name)),
-                name,
-                legal_name: String::new(),
-                sector: String::new(),
-                size: String::new(),
-                jurisdictions: vec![],
-                description: String::new(),
-                ai_roles: vec![],
-                website: String::new(),
-            };
+            let slug = slug.unwrap_or_else(|| slugify(&name));
+            let org: Organization = decode(serde_json::json!({ "name": name, "slug": slug }), "")?;
             let o = ctx
                 .app
                 .create_org(&ctx.actor, org, admin.as_deref())
                 .await?;
-            if ctx.format == Format::Json {
-                out::json(&o)?;
-            } else {
-                println!(
-                    "Created organization {} (slug {}, id {})",
-                    o.data.name, o.data.slug, o.id
-                );
-            }
+            let message = format!(
+                "Created organization {} (slug {}, id {})",
+                o.data.name, o.data.slug, o.id
+            );
+            done(ctx, &o, message)
         }
         OrgCmd::Update(u) => {
             let current = ctx.app.resolve_org(ctx.org.as_deref()).await?;
-            let data: Organization =
-                build(Some(&current.data), u.file.as_deref(), org_overrides(&u))?;
+            let data: Organization = from_flags(Some(&current.data), &u)?;
             let o = ctx
                 .app
                 .update_org(&ctx.actor, &current.id, u.if_version, data)
                 .await?;
-            if ctx.format == Format::Json {
-                out::json(&o)?;
-            } else {
-                println!(
-                    "Updated organization {} (version {})",
-                    o.data.name, o.version
-                );
-            }
+            let message = format!(
+                "Updated organization {} (version {})",
+                o.data.name, o.version
+            );
+            done(ctx, &o, message)
         }
         OrgCmd::History => {
             let o = ctx.app.resolve_org(ctx.org.as_deref()).await?;
-            return print_history(ctx, &o.id, "organization", &o.id).await;
+            print_history(ctx, &o.id, "organization", &o.id).await
         }
-        OrgCmd::Import(a) => return crate::cmd_import::run(ctx, a).await,
+        OrgCmd::Import(a) => crate::cmd_import::run(ctx, a).await,
     }
-    Ok(Outcome::Ok)
 }
 
-fn org_overrides(u: &OrgUpdate) -> Overrides {
-    let mut o = Overrides::default();
-    o.text("name", &u.name)
-        .text("slug", &u.slug)
-        .text("legal_name", &u.legal_name)
-        .text("sector", &u.sector)
-        .text("size", &u.size)
-        .text("description", &u.description)
-        .text("website", &u.website)
-        .list("jurisdictions", &u.jurisdictions)
-        .list("ai_roles", &u.ai_roles);
-    o
+impl Flags for OrgUpdate {
+    fn file(&self) -> Option<&Path> {
+        self.file.as_deref()
+    }
 }
 
 /// `aims user ...`.
@@ -175,61 +139,43 @@ pub async fn user(ctx: &Ctx, c: UserCmd) -> CmdResult {
                 .app
                 .add_member(&ctx.actor, &org, &email, &name, &password, role)
                 .await?;
-            if ctx.format == Format::Json {
-                out::json(&m)?;
-            } else {
+            out::show(ctx.format, &m, |m| {
                 println!("{} is now {} of this organization", m.user.email, m.role);
                 if given.is_none() {
                     println!(
                         "Password: {password}\n(shown once; if the user already existed, their password is unchanged)"
                     );
                 }
-            }
+            })
         }
         UserCmd::List => {
             let members = ctx.app.members(&ctx.actor, &org).await?;
-            if ctx.format == Format::Json {
-                out::json(&members)?;
-            } else {
-                let rows: Vec<Vec<String>> = members
-                    .iter()
-                    .map(|m| {
-                        vec![
-                            m.user.email.clone(),
-                            m.user.display_name.clone(),
-                            m.role.clone(),
-                            out::yes_no(m.user.disabled),
-                        ]
-                    })
-                    .collect();
-                out::table(&["email", "name", "role", "disabled"], &rows);
-            }
+            let headers = ["email", "name", "role", "disabled"];
+            out::list(ctx.format, &members, &headers, |m| {
+                vec![
+                    m.user.email.clone(),
+                    m.user.display_name.clone(),
+                    m.role.clone(),
+                    out::yes_no(m.user.disabled),
+                ]
+            })
         }
     }
-    Ok(Outcome::Ok)
 }
 
 /// Prints the change history of a record.
 pub async fn print_history(ctx: &Ctx, org: &str, record_type: &str, id: &str) -> CmdResult {
     let entries = ctx.app.history(&ctx.actor, org, record_type, id).await?;
-    if ctx.format == Format::Json {
-        out::json(&entries)?;
-    } else {
-        let rows: Vec<Vec<String>> = entries
-            .iter()
-            .map(|e| {
-                vec![
-                    e.seq.to_string(),
-                    e.at.clone(),
-                    e.actor.clone(),
-                    e.action.clone(),
-                    e.content_hash.chars().take(16).collect(),
-                ]
-            })
-            .collect();
-        out::table(&["entry", "at", "actor", "action", "content hash"], &rows);
-    }
-    Ok(Outcome::Ok)
+    let headers = ["entry", "at", "actor", "action", "content hash"];
+    out::list(ctx.format, &entries, &headers, |e| {
+        vec![
+            e.seq.to_string(),
+            e.at.clone(),
+            e.actor.clone(),
+            e.action.clone(),
+            e.content_hash.chars().take(16).collect(),
+        ]
+    })
 }
 
 /// `aims verify`.
@@ -239,9 +185,8 @@ pub async fn verify(ctx: &Ctx) -> CmdResult {
         None => None,
     };
     let report = ctx.app.verify(&ctx.actor, only.as_deref()).await?;
-    if ctx.format == Format::Json {
-        out::json(&serde_json::json!({ "intact": report.intact(), "report": report }))?;
-    } else {
+    let view = serde_json::json!({ "intact": report.intact(), "report": report });
+    out::show(ctx.format, &view, |_| {
         for c in &report.chains {
             println!(
                 "chain {}: {} entries, head {} {}",
@@ -265,12 +210,8 @@ pub async fn verify(ctx: &Ctx) -> CmdResult {
                 println!("  - {chain}: {}", p.message);
             }
         }
-    }
-    Ok(if report.intact() {
-        Outcome::Ok
-    } else {
-        Outcome::CheckFailed
-    })
+    })?;
+    Ok(Outcome::of_check(report.intact()))
 }
 
 /// `aims backup FILE`.
@@ -290,17 +231,13 @@ pub async fn backup(ctx: &Ctx, a: BackupArgs) -> CmdResult {
             return Err(e.into());
         }
     };
-    if ctx.format == Format::Json {
-        out::json(&summary)?;
-    } else {
-        println!(
-            "Wrote {} rows ({} change-log entries) to {}",
-            summary.rows,
-            summary.log_entries,
-            a.file.display()
-        );
-    }
-    Ok(Outcome::Ok)
+    let message = format!(
+        "Wrote {} rows ({} change-log entries) to {}",
+        summary.rows,
+        summary.log_entries,
+        a.file.display()
+    );
+    done(ctx, &summary, message)
 }
 
 /// `aims restore FILE`.
@@ -312,27 +249,18 @@ pub async fn restore(ctx: &Ctx, a: RestoreArgs) -> CmdResult {
         .restore(&ctx.actor, std::io::BufReader::new(file))
         .await?;
     let report = ctx.app.verify(&ctx.actor, None).await?;
-    if ctx.format == Format::Json {
-        out::json(&serde_json::json!({ "restored": summary, "intact": report.intact() }))?;
-    } else {
-        println!(
-            "Restored {} rows ({} change-log entries) into {}",
-            summary.rows,
-            summary.log_entries,
-            ctx.app.describe()
-        );
-        println!(
-            "{}",
-            if report.intact() {
-                "verify: intact"
-            } else {
-                "verify: NOT INTACT (run `aims verify`)"
-            }
-        );
-    }
-    Ok(if report.intact() {
-        Outcome::Ok
-    } else {
-        Outcome::CheckFailed
-    })
+    let message = format!(
+        "Restored {} rows ({} change-log entries) into {}\n{}",
+        summary.rows,
+        summary.log_entries,
+        ctx.app.describe(),
+        if report.intact() {
+            "verify: intact"
+        } else {
+            "verify: NOT INTACT (run `aims verify`)"
+        }
+    );
+    let view = serde_json::json!({ "restored": summary, "intact": report.intact() });
+    done(ctx, &view, message)?;
+    Ok(Outcome::of_check(report.intact()))
 }

@@ -2,8 +2,8 @@
 
 use crate::args::CatalogCmd;
 use crate::out::{self, Format};
-use crate::{CmdResult, Failure, Outcome, bad_input};
-use aims_app::catalogue::{Catalogue, ItemRow};
+use crate::{CmdResult, Failure, bad_input};
+use aims_app::catalogue::{Catalogue, ItemRow, MappingRow};
 
 fn check_framework(cat: &Catalogue, id: &str) -> Result<(), Failure> {
     let fws = cat.frameworks();
@@ -19,23 +19,83 @@ fn check_framework(cat: &Catalogue, id: &str) -> Result<(), Failure> {
 }
 
 fn print_items(format: Format, items: &[ItemRow]) -> CmdResult {
-    if format == Format::Json {
-        out::json(items)?;
-    } else {
-        let rows: Vec<Vec<String>> = items
-            .iter()
-            .map(|i| {
-                vec![
-                    i.reference.clone(),
-                    i.kind.clone(),
-                    i.title.clone(),
-                    i.documented_information.clone(),
-                ]
+    let headers = ["id", "kind", "title", "documented information"];
+    out::list(format, items, &headers, |i| {
+        vec![
+            i.reference.clone(),
+            i.kind.clone(),
+            i.title.clone(),
+            i.documented_information.clone(),
+        ]
+    })
+}
+
+/// A crosswalk as a table row (framework, reference, title, relation): catalogue maps and control crosswalks.
+pub fn mapping_row(m: &MappingRow) -> Vec<String> {
+    vec![
+        m.framework.clone(),
+        m.reference.clone(),
+        m.title.clone(),
+        m.relation.clone(),
+    ]
+}
+
+fn print_item(item: &ItemRow) {
+    let list = |k: &str| -> String {
+        item.details
+            .get(k)
+            .and_then(|v| v.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str())
+                    .map(|s| format!("• {s}"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
             })
-            .collect();
-        out::table(&["id", "kind", "title", "documented information"], &rows);
+            .unwrap_or_default()
+    };
+    let text = |k: &str| {
+        item.details
+            .get(k)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    out::fields(&[
+        ("Id", item.reference.clone()),
+        ("Framework", item.framework.clone()),
+        ("Kind", item.kind.clone()),
+        ("Title", item.title.clone()),
+        ("Parent", item.parent.clone()),
+        ("What it asks", item.description.clone()),
+        ("Documented info", item.documented_information.clone()),
+        ("Topics", list("topics")),
+        ("Evidence", list("evidence")),
+        ("Records", list("records")),
+        ("Guidance", text("guidance")),
+    ]);
+}
+
+/// What `catalog map --format json` prints: the item and what it maps to.
+#[derive(serde::Serialize)]
+struct ItemMappings {
+    item: ItemRow,
+    mappings: Vec<MappingRow>,
+}
+
+fn print_mappings(m: &ItemMappings) {
+    let item = &m.item;
+    println!("{} {} ({})", item.reference, item.title, item.framework);
+    out::table_of(
+        &["framework", "id", "title", "relation"],
+        &m.mappings,
+        mapping_row,
+    );
+    let mut sources: Vec<&str> = m.mappings.iter().map(|m| m.source.as_str()).collect();
+    sources.dedup();
+    for s in sources {
+        println!("source: {s}");
     }
-    Ok(Outcome::Ok)
 }
 
 fn find_item(cat: &Catalogue, id: &str, framework: Option<&str>) -> Result<ItemRow, Failure> {
@@ -65,25 +125,16 @@ pub fn run(format: Format, c: &CatalogCmd) -> CmdResult {
     let cat = aims_app::catalogue::builtin()?;
     match c {
         CatalogCmd::Frameworks => {
-            let fws = cat.frameworks();
-            if format == Format::Json {
-                out::json(&fws)?;
-            } else {
-                let rows: Vec<Vec<String>> = fws
-                    .iter()
-                    .map(|f| {
-                        vec![
-                            f.id.clone(),
-                            f.name.clone(),
-                            f.publisher.clone(),
-                            f.items.to_string(),
-                            f.pack_version.to_string(),
-                        ]
-                    })
-                    .collect();
-                out::table(&["id", "name", "publisher", "items", "pack"], &rows);
-            }
-            Ok(Outcome::Ok)
+            let headers = ["id", "name", "publisher", "items", "pack"];
+            out::list(format, cat.frameworks(), &headers, |f| {
+                vec![
+                    f.id.clone(),
+                    f.name.clone(),
+                    f.publisher.clone(),
+                    f.items.to_string(),
+                    f.pack_version.to_string(),
+                ]
+            })
         }
         CatalogCmd::Requirements(f) => {
             check_framework(cat, &f.framework)?;
@@ -125,71 +176,12 @@ pub fn run(format: Format, c: &CatalogCmd) -> CmdResult {
         }
         CatalogCmd::Show(a) => {
             let item = find_item(cat, &a.id, a.framework.as_deref())?;
-            if format == Format::Json {
-                out::json(&item)?;
-            } else {
-                let list = |k: &str| -> String {
-                    item.details
-                        .get(k)
-                        .and_then(|v| v.as_array())
-                        .map(|a| {
-                            a.iter()
-                                .filter_map(|x| x.as_str())
-                                .map(|s| format!("• {s}"))
-                                .collect::<Vec<_>>()
-                                .join("\n")
-                        })
-                        .unwrap_or_default()
-                };
-                let text = |k: &str| {
-                    item.details
-                        .get(k)
-                        .and_then(|v| v.as_str())
-                        .unwrap_or_default()
-                        .to_string()
-                };
-                out::fields(&[
-                    ("Id", item.reference.clone()),
-                    ("Framework", item.framework.clone()),
-                    ("Kind", item.kind.clone()),
-                    ("Title", item.title.clone()),
-                    ("Parent", item.parent.clone()),
-                    ("What it asks", item.description.clone()),
-                    ("Documented info", item.documented_information.clone()),
-                    ("Topics", list("topics")),
-                    ("Evidence", list("evidence")),
-                    ("Records", list("records")),
-                    ("Guidance", text("guidance")),
-                ]);
-            }
-            Ok(Outcome::Ok)
+            out::show(format, &item, print_item)
         }
         CatalogCmd::Map(a) => {
             let item = find_item(cat, &a.id, a.framework.as_deref())?;
-            let maps = cat.mappings(&item.framework, &item.reference);
-            if format == Format::Json {
-                out::json(&serde_json::json!({ "item": item, "mappings": maps }))?;
-            } else {
-                println!("{} {} ({})", item.reference, item.title, item.framework);
-                let rows: Vec<Vec<String>> = maps
-                    .iter()
-                    .map(|m| {
-                        vec![
-                            m.framework.clone(),
-                            m.reference.clone(),
-                            m.title.clone(),
-                            m.relation.clone(),
-                        ]
-                    })
-                    .collect();
-                out::table(&["framework", "id", "title", "relation"], &rows);
-                let mut sources: Vec<&str> = maps.iter().map(|m| m.source.as_str()).collect();
-                sources.dedup();
-                for s in sources {
-                    println!("source: {s}");
-                }
-            }
-            Ok(Outcome::Ok)
+            let mappings = cat.mappings(&item.framework, &item.reference);
+            out::show(format, &ItemMappings { item, mappings }, print_mappings)
         }
     }
 }

@@ -5,8 +5,8 @@ use crate::args::{PartyExtra, ScopeCmd, SupplierExtra};
 use crate::args_record::RecordCmd;
 use crate::cmd_admin::print_history;
 use crate::cmd_record::{Ran, done, run};
-use crate::out::{self, Format};
-use crate::{CmdResult, Ctx, Outcome};
+use crate::out;
+use crate::{CmdResult, Ctx};
 use aims_app::Stored;
 use aims_app::kit::Record;
 use aims_domain::context::{
@@ -35,9 +35,7 @@ pub async fn scope(ctx: &Ctx, c: ScopeCmd) -> CmdResult {
     match c {
         ScopeCmd::Show => {
             let s = app.scope(&ctx.actor, &org).await?;
-            if ctx.format == Format::Json {
-                out::json(&s)?;
-            } else {
+            out::show(ctx.format, &s, |s| {
                 match &s.approved {
                     Some(v) => {
                         out::heading("Approved scope statement");
@@ -49,7 +47,7 @@ pub async fn scope(ctx: &Ctx, c: ScopeCmd) -> CmdResult {
                     out::heading("Draft awaiting approval");
                     out::fields(&scope_pairs(d));
                 }
-            }
+            })
         }
         ScopeCmd::Draft {
             statement,
@@ -67,88 +65,68 @@ pub async fn scope(ctx: &Ctx, c: ScopeCmd) -> CmdResult {
                     if_version,
                 )
                 .await?;
-            return done(
+            done(
                 ctx,
                 &d,
                 format!(
                     "Draft scope statement version {} saved (id {}); approve it with `aims scope approve`",
                     d.data.number, d.id
                 ),
-            );
+            )
         }
         ScopeCmd::Approve { note } => {
             let v = app.scope_approve(&ctx.actor, &org, &note).await?;
-            return done(
+            done(
                 ctx,
                 &v,
                 format!(
                     "Scope statement version {} approved by {}",
                     v.data.number, v.data.approved_by
                 ),
-            );
+            )
         }
         ScopeCmd::Versions => {
             let vs = app.scope_versions(&ctx.actor, &org).await?;
-            if ctx.format == Format::Json {
-                out::json(&vs)?;
-            } else {
-                let rows: Vec<Vec<String>> = vs
-                    .iter()
-                    .map(|v| {
-                        vec![
-                            v.data.number.to_string(),
-                            v.data.status.clone(),
-                            v.data.approved_at.clone(),
-                            v.data.statement.clone(),
-                            v.id.clone(),
-                        ]
-                    })
-                    .collect();
-                out::table(
-                    &["version", "status", "approved at", "statement", "id"],
-                    &rows,
-                );
-            }
+            let headers = ["version", "status", "approved at", "statement", "id"];
+            out::list(ctx.format, &vs, &headers, |v| {
+                vec![
+                    v.data.number.to_string(),
+                    v.data.status.clone(),
+                    v.data.approved_at.clone(),
+                    v.data.statement.clone(),
+                    v.id.clone(),
+                ]
+            })
         }
-        ScopeCmd::History { id } => return print_history(ctx, &org, "scope_version", &id).await,
+        ScopeCmd::History { id } => print_history(ctx, &org, "scope_version", &id).await,
     }
-    Ok(Outcome::Ok)
 }
 
-/// Changes one record through `change` and stores it at the version read, so that a concurrent change is
-/// refused rather than lost.
-async fn amend<T: Record>(
-    ctx: &Ctx,
-    org: &str,
-    id: &str,
-    change: impl FnOnce(&mut T),
-) -> Result<Stored<T>, crate::Failure> {
-    let current: Stored<T> = ctx.app.get_record(&ctx.actor, org, id).await?;
-    let mut data = current.data.clone();
-    change(&mut data);
-    Ok(ctx
-        .app
-        .update_record(&ctx.actor, org, &current.id, Some(current.version), data)
-        .await?)
+/// An extra subcommand that changes one kit record (adds a requirement to a party, a certificate to a
+/// supplier): which record, what to do to it, and what to say after.
+pub trait Amendment<T> {
+    /// The id of the record changed.
+    fn id(&self) -> &str;
+    /// Makes the change.
+    fn apply(self, record: &mut T);
+    /// The message for people after the change.
+    fn report(record: &T) -> String;
 }
 
-/// `aims party ...`: the generic actions, and adding a requirement.
-pub async fn party(ctx: &Ctx, c: RecordCmd<InterestedParty, PartyExtra>) -> CmdResult {
-    let (
-        org,
-        PartyExtra::Require {
-            id,
+impl Amendment<InterestedParty> for PartyExtra {
+    fn id(&self) -> &str {
+        let PartyExtra::Require { id, .. } = self;
+        id
+    }
+    fn apply(self, p: &mut InterestedParty) {
+        let PartyExtra::Require {
+            id: _,
             text,
             source,
             addressed,
             how,
             controls,
-        },
-    ) = match run(ctx, c).await? {
-        Ran::Done(o) => return Ok(o),
-        Ran::Extra(org, x) => (org, x),
-    };
-    let s = amend(ctx, &org, &id, |p: &mut InterestedParty| {
+        } = self;
         p.requirements.push(PartyRequirement {
             id: String::new(),
             text,
@@ -156,47 +134,57 @@ pub async fn party(ctx: &Ctx, c: RecordCmd<InterestedParty, PartyExtra>) -> CmdR
             addressed,
             how,
             controls,
-        })
-    })
-    .await?;
-    let n = s.data.requirements.len();
-    done(
-        ctx,
-        &s,
-        format!("{} now has {n} requirement(s)", s.data.name),
-    )
+        });
+    }
+    fn report(p: &InterestedParty) -> String {
+        format!("{} now has {} requirement(s)", p.name, p.requirements.len())
+    }
 }
 
-/// `aims supplier ...`: the generic actions, and recording a certificate.
-pub async fn supplier(ctx: &Ctx, c: RecordCmd<Supplier, SupplierExtra>) -> CmdResult {
-    let (
-        org,
-        SupplierExtra::Certify {
-            id,
+impl Amendment<Supplier> for SupplierExtra {
+    fn id(&self) -> &str {
+        let SupplierExtra::Certify { id, .. } = self;
+        id
+    }
+    fn apply(self, s: &mut Supplier) {
+        let SupplierExtra::Certify {
+            id: _,
             standard,
             certificate_id,
             issuer,
             valid_until,
             scope,
-        },
-    ) = match run(ctx, c).await? {
-        Ran::Done(o) => return Ok(o),
-        Ran::Extra(org, x) => (org, x),
-    };
-    let s = amend(ctx, &org, &id, |s: &mut Supplier| {
+        } = self;
         s.certifications.push(Certification {
             standard,
             certificate_id,
             issuer,
             valid_until,
             scope,
-        })
-    })
-    .await?;
-    let n = s.data.certifications.len();
-    done(
-        ctx,
-        &s,
-        format!("{} now has {n} certificate(s)", s.data.name),
-    )
+        });
+    }
+    fn report(s: &Supplier) -> String {
+        format!(
+            "{} now has {} certificate(s)",
+            s.name,
+            s.certifications.len()
+        )
+    }
+}
+
+/// `aims party ...`, `aims supplier ...`: the generic actions, and an extra subcommand that changes one record,
+/// stored at the version read so that a concurrent change is refused rather than lost.
+pub async fn amending<T: Record, X: Amendment<T>>(ctx: &Ctx, c: RecordCmd<T, X>) -> CmdResult {
+    let (org, x) = match run(ctx, c).await? {
+        Ran::Done(o) => return Ok(o),
+        Ran::Extra(org, x) => (org, x),
+    };
+    let current: Stored<T> = ctx.app.get_record(&ctx.actor, &org, x.id()).await?;
+    let mut data = current.data.clone();
+    x.apply(&mut data);
+    let s = ctx
+        .app
+        .update_record(&ctx.actor, &org, &current.id, Some(current.version), data)
+        .await?;
+    done(ctx, &s, X::report(&s.data))
 }

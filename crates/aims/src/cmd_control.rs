@@ -2,57 +2,106 @@
 
 use crate::args_risk::{ControlCmd, ControlFields, SoaCmd};
 use crate::cmd_admin::print_history;
-use crate::cmd_risk::done;
-use crate::input::{Overrides, build};
-use crate::out::{self, Format};
+use crate::cmd_catalog::mapping_row;
+use crate::cmd_record::done;
+use crate::input::{Flags, Overrides, revise};
+use crate::out;
 use crate::{CmdResult, Ctx, Failure, Outcome, bad_input};
-use aims_domain::controls::ControlImplementation;
+use aims_app::controls::ControlView;
+use aims_app::soa::SoaView;
 use aims_domain::soa::{SoaApproval, SoaChange, SoaEntry};
 use serde_json::Value;
+use std::path::Path;
 
-fn control_overrides(control: &str, f: &ControlFields) -> Result<Overrides, Failure> {
-    let mut o = Overrides::default();
-    o.text("control", &Some(control.to_string()))
-        .text("title", &f.title)
-        .text("status", &f.status)
-        .text("owner", &f.owner)
-        .text("description", &f.description)
-        .text("justification", &f.justification)
-        .text("target_date", &f.target_date)
-        .list("evidence", &f.evidence);
-    if !f.reasons.is_empty() {
-        let mut reasons = Vec::new();
-        for (i, r) in f.reasons.iter().enumerate() {
-            let mut parts = r.splitn(3, ':');
-            let kind = parts.next().unwrap_or("").trim();
-            let reference = parts.next().unwrap_or("").trim();
-            if kind.is_empty() || reference.is_empty() {
-                return Err(bad_input(
-                    &format!("reasons[{i}]"),
-                    format!("'{r}' is not written as KIND:REFERENCE[:NOTE]"),
-                ));
+/// The flags of `control set`: the control named, and its fields.
+#[derive(serde::Serialize)]
+struct ControlFlags<'a> {
+    control: &'a str,
+    #[serde(flatten)]
+    fields: &'a ControlFields,
+}
+
+impl Flags for ControlFlags<'_> {
+    fn file(&self) -> Option<&Path> {
+        self.fields.file.as_deref()
+    }
+    fn parsed(&self) -> Result<Overrides, Failure> {
+        let f = self.fields;
+        let mut o = Overrides::default();
+        if !f.reasons.is_empty() {
+            let mut reasons = Vec::new();
+            for (i, r) in f.reasons.iter().enumerate() {
+                let mut parts = r.splitn(3, ':');
+                let kind = parts.next().unwrap_or("").trim();
+                let reference = parts.next().unwrap_or("").trim();
+                if kind.is_empty() || reference.is_empty() {
+                    return Err(bad_input(
+                        &format!("reasons[{i}]"),
+                        format!("'{r}' is not written as KIND:REFERENCE[:NOTE]"),
+                    ));
+                }
+                reasons.push(serde_json::json!({
+                    "kind": kind,
+                    "reference": reference,
+                    "note": parts.next().unwrap_or("").trim(),
+                }));
             }
-            reasons.push(serde_json::json!({
-                "kind": kind,
-                "reference": reference,
-                "note": parts.next().unwrap_or("").trim(),
-            }));
+            o.0.insert("reasons".into(), Value::Array(reasons));
         }
-        o.0.insert("reasons".into(), Value::Array(reasons));
+        if let Some(inh) = &f.inherit {
+            let (supplier, cert) = inh.split_once(':').ok_or_else(|| {
+                bad_input(
+                    "inherit",
+                    format!("'{inh}' is not written as SUPPLIER_ID:CERTIFICATE_ID"),
+                )
+            })?;
+            o.0.insert(
+                "inherited".into(),
+                serde_json::json!({ "supplier_id": supplier.trim(), "certificate_id": cert.trim() }),
+            );
+        }
+        Ok(o)
     }
-    if let Some(inh) = &f.inherit {
-        let (supplier, cert) = inh.split_once(':').ok_or_else(|| {
-            bad_input(
-                "inherit",
-                format!("'{inh}' is not written as SUPPLIER_ID:CERTIFICATE_ID"),
-            )
-        })?;
-        o.0.insert(
-            "inherited".into(),
-            serde_json::json!({ "supplier_id": supplier.trim(), "certificate_id": cert.trim() }),
-        );
-    }
-    Ok(o)
+}
+
+fn print_control(v: &ControlView) {
+    let d = &v.implementation.data;
+    out::fields(&[
+        ("Control", d.control.clone()),
+        ("Title", d.title.clone()),
+        ("Status", d.status.clone()),
+        ("Owner", d.owner.clone()),
+        ("Description", d.description.clone()),
+        ("Justification", d.justification.clone()),
+        (
+            "Reasons",
+            d.reasons
+                .iter()
+                .map(|r| format!("{}: {} {}", r.kind, r.reference, r.note))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+        (
+            "Inherited from",
+            d.inherited
+                .as_ref()
+                .map(|i| {
+                    format!(
+                        "supplier {} (certificate {})",
+                        i.supplier_id, i.certificate_id
+                    )
+                })
+                .unwrap_or_default(),
+        ),
+        ("Evidence", d.evidence.join("\n")),
+        ("Version", v.implementation.version.to_string()),
+    ]);
+    out::heading("Also covers (crosswalks)");
+    out::table_of(
+        &["framework", "ref", "title", "relation"],
+        &v.also_covers,
+        mapping_row,
+    );
 }
 
 /// `aims control ...`.
@@ -62,81 +111,24 @@ pub async fn control(ctx: &Ctx, c: ControlCmd) -> CmdResult {
     match c {
         ControlCmd::List => {
             let list = app.controls(&ctx.actor, &org).await?;
-            if ctx.format == Format::Json {
-                out::json(&list)?;
-            } else {
-                let rows: Vec<Vec<String>> = list
-                    .iter()
-                    .map(|c| {
-                        vec![
-                            c.data.control.clone(),
-                            c.data.title.clone(),
-                            c.data.status.clone(),
-                            c.data.owner.clone(),
-                            if c.data.inherited.is_some() {
-                                "inherited".into()
-                            } else {
-                                String::new()
-                            },
-                        ]
-                    })
-                    .collect();
-                out::table(&["control", "title", "status", "owner", ""], &rows);
-            }
-            Ok(Outcome::Ok)
+            let headers = ["control", "title", "status", "owner", ""];
+            out::list(ctx.format, &list, &headers, |c| {
+                vec![
+                    c.data.control.clone(),
+                    c.data.title.clone(),
+                    c.data.status.clone(),
+                    c.data.owner.clone(),
+                    if c.data.inherited.is_some() {
+                        "inherited".into()
+                    } else {
+                        String::new()
+                    },
+                ]
+            })
         }
         ControlCmd::Show { control } => {
             let v = app.control(&ctx.actor, &org, &control).await?;
-            if ctx.format == Format::Json {
-                out::json(&v)?;
-                return Ok(Outcome::Ok);
-            }
-            let d = &v.implementation.data;
-            out::fields(&[
-                ("Control", d.control.clone()),
-                ("Title", d.title.clone()),
-                ("Status", d.status.clone()),
-                ("Owner", d.owner.clone()),
-                ("Description", d.description.clone()),
-                ("Justification", d.justification.clone()),
-                (
-                    "Reasons",
-                    d.reasons
-                        .iter()
-                        .map(|r| format!("{}: {} {}", r.kind, r.reference, r.note))
-                        .collect::<Vec<_>>()
-                        .join("\n"),
-                ),
-                (
-                    "Inherited from",
-                    d.inherited
-                        .as_ref()
-                        .map(|i| {
-                            format!(
-                                "supplier {} (certificate {})",
-                                i.supplier_id, i.certificate_id
-                            )
-                        })
-                        .unwrap_or_default(),
-                ),
-                ("Evidence", d.evidence.join("\n")),
-                ("Version", v.implementation.version.to_string()),
-            ]);
-            out::heading("Also covers (crosswalks)");
-            let rows: Vec<Vec<String>> = v
-                .also_covers
-                .iter()
-                .map(|m| {
-                    vec![
-                        m.framework.clone(),
-                        m.reference.clone(),
-                        m.title.clone(),
-                        m.relation.clone(),
-                    ]
-                })
-                .collect();
-            out::table(&["framework", "ref", "title", "relation"], &rows);
-            Ok(Outcome::Ok)
+            out::show(ctx.format, &v, print_control)
         }
         ControlCmd::Set {
             control,
@@ -148,13 +140,14 @@ pub async fn control(ctx: &Ctx, c: ControlCmd) -> CmdResult {
                 Err(aims_app::AppError::NotFound(_)) => None,
                 Err(e) => return Err(e.into()),
             };
-            let data: ControlImplementation = build(
-                current.as_ref().map(|c| &c.data),
-                fields.file.as_deref(),
-                control_overrides(&control, &fields)?,
-            )?;
-            let expected = if_version.or(current.as_ref().map(|c| c.version));
-            let s = app.set_control(&ctx.actor, &org, data, expected).await?;
+            let flags = ControlFlags {
+                control: &control,
+                fields: &fields,
+            };
+            let s = revise(current.as_ref(), &flags, if_version, async |d, v| {
+                app.set_control(&ctx.actor, &org, d, v).await
+            })
+            .await?;
             done(
                 ctx,
                 &s,
@@ -183,23 +176,63 @@ fn reasons_text(e: &SoaEntry) -> String {
 }
 
 fn print_changes(changes: &[SoaChange]) {
-    let rows: Vec<Vec<String>> = changes
-        .iter()
-        .map(|c| {
-            vec![
-                c.subject.clone(),
-                c.reference.clone(),
-                c.title.clone(),
-                c.change.clone(),
-                c.fields
-                    .iter()
-                    .map(|f| format!("{}: {} -> {}", f.field, f.before, f.after))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            ]
-        })
-        .collect();
-    out::table(&["subject", "ref", "title", "change", "fields"], &rows);
+    let headers = ["subject", "ref", "title", "change", "fields"];
+    out::table_of(&headers, changes, |c| {
+        vec![
+            c.subject.clone(),
+            c.reference.clone(),
+            c.title.clone(),
+            c.change.clone(),
+            c.fields
+                .iter()
+                .map(|f| format!("{}: {} -> {}", f.field, f.before, f.after))
+                .collect::<Vec<_>>()
+                .join("; "),
+        ]
+    });
+}
+
+fn print_soa(v: &SoaView) {
+    let headers = [
+        "control",
+        "title",
+        "applicable",
+        "status",
+        "owner",
+        "reasons / justification",
+        "problems",
+    ];
+    out::table_of(&headers, &v.entries, |e| {
+        vec![
+            e.control.clone(),
+            e.title.clone(),
+            if e.applicable { "yes" } else { "no" }.into(),
+            e.status.clone(),
+            e.owner.clone(),
+            reasons_text(e),
+            e.problems.join("; "),
+        ]
+    });
+    println!(
+        "\n{} controls: {} applicable, {} excluded, {} with problems",
+        v.summary.controls, v.summary.applicable, v.summary.excluded, v.summary.with_problems
+    );
+    match v.approved_version {
+        Some(n) if v.drift.is_empty() => {
+            println!("Matches approved version {n}.")
+        }
+        Some(n) => {
+            out::heading(&format!("Drift since approved version {n}"));
+            print_changes(&v.drift);
+        }
+        None => println!("No approved version yet."),
+    }
+    if !v.hints.is_empty() {
+        out::heading("Excluded controls to look at again");
+        out::table_of(&["control", "why"], &v.hints, |h| {
+            vec![h.control.clone(), h.message.clone()]
+        });
+    }
 }
 
 /// `aims soa ...`.
@@ -223,80 +256,16 @@ pub async fn soa(ctx: &Ctx, c: SoaCmd) -> CmdResult {
             if let Some(a) = applicable {
                 v.entries.retain(|e| e.applicable == a);
             }
-            if ctx.format == Format::Json {
-                out::json(&v)?;
-            } else {
-                let rows: Vec<Vec<String>> = v
-                    .entries
-                    .iter()
-                    .map(|e| {
-                        vec![
-                            e.control.clone(),
-                            e.title.clone(),
-                            if e.applicable { "yes" } else { "no" }.into(),
-                            e.status.clone(),
-                            e.owner.clone(),
-                            reasons_text(e),
-                            e.problems.join("; "),
-                        ]
-                    })
-                    .collect();
-                out::table(
-                    &[
-                        "control",
-                        "title",
-                        "applicable",
-                        "status",
-                        "owner",
-                        "reasons / justification",
-                        "problems",
-                    ],
-                    &rows,
-                );
-                println!(
-                    "\n{} controls: {} applicable, {} excluded, {} with problems",
-                    v.summary.controls,
-                    v.summary.applicable,
-                    v.summary.excluded,
-                    v.summary.with_problems
-                );
-                match v.approved_version {
-                    Some(n) if v.drift.is_empty() => {
-                        println!("Matches approved version {n}.")
-                    }
-                    Some(n) => {
-                        out::heading(&format!("Drift since approved version {n}"));
-                        print_changes(&v.drift);
-                    }
-                    None => println!("No approved version yet."),
-                }
-                if !v.hints.is_empty() {
-                    out::heading("Excluded controls to look at again");
-                    let rows: Vec<Vec<String>> = v
-                        .hints
-                        .iter()
-                        .map(|h| vec![h.control.clone(), h.message.clone()])
-                        .collect();
-                    out::table(&["control", "why"], &rows);
-                }
-            }
-            if check && (problems > 0 || drifted) {
-                return Ok(Outcome::CheckFailed);
-            }
-            Ok(Outcome::Ok)
+            out::show(ctx.format, &v, print_soa)?;
+            Ok(Outcome::of_check(!check || (problems == 0 && !drifted)))
         }
         SoaCmd::Approve { by, role, note } => {
-            let s = app
-                .approve_soa(
-                    &ctx.actor,
-                    &org,
-                    SoaApproval {
-                        approved_by: by,
-                        approver_role: role,
-                        note,
-                    },
-                )
-                .await?;
+            let approval = SoaApproval {
+                approved_by: by,
+                approver_role: role,
+                note,
+            };
+            let s = app.approve_soa(&ctx.actor, &org, approval).await?;
             done(
                 ctx,
                 &s,
@@ -312,44 +281,28 @@ pub async fn soa(ctx: &Ctx, c: SoaCmd) -> CmdResult {
         }
         SoaCmd::Versions => {
             let list = app.soa_versions(&ctx.actor, &org).await?;
-            if ctx.format == Format::Json {
-                out::json(&list)?;
-            } else {
-                let rows: Vec<Vec<String>> = list
-                    .iter()
-                    .map(|v| {
-                        vec![
-                            v.data.number.to_string(),
-                            v.data.approved_at.clone(),
-                            format!("{} ({})", v.data.approved_by, v.data.approver_role),
-                            v.data.summary.applicable.to_string(),
-                            v.data.summary.excluded.to_string(),
-                            v.data.note.clone(),
-                        ]
-                    })
-                    .collect();
-                out::table(
-                    &[
-                        "version",
-                        "approved",
-                        "by",
-                        "applicable",
-                        "excluded",
-                        "note",
-                    ],
-                    &rows,
-                );
-            }
-            Ok(Outcome::Ok)
+            let headers = [
+                "version",
+                "approved",
+                "by",
+                "applicable",
+                "excluded",
+                "note",
+            ];
+            out::list(ctx.format, &list, &headers, |v| {
+                vec![
+                    v.data.number.to_string(),
+                    v.data.approved_at.clone(),
+                    format!("{} ({})", v.data.approved_by, v.data.approver_role),
+                    v.data.summary.applicable.to_string(),
+                    v.data.summary.excluded.to_string(),
+                    v.data.note.clone(),
+                ]
+            })
         }
         SoaCmd::Diff { from, to } => {
             let changes = app.soa_diff(&ctx.actor, &org, from, to).await?;
-            if ctx.format == Format::Json {
-                out::json(&changes)?;
-            } else {
-                print_changes(&changes);
-            }
-            Ok(Outcome::Ok)
+            out::show(ctx.format, changes.as_slice(), print_changes)
         }
     }
 }

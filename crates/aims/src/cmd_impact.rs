@@ -2,24 +2,22 @@
 
 use crate::args_risk::{ClassifyArgs, ImpactCmd, ImpactFields};
 use crate::cmd_admin::print_history;
-use crate::cmd_risk::done;
-use crate::input::{Overrides, build, read_file};
-use crate::out::{self, Format};
-use crate::{CmdResult, Ctx, Outcome, bad_input};
+use crate::cmd_record::done;
+use crate::cmd_risk::acceptance;
+use crate::input::{Flags, from_flags, read_file, revise};
+use crate::out;
+use crate::{CmdResult, Ctx, bad_input};
 use aims_app::Stored;
+use aims_catalog::templates::ImpactTemplate;
 use aims_domain::classification::{Answers, ClassificationRecord};
 use aims_domain::impact::ImpactAssessment;
-use aims_domain::risk::Acceptance;
 use serde_json::Value;
+use std::path::Path;
 
-fn impact_overrides(f: &ImpactFields) -> Overrides {
-    let mut o = Overrides::default();
-    o.text("system_id", &f.system)
-        .text("title", &f.title)
-        .text("template", &f.template)
-        .text("system_version", &f.system_version)
-        .text("next_review", &f.next_review);
-    o
+impl Flags for ImpactFields {
+    fn file(&self) -> Option<&Path> {
+        self.file.as_deref()
+    }
 }
 
 fn print_impact(a: &Stored<ImpactAssessment>) {
@@ -49,47 +47,35 @@ fn print_impact(a: &Stored<ImpactAssessment>) {
         ("Version", a.version.to_string()),
     ]);
     out::heading("Affected");
-    let rows: Vec<Vec<String>> = d
-        .affected
-        .iter()
-        .map(|p| {
-            vec![
-                p.name.clone(),
-                p.kind.clone(),
-                if p.vulnerable { "vulnerable" } else { "" }.into(),
-                p.note.clone(),
-            ]
-        })
-        .collect();
-    out::table(&["who", "kind", "", "note"], &rows);
+    out::table_of(&["who", "kind", "", "note"], &d.affected, |p| {
+        vec![
+            p.name.clone(),
+            p.kind.clone(),
+            if p.vulnerable { "vulnerable" } else { "" }.into(),
+            p.note.clone(),
+        ]
+    });
     out::heading("Impacts");
-    let rows: Vec<Vec<String>> = d
-        .impacts
-        .iter()
-        .map(|m| {
-            vec![
-                m.area.clone(),
-                m.nature.clone(),
-                format!("{}:{}", m.likelihood, m.severity),
-                m.reversibility.clone(),
-                m.controls.join(", "),
-                m.risk_id.clone(),
-                m.description.clone(),
-            ]
-        })
-        .collect();
-    out::table(
-        &[
-            "area",
-            "nature",
-            "L:S",
-            "reversibility",
-            "controls",
-            "risk",
-            "description",
-        ],
-        &rows,
-    );
+    let headers = [
+        "area",
+        "nature",
+        "L:S",
+        "reversibility",
+        "controls",
+        "risk",
+        "description",
+    ];
+    out::table_of(&headers, &d.impacts, |m| {
+        vec![
+            m.area.clone(),
+            m.nature.clone(),
+            format!("{}:{}", m.likelihood, m.severity),
+            m.reversibility.clone(),
+            m.controls.join(", "),
+            m.risk_id.clone(),
+            m.description.clone(),
+        ]
+    });
     if !d.answers.is_empty() {
         out::heading("Template questions");
         let pairs: Vec<(&str, String)> = d
@@ -101,42 +87,41 @@ fn print_impact(a: &Stored<ImpactAssessment>) {
     }
 }
 
+fn print_templates(templates: &[ImpactTemplate]) {
+    for t in templates {
+        out::heading(&format!("{} — {}", t.id, t.name));
+        println!("{}", t.description);
+        let mut rows: Vec<Vec<String>> = t
+            .sections
+            .iter()
+            .map(|s| vec![s.field.clone(), s.title.clone(), s.help.clone()])
+            .collect();
+        rows.extend(t.questions.iter().map(|q| {
+            vec![
+                format!("answers.{}", q.id),
+                q.title.clone(),
+                if q.provision.is_empty() {
+                    q.help.clone()
+                } else {
+                    format!("{} ({})", q.help, q.provision)
+                },
+            ]
+        }));
+        out::table(&["field", "step", "what to write"], &rows);
+    }
+}
+
 /// `aims impact ...`.
 pub async fn impact(ctx: &Ctx, c: ImpactCmd) -> CmdResult {
     if let ImpactCmd::Templates = c {
-        let t = aims_app::impact::templates()?;
-        if ctx.format == Format::Json {
-            out::json(&t)?;
-        } else {
-            for t in &t {
-                out::heading(&format!("{} — {}", t.id, t.name));
-                println!("{}", t.description);
-                let mut rows: Vec<Vec<String>> = t
-                    .sections
-                    .iter()
-                    .map(|s| vec![s.field.clone(), s.title.clone(), s.help.clone()])
-                    .collect();
-                rows.extend(t.questions.iter().map(|q| {
-                    vec![
-                        format!("answers.{}", q.id),
-                        q.title.clone(),
-                        if q.provision.is_empty() {
-                            q.help.clone()
-                        } else {
-                            format!("{} ({})", q.help, q.provision)
-                        },
-                    ]
-                }));
-                out::table(&["field", "step", "what to write"], &rows);
-            }
-        }
-        return Ok(Outcome::Ok);
+        let templates = aims_app::impact::templates()?;
+        return out::show(ctx.format, templates.as_slice(), print_templates);
     }
     let org = ctx.org_id().await?;
     let app = &ctx.app;
     match c {
         ImpactCmd::Add(f) => {
-            let a: ImpactAssessment = build(None, f.file.as_deref(), impact_overrides(&f))?;
+            let a: ImpactAssessment = from_flags(None, &f)?;
             let s = app.create_impact(&ctx.actor, &org, a).await?;
             let raised: Vec<&str> = s
                 .data
@@ -165,88 +150,48 @@ pub async fn impact(ctx: &Ctx, c: ImpactCmd) -> CmdResult {
         }
         ImpactCmd::List { system } => {
             let list = app.impacts(&ctx.actor, &org, system.as_deref()).await?;
-            if ctx.format == Format::Json {
-                out::json(&list)?;
-            } else {
-                let rows: Vec<Vec<String>> = list
-                    .iter()
-                    .map(|a| {
-                        vec![
-                            a.id.clone(),
-                            a.data.title.clone(),
-                            a.data.template.clone(),
-                            a.data.status.clone(),
-                            a.data
-                                .impacts
-                                .iter()
-                                .filter(|m| m.is_harm())
-                                .count()
-                                .to_string(),
-                            a.data.next_review.clone(),
-                        ]
-                    })
-                    .collect();
-                out::table(
-                    &["id", "title", "template", "status", "harms", "next review"],
-                    &rows,
-                );
-            }
-            Ok(Outcome::Ok)
+            let headers = ["id", "title", "template", "status", "harms", "next review"];
+            out::list(ctx.format, &list, &headers, |a| {
+                vec![
+                    a.id.clone(),
+                    a.data.title.clone(),
+                    a.data.template.clone(),
+                    a.data.status.clone(),
+                    a.data
+                        .impacts
+                        .iter()
+                        .filter(|m| m.is_harm())
+                        .count()
+                        .to_string(),
+                    a.data.next_review.clone(),
+                ]
+            })
         }
         ImpactCmd::Show { id } => {
             let a = app.impact(&ctx.actor, &org, &id).await?;
-            if ctx.format == Format::Json {
-                out::json(&a)?;
-            } else {
-                print_impact(&a);
-            }
-            Ok(Outcome::Ok)
+            out::show(ctx.format, &a, print_impact)
         }
-        ImpactCmd::Update {
-            id,
-            fields,
-            if_version,
-        } => {
-            let current = app.impact(&ctx.actor, &org, &id).await?;
-            let data: ImpactAssessment = build(
-                Some(&current.data),
-                fields.file.as_deref(),
-                impact_overrides(&fields),
-            )?;
-            let s = app
-                .update_impact(
-                    &ctx.actor,
-                    &org,
-                    &current.id,
-                    if_version.or(Some(current.version)),
-                    data,
-                )
-                .await?;
+        ImpactCmd::Update(u) => {
+            let current = app.impact(&ctx.actor, &org, &u.id).await?;
+            let s = revise(Some(&current), &u.fields, u.if_version, async |d, v| {
+                app.update_impact(&ctx.actor, &org, &current.id, v, d).await
+            })
+            .await?;
             done(
                 ctx,
                 &s,
                 format!("Updated impact assessment {} (version {})", s.id, s.version),
             )
         }
-        ImpactCmd::Approve {
-            id,
-            by,
-            role,
-            rationale,
-            date,
-        } => {
-            let a = Acceptance {
-                by,
-                role,
-                date: date.unwrap_or_else(aims_app::today),
-                rationale,
-                recorded_by: String::new(),
-            };
-            let s = app.approve_impact(&ctx.actor, &org, &id, None, a).await?;
+        ImpactCmd::Approve(a) => {
+            let id = a.id.clone();
+            let s = app
+                .approve_impact(&ctx.actor, &org, &id, None, acceptance(a))
+                .await?;
             done(ctx, &s, format!("Impact assessment {} approved", s.id))
         }
         ImpactCmd::History { id } => print_history(ctx, &org, "impact_assessment", &id).await,
-        ImpactCmd::Templates => Ok(Outcome::Ok),
+        ImpactCmd::Templates => Ok(crate::Outcome::Ok),
     }
 }
 
@@ -266,19 +211,13 @@ fn print_classification(c: &Stored<ClassificationRecord>) {
         ("Updated", c.updated_at.clone()),
     ]);
     out::heading("Reasons");
-    let rows: Vec<Vec<String>> = r
-        .reasons
-        .iter()
-        .map(|x| vec![x.provision.clone(), x.text.clone()])
-        .collect();
-    out::table(&["provision", "reason"], &rows);
+    out::table_of(&["provision", "reason"], &r.reasons, |x| {
+        vec![x.provision.clone(), x.text.clone()]
+    });
     out::heading("Obligations");
-    let rows: Vec<Vec<String>> = r
-        .obligations
-        .iter()
-        .map(|o| vec![o.provision.clone(), o.note.clone()])
-        .collect();
-    out::table(&["provision", "what to do"], &rows);
+    out::table_of(&["provision", "what to do"], &r.obligations, |o| {
+        vec![o.provision.clone(), o.note.clone()]
+    });
 }
 
 /// Parses `ID=VALUE` answers: yes/no/true/false, or comma-separated choices.
@@ -308,34 +247,27 @@ fn answer_overrides(items: &[String]) -> Result<serde_json::Map<String, Value>, 
 pub async fn classify(ctx: &Ctx, a: ClassifyArgs) -> CmdResult {
     if a.questions {
         let q = aims_app::classify::questionnaire()?;
-        if ctx.format == Format::Json {
-            out::json(&q)?;
-        } else {
-            let rows: Vec<Vec<String>> = q
-                .questions
-                .iter()
-                .map(|x| {
-                    let kind = if x.options.is_empty() {
-                        "yes/no".to_string()
-                    } else {
-                        x.options
-                            .iter()
-                            .map(|o| o.value.clone())
-                            .collect::<Vec<_>>()
-                            .join(" | ")
-                    };
-                    vec![
-                        x.id.clone(),
-                        x.section.clone(),
-                        x.provision.clone(),
-                        kind,
-                        x.text.clone(),
-                    ]
-                })
-                .collect();
-            out::table(&["id", "section", "provision", "answer", "question"], &rows);
-        }
-        return Ok(Outcome::Ok);
+        let headers = ["id", "section", "provision", "answer", "question"];
+        return out::show(ctx.format, &q, |q| {
+            out::table_of(&headers, &q.questions, |x| {
+                let kind = if x.options.is_empty() {
+                    "yes/no".to_string()
+                } else {
+                    x.options
+                        .iter()
+                        .map(|o| o.value.clone())
+                        .collect::<Vec<_>>()
+                        .join(" | ")
+                };
+                vec![
+                    x.id.clone(),
+                    x.section.clone(),
+                    x.provision.clone(),
+                    kind,
+                    x.text.clone(),
+                ]
+            })
+        });
     }
     let Some(system) = a.system else {
         return Err(bad_input(
@@ -347,14 +279,7 @@ pub async fn classify(ctx: &Ctx, a: ClassifyArgs) -> CmdResult {
     let app = &ctx.app;
     if a.answers.is_none() && a.answer.is_empty() {
         return match app.classification(&ctx.actor, &org, &system).await? {
-            Some(c) => {
-                if ctx.format == Format::Json {
-                    out::json(&c)?;
-                } else {
-                    print_classification(&c);
-                }
-                Ok(Outcome::Ok)
-            }
+            Some(c) => out::show(ctx.format, &c, print_classification),
             None => Err(bad_input(
                 "answers",
                 "this AI system is not classified yet; give answers with --answers FILE or --answer ID=VALUE (see --questions)",
@@ -371,10 +296,5 @@ pub async fn classify(ctx: &Ctx, a: ClassifyArgs) -> CmdResult {
     let c = app
         .classify_system(&ctx.actor, &org, &system, a.role.as_deref(), answers)
         .await?;
-    if ctx.format == Format::Json {
-        out::json(&c)?;
-    } else {
-        print_classification(&c);
-    }
-    Ok(Outcome::Ok)
+    out::show(ctx.format, &c, print_classification)
 }

@@ -2,7 +2,7 @@
 //! chosen with `--org`, or with `--new` into a new organization, and prints what it created per section.
 
 use crate::out::{self, Format};
-use crate::{CmdResult, Ctx, Failure, Outcome, bad_input};
+use crate::{CmdResult, Ctx, Failure, Outcome};
 use aims_app::AppError;
 use aims_app::import::{ImportOptions, ImportTarget};
 use clap::Args;
@@ -24,8 +24,7 @@ pub struct ImportArgs {
 
 /// Runs `org import`.
 pub async fn run(ctx: &Ctx, a: ImportArgs) -> CmdResult {
-    let text = std::fs::read_to_string(&a.file)
-        .map_err(|e| bad_input("file", format!("cannot read {}: {e}", a.file.display())))?;
+    let text = crate::input::read_text(&a.file)?;
     let org = if a.new {
         None
     } else {

@@ -1,29 +1,21 @@
 //! Risk management commands: `aims risk` (register, re-assessments, method) and `aims treatment`.
 
 use crate::args_risk::{
-    MethodCmd, OptionalScores, RiskCmd, RiskFields, ScoreArgs, TreatmentCmd, TreatmentFields,
+    MethodCmd, OptionalScores, RiskCmd, RiskFields, ScoreArgs, SignOff, SignOffWording,
+    TreatmentCmd, TreatmentFields,
 };
 use crate::cmd_admin::print_history;
-use crate::input::{Overrides, build, read_file};
-use crate::out::{self, Format};
-use crate::{CmdResult, Ctx, Failure, Outcome, bad_input};
+use crate::cmd_record::done;
+use crate::input::{Flags, Overrides, build, from_flags, read_file, revise};
+use crate::out;
+use crate::{CmdResult, Ctx, Failure, bad_input};
 use aims_app::Stored;
 use aims_app::risks::RiskFilter;
 use aims_domain::risk::{
     Acceptance, AssessedLevels, Risk, RiskAssessment, RiskMethod, Score, Treatment,
 };
-use serde::Serialize;
 use serde_json::Value;
-
-/// Prints `s` as JSON, or `message` for people.
-pub fn done<T: Serialize>(ctx: &Ctx, s: &T, message: String) -> CmdResult {
-    if ctx.format == Format::Json {
-        out::json(s)?;
-    } else {
-        println!("{message}");
-    }
-    Ok(Outcome::Ok)
-}
+use std::path::Path;
 
 /// Parses LIKELIHOOD:IMPACT.
 fn score(field: &str, s: &str) -> Result<Score, Failure> {
@@ -78,38 +70,31 @@ fn first_assessment(ctx: &Ctx, s: &OptionalScores) -> Result<Option<RiskAssessme
     }
 }
 
-fn risk_overrides(f: &RiskFields) -> Overrides {
-    let mut o = Overrides::default();
-    o.text("title", &f.title)
-        .text("description", &f.description)
-        .text("owner", &f.owner)
-        .text("review_date", &f.review_date)
-        .text("status", &f.status)
-        .list("system_ids", &f.systems)
-        .list("sources", &f.sources)
-        .list("objectives", &f.objectives);
-    o
+impl Flags for RiskFields {
+    fn file(&self) -> Option<&Path> {
+        self.file.as_deref()
+    }
 }
 
 fn level(a: Option<&RiskAssessment>, which: fn(&AssessedLevels) -> &String) -> String {
     a.map(|a| which(&a.levels).clone()).unwrap_or_default()
 }
 
-fn risk_rows(list: &[Stored<Risk>]) -> Vec<Vec<String>> {
-    list.iter()
-        .map(|r| {
-            let a = r.data.latest();
-            vec![
-                r.id.clone(),
-                r.data.title.clone(),
-                r.data.status.clone(),
-                level(a, |l| &l.inherent),
-                level(a, |l| &l.residual),
-                r.data.owner.clone(),
-                r.data.review_date.clone(),
-            ]
-        })
-        .collect()
+const RISK_HEADERS: &[&str] = &[
+    "id", "title", "status", "inherent", "residual", "owner", "review",
+];
+
+fn risk_row(r: &Stored<Risk>) -> Vec<String> {
+    let a = r.data.latest();
+    vec![
+        r.id.clone(),
+        r.data.title.clone(),
+        r.data.status.clone(),
+        level(a, |l| &l.inherent),
+        level(a, |l| &l.residual),
+        r.data.owner.clone(),
+        r.data.review_date.clone(),
+    ]
 }
 
 fn print_method(m: &RiskMethod) {
@@ -147,13 +132,56 @@ fn print_method(m: &RiskMethod) {
     out::table(&h, &rows);
 }
 
+/// What `risk show --format json` prints: the risk and its treatment plans.
+#[derive(serde::Serialize)]
+struct RiskView<'a> {
+    risk: &'a Stored<Risk>,
+    treatments: &'a [Stored<Treatment>],
+}
+
+fn print_risk(r: &Stored<Risk>, plans: &[Stored<Treatment>]) {
+    out::fields(&[
+        ("Id", r.id.clone()),
+        ("Title", r.data.title.clone()),
+        ("Status", r.data.status.clone()),
+        ("Owner", r.data.owner.clone()),
+        ("Review date", r.data.review_date.clone()),
+        ("AI systems", r.data.system_ids.join(", ")),
+        ("Sources", r.data.sources.join(", ")),
+        ("Objectives", r.data.objectives.join(", ")),
+        ("Raised from", r.data.raised_from.join(", ")),
+        ("Description", r.data.description.clone()),
+        ("Version", r.version.to_string()),
+    ]);
+    out::heading("Assessments");
+    let s = |x: &Score, l: &str| format!("{}:{} {l}", x.likelihood, x.impact);
+    out::table_of(
+        &[
+            "date", "method", "inherent", "current", "residual", "assessor",
+        ],
+        &r.data.assessments,
+        |a| {
+            vec![
+                a.date.clone(),
+                a.method_version.to_string(),
+                s(&a.inherent, &a.levels.inherent),
+                s(&a.current, &a.levels.current),
+                s(&a.residual, &a.levels.residual),
+                a.assessor.clone(),
+            ]
+        },
+    );
+    out::heading("Treatment plans");
+    out::table_of(PLAN_HEADERS, plans, plan_row);
+}
+
 /// `aims risk ...`.
 pub async fn risk(ctx: &Ctx, c: RiskCmd) -> CmdResult {
     let org = ctx.org_id().await?;
     let app = &ctx.app;
     match c {
         RiskCmd::Add(f) => {
-            let mut r: Risk = build(None, f.file.as_deref(), risk_overrides(&f))?;
+            let mut r: Risk = from_flags(None, &f)?;
             if let Some(a) = first_assessment(ctx, &f.scores)? {
                 r.assessments = vec![a];
             }
@@ -165,105 +193,35 @@ pub async fn risk(ctx: &Ctx, c: RiskCmd) -> CmdResult {
             status,
             search,
         } => {
-            let list = app
-                .risks(
-                    &ctx.actor,
-                    &org,
-                    &RiskFilter {
-                        system_id: system,
-                        status,
-                        search,
-                    },
-                )
-                .await?;
-            if ctx.format == Format::Json {
-                out::json(&list)?;
-            } else {
-                out::table(
-                    &[
-                        "id", "title", "status", "inherent", "residual", "owner", "review",
-                    ],
-                    &risk_rows(&list),
-                );
-            }
-            Ok(Outcome::Ok)
+            let filter = RiskFilter {
+                system_id: system,
+                status,
+                search,
+            };
+            let list = app.risks(&ctx.actor, &org, &filter).await?;
+            out::list(ctx.format, &list, RISK_HEADERS, risk_row)
         }
         RiskCmd::Show { id } => {
-            let r = app.risk(&ctx.actor, &org, &id).await?;
-            let plans = app.treatments(&ctx.actor, &org, Some(&r.id)).await?;
-            if ctx.format == Format::Json {
-                out::json(&serde_json::json!({ "risk": r, "treatments": plans }))?;
-                return Ok(Outcome::Ok);
-            }
-            out::fields(&[
-                ("Id", r.id.clone()),
-                ("Title", r.data.title.clone()),
-                ("Status", r.data.status.clone()),
-                ("Owner", r.data.owner.clone()),
-                ("Review date", r.data.review_date.clone()),
-                ("AI systems", r.data.system_ids.join(", ")),
-                ("Sources", r.data.sources.join(", ")),
-                ("Objectives", r.data.objectives.join(", ")),
-                ("Raised from", r.data.raised_from.join(", ")),
-                ("Description", r.data.description.clone()),
-                ("Version", r.version.to_string()),
-            ]);
-            out::heading("Assessments");
-            let rows: Vec<Vec<String>> = r
-                .data
-                .assessments
-                .iter()
-                .map(|a| {
-                    let s = |x: &Score, l: &str| format!("{}:{} {l}", x.likelihood, x.impact);
-                    vec![
-                        a.date.clone(),
-                        a.method_version.to_string(),
-                        s(&a.inherent, &a.levels.inherent),
-                        s(&a.current, &a.levels.current),
-                        s(&a.residual, &a.levels.residual),
-                        a.assessor.clone(),
-                    ]
-                })
-                .collect();
-            out::table(
-                &[
-                    "date", "method", "inherent", "current", "residual", "assessor",
-                ],
-                &rows,
-            );
-            out::heading("Treatment plans");
-            out::table(
-                &["id", "option", "controls", "status", "accepted by"],
-                &plan_rows(&plans),
-            );
-            Ok(Outcome::Ok)
+            let risk = app.risk(&ctx.actor, &org, &id).await?;
+            let treatments = app.treatments(&ctx.actor, &org, Some(&risk.id)).await?;
+            let view = RiskView {
+                risk: &risk,
+                treatments: &treatments,
+            };
+            out::show(ctx.format, &view, |v| print_risk(v.risk, v.treatments))
         }
-        RiskCmd::Update {
-            id,
-            fields,
-            if_version,
-        } => {
-            if fields.scores.inherent.is_some() {
+        RiskCmd::Update(u) => {
+            if u.fields.scores.inherent.is_some() {
                 return Err(bad_input(
                     "inherent",
                     "assessments are never rewritten; add one with `aims risk assess`",
                 ));
             }
-            let current = app.risk(&ctx.actor, &org, &id).await?;
-            let data: Risk = build(
-                Some(&current.data),
-                fields.file.as_deref(),
-                risk_overrides(&fields),
-            )?;
-            let s = app
-                .update_risk(
-                    &ctx.actor,
-                    &org,
-                    &current.id,
-                    if_version.or(Some(current.version)),
-                    data,
-                )
-                .await?;
+            let current = app.risk(&ctx.actor, &org, &u.id).await?;
+            let s = revise(Some(&current), &u.fields, u.if_version, async |d, v| {
+                app.update_risk(&ctx.actor, &org, &current.id, v, d).await
+            })
+            .await?;
             done(
                 ctx,
                 &s,
@@ -321,12 +279,7 @@ async fn method(ctx: &Ctx, org: &str, c: MethodCmd) -> CmdResult {
     match c {
         MethodCmd::Show => {
             let m = app.risk_method(&ctx.actor, org).await?;
-            if ctx.format == Format::Json {
-                out::json(&m)?;
-            } else {
-                print_method(&m);
-            }
-            Ok(Outcome::Ok)
+            out::show(ctx.format, &m, print_method)
         }
         MethodCmd::Set { file } => {
             let mut obj = read_file(&file)?;
@@ -341,69 +294,103 @@ async fn method(ctx: &Ctx, org: &str, c: MethodCmd) -> CmdResult {
         }
         MethodCmd::Versions => {
             let list = app.risk_methods(&ctx.actor, org).await?;
-            if ctx.format == Format::Json {
-                out::json(&list)?;
-            } else {
-                let rows: Vec<Vec<String>> = list
-                    .iter()
-                    .map(|m| {
-                        vec![
-                            m.data.number.to_string(),
-                            m.data.name.clone(),
-                            format!("{}x{}", m.data.likelihood.len(), m.data.impact.len()),
-                            m.data.appetite.clone(),
-                            m.created_at.clone(),
-                        ]
-                    })
-                    .collect();
-                out::table(&["version", "name", "size", "appetite", "saved"], &rows);
-            }
-            Ok(Outcome::Ok)
+            out::list(
+                ctx.format,
+                &list,
+                &["version", "name", "size", "appetite", "saved"],
+                |m| {
+                    vec![
+                        m.data.number.to_string(),
+                        m.data.name.clone(),
+                        format!("{}x{}", m.data.likelihood.len(), m.data.impact.len()),
+                        m.data.appetite.clone(),
+                        m.created_at.clone(),
+                    ]
+                },
+            )
         }
     }
 }
 
-fn plan_rows(list: &[Stored<Treatment>]) -> Vec<Vec<String>> {
-    list.iter()
-        .map(|t| {
-            vec![
-                t.id.clone(),
-                t.data.option.clone(),
-                t.data.controls.join(", "),
-                t.data.status.clone(),
-                t.data
-                    .acceptance
-                    .as_ref()
-                    .map(|a| format!("{} ({}), {}", a.by, a.role, a.date))
-                    .unwrap_or_default(),
-            ]
-        })
-        .collect()
+const PLAN_HEADERS: &[&str] = &["id", "option", "controls", "status", "accepted by"];
+
+fn plan_row(t: &Stored<Treatment>) -> Vec<String> {
+    vec![
+        t.id.clone(),
+        t.data.option.clone(),
+        t.data.controls.join(", "),
+        t.data.status.clone(),
+        t.data
+            .acceptance
+            .as_ref()
+            .map(|a| format!("{} ({}), {}", a.by, a.role, a.date))
+            .unwrap_or_default(),
+    ]
 }
 
-fn treatment_overrides(f: &TreatmentFields) -> Result<Overrides, Failure> {
-    let mut o = Overrides::default();
-    o.text("risk_id", &f.risk)
-        .text("option", &f.option)
-        .text("description", &f.description)
-        .text("status", &f.status)
-        .list("controls", &f.controls);
-    if !f.tasks.is_empty() {
-        let tasks: Vec<Value> = f
-            .tasks
-            .iter()
-            .map(|t| {
-                let mut parts = t.splitn(3, '|').map(str::trim);
-                serde_json::json!({
-                    "title": parts.next().unwrap_or(""),
-                    "owner": parts.next().unwrap_or(""),
-                    "due": parts.next().unwrap_or(""),
-                })
-            })
-            .collect();
-        o.0.insert("tasks".into(), Value::Array(tasks));
+impl Flags for TreatmentFields {
+    fn file(&self) -> Option<&Path> {
+        self.file.as_deref()
     }
-    Ok(o)
+    fn parsed(&self) -> Result<Overrides, Failure> {
+        let mut o = Overrides::default();
+        if !self.tasks.is_empty() {
+            let tasks: Vec<Value> = self
+                .tasks
+                .iter()
+                .map(|t| {
+                    let mut parts = t.splitn(3, '|').map(str::trim);
+                    serde_json::json!({
+                        "title": parts.next().unwrap_or(""),
+                        "owner": parts.next().unwrap_or(""),
+                        "due": parts.next().unwrap_or(""),
+                    })
+                })
+                .collect();
+            o.0.insert("tasks".into(), Value::Array(tasks));
+        }
+        Ok(o)
+    }
+}
+
+/// The acceptance (or approval) a sign-off records; the date defaults to today.
+pub fn acceptance<W: SignOffWording + Send + Sync + 'static>(a: SignOff<W>) -> Acceptance {
+    Acceptance {
+        by: a.by,
+        role: a.role,
+        date: a.date.unwrap_or_else(aims_app::today),
+        rationale: a.rationale,
+        recorded_by: String::new(),
+    }
+}
+
+fn print_treatment(t: &Stored<Treatment>) {
+    out::fields(&[
+        ("Id", t.id.clone()),
+        ("Risk", t.data.risk_id.clone()),
+        ("Option", t.data.option.clone()),
+        ("Status", t.data.status.clone()),
+        ("Controls", t.data.controls.join(", ")),
+        ("Description", t.data.description.clone()),
+        (
+            "Accepted",
+            t.data
+                .acceptance
+                .as_ref()
+                .map(|a| format!("{} ({}) on {}: {}", a.by, a.role, a.date, a.rationale))
+                .unwrap_or_default(),
+        ),
+        ("Version", t.version.to_string()),
+    ]);
+    out::heading("Tasks");
+    out::table_of(&["task", "owner", "due", "status"], &t.data.tasks, |k| {
+        vec![
+            k.title.clone(),
+            k.owner.clone(),
+            k.due.clone(),
+            k.status.clone(),
+        ]
+    });
 }
 
 /// `aims treatment ...`.
@@ -412,7 +399,7 @@ pub async fn treatment(ctx: &Ctx, c: TreatmentCmd) -> CmdResult {
     let app = &ctx.app;
     match c {
         TreatmentCmd::Add(f) => {
-            let t: Treatment = build(None, f.file.as_deref(), treatment_overrides(&f)?)?;
+            let t: Treatment = from_flags(None, &f)?;
             let s = app.create_treatment(&ctx.actor, &org, t).await?;
             done(
                 ctx,
@@ -428,97 +415,30 @@ pub async fn treatment(ctx: &Ctx, c: TreatmentCmd) -> CmdResult {
         }
         TreatmentCmd::List { risk } => {
             let list = app.treatments(&ctx.actor, &org, risk.as_deref()).await?;
-            if ctx.format == Format::Json {
-                out::json(&list)?;
-            } else {
-                out::table(
-                    &["id", "option", "controls", "status", "accepted by"],
-                    &plan_rows(&list),
-                );
-            }
-            Ok(Outcome::Ok)
+            out::list(ctx.format, &list, PLAN_HEADERS, plan_row)
         }
         TreatmentCmd::Show { id } => {
             let t = app.treatment(&ctx.actor, &org, &id).await?;
-            if ctx.format == Format::Json {
-                out::json(&t)?;
-                return Ok(Outcome::Ok);
-            }
-            out::fields(&[
-                ("Id", t.id.clone()),
-                ("Risk", t.data.risk_id.clone()),
-                ("Option", t.data.option.clone()),
-                ("Status", t.data.status.clone()),
-                ("Controls", t.data.controls.join(", ")),
-                ("Description", t.data.description.clone()),
-                (
-                    "Accepted",
-                    t.data
-                        .acceptance
-                        .as_ref()
-                        .map(|a| format!("{} ({}) on {}: {}", a.by, a.role, a.date, a.rationale))
-                        .unwrap_or_default(),
-                ),
-                ("Version", t.version.to_string()),
-            ]);
-            out::heading("Tasks");
-            let rows: Vec<Vec<String>> = t
-                .data
-                .tasks
-                .iter()
-                .map(|k| {
-                    vec![
-                        k.title.clone(),
-                        k.owner.clone(),
-                        k.due.clone(),
-                        k.status.clone(),
-                    ]
-                })
-                .collect();
-            out::table(&["task", "owner", "due", "status"], &rows);
-            Ok(Outcome::Ok)
+            out::show(ctx.format, &t, print_treatment)
         }
-        TreatmentCmd::Update {
-            id,
-            fields,
-            if_version,
-        } => {
-            let current = app.treatment(&ctx.actor, &org, &id).await?;
-            let data: Treatment = build(
-                Some(&current.data),
-                fields.file.as_deref(),
-                treatment_overrides(&fields)?,
-            )?;
-            let s = app
-                .update_treatment(
-                    &ctx.actor,
-                    &org,
-                    &current.id,
-                    if_version.or(Some(current.version)),
-                    data,
-                )
-                .await?;
+        TreatmentCmd::Update(u) => {
+            let current = app.treatment(&ctx.actor, &org, &u.id).await?;
+            let s = revise(Some(&current), &u.fields, u.if_version, async |d, v| {
+                app.update_treatment(&ctx.actor, &org, &current.id, v, d)
+                    .await
+            })
+            .await?;
             done(
                 ctx,
                 &s,
                 format!("Updated treatment plan {} (version {})", s.id, s.version),
             )
         }
-        TreatmentCmd::Accept {
-            id,
-            by,
-            role,
-            rationale,
-            date,
-        } => {
-            let a = Acceptance {
-                by,
-                role,
-                date: date.unwrap_or_else(aims_app::today),
-                rationale,
-                recorded_by: String::new(),
-            };
-            let s = app.accept_treatment(&ctx.actor, &org, &id, None, a).await?;
+        TreatmentCmd::Accept(a) => {
+            let id = a.id.clone();
+            let s = app
+                .accept_treatment(&ctx.actor, &org, &id, None, acceptance(a))
+                .await?;
             done(ctx, &s, format!("Residual risk of plan {} accepted", s.id))
         }
         TreatmentCmd::History { id } => print_history(ctx, &org, "treatment", &id).await,

@@ -1,29 +1,17 @@
 //! `aims system ...`: the AI system inventory.
 
-use crate::args::{SystemCmd, SystemFields};
+use crate::args::{Change, SystemCmd, SystemFields};
 use crate::cmd_admin::print_history;
-use crate::input::{Overrides, build, custom_values};
-use crate::out::{self, Format};
-use crate::{CmdResult, Ctx, Failure, Outcome, bad_input};
+use crate::cmd_record::done;
+use crate::input::{Overrides, build, custom_values, decode, read_text};
+use crate::out;
+use crate::{CmdResult, Ctx, Failure, bad_input};
 use aims_app::Stored;
 use aims_app::systems::SystemFilter;
 use aims_domain::inventory::AiSystem;
 
 fn overrides(f: &SystemFields, base: Option<&AiSystem>) -> Result<Overrides, Failure> {
-    let mut o = Overrides::default();
-    o.text("name", &f.name)
-        .text("purpose", &f.purpose)
-        .text("intended_use", &f.intended_use)
-        .text("foreseeable_misuse", &f.foreseeable_misuse)
-        .text("owner", &f.owner)
-        .text("business_unit", &f.business_unit)
-        .text("lifecycle_stage", &f.lifecycle_stage)
-        .text("org_role", &f.role)
-        .boolean("in_scope", f.in_scope)
-        .text("automation_level", &f.automation_level)
-        .text("human_oversight", &f.human_oversight)
-        .text("oversight_notes", &f.oversight_notes)
-        .list("affected_parties", &f.affected_parties);
+    let mut o = Overrides::given(f);
     if !f.custom.is_empty() {
         let mut merged = base
             .map(|b| {
@@ -37,14 +25,6 @@ fn overrides(f: &SystemFields, base: Option<&AiSystem>) -> Result<Overrides, Fai
         o.0.insert("custom_fields".into(), serde_json::Value::Object(merged));
     }
     Ok(o)
-}
-
-fn today() -> String {
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    time::OffsetDateTime::now_utc()
-        .date()
-        .format(&fmt)
-        .unwrap_or_default()
 }
 
 fn show(s: &Stored<AiSystem>) {
@@ -87,81 +67,53 @@ fn show(s: &Stored<AiSystem>) {
         out::fields(&pairs);
     }
     out::heading("Data resources (A.4.3, A.7)");
-    out::table(
-        &[
-            "name",
-            "category",
-            "personal data",
-            "provenance",
-            "quality notes",
-        ],
-        &d.data_resources
-            .iter()
-            .map(|r| {
-                vec![
-                    r.name.clone(),
-                    r.category.clone(),
-                    out::yes_no(r.personal_data),
-                    r.provenance.clone(),
-                    r.quality_notes.clone(),
-                ]
-            })
-            .collect::<Vec<_>>(),
-    );
+    let headers = [
+        "name",
+        "category",
+        "personal data",
+        "provenance",
+        "quality notes",
+    ];
+    out::table_of(&headers, &d.data_resources, |r| {
+        vec![
+            r.name.clone(),
+            r.category.clone(),
+            out::yes_no(r.personal_data),
+            r.provenance.clone(),
+            r.quality_notes.clone(),
+        ]
+    });
     out::heading("Models (A.4.4)");
-    out::table(
-        &["name", "version", "kind", "provider"],
-        &d.models
-            .iter()
-            .map(|m| {
-                vec![
-                    m.name.clone(),
-                    m.version.clone(),
-                    m.kind.clone(),
-                    m.provider.clone(),
-                ]
-            })
-            .collect::<Vec<_>>(),
-    );
+    out::table_of(&["name", "version", "kind", "provider"], &d.models, |m| {
+        vec![
+            m.name.clone(),
+            m.version.clone(),
+            m.kind.clone(),
+            m.provider.clone(),
+        ]
+    });
     out::heading("Tooling (A.4.4)");
-    out::table(
-        &["name", "purpose"],
-        &d.tooling
-            .iter()
-            .map(|t| vec![t.name.clone(), t.purpose.clone()])
-            .collect::<Vec<_>>(),
-    );
+    out::table_of(&["name", "purpose"], &d.tooling, |t| {
+        vec![t.name.clone(), t.purpose.clone()]
+    });
     out::heading("Compute (A.4.5)");
-    out::table(
-        &["name", "location", "notes"],
-        &d.compute
-            .iter()
-            .map(|c| vec![c.name.clone(), c.location.clone(), c.notes.clone()])
-            .collect::<Vec<_>>(),
-    );
+    out::table_of(&["name", "location", "notes"], &d.compute, |c| {
+        vec![c.name.clone(), c.location.clone(), c.notes.clone()]
+    });
     out::heading("People (A.4.6)");
-    out::table(
-        &["role", "assignee", "competences"],
-        &d.people
-            .iter()
-            .map(|p| vec![p.role.clone(), p.assignee.clone(), p.competences.clone()])
-            .collect::<Vec<_>>(),
-    );
+    out::table_of(&["role", "assignee", "competences"], &d.people, |p| {
+        vec![p.role.clone(), p.assignee.clone(), p.competences.clone()]
+    });
     out::heading("Third-party components (A.10.3)");
-    out::table(
-        &["name", "kind", "version", "supplier id"],
-        &d.components
-            .iter()
-            .map(|c| {
-                vec![
-                    c.name.clone(),
-                    c.kind.clone(),
-                    c.version.clone(),
-                    c.supplier_id.clone(),
-                ]
-            })
-            .collect::<Vec<_>>(),
-    );
+    let headers = ["name", "kind", "version", "supplier id"];
+    out::table_of(&headers, &d.components, |c| {
+        vec![
+            c.name.clone(),
+            c.kind.clone(),
+            c.version.clone(),
+            c.supplier_id.clone(),
+        ]
+    });
 }
 
 /// Runs a system command.
@@ -172,22 +124,19 @@ pub async fn run(ctx: &Ctx, c: SystemCmd) -> CmdResult {
         SystemCmd::Add(f) => {
             let data: AiSystem = build(None, f.file.as_deref(), overrides(&f, None)?)?;
             let s = app.add_system(&ctx.actor, &org, data).await?;
-            if ctx.format == Format::Json {
-                out::json(&s)?;
-            } else {
-                println!("Added AI system {} (id {})", s.data.name, s.id);
-            }
+            done(
+                ctx,
+                &s,
+                format!("Added AI system {} (id {})", s.data.name, s.id),
+            )
         }
         SystemCmd::Import { file } => {
             let systems = read_many(&file)?;
             let n = systems.len();
             let stored = app.import_systems(&ctx.actor, &org, systems).await?;
-            if ctx.format == Format::Json {
-                let ids: Vec<&str> = stored.iter().map(|s| s.id.as_str()).collect();
-                out::json(&serde_json::json!({ "imported": n, "ids": ids }))?;
-            } else {
-                println!("Imported {n} AI systems");
-            }
+            let ids: Vec<&str> = stored.iter().map(|s| s.id.as_str()).collect();
+            let summary = serde_json::json!({ "imported": n, "ids": ids });
+            done(ctx, &summary, format!("Imported {n} AI systems"))
         }
         SystemCmd::List(a) => {
             let filter = SystemFilter {
@@ -200,38 +149,27 @@ pub async fn run(ctx: &Ctx, c: SystemCmd) -> CmdResult {
                 limit: a.limit,
             };
             let list = app.systems(&ctx.actor, &org, &filter).await?;
-            if ctx.format == Format::Json {
-                out::json(&list)?;
-            } else {
-                let rows: Vec<Vec<String>> = list
-                    .iter()
-                    .map(|s| {
-                        vec![
-                            s.id.clone(),
-                            s.data.name.clone(),
-                            s.data.lifecycle_stage.clone(),
-                            s.data.org_role.clone(),
-                            out::yes_no(s.data.in_scope),
-                            s.data.owner.clone(),
-                        ]
-                    })
-                    .collect();
-                out::table(&["id", "name", "stage", "role", "in scope", "owner"], &rows);
-            }
+            let headers = ["id", "name", "stage", "role", "in scope", "owner"];
+            out::list(ctx.format, &list, &headers, |s| {
+                vec![
+                    s.id.clone(),
+                    s.data.name.clone(),
+                    s.data.lifecycle_stage.clone(),
+                    s.data.org_role.clone(),
+                    out::yes_no(s.data.in_scope),
+                    s.data.owner.clone(),
+                ]
+            })
         }
         SystemCmd::Show(a) => {
             let s = app.system(&ctx.actor, &org, &a.id).await?;
-            if ctx.format == Format::Json {
-                out::json(&s)?;
-            } else {
-                show(&s);
-            }
+            out::show(ctx.format, &s, show)
         }
-        SystemCmd::Update {
+        SystemCmd::Update(Change {
             id,
             fields,
             if_version,
-        } => {
+        }) => {
             let file = fields.file.clone();
             let s = app
                 .update_system(&ctx.actor, &org, &id, if_version, |current| {
@@ -241,46 +179,28 @@ pub async fn run(ctx: &Ctx, c: SystemCmd) -> CmdResult {
                     Ok(())
                 })
                 .await?;
-            if ctx.format == Format::Json {
-                out::json(&s)?;
-            } else {
-                println!("Updated AI system {} (version {})", s.data.name, s.version);
-            }
+            let message = format!("Updated AI system {} (version {})", s.data.name, s.version);
+            done(ctx, &s, message)
         }
         SystemCmd::Retire { id, reason, on } => {
+            let on = on.unwrap_or_else(aims_app::today);
             let s = app
-                .retire_system(&ctx.actor, &org, &id, &on.unwrap_or_else(today), &reason)
+                .retire_system(&ctx.actor, &org, &id, &on, &reason)
                 .await?;
-            if ctx.format == Format::Json {
-                out::json(&s)?;
-            } else {
-                println!("Retired AI system {} on {}", s.data.name, s.data.retired_on);
-            }
+            let message = format!("Retired AI system {} on {}", s.data.name, s.data.retired_on);
+            done(ctx, &s, message)
         }
-        SystemCmd::History(a) => return print_history(ctx, &org, "ai_system", &a.id).await,
+        SystemCmd::History(a) => print_history(ctx, &org, "ai_system", &a.id).await,
     }
-    Ok(Outcome::Ok)
 }
 
 /// Reads the systems of an import file: a JSON array, JSON Lines (`.jsonl`), or TOML with `[[systems]]`.
 fn read_many(path: &std::path::Path) -> Result<Vec<AiSystem>, crate::Failure> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| bad_input("file", format!("cannot read {}: {e}", path.display())))?;
+    let text = read_text(path)?;
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
-    let item = |i: usize, v: serde_json::Value| -> Result<AiSystem, crate::Failure> {
-        serde_json::from_value(v).map_err(|e| {
-            let msg = e.to_string();
-            let field = msg
-                .split('`')
-                .nth(1)
-                .filter(|_| msg.starts_with("missing field") || msg.starts_with("unknown field"))
-                .map_or(format!("[{i}]"), |f| format!("[{i}].{f}"));
-            bad_input(&field, msg)
-        })
-    };
     let values: Vec<serde_json::Value> = match ext.as_str() {
         "jsonl" => text
             .lines()
@@ -315,6 +235,6 @@ fn read_many(path: &std::path::Path) -> Result<Vec<AiSystem>, crate::Failure> {
     values
         .into_iter()
         .enumerate()
-        .map(|(i, v)| item(i, v))
+        .map(|(i, v)| decode(v, &format!("[{i}]")))
         .collect()
 }

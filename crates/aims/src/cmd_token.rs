@@ -2,8 +2,9 @@
 //! The token is printed once; only its SHA-256 is kept.
 
 use crate::args::TokenCmd;
-use crate::out::{self, Format};
-use crate::{CmdResult, Ctx, Outcome};
+use crate::cmd_record::done;
+use crate::out;
+use crate::{CmdResult, Ctx};
 use aims_app::tokens::TokenView;
 
 fn row(t: &TokenView) -> Vec<String> {
@@ -28,46 +29,37 @@ pub async fn run(ctx: &Ctx, c: TokenCmd) -> CmdResult {
                 .app
                 .create_token(&ctx.actor, &org, &user, &name, days)
                 .await?;
-            if ctx.format == Format::Json {
-                out::json(&t)?;
-            } else {
-                println!("Created API token '{}' (id {})", t.info.name, t.info.id);
-                println!("Expires: {}", t.info.expires_at);
-                println!("Token:   {}", t.token);
-                println!(
-                    "(shown once; it is stored only as a SHA-256 hash — send it as `Authorization: Bearer TOKEN`)"
-                );
-            }
+            let message = format!(
+                "Created API token '{}' (id {})\nExpires: {}\nToken:   {}\n{}",
+                t.info.name,
+                t.info.id,
+                t.info.expires_at,
+                t.token,
+                "(shown once; it is stored only as a SHA-256 hash — send it as `Authorization: Bearer TOKEN`)"
+            );
+            done(ctx, &t, message)
         }
         TokenCmd::List { user } => {
             let list = ctx.app.tokens(&ctx.actor, &user, None).await?;
-            if ctx.format == Format::Json {
-                out::json(&list)?;
-            } else {
-                let rows: Vec<Vec<String>> = list.iter().map(row).collect();
-                out::table(
-                    &[
-                        "id",
-                        "name",
-                        "prefix",
-                        "organization",
-                        "created",
-                        "expires",
-                        "last used",
-                        "status",
-                    ],
-                    &rows,
-                );
-            }
+            let headers = [
+                "id",
+                "name",
+                "prefix",
+                "organization",
+                "created",
+                "expires",
+                "last used",
+                "status",
+            ];
+            out::list(ctx.format, &list, &headers, row)
         }
         TokenCmd::Revoke { id } => {
             let t = ctx.app.revoke_token(&ctx.actor, &id).await?;
-            if ctx.format == Format::Json {
-                out::json(&t)?;
-            } else {
-                println!("Revoked API token '{}' (id {})", t.name, t.id);
-            }
+            done(
+                ctx,
+                &t,
+                format!("Revoked API token '{}' (id {})", t.name, t.id),
+            )
         }
     }
-    Ok(Outcome::Ok)
 }

@@ -2,15 +2,21 @@
 //! updates both are laid over the record's current data, so only what is given changes.
 
 use crate::{Failure, bad_input};
+use aims_app::{AppError, Stored};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use std::path::Path;
 
+/// Reads a whole text file; a failure names the `file` field and the path.
+pub fn read_text(path: &Path) -> Result<String, Failure> {
+    std::fs::read_to_string(path)
+        .map_err(|e| bad_input("file", format!("cannot read {}: {e}", path.display())))
+}
+
 /// Reads a JSON or TOML file (by extension; `.toml` is TOML, anything else JSON) into a JSON object.
 pub fn read_file(path: &Path) -> Result<Map<String, Value>, Failure> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| bad_input("file", format!("cannot read {}: {e}", path.display())))?;
+    let text = read_text(path)?;
     let is_toml = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("toml"));
@@ -35,29 +41,17 @@ pub fn read_file(path: &Path) -> Result<Map<String, Value>, Failure> {
 pub struct Overrides(pub Map<String, Value>);
 
 impl Overrides {
-    /// Sets a text field when the flag was given.
-    pub fn text(&mut self, key: &str, v: &Option<String>) -> &mut Self {
-        if let Some(v) = v {
-            self.0.insert(key.into(), Value::String(v.clone()));
+    /// The fields a struct of flags sets, each under its serde name: a flag left out (`None`, or a repeatable
+    /// flag never given) sets nothing, so only what is given changes.
+    pub fn given<F: Serialize>(flags: &F) -> Overrides {
+        let mut o = Overrides::default();
+        if let Ok(Value::Object(fields)) = serde_json::to_value(flags) {
+            o.0 = fields
+                .into_iter()
+                .filter(|(_, v)| !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty()))
+                .collect();
         }
-        self
-    }
-    /// Sets a boolean field when the flag was given.
-    pub fn boolean(&mut self, key: &str, v: Option<bool>) -> &mut Self {
-        if let Some(v) = v {
-            self.0.insert(key.into(), Value::Bool(v));
-        }
-        self
-    }
-    /// Replaces a list field when the flag was given at least once.
-    pub fn list(&mut self, key: &str, v: &[String]) -> &mut Self {
-        if !v.is_empty() {
-            self.0.insert(
-                key.into(),
-                Value::Array(v.iter().cloned().map(Value::String).collect()),
-            );
-        }
-        self
+        o
     }
 }
 
@@ -82,16 +76,60 @@ pub fn build<T: Serialize + DeserializeOwned>(
     for (k, v) in overrides.0 {
         obj.insert(k, v);
     }
-    serde_json::from_value(Value::Object(obj)).map_err(|e| {
+    decode(Value::Object(obj), "")
+}
+
+/// Turns JSON into a record; a missing or unknown field is named in the failure, under `at` (a prefix such as
+/// `[2]` for an item of a list; empty for a whole record, whose other failures name `input`).
+pub fn decode<T: DeserializeOwned>(value: Value, at: &str) -> Result<T, Failure> {
+    serde_json::from_value(value).map_err(|e| {
         let msg = e.to_string();
-        let field = msg
+        let named = msg
             .split('`')
             .nth(1)
-            .filter(|_| msg.starts_with("missing field") || msg.starts_with("unknown field"))
-            .unwrap_or("input")
-            .to_string();
+            .filter(|_| msg.starts_with("missing field") || msg.starts_with("unknown field"));
+        let field = match (named, at) {
+            (Some(f), "") => f.to_string(),
+            (Some(f), at) => format!("{at}.{f}"),
+            (None, "") => "input".to_string(),
+            (None, at) => at.to_string(),
+        };
         bad_input(&field, msg)
     })
+}
+
+/// The flags of a record on the command line: an optional `--file` with any fields, and the fields the other
+/// flags set over it; the flags that map one to one onto a field serialize under its name (see
+/// [`Overrides::given`]), the others are parsed by `parsed`.
+pub trait Flags: Serialize {
+    /// The JSON or TOML file given, if any.
+    fn file(&self) -> Option<&Path>;
+    /// The fields set by flags that need parsing (`--task TITLE|OWNER|DUE`); none by default.
+    fn parsed(&self) -> Result<Overrides, Failure> {
+        Ok(Overrides::default())
+    }
+}
+
+/// Builds a record from its flags, laid over `base` (current data, or nothing for a new record).
+pub fn from_flags<T: Serialize + DeserializeOwned>(
+    base: Option<&T>,
+    flags: &impl Flags,
+) -> Result<T, Failure> {
+    let mut overrides = Overrides::given(flags);
+    overrides.0.extend(flags.parsed()?.0);
+    build(base, flags.file(), overrides)
+}
+
+/// Lays the flags over a record's current data (none for a new record) and saves the result through `save`,
+/// expecting `if_version`, else the version read, so that a concurrent change is refused rather than lost.
+pub async fn revise<T: Serialize + DeserializeOwned>(
+    current: Option<&Stored<T>>,
+    flags: &impl Flags,
+    if_version: Option<i64>,
+    save: impl AsyncFnOnce(T, Option<i64>) -> Result<Stored<T>, AppError>,
+) -> Result<Stored<T>, Failure> {
+    let data = from_flags(current.map(|c| &c.data), flags)?;
+    Ok(save(data, if_version.or(current.map(|c| c.version))).await?)
 }
 
 /// Parses `KEY=VALUE` custom field assignments; numbers and true/false become typed values.

@@ -31,6 +31,17 @@ pub enum Outcome {
     CheckFailed,
 }
 
+impl Outcome {
+    /// How a check ended: `Ok` when it passed, `CheckFailed` (exit 1) when not.
+    pub fn of_check(passed: bool) -> Outcome {
+        if passed {
+            Outcome::Ok
+        } else {
+            Outcome::CheckFailed
+        }
+    }
+}
+
 /// An error with the exit code it should produce.
 pub struct Failure {
     /// Exit code.
@@ -186,8 +197,8 @@ async fn run(cli: Cli) -> CmdResult {
         Command::User(c) => cmd_admin::user(&ctx, c).await,
         Command::Scope(c) => cmd_context::scope(&ctx, c).await,
         Command::Kit(k) => k.run(&ctx).await,
-        Command::Party(c) => cmd_context::party(&ctx, c).await,
-        Command::Supplier(c) => cmd_context::supplier(&ctx, c).await,
+        Command::Party(c) => cmd_context::amending(&ctx, c).await,
+        Command::Supplier(c) => cmd_context::amending(&ctx, c).await,
         Command::System(c) => cmd_system::run(&ctx, c).await,
         Command::History(a) => {
             let org = ctx.org_id().await?;

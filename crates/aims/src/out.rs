@@ -1,5 +1,6 @@
 //! Output for people (aligned tables, key–value blocks) and for scripts (JSON), chosen with `--format`.
 
+use crate::{CmdResult, Outcome};
 use serde::Serialize;
 use std::io::Write;
 
@@ -19,6 +20,36 @@ pub fn json<T: Serialize + ?Sized>(value: &T) -> anyhow::Result<()> {
     serde_json::to_writer_pretty(&mut out, value)?;
     writeln!(out)?;
     Ok(())
+}
+
+/// Prints `value` as JSON, or for people through `people`: the one choice every read command makes.
+pub fn show<T: Serialize + ?Sized>(
+    format: Format,
+    value: &T,
+    people: impl FnOnce(&T),
+) -> CmdResult {
+    if format == Format::Json {
+        json(value)?;
+    } else {
+        people(value);
+    }
+    Ok(Outcome::Ok)
+}
+
+/// Prints a list as a JSON array, or as a table with a row per item.
+pub fn list<T: Serialize>(
+    format: Format,
+    items: &[T],
+    headers: &[&str],
+    row: impl Fn(&T) -> Vec<String>,
+) -> CmdResult {
+    show(format, items, |items| table_of(headers, items, row))
+}
+
+/// Prints a table with a row per item, so callers say only how one item reads.
+pub fn table_of<T>(headers: &[&str], items: &[T], row: impl Fn(&T) -> Vec<String>) {
+    let rows: Vec<Vec<String>> = items.iter().map(row).collect();
+    table(headers, &rows);
 }
 
 /// Prints rows under a header with columns padded to their widest cell; long cells are cut with an ellipsis.
