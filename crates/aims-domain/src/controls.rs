@@ -80,6 +80,23 @@ fn default_status() -> String {
 }
 
 impl ControlImplementation {
+    /// A control with nothing decided yet (status `not_started`, every other field empty): the starting point of
+    /// a form for a control without a record, and of records built in code.
+    pub fn new(control: &str) -> Self {
+        Self {
+            control: control.to_string(),
+            title: String::new(),
+            status: default_status(),
+            owner: String::new(),
+            description: String::new(),
+            justification: String::new(),
+            reasons: vec![],
+            inherited: None,
+            evidence: vec![],
+            target_date: String::new(),
+        }
+    }
+
     /// Whether the control is excluded from the Statement of Applicability.
     pub fn is_excluded(&self) -> bool {
         self.status == ImplementationStatus::NotApplicable.as_str()
@@ -153,16 +170,9 @@ mod tests {
 
     fn own(id: &str) -> ControlImplementation {
         ControlImplementation {
-            control: id.into(),
             title: "Own control".into(),
             status: "planned".into(),
-            owner: String::new(),
-            description: String::new(),
-            justification: String::new(),
-            reasons: vec![],
-            inherited: None,
-            evidence: vec![],
-            target_date: String::new(),
+            ..ControlImplementation::new(id)
         }
     }
 
