@@ -1,9 +1,10 @@
 //! AIMS context (clause 4): the organization profile and its AI roles, the versioned scope statement, internal and
 //! external issues, interested parties with their requirements, and suppliers of AI components.
 
+use crate::ValidationError;
 use crate::error::{MAX_NAME, MAX_TEXT};
+use crate::ids::ensure_id;
 use crate::vocab::{AiRole, IssueKind, RequirementSource};
-use crate::{ValidationError, new_id};
 use serde::{Deserialize, Serialize};
 
 /// Parses a calendar date written as YYYY-MM-DD.
@@ -233,9 +234,7 @@ impl InterestedParty {
         errs.text("description", &self.description, MAX_TEXT);
         for (i, r) in self.requirements.iter_mut().enumerate() {
             let f = |x: &str| format!("requirements[{i}].{x}");
-            if r.id.is_empty() {
-                r.id = new_id();
-            }
+            ensure_id(&mut r.id);
             errs.required(&f("text"), &r.text, MAX_TEXT);
             errs.vocab(&f("source"), &mut r.source, RequirementSource::parse);
             errs.text(&f("how"), &r.how, MAX_TEXT);

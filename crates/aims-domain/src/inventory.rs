@@ -1,12 +1,13 @@
 //! The AI system inventory: the hub every later record (risk, impact assessment, control, evidence) links to.
 //! Covers clause 4.1 (intended purpose, role) and the resource documentation of A.4.2–A.4.6 and A.7.
 
+use crate::ValidationError;
 use crate::error::{MAX_NAME, MAX_TEXT};
+use crate::ids::ensure_id;
 use crate::vocab::{
     AiRole, AutomationLevel, ComponentKind, ComputeLocation, CustomFieldKind, DataCategory,
     HumanOversight, LifecycleStage,
 };
-use crate::{ValidationError, new_id};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -321,18 +322,14 @@ impl AiSystem {
         errs.each_required("affected_parties", &self.affected_parties, MAX_NAME);
         for (i, d) in self.data_resources.iter_mut().enumerate() {
             let f = |x: &str| format!("data_resources[{i}].{x}");
-            if d.id.is_empty() {
-                d.id = new_id();
-            }
+            ensure_id(&mut d.id);
             errs.required(&f("name"), &d.name, MAX_NAME);
             errs.vocab(&f("category"), &mut d.category, DataCategory::parse);
             errs.text(&f("provenance"), &d.provenance, MAX_TEXT);
             errs.text(&f("quality_notes"), &d.quality_notes, MAX_TEXT);
         }
         for (i, m) in self.models.iter_mut().enumerate() {
-            if m.id.is_empty() {
-                m.id = new_id();
-            }
+            ensure_id(&mut m.id);
             errs.required(&format!("models[{i}].name"), &m.name, MAX_NAME);
         }
         for (i, t) in self.tooling.iter().enumerate() {
