@@ -2,7 +2,7 @@
 //! embedded in the binary, parsed and checked against the EU AI Act pack. The rules that turn answers into a class
 //! live in `aims_domain::classification`; this module only serves the content.
 
-use crate::{FRAMEWORK_PACKS, Framework, PackError, parse_framework, sha256};
+use crate::{FRAMEWORK_PACKS, Framework, PackError, parse_framework, read_toml, sha256};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
@@ -162,11 +162,8 @@ pub fn parse_questionnaire(
     text: &str,
     framework: &Framework,
 ) -> Result<Questionnaire, PackError> {
-    let err = |message: String| PackError {
-        pack: pack.to_string(),
-        message,
-    };
-    let mut q: Questionnaire = toml::from_str(text).map_err(|e| err(e.to_string()))?;
+    let err = |message: String| PackError::new(pack, message);
+    let mut q: Questionnaire = read_toml(pack, text)?;
     q.sha256 = sha256(text);
     let info = &q.questionnaire;
     if info.framework != framework.framework.id {
@@ -358,10 +355,7 @@ pub fn classification_questionnaire() -> Result<Questionnaire, PackError> {
     let (name, text) = FRAMEWORK_PACKS
         .iter()
         .find(|(name, _)| *name == "eu-ai-act.toml")
-        .ok_or_else(|| PackError {
-            pack: CLASSIFICATION_PACK.into(),
-            message: "the eu-ai-act pack is not built in".into(),
-        })?;
+        .ok_or_else(|| PackError::new(CLASSIFICATION_PACK, "the eu-ai-act pack is not built in"))?;
     let act = parse_framework(name, text)?;
     parse_questionnaire(CLASSIFICATION_PACK, CLASSIFICATION_TEXT, &act)
 }
