@@ -36,8 +36,7 @@ pub struct TokenInfo {
 }
 
 /// A token just created: the token itself beside its listing (`last_used_at` and `revoked_at` null, `status`
-/// `active`), as `aims_app::tokens::NewToken` serialises it. `token` is shown only in this response; store it in
-/// a secret manager.
+/// `active`). `token` is shown only in this response; store it in a secret manager.
 #[derive(Serialize, ToSchema)]
 #[allow(dead_code)]
 pub struct CreatedToken {
