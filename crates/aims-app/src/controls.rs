@@ -200,16 +200,10 @@ mod tests {
                 let op = t.operator.clone();
                 tasks.push(tokio::spawn(async move {
                     let c = ControlImplementation {
-                        control: "ORG-SEC-1".into(),
                         title: "Our own control".into(),
                         status: "implemented".into(),
                         owner: format!("Owner {i}"),
-                        description: String::new(),
-                        justification: String::new(),
-                        reasons: vec![],
-                        inherited: None,
-                        evidence: vec![],
-                        target_date: String::new(),
+                        ..ControlImplementation::new("ORG-SEC-1")
                     };
                     app.set_control(&op, &org, c, None).await
                 }));

@@ -23,6 +23,22 @@ pub struct PackError {
     pub message: String,
 }
 
+impl PackError {
+    /// A problem of the pack named `pack`.
+    pub fn new(pack: &str, message: impl Into<String>) -> Self {
+        PackError {
+            pack: pack.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Reads the TOML of the pack named `pack` into `T`; a syntax or shape problem names the pack. Every kind of
+/// pack starts here, and then checks its own content.
+fn read_toml<T: serde::de::DeserializeOwned>(pack: &str, text: &str) -> Result<T, PackError> {
+    toml::from_str(text).map_err(|e| PackError::new(pack, e.to_string()))
+}
+
 /// Header of a framework pack.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -198,11 +214,8 @@ fn sha256(text: &str) -> String {
 
 /// Parses and checks one framework pack.
 pub fn parse_framework(pack: &str, text: &str) -> Result<Framework, PackError> {
-    let err = |message: String| PackError {
-        pack: pack.to_string(),
-        message,
-    };
-    let mut fw: Framework = toml::from_str(text).map_err(|e| err(e.to_string()))?;
+    let err = |message: String| PackError::new(pack, message);
+    let mut fw: Framework = read_toml(pack, text)?;
     fw.sha256 = sha256(text);
     let id = &fw.framework.id;
     if id.is_empty()
@@ -281,11 +294,8 @@ pub fn parse_crosswalk(
     text: &str,
     frameworks: &[Framework],
 ) -> Result<Crosswalk, PackError> {
-    let err = |message: String| PackError {
-        pack: pack.to_string(),
-        message,
-    };
-    let mut cw: Crosswalk = toml::from_str(text).map_err(|e| err(e.to_string()))?;
+    let err = |message: String| PackError::new(pack, message);
+    let mut cw: Crosswalk = read_toml(pack, text)?;
     cw.sha256 = sha256(text);
     let refs = |fid: &str| -> Result<HashSet<String>, PackError> {
         frameworks

@@ -2,7 +2,7 @@
 //! embedded in the binary, parsed and checked against the EU AI Act pack. The rules that turn answers into a class
 //! live in `aims_domain::classification`; this module only serves the content.
 
-use crate::{FRAMEWORK_PACKS, Framework, PackError, parse_framework, sha256};
+use crate::{FRAMEWORK_PACKS, Framework, PackError, parse_framework, read_toml, sha256};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
@@ -31,26 +31,12 @@ pub const EFFECTS: &[(&str, &str)] = &[
     ("systemic_risk", "gpai"),
 ];
 
-/// Fixed `applies_when` values of an obligation row; `transparency:<question id>` comes on top.
-pub const TRIGGERS: &[&str] = &[
-    "always",
-    "prohibited",
-    "high_risk",
-    "exception",
-    "fria",
-    "gpai",
-    "gpai_systemic",
-];
+/// Fixed `applies_when` values of an obligation row; `transparency:<question id>` comes on top. They are the
+/// domain's triggers, which the classification rules read.
+pub const TRIGGERS: &[&str] = aims_domain::classification::Trigger::FIXED;
 
-/// Organization roles an obligation row may name (the texts of `aims_domain::vocab::AiRole`).
-pub const ROLES: &[&str] = &[
-    "provider",
-    "developer",
-    "deployer",
-    "importer",
-    "distributor",
-    "user",
-];
+/// Organization roles an obligation row may name: the texts of `aims_domain::vocab::AiRole`.
+pub const ROLES: &[&str] = aims_domain::vocab::AiRole::TEXTS;
 
 /// Header of the questionnaire.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -176,11 +162,8 @@ pub fn parse_questionnaire(
     text: &str,
     framework: &Framework,
 ) -> Result<Questionnaire, PackError> {
-    let err = |message: String| PackError {
-        pack: pack.to_string(),
-        message,
-    };
-    let mut q: Questionnaire = toml::from_str(text).map_err(|e| err(e.to_string()))?;
+    let err = |message: String| PackError::new(pack, message);
+    let mut q: Questionnaire = read_toml(pack, text)?;
     q.sha256 = sha256(text);
     let info = &q.questionnaire;
     if info.framework != framework.framework.id {
@@ -372,10 +355,7 @@ pub fn classification_questionnaire() -> Result<Questionnaire, PackError> {
     let (name, text) = FRAMEWORK_PACKS
         .iter()
         .find(|(name, _)| *name == "eu-ai-act.toml")
-        .ok_or_else(|| PackError {
-            pack: CLASSIFICATION_PACK.into(),
-            message: "the eu-ai-act pack is not built in".into(),
-        })?;
+        .ok_or_else(|| PackError::new(CLASSIFICATION_PACK, "the eu-ai-act pack is not built in"))?;
     let act = parse_framework(name, text)?;
     parse_questionnaire(CLASSIFICATION_PACK, CLASSIFICATION_TEXT, &act)
 }
@@ -669,49 +649,54 @@ gpai|systemic_risk|Art. 51";
     #[test]
     fn broken_questionnaires_are_refused_naming_the_question() {
         let act = act();
-        let bad_ref = CLASSIFICATION_TEXT.replacen(
-            "provision = \"Art. 5(1)(c)\"",
-            "provision = \"Art. 5(1)(z)\"",
-            1,
-        );
-        let e = parse_questionnaire("t.toml", &bad_ref, &act).unwrap_err();
-        assert!(
-            e.to_string()
-                .contains("question social_scoring: provision 'Art. 5(1)(z)' is not an item"),
-            "{e}"
-        );
-
-        let dup = CLASSIFICATION_TEXT.replacen(
-            "id = \"exploits_vulnerabilities\"",
-            "id = \"manipulative_techniques\"",
-            1,
-        );
-        let e = parse_questionnaire("t.toml", &dup, &act).unwrap_err();
-        assert!(
-            e.to_string()
-                .contains("question manipulative_techniques: id appears twice"),
-            "{e}"
-        );
-
-        let bad_kind = CLASSIFICATION_TEXT.replacen("kind = \"yes_no\"", "kind = \"maybe\"", 1);
-        let e = parse_questionnaire("t.toml", &bad_kind, &act).unwrap_err();
-        assert!(
-            e.to_string()
-                .contains("question manipulative_techniques: kind 'maybe'"),
-            "{e}"
-        );
-
-        let bad_section = CLASSIFICATION_TEXT.replacen(
-            "section = \"product_safety\"",
-            "section = \"annex_i\"",
-            1,
-        );
-        let e = parse_questionnaire("t.toml", &bad_section, &act).unwrap_err();
-        assert!(
-            e.to_string()
-                .contains("question annex_i_product: section 'annex_i'"),
-            "{e}"
-        );
+        // Each case: the text replaced (first occurrence), its replacement, and what the error must say.
+        let cases = [
+            (
+                "provision = \"Art. 5(1)(c)\"",
+                "provision = \"Art. 5(1)(z)\"",
+                "question social_scoring: provision 'Art. 5(1)(z)' is not an item",
+            ),
+            (
+                "id = \"exploits_vulnerabilities\"",
+                "id = \"manipulative_techniques\"",
+                "question manipulative_techniques: id appears twice",
+            ),
+            (
+                "kind = \"yes_no\"",
+                "kind = \"maybe\"",
+                "question manipulative_techniques: kind 'maybe'",
+            ),
+            (
+                "section = \"product_safety\"",
+                "section = \"annex_i\"",
+                "question annex_i_product: section 'annex_i'",
+            ),
+            (
+                "applies_when = \"transparency:interacts_with_people\"",
+                "applies_when = \"transparency:talks\"",
+                "transparency:talks' names no transparency question",
+            ),
+            (
+                "provision = \"Art. 73\"",
+                "provision = \"Art. 99\"",
+                "(Art. 99): provision is not an item",
+            ),
+            (
+                "roles = [\"deployer\", \"user\"]",
+                "roles = [\"deployer\", \"boss\"]",
+                "role 'boss'",
+            ),
+            (
+                "effect = \"systemic_risk\"",
+                "effect = \"overrides_exception\"",
+                "question systemic_risk: effect 'overrides_exception' is only allowed in section exception",
+            ),
+        ];
+        for (from, to, expected) in cases {
+            let broken = CLASSIFICATION_TEXT.replacen(from, to, 1);
+            let e = parse_questionnaire("t.toml", &broken, &act).unwrap_err();
+            assert!(e.to_string().contains(expected), "{e}");
+        }
 
         let no_options = cut_options(CLASSIFICATION_TEXT);
         let e = parse_questionnaire("t.toml", &no_options, &act).unwrap_err();
@@ -720,43 +705,6 @@ gpai|systemic_risk|Art. 51";
                 .contains("question annex_iii_areas: a choice question needs options"),
             "{e}"
         );
-
-        let bad_trigger = CLASSIFICATION_TEXT.replacen(
-            "applies_when = \"transparency:interacts_with_people\"",
-            "applies_when = \"transparency:talks\"",
-            1,
-        );
-        let e = parse_questionnaire("t.toml", &bad_trigger, &act).unwrap_err();
-        assert!(
-            e.to_string()
-                .contains("transparency:talks' names no transparency question"),
-            "{e}"
-        );
-
-        let bad_obligation_ref =
-            CLASSIFICATION_TEXT.replacen("provision = \"Art. 73\"", "provision = \"Art. 99\"", 1);
-        let e = parse_questionnaire("t.toml", &bad_obligation_ref, &act).unwrap_err();
-        assert!(
-            e.to_string()
-                .contains("(Art. 99): provision is not an item"),
-            "{e}"
-        );
-
-        let bad_role = CLASSIFICATION_TEXT.replacen(
-            "roles = [\"deployer\", \"user\"]",
-            "roles = [\"deployer\", \"boss\"]",
-            1,
-        );
-        let e = parse_questionnaire("t.toml", &bad_role, &act).unwrap_err();
-        assert!(e.to_string().contains("role 'boss'"), "{e}");
-
-        let bad_effect = CLASSIFICATION_TEXT.replacen(
-            "effect = \"systemic_risk\"",
-            "effect = \"overrides_exception\"",
-            1,
-        );
-        let e = parse_questionnaire("t.toml", &bad_effect, &act).unwrap_err();
-        assert!(e.to_string().contains("question systemic_risk: effect 'overrides_exception' is only allowed in section exception"), "{e}");
     }
 
     /// The questionnaire with the options of the choice question removed.

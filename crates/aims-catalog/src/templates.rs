@@ -1,7 +1,7 @@
 //! Content that is not a framework: the default risk method and the impact-assessment templates. Both are data
 //! files embedded in the binary; organizations start from them and change their own copies in aims.
 
-use crate::PackError;
+use crate::{PackError, read_toml};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -12,10 +12,7 @@ const IMPACT_TEMPLATES: &str = include_str!("../packs/impact-templates.toml");
 /// The default risk method, parsed into the caller's type (the domain's `RiskMethod`), so that this crate does
 /// not need to know the domain types.
 pub fn default_risk_method<T: DeserializeOwned>() -> Result<T, PackError> {
-    toml::from_str(RISK_METHOD).map_err(|e| PackError {
-        pack: "risk-method-default.toml".into(),
-        message: e.to_string(),
-    })
+    read_toml("risk-method-default.toml", RISK_METHOD)
 }
 
 /// A step of the guided impact-assessment form: one field of the assessment record with its help text.
@@ -90,11 +87,9 @@ pub fn impact_templates() -> Result<Vec<ImpactTemplate>, PackError> {
 }
 
 fn parse_templates(text: &str) -> Result<Vec<ImpactTemplate>, PackError> {
-    let err = |message: String| PackError {
-        pack: "impact-templates.toml".into(),
-        message,
-    };
-    let file: TemplateFile = toml::from_str(text).map_err(|e| err(e.to_string()))?;
+    const PACK: &str = "impact-templates.toml";
+    let err = |message: String| PackError::new(PACK, message);
+    let file: TemplateFile = read_toml(PACK, text)?;
     if file.version < 1 {
         return Err(err("version must be 1 or more".into()));
     }

@@ -1,9 +1,10 @@
 //! AIMS context (clause 4): the organization profile and its AI roles, the versioned scope statement, internal and
 //! external issues, interested parties with their requirements, and suppliers of AI components.
 
-use crate::error::{MAX_NAME, MAX_TEXT, check_len, check_required_text};
+use crate::ValidationError;
+use crate::error::{MAX_NAME, MAX_TEXT};
+use crate::ids::ensure_id;
 use crate::vocab::{AiRole, IssueKind, RequirementSource};
-use crate::{ValidationError, new_id};
 use serde::{Deserialize, Serialize};
 
 /// Parses a calendar date written as YYYY-MM-DD.
@@ -48,7 +49,7 @@ impl Organization {
     /// Normalises and validates the profile.
     pub fn normalise_and_validate(&mut self) -> Result<(), ValidationError> {
         let mut errs = ValidationError::default();
-        check_required_text(&mut errs, "name", &self.name, MAX_NAME);
+        errs.required("name", &self.name, MAX_NAME);
         check_slug(&mut errs, "slug", &self.slug);
         for (f, v) in [
             ("legal_name", &self.legal_name),
@@ -56,12 +57,10 @@ impl Organization {
             ("size", &self.size),
             ("website", &self.website),
         ] {
-            check_len(&mut errs, f, v, MAX_NAME);
+            errs.text(f, v, MAX_NAME);
         }
-        check_len(&mut errs, "description", &self.description, MAX_TEXT);
-        for (i, j) in self.jurisdictions.iter().enumerate() {
-            check_required_text(&mut errs, &format!("jurisdictions[{i}]"), j, MAX_NAME);
-        }
+        errs.text("description", &self.description, MAX_TEXT);
+        errs.each_required("jurisdictions", &self.jurisdictions, MAX_NAME);
         let mut roles = Vec::new();
         for (i, r) in self.ai_roles.iter().enumerate() {
             match AiRole::parse(&format!("ai_roles[{i}]"), r) {
@@ -69,7 +68,7 @@ impl Organization {
                     roles.push(role.as_str().to_string())
                 }
                 Ok(_) => {}
-                Err(e) => errs.errors.extend(e.errors),
+                Err(e) => errs.extend(e),
             }
         }
         self.ai_roles = roles;
@@ -146,9 +145,9 @@ impl ScopeVersion {
     /// Validates the editable parts of a scope version.
     pub fn validate(&self) -> Result<(), ValidationError> {
         let mut errs = ValidationError::default();
-        check_required_text(&mut errs, "statement", &self.statement, MAX_TEXT);
-        check_len(&mut errs, "boundaries", &self.boundaries, MAX_TEXT);
-        check_len(&mut errs, "exclusions", &self.exclusions, MAX_TEXT);
+        errs.required("statement", &self.statement, MAX_TEXT);
+        errs.text("boundaries", &self.boundaries, MAX_TEXT);
+        errs.text("exclusions", &self.exclusions, MAX_TEXT);
         errs.into_result()
     }
 }
@@ -177,13 +176,10 @@ impl ContextIssue {
     /// Normalises and validates an issue.
     pub fn normalise_and_validate(&mut self) -> Result<(), ValidationError> {
         let mut errs = ValidationError::default();
-        match IssueKind::parse("kind", &self.kind) {
-            Ok(k) => self.kind = k.to_string(),
-            Err(e) => errs.errors.extend(e.errors),
-        }
-        check_required_text(&mut errs, "title", &self.title, MAX_NAME);
-        check_len(&mut errs, "description", &self.description, MAX_TEXT);
-        check_len(&mut errs, "category", &self.category, MAX_NAME);
+        errs.vocab("kind", &mut self.kind, IssueKind::parse);
+        errs.required("title", &self.title, MAX_NAME);
+        errs.text("description", &self.description, MAX_TEXT);
+        errs.text("category", &self.category, MAX_NAME);
         errs.into_result()
     }
 }
@@ -233,29 +229,15 @@ impl InterestedParty {
     /// Normalises and validates a party and its requirements.
     pub fn normalise_and_validate(&mut self) -> Result<(), ValidationError> {
         let mut errs = ValidationError::default();
-        check_required_text(&mut errs, "name", &self.name, MAX_NAME);
-        check_len(&mut errs, "category", &self.category, MAX_NAME);
-        check_len(&mut errs, "description", &self.description, MAX_TEXT);
+        errs.required("name", &self.name, MAX_NAME);
+        errs.text("category", &self.category, MAX_NAME);
+        errs.text("description", &self.description, MAX_TEXT);
         for (i, r) in self.requirements.iter_mut().enumerate() {
-            if r.id.is_empty() {
-                r.id = new_id();
-            }
-            check_required_text(
-                &mut errs,
-                &format!("requirements[{i}].text"),
-                &r.text,
-                MAX_TEXT,
-            );
-            match RequirementSource::parse(&format!("requirements[{i}].source"), &r.source) {
-                Ok(s) => r.source = s.to_string(),
-                Err(e) => errs.errors.extend(e.errors),
-            }
-            check_len(
-                &mut errs,
-                &format!("requirements[{i}].how"),
-                &r.how,
-                MAX_TEXT,
-            );
+            let f = |x: &str| format!("requirements[{i}].{x}");
+            ensure_id(&mut r.id);
+            errs.required(&f("text"), &r.text, MAX_TEXT);
+            errs.vocab(&f("source"), &mut r.source, RequirementSource::parse);
+            errs.text(&f("how"), &r.how, MAX_TEXT);
             for c in r.controls.iter_mut() {
                 *c = c.trim().to_string();
             }
@@ -311,29 +293,20 @@ impl Supplier {
     /// Validates a supplier and its certificates.
     pub fn validate(&self) -> Result<(), ValidationError> {
         let mut errs = ValidationError::default();
-        check_required_text(&mut errs, "name", &self.name, MAX_NAME);
-        check_len(&mut errs, "description", &self.description, MAX_TEXT);
-        check_len(&mut errs, "website", &self.website, MAX_NAME);
-        check_len(&mut errs, "contact", &self.contact, MAX_NAME);
+        errs.required("name", &self.name, MAX_NAME);
+        errs.text("description", &self.description, MAX_TEXT);
+        errs.text("website", &self.website, MAX_NAME);
+        errs.text("contact", &self.contact, MAX_NAME);
         for (i, c) in self.certifications.iter().enumerate() {
-            check_required_text(
-                &mut errs,
-                &format!("certifications[{i}].standard"),
-                &c.standard,
-                MAX_NAME,
-            );
+            let f = |x: &str| format!("certifications[{i}].{x}");
+            errs.required(&f("standard"), &c.standard, MAX_NAME);
             if !c.valid_until.is_empty() && parse_date(&c.valid_until).is_none() {
                 errs.push(
-                    format!("certifications[{i}].valid_until"),
+                    f("valid_until"),
                     format!("'{}' is not a date in the form YYYY-MM-DD", c.valid_until),
                 );
             }
-            check_len(
-                &mut errs,
-                &format!("certifications[{i}].scope"),
-                &c.scope,
-                MAX_TEXT,
-            );
+            errs.text(&f("scope"), &c.scope, MAX_TEXT);
         }
         errs.into_result()
     }

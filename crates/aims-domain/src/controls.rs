@@ -2,10 +2,9 @@
 //! control of its own. The Statement of Applicability is computed from these, the risk treatments and the
 //! impact assessments.
 
-use crate::error::{MAX_NAME, MAX_TEXT, check_len, check_required_text};
-use crate::inventory::normalise;
+use crate::ValidationError;
+use crate::error::{MAX_NAME, MAX_TEXT};
 use crate::vocab::{ImplementationStatus, InclusionKind};
-use crate::{ValidationError, parse_id};
 use serde::{Deserialize, Serialize};
 
 /// Framework id of the organization's own controls.
@@ -81,6 +80,23 @@ fn default_status() -> String {
 }
 
 impl ControlImplementation {
+    /// A control with nothing decided yet (status `not_started`, every other field empty): the starting point of
+    /// a form for a control without a record, and of records built in code.
+    pub fn new(control: &str) -> Self {
+        Self {
+            control: control.to_string(),
+            title: String::new(),
+            status: default_status(),
+            owner: String::new(),
+            description: String::new(),
+            justification: String::new(),
+            reasons: vec![],
+            inherited: None,
+            evidence: vec![],
+            target_date: String::new(),
+        }
+    }
+
     /// Whether the control is excluded from the Statement of Applicability.
     pub fn is_excluded(&self) -> bool {
         self.status == ImplementationStatus::NotApplicable.as_str()
@@ -90,8 +106,7 @@ impl ControlImplementation {
     /// organization's own and needs a title.
     pub fn normalise_and_validate(&mut self, annex_a: &[String]) -> Result<(), ValidationError> {
         let mut errs = ValidationError::default();
-        self.control = self.control.trim().to_string();
-        check_required_text(&mut errs, "control", &self.control, 40);
+        errs.trimmed("control", &mut self.control, 40);
         let own = !annex_a.iter().any(|c| c == &self.control);
         if own {
             let shaped = self
@@ -118,20 +133,14 @@ impl ControlImplementation {
                     format!("'{}' is not an Annex A control; name your own controls without the 'A.' prefix", self.control),
                 );
             }
-            check_required_text(&mut errs, "title", &self.title, MAX_NAME);
+            errs.required("title", &self.title, MAX_NAME);
         } else {
-            check_len(&mut errs, "title", &self.title, MAX_NAME);
+            errs.text("title", &self.title, MAX_NAME);
         }
-        normalise(
-            &mut errs,
-            "status",
-            &mut self.status,
-            ImplementationStatus::parse,
-            false,
-        );
-        check_len(&mut errs, "owner", &self.owner, MAX_NAME);
-        check_len(&mut errs, "description", &self.description, MAX_TEXT);
-        check_len(&mut errs, "justification", &self.justification, MAX_TEXT);
+        errs.vocab("status", &mut self.status, ImplementationStatus::parse);
+        errs.text("owner", &self.owner, MAX_NAME);
+        errs.text("description", &self.description, MAX_TEXT);
+        errs.text("justification", &self.justification, MAX_TEXT);
         if self.is_excluded() && self.justification.trim().is_empty() {
             errs.push(
                 "justification",
@@ -139,43 +148,18 @@ impl ControlImplementation {
             );
         }
         for (i, r) in self.reasons.iter_mut().enumerate() {
-            normalise(
-                &mut errs,
-                &format!("reasons[{i}].kind"),
-                &mut r.kind,
-                InclusionKind::parse,
-                false,
-            );
-            check_required_text(
-                &mut errs,
-                &format!("reasons[{i}].reference"),
-                &r.reference,
-                MAX_NAME,
-            );
-            check_len(&mut errs, &format!("reasons[{i}].note"), &r.note, MAX_TEXT);
+            let f = |x: &str| format!("reasons[{i}].{x}");
+            errs.vocab(&f("kind"), &mut r.kind, InclusionKind::parse);
+            errs.required(&f("reference"), &r.reference, MAX_NAME);
+            errs.text(&f("note"), &r.note, MAX_TEXT);
         }
         if let Some(inh) = &mut self.inherited {
-            match parse_id("inherited.supplier_id", &inh.supplier_id) {
-                Ok(v) => inh.supplier_id = v,
-                Err(e) => errs.errors.extend(e.errors),
-            }
-            check_required_text(
-                &mut errs,
-                "inherited.certificate_id",
-                &inh.certificate_id,
-                MAX_NAME,
-            );
-            check_len(&mut errs, "inherited.note", &inh.note, MAX_TEXT);
+            errs.id("inherited.supplier_id", &mut inh.supplier_id);
+            errs.required("inherited.certificate_id", &inh.certificate_id, MAX_NAME);
+            errs.text("inherited.note", &inh.note, MAX_TEXT);
         }
-        for (i, e) in self.evidence.iter().enumerate() {
-            check_required_text(&mut errs, &format!("evidence[{i}]"), e, 2_000);
-        }
-        if !self.target_date.is_empty() && crate::context::parse_date(&self.target_date).is_none() {
-            errs.push(
-                "target_date",
-                format!("'{}' is not a date written as YYYY-MM-DD", self.target_date),
-            );
-        }
+        errs.each_required("evidence", &self.evidence, 2_000);
+        errs.date_or_empty("target_date", &self.target_date);
         errs.into_result()
     }
 }
@@ -186,16 +170,9 @@ mod tests {
 
     fn own(id: &str) -> ControlImplementation {
         ControlImplementation {
-            control: id.into(),
             title: "Own control".into(),
             status: "planned".into(),
-            owner: String::new(),
-            description: String::new(),
-            justification: String::new(),
-            reasons: vec![],
-            inherited: None,
-            evidence: vec![],
-            target_date: String::new(),
+            ..ControlImplementation::new(id)
         }
     }
 

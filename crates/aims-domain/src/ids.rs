@@ -8,6 +8,14 @@ pub fn new_id() -> String {
     Uuid::now_v7().hyphenated().to_string()
 }
 
+/// Gives a nested entry (a dataset of a system, a requirement of a party) a fresh id when it has none yet, so
+/// that later records can point at it; an id it has is kept.
+pub fn ensure_id(id: &mut String) {
+    if id.is_empty() {
+        *id = new_id();
+    }
+}
+
 /// Parses a user-given id, naming `field` when it is not a UUID. Returns the canonical lower-case form.
 pub fn parse_id(field: &str, value: &str) -> Result<String, ValidationError> {
     Uuid::parse_str(value.trim())

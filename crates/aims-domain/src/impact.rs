@@ -3,14 +3,12 @@
 //! reversibility, the measures taken, human oversight, approval and when to assess again. The EU AI Act Art. 27
 //! fundamental-rights impact assessment is the same record filled from another template.
 
-use crate::context::parse_date;
-use crate::error::{MAX_NAME, MAX_TEXT, check_len, check_required_text};
-use crate::inventory::normalise;
-use crate::risk::{Acceptance, RiskMethod, Score};
+use crate::ValidationError;
+use crate::error::{MAX_NAME, MAX_TEXT};
+use crate::risk::{Acceptance, RiskMethod, Score, check_controls};
 use crate::vocab::{
     AffectedKind, AssessmentStatus, ImpactArea, ImpactNature, ReassessmentTrigger, Reversibility,
 };
-use crate::{ValidationError, parse_id};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -156,20 +154,10 @@ impl ImpactAssessment {
         template_questions: &[String],
     ) -> Result<(), ValidationError> {
         let mut errs = ValidationError::default();
-        match parse_id("system_id", &self.system_id) {
-            Ok(v) => self.system_id = v,
-            Err(e) => errs.errors.extend(e.errors),
-        }
-        self.title = self.title.trim().to_string();
-        check_required_text(&mut errs, "title", &self.title, MAX_NAME);
-        check_len(&mut errs, "system_version", &self.system_version, MAX_NAME);
-        normalise(
-            &mut errs,
-            "status",
-            &mut self.status,
-            AssessmentStatus::parse,
-            false,
-        );
+        errs.id("system_id", &mut self.system_id);
+        errs.trimmed("title", &mut self.title, MAX_NAME);
+        errs.text("system_version", &self.system_version, MAX_NAME);
+        errs.vocab("status", &mut self.status, AssessmentStatus::parse);
         for (f, v) in [
             ("scope", &self.scope),
             ("system_info", &self.system_info),
@@ -178,59 +166,33 @@ impl ImpactAssessment {
             ("deployment_context", &self.deployment_context),
             ("human_oversight", &self.human_oversight),
         ] {
-            check_len(&mut errs, f, v, MAX_TEXT);
+            errs.text(f, v, MAX_TEXT);
         }
         for (i, a) in self.affected.iter_mut().enumerate() {
-            check_required_text(&mut errs, &format!("affected[{i}].name"), &a.name, MAX_NAME);
-            normalise(
-                &mut errs,
-                &format!("affected[{i}].kind"),
-                &mut a.kind,
-                AffectedKind::parse,
-                false,
-            );
-            check_len(&mut errs, &format!("affected[{i}].note"), &a.note, MAX_TEXT);
+            let f = |x: &str| format!("affected[{i}].{x}");
+            errs.required(&f("name"), &a.name, MAX_NAME);
+            errs.vocab(&f("kind"), &mut a.kind, AffectedKind::parse);
+            errs.text(&f("note"), &a.note, MAX_TEXT);
         }
         let names: Vec<String> = self.affected.iter().map(|a| a.name.clone()).collect();
         for (i, m) in self.impacts.iter_mut().enumerate() {
             let f = |x: &str| format!("impacts[{i}].{x}");
-            normalise(&mut errs, &f("area"), &mut m.area, ImpactArea::parse, false);
-            normalise(
-                &mut errs,
-                &f("nature"),
-                &mut m.nature,
-                ImpactNature::parse,
-                false,
-            );
-            normalise(
-                &mut errs,
+            errs.vocab(&f("area"), &mut m.area, ImpactArea::parse);
+            errs.vocab(&f("nature"), &mut m.nature, ImpactNature::parse);
+            errs.vocab(
                 &f("reversibility"),
                 &mut m.reversibility,
                 Reversibility::parse,
-                false,
             );
-            check_required_text(&mut errs, &f("description"), &m.description, MAX_TEXT);
-            check_len(&mut errs, &f("measures"), &m.measures, MAX_TEXT);
-            if m.severity < 1 || m.severity > method.impact.len() as i64 {
-                errs.push(
-                    f("severity"),
-                    format!(
-                        "{} is outside the impact scale 1–{}",
-                        m.severity,
-                        method.impact.len()
-                    ),
-                );
-            }
-            if m.likelihood < 1 || m.likelihood > method.likelihood.len() as i64 {
-                errs.push(
-                    f("likelihood"),
-                    format!(
-                        "{} is outside the likelihood scale 1–{}",
-                        m.likelihood,
-                        method.likelihood.len()
-                    ),
-                );
-            }
+            errs.required(&f("description"), &m.description, MAX_TEXT);
+            errs.text(&f("measures"), &m.measures, MAX_TEXT);
+            errs.on_scale(&f("severity"), m.severity, "impact", method.impact.len());
+            errs.on_scale(
+                &f("likelihood"),
+                m.likelihood,
+                "likelihood",
+                method.likelihood.len(),
+            );
             for (j, a) in m.affected.iter().enumerate() {
                 if !names.contains(a) {
                     errs.push(
@@ -239,20 +201,8 @@ impl ImpactAssessment {
                     );
                 }
             }
-            for (j, c) in m.controls.iter().enumerate() {
-                if !known_controls.contains(c) {
-                    errs.push(
-                        format!("impacts[{i}].controls[{j}]"),
-                        format!("'{c}' is neither an Annex A control nor one of the organization's controls"),
-                    );
-                }
-            }
-            if !m.risk_id.is_empty() {
-                match parse_id(&f("risk_id"), &m.risk_id) {
-                    Ok(v) => m.risk_id = v,
-                    Err(e) => errs.errors.extend(e.errors),
-                }
-            }
+            check_controls(&mut errs, &f("controls"), &m.controls, known_controls);
+            errs.id_or_empty(&f("risk_id"), &mut m.risk_id);
         }
         for k in self.answers.keys() {
             if !template_questions.contains(k) {
@@ -267,24 +217,13 @@ impl ImpactAssessment {
             }
         }
         for (k, v) in &self.answers {
-            check_len(&mut errs, &format!("answers.{k}"), v, MAX_TEXT);
+            errs.text(&format!("answers.{k}"), v, MAX_TEXT);
         }
         for (i, t) in self.triggers.iter_mut().enumerate() {
-            normalise(
-                &mut errs,
-                &format!("triggers[{i}]"),
-                t,
-                ReassessmentTrigger::parse,
-                false,
-            );
+            errs.vocab(&format!("triggers[{i}]"), t, ReassessmentTrigger::parse);
         }
         crate::risk::dedup(&mut self.triggers);
-        if !self.next_review.is_empty() && parse_date(&self.next_review).is_none() {
-            errs.push(
-                "next_review",
-                format!("'{}' is not a date written as YYYY-MM-DD", self.next_review),
-            );
-        }
+        errs.date_or_empty("next_review", &self.next_review);
         if let Some(a) = &self.approval {
             a.validate("approval", &mut errs);
         }

@@ -1,12 +1,13 @@
 //! The AI system inventory: the hub every later record (risk, impact assessment, control, evidence) links to.
 //! Covers clause 4.1 (intended purpose, role) and the resource documentation of A.4.2–A.4.6 and A.7.
 
-use crate::error::{MAX_NAME, MAX_TEXT, check_len, check_required_text};
+use crate::ValidationError;
+use crate::error::{MAX_NAME, MAX_TEXT};
+use crate::ids::ensure_id;
 use crate::vocab::{
     AiRole, AutomationLevel, ComponentKind, ComputeLocation, CustomFieldKind, DataCategory,
     HumanOversight, LifecycleStage,
 };
-use crate::{ValidationError, new_id};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -279,50 +280,38 @@ impl AiSystem {
         fields: &[CustomFieldDef],
     ) -> Result<(), ValidationError> {
         let mut errs = ValidationError::default();
-        check_required_text(&mut errs, "name", &self.name, MAX_NAME);
-        check_required_text(&mut errs, "purpose", &self.purpose, MAX_TEXT);
+        errs.required("name", &self.name, MAX_NAME);
+        errs.required("purpose", &self.purpose, MAX_TEXT);
         for (field, value) in [
             ("intended_use", &self.intended_use),
             ("foreseeable_misuse", &self.foreseeable_misuse),
             ("oversight_notes", &self.oversight_notes),
             ("retired_reason", &self.retired_reason),
         ] {
-            check_len(&mut errs, field, value, MAX_TEXT);
+            errs.text(field, value, MAX_TEXT);
         }
         for (field, value) in [
             ("owner", &self.owner),
             ("business_unit", &self.business_unit),
         ] {
-            check_len(&mut errs, field, value, MAX_NAME);
+            errs.text(field, value, MAX_NAME);
         }
         self.name = self.name.trim().to_string();
-        normalise(
-            &mut errs,
+        errs.vocab(
             "lifecycle_stage",
             &mut self.lifecycle_stage,
             LifecycleStage::parse,
-            false,
         );
-        normalise(
-            &mut errs,
-            "org_role",
-            &mut self.org_role,
-            AiRole::parse,
-            false,
-        );
-        normalise(
-            &mut errs,
+        errs.vocab("org_role", &mut self.org_role, AiRole::parse);
+        errs.vocab_or_empty(
             "automation_level",
             &mut self.automation_level,
             AutomationLevel::parse,
-            true,
         );
-        normalise(
-            &mut errs,
+        errs.vocab_or_empty(
             "human_oversight",
             &mut self.human_oversight,
             HumanOversight::parse,
-            true,
         );
         if !self.retired_on.is_empty() && crate::context::parse_date(&self.retired_on).is_none() {
             errs.push(
@@ -330,98 +319,41 @@ impl AiSystem {
                 format!("'{}' is not a date in the form YYYY-MM-DD", self.retired_on),
             );
         }
-        for (i, p) in self.affected_parties.iter().enumerate() {
-            check_required_text(&mut errs, &format!("affected_parties[{i}]"), p, MAX_NAME);
-        }
+        errs.each_required("affected_parties", &self.affected_parties, MAX_NAME);
         for (i, d) in self.data_resources.iter_mut().enumerate() {
-            let f = format!("data_resources[{i}]");
-            if d.id.is_empty() {
-                d.id = new_id();
-            }
-            check_required_text(&mut errs, &format!("{f}.name"), &d.name, MAX_NAME);
-            normalise(
-                &mut errs,
-                &format!("{f}.category"),
-                &mut d.category,
-                DataCategory::parse,
-                false,
-            );
-            check_len(
-                &mut errs,
-                &format!("{f}.provenance"),
-                &d.provenance,
-                MAX_TEXT,
-            );
-            check_len(
-                &mut errs,
-                &format!("{f}.quality_notes"),
-                &d.quality_notes,
-                MAX_TEXT,
-            );
+            let f = |x: &str| format!("data_resources[{i}].{x}");
+            ensure_id(&mut d.id);
+            errs.required(&f("name"), &d.name, MAX_NAME);
+            errs.vocab(&f("category"), &mut d.category, DataCategory::parse);
+            errs.text(&f("provenance"), &d.provenance, MAX_TEXT);
+            errs.text(&f("quality_notes"), &d.quality_notes, MAX_TEXT);
         }
         for (i, m) in self.models.iter_mut().enumerate() {
-            if m.id.is_empty() {
-                m.id = new_id();
-            }
-            check_required_text(&mut errs, &format!("models[{i}].name"), &m.name, MAX_NAME);
+            ensure_id(&mut m.id);
+            errs.required(&format!("models[{i}].name"), &m.name, MAX_NAME);
         }
         for (i, t) in self.tooling.iter().enumerate() {
-            check_required_text(&mut errs, &format!("tooling[{i}].name"), &t.name, MAX_NAME);
+            errs.required(&format!("tooling[{i}].name"), &t.name, MAX_NAME);
         }
         for (i, c) in self.compute.iter_mut().enumerate() {
-            check_required_text(&mut errs, &format!("compute[{i}].name"), &c.name, MAX_NAME);
-            normalise(
-                &mut errs,
+            errs.required(&format!("compute[{i}].name"), &c.name, MAX_NAME);
+            errs.vocab(
                 &format!("compute[{i}].location"),
                 &mut c.location,
                 ComputeLocation::parse,
-                false,
             );
         }
         for (i, p) in self.people.iter().enumerate() {
-            check_required_text(&mut errs, &format!("people[{i}].role"), &p.role, MAX_NAME);
+            errs.required(&format!("people[{i}].role"), &p.role, MAX_NAME);
         }
         for (i, c) in self.components.iter_mut().enumerate() {
-            check_required_text(
-                &mut errs,
-                &format!("components[{i}].name"),
-                &c.name,
-                MAX_NAME,
-            );
-            normalise(
-                &mut errs,
-                &format!("components[{i}].kind"),
-                &mut c.kind,
-                ComponentKind::parse,
-                false,
-            );
-            if !c.supplier_id.is_empty() {
-                match crate::parse_id(&format!("components[{i}].supplier_id"), &c.supplier_id) {
-                    Ok(id) => c.supplier_id = id,
-                    Err(e) => errs.errors.extend(e.errors),
-                }
-            }
+            let f = |x: &str| format!("components[{i}].{x}");
+            errs.required(&f("name"), &c.name, MAX_NAME);
+            errs.vocab(&f("kind"), &mut c.kind, ComponentKind::parse);
+            errs.id_or_empty(&f("supplier_id"), &mut c.supplier_id);
         }
         check_custom_values(&mut errs, &self.custom_fields, fields);
         errs.into_result()
-    }
-}
-
-/// Replaces `value` with the canonical spelling of its vocabulary entry, or records why it is not allowed.
-pub(crate) fn normalise<T: Copy + std::fmt::Display>(
-    errs: &mut ValidationError,
-    field: &str,
-    value: &mut String,
-    parse: fn(&str, &str) -> Result<T, ValidationError>,
-    optional: bool,
-) {
-    if optional && value.trim().is_empty() {
-        value.clear();
-        return;
-    }
-    match parse(field, value) {
-        Ok(v) => *value = v.to_string(),
-        Err(e) => errs.errors.extend(e.errors),
     }
 }
 
@@ -481,14 +413,8 @@ impl CustomFieldDef {
         {
             errs.push("key", "must be 1–64 characters of a–z, 0–9 and _");
         }
-        check_required_text(&mut errs, "label", &self.label, MAX_NAME);
-        normalise(
-            &mut errs,
-            "kind",
-            &mut self.kind,
-            CustomFieldKind::parse,
-            false,
-        );
+        errs.required("label", &self.label, MAX_NAME);
+        errs.vocab("kind", &mut self.kind, CustomFieldKind::parse);
         if self.kind == "choice" && self.choices.is_empty() {
             errs.push("choices", "a choice field needs at least one choice");
         }

@@ -1,11 +1,9 @@
 //! AI risk management (6.1.1–6.1.3, 8.2, 8.3): the organization's risk method as data, the risk register with
 //! dated assessments that are never overwritten, and treatment plans with the controls they rely on.
 
-use crate::context::parse_date;
-use crate::error::{MAX_NAME, MAX_TEXT, check_len, check_required_text};
-use crate::inventory::normalise;
+use crate::ValidationError;
+use crate::error::{MAX_NAME, MAX_TEXT};
 use crate::vocab::{RiskStatus, TaskStatus, TreatmentOption, TreatmentStatus};
-use crate::{ValidationError, parse_id};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
@@ -85,8 +83,8 @@ impl RiskMethod {
     /// Checks the scales, the matrix (no holes, only known levels) and the appetite.
     pub fn validate(&self) -> Result<(), ValidationError> {
         let mut errs = ValidationError::default();
-        check_required_text(&mut errs, "name", &self.name, MAX_NAME);
-        check_len(&mut errs, "note", &self.note, MAX_TEXT);
+        errs.required("name", &self.name, MAX_NAME);
+        errs.text("note", &self.note, MAX_TEXT);
         for (field, scale) in [("likelihood", &self.likelihood), ("impact", &self.impact)] {
             if scale.len() < 2 || scale.len() > MAX_SCALE {
                 errs.push(
@@ -98,14 +96,8 @@ impl RiskMethod {
                 );
             }
             for (i, p) in scale.iter().enumerate() {
-                check_required_text(
-                    &mut errs,
-                    &format!("{field}[{i}].label"),
-                    &p.label,
-                    MAX_NAME,
-                );
-                check_len(
-                    &mut errs,
+                errs.required(&format!("{field}[{i}].label"), &p.label, MAX_NAME);
+                errs.text(
                     &format!("{field}[{i}].description"),
                     &p.description,
                     MAX_TEXT,
@@ -117,8 +109,8 @@ impl RiskMethod {
             errs.push("levels", "at least one risk level is needed");
         }
         for (i, l) in self.levels.iter().enumerate() {
-            check_required_text(&mut errs, &format!("levels[{i}].id"), &l.id, 40);
-            check_required_text(&mut errs, &format!("levels[{i}].label"), &l.label, MAX_NAME);
+            errs.required(&format!("levels[{i}].id"), &l.id, 40);
+            errs.required(&format!("levels[{i}].label"), &l.label, MAX_NAME);
             if !is_colour(&l.colour) {
                 errs.push(
                     format!("levels[{i}].colour"),
@@ -172,34 +164,24 @@ impl RiskMethod {
                 format!("'{}' is not one of the levels", self.appetite),
             );
         }
-        for (i, d) in self.impact_dimensions.iter().enumerate() {
-            check_required_text(&mut errs, &format!("impact_dimensions[{i}]"), d, MAX_NAME);
-        }
+        errs.each_required("impact_dimensions", &self.impact_dimensions, MAX_NAME);
         errs.into_result()
     }
 
     /// Checks that a score lies on this method's scales, naming `field` otherwise.
     pub fn check_score(&self, errs: &mut ValidationError, field: &str, s: &Score) {
-        if s.likelihood < 1 || s.likelihood > self.likelihood.len() as i64 {
-            errs.push(
-                format!("{field}.likelihood"),
-                format!(
-                    "{} is outside the likelihood scale 1–{}",
-                    s.likelihood,
-                    self.likelihood.len()
-                ),
-            );
-        }
-        if s.impact < 1 || s.impact > self.impact.len() as i64 {
-            errs.push(
-                format!("{field}.impact"),
-                format!(
-                    "{} is outside the impact scale 1–{}",
-                    s.impact,
-                    self.impact.len()
-                ),
-            );
-        }
+        errs.on_scale(
+            &format!("{field}.likelihood"),
+            s.likelihood,
+            "likelihood",
+            self.likelihood.len(),
+        );
+        errs.on_scale(
+            &format!("{field}.impact"),
+            s.impact,
+            "impact",
+            self.impact.len(),
+        );
     }
 
     /// The level of a score, if the score lies on the scales.
@@ -279,14 +261,9 @@ pub struct AssessedLevels {
 impl RiskAssessment {
     /// Validates the assessment against `method` and fills in the method version and levels.
     pub fn score_with(&mut self, method: &RiskMethod, field: &str, errs: &mut ValidationError) {
-        if parse_date(&self.date).is_none() {
-            errs.push(
-                format!("{field}.date"),
-                format!("'{}' is not a date written as YYYY-MM-DD", self.date),
-            );
-        }
-        check_len(errs, &format!("{field}.assessor"), &self.assessor, MAX_NAME);
-        check_len(errs, &format!("{field}.note"), &self.note, MAX_TEXT);
+        errs.date(&format!("{field}.date"), &self.date);
+        errs.text(&format!("{field}.assessor"), &self.assessor, MAX_NAME);
+        errs.text(&format!("{field}.note"), &self.note, MAX_TEXT);
         method.check_score(errs, &format!("{field}.inherent"), &self.inherent);
         method.check_score(errs, &format!("{field}.current"), &self.current);
         method.check_score(errs, &format!("{field}.residual"), &self.residual);
@@ -360,28 +337,13 @@ impl Risk {
         known_objectives: &[String],
     ) -> Result<(), ValidationError> {
         let mut errs = ValidationError::default();
-        self.title = self.title.trim().to_string();
-        check_required_text(&mut errs, "title", &self.title, MAX_NAME);
-        check_len(&mut errs, "description", &self.description, MAX_TEXT);
-        check_len(&mut errs, "owner", &self.owner, MAX_NAME);
-        normalise(
-            &mut errs,
-            "status",
-            &mut self.status,
-            RiskStatus::parse,
-            false,
-        );
-        if !self.review_date.is_empty() && parse_date(&self.review_date).is_none() {
-            errs.push(
-                "review_date",
-                format!("'{}' is not a date written as YYYY-MM-DD", self.review_date),
-            );
-        }
+        errs.trimmed("title", &mut self.title, MAX_NAME);
+        errs.text("description", &self.description, MAX_TEXT);
+        errs.text("owner", &self.owner, MAX_NAME);
+        errs.vocab("status", &mut self.status, RiskStatus::parse);
+        errs.date_or_empty("review_date", &self.review_date);
         for (i, id) in self.system_ids.iter_mut().enumerate() {
-            match parse_id(&format!("system_ids[{i}]"), id) {
-                Ok(v) => *id = v,
-                Err(e) => errs.errors.extend(e.errors),
-            }
+            errs.id(&format!("system_ids[{i}]"), id);
         }
         for (i, s) in self.sources.iter().enumerate() {
             let custom = s.strip_prefix("custom:").map(str::trim);
@@ -390,7 +352,7 @@ impl Risk {
                     format!("sources[{i}]"),
                     "a custom source needs a name after 'custom:'",
                 ),
-                Some(c) => check_len(&mut errs, &format!("sources[{i}]"), c, MAX_NAME),
+                Some(c) => errs.text(&format!("sources[{i}]"), c, MAX_NAME),
                 None if !known_sources.iter().any(|k| k == s) => errs.push(
                     format!("sources[{i}]"),
                     format!(
@@ -421,6 +383,26 @@ impl Risk {
     /// The latest assessment, if the risk has been assessed.
     pub fn latest(&self) -> Option<&RiskAssessment> {
         self.assessments.last()
+    }
+}
+
+/// Records each entry of `controls` that is not among `known_controls` (Annex A plus the organization's own),
+/// naming it `field[i]`; treatments and impact assessments choose controls from the same list.
+pub fn check_controls(
+    errs: &mut ValidationError,
+    field: &str,
+    controls: &[String],
+    known_controls: &[String],
+) {
+    for (i, c) in controls.iter().enumerate() {
+        if !known_controls.iter().any(|k| k == c) {
+            errs.push(
+                format!("{field}[{i}]"),
+                format!(
+                    "'{c}' is neither an Annex A control nor one of the organization's controls"
+                ),
+            );
+        }
     }
 }
 
@@ -473,20 +455,10 @@ pub struct Acceptance {
 impl Acceptance {
     /// Checks that every part of the approval is present.
     pub fn validate(&self, field: &str, errs: &mut ValidationError) {
-        check_required_text(errs, &format!("{field}.by"), &self.by, MAX_NAME);
-        check_required_text(errs, &format!("{field}.role"), &self.role, MAX_NAME);
-        check_required_text(
-            errs,
-            &format!("{field}.rationale"),
-            &self.rationale,
-            MAX_TEXT,
-        );
-        if parse_date(&self.date).is_none() {
-            errs.push(
-                format!("{field}.date"),
-                format!("'{}' is not a date written as YYYY-MM-DD", self.date),
-            );
-        }
+        errs.required(&format!("{field}.by"), &self.by, MAX_NAME);
+        errs.required(&format!("{field}.role"), &self.role, MAX_NAME);
+        errs.required(&format!("{field}.rationale"), &self.rationale, MAX_TEXT);
+        errs.date(&format!("{field}.date"), &self.date);
     }
 }
 
@@ -528,38 +500,14 @@ impl Treatment {
         known_controls: &[String],
     ) -> Result<(), ValidationError> {
         let mut errs = ValidationError::default();
-        match parse_id("risk_id", &self.risk_id) {
-            Ok(v) => self.risk_id = v,
-            Err(e) => errs.errors.extend(e.errors),
-        }
-        normalise(
-            &mut errs,
-            "option",
-            &mut self.option,
-            TreatmentOption::parse,
-            false,
-        );
-        normalise(
-            &mut errs,
-            "status",
-            &mut self.status,
-            TreatmentStatus::parse,
-            false,
-        );
-        check_len(&mut errs, "description", &self.description, MAX_TEXT);
+        errs.id("risk_id", &mut self.risk_id);
+        errs.vocab("option", &mut self.option, TreatmentOption::parse);
+        errs.vocab("status", &mut self.status, TreatmentStatus::parse);
+        errs.text("description", &self.description, MAX_TEXT);
         for c in self.controls.iter_mut() {
             *c = c.trim().to_string();
         }
-        for (i, c) in self.controls.iter().enumerate() {
-            if !known_controls.iter().any(|k| k == c) {
-                errs.push(
-                    format!("controls[{i}]"),
-                    format!(
-                        "'{c}' is neither an Annex A control nor one of the organization's controls"
-                    ),
-                );
-            }
-        }
+        check_controls(&mut errs, "controls", &self.controls, known_controls);
         dedup(&mut self.controls);
         if self.option == TreatmentOption::Modify.as_str() && self.controls.is_empty() {
             errs.push(
@@ -568,21 +516,11 @@ impl Treatment {
             );
         }
         for (i, t) in self.tasks.iter_mut().enumerate() {
-            check_required_text(&mut errs, &format!("tasks[{i}].title"), &t.title, MAX_NAME);
-            check_len(&mut errs, &format!("tasks[{i}].owner"), &t.owner, MAX_NAME);
-            if !t.due.is_empty() && parse_date(&t.due).is_none() {
-                errs.push(
-                    format!("tasks[{i}].due"),
-                    format!("'{}' is not a date written as YYYY-MM-DD", t.due),
-                );
-            }
-            normalise(
-                &mut errs,
-                &format!("tasks[{i}].status"),
-                &mut t.status,
-                TaskStatus::parse,
-                false,
-            );
+            let f = |x: &str| format!("tasks[{i}].{x}");
+            errs.required(&f("title"), &t.title, MAX_NAME);
+            errs.text(&f("owner"), &t.owner, MAX_NAME);
+            errs.date_or_empty(&f("due"), &t.due);
+            errs.vocab(&f("status"), &mut t.status, TaskStatus::parse);
         }
         if let Some(a) = &self.acceptance {
             a.validate("acceptance", &mut errs);

@@ -586,33 +586,42 @@ mod tests {
 
     fn imp(control: &str, status: &str, justification: &str) -> ControlImplementation {
         ControlImplementation {
-            control: control.into(),
-            title: String::new(),
             status: status.into(),
             owner: "CISO".into(),
-            description: String::new(),
             justification: justification.into(),
-            reasons: vec![],
-            inherited: None,
-            evidence: vec![],
-            target_date: String::new(),
+            ..ControlImplementation::new(control)
         }
+    }
+
+    /// The SoA over [`cat`] with the one implementation `a` (record `i1`) and risk `r1`, titled `risk`, treated
+    /// with A.6.2.4.
+    fn with_treated_risk(a: &ControlImplementation, risk: &str) -> Vec<SoaEntry> {
+        let impls = [ImplementationRef {
+            id: "i1",
+            implementation: a,
+        }];
+        let controls = vec!["A.6.2.4".to_string()];
+        let treated = [TreatedRisk {
+            risk_id: "r1",
+            title: risk,
+            controls: &controls,
+        }];
+        compute(&cat(), &impls, &treated, &[])
+    }
+
+    /// The SoA over the first control of [`cat`] with the one implementation `a` (record `i`) and no risks.
+    fn first_line(a: &ControlImplementation) -> Vec<SoaEntry> {
+        let impls = [ImplementationRef {
+            id: "i",
+            implementation: a,
+        }];
+        compute(&cat()[..1], &impls, &[], &[])
     }
 
     #[test]
     fn risk_reason_makes_control_applicable_and_exclusion_needs_justification() {
         let a = imp("A.10.3", "not_applicable", "");
-        let impls = [ImplementationRef {
-            id: "i1",
-            implementation: &a,
-        }];
-        let controls = vec!["A.6.2.4".to_string()];
-        let treated = [TreatedRisk {
-            risk_id: "r1",
-            title: "Biased ranking",
-            controls: &controls,
-        }];
-        let soa = compute(&cat(), &impls, &treated, &[]);
+        let soa = with_treated_risk(&a, "Biased ranking");
         assert_eq!(soa.len(), 3);
         assert!(!soa[0].applicable);
         assert!(soa[0].problems[0].contains("no decision"));
@@ -629,17 +638,7 @@ mod tests {
     #[test]
     fn excluded_control_that_treats_a_risk_is_a_problem() {
         let a = imp("A.6.2.4", "not_applicable", "we buy, not build");
-        let impls = [ImplementationRef {
-            id: "i1",
-            implementation: &a,
-        }];
-        let controls = vec!["A.6.2.4".to_string()];
-        let treated = [TreatedRisk {
-            risk_id: "r1",
-            title: "Drift",
-            controls: &controls,
-        }];
-        let soa = compute(&cat(), &impls, &treated, &[]);
+        let soa = with_treated_risk(&a, "Drift");
         assert!(!soa[1].applicable);
         assert!(soa[1].problems[0].contains("excluded, but the treatment of risk calls for it"));
     }
@@ -648,24 +647,8 @@ mod tests {
     fn diff_names_changed_fields_added_and_removed() {
         let a = imp("A.2.2", "planned", "");
         let b = imp("A.2.2", "implemented", "");
-        let before = compute(
-            &cat()[..1],
-            &[ImplementationRef {
-                id: "i",
-                implementation: &a,
-            }],
-            &[],
-            &[],
-        );
-        let after = compute(
-            &cat()[..1],
-            &[ImplementationRef {
-                id: "i",
-                implementation: &b,
-            }],
-            &[],
-            &[],
-        );
+        let before = first_line(&a);
+        let after = first_line(&b);
         let r1 = RiskSnapshot {
             id: "r1".into(),
             version: 1,

@@ -6,7 +6,7 @@ use super::extract::{ApiQuery, Caller};
 use super::json_list;
 use super::schema::{CatalogItem, Framework, Mapping};
 use crate::AppState;
-use aims_app::Permission;
+use aims_app::catalogue::Catalogue;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
@@ -32,9 +32,14 @@ fn check_ref(reference: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
-async fn framework_exists(state: &AppState, caller: &Caller, id: &str) -> Result<(), ApiError> {
-    let frameworks = state.app.catalogue(&caller.actor())?.frameworks();
-    if frameworks.iter().any(|f| f.id == id) {
+/// The catalogue, for any role (reading it needs the read permission only, which `aims_app` checks).
+fn catalogue(state: &AppState, caller: &Caller) -> Result<&'static Catalogue, ApiError> {
+    Ok(state.app.catalogue(&caller.actor())?)
+}
+
+/// Ok when the catalogue has framework `id`, otherwise 404 naming it.
+fn framework_exists(catalogue: &Catalogue, id: &str) -> Result<(), ApiError> {
+    if catalogue.frameworks().iter().any(|f| f.id == id) {
         Ok(())
     } else {
         Err(ApiError::not_found(format!(
@@ -45,17 +50,14 @@ async fn framework_exists(state: &AppState, caller: &Caller, id: &str) -> Result
 
 /// The item `reference` of framework `id`, or 404 naming the framework or the item that is missing; shared by
 /// the item and its mappings, which answer a missing item the same way.
-async fn find_item(
-    state: &AppState,
-    caller: &Caller,
+fn find_item(
+    catalogue: &Catalogue,
     id: &str,
     reference: &str,
 ) -> Result<aims_app::catalogue::ItemRow, ApiError> {
-    framework_exists(state, caller, id).await?;
+    framework_exists(catalogue, id)?;
     check_ref(reference)?;
-    state
-        .app
-        .catalogue(&caller.actor())?
+    catalogue
         .item(id, reference)
         .ok_or_else(|| ApiError::not_found(format!("no item '{reference}' in framework '{id}'")))
 }
@@ -71,8 +73,7 @@ pub async fn frameworks(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Response, ApiError> {
-    caller.actor().require(Permission::Read)?;
-    let rows = state.app.catalogue(&caller.actor())?.frameworks().to_vec();
+    let rows = catalogue(&state, &caller)?.frameworks().to_vec();
     Ok(json_list::<_, Framework>(rows))
 }
 
@@ -92,15 +93,15 @@ pub async fn items(
     Path(id): Path<String>,
     ApiQuery(q): ApiQuery<ItemsQuery>,
 ) -> Result<Response, ApiError> {
-    caller.actor().require(Permission::Read)?;
-    framework_exists(&state, &caller, &id).await?;
+    let catalogue = catalogue(&state, &caller)?;
+    framework_exists(catalogue, &id)?;
     let kind = q.kind.unwrap_or_default();
     let kinds: Vec<&str> = if kind.is_empty() {
         vec![]
     } else {
         vec![kind.as_str()]
     };
-    let rows = state.app.catalogue(&caller.actor())?.items(&id, &kinds);
+    let rows = catalogue.items(&id, &kinds);
     Ok(json_list::<_, CatalogItem>(rows))
 }
 
@@ -121,8 +122,7 @@ pub async fn item(
     caller: Caller,
     Path((id, reference)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    caller.actor().require(Permission::Read)?;
-    let i = find_item(&state, &caller, &id, &reference).await?;
+    let i = find_item(catalogue(&state, &caller)?, &id, &reference)?;
     Ok(Json(CatalogItem::from(i)).into_response())
 }
 
@@ -143,11 +143,8 @@ pub async fn mappings(
     caller: Caller,
     Path((id, reference)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    caller.actor().require(Permission::Read)?;
-    find_item(&state, &caller, &id, &reference).await?;
-    let rows = state
-        .app
-        .catalogue(&caller.actor())?
-        .mappings(&id, &reference);
+    let catalogue = catalogue(&state, &caller)?;
+    find_item(catalogue, &id, &reference)?;
+    let rows = catalogue.mappings(&id, &reference);
     Ok(json_list::<_, Mapping>(rows))
 }

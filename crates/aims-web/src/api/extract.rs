@@ -267,9 +267,52 @@ pub fn if_match(headers: &HeaderMap, required: bool) -> Result<Option<i64>, ApiE
     })
 }
 
+/// A query value that is one of a few words, each standing for a value (`true`/`false`, `asc`/`desc`): absent
+/// or empty gives `None`, any other text is a 400 naming `field` and the words ("'x' is not true or false").
+/// Shared by the list filters, so that each such parameter is read and refused the same way.
+pub fn query_choice<T: Copy>(
+    field: &str,
+    value: Option<&str>,
+    choices: &[(&str, T)],
+) -> Result<Option<T>, ApiError> {
+    match value {
+        None | Some("") => Ok(None),
+        Some(text) => match choices.iter().find(|(word, _)| *word == text) {
+            Some((_, v)) => Ok(Some(*v)),
+            None => {
+                let words: Vec<&str> = choices.iter().map(|(word, _)| *word).collect();
+                Err(ApiError::bad_field(
+                    field,
+                    format!("'{text}' is not {}", words.join(" or ")),
+                ))
+            }
+        },
+    }
+}
+
+/// The words of a yes/no query filter, for [`query_choice`].
+pub const TRUE_OR_FALSE: &[(&str, bool)] = &[("true", true), ("false", false)];
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn query_choices_name_the_parameter_and_the_words() {
+        assert_eq!(query_choice("in_scope", None, TRUE_OR_FALSE).unwrap(), None);
+        assert_eq!(
+            query_choice("in_scope", Some(""), TRUE_OR_FALSE).unwrap(),
+            None
+        );
+        assert_eq!(
+            query_choice("in_scope", Some("false"), TRUE_OR_FALSE).unwrap(),
+            Some(false)
+        );
+        let e = query_choice("order", Some("up"), &[("asc", false), ("desc", true)]).unwrap_err();
+        assert_eq!(e.status, StatusCode::BAD_REQUEST);
+        assert_eq!(e.body.error.details[0].field, "order");
+        assert_eq!(e.body.error.details[0].message, "'up' is not asc or desc");
+    }
 
     #[test]
     fn serde_messages_name_the_field() {

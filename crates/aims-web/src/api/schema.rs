@@ -389,6 +389,8 @@ pub struct StoredControlDetail {
     pub also_covers: Vec<Mapping>,
 }
 
+/// Taking `Stored<T>` apart field by field also keeps the compiler honest that the documented record shape (see
+/// `stored!`) is the one `Stored<T>` serialises: a field added there fails to build here.
 impl From<aims_app::controls::ControlView> for StoredControlDetail {
     fn from(v: aims_app::controls::ControlView) -> Self {
         let Stored {
@@ -582,17 +584,4 @@ pub struct ClassificationQuestionnaire {
     pub questions: Vec<QuestionnaireQuestion>,
     /// Obligations, in the order results list them.
     pub obligations: Vec<QuestionnaireObligation>,
-}
-
-/// Keeps the compiler honest that the documented record shape is the one `Stored<T>` serialises.
-#[allow(dead_code)]
-fn _same_fields(s: Stored<AiSystem>) -> (String, i64, String, String, AiSystem) {
-    let Stored {
-        id,
-        version,
-        created_at,
-        updated_at,
-        data,
-    } = s;
-    (id, version, created_at, updated_at, data)
 }

@@ -3,7 +3,7 @@
 //! approved version, approving (freezing) a version, and the difference between versions.
 
 use super::error::{ApiError, ErrorBody};
-use super::extract::{ApiJson, ApiQuery, Caller, if_match};
+use super::extract::{ApiJson, ApiQuery, Caller, TRUE_OR_FALSE, if_match, query_choice};
 use super::schema::{
     ControlImplementationPage, SoaDiff, SoaState, SoaVersionPage, StoredControlDetail,
     StoredControlImplementation, StoredSoaVersion,
@@ -155,17 +155,11 @@ pub async fn live(
     caller: Caller,
     ApiQuery(q): ApiQuery<SoaQuery>,
 ) -> Result<Response, ApiError> {
-    let applicable = match q.applicable.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some("true") => Some(true),
-        Some("false") => Some(false),
-        Some(other) => {
-            return Err(ApiError::bad_field(
-                "applicable",
-                format!("'{other}' is not true or false"),
-            ));
-        }
-    };
+    let applicable = query_choice(
+        "applicable",
+        q.applicable.as_deref().map(str::trim),
+        TRUE_OR_FALSE,
+    )?;
     let status = match q.status.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(s) => Some(

@@ -2,7 +2,7 @@
 //! with an `ETag`, create, replace with `If-Match`, retire, and the change history.
 
 use super::error::{ApiError, ErrorBody};
-use super::extract::{ApiJson, ApiQuery, Caller, if_match};
+use super::extract::{ApiJson, ApiQuery, Caller, TRUE_OR_FALSE, if_match, query_choice};
 use super::responses::RecordById;
 use super::schema::{AiSystemSummaryPage, HistoryEntry, RetireInput, StoredAiSystem};
 use super::{created, one};
@@ -92,27 +92,13 @@ pub async fn list(
     caller: Caller,
     ApiQuery(q): ApiQuery<SystemsQuery>,
 ) -> Result<Response, ApiError> {
-    let in_scope = match q.in_scope.as_deref() {
-        None | Some("") => None,
-        Some("true") => Some(true),
-        Some("false") => Some(false),
-        Some(other) => {
-            return Err(ApiError::bad_field(
-                "in_scope",
-                format!("'{other}' is not true or false"),
-            ));
-        }
-    };
-    let desc = match q.order.as_deref() {
-        None | Some("") | Some("asc") => false,
-        Some("desc") => true,
-        Some(other) => {
-            return Err(ApiError::bad_field(
-                "order",
-                format!("'{other}' is not asc or desc"),
-            ));
-        }
-    };
+    let in_scope = query_choice("in_scope", q.in_scope.as_deref(), TRUE_OR_FALSE)?;
+    let desc = query_choice(
+        "order",
+        q.order.as_deref(),
+        &[("asc", false), ("desc", true)],
+    )?
+    .unwrap_or(false);
     let limit = super::limit_number(q.limit.as_deref())?;
     let sort = q
         .sort

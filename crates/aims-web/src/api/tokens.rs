@@ -35,30 +35,16 @@ pub struct TokenInfo {
     status: String,
 }
 
-/// A token just created. `token` is shown only in this response; store it in a secret manager.
+/// A token just created: the token itself beside its listing (`last_used_at` and `revoked_at` null, `status`
+/// `active`). `token` is shown only in this response; store it in a secret manager.
 #[derive(Serialize, ToSchema)]
 #[allow(dead_code)]
 pub struct CreatedToken {
     /// The token: `aims_` and 40 hex digits. Send it as `Authorization: Bearer …`.
     token: String,
-    /// Token id, for revoking it.
-    id: String,
-    /// Organization the token acts in.
-    org_id: String,
-    /// Name given at creation.
-    name: String,
-    /// First characters of the token.
-    prefix: String,
-    /// Creation time (RFC 3339 UTC).
-    created_at: String,
-    /// End of validity (RFC 3339 UTC).
-    expires_at: String,
-    /// Last use: none yet.
-    last_used_at: Option<String>,
-    /// Revocation time: none yet.
-    revoked_at: Option<String>,
-    /// `active`.
-    status: String,
+    /// What the token list will show of it.
+    #[serde(flatten)]
+    info: TokenInfo,
 }
 
 /// What a new token is for and how long it lives.

@@ -281,21 +281,7 @@ pub async fn control(page: Ctx, Path(control): Path<String>) -> PageResult {
     let ctx = control_context(&state, &s, &control).await?;
     let (c, version) = match &ctx.current {
         Some(c) => (c.data.clone(), c.version),
-        None => (
-            ControlImplementation {
-                control: control.clone(),
-                title: String::new(),
-                status: "not_started".into(),
-                owner: String::new(),
-                description: String::new(),
-                justification: String::new(),
-                reasons: vec![],
-                inherited: None,
-                evidence: vec![],
-                target_date: String::new(),
-            },
-            0,
-        ),
+        None => (ControlImplementation::new(&control), 0),
     };
     control_page(chrome, &control, ctx, &c, version, Errors::default())
 }
