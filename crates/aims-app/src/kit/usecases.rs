@@ -21,20 +21,11 @@ impl App {
         &self,
         actor: &Actor,
         org: &str,
-        mut data: T,
+        data: T,
     ) -> Result<Stored<T>, AppError> {
-        let def = T::DEF;
-        async {
-            actor.require(def.write)?;
-            data.prepare()?;
-            let mut tx = self.store.begin_write_for(org).await?;
-            data.check(&mut tx, org, None).await?;
-            let s = records::insert(&mut tx, def.spec, org, &actor.label, &data).await?;
-            tx.commit().await?;
-            Ok(s)
-        }
-        .instrument(span("create", def, org))
-        .await
+        self.write_record(actor, org, None, data)
+            .instrument(span("create", T::DEF, org))
+            .await
     }
 
     /// Replaces a kit record's data, refusing a stale `expected_version` (when given).
@@ -44,31 +35,49 @@ impl App {
         org: &str,
         id: &str,
         expected_version: Option<i64>,
+        data: T,
+    ) -> Result<Stored<T>, AppError> {
+        self.write_record(actor, org, Some((id, expected_version)), data)
+            .instrument(span("update", T::DEF, org))
+            .await
+    }
+
+    /// The one write path of the kit: role, the record's own validation, then, under the organization's write
+    /// lock, its checks against the rest and the write with its change-log entry. `target` names the record
+    /// being replaced (and the version it must still be at); `None` creates one.
+    async fn write_record<T: Record>(
+        &self,
+        actor: &Actor,
+        org: &str,
+        target: Option<(&str, Option<i64>)>,
         mut data: T,
     ) -> Result<Stored<T>, AppError> {
         let def = T::DEF;
-        async {
-            actor.require(def.write)?;
-            data.prepare()?;
-            let id = aims_domain::parse_id("id", id)?;
-            let mut tx = self.store.begin_write_for(org).await?;
-            let current: Stored<T> = records::get(&mut tx, def.spec, org, &id).await?;
-            data.check(&mut tx, org, Some(&current)).await?;
-            let s = records::update(
-                &mut tx,
-                def.spec,
-                org,
-                &actor.label,
-                &id,
-                expected_version,
-                &data,
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(s)
-        }
-        .instrument(span("update", def, org))
-        .await
+        actor.require(def.write)?;
+        data.prepare()?;
+        let mut tx = self.store.begin_write_for(org).await?;
+        let s = match target {
+            None => {
+                data.check(&mut tx, org, None).await?;
+                records::insert(&mut tx, def.spec, org, &actor.label, &data).await?
+            }
+            Some((id, expected_version)) => {
+                let current: Stored<T> = records::get(&mut tx, def.spec, org, id).await?;
+                data.check(&mut tx, org, Some(&current)).await?;
+                records::update(
+                    &mut tx,
+                    def.spec,
+                    org,
+                    &actor.label,
+                    &current.id,
+                    expected_version,
+                    &data,
+                )
+                .await?
+            }
+        };
+        tx.commit().await?;
+        Ok(s)
     }
 
     /// Deletes a kit record (with `expected_version`, only while it is still at that version).
