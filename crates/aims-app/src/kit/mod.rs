@@ -13,7 +13,7 @@ mod view;
 pub use def::{Field, FieldKind, RecordDef};
 pub use paging::{DEFAULT_LIMIT, ListParams, MAX_LIMIT, RecordPage};
 pub use registry::{RecordVisitor, each_record};
-pub use view::{Cell, cells, summary};
+pub use view::{Cell, cells, json_text, summary};
 
 use crate::{AppError, Stored};
 use aims_domain::ValidationError;

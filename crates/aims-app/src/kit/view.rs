@@ -45,7 +45,7 @@ fn cell(field: &Field, v: Option<&Value>) -> Cell {
         FieldKind::Bool => Cell::Bool(v.and_then(Value::as_bool).unwrap_or(false)),
         FieldKind::Tags => Cell::Tags(
             v.and_then(Value::as_array)
-                .map(|a| a.iter().map(text).collect())
+                .map(|a| a.iter().map(json_text).collect())
                 .unwrap_or_default(),
         ),
         FieldKind::Rows(sub) => Cell::Rows(
@@ -67,12 +67,13 @@ fn cell(field: &Field, v: Option<&Value>) -> Cell {
                 .unwrap_or_default(),
         ),
         FieldKind::Text | FieldKind::LongText | FieldKind::Choice(_) | FieldKind::Id => {
-            Cell::Text(v.map(text).unwrap_or_default())
+            Cell::Text(v.map(json_text).unwrap_or_default())
         }
     }
 }
 
-fn text(v: &Value) -> String {
+/// A JSON value as people read it in a cell or a form field: strings as they are, null as nothing.
+pub fn json_text(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         Value::Null => String::new(),
@@ -93,7 +94,7 @@ pub fn cells<T: Serialize>(def: &RecordDef, data: &T) -> Vec<(&'static Field, Ce
 /// What names a record in headings and messages: its title field, or its id when that is empty.
 pub fn summary<T: Serialize>(def: &RecordDef, id: &str, data: &T) -> String {
     let json = serde_json::to_value(data).unwrap_or(Value::Null);
-    match json.get(def.title).map(text) {
+    match json.get(def.title).map(json_text) {
         Some(t) if !t.trim().is_empty() => t,
         _ => id.to_string(),
     }

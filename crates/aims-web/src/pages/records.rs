@@ -3,6 +3,7 @@
 //! declaration names for writing is checked by the router layer and again by the use cases.
 
 use crate::AppState;
+use crate::auth::encode;
 use crate::chrome::Chrome;
 use crate::error::{PageError, render};
 use crate::pages::ctx::{Ctx, PageResult, area, ids, post_needs};
@@ -11,7 +12,7 @@ use aims_app::Stored;
 use aims_app::integrity::HistoryEntry;
 use aims_app::kit::{
     Cell, Field, FieldKind, ListParams, Record, RecordDef, RecordVisitor, cells, each_record,
-    summary,
+    json_text, summary,
 };
 use askama::Template;
 use axum::Router;
@@ -106,17 +107,6 @@ fn may_write(ctx: &Ctx, def: &RecordDef) -> bool {
     ctx.s.actor().require(def.write).is_ok()
 }
 
-fn choice_options(allowed: &[&str], current: &str, any: &str) -> Vec<Opt> {
-    std::iter::once(("", any))
-        .chain(allowed.iter().map(|a| (*a, *a)))
-        .map(|(v, l)| Opt {
-            value: v.to_string(),
-            label: l.replace('_', " "),
-            selected: v == current,
-        })
-        .collect()
-}
-
 /// GET /{path}: a page of records with the filters, search and order of the query string.
 async fn list<T: Record>(ctx: Ctx, Query(query): Query<Vec<(String, String)>>) -> PageResult {
     let def = T::DEF;
@@ -175,9 +165,9 @@ async fn list<T: Record>(ctx: Ctx, Query(query): Query<Vec<(String, String)>>) -
             let label = field.map_or(*name, |f| f.label);
             let current = get(name);
             let options = match field.map(|f| f.kind) {
-                Some(FieldKind::Choice(allowed)) => choice_options(allowed, &current, "any"),
+                Some(FieldKind::Choice(allowed)) => Opt::vocab(allowed, &current, Some("any")),
                 Some(FieldKind::Bool) => {
-                    let mut o = choice_options(&["true", "false"], &current, "any");
+                    let mut o = Opt::vocab(&["true", "false"], &current, Some("any"));
                     for (opt, label) in o.iter_mut().skip(1).zip(["yes", "no"]) {
                         opt.label = label.to_string();
                     }
@@ -221,7 +211,7 @@ async fn list<T: Record>(ctx: Ctx, Query(query): Query<Vec<(String, String)>>) -
         q.push(("cursor".into(), c));
         let encoded: Vec<String> = q
             .iter()
-            .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
             .collect();
         format!("{base}?{}", encoded.join("&"))
     });
@@ -242,19 +232,6 @@ async fn list<T: Record>(ctx: Ctx, Query(query): Query<Vec<(String, String)>>) -
         chrome: ctx.chrome,
     };
     Ok(render(&view))
-}
-
-fn urlencode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }
 
 /// One field of a detail page.
@@ -366,11 +343,7 @@ pub struct FormField {
 }
 
 fn form_field(f: &'static Field, name: String, v: Option<&Value>, errors: &Errors) -> FormField {
-    let text = |v: Option<&Value>| match v {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Null) | None => String::new(),
-        Some(other) => other.to_string(),
-    };
+    let text = |v: Option<&Value>| v.map(json_text).unwrap_or_default();
     let mut out = FormField {
         id: name.replace(['[', ']', '.'], "-"),
         error: errors.of(&name),
@@ -402,7 +375,7 @@ fn form_field(f: &'static Field, name: String, v: Option<&Value>, errors: &Error
         FieldKind::Choice(allowed) => {
             out.kind = "choice";
             let current = text(v);
-            out.options = choice_options(allowed, &current, "choose…");
+            out.options = Opt::vocab(allowed, &current, Some("choose…"));
         }
         FieldKind::Tags => {
             out.kind = "tags";
