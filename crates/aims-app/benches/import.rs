@@ -33,7 +33,7 @@ async fn run(backend: Backend, n: usize) {
         )
         .await
         .expect("init");
-    let org = init.organization.id;
+    let org = init.organization.org_id();
     let systems: Vec<AiSystem> = (0..n)
         .map(|i| {
             let mut s = AiSystem::new(

@@ -38,7 +38,7 @@ async fn run(backend: Backend, systems: usize, risks: usize) {
         .expect("catalogue")
         .refs("control");
     let setup = Instant::now();
-    let org = aims_domain::new_id();
+    let org = aims_app::OrgId::from(aims_domain::new_id());
     {
         let mut tx = store.begin_write().await.expect("begin");
         let o = serde_json::json!({
@@ -100,7 +100,7 @@ async fn run(backend: Backend, systems: usize, risks: usize) {
             let r = Risk {
                 title: format!("Risk {i:06}"),
                 description: "A benchmark risk with a short description.".into(),
-                system_ids: vec![system_ids[i % system_ids.len()].clone()],
+                system_ids: vec![system_ids[i % system_ids.len()].to_string()],
                 sources: vec!["C.3.4".into()],
                 objectives: vec!["C.2.5".into()],
                 owner: "Risk owner".into(),
@@ -130,7 +130,7 @@ async fn run(backend: Backend, systems: usize, risks: usize) {
                 .map(|k| controls[(i * 7 + k * 11) % controls.len()].clone())
                 .collect();
             let t = Treatment {
-                risk_id: risk.id,
+                risk_id: risk.id.into(),
                 option: "modify".into(),
                 description: "Benchmark plan.".into(),
                 controls: chosen,

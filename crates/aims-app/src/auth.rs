@@ -5,6 +5,7 @@
 use crate::orgs::{UserView, hash_password, verify_password};
 use crate::records::{self, Stored, from_row};
 use crate::{Actor, App, AppError};
+use crate::{OrgId, RecordId};
 use aims_domain::ValidationError;
 use aims_domain::ids::INSTALLATION_CHAIN;
 use aims_domain::users::{User, check_password, normalise_email};
@@ -54,13 +55,13 @@ pub struct Session {
     /// The user.
     pub user: UserView,
     /// Organization currently selected.
-    pub org_id: String,
+    pub org_id: OrgId,
     /// The user's role in it.
     pub role: MemberRole,
     /// CSRF token for forms of this session.
     pub csrf_token: String,
     /// Every organization the user belongs to: (id, role).
-    pub memberships: Vec<(String, MemberRole)>,
+    pub memberships: Vec<(OrgId, MemberRole)>,
 }
 
 impl Session {
@@ -150,7 +151,7 @@ impl App {
         self.store
             .session_create(&SessionRow {
                 token_hash: token_hash(&token),
-                user_id: user.id.clone(),
+                user_id: user.id.to_string(),
                 org_id: org.clone(),
                 csrf_token: random_token(),
                 created_at: now,
@@ -161,7 +162,7 @@ impl App {
         Ok(Ok(SignedIn {
             token,
             user: UserView {
-                id: user.id,
+                id: user.id.into(),
                 email: user.data.email,
                 display_name: user.data.display_name,
                 disabled: false,
@@ -206,10 +207,13 @@ impl App {
                 display_name: ctx.display_name,
                 disabled: false,
             },
-            org_id: row.org_id,
+            org_id: row.org_id.into(),
             role,
             csrf_token: row.csrf_token,
-            memberships,
+            memberships: memberships
+                .into_iter()
+                .map(|(o, r)| (o.into(), r))
+                .collect(),
         }))
     }
 
@@ -219,7 +223,7 @@ impl App {
     }
 
     /// Switches the session to another organization the user belongs to.
-    pub async fn switch_org(&self, session: &Session, org_id: &str) -> Result<(), AppError> {
+    pub async fn switch_org(&self, session: &Session, org_id: &OrgId) -> Result<(), AppError> {
         if !session.memberships.iter().any(|(o, _)| o == org_id) {
             return Err(AppError::NotFound("no such organization".into()));
         }
@@ -296,8 +300,8 @@ impl App {
     pub async fn reset_password(
         &self,
         actor: &Actor,
-        org: &str,
-        user_id: &str,
+        org: &OrgId,
+        user_id: &RecordId,
         new_password: &str,
     ) -> Result<(), AppError> {
         actor.require(crate::Permission::Administer)?;

@@ -4,6 +4,7 @@
 
 use crate::records::{self, Stored};
 use crate::{Actor, App, AppError, Permission};
+use crate::{OrgId, RecordId};
 use aims_catalog::Questionnaire;
 use aims_domain::ValidationError;
 use aims_domain::classification::{self, Answers, ClassificationRecord, QuestionnaireSpec};
@@ -39,7 +40,7 @@ fn spec(q: &Questionnaire) -> Result<QuestionnaireSpec, AppError> {
 /// the crosswalk to the Annex A controls that help meet it.
 pub(crate) async fn legal_reasons(
     tx: &mut Conn,
-    org: &str,
+    org: &OrgId,
 ) -> Result<Vec<DerivedReason>, AppError> {
     let rows = tx
         .project(&CLASSIFICATIONS, org, &["system_id", "result"])
@@ -103,8 +104,8 @@ impl App {
     pub async fn classify_system(
         &self,
         actor: &Actor,
-        org: &str,
-        system_id: &str,
+        org: &OrgId,
+        system_id: &RecordId,
         role: Option<&str>,
         answers: Answers,
     ) -> Result<Stored<ClassificationRecord>, AppError> {
@@ -150,8 +151,8 @@ impl App {
     pub async fn classification(
         &self,
         actor: &Actor,
-        org: &str,
-        system_id: &str,
+        org: &OrgId,
+        system_id: &RecordId,
     ) -> Result<Option<Stored<ClassificationRecord>>, AppError> {
         actor.require(Permission::Read)?;
         let system_id = aims_domain::parse_id("system", system_id)?;
@@ -173,7 +174,7 @@ impl App {
     pub async fn classifications(
         &self,
         actor: &Actor,
-        org: &str,
+        org: &OrgId,
     ) -> Result<Vec<Stored<ClassificationRecord>>, AppError> {
         actor.require(Permission::Read)?;
         self.read_list(&CLASSIFICATIONS, org, &ListQuery::default())

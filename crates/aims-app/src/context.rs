@@ -1,6 +1,7 @@
 //! AIMS context use cases (clause 4): the versioned scope statement, context issues, interested parties,
 //! suppliers and the organization's custom fields for AI systems.
 
+use crate::OrgId;
 use crate::kit::{Field, FieldKind, Record, RecordDef};
 use crate::records::{self, Stored, format_micros};
 use crate::{Actor, App, AppError, Permission};
@@ -18,7 +19,7 @@ use serde::Serialize;
 /// Refuses control identifiers that are neither Annex A controls nor the organization's own.
 async fn check_control_refs(
     tx: &mut Conn,
-    org: &str,
+    org: &OrgId,
     refs: Vec<(String, String)>,
 ) -> Result<(), AppError> {
     if refs.is_empty() {
@@ -161,7 +162,7 @@ impl Record for InterestedParty {
     async fn check(
         &self,
         tx: &mut WriteTx,
-        org: &str,
+        org: &OrgId,
         _current: Option<&Stored<Self>>,
     ) -> Result<(), AppError> {
         check_control_refs(tx, org, party_control_refs(self)).await
@@ -289,7 +290,7 @@ impl Record for CustomFieldDef {
     async fn check(
         &self,
         tx: &mut WriteTx,
-        org: &str,
+        org: &OrgId,
         current: Option<&Stored<Self>>,
     ) -> Result<(), AppError> {
         let taken = tx
@@ -321,7 +322,7 @@ impl App {
     pub async fn custom_fields(
         &self,
         tx: &mut Conn,
-        org: &str,
+        org: &OrgId,
     ) -> Result<Vec<CustomFieldDef>, AppError> {
         let rows = tx.list(&CUSTOM_FIELDS, org, &ListQuery::default()).await?;
         rows.iter()
@@ -333,7 +334,7 @@ impl App {
     pub async fn scope_versions(
         &self,
         actor: &Actor,
-        org: &str,
+        org: &OrgId,
     ) -> Result<Vec<Stored<ScopeVersion>>, AppError> {
         actor.require(Permission::Read)?;
         let q = ListQuery {
@@ -345,7 +346,7 @@ impl App {
     }
 
     /// The approved scope and the pending draft.
-    pub async fn scope(&self, actor: &Actor, org: &str) -> Result<ScopeState, AppError> {
+    pub async fn scope(&self, actor: &Actor, org: &OrgId) -> Result<ScopeState, AppError> {
         let versions = self.scope_versions(actor, org).await?;
         Ok(ScopeState {
             approved: versions
@@ -363,7 +364,7 @@ impl App {
     pub async fn scope_draft(
         &self,
         actor: &Actor,
-        org: &str,
+        org: &OrgId,
         statement: &str,
         boundaries: &str,
         exclusions: &str,
@@ -424,7 +425,7 @@ impl App {
     pub async fn scope_approve(
         &self,
         actor: &Actor,
-        org: &str,
+        org: &OrgId,
         note: &str,
     ) -> Result<Stored<ScopeVersion>, AppError> {
         actor.require(Permission::Approve)?;

@@ -2,6 +2,7 @@
 //! why it is included or excluded, and whether a certified supplier provides it. The crosswalks show which
 //! requirements of other frameworks the same implementation answers.
 
+use crate::OrgId;
 use crate::catalogue::{self, MappingRow};
 use crate::records::{self, Stored};
 use crate::risks::catalog_refs;
@@ -39,7 +40,7 @@ impl App {
     pub async fn set_control(
         &self,
         actor: &Actor,
-        org: &str,
+        org: &OrgId,
         mut c: ControlImplementation,
         expected_version: Option<i64>,
     ) -> Result<Stored<ControlImplementation>, AppError> {
@@ -138,7 +139,7 @@ impl App {
     pub async fn controls(
         &self,
         actor: &Actor,
-        org: &str,
+        org: &OrgId,
     ) -> Result<Vec<Stored<ControlImplementation>>, AppError> {
         actor.require(Permission::Read)?;
         let q = ListQuery {
@@ -152,7 +153,7 @@ impl App {
     pub async fn control(
         &self,
         actor: &Actor,
-        org: &str,
+        org: &OrgId,
         control: &str,
     ) -> Result<ControlView, AppError> {
         actor.require(Permission::Read)?;

@@ -2,6 +2,7 @@
 //! status and latest scores, each from an aggregate query in one read, so the dashboard costs the same however
 //! large the registers grow.
 
+use crate::OrgId;
 use crate::risks::{RiskCounts, bump, count_risks};
 use crate::{Actor, App, AppError, Permission};
 use aims_store::ListQuery;
@@ -43,7 +44,7 @@ impl App {
     pub async fn dashboard_counts(
         &self,
         actor: &Actor,
-        org: &str,
+        org: &OrgId,
     ) -> Result<DashboardCounts, AppError> {
         actor.require(Permission::Read)?;
         let all = ListQuery::default();

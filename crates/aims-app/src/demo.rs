@@ -111,7 +111,7 @@ mod tests {
                 ["admin", "manager", "contributor", "auditor", "viewer"],
                 "{backend:?}"
             );
-            let org = info.organization.id.as_str();
+            let org = &info.organization.org_id();
             let reader = Actor::member(&info.users[3].email, MemberRole::Auditor);
 
             assert_eq!(app.members(&reader, org).await.unwrap().len(), 5);

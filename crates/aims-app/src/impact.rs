@@ -5,6 +5,7 @@
 use crate::records::{self, Paging, Stored};
 use crate::risks::{current_method, known_controls};
 use crate::{Actor, App, AppError, Permission};
+use crate::{OrgId, RecordId};
 use aims_catalog::templates::ImpactTemplate;
 use aims_domain::ValidationError;
 use aims_domain::impact::ImpactAssessment;
@@ -66,7 +67,7 @@ fn template(id: &str) -> Result<ImpactTemplate, AppError> {
 /// the risk appetite that is not linked to one yet.
 async fn prepare(
     tx: &mut WriteTx,
-    org: &str,
+    org: &OrgId,
     actor: &Actor,
     a: &mut ImpactAssessment,
     id: &str,
@@ -101,7 +102,7 @@ async fn prepare(
         if a.impacts[i].risk_id.is_empty() {
             let risk = risk_from_harm(a, i, &system, &method, &link);
             let s = records::insert(tx, &RISKS, org, &actor.label, &risk).await?;
-            a.impacts[i].risk_id = s.id;
+            a.impacts[i].risk_id = s.id.into();
         } else {
             let mut r: Stored<Risk> = records::get(tx, &RISKS, org, &a.impacts[i].risk_id).await?;
             if !r.data.raised_from.contains(&link) {
@@ -142,7 +143,7 @@ fn risk_from_harm(
     Risk {
         title,
         description: m.description.clone(),
-        system_ids: vec![system.id.clone()],
+        system_ids: vec![system.id.to_string()],
         sources: vec![],
         objectives: vec![],
         owner: system.data.owner.clone(),
@@ -172,7 +173,7 @@ impl App {
     pub async fn create_impact(
         &self,
         actor: &Actor,
-        org: &str,
+        org: &OrgId,
         mut a: ImpactAssessment,
     ) -> Result<Stored<ImpactAssessment>, AppError> {
         actor.require(Permission::Write)?;
@@ -203,8 +204,8 @@ impl App {
     pub async fn update_impact(
         &self,
         actor: &Actor,
-        org: &str,
-        id: &str,
+        org: &OrgId,
+        id: &RecordId,
         expected_version: Option<i64>,
         mut a: ImpactAssessment,
     ) -> Result<Stored<ImpactAssessment>, AppError> {
@@ -255,8 +256,8 @@ impl App {
     pub async fn approve_impact(
         &self,
         actor: &Actor,
-        org: &str,
-        id: &str,
+        org: &OrgId,
+        id: &RecordId,
         expected_version: Option<i64>,
         mut approval: Acceptance,
     ) -> Result<Stored<ImpactAssessment>, AppError> {
@@ -318,8 +319,8 @@ impl App {
     pub async fn impact(
         &self,
         actor: &Actor,
-        org: &str,
-        id: &str,
+        org: &OrgId,
+        id: &RecordId,
     ) -> Result<Stored<ImpactAssessment>, AppError> {
         actor.require(Permission::Read)?;
         self.read(&IMPACT_ASSESSMENTS, org, id).await
@@ -329,7 +330,7 @@ impl App {
     pub async fn impacts(
         &self,
         actor: &Actor,
-        org: &str,
+        org: &OrgId,
         system_id: Option<&str>,
     ) -> Result<Vec<Stored<ImpactAssessment>>, AppError> {
         self.impacts_page(actor, org, system_id, &Paging::default())
@@ -341,7 +342,7 @@ impl App {
     pub async fn impact_list(
         &self,
         actor: &Actor,
-        org: &str,
+        org: &OrgId,
         lq: &ImpactListQuery,
     ) -> Result<ImpactListPage, AppError> {
         actor.require(Permission::Read)?;
@@ -379,7 +380,7 @@ impl App {
     pub async fn impacts_page(
         &self,
         actor: &Actor,
-        org: &str,
+        org: &OrgId,
         system_id: Option<&str>,
         page: &Paging,
     ) -> Result<Vec<Stored<ImpactAssessment>>, AppError> {

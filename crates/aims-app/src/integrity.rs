@@ -2,6 +2,7 @@
 
 use crate::records::format_micros;
 use crate::{Actor, App, AppError, Permission};
+use crate::{OrgId, RecordId};
 pub use aims_store::backup::BackupSummary;
 pub use aims_store::changelog::{ChainSummary, Problem, VerifyReport};
 
@@ -44,9 +45,9 @@ impl App {
     pub async fn history(
         &self,
         actor: &Actor,
-        org: &str,
+        org: &OrgId,
         record_type: &str,
-        id: &str,
+        id: &RecordId,
     ) -> Result<Vec<HistoryEntry>, AppError> {
         actor.require(Permission::Read)?;
         if spec::by_record_type(record_type).is_none() {
@@ -85,7 +86,7 @@ impl App {
     pub async fn chain_head(
         &self,
         actor: &Actor,
-        org: &str,
+        org: &OrgId,
     ) -> Result<Option<(i64, String)>, AppError> {
         actor.require(Permission::Read)?;
         Ok(self.store.chain_head(org).await?)

@@ -26,6 +26,7 @@ pub mod tokens;
 mod test_support;
 
 pub use access::{Actor, Permission};
+pub use aims_domain::{OrgId, RecordId};
 pub use error::AppError;
 pub use records::Stored;
 

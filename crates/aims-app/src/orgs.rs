@@ -1,5 +1,6 @@
 //! Organizations, users and memberships, and `init`, which creates the first organization and its admin.
 
+use crate::OrgId;
 use crate::records::{self, Stored, from_row};
 use crate::{Actor, App, AppError, Permission};
 use aims_domain::context::{Organization, slugify};
@@ -13,6 +14,13 @@ use argon2::password_hash::{PasswordHasher, SaltString, rand_core::OsRng};
 use argon2::{Argon2, PasswordHash, PasswordVerifier};
 use rand::RngCore;
 use serde::Serialize;
+
+impl Stored<Organization> {
+    /// The organization's record id as the id every use case scopes to.
+    pub fn org_id(&self) -> OrgId {
+        OrgId::from(self.id.as_str())
+    }
+}
 
 /// What `init` needs.
 #[derive(Debug, Clone)]
@@ -102,7 +110,7 @@ pub fn generate_password() -> String {
 
 fn user_view(u: &Stored<User>) -> UserView {
     UserView {
-        id: u.id.clone(),
+        id: u.id.to_string(),
         email: u.data.email.clone(),
         display_name: u.data.display_name.clone(),
         disabled: u.data.disabled,
@@ -321,7 +329,7 @@ impl App {
     pub async fn update_org(
         &self,
         actor: &Actor,
-        org_id: &str,
+        org_id: &OrgId,
         expected_version: Option<i64>,
         mut org: Organization,
     ) -> Result<Stored<Organization>, AppError> {
@@ -355,7 +363,7 @@ impl App {
     pub async fn add_member(
         &self,
         actor: &Actor,
-        org: &str,
+        org: &OrgId,
         email: &str,
         name: &str,
         password: &str,
@@ -386,14 +394,14 @@ impl App {
             .await?;
         tx.commit().await?;
         Ok(MemberView {
-            membership_id: m.id,
+            membership_id: m.id.into(),
             user: user_view(&user),
             role: m.data.role,
         })
     }
 
     /// Members of an organization with their roles.
-    pub async fn members(&self, actor: &Actor, org: &str) -> Result<Vec<MemberView>, AppError> {
+    pub async fn members(&self, actor: &Actor, org: &OrgId) -> Result<Vec<MemberView>, AppError> {
         actor.require(Permission::Read)?;
         let mut tx = self.store.begin_read().await?;
         let mut out = vec![];
@@ -401,7 +409,7 @@ impl App {
             let m: Stored<Membership> = from_row(&m)?;
             if let Some(u) = tx.get(&USERS, INSTALLATION_CHAIN, &m.data.user_id).await? {
                 out.push(MemberView {
-                    membership_id: m.id.clone(),
+                    membership_id: m.id.to_string(),
                     user: user_view(&from_row(&u)?),
                     role: m.data.role.clone(),
                 });

@@ -1,6 +1,7 @@
 //! Typed records over the store's generic rows: a domain struct plus the system fields every record has.
 
 use crate::{App, AppError};
+use crate::{OrgId, RecordId};
 use aims_store::spec::TableSpec;
 use aims_store::{Conn, ListQuery, Row, WriteTx};
 use serde::de::DeserializeOwned;
@@ -10,7 +11,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Stored<T> {
     /// Record id (UUIDv7).
-    pub id: String,
+    pub id: RecordId,
     /// Version for optimistic concurrency; pass it back to update.
     pub version: i64,
     /// Creation time, RFC 3339 UTC.
@@ -56,7 +57,7 @@ pub fn from_row<T: DeserializeOwned>(row: &Row) -> Result<Stored<T>, AppError> {
         )))
     })?;
     Ok(Stored {
-        id: row.id().to_string(),
+        id: RecordId::from(row.id()),
         version: row.version(),
         created_at: format_micros(row.created_at()),
         updated_at: format_micros(row.updated_at()),
@@ -134,7 +135,7 @@ impl App {
     pub async fn read<T: DeserializeOwned>(
         &self,
         spec: &'static TableSpec,
-        org: &str,
+        org: &OrgId,
         id: &str,
     ) -> Result<Stored<T>, AppError> {
         let mut tx = self.store.begin_read().await?;
@@ -147,7 +148,7 @@ impl App {
     pub async fn read_list<T: DeserializeOwned>(
         &self,
         spec: &'static TableSpec,
-        org: &str,
+        org: &OrgId,
         q: &ListQuery,
     ) -> Result<Vec<Stored<T>>, AppError> {
         self.store

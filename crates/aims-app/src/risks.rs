@@ -3,6 +3,7 @@
 
 use crate::records::{self, Paging, Stored};
 use crate::{Actor, App, AppError, Permission};
+use crate::{OrgId, RecordId};
 use aims_domain::ValidationError;
 use aims_domain::risk::{Acceptance, Risk, RiskAssessment, RiskMethod, Score, Treatment};
 use aims_domain::vocab::RiskStatus;
@@ -197,7 +198,7 @@ fn filter_query(f: &RiskFilter) -> Result<ListQuery, AppError> {
 /// Moves a risk to `status` inside `tx`, against the version read, logging the change.
 async fn move_risk(
     tx: &mut WriteTx,
-    org: &str,
+    org: &OrgId,
     actor: &str,
     risk: Stored<Risk>,
     status: RiskStatus,
@@ -213,7 +214,7 @@ async fn move_risk(
 pub(crate) async fn page_of<T: serde::de::DeserializeOwned>(
     app: &App,
     spec: &'static aims_store::spec::TableSpec,
-    org: &str,
+    org: &OrgId,
     mut q: ListQuery,
     after: &Option<String>,
     limit: i64,
@@ -229,14 +230,16 @@ pub(crate) async fn page_of<T: serde::de::DeserializeOwned>(
     let mut rows: Vec<Stored<T>> = app.read_list(spec, org, &q).await?;
     let more = rows.len() as i64 > limit;
     rows.truncate(usize::try_from(limit).unwrap_or(0));
-    let next = more.then(|| rows.last().map(|r| r.id.clone())).flatten();
+    let next = more
+        .then(|| rows.last().map(|r| r.id.to_string()))
+        .flatten();
     Ok((rows, next))
 }
 
 /// Counts the risks matching `q` by status and latest scores, in one aggregate query inside `tx`.
 pub(crate) async fn count_risks(
     tx: &mut Conn,
-    org: &str,
+    org: &OrgId,
     q: &ListQuery,
 ) -> Result<RiskCounts, AppError> {
     let groups = tx
@@ -293,7 +296,7 @@ pub(crate) fn catalog_refs(kind: &str) -> Result<Vec<String>, AppError> {
 /// Annex A control ids and every control id the organization can choose (Annex A plus its own).
 pub(crate) async fn known_controls(
     tx: &mut Conn,
-    org: &str,
+    org: &OrgId,
 ) -> Result<(Vec<String>, Vec<String>), AppError> {
     let annex_a = catalog_refs("control")?;
     let mut all = annex_a.clone();
@@ -312,7 +315,7 @@ pub(crate) async fn known_controls(
 /// The organization's current risk method inside `tx`, saving the default as version 1 when it has none yet.
 pub(crate) async fn current_method(
     tx: &mut WriteTx,
-    org: &str,
+    org: &OrgId,
     actor: &str,
 ) -> Result<RiskMethod, AppError> {
     if let Some(m) = latest_method(tx, org).await? {
@@ -323,7 +326,7 @@ pub(crate) async fn current_method(
     Ok(m)
 }
 
-async fn latest_method(tx: &mut Conn, org: &str) -> Result<Option<Stored<RiskMethod>>, AppError> {
+async fn latest_method(tx: &mut Conn, org: &OrgId) -> Result<Option<Stored<RiskMethod>>, AppError> {
     let q = ListQuery {
         order_by: Some("number"),
         descending: true,
@@ -336,7 +339,7 @@ async fn latest_method(tx: &mut Conn, org: &str) -> Result<Option<Stored<RiskMet
     }
 }
 
-async fn check_systems(tx: &mut Conn, org: &str, ids: &[String]) -> Result<(), AppError> {
+async fn check_systems(tx: &mut Conn, org: &OrgId, ids: &[String]) -> Result<(), AppError> {
     let mut errs = ValidationError::default();
     for (i, id) in ids.iter().enumerate() {
         if tx.get(&AI_SYSTEMS, org, id).await?.is_none() {
@@ -352,7 +355,7 @@ async fn check_systems(tx: &mut Conn, org: &str, ids: &[String]) -> Result<(), A
 /// Validates a risk's register fields against the catalogue and the organization's systems.
 pub(crate) async fn prepare_risk(
     tx: &mut Conn,
-    org: &str,
+    org: &OrgId,
     risk: &mut Risk,
 ) -> Result<(), AppError> {
     let sources = catalog_refs("risk_source")?;
@@ -363,7 +366,7 @@ pub(crate) async fn prepare_risk(
 
 impl App {
     /// The organization's current risk method (the shipped default, not yet saved, when it has none).
-    pub async fn risk_method(&self, actor: &Actor, org: &str) -> Result<RiskMethod, AppError> {
+    pub async fn risk_method(&self, actor: &Actor, org: &OrgId) -> Result<RiskMethod, AppError> {
         actor.require(Permission::Read)?;
         let mut tx = self.store.begin_read().await?;
         let m = latest_method(&mut tx, org).await?;
@@ -378,7 +381,7 @@ impl App {
     pub async fn risk_methods(
         &self,
         actor: &Actor,
-        org: &str,
+        org: &OrgId,
     ) -> Result<Vec<Stored<RiskMethod>>, AppError> {
         actor.require(Permission::Read)?;
         let q = ListQuery {
@@ -394,7 +397,7 @@ impl App {
     pub async fn save_risk_method(
         &self,
         actor: &Actor,
-        org: &str,
+        org: &OrgId,
         mut method: RiskMethod,
     ) -> Result<Stored<RiskMethod>, AppError> {
         actor.require(Permission::Approve)?;
@@ -415,7 +418,7 @@ impl App {
     pub async fn create_risk(
         &self,
         actor: &Actor,
-        org: &str,
+        org: &OrgId,
         mut risk: Risk,
     ) -> Result<Stored<Risk>, AppError> {
         actor.require(Permission::Write)?;
@@ -446,8 +449,8 @@ impl App {
     pub async fn update_risk(
         &self,
         actor: &Actor,
-        org: &str,
-        id: &str,
+        org: &OrgId,
+        id: &RecordId,
         expected_version: Option<i64>,
         mut risk: Risk,
     ) -> Result<Stored<Risk>, AppError> {
@@ -481,8 +484,8 @@ impl App {
     pub async fn assess_risk(
         &self,
         actor: &Actor,
-        org: &str,
-        id: &str,
+        org: &OrgId,
+        id: &RecordId,
         expected_version: Option<i64>,
         mut assessment: RiskAssessment,
     ) -> Result<Stored<Risk>, AppError> {
@@ -520,7 +523,12 @@ impl App {
     }
 
     /// Reads one risk.
-    pub async fn risk(&self, actor: &Actor, org: &str, id: &str) -> Result<Stored<Risk>, AppError> {
+    pub async fn risk(
+        &self,
+        actor: &Actor,
+        org: &OrgId,
+        id: &RecordId,
+    ) -> Result<Stored<Risk>, AppError> {
         actor.require(Permission::Read)?;
         self.read(&RISKS, org, id).await
     }
@@ -529,7 +537,7 @@ impl App {
     pub async fn risks(
         &self,
         actor: &Actor,
-        org: &str,
+        org: &OrgId,
         f: &RiskFilter,
     ) -> Result<Vec<Stored<Risk>>, AppError> {
         self.risks_page(actor, org, f, &Paging::default()).await
@@ -540,7 +548,7 @@ impl App {
     pub async fn risks_page(
         &self,
         actor: &Actor,
-        org: &str,
+        org: &OrgId,
         f: &RiskFilter,
         page: &Paging,
     ) -> Result<Vec<Stored<Risk>>, AppError> {
@@ -555,7 +563,7 @@ impl App {
     pub async fn risk_register(
         &self,
         actor: &Actor,
-        org: &str,
+        org: &OrgId,
         method: &RiskMethod,
         rq: &RegisterQuery,
     ) -> Result<RegisterPage, AppError> {
@@ -582,7 +590,7 @@ impl App {
     pub async fn risk_counts(
         &self,
         actor: &Actor,
-        org: &str,
+        org: &OrgId,
         f: &RiskFilter,
     ) -> Result<RiskCounts, AppError> {
         actor.require(Permission::Read)?;
@@ -597,7 +605,7 @@ impl App {
     pub async fn create_treatment(
         &self,
         actor: &Actor,
-        org: &str,
+        org: &OrgId,
         mut t: Treatment,
     ) -> Result<Stored<Treatment>, AppError> {
         actor.require(Permission::Write)?;
@@ -634,8 +642,8 @@ impl App {
     pub async fn update_treatment(
         &self,
         actor: &Actor,
-        org: &str,
-        id: &str,
+        org: &OrgId,
+        id: &RecordId,
         expected_version: Option<i64>,
         mut t: Treatment,
     ) -> Result<Stored<Treatment>, AppError> {
@@ -678,8 +686,8 @@ impl App {
     pub async fn accept_treatment(
         &self,
         actor: &Actor,
-        org: &str,
-        id: &str,
+        org: &OrgId,
+        id: &RecordId,
         expected_version: Option<i64>,
         mut acceptance: Acceptance,
     ) -> Result<Stored<Treatment>, AppError> {
@@ -713,8 +721,8 @@ impl App {
     pub async fn treatment(
         &self,
         actor: &Actor,
-        org: &str,
-        id: &str,
+        org: &OrgId,
+        id: &RecordId,
     ) -> Result<Stored<Treatment>, AppError> {
         actor.require(Permission::Read)?;
         self.read(&TREATMENTS, org, id).await
@@ -724,7 +732,7 @@ impl App {
     pub async fn treatments(
         &self,
         actor: &Actor,
-        org: &str,
+        org: &OrgId,
         risk_id: Option<&str>,
     ) -> Result<Vec<Stored<Treatment>>, AppError> {
         self.treatments_page(actor, org, risk_id, &Paging::default())
@@ -735,7 +743,7 @@ impl App {
     pub async fn treatments_page(
         &self,
         actor: &Actor,
-        org: &str,
+        org: &OrgId,
         risk_id: Option<&str>,
         page: &Paging,
     ) -> Result<Vec<Stored<Treatment>>, AppError> {
@@ -755,7 +763,7 @@ impl App {
         &self,
         actor: &Actor,
         spec: &'static aims_store::spec::TableSpec,
-        org: &str,
+        org: &OrgId,
         link: Option<(&'static str, &str, &str)>,
         page: &Paging,
     ) -> Result<Vec<Stored<T>>, AppError> {
@@ -818,7 +826,7 @@ mod tests {
                 ("Bravo", "dee", (4, 4), (3, 2)),
             ] {
                 let mut r = assessed(title, owner, inherent, residual);
-                r.system_ids = vec![sys.id.clone()];
+                r.system_ids = vec![sys.id.to_string()];
                 app.create_risk(op, org, r).await.unwrap();
             }
             let mut unassessed = assessed("echo", "Ed", (1, 1), (1, 1));
@@ -876,7 +884,7 @@ mod tests {
                     },
                 }),
                 filter: RiskFilter {
-                    system_id: Some(sys.id.clone()),
+                    system_id: Some(sys.id.to_string()),
                     ..RiskFilter::default()
                 },
                 ..titles_by(RiskSort::Title, false)

@@ -1,6 +1,7 @@
 //! Statement of Applicability use cases: compute it from the live records, approve (freeze) a numbered version
 //! with its treatment plan, compare versions, and flag drift from the approved version.
 
+use crate::OrgId;
 use crate::records::{self, Stored};
 use crate::{Actor, App, AppError, Permission};
 use aims_domain::ValidationError;
@@ -48,7 +49,7 @@ struct Computed {
     facts: SystemFacts,
 }
 
-async fn compute(tx: &mut Conn, org: &str) -> Result<Computed, AppError> {
+async fn compute(tx: &mut Conn, org: &OrgId) -> Result<Computed, AppError> {
     let catalog: Vec<CatalogControl> = crate::catalogue::builtin()?
         .items("iso42001", &["control"])
         .into_iter()
@@ -167,7 +168,10 @@ async fn compute(tx: &mut Conn, org: &str) -> Result<Computed, AppError> {
     })
 }
 
-async fn latest_version(tx: &mut Conn, org: &str) -> Result<Option<Stored<SoaVersion>>, AppError> {
+async fn latest_version(
+    tx: &mut Conn,
+    org: &OrgId,
+) -> Result<Option<Stored<SoaVersion>>, AppError> {
     let q = ListQuery {
         order_by: Some("number"),
         descending: true,
@@ -183,7 +187,7 @@ async fn latest_version(tx: &mut Conn, org: &str) -> Result<Option<Stored<SoaVer
 impl App {
     /// Computes the Statement of Applicability from the live records and compares it with the latest approved
     /// version.
-    pub async fn soa(&self, actor: &Actor, org: &str) -> Result<SoaView, AppError> {
+    pub async fn soa(&self, actor: &Actor, org: &OrgId) -> Result<SoaView, AppError> {
         actor.require(Permission::Read)?;
         let mut tx = self.store.begin_snapshot().await?;
         let c = compute(&mut tx, org).await?;
@@ -210,7 +214,7 @@ impl App {
     pub async fn approve_soa(
         &self,
         actor: &Actor,
-        org: &str,
+        org: &OrgId,
         approval: SoaApproval,
     ) -> Result<Stored<SoaVersion>, AppError> {
         actor.require(Permission::Approve)?;
@@ -257,7 +261,7 @@ impl App {
     pub async fn soa_versions(
         &self,
         actor: &Actor,
-        org: &str,
+        org: &OrgId,
     ) -> Result<Vec<Stored<SoaVersion>>, AppError> {
         actor.require(Permission::Read)?;
         let q = ListQuery {
@@ -272,7 +276,7 @@ impl App {
     pub async fn soa_version(
         &self,
         actor: &Actor,
-        org: &str,
+        org: &OrgId,
         number: i64,
     ) -> Result<Stored<SoaVersion>, AppError> {
         actor.require(Permission::Read)?;
@@ -292,7 +296,7 @@ impl App {
     pub async fn soa_diff(
         &self,
         actor: &Actor,
-        org: &str,
+        org: &OrgId,
         from: i64,
         to: Option<i64>,
     ) -> Result<Vec<SoaChange>, AppError> {

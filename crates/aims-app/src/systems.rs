@@ -3,6 +3,7 @@
 
 use crate::records::{self, Stored};
 use crate::{Actor, App, AppError, Permission};
+use crate::{OrgId, RecordId};
 use aims_domain::ValidationError;
 use aims_domain::inventory::{AiSystem, AiSystemSummary};
 use aims_domain::vocab::{AiRole, LifecycleStage};
@@ -42,7 +43,7 @@ impl App {
     async fn check_references(
         &self,
         tx: &mut aims_store::Conn,
-        org: &str,
+        org: &OrgId,
         s: &AiSystem,
     ) -> Result<(), AppError> {
         let mut errs = ValidationError::default();
@@ -62,7 +63,7 @@ impl App {
     pub async fn add_system(
         &self,
         actor: &Actor,
-        org: &str,
+        org: &OrgId,
         mut system: AiSystem,
     ) -> Result<Stored<AiSystem>, AppError> {
         actor.require(Permission::Write)?;
@@ -81,7 +82,7 @@ impl App {
     pub async fn import_systems(
         &self,
         actor: &Actor,
-        org: &str,
+        org: &OrgId,
         mut systems: Vec<AiSystem>,
     ) -> Result<Vec<Stored<AiSystem>>, AppError> {
         actor.require(Permission::Write)?;
@@ -125,8 +126,8 @@ impl App {
     pub async fn system(
         &self,
         actor: &Actor,
-        org: &str,
-        id: &str,
+        org: &OrgId,
+        id: &RecordId,
     ) -> Result<Stored<AiSystem>, AppError> {
         actor.require(Permission::Read)?;
         self.read(&AI_SYSTEMS, org, id).await
@@ -136,8 +137,8 @@ impl App {
     pub async fn update_system(
         &self,
         actor: &Actor,
-        org: &str,
-        id: &str,
+        org: &OrgId,
+        id: &RecordId,
         expected_version: Option<i64>,
         change: impl FnOnce(&mut AiSystem) -> Result<(), ValidationError>,
     ) -> Result<Stored<AiSystem>, AppError> {
@@ -175,8 +176,8 @@ impl App {
     pub async fn retire_system(
         &self,
         actor: &Actor,
-        org: &str,
-        id: &str,
+        org: &OrgId,
+        id: &RecordId,
         on: &str,
         reason: &str,
     ) -> Result<Stored<AiSystem>, AppError> {
@@ -204,7 +205,7 @@ impl App {
     pub async fn systems(
         &self,
         actor: &Actor,
-        org: &str,
+        org: &OrgId,
         f: &SystemFilter,
     ) -> Result<Vec<Stored<AiSystem>>, AppError> {
         self.systems_after(actor, org, f, None).await
@@ -214,7 +215,7 @@ impl App {
     pub async fn system_summaries_after(
         &self,
         actor: &Actor,
-        org: &str,
+        org: &OrgId,
         f: &SystemFilter,
         after: Option<(String, String)>,
     ) -> Result<Vec<AiSystemSummary>, AppError> {
@@ -289,7 +290,7 @@ impl App {
     pub async fn systems_after(
         &self,
         actor: &Actor,
-        org: &str,
+        org: &OrgId,
         f: &SystemFilter,
         after: Option<(String, String)>,
     ) -> Result<Vec<Stored<AiSystem>>, AppError> {

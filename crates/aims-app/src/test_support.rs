@@ -8,7 +8,7 @@ use aims_store::testing::{TestDb, backends};
 /// dropping it removes a SQLite file.
 pub(crate) struct TestOrg {
     pub(crate) app: App,
-    pub(crate) org: String,
+    pub(crate) org: crate::OrgId,
     pub(crate) operator: Actor,
     pub(crate) backend: aims_store::Backend,
     _db: TestDb,
@@ -36,7 +36,7 @@ where
             )
             .await
             .unwrap();
-        let org = init.organization.id.clone();
+        let org = init.organization.org_id();
         // The test borrows the fixture, so the database (and a SQLite file's directory) lives until it ends.
         let fixture = TestOrg {
             app: app.clone(),

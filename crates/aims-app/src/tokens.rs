@@ -6,6 +6,7 @@ use crate::auth::{Session, token_hash};
 use crate::orgs::UserView;
 use crate::records::{Stored, format_micros, from_row};
 use crate::{Actor, App, AppError};
+use crate::{OrgId, RecordId};
 use aims_domain::ValidationError;
 use aims_domain::error::{MAX_NAME, check_required_text};
 use aims_domain::ids::INSTALLATION_CHAIN;
@@ -130,7 +131,7 @@ impl App {
     pub async fn create_token(
         &self,
         actor: &Actor,
-        org: &str,
+        org: &OrgId,
         email: &str,
         name: &str,
         days: Option<i64>,
@@ -166,7 +167,7 @@ impl App {
         let now = now_micros();
         let row = TokenRow {
             id: aims_domain::new_id(),
-            user_id: user.id.clone(),
+            user_id: user.id.to_string(),
             org_id: org.to_string(),
             name: name.trim().to_string(),
             token_hash: token_hash(&token),
@@ -205,7 +206,7 @@ impl App {
 
     /// Revokes a token by id. The local operator may revoke any token; a signed-in user only their own (another
     /// user's token is reported as not found, so ids of others' tokens cannot be probed).
-    pub async fn revoke_token(&self, actor: &Actor, id: &str) -> Result<TokenView, AppError> {
+    pub async fn revoke_token(&self, actor: &Actor, id: &RecordId) -> Result<TokenView, AppError> {
         let id = aims_domain::parse_id("id", id)?;
         let not_found = || AppError::NotFound(format!("no API token with id {id}"));
         let row = self.store.token_get(&id).await?.ok_or_else(not_found)?;
@@ -272,15 +273,18 @@ impl App {
         Ok(Some(Session {
             token_hash: hash,
             user: UserView {
-                id: user.id,
+                id: user.id.into(),
                 email: user.data.email,
                 display_name: user.data.display_name,
                 disabled: false,
             },
-            org_id: row.org_id,
+            org_id: row.org_id.into(),
             role,
             csrf_token: String::new(),
-            memberships,
+            memberships: memberships
+                .into_iter()
+                .map(|(o, r)| (o.into(), r))
+                .collect(),
         }))
     }
 }
@@ -311,9 +315,13 @@ mod tests {
                 .await
                 .unwrap();
             let owner = Actor::member("admin@test.example", MemberRole::Admin);
-            app.revoke_token(&owner, &token.info.id).await.unwrap();
+            app.revoke_token(&owner, &token.info.id.as_str().into())
+                .await
+                .unwrap();
             // Revoking again changes nothing and logs nothing.
-            app.revoke_token(&owner, &token.info.id).await.unwrap();
+            app.revoke_token(&owner, &token.info.id.as_str().into())
+                .await
+                .unwrap();
             let log = app
                 .store
                 .history(org, aims_store::tokens::TOKEN_RECORD_TYPE, &token.info.id)

@@ -15,4 +15,4 @@ pub mod users;
 pub mod vocab;
 
 pub use error::{FieldError, ValidationError};
-pub use ids::{new_id, parse_id};
+pub use ids::{OrgId, RecordId, new_id, parse_id};

@@ -52,7 +52,7 @@ fn main() {
     rt.block_on(async move {
         let app = App::open_or_create(&url).await.expect("store");
         let info = seed_demo(&app).await.expect("demo").expect("empty store");
-        let org = info.organization.id.clone();
+        let org = info.organization.org_id();
         let actor = Actor::operator("load");
         let start = std::time::Instant::now();
         for i in 0..n {

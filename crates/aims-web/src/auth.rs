@@ -263,7 +263,10 @@ pub struct SwitchForm {
 
 /// POST /org/switch
 pub async fn switch_org(ctx: Ctx, Form(f): Form<SwitchForm>) -> PageResult {
-    ctx.state.app.switch_org(&ctx.s, &f.org).await?;
+    ctx.state
+        .app
+        .switch_org(&ctx.s, &f.org.as_str().into())
+        .await?;
     go("/")
 }
 
@@ -369,7 +372,10 @@ pub struct RevokeForm {
 
 /// POST /account/tokens/revoke: revokes one of the user's own API tokens.
 pub async fn revoke_token(ctx: Ctx, Form(f): Form<RevokeForm>) -> PageResult {
-    ctx.state.app.revoke_token(&ctx.s.actor(), &f.id).await?;
+    ctx.state
+        .app
+        .revoke_token(&ctx.s.actor(), &f.id.as_str().into())
+        .await?;
     go("/account")
 }
 

@@ -46,11 +46,11 @@ impl Chrome {
             .memberships
             .iter()
             .map(|(id, _)| OrgChoice {
-                id: id.clone(),
+                id: id.to_string(),
                 name: orgs
                     .iter()
-                    .find(|o| &o.id == id)
-                    .map_or_else(|| id.clone(), |o| o.data.name.clone()),
+                    .find(|o| o.id.as_str() == id.as_str())
+                    .map_or_else(|| id.to_string(), |o| o.data.name.clone()),
                 current: *id == s.org_id,
             })
             .collect();

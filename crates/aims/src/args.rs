@@ -2,6 +2,7 @@
 
 use crate::args_record::{KitNoun, RecordCmd};
 use crate::out::Format;
+use aims_app::RecordId;
 use aims_domain::context::{InterestedParty, Supplier};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -117,7 +118,7 @@ pub enum TokenCmd {
     /// Revoke a token by id; requests with it are refused from then on.
     Revoke {
         /// Token id (from `aims token list`).
-        id: String,
+        id: RecordId,
     },
 }
 
@@ -318,7 +319,7 @@ pub enum ScopeCmd {
     /// Show the change history of one version.
     History {
         /// Scope version id.
-        id: String,
+        id: RecordId,
     },
 }
 
@@ -337,7 +338,7 @@ pub trait Wording {
 pub struct Change<F: Args + Wording> {
     /// Record id.
     #[arg(help = F::ID)]
-    pub id: String,
+    pub id: RecordId,
     /// Fields to change.
     #[command(flatten)]
     pub fields: F,
@@ -350,7 +351,7 @@ pub struct Change<F: Args + Wording> {
 #[derive(Debug, Args)]
 pub struct IdArg {
     /// Record id.
-    pub id: String,
+    pub id: RecordId,
 }
 
 /// The subcommands of `aims party` beside the generic ones.
@@ -359,7 +360,7 @@ pub enum PartyExtra {
     /// Add a requirement to a party.
     Require {
         /// Party id.
-        id: String,
+        id: RecordId,
         /// The requirement.
         #[arg(long)]
         text: String,
@@ -385,7 +386,7 @@ pub enum SupplierExtra {
     /// Record a certificate the supplier holds.
     Certify {
         /// Supplier id.
-        id: String,
+        id: RecordId,
         /// Standard, e.g. "ISO/IEC 42001:2023".
         #[arg(long)]
         standard: String,
@@ -424,7 +425,7 @@ pub enum SystemCmd {
     /// Retire an AI system (life-cycle stage `retired`, with date and reason).
     Retire {
         /// System id.
-        id: String,
+        id: RecordId,
         /// Why it is retired.
         #[arg(long)]
         reason: String,
@@ -527,7 +528,7 @@ pub struct HistoryArgs {
     /// ai_system, membership.
     pub record_type: String,
     /// Record id.
-    pub id: String,
+    pub id: RecordId,
 }
 
 /// Arguments of `verify`: the whole store, or only the chain of `--org` when it is given.

@@ -1,6 +1,7 @@
 //! The command-line noun of a kit record type, built from its declaration: `aims NOUN add|list|show|update|
 //! delete|history`, with a flag per field, plus any extra subcommands the record type adds (`X`).
 
+use aims_app::RecordId;
 use aims_app::kit::{FieldKind, ListParams, Record};
 use clap::{Arg, ArgAction, ArgMatches, Command, FromArgMatches, Subcommand};
 use serde_json::{Map, Value};
@@ -27,12 +28,12 @@ pub enum Action<X> {
     /// Show one record.
     Show {
         /// Record id.
-        id: String,
+        id: RecordId,
     },
     /// Change the given fields of a record.
     Update {
         /// Record id.
-        id: String,
+        id: RecordId,
         /// Field values given by flag.
         values: Map<String, Value>,
         /// JSON or TOML file with any fields.
@@ -43,14 +44,14 @@ pub enum Action<X> {
     /// Delete a record.
     Delete {
         /// Record id.
-        id: String,
+        id: RecordId,
         /// Refuse unless the record is still at this version.
         if_version: Option<i64>,
     },
     /// Show a record's change history.
     History {
         /// Record id.
-        id: String,
+        id: RecordId,
     },
     /// A subcommand particular to the record type.
     Extra(X),
@@ -247,7 +248,9 @@ impl<T: Record, X: Subcommand> Subcommand for RecordCmd<T, X> {
 
 impl<T: Record, X: Subcommand> FromArgMatches for RecordCmd<T, X> {
     fn from_arg_matches(m: &ArgMatches) -> Result<Self, clap::Error> {
-        let id = |sub: &ArgMatches| sub.get_one::<String>("id").cloned().unwrap_or_default();
+        let id = |sub: &ArgMatches| {
+            RecordId::from(sub.get_one::<String>("id").cloned().unwrap_or_default())
+        };
         let if_version = |sub: &ArgMatches| sub.get_one::<i64>("if_version").copied();
         let file = |sub: &ArgMatches| sub.get_one::<PathBuf>("file").cloned();
         let action = match m.subcommand() {

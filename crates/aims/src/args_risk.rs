@@ -2,6 +2,7 @@
 //! `aims classify` and `aims soa`.
 
 use crate::args::{Change, Wording};
+use aims_app::RecordId;
 use clap::{Args, Subcommand};
 use std::marker::PhantomData;
 use std::path::PathBuf;
@@ -26,14 +27,14 @@ pub enum RiskCmd {
     /// Show one risk with its assessments and treatment plans.
     Show {
         /// Risk id.
-        id: String,
+        id: RecordId,
     },
     /// Change a risk's register fields (only the fields given change; assessments are never rewritten).
     Update(Change<RiskFields>),
     /// Add a dated re-assessment, scored with the current risk method.
     Assess {
         /// Risk id.
-        id: String,
+        id: RecordId,
         /// The scores and notes.
         #[command(flatten)]
         scores: ScoreArgs,
@@ -44,7 +45,7 @@ pub enum RiskCmd {
     /// Change history of a risk.
     History {
         /// Risk id.
-        id: String,
+        id: RecordId,
     },
     /// The risk method: scales, matrix, levels, appetite (versioned).
     #[command(subcommand)]
@@ -163,7 +164,7 @@ pub enum TreatmentCmd {
     /// Show one plan.
     Show {
         /// Plan id.
-        id: String,
+        id: RecordId,
     },
     /// Change a plan (only the fields given change).
     Update(Change<TreatmentFields>),
@@ -172,7 +173,7 @@ pub enum TreatmentCmd {
     /// Change history of a plan.
     History {
         /// Plan id.
-        id: String,
+        id: RecordId,
     },
 }
 
@@ -229,7 +230,7 @@ pub trait SignOffWording {
 pub struct SignOff<W: SignOffWording + Send + Sync + 'static> {
     /// Record id.
     #[arg(help = W::ID)]
-    pub id: String,
+    pub id: RecordId,
     /// Person who signs off.
     #[arg(long, help = W::BY)]
     pub by: String,
@@ -350,7 +351,7 @@ pub enum ImpactCmd {
     /// Show one assessment.
     Show {
         /// Assessment id.
-        id: String,
+        id: RecordId,
     },
     /// Revise a draft (only the fields given change).
     Update(Change<ImpactFields>),
@@ -361,7 +362,7 @@ pub enum ImpactCmd {
     /// Change history of an assessment.
     History {
         /// Assessment id.
-        id: String,
+        id: RecordId,
     },
 }
 

@@ -56,7 +56,7 @@ fn org_pairs(o: &aims_app::Stored<Organization>) -> Vec<(&'static str, String)> 
     vec![
         ("Name", d.name.clone()),
         ("Slug", d.slug.clone()),
-        ("Id", o.id.clone()),
+        ("Id", o.id.to_string()),
         ("Legal name", d.legal_name.clone()),
         ("Sector", d.sector.clone()),
         ("Size", d.size.clone()),
@@ -75,7 +75,7 @@ pub async fn org(ctx: &Ctx, c: OrgCmd) -> CmdResult {
         OrgCmd::List => {
             let orgs = ctx.app.organizations().await?;
             out::list(ctx.format, &orgs, &["slug", "name", "id"], |o| {
-                vec![o.data.slug.clone(), o.data.name.clone(), o.id.clone()]
+                vec![o.data.slug.clone(), o.data.name.clone(), o.id.to_string()]
             })
         }
         OrgCmd::Show => {
@@ -100,7 +100,7 @@ pub async fn org(ctx: &Ctx, c: OrgCmd) -> CmdResult {
             let data: Organization = from_flags(Some(&current.data), &u)?;
             let o = ctx
                 .app
-                .update_org(&ctx.actor, &current.id, u.if_version, data)
+                .update_org(&ctx.actor, &current.org_id(), u.if_version, data)
                 .await?;
             let message = format!(
                 "Updated organization {} (version {})",
@@ -110,7 +110,7 @@ pub async fn org(ctx: &Ctx, c: OrgCmd) -> CmdResult {
         }
         OrgCmd::History => {
             let o = ctx.app.resolve_org(ctx.org.as_deref()).await?;
-            print_history(ctx, &o.id, "organization", &o.id).await
+            print_history(ctx, &o.org_id(), "organization", &o.id).await
         }
         OrgCmd::Import(a) => crate::cmd_import::run(ctx, a).await,
     }
@@ -164,7 +164,12 @@ pub async fn user(ctx: &Ctx, c: UserCmd) -> CmdResult {
 }
 
 /// Prints the change history of a record.
-pub async fn print_history(ctx: &Ctx, org: &str, record_type: &str, id: &str) -> CmdResult {
+pub async fn print_history(
+    ctx: &Ctx,
+    org: &aims_app::OrgId,
+    record_type: &str,
+    id: &aims_app::RecordId,
+) -> CmdResult {
     let entries = ctx.app.history(&ctx.actor, org, record_type, id).await?;
     let headers = ["entry", "at", "actor", "action", "content hash"];
     out::list(ctx.format, &entries, &headers, |e| {

@@ -128,7 +128,7 @@ pub fn run(format: Format, c: &CatalogCmd) -> CmdResult {
             let headers = ["id", "name", "publisher", "items", "pack"];
             out::list(format, cat.frameworks(), &headers, |f| {
                 vec![
-                    f.id.clone(),
+                    f.id.to_string(),
                     f.name.clone(),
                     f.publisher.clone(),
                     f.items.to_string(),

@@ -17,7 +17,7 @@ fn scope_pairs(v: &Stored<ScopeVersion>) -> Vec<(&'static str, String)> {
     vec![
         ("Version", v.data.number.to_string()),
         ("Status", v.data.status.clone()),
-        ("Id", v.id.clone()),
+        ("Id", v.id.to_string()),
         ("Statement", v.data.statement.clone()),
         ("Boundaries", v.data.boundaries.clone()),
         ("Exclusions", v.data.exclusions.clone()),
@@ -94,7 +94,7 @@ pub async fn scope(ctx: &Ctx, c: ScopeCmd) -> CmdResult {
                     v.data.status.clone(),
                     v.data.approved_at.clone(),
                     v.data.statement.clone(),
-                    v.id.clone(),
+                    v.id.to_string(),
                 ]
             })
         }
@@ -106,7 +106,7 @@ pub async fn scope(ctx: &Ctx, c: ScopeCmd) -> CmdResult {
 /// supplier): which record, what to do to it, and what to say after.
 pub trait Amendment<T> {
     /// The id of the record changed.
-    fn id(&self) -> &str;
+    fn id(&self) -> &aims_app::RecordId;
     /// Makes the change.
     fn apply(self, record: &mut T);
     /// The message for people after the change.
@@ -114,7 +114,7 @@ pub trait Amendment<T> {
 }
 
 impl Amendment<InterestedParty> for PartyExtra {
-    fn id(&self) -> &str {
+    fn id(&self) -> &aims_app::RecordId {
         let PartyExtra::Require { id, .. } = self;
         id
     }
@@ -142,7 +142,7 @@ impl Amendment<InterestedParty> for PartyExtra {
 }
 
 impl Amendment<Supplier> for SupplierExtra {
-    fn id(&self) -> &str {
+    fn id(&self) -> &aims_app::RecordId {
         let SupplierExtra::Certify { id, .. } = self;
         id
     }

@@ -23,7 +23,7 @@ impl Flags for ImpactFields {
 fn print_impact(a: &Stored<ImpactAssessment>) {
     let d = &a.data;
     out::fields(&[
-        ("Id", a.id.clone()),
+        ("Id", a.id.to_string()),
         ("Title", d.title.clone()),
         ("AI system", d.system_id.clone()),
         ("System version", d.system_version.clone()),
@@ -153,7 +153,7 @@ pub async fn impact(ctx: &Ctx, c: ImpactCmd) -> CmdResult {
             let headers = ["id", "title", "template", "status", "harms", "next review"];
             out::list(ctx.format, &list, &headers, |a| {
                 vec![
-                    a.id.clone(),
+                    a.id.to_string(),
                     a.data.title.clone(),
                     a.data.template.clone(),
                     a.data.status.clone(),
@@ -260,7 +260,7 @@ pub async fn classify(ctx: &Ctx, a: ClassifyArgs) -> CmdResult {
                         .join(" | ")
                 };
                 vec![
-                    x.id.clone(),
+                    x.id.to_string(),
                     x.section.clone(),
                     x.provision.clone(),
                     kind,
@@ -278,7 +278,10 @@ pub async fn classify(ctx: &Ctx, a: ClassifyArgs) -> CmdResult {
     let org = ctx.org_id().await?;
     let app = &ctx.app;
     if a.answers.is_none() && a.answer.is_empty() {
-        return match app.classification(&ctx.actor, &org, &system).await? {
+        return match app
+            .classification(&ctx.actor, &org, &system.as_str().into())
+            .await?
+        {
             Some(c) => out::show(ctx.format, &c, print_classification),
             None => Err(bad_input(
                 "answers",
@@ -294,7 +297,13 @@ pub async fn classify(ctx: &Ctx, a: ClassifyArgs) -> CmdResult {
     let answers: Answers = serde_json::from_value(Value::Object(obj))
         .map_err(|e| bad_input("answers", e.to_string()))?;
     let c = app
-        .classify_system(&ctx.actor, &org, &system, a.role.as_deref(), answers)
+        .classify_system(
+            &ctx.actor,
+            &org,
+            &system.as_str().into(),
+            a.role.as_deref(),
+            answers,
+        )
         .await?;
     out::show(ctx.format, &c, print_classification)
 }

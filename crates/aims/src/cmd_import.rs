@@ -174,7 +174,7 @@ mod tests {
         )
         .await;
         assert!(matches!(run(&ctx, args(&file)).await, Ok(Outcome::Ok)));
-        let org = ctx.app.resolve_org(None).await.unwrap().id;
+        let org = ctx.app.resolve_org(None).await.unwrap().org_id();
         let systems = ctx
             .app
             .systems(&ctx.actor, &org, &Default::default())

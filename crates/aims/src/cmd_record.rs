@@ -25,7 +25,7 @@ pub enum Ran<X> {
     /// The generic action ran.
     Done(Outcome),
     /// An extra subcommand, with the organization it acts in.
-    Extra(String, X),
+    Extra(aims_app::OrgId, X),
 }
 
 /// Runs the generic actions of `c`; hands an extra subcommand back.
@@ -104,7 +104,7 @@ pub async fn run_plain<T: Record>(ctx: &Ctx, c: RecordCmd<T>) -> CmdResult {
 /// Lists one page (as `{items, next_cursor}` in JSON), or every page (as one JSON array).
 async fn list<T: Record>(
     ctx: &Ctx,
-    org: &str,
+    org: &aims_app::OrgId,
     mut params: ListParams,
     one_page: bool,
 ) -> CmdResult {
@@ -139,7 +139,7 @@ async fn list<T: Record>(
     let rows: Vec<Vec<String>> = items
         .iter()
         .map(|s| {
-            let mut row = vec![s.id.clone()];
+            let mut row = vec![s.id.to_string()];
             row.extend(
                 cells(def, &s.data)
                     .into_iter()
@@ -165,7 +165,7 @@ fn show<T: Record>(s: &Stored<T>) {
         .filter(|(_, c)| !matches!(c, Cell::Rows(..)))
         .map(|(f, c)| (f.label, c.plain()))
         .collect();
-    pairs.push(("Id", s.id.clone()));
+    pairs.push(("Id", s.id.to_string()));
     pairs.push(("Version", s.version.to_string()));
     pairs.push(("Updated", s.updated_at.clone()));
     out::fields(&pairs);

@@ -87,7 +87,7 @@ const RISK_HEADERS: &[&str] = &[
 fn risk_row(r: &Stored<Risk>) -> Vec<String> {
     let a = r.data.latest();
     vec![
-        r.id.clone(),
+        r.id.to_string(),
         r.data.title.clone(),
         r.data.status.clone(),
         level(a, |l| &l.inherent),
@@ -141,7 +141,7 @@ struct RiskView<'a> {
 
 fn print_risk(r: &Stored<Risk>, plans: &[Stored<Treatment>]) {
     out::fields(&[
-        ("Id", r.id.clone()),
+        ("Id", r.id.to_string()),
         ("Title", r.data.title.clone()),
         ("Status", r.data.status.clone()),
         ("Owner", r.data.owner.clone()),
@@ -274,7 +274,7 @@ fn re_assessment(ctx: &Ctx, s: &ScoreArgs) -> Result<RiskAssessment, Failure> {
     Ok(a)
 }
 
-async fn method(ctx: &Ctx, org: &str, c: MethodCmd) -> CmdResult {
+async fn method(ctx: &Ctx, org: &aims_app::OrgId, c: MethodCmd) -> CmdResult {
     let app = &ctx.app;
     match c {
         MethodCmd::Show => {
@@ -316,7 +316,7 @@ const PLAN_HEADERS: &[&str] = &["id", "option", "controls", "status", "accepted 
 
 fn plan_row(t: &Stored<Treatment>) -> Vec<String> {
     vec![
-        t.id.clone(),
+        t.id.to_string(),
         t.data.option.clone(),
         t.data.controls.join(", "),
         t.data.status.clone(),
@@ -366,7 +366,7 @@ pub fn acceptance<W: SignOffWording + Send + Sync + 'static>(a: SignOff<W>) -> A
 
 fn print_treatment(t: &Stored<Treatment>) {
     out::fields(&[
-        ("Id", t.id.clone()),
+        ("Id", t.id.to_string()),
         ("Risk", t.data.risk_id.clone()),
         ("Option", t.data.option.clone()),
         ("Status", t.data.status.clone()),

@@ -31,7 +31,7 @@ fn show(s: &Stored<AiSystem>) {
     let d = &s.data;
     out::fields(&[
         ("Name", d.name.clone()),
-        ("Id", s.id.clone()),
+        ("Id", s.id.to_string()),
         ("Purpose", d.purpose.clone()),
         ("Intended use", d.intended_use.clone()),
         ("Foreseeable misuse", d.foreseeable_misuse.clone()),
@@ -152,7 +152,7 @@ pub async fn run(ctx: &Ctx, c: SystemCmd) -> CmdResult {
             let headers = ["id", "name", "stage", "role", "in scope", "owner"];
             out::list(ctx.format, &list, &headers, |s| {
                 vec![
-                    s.id.clone(),
+                    s.id.to_string(),
                     s.data.name.clone(),
                     s.data.lifecycle_stage.clone(),
                     s.data.org_role.clone(),

@@ -9,7 +9,7 @@ use aims_app::tokens::TokenView;
 
 fn row(t: &TokenView) -> Vec<String> {
     vec![
-        t.id.clone(),
+        t.id.to_string(),
         t.name.clone(),
         t.prefix.clone(),
         t.org_id.clone(),

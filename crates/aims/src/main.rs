@@ -158,8 +158,8 @@ pub struct Ctx {
 
 impl Ctx {
     /// The id of the organization to act on.
-    pub async fn org_id(&self) -> Result<String, Failure> {
-        Ok(self.app.resolve_org(self.org.as_deref()).await?.id)
+    pub async fn org_id(&self) -> Result<aims_app::OrgId, Failure> {
+        Ok(self.app.resolve_org(self.org.as_deref()).await?.org_id())
     }
 }
 

@@ -4,6 +4,7 @@
 
 use super::doc::{Document, Entry, Step};
 use super::refs::{Kind, Refs, prefixed};
+use crate::OrgId;
 use crate::kit::Record;
 use crate::risks::{catalog_refs, default_method};
 use crate::{Actor, App, AppError, Permission};
@@ -87,7 +88,7 @@ impl State {
 pub(crate) async fn check(
     app: &App,
     importer: &Actor,
-    org: Option<&str>,
+    org: Option<&OrgId>,
     doc: &Document,
 ) -> Result<Actors, AppError> {
     let mut s = State {
@@ -132,12 +133,9 @@ pub(crate) async fn check(
             s.allow(e, Permission::Administer);
             let mut o = e.data.clone();
             s.validate(&e.path, o.normalise_and_validate());
-            if let Some(other) = app
-                .organizations()
-                .await?
-                .into_iter()
-                .find(|x| x.data.slug == o.slug && Some(x.id.as_str()) != org)
-            {
+            if let Some(other) = app.organizations().await?.into_iter().find(|x| {
+                x.data.slug == o.slug && org.is_none_or(|org| x.id.as_str() != org.as_str())
+            }) {
                 s.errs.push(
                     "organization.slug",
                     format!(

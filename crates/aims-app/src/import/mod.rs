@@ -16,6 +16,7 @@ pub use doc::FORMAT;
 
 use crate::orgs::generate_password;
 use crate::{Actor, App, AppError, Permission, Stored};
+use crate::{OrgId, RecordId};
 use aims_domain::ValidationError;
 use aims_domain::context::Organization;
 use aims_domain::inventory::AiSystem;
@@ -151,7 +152,7 @@ impl App {
         let org = match target {
             ImportTarget::Existing(id) => {
                 actor.require(Permission::Administer)?;
-                Some(aims_domain::parse_id("org", id)?)
+                Some(OrgId::from(aims_domain::parse_id("org", id)?))
             }
             ImportTarget::New if actor.role.is_some() => {
                 return Err(AppError::Forbidden(
@@ -164,7 +165,7 @@ impl App {
             check_password("password", p)?;
         }
         let doc = doc::read(document)?;
-        let actors = check::check(self, actor, org.as_deref(), &doc).await?;
+        let actors = check::check(self, actor, org.as_ref(), &doc).await?;
         let mut tally = Tally::default();
 
         let organization = match (&org, &doc.organization) {
@@ -176,12 +177,12 @@ impl App {
                 .update_org(&actors.of(e), id, None, e.data.clone())
                 .await
                 .map_err(at(&e.path))?,
-            (Some(id), None) => self.resolve_org(Some(id)).await?,
+            (Some(id), None) => self.resolve_org(Some(id.as_str())).await?,
             (None, None) => {
                 return Err(ValidationError::one("organization", "is missing").into());
             }
         };
-        let org = organization.id.clone();
+        let org = OrgId::from(organization.id.to_string());
 
         let mut users = Vec::new();
         for e in &doc.users {
@@ -292,7 +293,7 @@ impl App {
             self.classify_system(
                 &actors.of(e),
                 &org,
-                &system.unwrap_or_default(),
+                &RecordId::from(system.unwrap_or_default()),
                 e.data.role.as_deref(),
                 e.data.answers.clone(),
             )
@@ -309,7 +310,7 @@ impl App {
                 .await
                 .map_err(at(&e.path))?;
             if let Some(k) = &e.key {
-                refs.add(Kind::Impact, k, stored.id.clone());
+                refs.add(Kind::Impact, k, stored.id.to_string());
                 for (i, m) in stored.data.impacts.iter().enumerate() {
                     if !m.risk_id.is_empty() {
                         refs.add(Kind::Risk, &format!("{k}#{i}"), m.risk_id.clone());
@@ -364,7 +365,7 @@ impl App {
     async fn put_kit_sections(
         &self,
         actors: &check::Actors,
-        org: &str,
+        org: &OrgId,
         doc: &doc::Document,
     ) -> Result<Vec<(String, usize)>, AppError> {
         type Job<'a> = std::pin::Pin<
@@ -373,7 +374,7 @@ impl App {
         struct Put<'a> {
             app: &'a App,
             actors: &'a check::Actors,
-            org: &'a str,
+            org: &'a OrgId,
             doc: &'a doc::Document,
             jobs: Vec<(String, Job<'a>)>,
         }
@@ -415,7 +416,7 @@ impl App {
     async fn put_records<T: crate::kit::Record>(
         &self,
         actors: &check::Actors,
-        org: &str,
+        org: &OrgId,
         items: &[Entry<T>],
         kind: Option<Kind>,
         refs: &mut Refs,
@@ -436,7 +437,7 @@ impl App {
     async fn put_control(
         &self,
         actors: &check::Actors,
-        org: &str,
+        org: &OrgId,
         e: &Entry<aims_domain::controls::ControlImplementation>,
         refs: &Refs,
     ) -> Result<(), AppError> {
@@ -452,12 +453,12 @@ impl App {
     async fn put_step(
         &self,
         actors: &check::Actors,
-        org: &str,
+        org: &OrgId,
         e: &Entry<Step>,
         refs: &Refs,
     ) -> Result<(), AppError> {
         let who = actors.of(e);
-        let id = |kind, key: &str| refs.id(kind, key).cloned().unwrap_or_default();
+        let id = |kind, key: &str| RecordId::from(refs.id(kind, key).cloned().unwrap_or_default());
         let path = format!("{}.{}", e.path, e.data.name());
         match &e.data {
             Step::AssessRisk { risk, assessment } => {

@@ -36,7 +36,7 @@ async fn the_demo_document_imports_into_an_organization_and_verifies() {
             )
             .await
             .unwrap();
-        assert_eq!(report.organization.id, t.org);
+        assert_eq!(report.organization.org_id(), t.org);
         assert_eq!(report.organization.data.slug, "northwind");
         assert_eq!(report.users.len(), 5, "{:?}", t.backend);
         assert!(report.users.iter().all(|u| u.generated_password.is_some()));

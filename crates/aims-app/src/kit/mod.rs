@@ -15,6 +15,7 @@ pub use paging::{DEFAULT_LIMIT, ListParams, MAX_LIMIT, RecordPage};
 pub use registry::{RecordVisitor, each_record};
 pub use view::{Cell, cells, json_text, summary};
 
+use crate::OrgId;
 use crate::{AppError, Stored};
 use aims_domain::ValidationError;
 use aims_store::{Conn, WriteTx};
@@ -40,7 +41,7 @@ pub trait Record:
     fn check(
         &self,
         tx: &mut WriteTx,
-        org: &str,
+        org: &OrgId,
         current: Option<&Stored<Self>>,
     ) -> impl Future<Output = Result<(), AppError>> + Send {
         let _ = (tx, org, current);
@@ -51,7 +52,7 @@ pub trait Record:
     /// transaction.
     fn check_delete(
         tx: &mut Conn,
-        org: &str,
+        org: &OrgId,
         current: &Stored<Self>,
     ) -> impl Future<Output = Result<(), AppError>> + Send {
         let _ = (tx, org, current);

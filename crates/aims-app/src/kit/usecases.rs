@@ -7,12 +7,18 @@ use super::{Record, RecordDef};
 use crate::integrity::HistoryEntry;
 use crate::records::{self, Stored};
 use crate::{Actor, App, AppError};
+use crate::{OrgId, RecordId};
 use aims_store::ListQuery;
 use tracing::Instrument;
 
 /// The span a generic use case runs in, so that the log says which operation on which record type it was.
-fn span(op: &'static str, def: &RecordDef, org: &str) -> tracing::Span {
-    tracing::info_span!("use_case", op, record_type = def.spec.record_type, org)
+fn span(op: &'static str, def: &RecordDef, org: &OrgId) -> tracing::Span {
+    tracing::info_span!(
+        "use_case",
+        op,
+        record_type = def.spec.record_type,
+        org = org.as_str()
+    )
 }
 
 impl App {
@@ -20,7 +26,7 @@ impl App {
     pub async fn create_record<T: Record>(
         &self,
         actor: &Actor,
-        org: &str,
+        org: &OrgId,
         data: T,
     ) -> Result<Stored<T>, AppError> {
         self.write_record(actor, org, None, data)
@@ -32,8 +38,8 @@ impl App {
     pub async fn update_record<T: Record>(
         &self,
         actor: &Actor,
-        org: &str,
-        id: &str,
+        org: &OrgId,
+        id: &RecordId,
         expected_version: Option<i64>,
         data: T,
     ) -> Result<Stored<T>, AppError> {
@@ -48,7 +54,7 @@ impl App {
     async fn write_record<T: Record>(
         &self,
         actor: &Actor,
-        org: &str,
+        org: &OrgId,
         target: Option<(&str, Option<i64>)>,
         mut data: T,
     ) -> Result<Stored<T>, AppError> {
@@ -84,8 +90,8 @@ impl App {
     pub async fn delete_record<T: Record>(
         &self,
         actor: &Actor,
-        org: &str,
-        id: &str,
+        org: &OrgId,
+        id: &RecordId,
         expected_version: Option<i64>,
     ) -> Result<(), AppError> {
         let def = T::DEF;
@@ -108,8 +114,8 @@ impl App {
     pub async fn get_record<T: Record>(
         &self,
         actor: &Actor,
-        org: &str,
-        id: &str,
+        org: &OrgId,
+        id: &RecordId,
     ) -> Result<Stored<T>, AppError> {
         actor.require(T::DEF.read)?;
         self.read(T::DEF.spec, org, id).await
@@ -120,7 +126,7 @@ impl App {
     pub async fn list_records<T: Record>(
         &self,
         actor: &Actor,
-        org: &str,
+        org: &OrgId,
     ) -> Result<Vec<Stored<T>>, AppError> {
         actor.require(T::DEF.read)?;
         self.read_list(T::DEF.spec, org, &ListQuery::default())
@@ -131,7 +137,7 @@ impl App {
     pub async fn list_page<T: Record>(
         &self,
         actor: &Actor,
-        org: &str,
+        org: &OrgId,
         params: &ListParams,
     ) -> Result<RecordPage<T>, AppError> {
         let def = T::DEF;
@@ -149,8 +155,8 @@ impl App {
     pub async fn record_history<T: Record>(
         &self,
         actor: &Actor,
-        org: &str,
-        id: &str,
+        org: &OrgId,
+        id: &RecordId,
     ) -> Result<Vec<HistoryEntry>, AppError> {
         actor.require(T::DEF.read)?;
         self.history(actor, org, T::DEF.spec.record_type, id).await

@@ -6,6 +6,7 @@ use super::extract::{ApiQuery, Caller};
 use super::json_list;
 use super::schema::{CatalogItem, Framework, Mapping};
 use crate::AppState;
+use aims_app::RecordId;
 use aims_app::catalogue::Catalogue;
 use axum::Json;
 use axum::extract::{Path, State};
@@ -90,7 +91,7 @@ pub async fn frameworks(
 pub async fn items(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
     ApiQuery(q): ApiQuery<ItemsQuery>,
 ) -> Result<Response, ApiError> {
     let catalogue = catalogue(&state, &caller)?;

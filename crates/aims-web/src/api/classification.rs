@@ -11,6 +11,7 @@ use super::schema::{
     StoredClassificationRecord,
 };
 use crate::AppState;
+use aims_app::RecordId;
 use aims_app::{AppError, Permission};
 use axum::Json;
 use axum::extract::{Path, State};
@@ -103,12 +104,12 @@ fn system_id(id: &str) -> Result<String, ApiError> {
 pub async fn get(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
 ) -> Result<Response, ApiError> {
     let id = system_id(&id)?;
     match state
         .app
-        .classification(&caller.actor(), caller.org(), &id)
+        .classification(&caller.actor(), caller.org(), &id.as_str().into())
         .await?
     {
         Some(s) => Ok(super::one(&s)),
@@ -141,14 +142,20 @@ pub async fn get(
 pub async fn classify(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
     ApiJson(input): ApiJson<ClassifyInput>,
 ) -> Result<Response, ApiError> {
     let id = system_id(&id)?;
     let role = input.role.as_deref().filter(|r| !r.trim().is_empty());
     let s = state
         .app
-        .classify_system(&caller.actor(), caller.org(), &id, role, input.answers)
+        .classify_system(
+            &caller.actor(),
+            caller.org(),
+            &id.as_str().into(),
+            role,
+            input.answers,
+        )
         .await?;
     Ok(saved(
         &format!("/api/v1/ai-systems/{id}/classification"),

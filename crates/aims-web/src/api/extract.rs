@@ -28,7 +28,7 @@ impl Caller {
         self.0.actor()
     }
     /// The organization every request acts in.
-    pub fn org(&self) -> &str {
+    pub fn org(&self) -> &aims_app::OrgId {
         &self.0.org_id
     }
 }

@@ -9,6 +9,7 @@ use super::schema::{
 };
 use super::{created, id_filter, one, stale};
 use crate::AppState;
+use aims_app::RecordId;
 use aims_app::{AppError, Permission};
 use aims_domain::impact::ImpactAssessment;
 use aims_domain::risk::Acceptance;
@@ -93,7 +94,7 @@ pub async fn create(
 pub async fn get(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
 ) -> Result<Response, ApiError> {
     let s = state.app.impact(&caller.actor(), caller.org(), &id).await?;
     Ok(one(&s))
@@ -117,7 +118,7 @@ pub async fn get(
 pub async fn replace(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
     headers: HeaderMap,
     ApiJson(a): ApiJson<ImpactAssessment>,
 ) -> Result<Response, ApiError> {
@@ -151,7 +152,7 @@ pub async fn replace(
 pub async fn approve(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
     headers: HeaderMap,
     ApiJson(approval): ApiJson<Acceptance>,
 ) -> Result<Response, ApiError> {

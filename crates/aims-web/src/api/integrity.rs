@@ -29,7 +29,12 @@ pub async fn history(
 ) -> Result<Response, ApiError> {
     let entries = state
         .app
-        .history(&caller.actor(), caller.org(), &record_type, &id)
+        .history(
+            &caller.actor(),
+            caller.org(),
+            &record_type,
+            &id.as_str().into(),
+        )
         .await?;
     Ok(super::json_list::<_, HistoryEntry>(entries))
 }

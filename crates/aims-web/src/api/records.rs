@@ -6,6 +6,7 @@ use super::error::ApiError;
 use super::extract::{ApiJson, ApiQuery, Caller, if_match};
 use super::{created, one, stale};
 use crate::AppState;
+use aims_app::RecordId;
 use aims_app::kit::{FieldKind, ListParams, Record, RecordDef, RecordVisitor, each_record};
 use axum::Json;
 use axum::extract::{Path, State};
@@ -321,7 +322,7 @@ async fn create<T: Record>(
 async fn read<T: Record>(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
 ) -> Result<Response, ApiError> {
     let s = state
         .app
@@ -333,7 +334,7 @@ async fn read<T: Record>(
 async fn replace<T: Record>(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
     headers: HeaderMap,
     ApiJson(data): ApiJson<T>,
 ) -> Result<Response, ApiError> {
@@ -349,7 +350,7 @@ async fn replace<T: Record>(
 async fn delete<T: Record>(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let expected = if_match(&headers, false)?;

@@ -9,6 +9,7 @@ use super::schema::{
 };
 use super::{created, id_filter, one, stale};
 use crate::AppState;
+use aims_app::RecordId;
 use aims_app::risks::RiskFilter;
 use aims_domain::risk::{Acceptance, Risk, RiskAssessment, RiskMethod};
 use axum::Json;
@@ -158,7 +159,7 @@ pub async fn create(
 pub async fn get(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
 ) -> Result<Response, ApiError> {
     let s = state.app.risk(&caller.actor(), caller.org(), &id).await?;
     Ok(one(&s))
@@ -183,7 +184,7 @@ pub async fn get(
 pub async fn replace(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
     headers: HeaderMap,
     ApiJson(risk): ApiJson<Risk>,
 ) -> Result<Response, ApiError> {
@@ -214,7 +215,7 @@ pub async fn replace(
 pub async fn assess(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
     headers: HeaderMap,
     ApiJson(assessment): ApiJson<RiskAssessment>,
 ) -> Result<Response, ApiError> {
@@ -305,7 +306,7 @@ pub mod treatments {
     pub async fn get(
         State(state): State<AppState>,
         caller: Caller,
-        Path(id): Path<String>,
+        Path(id): Path<RecordId>,
     ) -> Result<Response, ApiError> {
         let s = state
             .app
@@ -332,7 +333,7 @@ pub mod treatments {
     pub async fn replace(
         State(state): State<AppState>,
         caller: Caller,
-        Path(id): Path<String>,
+        Path(id): Path<RecordId>,
         headers: HeaderMap,
         ApiJson(t): ApiJson<Treatment>,
     ) -> Result<Response, ApiError> {
@@ -365,7 +366,7 @@ pub mod treatments {
     pub async fn accept(
         State(state): State<AppState>,
         caller: Caller,
-        Path(id): Path<String>,
+        Path(id): Path<RecordId>,
         headers: HeaderMap,
         ApiJson(acceptance): ApiJson<Acceptance>,
     ) -> Result<Response, ApiError> {

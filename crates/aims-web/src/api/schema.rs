@@ -401,7 +401,7 @@ impl From<aims_app::controls::ControlView> for StoredControlDetail {
             data,
         } = v.implementation;
         StoredControlDetail {
-            id,
+            id: id.into(),
             version,
             created_at,
             updated_at,

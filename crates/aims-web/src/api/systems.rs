@@ -7,6 +7,7 @@ use super::responses::RecordById;
 use super::schema::{AiSystemSummaryPage, HistoryEntry, RetireInput, StoredAiSystem};
 use super::{created, one};
 use crate::AppState;
+use aims_app::RecordId;
 use aims_app::systems::SystemFilter;
 use aims_domain::inventory::{AiSystem, AiSystemSummary};
 use axum::Json;
@@ -164,7 +165,7 @@ pub async fn create(
 pub async fn get(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
 ) -> Result<Response, ApiError> {
     let s = state.app.system(&caller.actor(), caller.org(), &id).await?;
     Ok(one(&s))
@@ -188,7 +189,7 @@ pub async fn get(
 pub async fn replace(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
     headers: HeaderMap,
     ApiJson(system): ApiJson<AiSystem>,
 ) -> Result<Response, ApiError> {
@@ -219,7 +220,7 @@ pub async fn replace(
 pub async fn retire(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
     ApiJson(input): ApiJson<RetireInput>,
 ) -> Result<Response, ApiError> {
     let on = input
@@ -245,7 +246,7 @@ pub async fn retire(
 pub async fn history(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
 ) -> Result<Response, ApiError> {
     let actor = caller.actor();
     let sys = state.app.system(&actor, caller.org(), &id).await?;

@@ -4,6 +4,7 @@
 use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiJson, Caller};
 use crate::AppState;
+use aims_app::RecordId;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -122,7 +123,7 @@ pub async fn create(
 pub async fn revoke(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    Path(id): Path<RecordId>,
 ) -> Result<Response, ApiError> {
     let t = state.app.revoke_token(&caller.actor(), &id).await?;
     Ok(Json(t).into_response())

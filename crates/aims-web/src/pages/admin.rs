@@ -132,7 +132,12 @@ pub struct ResetForm {
 pub async fn reset_password(ctx: Ctx, Form(f): Form<ResetForm>) -> PageResult {
     let (app, s) = (&ctx.state.app, &ctx.s);
     let reset = app
-        .reset_password(&s.actor(), &s.org_id, &f.user_id, &f.new_password)
+        .reset_password(
+            &s.actor(),
+            &s.org_id,
+            &f.user_id.as_str().into(),
+            &f.new_password,
+        )
         .await;
     let view = match field_errors(reset)? {
         Ok(()) => UsersView {

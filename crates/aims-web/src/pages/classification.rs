@@ -6,6 +6,7 @@ use crate::auth::encode;
 use crate::chrome::Chrome;
 use crate::pages::ctx::{Ctx, PageResult, ids};
 use crate::pages::form::{Errors, FormData, Opt, checked, go, render_form, vocab, words};
+use aims_app::RecordId;
 use aims_app::{AppError, Stored};
 use aims_catalog::Questionnaire;
 use aims_domain::classification::{Answer, Answers, ClassificationRecord};
@@ -282,7 +283,7 @@ async fn page(chrome: Chrome, shown: Shown<'_>, errors: Errors) -> PageResult {
 }
 
 /// GET /systems/{id}/classification
-pub async fn show(ctx: Ctx, Path(id): Path<String>) -> PageResult {
+pub async fn show(ctx: Ctx, Path(id): Path<RecordId>) -> PageResult {
     ids(&[&id], "AI system")?;
     let Ctx { state, s, chrome } = ctx;
     let actor = s.actor();
@@ -305,7 +306,7 @@ pub async fn show(ctx: Ctx, Path(id): Path<String>) -> PageResult {
 }
 
 /// GET /ai-systems/{id}/classification: the same page under the API's name for systems.
-pub async fn alias(Path(id): Path<String>) -> Response {
+pub async fn alias(Path(id): Path<RecordId>) -> Response {
     Redirect::permanent(&format!("/systems/{}/classification", encode(&id))).into_response()
 }
 
@@ -329,7 +330,7 @@ fn read_answers(q: &Questionnaire, f: &FormData) -> Answers {
 }
 
 /// POST /systems/{id}/classification
-pub async fn classify(ctx: Ctx, Path(id): Path<String>, f: FormData) -> PageResult {
+pub async fn classify(ctx: Ctx, Path(id): Path<RecordId>, f: FormData) -> PageResult {
     ids(&[&id], "AI system")?;
     let Ctx { state, s, chrome } = ctx;
     let q = aims_app::classify::questionnaire()?;

@@ -166,8 +166,10 @@ async fn list_page(
         .list_records::<Supplier>(&actor, &s.org_id)
         .await?;
     let annex_a: Vec<String> = state.app.catalogue(&actor)?.refs("control");
-    let names: HashMap<String, String> =
-        suppliers.into_iter().map(|x| (x.id, x.data.name)).collect();
+    let names: HashMap<String, String> = suppliers
+        .into_iter()
+        .map(|x| (x.id.into(), x.data.name))
+        .collect();
     let all: Vec<ControlRow> = controls
         .into_iter()
         .map(|c| {

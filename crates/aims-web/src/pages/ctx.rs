@@ -222,7 +222,7 @@ mod tests {
     /// The real router over a fresh store with one organization, its admin and a viewer.
     struct Fx {
         app: App,
-        org: String,
+        org: aims_app::OrgId,
         router: axum::Router,
         _db: TestDb,
     }
@@ -251,7 +251,7 @@ mod tests {
                 )
                 .await
                 .unwrap();
-            let org = init.organization.id.clone();
+            let org = init.organization.org_id();
             app.add_member(
                 &operator,
                 &org,

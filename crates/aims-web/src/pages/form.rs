@@ -381,14 +381,14 @@ impl SystemNames {
         &mut self,
         app: &App,
         actor: &Actor,
-        org: &str,
+        org: &aims_app::OrgId,
         ids: impl IntoIterator<Item = &String>,
     ) -> Result<(), AppError> {
         for id in ids {
             if self.0.contains_key(id) {
                 continue;
             }
-            let name = match app.system(actor, org, id).await {
+            let name = match app.system(actor, org, &id.as_str().into()).await {
                 Ok(s) => Some(s.data.name),
                 Err(AppError::NotFound(_)) => None,
                 Err(e) => return Err(e),

@@ -8,6 +8,7 @@ use crate::chrome::Chrome;
 use crate::error::{PageError, render};
 use crate::pages::ctx::{Ctx, PageResult, area, ids, post_needs};
 use crate::pages::form::{Errors, FormData, Opt, checked, go, render_form};
+use aims_app::RecordId;
 use aims_app::Stored;
 use aims_app::integrity::HistoryEntry;
 use aims_app::kit::{
@@ -263,7 +264,7 @@ struct DetailPage {
 }
 
 /// GET /{path}/{id}: the record and its change history.
-async fn show<T: Record>(ctx: Ctx, Path(id): Path<String>) -> PageResult {
+async fn show<T: Record>(ctx: Ctx, Path(id): Path<RecordId>) -> PageResult {
     let def = T::DEF;
     ids(&[&id], def.singular)?;
     let actor = ctx.s.actor();
@@ -544,7 +545,7 @@ async fn new_form<T: Record>(ctx: Ctx) -> PageResult {
 }
 
 /// GET /{path}/{id}/edit.
-async fn edit_form<T: Record>(ctx: Ctx, Path(id): Path<String>) -> PageResult {
+async fn edit_form<T: Record>(ctx: Ctx, Path(id): Path<RecordId>) -> PageResult {
     let def = T::DEF;
     ids(&[&id], def.singular)?;
     if !may_write(&ctx, def) {
@@ -577,7 +578,7 @@ fn parse<T: Record>(data: &Value) -> Result<T, Errors> {
 /// Which write a submitted form makes: a new record, or a new version of record `id`.
 enum Write {
     Create,
-    Update { id: String, version: Option<i64> },
+    Update { id: RecordId, version: Option<i64> },
 }
 
 /// Saves the submitted form and shows the record, or shows the form again (422) with every message.
@@ -627,14 +628,14 @@ async fn create<T: Record>(ctx: Ctx, f: FormData) -> PageResult {
 }
 
 /// POST /{path}/{id}: saves the edited record, refusing a stale version.
-async fn update<T: Record>(ctx: Ctx, Path(id): Path<String>, f: FormData) -> PageResult {
+async fn update<T: Record>(ctx: Ctx, Path(id): Path<RecordId>, f: FormData) -> PageResult {
     ids(&[&id], T::DEF.singular)?;
     let version = f.version();
     save::<T>(ctx, Write::Update { id, version }, &f).await
 }
 
 /// POST /{path}/{id}/delete: deletes the record (at the version shown) and returns to the list.
-async fn delete<T: Record>(ctx: Ctx, Path(id): Path<String>, f: FormData) -> PageResult {
+async fn delete<T: Record>(ctx: Ctx, Path(id): Path<RecordId>, f: FormData) -> PageResult {
     let def = T::DEF;
     ids(&[&id], def.singular)?;
     let version = f.version();

@@ -6,6 +6,7 @@ use crate::chrome::Chrome;
 use crate::error::render;
 use crate::pages::ctx::{Ctx, PageResult, ids, writable};
 use crate::pages::form::{Errors, Opt, checked, go, render_form, vocab};
+use aims_app::RecordId;
 use aims_app::Stored;
 use aims_app::integrity::HistoryEntry;
 use aims_app::systems::SystemFilter;
@@ -184,7 +185,7 @@ struct DetailPage {
 }
 
 /// GET /systems/{id}
-pub async fn show(ctx: Ctx, Path(id): Path<String>) -> PageResult {
+pub async fn show(ctx: Ctx, Path(id): Path<RecordId>) -> PageResult {
     ids(&[&id], SYSTEM)?;
     let Ctx { state, s, chrome } = ctx;
     let sys = state.app.system(&s.actor(), &s.org_id, &id).await?;
@@ -217,7 +218,7 @@ struct HistoryPage {
 }
 
 /// GET /systems/{id}/history
-pub async fn history(ctx: Ctx, Path(id): Path<String>) -> PageResult {
+pub async fn history(ctx: Ctx, Path(id): Path<RecordId>) -> PageResult {
     ids(&[&id], SYSTEM)?;
     let Ctx { state, s, chrome } = ctx;
     let actor = s.actor();
@@ -411,7 +412,7 @@ pub async fn new_form(Ctx { chrome, .. }: Ctx) -> PageResult {
 }
 
 /// GET /systems/{id}/edit
-pub async fn edit_form(ctx: Ctx, Path(id): Path<String>) -> PageResult {
+pub async fn edit_form(ctx: Ctx, Path(id): Path<RecordId>) -> PageResult {
     ids(&[&id], SYSTEM)?;
     writable(&ctx.chrome, CHANGE)?;
     let Ctx { state, s, chrome } = ctx;
@@ -437,7 +438,7 @@ pub async fn create(ctx: Ctx, Form(f): Form<SystemForm>) -> PageResult {
 }
 
 /// POST /systems/{id}
-pub async fn update(ctx: Ctx, Path(id): Path<String>, Form(f): Form<SystemForm>) -> PageResult {
+pub async fn update(ctx: Ctx, Path(id): Path<RecordId>, Form(f): Form<SystemForm>) -> PageResult {
     ids(&[&id], SYSTEM)?;
     let Ctx { state, s, chrome } = ctx;
     let form = f.clone();

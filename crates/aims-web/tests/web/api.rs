@@ -4,7 +4,7 @@
 
 use crate::common::risk_endpoints;
 use crate::common::{Auth, EMAILS, MATRIX_ROLES, Resp, Web, from_json, op, texts};
-use aims_app::Actor;
+use aims_app::{Actor, RecordId};
 use aims_domain::context::{ContextIssue, InterestedParty, Supplier};
 use aims_domain::inventory::AiSystem;
 use aims_domain::vocab::MemberRole;
@@ -58,9 +58,9 @@ const TOKEN_ENDPOINTS: &[(&str, &str)] = &[
 struct Fx {
     web: Web,
     /// Records of the other organization: (kind, id).
-    b_ids: Vec<(&'static str, String)>,
+    b_ids: Vec<(&'static str, RecordId)>,
     /// A system of the demo organization.
-    system_a: String,
+    system_a: RecordId,
 }
 
 derefs_to_web!(Fx);
@@ -116,7 +116,7 @@ async fn fixture(backend: aims_app::test_store::Backend) -> Fx {
 
 impl Fx {
     /// A fresh record of the demo organization to change or delete: returns its id.
-    async fn fresh(&self, kind: &str) -> String {
+    async fn fresh(&self, kind: &str) -> RecordId {
         let (app, org) = (&self.app, &self.org_a);
         let id = match kind {
             "ai-systems" => {
@@ -707,14 +707,19 @@ on_both!(
         );
         // Users revoke only their own tokens; others' look absent.
         let someone = Actor::member(EMAILS[2], MemberRole::Contributor);
-        assert!(fx.app.revoke_token(&someone, &t.info.id).await.is_err());
+        assert!(
+            fx.app
+                .revoke_token(&someone, &t.info.id.as_str().into())
+                .await
+                .is_err()
+        );
         assert!(ok(&fx
             .call("GET", "/api/v1/organization", &auth, None, &[])
             .await));
         let owner = Actor::member(EMAILS[1], MemberRole::Manager);
         assert_eq!(
             fx.app
-                .revoke_token(&owner, &t.info.id)
+                .revoke_token(&owner, &t.info.id.as_str().into())
                 .await
                 .expect("revoke")
                 .status,

@@ -5,7 +5,7 @@
 
 use crate::common::risk_endpoints::RISK_ENDPOINTS;
 use crate::common::{Auth, EMAILS, MATRIX_ROLES, ROLES, Resp, Web, from_json, op, org, texts};
-use aims_app::{App, Stored};
+use aims_app::{App, OrgId, RecordId, Stored};
 use aims_domain::controls::ControlImplementation;
 use aims_domain::impact::ImpactAssessment;
 use aims_domain::inventory::AiSystem;
@@ -20,11 +20,11 @@ use std::collections::BTreeSet;
 struct Fx {
     web: Web,
     /// A system of the demo organization (classified by the fixture).
-    system_a: String,
+    system_a: RecordId,
     /// A risk, its treatment plan and a draft impact assessment of the demo organization.
-    risk_a: String,
-    treatment_a: String,
-    impact_a: String,
+    risk_a: RecordId,
+    treatment_a: RecordId,
+    impact_a: RecordId,
     /// An approved SoA version of the demo organization.
     soa_a: i64,
 }
@@ -92,7 +92,7 @@ fn minimal_answers() -> Value {
 
 /// Records a decision for every SoA line with a problem, so that the SoA of `org` can be approved: a planned
 /// implementation where something calls for the control, a justified exclusion otherwise.
-async fn make_soa_sound(app: &App, org: &str) {
+async fn make_soa_sound(app: &App, org: &OrgId) {
     let view = app.soa(&op(), org).await.expect("soa");
     for e in view.entries.iter().filter(|e| !e.problems.is_empty()) {
         let c: ControlImplementation = if e.reasons.is_empty() {
@@ -111,7 +111,7 @@ async fn make_soa_sound(app: &App, org: &str) {
     assert_eq!(view.summary.with_problems, 0, "the SoA can be approved");
 }
 
-async fn approve_soa(app: &App, org: &str) -> i64 {
+async fn approve_soa(app: &App, org: &OrgId) -> i64 {
     let approval: SoaApproval = from_json(approval_json());
     app.approve_soa(&op(), org, approval)
         .await
@@ -198,7 +198,7 @@ impl Fx {
         self.call("GET", path, auth, None, &[]).await
     }
 
-    async fn fresh_risk(&self) -> String {
+    async fn fresh_risk(&self) -> RecordId {
         self.app
             .create_risk(
                 &op(),
@@ -211,7 +211,7 @@ impl Fx {
     }
 
     /// A fresh treatment plan: (plan id, risk id).
-    async fn fresh_treatment(&self) -> (String, String) {
+    async fn fresh_treatment(&self) -> (RecordId, RecordId) {
         let risk = self.fresh_risk().await;
         let t = self
             .app
@@ -221,7 +221,7 @@ impl Fx {
         (t.id, risk)
     }
 
-    async fn fresh_impact(&self) -> String {
+    async fn fresh_impact(&self) -> RecordId {
         let a: ImpactAssessment = from_json(impact_json(&self.system_a, "Fresh assessment"));
         self.app
             .create_impact(&op(), &self.org_a, a)
@@ -277,7 +277,7 @@ async fn prepare(
         .split('/')
         .next()
         .unwrap_or_default();
-    let mut treatment_risk = String::new();
+    let mut treatment_risk = RecordId::default();
     let id = match collection {
         "risks" if write => fx.fresh_risk().await,
         "risks" => fx.risk_a.clone(),
@@ -639,13 +639,13 @@ on_both!(
 );
 
 /// An organization with nothing in it yet, with an admin, a manager and a contributor: their tokens in that order.
-async fn empty_org(fx: &Fx) -> (String, Auth, Auth, Auth) {
+async fn empty_org(fx: &Fx) -> (OrgId, Auth, Auth, Auth) {
     let c = fx
         .app
         .create_org(&op(), org("Fresh Org", "fresh"), None)
         .await
         .expect("org")
-        .id;
+        .org_id();
     let mut tokens = vec![];
     for (email, role) in [
         ("admin@fresh.example", MemberRole::Admin),

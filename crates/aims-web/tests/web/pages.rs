@@ -2,9 +2,9 @@
 //! matrix, organization isolation, CSRF, validation messages, lock-out and security headers.
 
 use crate::common::{EMAILS, ROLES, Web, hidden, op, set_cookie};
-use aims_app::Actor;
 use aims_app::demo::DEMO_PASSWORD;
 use aims_app::systems::SystemFilter;
+use aims_app::{Actor, RecordId};
 use aims_domain::inventory::AiSystem;
 use axum::http::{StatusCode, header};
 
@@ -12,7 +12,7 @@ use axum::http::{StatusCode, header};
 struct Fx {
     web: Web,
     /// A system of the demo organization.
-    system_a: String,
+    system_a: RecordId,
 }
 
 derefs_to_web!(Fx);
@@ -36,7 +36,11 @@ async fn fixture(backend: aims_app::test_store::Backend) -> Fx {
 async fn system_count(fx: &Fx, org_slug: &str) -> usize {
     let org = fx.app.resolve_org(Some(org_slug)).await.expect("org");
     fx.app
-        .systems(&Actor::operator("test"), &org.id, &SystemFilter::default())
+        .systems(
+            &Actor::operator("test"),
+            &org.org_id(),
+            &SystemFilter::default(),
+        )
         .await
         .expect("systems")
         .len()
@@ -193,7 +197,7 @@ on_both!(
         let other = fx.app.resolve_org(Some("other")).await.expect("org");
         let unchanged = fx
             .app
-            .system(&Actor::operator("t"), &other.id, &b)
+            .system(&Actor::operator("t"), &other.org_id(), &b)
             .await
             .expect("b");
         assert_eq!(unchanged.data.name, "Secret system of B");
@@ -497,7 +501,11 @@ on_both!(
             .app
             .members(
                 &Actor::operator("t"),
-                &fx.app.resolve_org(Some("northwind")).await.expect("org").id,
+                &fx.app
+                    .resolve_org(Some("northwind"))
+                    .await
+                    .expect("org")
+                    .org_id(),
             )
             .await
             .expect("members");
@@ -536,7 +544,7 @@ on_both!(
         let other = fx.app.resolve_org(Some("other")).await.expect("other");
         let outsider = fx
             .app
-            .members(&Actor::operator("t"), &other.id)
+            .members(&Actor::operator("t"), &other.org_id())
             .await
             .expect("members")[0]
             .user
@@ -569,7 +577,7 @@ on_both!(
             fx.app
                 .add_system(
                     &Actor::operator("t"),
-                    &org.id,
+                    &org.org_id(),
                     AiSystem::new(&format!("Paged system {i:03}"), "p"),
                 )
                 .await

@@ -7,6 +7,7 @@
 //! the organization's own controls, which then shows in the Statement of Applicability.
 
 use crate::common::{ADMIN, AUDITOR, CONTRIBUTOR, MANAGER, Resp, VIEWER, Web, hidden, op};
+use aims_app::RecordId;
 use aims_app::systems::SystemFilter;
 use aims_domain::impact::{AffectedParty, Impact, ImpactAssessment};
 use aims_domain::risk::Risk;
@@ -36,10 +37,10 @@ const APPROVAL: &[(&str, &str)] = &[
 struct Fx {
     web: Web,
     /// A system of the demo organization.
-    system_a: String,
+    system_a: RecordId,
     /// Records of the other organization.
-    risk_b: String,
-    impact_b: String,
+    risk_b: RecordId,
+    impact_b: RecordId,
 }
 
 derefs_to_web!(Fx);
@@ -92,7 +93,7 @@ async fn fixture(backend: aims_app::test_store::Backend) -> Fx {
             Risk {
                 title: "Secret risk of B".into(),
                 description: String::new(),
-                system_ids: vec![system_b.clone()],
+                system_ids: vec![system_b.to_string()],
                 sources: vec![],
                 objectives: vec![],
                 owner: String::new(),
@@ -179,9 +180,9 @@ fn cell_count(html: &str, map: &str, likelihood: &str, impact: &str) -> usize {
 /// Ids of demo records the pages are checked on.
 struct DemoIds {
     risk: String,
-    treatment: String,
-    impact: String,
-    draft_impact: String,
+    treatment: RecordId,
+    impact: RecordId,
+    draft_impact: RecordId,
     version: Option<i64>,
 }
 
@@ -407,7 +408,7 @@ on_both!(
         let a = fx.system_a.clone();
         let system_name = fx
             .app
-            .system(&op(), &fx.org_a, &a)
+            .system(&op(), &fx.org_a, &a.as_str().into())
             .await
             .expect("a")
             .data
@@ -545,7 +546,11 @@ on_both!(
             StatusCode::CONFLICT,
             "the same version again is stale"
         );
-        let stored = fx.app.risk(&op(), &fx.org_a, &id).await.expect("risk");
+        let stored = fx
+            .app
+            .risk(&op(), &fx.org_a, &id.as_str().into())
+            .await
+            .expect("risk");
         assert_eq!(stored.data.owner, "Head of Service Quality");
         assert_eq!(stored.data.assessments.len(), 1);
 
@@ -573,7 +578,11 @@ on_both!(
             )
             .await;
         res.assert_status(StatusCode::SEE_OTHER);
-        let stored = fx.app.risk(&op(), &fx.org_a, &id).await.expect("risk");
+        let stored = fx
+            .app
+            .risk(&op(), &fx.org_a, &id.as_str().into())
+            .await
+            .expect("risk");
         assert_eq!(stored.data.assessments.len(), 2);
         let detail = fx.get(&path, &cookie).await.text;
         assert!(detail.contains("2026-12-15") && detail.contains("2026-11-30"));
@@ -605,7 +614,11 @@ on_both!(
         let detail = fx.get(&path, &cookie).await.text;
         assert!(detail.contains("Add retrieval from the help centre"));
         assert!(detail.contains("/controls/A.6.2.4"));
-        let stored = fx.app.risk(&op(), &fx.org_a, &id).await.expect("risk");
+        let stored = fx
+            .app
+            .risk(&op(), &fx.org_a, &id.as_str().into())
+            .await
+            .expect("risk");
         assert_eq!(stored.data.status, "treating");
         let plans = fx
             .app
@@ -668,7 +681,7 @@ on_both!(
         assert!(detail.contains("Chief Risk Officer"));
         assert_eq!(
             fx.app
-                .risk(&op(), &fx.org_a, &id)
+                .risk(&op(), &fx.org_a, &id.as_str().into())
                 .await
                 .expect("risk")
                 .data
@@ -731,7 +744,7 @@ on_both!(
                 &op(),
                 &fx.org_a,
                 aims_domain::risk::Treatment {
-                    risk_id: risk.id.clone(),
+                    risk_id: risk.id.to_string(),
                     option: "modify".into(),
                     description: String::new(),
                     controls: vec!["A.9.3".into()],
@@ -1067,7 +1080,7 @@ on_both!(
         );
         let stored = fx
             .app
-            .classification(&op(), &fx.org_a, &a)
+            .classification(&op(), &fx.org_a, &a.as_str().into())
             .await
             .expect("read")
             .expect("classified");
@@ -1155,14 +1168,22 @@ on_both!(
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(!res.text.contains("Secret"));
         let other = fx.app.resolve_org(Some("other")).await.expect("org");
-        let risk = fx.app.risk(&op(), &other.id, &rb).await.expect("b");
+        let risk = fx
+            .app
+            .risk(&op(), &other.org_id(), &rb.as_str().into())
+            .await
+            .expect("b");
         assert_eq!(risk.data.title, "Secret risk of B");
         assert_eq!(risk.version, 1);
-        let ia = fx.app.impact(&op(), &other.id, &ib).await.expect("b");
+        let ia = fx
+            .app
+            .impact(&op(), &other.org_id(), &ib.as_str().into())
+            .await
+            .expect("b");
         assert_eq!(ia.data.status, "draft");
         assert!(
             fx.app
-                .classification(&op(), &other.id, &sb)
+                .classification(&op(), &other.org_id(), &sb.as_str().into())
                 .await
                 .expect("read")
                 .is_none()

@@ -9,6 +9,7 @@ use crate::pages::ctx::{Ctx, PageResult, ids};
 use crate::pages::form::{
     Badge, Errors, FormData, SignOff, checked, go, render_form, scale_label, words,
 };
+use aims_app::RecordId;
 use aims_app::{AppError, Stored};
 use aims_catalog::templates::ImpactTemplate;
 use aims_domain::impact::ImpactAssessment;
@@ -79,7 +80,7 @@ async fn detail(
     state: &AppState,
     s: &aims_app::auth::Session,
     chrome: Chrome,
-    id: &str,
+    id: &RecordId,
     sign_off: SignOff,
     errors: Errors,
 ) -> PageResult {
@@ -93,7 +94,10 @@ async fn detail(
         if m.risk_id.is_empty() {
             risks.push(None);
         } else {
-            let title = match app.risk(&actor, &s.org_id, &m.risk_id).await {
+            let title = match app
+                .risk(&actor, &s.org_id, &m.risk_id.as_str().into())
+                .await
+            {
                 Ok(r) => r.data.title,
                 Err(AppError::NotFound(_)) => m.risk_id.clone(),
                 Err(e) => return Err(e.into()),
@@ -169,7 +173,7 @@ async fn detail(
 }
 
 /// GET /impact-assessments/{id}
-pub async fn show(ctx: Ctx, Path(id): Path<String>) -> PageResult {
+pub async fn show(ctx: Ctx, Path(id): Path<RecordId>) -> PageResult {
     ids(&[&id], "impact assessment")?;
     let Ctx { state, s, chrome } = ctx;
     let sign_off = SignOff::blank(&s.user.display_name);
@@ -177,7 +181,7 @@ pub async fn show(ctx: Ctx, Path(id): Path<String>) -> PageResult {
 }
 
 /// POST /impact-assessments/{id}/approve
-pub async fn approve(ctx: Ctx, Path(id): Path<String>, f: FormData) -> PageResult {
+pub async fn approve(ctx: Ctx, Path(id): Path<RecordId>, f: FormData) -> PageResult {
     ids(&[&id], "impact assessment")?;
     let Ctx { state, s, chrome } = ctx;
     let approval = f.acceptance("approval");

@@ -8,6 +8,7 @@ use crate::error::{PageError, render};
 use crate::pages::ctx::{Ctx, PageResult, ids, writable};
 use crate::pages::form::{FormData, Opt, SystemNames, checked, go, is_id};
 use aims_app::AppError;
+use aims_app::RecordId;
 use aims_app::systems::SystemFilter;
 use aims_catalog::templates::ImpactTemplate;
 use aims_domain::impact::{AffectedParty, ImpactAssessment};
@@ -45,7 +46,10 @@ pub async fn new_form(ctx: Ctx, Query(q): Query<NewQuery>) -> PageResult {
     let mut error = String::new();
     if !q.system.is_empty() && template.is_some() {
         let system = if is_id(&q.system) {
-            state.app.system(&actor, &s.org_id, &q.system).await
+            state
+                .app
+                .system(&actor, &s.org_id, &q.system.as_str().into())
+                .await
         } else {
             Err(AppError::NotFound(String::new()))
         };
@@ -54,7 +58,7 @@ pub async fn new_form(ctx: Ctx, Query(q): Query<NewQuery>) -> PageResult {
                 let method = state.app.risk_method(&actor, &s.org_id).await?;
                 let t = template.unwrap_or_else(|| templates[0].clone());
                 let a = ImpactAssessment {
-                    system_id: sys.id.clone(),
+                    system_id: sys.id.to_string(),
                     system_version: String::new(),
                     template: t.id.clone(),
                     title: format!("{}: {}", sys.data.name, t.name),
@@ -111,7 +115,7 @@ pub async fn new_form(ctx: Ctx, Query(q): Query<NewQuery>) -> PageResult {
         systems: Opt::many(
             systems.into_iter().map(|x| {
                 let label = format!("{} ({})", x.data.name, x.data.lifecycle_stage);
-                (x.id, label)
+                (x.id.into(), label)
             }),
             [q.system.as_str()],
         ),
@@ -161,7 +165,7 @@ pub async fn create(ctx: Ctx, f: FormData) -> PageResult {
 }
 
 /// GET /impact-assessments/{id}/edit
-pub async fn edit_form(ctx: Ctx, Path(id): Path<String>) -> PageResult {
+pub async fn edit_form(ctx: Ctx, Path(id): Path<RecordId>) -> PageResult {
     ids(&[&id], "impact assessment")?;
     writable(&ctx.chrome, "change impact assessments")?;
     let Ctx { state, s, chrome } = ctx;
@@ -185,7 +189,7 @@ pub async fn edit_form(ctx: Ctx, Path(id): Path<String>) -> PageResult {
 }
 
 /// POST /impact-assessments/{id}
-pub async fn update(ctx: Ctx, Path(id): Path<String>, f: FormData) -> PageResult {
+pub async fn update(ctx: Ctx, Path(id): Path<RecordId>, f: FormData) -> PageResult {
     ids(&[&id], "impact assessment")?;
     let Ctx { state, s, chrome } = ctx;
     let actor = s.actor();

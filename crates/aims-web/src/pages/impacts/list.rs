@@ -159,7 +159,7 @@ pub async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> Response {
             next_review: a.data.next_review,
             status: a.data.status,
             title: a.data.title,
-            id: a.id,
+            id: a.id.into(),
         })
         .collect();
     let here = format!(
@@ -180,7 +180,7 @@ pub async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> Response {
                 selected: q.system.is_empty(),
             }];
             v.extend(Opt::many(
-                systems.into_iter().map(|x| (x.id, x.data.name)),
+                systems.into_iter().map(|x| (x.id.into(), x.data.name)),
                 [q.system.as_str()],
             ));
             v

@@ -6,6 +6,7 @@ use crate::chrome::Chrome;
 use crate::error::PageError;
 use crate::pages::ctx::{Ctx, PageResult, ids};
 use crate::pages::form::{Errors, FormData, SignOff, checked, go, render_form};
+use aims_app::RecordId;
 use aims_app::Stored;
 use aims_domain::risk::{Risk, Treatment};
 use askama::Template;
@@ -51,7 +52,7 @@ async fn accept_page(
 }
 
 /// GET /risks/{rid}/treatments/{tid}/accept
-pub async fn accept_form(ctx: Ctx, Path((rid, tid)): Path<(String, String)>) -> PageResult {
+pub async fn accept_form(ctx: Ctx, Path((rid, tid)): Path<(RecordId, RecordId)>) -> PageResult {
     ids(&[&rid, &tid], "treatment plan")?;
     if !ctx.chrome.can_approve {
         return Err(PageError::forbidden("accept residual risk"));
@@ -62,7 +63,11 @@ pub async fn accept_form(ctx: Ctx, Path((rid, tid)): Path<(String, String)>) -> 
 }
 
 /// POST /risks/{rid}/treatments/{tid}/accept
-pub async fn accept(ctx: Ctx, Path((rid, tid)): Path<(String, String)>, f: FormData) -> PageResult {
+pub async fn accept(
+    ctx: Ctx,
+    Path((rid, tid)): Path<(RecordId, RecordId)>,
+    f: FormData,
+) -> PageResult {
     ids(&[&rid, &tid], "treatment plan")?;
     let (risk, t) = risk_and_treatment(&ctx.state, &ctx.s, &rid, &tid).await?;
     let acceptance = f.acceptance("acceptance");

@@ -6,6 +6,7 @@ use crate::chrome::Chrome;
 use crate::error::render;
 use crate::pages::ctx::{Ctx, PageResult, ids};
 use crate::pages::form::{Badge, SystemNames, words};
+use aims_app::RecordId;
 use aims_app::{AppError, Stored};
 use aims_domain::risk::{Acceptance, Risk, RiskAssessment, RiskMethod, Score, TreatmentTask};
 use askama::Template;
@@ -160,7 +161,7 @@ pub(super) async fn control_titles(
 }
 
 /// GET /risks/{id}
-pub async fn show(ctx: Ctx, Path(id): Path<String>) -> PageResult {
+pub async fn show(ctx: Ctx, Path(id): Path<RecordId>) -> PageResult {
     ids(&[&id], "risk")?;
     let Ctx { state, s, chrome } = ctx;
     let actor = s.actor();
@@ -179,7 +180,7 @@ pub async fn show(ctx: Ctx, Path(id): Path<String>) -> PageResult {
     let mut raised = vec![];
     for link in &r.data.raised_from {
         let (ia, idx) = link.split_once('#').unwrap_or((link.as_str(), ""));
-        let label = match app.impact(&actor, org, ia).await {
+        let label = match app.impact(&actor, org, &ia.into()).await {
             Ok(a) => {
                 let harm = idx
                     .parse::<usize>()
@@ -215,7 +216,7 @@ pub async fn show(ctx: Ctx, Path(id): Path<String>) -> PageResult {
     let treatments = treatments
         .into_iter()
         .map(|t| TreatmentView {
-            id: t.id,
+            id: t.id.into(),
             option: t.data.option,
             status: t.data.status,
             description: t.data.description,

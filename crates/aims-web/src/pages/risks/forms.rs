@@ -5,6 +5,7 @@ use super::detail::catalog_titles;
 use crate::chrome::Chrome;
 use crate::pages::ctx::{Ctx, PageResult, ids, writable};
 use crate::pages::form::{Errors, FormData, Opt, checked, go, render_form, vocab};
+use aims_app::RecordId;
 use aims_app::systems::SystemFilter;
 use aims_domain::risk::Risk;
 use aims_domain::vocab::RiskStatus;
@@ -199,7 +200,7 @@ async fn risk_form(
                 } else {
                     x.data.name
                 };
-                (x.id, label)
+                (x.id.into(), label)
             }),
             f.system_ids.iter().map(String::as_str),
         ),
@@ -267,7 +268,7 @@ pub async fn create(ctx: Ctx, f: FormData) -> PageResult {
 }
 
 /// GET /risks/{id}/edit
-pub async fn edit_form(ctx: Ctx, Path(id): Path<String>) -> PageResult {
+pub async fn edit_form(ctx: Ctx, Path(id): Path<RecordId>) -> PageResult {
     ids(&[&id], "risk")?;
     writable(&ctx.chrome, "change risks")?;
     let r = ctx
@@ -287,7 +288,7 @@ pub async fn edit_form(ctx: Ctx, Path(id): Path<String>) -> PageResult {
 }
 
 /// POST /risks/{id}
-pub async fn update(ctx: Ctx, Path(id): Path<String>, f: FormData) -> PageResult {
+pub async fn update(ctx: Ctx, Path(id): Path<RecordId>, f: FormData) -> PageResult {
     ids(&[&id], "risk")?;
     let (app, actor, org) = (&ctx.state.app, ctx.s.actor(), &ctx.s.org_id);
     let mut fields = RiskFields::from_form(&f);

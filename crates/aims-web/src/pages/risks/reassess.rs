@@ -5,6 +5,7 @@ use super::detail::{AssessmentRow, assessment_row};
 use crate::chrome::Chrome;
 use crate::pages::ctx::{Ctx, PageResult, ids, writable};
 use crate::pages::form::{Errors, FormData, checked, go, render_form};
+use aims_app::RecordId;
 use aims_app::Stored;
 use aims_domain::risk::{Risk, RiskMethod};
 use askama::Template;
@@ -46,7 +47,7 @@ fn assess_page(
 }
 
 /// GET /risks/{id}/assess
-pub async fn assess_form(ctx: Ctx, Path(id): Path<String>) -> PageResult {
+pub async fn assess_form(ctx: Ctx, Path(id): Path<RecordId>) -> PageResult {
     ids(&[&id], "risk")?;
     writable(&ctx.chrome, "assess risks")?;
     let (app, actor, org) = (&ctx.state.app, ctx.s.actor(), &ctx.s.org_id);
@@ -57,7 +58,7 @@ pub async fn assess_form(ctx: Ctx, Path(id): Path<String>) -> PageResult {
 }
 
 /// POST /risks/{id}/assess
-pub async fn assess(ctx: Ctx, Path(id): Path<String>, f: FormData) -> PageResult {
+pub async fn assess(ctx: Ctx, Path(id): Path<RecordId>, f: FormData) -> PageResult {
     ids(&[&id], "risk")?;
     let (app, actor, org) = (&ctx.state.app, ctx.s.actor(), &ctx.s.org_id);
     let errors = match read_assessment(&f, false) {

@@ -185,7 +185,7 @@ pub async fn list(ctx: Ctx, Query(q): Query<RegisterQuery>) -> Response {
                 inherent: latest.and_then(|a| Badge::of(&method, &a.levels.inherent)),
                 residual: latest.and_then(|a| Badge::of(&method, &a.levels.residual)),
                 overdue: live && !r.data.review_date.is_empty() && r.data.review_date < today,
-                id: r.id,
+                id: r.id.into(),
                 title: r.data.title,
                 owner: r.data.owner,
                 status: r.data.status,

@@ -5,6 +5,7 @@ use crate::AppState;
 use crate::chrome::Chrome;
 use crate::pages::ctx::{Ctx, PageResult, ids, writable};
 use crate::pages::form::{Errors, FormData, Opt, checked, go, render_form, vocab};
+use aims_app::RecordId;
 use aims_app::{AppError, Stored};
 use aims_domain::risk::{Risk, Treatment, TreatmentTask};
 use aims_domain::vocab::{TaskStatus, TreatmentOption, TreatmentStatus};
@@ -136,7 +137,7 @@ async fn treatment_form(
     let tasks = task_rows(&t.tasks);
     let page = TreatmentFormPage {
         chrome,
-        risk_id: risk.id.clone(),
+        risk_id: risk.id.to_string(),
         risk_title: risk.data.title.clone(),
         heading: head.heading.into(),
         action: head.action,
@@ -188,7 +189,7 @@ fn edit_head(risk: &Stored<Risk>, tid: &str, version: Option<i64>) -> FormHead {
 }
 
 /// GET /risks/{id}/treatments/new
-pub async fn new_treatment(ctx: Ctx, Path(id): Path<String>) -> PageResult {
+pub async fn new_treatment(ctx: Ctx, Path(id): Path<RecordId>) -> PageResult {
     ids(&[&id], "risk")?;
     writable(&ctx.chrome, "plan risk treatments")?;
     let risk = ctx
@@ -197,7 +198,7 @@ pub async fn new_treatment(ctx: Ctx, Path(id): Path<String>) -> PageResult {
         .risk(&ctx.s.actor(), &ctx.s.org_id, &id)
         .await?;
     let t = Treatment {
-        risk_id: risk.id.clone(),
+        risk_id: risk.id.to_string(),
         option: "modify".into(),
         description: String::new(),
         controls: vec![],
@@ -209,7 +210,7 @@ pub async fn new_treatment(ctx: Ctx, Path(id): Path<String>) -> PageResult {
 }
 
 /// POST /risks/{id}/treatments
-pub async fn create_treatment(ctx: Ctx, Path(id): Path<String>, f: FormData) -> PageResult {
+pub async fn create_treatment(ctx: Ctx, Path(id): Path<RecordId>, f: FormData) -> PageResult {
     ids(&[&id], "risk")?;
     let (app, actor, org) = (&ctx.state.app, ctx.s.actor(), &ctx.s.org_id);
     let risk = app.risk(&actor, org, &id).await?;
@@ -227,8 +228,8 @@ pub async fn create_treatment(ctx: Ctx, Path(id): Path<String>, f: FormData) -> 
 pub(super) async fn risk_and_treatment(
     state: &AppState,
     s: &aims_app::auth::Session,
-    rid: &str,
-    tid: &str,
+    rid: &RecordId,
+    tid: &RecordId,
 ) -> Result<(Stored<Risk>, Stored<Treatment>), AppError> {
     let actor = s.actor();
     let risk = state.app.risk(&actor, &s.org_id, rid).await?;
@@ -242,7 +243,7 @@ pub(super) async fn risk_and_treatment(
 }
 
 /// GET /risks/{rid}/treatments/{tid}/edit
-pub async fn edit_treatment(ctx: Ctx, Path((rid, tid)): Path<(String, String)>) -> PageResult {
+pub async fn edit_treatment(ctx: Ctx, Path((rid, tid)): Path<(RecordId, RecordId)>) -> PageResult {
     ids(&[&rid, &tid], "treatment plan")?;
     writable(&ctx.chrome, "change treatment plans")?;
     let (risk, t) = risk_and_treatment(&ctx.state, &ctx.s, &rid, &tid).await?;
@@ -253,7 +254,7 @@ pub async fn edit_treatment(ctx: Ctx, Path((rid, tid)): Path<(String, String)>) 
 /// POST /risks/{rid}/treatments/{tid}
 pub async fn update_treatment(
     ctx: Ctx,
-    Path((rid, tid)): Path<(String, String)>,
+    Path((rid, tid)): Path<(RecordId, RecordId)>,
     f: FormData,
 ) -> PageResult {
     ids(&[&rid, &tid], "treatment plan")?;

@@ -117,7 +117,7 @@ pub(super) async fn supplier_names(
 pub(super) fn names_of(suppliers: &[Stored<Supplier>]) -> HashMap<String, String> {
     suppliers
         .iter()
-        .map(|x| (x.id.clone(), x.data.name.clone()))
+        .map(|x| (x.id.to_string(), x.data.name.clone()))
         .collect()
 }
 

@@ -10,7 +10,7 @@ pub mod risk_endpoints;
 use aims_app::demo::{DEMO_PASSWORD, seed_demo};
 use aims_app::test_store::Backend;
 use aims_app::test_store::testing::TestDb;
-use aims_app::{Actor, App};
+use aims_app::{Actor, App, OrgId, RecordId};
 use aims_domain::context::Organization;
 use aims_domain::inventory::AiSystem;
 use aims_domain::vocab::MemberRole;
@@ -103,11 +103,11 @@ pub struct Web {
     /// The router under test.
     pub router: axum::Router,
     /// The demo organization.
-    pub org_a: String,
+    pub org_a: OrgId,
     /// The other organization.
-    pub org_b: String,
+    pub org_b: OrgId,
     /// The other organization's system ("Secret system of B").
-    pub system_b: String,
+    pub system_b: RecordId,
     /// API token of each demo role, in [`ROLES`] order.
     pub tokens: Vec<String>,
     /// API token of the other organization's admin.
@@ -135,12 +135,16 @@ impl Web {
         let db = TestDb::new(backend).await.expect("db");
         let app = App::open_or_create(&db.url).await.expect("open");
         seed_demo(&app).await.expect("demo").expect("seeded");
-        let org_a = app.resolve_org(Some("northwind")).await.expect("demo").id;
+        let org_a = app
+            .resolve_org(Some("northwind"))
+            .await
+            .expect("demo")
+            .org_id();
         let org_b = app
             .create_org(&op(), org("Other Org", "other"), None)
             .await
             .expect("other org")
-            .id;
+            .org_id();
         app.add_member(
             &op(),
             &org_b,
