@@ -113,8 +113,8 @@ impl App {
         let system_id = aims_domain::parse_id("system", system_id)?;
         let q = questionnaire()?;
         let spec = spec(&q)?;
-        let mut tx = self.store.begin_write_for(org).await?;
-        let system: Stored<AiSystem> = records::get(&mut tx, &AI_SYSTEMS, org, &system_id).await?;
+        let mut w = self.write_in(actor, Permission::Write, org).await?;
+        let system: Stored<AiSystem> = w.get(&AI_SYSTEMS, &system_id).await?;
         let role = AiRole::parse("role", role.unwrap_or(&system.data.org_role))?;
         let result = classification::classify(&spec, role, &answers)?;
         let record = ClassificationRecord {
@@ -125,26 +125,11 @@ impl App {
             result,
             assessor: actor.label.clone(),
         };
-        let existing = tx
-            .find_by(&CLASSIFICATIONS, Some(org), "system_id", &system_id)
-            .await?;
-        let s = match existing {
-            Some(row) => {
-                records::update(
-                    &mut tx,
-                    &CLASSIFICATIONS,
-                    org,
-                    &actor.label,
-                    row.id(),
-                    None,
-                    &record,
-                )
-                .await?
-            }
-            None => records::insert(&mut tx, &CLASSIFICATIONS, org, &actor.label, &record).await?,
+        let s = match w.find_id(&CLASSIFICATIONS, "system_id", &system_id).await? {
+            Some(id) => w.update(&CLASSIFICATIONS, &id, None, &record).await?,
+            None => w.insert(&CLASSIFICATIONS, &record).await?,
         };
-        tx.commit().await?;
-        Ok(s)
+        w.done(s).await
     }
 
     /// The classification of one AI system, if it has been classified.

@@ -370,7 +370,6 @@ impl App {
         exclusions: &str,
         expected_version: Option<i64>,
     ) -> Result<Stored<ScopeVersion>, AppError> {
-        actor.require(Permission::Write)?;
         let mut draft = ScopeVersion {
             number: 0,
             status: ScopeStatus::Draft.as_str().to_string(),
@@ -381,43 +380,29 @@ impl App {
             approved_at: String::new(),
             approval_note: String::new(),
         };
+        let mut w = self.write_in(actor, Permission::Write, org).await?;
         draft.validate()?;
-        let mut tx = self.store.begin_write_for(org).await?;
         let q = ListQuery {
             order_by: Some("number"),
             descending: true,
             ..ListQuery::default()
         };
-        let versions: Vec<Stored<ScopeVersion>> = tx
-            .list(&SCOPE_VERSIONS, org, &q)
-            .await?
-            .iter()
-            .map(records::from_row)
-            .collect::<Result<_, _>>()?;
+        let versions: Vec<Stored<ScopeVersion>> = w.select(&SCOPE_VERSIONS, &q).await?;
         let stored = match versions
             .iter()
             .find(|v| v.data.status == ScopeStatus::Draft.as_str())
         {
             Some(existing) => {
                 draft.number = existing.data.number;
-                records::update(
-                    &mut tx,
-                    &SCOPE_VERSIONS,
-                    org,
-                    &actor.label,
-                    &existing.id,
-                    expected_version,
-                    &draft,
-                )
-                .await?
+                w.update(&SCOPE_VERSIONS, &existing.id, expected_version, &draft)
+                    .await?
             }
             None => {
                 draft.number = versions.first().map_or(1, |v| v.data.number + 1);
-                records::insert(&mut tx, &SCOPE_VERSIONS, org, &actor.label, &draft).await?
+                w.insert(&SCOPE_VERSIONS, &draft).await?
             }
         };
-        tx.commit().await?;
-        Ok(stored)
+        w.done(stored).await
     }
 
     /// Approves the pending draft: it becomes the scope in force, and the previously approved version is kept as
@@ -428,64 +413,35 @@ impl App {
         org: &OrgId,
         note: &str,
     ) -> Result<Stored<ScopeVersion>, AppError> {
-        actor.require(Permission::Approve)?;
-        let mut tx = self.store.begin_write_for(org).await?;
-        let drafts = tx
-            .list(
-                &SCOPE_VERSIONS,
-                org,
-                &ListQuery {
-                    filters: vec![("status", Value::Text("draft".into()))],
-                    ..ListQuery::default()
-                },
-            )
+        let mut w = self.write_in(actor, Permission::Approve, org).await?;
+        let with_status = |status: ScopeStatus| ListQuery {
+            filters: vec![("status", Value::Text(status.as_str().into()))],
+            ..ListQuery::default()
+        };
+        let drafts: Vec<Stored<ScopeVersion>> = w
+            .select(&SCOPE_VERSIONS, &with_status(ScopeStatus::Draft))
             .await?;
-        let Some(row) = drafts.first() else {
+        let Some(mut draft) = drafts.into_iter().next() else {
             return Err(AppError::Conflict(
                 "there is no draft scope statement to approve; write a draft first".into(),
             ));
         };
-        let mut draft: Stored<ScopeVersion> = records::from_row(row)?;
         draft.data.validate()?;
-        let approved = tx
-            .list(
-                &SCOPE_VERSIONS,
-                org,
-                &ListQuery {
-                    filters: vec![("status", Value::Text("approved".into()))],
-                    ..ListQuery::default()
-                },
-            )
+        let approved: Vec<Stored<ScopeVersion>> = w
+            .select(&SCOPE_VERSIONS, &with_status(ScopeStatus::Approved))
             .await?;
-        for row in approved {
-            let mut old: Stored<ScopeVersion> = records::from_row(&row)?;
+        for mut old in approved {
             old.data.status = ScopeStatus::Superseded.as_str().to_string();
-            records::update(
-                &mut tx,
-                &SCOPE_VERSIONS,
-                org,
-                &actor.label,
-                &old.id,
-                Some(old.version),
-                &old.data,
-            )
-            .await?;
+            w.update(&SCOPE_VERSIONS, &old.id, Some(old.version), &old.data)
+                .await?;
         }
         draft.data.status = ScopeStatus::Approved.as_str().to_string();
         draft.data.approved_by = actor.label.clone();
         draft.data.approved_at = format_micros(aims_store::now_micros());
         draft.data.approval_note = note.trim().to_string();
-        let s = records::update(
-            &mut tx,
-            &SCOPE_VERSIONS,
-            org,
-            &actor.label,
-            &draft.id,
-            Some(draft.version),
-            &draft.data,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(s)
+        let s = w
+            .update(&SCOPE_VERSIONS, &draft.id, Some(draft.version), &draft.data)
+            .await?;
+        w.done(s).await
     }
 }

@@ -53,9 +53,10 @@ impl App {
         {
             c.title = item.title;
         }
-        let mut tx = self.store.begin_write_for(org).await?;
+        let mut w = self.write_in(actor, Permission::Write, org).await?;
         if let Some(inh) = &c.inherited {
-            match tx.get(&SUPPLIERS, org, &inh.supplier_id).await? {
+            let supplier: Option<Stored<Supplier>> = w.find(&SUPPLIERS, &inh.supplier_id).await?;
+            match supplier {
                 None => {
                     return Err(ValidationError::one(
                         "inherited.supplier_id",
@@ -66,8 +67,7 @@ impl App {
                     )
                     .into());
                 }
-                Some(row) => {
-                    let s: Stored<Supplier> = records::from_row(&row)?;
+                Some(s) => {
                     if !s
                         .data
                         .certifications
@@ -104,21 +104,13 @@ impl App {
                 }
             }
         }
-        let existing = tx
-            .find_by(&CONTROL_IMPLEMENTATIONS, Some(org), "control", &c.control)
+        let existing = w
+            .find_id(&CONTROL_IMPLEMENTATIONS, "control", &c.control)
             .await?;
         let s = match existing {
-            Some(row) => {
-                records::update(
-                    &mut tx,
-                    &CONTROL_IMPLEMENTATIONS,
-                    org,
-                    &actor.label,
-                    row.id(),
-                    expected_version,
-                    &c,
-                )
-                .await?
+            Some(id) => {
+                w.update(&CONTROL_IMPLEMENTATIONS, &id, expected_version, &c)
+                    .await?
             }
             None => {
                 if expected_version.is_some_and(|v| v != 0) {
@@ -128,11 +120,10 @@ impl App {
                         expected_version.unwrap_or_default()
                     )));
                 }
-                records::insert(&mut tx, &CONTROL_IMPLEMENTATIONS, org, &actor.label, &c).await?
+                w.insert(&CONTROL_IMPLEMENTATIONS, &c).await?
             }
         };
-        tx.commit().await?;
-        Ok(s)
+        w.done(s).await
     }
 
     /// Lists the organization's control implementations in control order.

@@ -2,7 +2,7 @@
 //! approved assessments of the same system are superseded), and send every harm above the risk appetite to the
 //! risk register in the same transaction.
 
-use crate::records::{self, Paging, Stored};
+use crate::records::{OrgWrite, Paging, Stored};
 use crate::risks::{current_method, known_controls};
 use crate::{Actor, App, AppError, Permission};
 use crate::{OrgId, RecordId};
@@ -14,7 +14,7 @@ use aims_domain::risk::{Acceptance, AssessedLevels, Risk, RiskAssessment, RiskMe
 use aims_domain::vocab::{AssessmentStatus, RiskStatus};
 use aims_store::spec::{AI_SYSTEMS, IMPACT_ASSESSMENTS, RISKS};
 use aims_store::value::Value;
-use aims_store::{ListQuery, OrderKey, WriteTx};
+use aims_store::{ListQuery, OrderKey};
 
 /// Filters and page of the impact assessment list.
 #[derive(Debug, Clone, Default)]
@@ -65,19 +65,14 @@ fn template(id: &str) -> Result<ImpactTemplate, AppError> {
 
 /// Validates an assessment, checks its system and linked risks, and raises a register risk for every harm above
 /// the risk appetite that is not linked to one yet.
-async fn prepare(
-    tx: &mut WriteTx,
-    org: &OrgId,
-    actor: &Actor,
-    a: &mut ImpactAssessment,
-    id: &str,
-) -> Result<(), AppError> {
+async fn prepare(w: &mut OrgWrite, a: &mut ImpactAssessment, id: &str) -> Result<(), AppError> {
+    let org = w.org().clone();
     let t = template(&a.template)?;
     let questions: Vec<String> = t.questions.iter().map(|q| q.id.clone()).collect();
-    let method = current_method(tx, org, &actor.label).await?;
-    let (_, known) = known_controls(tx, org).await?;
+    let method = current_method(w).await?;
+    let (_, known) = known_controls(w, &org).await?;
     a.normalise_and_validate(&method, &known, &questions)?;
-    let system: Stored<AiSystem> = match records::get(tx, &AI_SYSTEMS, org, &a.system_id).await {
+    let system: Stored<AiSystem> = match w.get(&AI_SYSTEMS, &a.system_id).await {
         Err(AppError::NotFound(_)) => {
             return Err(ValidationError::one(
                 "system_id",
@@ -89,7 +84,7 @@ async fn prepare(
     };
     let mut errs = ValidationError::default();
     for (i, m) in a.impacts.iter().enumerate() {
-        if !m.risk_id.is_empty() && tx.get(&RISKS, org, &m.risk_id).await?.is_none() {
+        if !m.risk_id.is_empty() && !w.exists(&RISKS, &m.risk_id).await? {
             errs.push(
                 format!("impacts[{i}].risk_id"),
                 format!("no risk with id {} in this organization", m.risk_id),
@@ -101,22 +96,13 @@ async fn prepare(
         let link = format!("{id}#{i}");
         if a.impacts[i].risk_id.is_empty() {
             let risk = risk_from_harm(a, i, &system, &method, &link);
-            let s = records::insert(tx, &RISKS, org, &actor.label, &risk).await?;
+            let s = w.insert(&RISKS, &risk).await?;
             a.impacts[i].risk_id = s.id.into();
         } else {
-            let mut r: Stored<Risk> = records::get(tx, &RISKS, org, &a.impacts[i].risk_id).await?;
+            let mut r: Stored<Risk> = w.get(&RISKS, &a.impacts[i].risk_id).await?;
             if !r.data.raised_from.contains(&link) {
                 r.data.raised_from.push(link);
-                records::update(
-                    tx,
-                    &RISKS,
-                    org,
-                    &actor.label,
-                    &r.id,
-                    Some(r.version),
-                    &r.data,
-                )
-                .await?;
+                w.update(&RISKS, &r.id, Some(r.version), &r.data).await?;
             }
         }
     }
@@ -185,19 +171,10 @@ impl App {
             .into());
         }
         let id = aims_domain::new_id();
-        let mut tx = self.store.begin_write_for(org).await?;
-        prepare(&mut tx, org, actor, &mut a, &id).await?;
-        let row = tx
-            .insert(
-                &IMPACT_ASSESSMENTS,
-                org,
-                &actor.label,
-                &id,
-                records::to_values(&IMPACT_ASSESSMENTS, &a)?,
-            )
-            .await?;
-        tx.commit().await?;
-        records::from_row(&row)
+        let mut w = self.write_in(actor, Permission::Write, org).await?;
+        prepare(&mut w, &mut a, &id).await?;
+        let s = w.insert_as(&IMPACT_ASSESSMENTS, &id, &a).await?;
+        w.done(s).await
     }
 
     /// Revises a draft. Approved and superseded assessments are kept as they were; assess again instead.
@@ -209,10 +186,8 @@ impl App {
         expected_version: Option<i64>,
         mut a: ImpactAssessment,
     ) -> Result<Stored<ImpactAssessment>, AppError> {
-        actor.require(Permission::Write)?;
-        let mut tx = self.store.begin_write_for(org).await?;
-        let current: Stored<ImpactAssessment> =
-            records::get(&mut tx, &IMPACT_ASSESSMENTS, org, id).await?;
+        let mut w = self.write_in(actor, Permission::Write, org).await?;
+        let current: Stored<ImpactAssessment> = w.get(&IMPACT_ASSESSMENTS, id).await?;
         if current.data.status != AssessmentStatus::Draft.as_str() {
             return Err(ValidationError::one(
                 "status",
@@ -237,19 +212,11 @@ impl App {
             )
             .into());
         }
-        prepare(&mut tx, org, actor, &mut a, &current.id).await?;
-        let s = records::update(
-            &mut tx,
-            &IMPACT_ASSESSMENTS,
-            org,
-            &actor.label,
-            &current.id,
-            expected_version,
-            &a,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(s)
+        prepare(&mut w, &mut a, &current.id).await?;
+        let s = w
+            .update(&IMPACT_ASSESSMENTS, &current.id, expected_version, &a)
+            .await?;
+        w.done(s).await
     }
 
     /// Approves a draft assessment; earlier approved assessments of the same system become superseded.
@@ -266,9 +233,8 @@ impl App {
         approval.validate("approval", &mut errs);
         errs.into_result()?;
         approval.recorded_by = actor.label.clone();
-        let mut tx = self.store.begin_write_for(org).await?;
-        let mut current: Stored<ImpactAssessment> =
-            records::get(&mut tx, &IMPACT_ASSESSMENTS, org, id).await?;
+        let mut w = self.write_in(actor, Permission::Approve, org).await?;
+        let mut current: Stored<ImpactAssessment> = w.get(&IMPACT_ASSESSMENTS, id).await?;
         if current.data.status != AssessmentStatus::Draft.as_str() {
             return Err(AppError::Conflict(format!(
                 "this assessment is already {}",
@@ -285,34 +251,23 @@ impl App {
             ],
             ..ListQuery::default()
         };
-        for row in tx.list(&IMPACT_ASSESSMENTS, org, &q).await? {
-            let mut old: Stored<ImpactAssessment> = records::from_row(&row)?;
+        let approved: Vec<Stored<ImpactAssessment>> = w.select(&IMPACT_ASSESSMENTS, &q).await?;
+        for mut old in approved {
             old.data.status = AssessmentStatus::Superseded.as_str().into();
-            records::update(
-                &mut tx,
-                &IMPACT_ASSESSMENTS,
-                org,
-                &actor.label,
-                &old.id,
-                Some(old.version),
-                &old.data,
-            )
-            .await?;
+            w.update(&IMPACT_ASSESSMENTS, &old.id, Some(old.version), &old.data)
+                .await?;
         }
         current.data.status = AssessmentStatus::Approved.as_str().into();
         current.data.approval = Some(approval);
-        let s = records::update(
-            &mut tx,
-            &IMPACT_ASSESSMENTS,
-            org,
-            &actor.label,
-            &current.id,
-            expected_version,
-            &current.data,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(s)
+        let s = w
+            .update(
+                &IMPACT_ASSESSMENTS,
+                &current.id,
+                expected_version,
+                &current.data,
+            )
+            .await?;
+        w.done(s).await
     }
 
     /// Reads one impact assessment.

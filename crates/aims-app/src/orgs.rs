@@ -333,10 +333,9 @@ impl App {
         expected_version: Option<i64>,
         mut org: Organization,
     ) -> Result<Stored<Organization>, AppError> {
-        actor.require(Permission::Administer)?;
+        let mut w = self.write_in(actor, Permission::Administer, org_id).await?;
         org.normalise_and_validate()?;
-        let mut tx = self.store.begin_write().await?;
-        if let Some(other) = tx.find_by(&ORGANIZATIONS, None, "slug", &org.slug).await?
+        if let Some(other) = w.find_by(&ORGANIZATIONS, None, "slug", &org.slug).await?
             && other.id() != org_id
         {
             return Err(ValidationError::one(
@@ -345,18 +344,10 @@ impl App {
             )
             .into());
         }
-        let s = records::update(
-            &mut tx,
-            &ORGANIZATIONS,
-            org_id,
-            &actor.label,
-            org_id,
-            expected_version,
-            &org,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(s)
+        let s = w
+            .update(&ORGANIZATIONS, org_id, expected_version, &org)
+            .await?;
+        w.done(s).await
     }
 
     /// Creates a user and makes them a member of `org` with `role`.

@@ -159,3 +159,170 @@ impl App {
             .collect()
     }
 }
+
+/// The unit of work of one write use case: the write transaction (which holds the organization's write lock
+/// from its start), the organization it writes in and the actor the change log names. Reads and writes through
+/// it are scoped to that organization and attributed to that actor, so a use case names neither again; nothing
+/// is kept unless [`OrgWrite::commit`] is called. It derefs to the transaction for the store's own queries.
+pub struct OrgWrite {
+    tx: WriteTx,
+    org: OrgId,
+    actor: String,
+}
+
+impl App {
+    /// Checks that `actor` may do `p`, then opens the unit of work for a write in `org`.
+    pub(crate) async fn write_in(
+        &self,
+        actor: &crate::Actor,
+        p: crate::Permission,
+        org: &OrgId,
+    ) -> Result<OrgWrite, AppError> {
+        actor.require(p)?;
+        Ok(OrgWrite {
+            tx: self.store.begin_write_for(org).await?,
+            org: org.clone(),
+            actor: actor.label.clone(),
+        })
+    }
+}
+
+impl OrgWrite {
+    /// The organization written in.
+    pub fn org(&self) -> &OrgId {
+        &self.org
+    }
+
+    /// Reads a record of the organization, as [`AppError::NotFound`] when absent.
+    pub async fn get<T: DeserializeOwned>(
+        &mut self,
+        spec: &'static TableSpec,
+        id: &str,
+    ) -> Result<Stored<T>, AppError> {
+        get(&mut self.tx, spec, &self.org, id).await
+    }
+
+    /// The organization's records of `spec` that `q` selects, typed.
+    pub async fn select<T: DeserializeOwned>(
+        &mut self,
+        spec: &'static TableSpec,
+        q: &ListQuery,
+    ) -> Result<Vec<Stored<T>>, AppError> {
+        self.tx
+            .list(spec, &self.org, q)
+            .await?
+            .iter()
+            .map(from_row)
+            .collect()
+    }
+
+    /// The id of the organization's record of `spec` whose `column` holds `key` (a record kept one per key, such
+    /// as a control's implementation or a system's classification).
+    pub async fn find_id(
+        &mut self,
+        spec: &'static TableSpec,
+        column: &'static str,
+        key: &str,
+    ) -> Result<Option<String>, AppError> {
+        let row = self.tx.find_by(spec, Some(&self.org), column, key).await?;
+        Ok(row.map(|r| r.id().to_string()))
+    }
+
+    /// Reads a record of the organization when there is one (a link the use case checks and then reads).
+    pub async fn find<T: DeserializeOwned>(
+        &mut self,
+        spec: &'static TableSpec,
+        id: &str,
+    ) -> Result<Option<Stored<T>>, AppError> {
+        match self.tx.get(spec, &self.org, id).await? {
+            Some(row) => Ok(Some(from_row(&row)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Whether the organization has a record `id` of `spec` (a link that must point at something).
+    pub async fn exists(&mut self, spec: &'static TableSpec, id: &str) -> Result<bool, AppError> {
+        Ok(self.tx.get(spec, &self.org, id).await?.is_some())
+    }
+
+    /// Inserts a new record under an id chosen before (one that other records written in the same unit point
+    /// at), with its change-log entry.
+    pub async fn insert_as<T: Serialize + DeserializeOwned>(
+        &mut self,
+        spec: &'static TableSpec,
+        id: &str,
+        data: &T,
+    ) -> Result<Stored<T>, AppError> {
+        let row = self
+            .tx
+            .insert(spec, &self.org, &self.actor, id, to_values(spec, data)?)
+            .await?;
+        from_row(&row)
+    }
+
+    /// Inserts a new record with its change-log entry.
+    pub async fn insert<T: Serialize + DeserializeOwned>(
+        &mut self,
+        spec: &'static TableSpec,
+        data: &T,
+    ) -> Result<Stored<T>, AppError> {
+        insert(&mut self.tx, spec, &self.org, &self.actor, data).await
+    }
+
+    /// Replaces a record's data with its change-log entry, refusing a stale `expected_version`.
+    pub async fn update<T: Serialize + DeserializeOwned>(
+        &mut self,
+        spec: &'static TableSpec,
+        id: &str,
+        expected_version: Option<i64>,
+        data: &T,
+    ) -> Result<Stored<T>, AppError> {
+        update(
+            &mut self.tx,
+            spec,
+            &self.org,
+            &self.actor,
+            id,
+            expected_version,
+            data,
+        )
+        .await
+    }
+
+    /// Deletes a record with its change-log entry, refusing a stale `expected_version`.
+    pub async fn delete(
+        &mut self,
+        spec: &'static TableSpec,
+        id: &str,
+        expected_version: Option<i64>,
+    ) -> Result<(), AppError> {
+        Ok(self
+            .tx
+            .delete(spec, &self.org, &self.actor, id, expected_version)
+            .await?)
+    }
+
+    /// Makes every write of the unit durable, with their change-log entries.
+    pub async fn commit(self) -> Result<(), AppError> {
+        Ok(self.tx.commit().await?)
+    }
+
+    /// Commits and hands back `value` (the record a use case wrote), so that a use case ends in one line.
+    pub async fn done<V>(self, value: V) -> Result<V, AppError> {
+        self.commit().await?;
+        Ok(value)
+    }
+}
+
+impl std::ops::Deref for OrgWrite {
+    type Target = WriteTx;
+    fn deref(&self) -> &WriteTx {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for OrgWrite {
+    fn deref_mut(&mut self) -> &mut WriteTx {
+        &mut self.tx
+    }
+}

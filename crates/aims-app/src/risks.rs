@@ -1,7 +1,7 @@
 //! AI risk management use cases (6.1.1–6.1.3, 8.2, 8.3): the versioned risk method, the risk register with
 //! append-only assessments, and treatment plans with residual-risk acceptance.
 
-use crate::records::{self, Paging, Stored};
+use crate::records::{self, OrgWrite, Paging, Stored};
 use crate::{Actor, App, AppError, Permission};
 use crate::{OrgId, RecordId};
 use aims_domain::ValidationError;
@@ -9,7 +9,7 @@ use aims_domain::risk::{Acceptance, Risk, RiskAssessment, RiskMethod, Score, Tre
 use aims_domain::vocab::RiskStatus;
 use aims_store::spec::{AI_SYSTEMS, CONTROL_IMPLEMENTATIONS, RISK_METHODS, RISKS, TREATMENTS};
 use aims_store::value::Value;
-use aims_store::{Conn, ListQuery, OrderKey, WriteTx};
+use aims_store::{Conn, ListQuery, OrderKey};
 
 /// Filters for the risk register.
 #[derive(Debug, Clone, Default)]
@@ -197,15 +197,13 @@ fn filter_query(f: &RiskFilter) -> Result<ListQuery, AppError> {
 
 /// Moves a risk to `status` inside `tx`, against the version read, logging the change.
 async fn move_risk(
-    tx: &mut WriteTx,
-    org: &OrgId,
-    actor: &str,
+    w: &mut OrgWrite,
     risk: Stored<Risk>,
     status: RiskStatus,
 ) -> Result<(), AppError> {
     let mut r = risk.data;
     r.status = status.as_str().into();
-    records::update(tx, &RISKS, org, actor, &risk.id, Some(risk.version), &r).await?;
+    w.update(&RISKS, &risk.id, Some(risk.version), &r).await?;
     Ok(())
 }
 
@@ -312,17 +310,15 @@ pub(crate) async fn known_controls(
     Ok((annex_a, all))
 }
 
-/// The organization's current risk method inside `tx`, saving the default as version 1 when it has none yet.
-pub(crate) async fn current_method(
-    tx: &mut WriteTx,
-    org: &OrgId,
-    actor: &str,
-) -> Result<RiskMethod, AppError> {
-    if let Some(m) = latest_method(tx, org).await? {
+/// The organization's current risk method inside the write, saving the default as version 1 when it has none
+/// yet.
+pub(crate) async fn current_method(w: &mut OrgWrite) -> Result<RiskMethod, AppError> {
+    let org = w.org().clone();
+    if let Some(m) = latest_method(w, &org).await? {
         return Ok(m.data);
     }
     let m = default_method()?;
-    records::insert(tx, &RISK_METHODS, org, actor, &m).await?;
+    w.insert(&RISK_METHODS, &m).await?;
     Ok(m)
 }
 
@@ -400,18 +396,16 @@ impl App {
         org: &OrgId,
         mut method: RiskMethod,
     ) -> Result<Stored<RiskMethod>, AppError> {
-        actor.require(Permission::Approve)?;
         method.validate()?;
-        let mut tx = self.store.begin_write_for(org).await?;
+        let mut w = self.write_in(actor, Permission::Approve, org).await?;
         // Make sure version 1 (the default) is on record before the first change.
-        current_method(&mut tx, org, &actor.label).await?;
-        let last = latest_method(&mut tx, org)
+        current_method(&mut w).await?;
+        let last = latest_method(&mut w, org)
             .await?
             .map_or(0, |m| m.data.number);
         method.number = last + 1;
-        let s = records::insert(&mut tx, &RISK_METHODS, org, &actor.label, &method).await?;
-        tx.commit().await?;
-        Ok(s)
+        let s = w.insert(&RISK_METHODS, &method).await?;
+        w.done(s).await
     }
 
     /// Adds a risk to the register, with an optional first assessment scored by the current method.
@@ -421,9 +415,8 @@ impl App {
         org: &OrgId,
         mut risk: Risk,
     ) -> Result<Stored<Risk>, AppError> {
-        actor.require(Permission::Write)?;
-        let mut tx = self.store.begin_write_for(org).await?;
-        prepare_risk(&mut tx, org, &mut risk).await?;
+        let mut w = self.write_in(actor, Permission::Write, org).await?;
+        prepare_risk(&mut w, org, &mut risk).await?;
         if risk.assessments.len() > 1 {
             return Err(ValidationError::one(
                 "assessments",
@@ -432,16 +425,15 @@ impl App {
             .into());
         }
         if !risk.assessments.is_empty() {
-            let method = current_method(&mut tx, org, &actor.label).await?;
+            let method = current_method(&mut w).await?;
             let mut errs = ValidationError::default();
             for (i, a) in risk.assessments.iter_mut().enumerate() {
                 a.score_with(&method, &format!("assessments[{i}]"), &mut errs);
             }
             errs.into_result()?;
         }
-        let s = records::insert(&mut tx, &RISKS, org, &actor.label, &risk).await?;
-        tx.commit().await?;
-        Ok(s)
+        let s = w.insert(&RISKS, &risk).await?;
+        w.done(s).await
     }
 
     /// Changes a risk's register fields. Assessments cannot be changed here: the stored ones are kept, and an
@@ -454,9 +446,8 @@ impl App {
         expected_version: Option<i64>,
         mut risk: Risk,
     ) -> Result<Stored<Risk>, AppError> {
-        actor.require(Permission::Write)?;
-        let mut tx = self.store.begin_write_for(org).await?;
-        let current: Stored<Risk> = records::get(&mut tx, &RISKS, org, id).await?;
+        let mut w = self.write_in(actor, Permission::Write, org).await?;
+        let current: Stored<Risk> = w.get(&RISKS, id).await?;
         if !risk.assessments.is_empty() && risk.assessments != current.data.assessments {
             return Err(ValidationError::one(
                 "assessments",
@@ -465,19 +456,11 @@ impl App {
             .into());
         }
         risk.assessments = current.data.assessments;
-        prepare_risk(&mut tx, org, &mut risk).await?;
-        let s = records::update(
-            &mut tx,
-            &RISKS,
-            org,
-            &actor.label,
-            &current.id,
-            expected_version,
-            &risk,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(s)
+        prepare_risk(&mut w, org, &mut risk).await?;
+        let s = w
+            .update(&RISKS, &current.id, expected_version, &risk)
+            .await?;
+        w.done(s).await
     }
 
     /// Adds a dated re-assessment to a risk, scored by the current method.
@@ -489,10 +472,9 @@ impl App {
         expected_version: Option<i64>,
         mut assessment: RiskAssessment,
     ) -> Result<Stored<Risk>, AppError> {
-        actor.require(Permission::Write)?;
-        let mut tx = self.store.begin_write_for(org).await?;
-        let mut current: Stored<Risk> = records::get(&mut tx, &RISKS, org, id).await?;
-        let method = current_method(&mut tx, org, &actor.label).await?;
+        let mut w = self.write_in(actor, Permission::Write, org).await?;
+        let mut current: Stored<Risk> = w.get(&RISKS, id).await?;
+        let method = current_method(&mut w).await?;
         let mut errs = ValidationError::default();
         assessment.score_with(&method, "assessment", &mut errs);
         if let Some(last) = current.data.latest()
@@ -508,18 +490,10 @@ impl App {
         }
         errs.into_result()?;
         current.data.assessments.push(assessment);
-        let s = records::update(
-            &mut tx,
-            &RISKS,
-            org,
-            &actor.label,
-            &current.id,
-            expected_version,
-            &current.data,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(s)
+        let s = w
+            .update(&RISKS, &current.id, expected_version, &current.data)
+            .await?;
+        w.done(s).await
     }
 
     /// Reads one risk.
@@ -616,10 +590,10 @@ impl App {
             )
             .into());
         }
-        let mut tx = self.store.begin_write_for(org).await?;
-        let (_, known) = known_controls(&mut tx, org).await?;
+        let mut w = self.write_in(actor, Permission::Write, org).await?;
+        let (_, known) = known_controls(&mut w, org).await?;
         t.normalise_and_validate(&known)?;
-        let risk: Stored<Risk> = match records::get(&mut tx, &RISKS, org, &t.risk_id).await {
+        let risk: Stored<Risk> = match w.get(&RISKS, &t.risk_id).await {
             Err(AppError::NotFound(_)) => {
                 return Err(ValidationError::one(
                     "risk_id",
@@ -629,12 +603,11 @@ impl App {
             }
             r => r?,
         };
-        let s = records::insert(&mut tx, &TREATMENTS, org, &actor.label, &t).await?;
+        let s = w.insert(&TREATMENTS, &t).await?;
         if risk.data.status == RiskStatus::Open.as_str() {
-            move_risk(&mut tx, org, &actor.label, risk, RiskStatus::Treating).await?;
+            move_risk(&mut w, risk, RiskStatus::Treating).await?;
         }
-        tx.commit().await?;
-        Ok(s)
+        w.done(s).await
     }
 
     /// Changes a treatment plan. The acceptance is kept as recorded; it can only be given with
@@ -647,9 +620,8 @@ impl App {
         expected_version: Option<i64>,
         mut t: Treatment,
     ) -> Result<Stored<Treatment>, AppError> {
-        actor.require(Permission::Write)?;
-        let mut tx = self.store.begin_write_for(org).await?;
-        let current: Stored<Treatment> = records::get(&mut tx, &TREATMENTS, org, id).await?;
+        let mut w = self.write_in(actor, Permission::Write, org).await?;
+        let current: Stored<Treatment> = w.get(&TREATMENTS, id).await?;
         if t.acceptance.is_some() && t.acceptance != current.data.acceptance {
             return Err(ValidationError::one(
                 "acceptance",
@@ -658,7 +630,7 @@ impl App {
             .into());
         }
         t.acceptance = current.data.acceptance.clone();
-        let (_, known) = known_controls(&mut tx, org).await?;
+        let (_, known) = known_controls(&mut w, org).await?;
         t.normalise_and_validate(&known)?;
         if t.risk_id != current.data.risk_id {
             return Err(ValidationError::one(
@@ -667,18 +639,10 @@ impl App {
             )
             .into());
         }
-        let s = records::update(
-            &mut tx,
-            &TREATMENTS,
-            org,
-            &actor.label,
-            &current.id,
-            expected_version,
-            &t,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(s)
+        let s = w
+            .update(&TREATMENTS, &current.id, expected_version, &t)
+            .await?;
+        w.done(s).await
     }
 
     /// Records the acceptance of the residual risk by a named person with their role, date and rationale; the
@@ -696,25 +660,17 @@ impl App {
         acceptance.validate("acceptance", &mut errs);
         errs.into_result()?;
         acceptance.recorded_by = actor.label.clone();
-        let mut tx = self.store.begin_write_for(org).await?;
-        let mut current: Stored<Treatment> = records::get(&mut tx, &TREATMENTS, org, id).await?;
+        let mut w = self.write_in(actor, Permission::Approve, org).await?;
+        let mut current: Stored<Treatment> = w.get(&TREATMENTS, id).await?;
         current.data.acceptance = Some(acceptance);
-        let s = records::update(
-            &mut tx,
-            &TREATMENTS,
-            org,
-            &actor.label,
-            &current.id,
-            expected_version,
-            &current.data,
-        )
-        .await?;
-        let risk: Stored<Risk> = records::get(&mut tx, &RISKS, org, &current.data.risk_id).await?;
+        let s = w
+            .update(&TREATMENTS, &current.id, expected_version, &current.data)
+            .await?;
+        let risk: Stored<Risk> = w.get(&RISKS, &current.data.risk_id).await?;
         if risk.data.status != RiskStatus::Accepted.as_str() {
-            move_risk(&mut tx, org, &actor.label, risk, RiskStatus::Accepted).await?;
+            move_risk(&mut w, risk, RiskStatus::Accepted).await?;
         }
-        tx.commit().await?;
-        Ok(s)
+        w.done(s).await
     }
 
     /// Reads one treatment plan.

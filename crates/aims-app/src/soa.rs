@@ -228,8 +228,8 @@ impl App {
         );
         check_len(&mut errs, "note", &approval.note, MAX_TEXT);
         errs.into_result()?;
-        let mut tx = self.store.begin_write_for(org).await?;
-        let c = compute(&mut tx, org).await?;
+        let mut w = self.write_in(actor, Permission::Approve, org).await?;
+        let c = compute(&mut w, org).await?;
         let mut errs = ValidationError::default();
         for e in &c.entries {
             for p in &e.problems {
@@ -237,7 +237,7 @@ impl App {
             }
         }
         errs.into_result()?;
-        let number = latest_version(&mut tx, org)
+        let number = latest_version(&mut w, org)
             .await?
             .map_or(0, |v| v.data.number)
             + 1;
@@ -252,9 +252,8 @@ impl App {
             entries: c.entries,
             risks: c.risks,
         };
-        let s = records::insert(&mut tx, &SOA_VERSIONS, org, &actor.label, &version).await?;
-        tx.commit().await?;
-        Ok(s)
+        let s = w.insert(&SOA_VERSIONS, &version).await?;
+        w.done(s).await
     }
 
     /// Approved versions, newest first.

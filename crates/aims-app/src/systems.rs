@@ -66,14 +66,12 @@ impl App {
         org: &OrgId,
         mut system: AiSystem,
     ) -> Result<Stored<AiSystem>, AppError> {
-        actor.require(Permission::Write)?;
-        let mut tx = self.store.begin_write_for(org).await?;
-        let fields = self.custom_fields(&mut tx, org).await?;
+        let mut w = self.write_in(actor, Permission::Write, org).await?;
+        let fields = self.custom_fields(&mut w, org).await?;
         system.normalise_and_validate(&fields)?;
-        self.check_references(&mut tx, org, &system).await?;
-        let s = records::insert(&mut tx, &AI_SYSTEMS, org, &actor.label, &system).await?;
-        tx.commit().await?;
-        Ok(s)
+        self.check_references(&mut w, org, &system).await?;
+        let s = w.insert(&AI_SYSTEMS, &system).await?;
+        w.done(s).await
     }
 
     /// Imports many AI systems at once (from a spreadsheet export or another tool): every system is validated
@@ -85,9 +83,8 @@ impl App {
         org: &OrgId,
         mut systems: Vec<AiSystem>,
     ) -> Result<Vec<Stored<AiSystem>>, AppError> {
-        actor.require(Permission::Write)?;
-        let mut tx = self.store.begin_write_for(org).await?;
-        let fields = self.custom_fields(&mut tx, org).await?;
+        let mut w = self.write_in(actor, Permission::Write, org).await?;
+        let fields = self.custom_fields(&mut w, org).await?;
         let mut errs = ValidationError::default();
         let mut known_suppliers: std::collections::HashSet<String> = Default::default();
         for (i, s) in systems.iter_mut().enumerate() {
@@ -103,7 +100,7 @@ impl App {
                 if c.supplier_id.is_empty() || known_suppliers.contains(&c.supplier_id) {
                     continue;
                 }
-                if tx.get(&SUPPLIERS, org, &c.supplier_id).await?.is_some() {
+                if w.exists(&SUPPLIERS, &c.supplier_id).await? {
                     known_suppliers.insert(c.supplier_id.clone());
                 } else {
                     errs.push(
@@ -116,10 +113,9 @@ impl App {
         errs.into_result()?;
         let mut out = Vec::with_capacity(systems.len());
         for s in &systems {
-            out.push(records::insert(&mut tx, &AI_SYSTEMS, org, &actor.label, s).await?);
+            out.push(w.insert(&AI_SYSTEMS, s).await?);
         }
-        tx.commit().await?;
-        Ok(out)
+        w.done(out).await
     }
 
     /// Reads one AI system.
@@ -142,9 +138,8 @@ impl App {
         expected_version: Option<i64>,
         change: impl FnOnce(&mut AiSystem) -> Result<(), ValidationError>,
     ) -> Result<Stored<AiSystem>, AppError> {
-        actor.require(Permission::Write)?;
-        let mut tx = self.store.begin_write_for(org).await?;
-        let current: Stored<AiSystem> = records::get(&mut tx, &AI_SYSTEMS, org, id).await?;
+        let mut w = self.write_in(actor, Permission::Write, org).await?;
+        let current: Stored<AiSystem> = w.get(&AI_SYSTEMS, id).await?;
         if let Some(v) = expected_version
             && v != current.version
         {
@@ -155,21 +150,13 @@ impl App {
         }
         let mut data = current.data.clone();
         change(&mut data)?;
-        let fields = self.custom_fields(&mut tx, org).await?;
+        let fields = self.custom_fields(&mut w, org).await?;
         data.normalise_and_validate(&fields)?;
-        self.check_references(&mut tx, org, &data).await?;
-        let s = records::update(
-            &mut tx,
-            &AI_SYSTEMS,
-            org,
-            &actor.label,
-            &current.id,
-            Some(current.version),
-            &data,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(s)
+        self.check_references(&mut w, org, &data).await?;
+        let s = w
+            .update(&AI_SYSTEMS, &current.id, Some(current.version), &data)
+            .await?;
+        w.done(s).await
     }
 
     /// Retires a system: life-cycle stage `retired`, with the date and the reason.

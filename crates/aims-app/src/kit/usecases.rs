@@ -5,7 +5,7 @@
 use super::paging::{ListParams, RecordPage};
 use super::{Record, RecordDef};
 use crate::integrity::HistoryEntry;
-use crate::records::{self, Stored};
+use crate::records::Stored;
 use crate::{Actor, App, AppError};
 use crate::{OrgId, RecordId};
 use aims_store::ListQuery;
@@ -59,31 +59,21 @@ impl App {
         mut data: T,
     ) -> Result<Stored<T>, AppError> {
         let def = T::DEF;
-        actor.require(def.write)?;
+        let mut w = self.write_in(actor, def.write, org).await?;
         data.prepare()?;
-        let mut tx = self.store.begin_write_for(org).await?;
         let s = match target {
             None => {
-                data.check(&mut tx, org, None).await?;
-                records::insert(&mut tx, def.spec, org, &actor.label, &data).await?
+                data.check(&mut w, org, None).await?;
+                w.insert(def.spec, &data).await?
             }
             Some((id, expected_version)) => {
-                let current: Stored<T> = records::get(&mut tx, def.spec, org, id).await?;
-                data.check(&mut tx, org, Some(&current)).await?;
-                records::update(
-                    &mut tx,
-                    def.spec,
-                    org,
-                    &actor.label,
-                    &current.id,
-                    expected_version,
-                    &data,
-                )
-                .await?
+                let current: Stored<T> = w.get(def.spec, id).await?;
+                data.check(&mut w, org, Some(&current)).await?;
+                w.update(def.spec, &current.id, expected_version, &data)
+                    .await?
             }
         };
-        tx.commit().await?;
-        Ok(s)
+        w.done(s).await
     }
 
     /// Deletes a kit record (with `expected_version`, only while it is still at that version).
@@ -96,15 +86,12 @@ impl App {
     ) -> Result<(), AppError> {
         let def = T::DEF;
         async {
-            actor.require(def.write)?;
+            let mut w = self.write_in(actor, def.write, org).await?;
             let id = aims_domain::parse_id("id", id)?;
-            let mut tx = self.store.begin_write_for(org).await?;
-            let current: Stored<T> = records::get(&mut tx, def.spec, org, &id).await?;
-            T::check_delete(&mut tx, org, &current).await?;
-            tx.delete(def.spec, org, &actor.label, &id, expected_version)
-                .await?;
-            tx.commit().await?;
-            Ok(())
+            let current: Stored<T> = w.get(def.spec, &id).await?;
+            T::check_delete(&mut w, org, &current).await?;
+            w.delete(def.spec, &id, expected_version).await?;
+            w.commit().await
         }
         .instrument(span("delete", def, org))
         .await
