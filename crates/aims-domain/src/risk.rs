@@ -245,16 +245,14 @@ pub struct RiskAssessment {
 /// The levels the method gave an assessment's three scores.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[serde(deny_unknown_fields)]
 pub struct AssessedLevels {
     /// Level of the inherent score.
-    #[serde(default)]
     pub inherent: String,
     /// Level of the current score.
-    #[serde(default)]
     pub current: String,
     /// Level of the residual score.
-    #[serde(default)]
     pub residual: String,
 }
 

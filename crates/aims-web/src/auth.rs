@@ -170,15 +170,12 @@ pub async fn login_page(State(state): State<AppState>, Query(q): Query<NextQuery
 }
 
 /// The sign-in form.
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub struct LoginForm {
-    #[serde(default)]
     email: String,
-    #[serde(default)]
     password: String,
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     next: Option<String>,
 }
 

@@ -71,15 +71,12 @@ pub async fn users(ctx: Ctx) -> PageResult {
 }
 
 /// The add-member form.
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub struct AddMemberForm {
-    #[serde(default)]
     email: String,
-    #[serde(default)]
     name: String,
-    #[serde(default)]
     role: String,
-    #[serde(default)]
     password: String,
 }
 

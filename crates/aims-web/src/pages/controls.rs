@@ -108,17 +108,13 @@ impl ListPage {
 
 /// Query of the list.
 #[derive(Debug, Deserialize, Default)]
+#[serde(default)]
 pub struct ListQuery {
-    #[serde(default)]
     q: String,
-    #[serde(default)]
     status: String,
-    #[serde(default)]
     sort: String,
-    #[serde(default)]
     desc: Option<String>,
     /// `1` opens the add form.
-    #[serde(default)]
     add: String,
 }
 

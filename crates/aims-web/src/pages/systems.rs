@@ -24,19 +24,14 @@ const CHANGE: &str = "change AI systems";
 
 /// Query of the list page.
 #[derive(Debug, Deserialize, Default)]
+#[serde(default)]
 pub struct ListQuery {
-    #[serde(default)]
     q: String,
-    #[serde(default)]
     stage: String,
-    #[serde(default)]
     sort: String,
-    #[serde(default)]
     desc: Option<String>,
     /// Keyset cursor of the next page: the sort value and the id of the last system shown.
-    #[serde(default)]
     after: String,
-    #[serde(default)]
     after_id: String,
 }
 
@@ -237,34 +232,21 @@ pub async fn history(ctx: Ctx, Path(id): Path<RecordId>) -> PageResult {
 
 /// The create/edit form's fields.
 #[derive(Debug, Deserialize, Default, Clone)]
+#[serde(default)]
 pub struct SystemForm {
-    #[serde(default)]
     version: Option<i64>,
-    #[serde(default)]
     name: String,
-    #[serde(default)]
     purpose: String,
-    #[serde(default)]
     intended_use: String,
-    #[serde(default)]
     foreseeable_misuse: String,
-    #[serde(default)]
     owner: String,
-    #[serde(default)]
     business_unit: String,
-    #[serde(default)]
     lifecycle_stage: String,
-    #[serde(default)]
     org_role: String,
-    #[serde(default)]
     in_scope: Option<String>,
-    #[serde(default)]
     automation_level: String,
-    #[serde(default)]
     human_oversight: String,
-    #[serde(default)]
     oversight_notes: String,
-    #[serde(default)]
     affected_parties: String,
 }
 

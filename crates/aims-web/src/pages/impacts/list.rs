@@ -18,15 +18,12 @@ use serde::Deserialize;
 
 /// Query of the list.
 #[derive(Debug, Deserialize, Default)]
+#[serde(default)]
 pub struct ListQuery {
-    #[serde(default)]
     q: String,
-    #[serde(default)]
     system: String,
-    #[serde(default)]
     status: String,
     /// Cursor: the id of the last assessment of the previous page.
-    #[serde(default)]
     after: String,
 }
 

@@ -21,26 +21,18 @@ const PAGE_SIZE: i64 = 50;
 
 /// Query of the register.
 #[derive(Debug, Deserialize, Default)]
+#[serde(default)]
 pub struct RegisterQuery {
-    #[serde(default)]
     q: String,
-    #[serde(default)]
     status: String,
-    #[serde(default)]
     system: String,
     /// Heat-map cell filter: `inherent` or `residual`, with likelihood `l` and impact `i`.
-    #[serde(default)]
     which: String,
-    #[serde(default)]
     l: String,
-    #[serde(default)]
     i: String,
-    #[serde(default)]
     sort: String,
-    #[serde(default)]
     desc: Option<String>,
     /// Cursor: the id of the last risk of the previous page.
-    #[serde(default)]
     after: String,
 }
 

@@ -17,14 +17,11 @@ use serde::Deserialize;
 
 /// Query of the SoA page.
 #[derive(Debug, Deserialize, Default)]
+#[serde(default)]
 pub struct SoaQuery {
-    #[serde(default)]
     status: String,
-    #[serde(default)]
     applicable: String,
-    #[serde(default)]
     problems: String,
-    #[serde(default)]
     q: String,
 }
 
