@@ -4,7 +4,7 @@ use crate::args_risk::{ClassifyArgs, ImpactCmd, ImpactFields};
 use crate::cmd_admin::print_history;
 use crate::cmd_record::done;
 use crate::cmd_risk::acceptance;
-use crate::input::{Flags, from_flags, read_file, revise};
+use crate::input::{Flags, from_flags, read_file, updated};
 use crate::out;
 use crate::{CmdResult, Ctx, bad_input};
 use aims_app::Stored;
@@ -173,15 +173,10 @@ pub async fn impact(ctx: &Ctx, c: ImpactCmd) -> CmdResult {
         }
         ImpactCmd::Update(u) => {
             let current = app.impact(&ctx.actor, &org, &u.id).await?;
-            let s = revise(Some(&current), &u.fields, u.if_version, async |d, v| {
+            updated(ctx, "impact assessment", &current, &u, async |d, v| {
                 app.update_impact(&ctx.actor, &org, &current.id, v, d).await
             })
-            .await?;
-            done(
-                ctx,
-                &s,
-                format!("Updated impact assessment {} (version {})", s.id, s.version),
-            )
+            .await
         }
         ImpactCmd::Approve(a) => {
             let id = a.id.clone();

@@ -6,7 +6,7 @@ use crate::args_risk::{
 };
 use crate::cmd_admin::print_history;
 use crate::cmd_record::done;
-use crate::input::{Flags, Overrides, build, from_flags, read_file, revise};
+use crate::input::{Flags, Overrides, build, from_flags, read_file, updated};
 use crate::out;
 use crate::{CmdResult, Ctx, Failure, bad_input};
 use aims_app::Stored;
@@ -218,15 +218,10 @@ pub async fn risk(ctx: &Ctx, c: RiskCmd) -> CmdResult {
                 ));
             }
             let current = app.risk(&ctx.actor, &org, &u.id).await?;
-            let s = revise(Some(&current), &u.fields, u.if_version, async |d, v| {
+            updated(ctx, "risk", &current, &u, async |d, v| {
                 app.update_risk(&ctx.actor, &org, &current.id, v, d).await
             })
-            .await?;
-            done(
-                ctx,
-                &s,
-                format!("Updated risk {} (version {})", s.id, s.version),
-            )
+            .await
         }
         RiskCmd::Assess {
             id,
@@ -423,16 +418,11 @@ pub async fn treatment(ctx: &Ctx, c: TreatmentCmd) -> CmdResult {
         }
         TreatmentCmd::Update(u) => {
             let current = app.treatment(&ctx.actor, &org, &u.id).await?;
-            let s = revise(Some(&current), &u.fields, u.if_version, async |d, v| {
+            updated(ctx, "treatment plan", &current, &u, async |d, v| {
                 app.update_treatment(&ctx.actor, &org, &current.id, v, d)
                     .await
             })
-            .await?;
-            done(
-                ctx,
-                &s,
-                format!("Updated treatment plan {} (version {})", s.id, s.version),
-            )
+            .await
         }
         TreatmentCmd::Accept(a) => {
             let id = a.id.clone();

@@ -132,6 +132,23 @@ pub async fn revise<T: Serialize + DeserializeOwned>(
     Ok(save(data, if_version.or(current.map(|c| c.version))).await?)
 }
 
+/// `NOUN update ID [FIELDS]` of a hand-written noun: applies the flags of `u` to `current`, saves the result
+/// with `save` (at `--if-version`, or the version read) and reports "Updated {what} {id} (version {n})".
+pub async fn updated<
+    T: Serialize + DeserializeOwned,
+    F: Flags + clap::Args + crate::args::Wording,
+>(
+    ctx: &crate::Ctx,
+    what: &str,
+    current: &Stored<T>,
+    u: &crate::args::Change<F>,
+    save: impl AsyncFnOnce(T, Option<i64>) -> Result<Stored<T>, AppError>,
+) -> crate::CmdResult {
+    let s = revise(Some(current), &u.fields, u.if_version, save).await?;
+    let message = format!("Updated {what} {} (version {})", s.id, s.version);
+    crate::cmd_record::done(ctx, &s, message)
+}
+
 /// Parses `KEY=VALUE` custom field assignments; numbers and true/false become typed values.
 pub fn custom_values(items: &[String]) -> Result<Map<String, Value>, Failure> {
     let mut out = Map::new();
