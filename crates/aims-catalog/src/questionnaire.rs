@@ -3,6 +3,7 @@
 //! live in `aims_domain::classification`; this module only serves the content.
 
 use crate::{FRAMEWORK_PACKS, Framework, PackError, parse_framework, read_toml, sha256};
+use aims_domain::classification::QuestionnaireSpec;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
@@ -157,6 +158,24 @@ pub struct Questionnaire {
 }
 
 impl Questionnaire {
+    /// The questionnaire as the domain's classification rules read it: the same fields as plain data, where a
+    /// question without a special meaning has no `effect` (the pack and the API write it as empty text).
+    pub fn spec(&self) -> Result<QuestionnaireSpec, serde_json::Error> {
+        let mut questions = serde_json::to_value(&self.questions)?;
+        for q in questions.as_array_mut().into_iter().flatten() {
+            if let Some(fields) = q.as_object_mut()
+                && fields.get("effect").is_some_and(|e| e == "")
+            {
+                fields.remove("effect");
+            }
+        }
+        Ok(QuestionnaireSpec {
+            version: self.questionnaire.version,
+            questions: serde_json::from_value(questions)?,
+            obligations: serde_json::from_value(serde_json::to_value(&self.obligations)?)?,
+        })
+    }
+
     /// A question by id.
     pub fn question(&self, id: &str) -> Option<&Question> {
         self.questions.iter().find(|q| q.id == id)
@@ -378,8 +397,7 @@ pub fn classification_questionnaire() -> Result<Questionnaire, PackError> {
 mod tests {
     use super::*;
     use aims_domain::classification::{
-        Answer, Answers, Classification, HighRiskRoute, ObligationSpec, QuestionSpec,
-        QuestionnaireSpec, RiskClass, classify,
+        Answer, Answers, Classification, HighRiskRoute, QuestionnaireSpec, RiskClass, classify,
     };
     use aims_domain::vocab::AiRole;
 
@@ -400,15 +418,7 @@ mod tests {
 
     /// What the application layer does: hand the catalogue content to the domain as plain data.
     fn spec(q: &Questionnaire) -> QuestionnaireSpec {
-        let questions: Vec<QuestionSpec> =
-            serde_json::from_value(serde_json::to_value(&q.questions).unwrap()).unwrap();
-        let obligations: Vec<ObligationSpec> =
-            serde_json::from_value(serde_json::to_value(&q.obligations).unwrap()).unwrap();
-        QuestionnaireSpec {
-            version: q.questionnaire.version,
-            questions,
-            obligations,
-        }
+        q.spec().unwrap()
     }
 
     const QUESTION_IDS: &str = "\
