@@ -8,10 +8,7 @@ use aims_catalog::Catalog;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-pub use aims_store::catalog::{FrameworkRow, ItemRow, MappingRow};
-
-/// The order frameworks are shown in: the standard first, then the frameworks mapped to it.
-const FRAMEWORK_ORDER: [&str; 3] = ["iso42001", "nist-ai-rmf", "eu-ai-act"];
+pub use aims_catalog::{FrameworkRow, ItemRow, MappingRow};
 
 /// The catalogue's frameworks, items and crosswalk mappings, indexed for the lookups the use cases make.
 #[derive(Debug)]
@@ -47,43 +44,12 @@ impl Catalogue {
         let mut frameworks = vec![];
         let mut items = HashMap::new();
         for f in &cat.frameworks {
-            let h = &f.framework;
-            frameworks.push(FrameworkRow {
-                id: h.id.clone(),
-                name: h.name.clone(),
-                title: h.title.clone(),
-                publisher: h.publisher.clone(),
-                version: h.version.clone(),
-                pack_version: h.pack_version,
-                source: h.source.clone(),
-                description: h.description.clone(),
-                items: i64::try_from(f.items.len()).unwrap_or(i64::MAX),
-            });
-            let rows: Vec<ItemRow> = f
-                .items
-                .iter()
-                .map(|i| ItemRow {
-                    framework: h.id.clone(),
-                    reference: i.reference.clone(),
-                    kind: i.kind.clone(),
-                    parent: i.parent.clone(),
-                    title: i.title.clone(),
-                    description: i.description.clone(),
-                    documented_information: i.documented_information.clone(),
-                    details: serde_json::json!({
-                        "topics": i.topics, "evidence": i.evidence, "records": i.records,
-                        "guidance": i.guidance, "verify": i.verify,
-                    }),
-                })
-                .collect();
-            items.insert(h.id.clone(), rows);
+            frameworks.push(FrameworkRow::of(f));
+            let id = &f.framework.id;
+            let rows: Vec<ItemRow> = f.items.iter().map(|i| ItemRow::of(id, i)).collect();
+            items.insert(id.clone(), rows);
         }
-        frameworks.sort_by_key(|f| {
-            FRAMEWORK_ORDER
-                .iter()
-                .position(|o| *o == f.id)
-                .unwrap_or(FRAMEWORK_ORDER.len())
-        });
+        FrameworkRow::sort(&mut frameworks);
         let title = |fw: &str, r: &str| -> String {
             items
                 .get(fw)
@@ -228,21 +194,29 @@ mod tests {
                 "{backend:?}"
             );
             for f in cat.frameworks() {
-                let items = store.catalog_items(&f.id, &[]).await.expect("items");
-                assert_eq!(items, cat.items(&f.id, &[]), "{backend:?} {}", f.id);
+                let items = store.catalog_items(&f.info.id, &[]).await.expect("items");
                 assert_eq!(
-                    store.catalog_items(&f.id, &["control"]).await.expect("c"),
-                    cat.items(&f.id, &["control"])
+                    items,
+                    cat.items(&f.info.id, &[]),
+                    "{backend:?} {}",
+                    f.info.id
+                );
+                assert_eq!(
+                    store
+                        .catalog_items(&f.info.id, &["control"])
+                        .await
+                        .expect("c"),
+                    cat.items(&f.info.id, &["control"])
                 );
                 for i in &items {
                     assert_eq!(
                         store
-                            .catalog_mappings(&f.id, &i.reference)
+                            .catalog_mappings(&f.info.id, &i.reference)
                             .await
                             .expect("maps"),
-                        cat.mappings(&f.id, &i.reference),
+                        cat.mappings(&f.info.id, &i.reference),
                         "{backend:?} {} {}",
-                        f.id,
+                        f.info.id,
                         i.reference
                     );
                     assert_eq!(

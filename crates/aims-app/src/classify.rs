@@ -27,13 +27,7 @@ fn spec(q: &Questionnaire) -> Result<QuestionnaireSpec, AppError> {
             "classification questionnaire: {e}"
         )))
     };
-    Ok(QuestionnaireSpec {
-        version: q.questionnaire.version,
-        questions: serde_json::from_value(serde_json::to_value(&q.questions).map_err(convert)?)
-            .map_err(convert)?,
-        obligations: serde_json::from_value(serde_json::to_value(&q.obligations).map_err(convert)?)
-            .map_err(convert)?,
-    })
+    q.spec().map_err(convert)
 }
 
 /// Legal duties of classified systems, as SoA inclusion reasons: each obligation's article is followed through

@@ -10,8 +10,8 @@ use aims_store::changelog::LogEntry;
 use aims_store::spec;
 use serde::Serialize;
 
-/// One change of a record, for people.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+/// One change of a record, from the hash-chained change log, for people and for the API.
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct HistoryEntry {
     /// Position in the organization's chain.
     pub seq: i64,
@@ -19,7 +19,7 @@ pub struct HistoryEntry {
     pub at: String,
     /// Who.
     pub actor: String,
-    /// create, update or delete.
+    /// `create`, `update` or `delete`.
     pub action: String,
     /// SHA-256 of the record's content after the change.
     pub content_hash: String,

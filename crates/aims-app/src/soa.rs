@@ -19,15 +19,16 @@ use aims_store::{Conn, ListQuery};
 use serde::Serialize;
 
 /// The Statement of Applicability as it stands, compared with the approved version.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SoaView {
-    /// One line per Annex A control, then the organization's own controls.
+    /// One line per Annex A control, then the organization's own controls (the API gives only those matching its
+    /// filters).
     pub entries: Vec<SoaEntry>,
-    /// Counts.
+    /// Counts over every line, whatever the filters.
     pub summary: SoaSummary,
     /// The treatment plan behind the lines: every risk a line refers to.
     pub risks: Vec<RiskSnapshot>,
-    /// Number of the latest approved version, if any.
+    /// Number of the latest approved version; `null` when none was approved yet.
     pub approved_version: Option<i64>,
     /// What changed since that version (empty when there is none or nothing changed).
     pub drift: Vec<SoaChange>,

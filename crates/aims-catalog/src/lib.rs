@@ -10,8 +10,10 @@ use std::collections::HashSet;
 use thiserror::Error;
 
 pub mod questionnaire;
+pub mod rows;
 
 pub use questionnaire::{Questionnaire, classification_questionnaire, parse_questionnaire};
+pub use rows::{FrameworkRow, ItemRow, MappingRow};
 
 /// A pack's problem, naming the pack and the item.
 #[derive(Debug, Error)]
@@ -41,6 +43,7 @@ fn read_toml<T: serde::de::DeserializeOwned>(pack: &str, text: &str) -> Result<T
 
 /// Header of a framework pack.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FrameworkInfo {
     /// Stable id (`iso42001`).

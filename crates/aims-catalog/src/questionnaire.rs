@@ -3,6 +3,7 @@
 //! live in `aims_domain::classification`; this module only serves the content.
 
 use crate::{FRAMEWORK_PACKS, Framework, PackError, parse_framework, read_toml, sha256};
+use aims_domain::classification::QuestionnaireSpec;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
@@ -38,8 +39,9 @@ pub const TRIGGERS: &[&str] = aims_domain::classification::Trigger::FIXED;
 /// Organization roles an obligation row may name: the texts of `aims_domain::vocab::AiRole`.
 pub const ROLES: &[&str] = aims_domain::vocab::AiRole::TEXTS;
 
-/// Header of the questionnaire.
+/// Header of the classification questionnaire.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct QuestionnaireInfo {
     /// Stable id (`eu-ai-act-classification`).
@@ -54,11 +56,13 @@ pub struct QuestionnaireInfo {
     pub description: String,
 }
 
-/// A section heading shown above its questions.
+/// A section heading of the questionnaire, shown above its questions.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = QuestionnaireSection))]
 #[serde(deny_unknown_fields)]
 pub struct SectionInfo {
-    /// One of [`SECTIONS`].
+    /// Section id, one of [`SECTIONS`] (`prohibited`, `product_safety`, `annex_iii`, `exception`, `fria`,
+    /// `transparency`, `gpai`).
     pub id: String,
     /// Heading.
     pub title: String,
@@ -68,6 +72,7 @@ pub struct SectionInfo {
 
 /// One option of a choice question.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = QuestionOption))]
 #[serde(deny_unknown_fields)]
 pub struct ChoiceOption {
     /// Value stored in the answers (`Annex III(4)`).
@@ -75,49 +80,58 @@ pub struct ChoiceOption {
     /// Label shown to the user.
     pub label: String,
     /// Provision cited when the option is chosen; the question's provision when empty.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub provision: String,
     /// Plain-words reason recorded when the option is chosen.
     pub reason: String,
     /// Choosing only such options does not lead to a fundamental rights impact assessment.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub excludes_fria: bool,
 }
 
-/// One question.
+/// One question of the classification questionnaire.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = QuestionnaireQuestion))]
 #[serde(deny_unknown_fields)]
 pub struct Question {
     /// Stable snake_case id, the key of the answer.
     pub id: String,
-    /// One of [`SECTIONS`].
+    /// Section id, one of [`SECTIONS`].
     pub section: String,
     /// Ref of the eu-ai-act pack the question is about.
     pub provision: String,
-    /// `yes_no` or `choice`.
+    /// `yes_no` (answer `true` or `false`) or `choice` (answer a list of option values).
     pub kind: String,
     /// The question, in our words.
     pub text: String,
     /// One sentence of help.
     pub help: String,
-    /// Plain-words reason recorded when the answer is yes (yes/no questions).
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    /// Plain-words reason recorded when the answer is yes; empty for choice questions.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub reason: String,
-    /// Special meaning inside the section (see [`EFFECTS`]).
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    /// Special meaning inside the section (`overrides_exception`, `systemic_risk`, see [`EFFECTS`]); empty when
+    /// none.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub effect: String,
-    /// Options of a choice question.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Options of a choice question (empty for yes/no questions).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub options: Vec<ChoiceOption>,
 }
 
 /// One row of the obligations table.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = QuestionnaireObligation))]
 #[serde(deny_unknown_fields)]
 pub struct ObligationRow {
-    /// One of [`TRIGGERS`] or `transparency:<question id>`.
+    /// When the row applies: one of [`TRIGGERS`] (`always`, `prohibited`, `high_risk`, `exception`, `fria`,
+    /// `gpai`, `gpai_systemic`) or `transparency:<question id>`.
     pub applies_when: String,
-    /// Roles bound (see [`ROLES`]).
+    /// Organization roles the row binds (see [`ROLES`]).
     pub roles: Vec<String>,
     /// Ref of the eu-ai-act pack.
     pub provision: String,
@@ -125,8 +139,9 @@ pub struct ObligationRow {
     pub note: String,
 }
 
-/// The parsed questionnaire.
+/// The EU AI Act classification questionnaire and its obligations table, as parsed from its pack.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = ClassificationQuestionnaire))]
 #[serde(deny_unknown_fields)]
 pub struct Questionnaire {
     /// Header.
@@ -143,6 +158,24 @@ pub struct Questionnaire {
 }
 
 impl Questionnaire {
+    /// The questionnaire as the domain's classification rules read it: the same fields as plain data, where a
+    /// question without a special meaning has no `effect` (the pack and the API write it as empty text).
+    pub fn spec(&self) -> Result<QuestionnaireSpec, serde_json::Error> {
+        let mut questions = serde_json::to_value(&self.questions)?;
+        for q in questions.as_array_mut().into_iter().flatten() {
+            if let Some(fields) = q.as_object_mut()
+                && fields.get("effect").is_some_and(|e| e == "")
+            {
+                fields.remove("effect");
+            }
+        }
+        Ok(QuestionnaireSpec {
+            version: self.questionnaire.version,
+            questions: serde_json::from_value(questions)?,
+            obligations: serde_json::from_value(serde_json::to_value(&self.obligations)?)?,
+        })
+    }
+
     /// A question by id.
     pub fn question(&self, id: &str) -> Option<&Question> {
         self.questions.iter().find(|q| q.id == id)
@@ -364,8 +397,7 @@ pub fn classification_questionnaire() -> Result<Questionnaire, PackError> {
 mod tests {
     use super::*;
     use aims_domain::classification::{
-        Answer, Answers, Classification, HighRiskRoute, ObligationSpec, QuestionSpec,
-        QuestionnaireSpec, RiskClass, classify,
+        Answer, Answers, Classification, HighRiskRoute, QuestionnaireSpec, RiskClass, classify,
     };
     use aims_domain::vocab::AiRole;
 
@@ -386,15 +418,7 @@ mod tests {
 
     /// What the application layer does: hand the catalogue content to the domain as plain data.
     fn spec(q: &Questionnaire) -> QuestionnaireSpec {
-        let questions: Vec<QuestionSpec> =
-            serde_json::from_value(serde_json::to_value(&q.questions).unwrap()).unwrap();
-        let obligations: Vec<ObligationSpec> =
-            serde_json::from_value(serde_json::to_value(&q.obligations).unwrap()).unwrap();
-        QuestionnaireSpec {
-            version: q.questionnaire.version,
-            questions,
-            obligations,
-        }
+        q.spec().unwrap()
     }
 
     const QUESTION_IDS: &str = "\

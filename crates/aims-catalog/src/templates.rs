@@ -17,6 +17,7 @@ pub fn default_risk_method<T: DeserializeOwned>() -> Result<T, PackError> {
 
 /// A step of the guided impact-assessment form: one field of the assessment record with its help text.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TemplateSection {
     /// Field of the assessment record this step fills.
@@ -29,6 +30,7 @@ pub struct TemplateSection {
 
 /// A question of a template beyond the record's own fields; its answer is kept by id.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TemplateQuestion {
     /// Stable id (`deployer_processes`).
@@ -39,11 +41,13 @@ pub struct TemplateQuestion {
     pub help: String,
     /// Legal provision the question answers, if any (`Art. 27(1)(a)`).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub provision: String,
 }
 
-/// An impact-assessment template.
+/// An impact-assessment template (`default`, or `eu-fria` for the EU AI Act Art. 27 assessment).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ImpactTemplate {
     /// Stable id (`default`, `eu-fria`).
@@ -54,11 +58,13 @@ pub struct ImpactTemplate {
     pub description: String,
     /// Provision the template implements, if any.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub provision: String,
     /// Steps of the guided form.
     pub sections: Vec<TemplateSection>,
     /// The template's own questions.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub questions: Vec<TemplateQuestion>,
 }
 

@@ -1,14 +1,14 @@
 //! The framework catalogue in the store: loaded from the built-in content packs when they change, read by the
 //! CLI and API, and checked by `verify` against the packs so an edit made behind aims' back is found.
 
-use crate::records::{bind_value, decode_values};
+use crate::query::{Sql, from_values, insert_sql};
 use crate::spec::{
-    CATALOG_CROSSWALKS, CATALOG_FRAMEWORKS, CATALOG_ITEMS, CATALOG_MAPPINGS, TableSpec,
+    CATALOG_CROSSWALKS, CATALOG_FRAMEWORKS, CATALOG_ITEMS, CATALOG_MAPPINGS, TableSpec, c as column,
 };
 use crate::value::{Kind, Value, canonical_json};
 use crate::{Conn, Store, StoreError, on_conn};
-use aims_catalog::Catalog;
-use serde::Serialize;
+use aims_catalog::{Catalog, FrameworkInfo};
+pub use aims_catalog::{FrameworkRow, ItemRow, MappingRow};
 use sqlx::{AssertSqlSafe, Row as _};
 use std::collections::BTreeSet;
 
@@ -34,10 +34,6 @@ fn expected_rows(cat: &Catalog) -> Vec<(&'static TableSpec, Vec<Vec<Value>>)> {
             t(&f.sha256),
         ]);
         for (pos, i) in f.items.iter().enumerate() {
-            let details = serde_json::json!({
-                "topics": i.topics, "evidence": i.evidence, "records": i.records,
-                "guidance": i.guidance, "verify": i.verify,
-            });
             items.push(vec![
                 t(&h.id),
                 t(&i.reference),
@@ -47,7 +43,7 @@ fn expected_rows(cat: &Catalog) -> Vec<(&'static TableSpec, Vec<Vec<Value>>)> {
                 t(&i.title),
                 t(&i.description),
                 t(&i.documented_information),
-                Value::Text(canonical_json(&details)),
+                Value::Text(canonical_json(&i.details())),
             ]);
         }
     }
@@ -93,14 +89,7 @@ async fn read_all(
     spec: &'static TableSpec,
 ) -> Result<Vec<Vec<Value>>, StoreError> {
     let sql = format!("SELECT {} FROM {}", spec.column_list(), spec.name);
-    Ok(on_conn!(conn, |c| {
-        let rows = sqlx::query(AssertSqlSafe(sql)).fetch_all(c).await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for r in rows {
-            out.push(decode_values!(r, spec.columns));
-        }
-        out
-    }))
+    conn.fetch_values(Sql::new(sql), spec.columns).await
 }
 
 /// The built-in packs, parsed once per process.
@@ -161,21 +150,10 @@ pub(crate) async fn insert_rows(
     spec: &'static TableSpec,
     rows: &[Vec<Value>],
 ) -> Result<(), StoreError> {
-    let placeholders: Vec<String> = (1..=spec.columns.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "INSERT INTO {} ({}) VALUES ({})",
-        spec.name,
-        spec.column_list(),
-        placeholders.join(", ")
-    );
+    let sql = insert_sql(spec.name, spec.columns);
     for row in rows {
-        on_conn!(&mut *conn, |c| {
-            let mut q = sqlx::query(AssertSqlSafe(sql.clone()));
-            for (col, v) in spec.columns.iter().zip(row) {
-                q = bind_value!(q, col.kind, v);
-            }
-            q.execute(c).await.map(|_| ())?
-        });
+        conn.execute(Sql::new(sql.clone()).row(spec.columns, row))
+            .await?;
     }
     Ok(())
 }
@@ -232,90 +210,21 @@ fn describe(spec: &TableSpec, row: &[Value]) -> String {
         .join(" ")
 }
 
-/// A framework as stored.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct FrameworkRow {
-    /// Stable id.
-    pub id: String,
-    /// Display name.
-    pub name: String,
-    /// Full title.
-    pub title: String,
-    /// Publisher.
-    pub publisher: String,
-    /// Edition.
-    pub version: String,
-    /// Content pack version.
-    pub pack_version: i64,
-    /// Where identifiers were checked.
-    pub source: String,
-    /// What it is.
-    pub description: String,
-    /// Number of items.
-    pub items: i64,
-}
-
-/// A catalogue item as stored.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct ItemRow {
-    /// Framework id.
-    pub framework: String,
-    /// Identifier.
-    #[serde(rename = "ref")]
-    pub reference: String,
-    /// Kind.
-    pub kind: String,
-    /// Parent ref.
-    pub parent: String,
-    /// Short title.
-    pub title: String,
-    /// What it asks for.
-    pub description: String,
-    /// Documented-information duty.
-    pub documented_information: String,
-    /// Topics, evidence, records, guidance, verify flag.
-    pub details: serde_json::Value,
-}
-
-/// One mapping of an item to an item of another framework, seen from the item asked about.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct MappingRow {
-    /// Crosswalk id.
-    pub crosswalk: String,
-    /// Framework of the other item.
-    pub framework: String,
-    /// The other item's ref.
-    #[serde(rename = "ref")]
-    pub reference: String,
-    /// The other item's title.
-    pub title: String,
-    /// Relation.
-    pub relation: String,
-    /// Source of the mapping.
-    pub source: String,
-    /// Note.
-    pub note: String,
-}
-
 impl Store {
     /// Every framework in the catalogue.
     pub async fn catalog_frameworks(&self) -> Result<Vec<FrameworkRow>, StoreError> {
         let mut tx = self.begin_read().await?;
         let rows = read_all(&mut tx, &CATALOG_FRAMEWORKS).await?;
-        let counts: Vec<(String, i64)> = on_conn!(&mut tx, |c| {
-            let mut out = vec![];
-            for r in sqlx::query(
-                "SELECT framework_id, COUNT(*) FROM catalog_items GROUP BY framework_id",
+        let counts = tx
+            .fetch_values(
+                Sql::new("SELECT framework_id, COUNT(*) FROM catalog_items GROUP BY framework_id"),
+                &[
+                    column("framework_id", Kind::Text),
+                    column("items", Kind::Int),
+                ],
             )
-            .fetch_all(c)
-            .await?
-            {
-                out.push((r.try_get(0)?, r.try_get(1)?));
-            }
-            out
-        });
+            .await?;
         tx.commit().await?;
-        let order = ["iso42001", "nist-ai-rmf", "eu-ai-act"];
         let mut out: Vec<FrameworkRow> = rows
             .into_iter()
             .map(|r| {
@@ -323,20 +232,23 @@ impl Store {
                 FrameworkRow {
                     items: counts
                         .iter()
-                        .find(|(f, _)| *f == s(0))
-                        .map_or(0, |(_, n)| *n),
-                    id: s(0),
-                    name: s(1),
-                    title: s(2),
-                    publisher: s(3),
-                    version: s(4),
-                    pack_version: r[5].as_int().unwrap_or(0),
-                    source: s(6),
-                    description: s(7),
+                        .find(|c| c[0].as_text() == s(0))
+                        .and_then(|c| c[1].as_int())
+                        .unwrap_or(0),
+                    info: FrameworkInfo {
+                        id: s(0),
+                        name: s(1),
+                        title: s(2),
+                        publisher: s(3),
+                        version: s(4),
+                        pack_version: r[5].as_int().unwrap_or(0),
+                        source: s(6),
+                        description: s(7),
+                    },
                 }
             })
             .collect();
-        out.sort_by_key(|f| order.iter().position(|o| *o == f.id).unwrap_or(order.len()));
+        FrameworkRow::sort(&mut out);
         Ok(out)
     }
 
@@ -346,26 +258,11 @@ impl Store {
         framework: &str,
         kinds: &[&str],
     ) -> Result<Vec<ItemRow>, StoreError> {
-        let sql = format!(
-            "SELECT {} FROM catalog_items WHERE framework_id = $1 ORDER BY position",
-            CATALOG_ITEMS.column_list()
-        );
-        let mut tx = self.begin_read().await?;
-        let rows = on_conn!(&mut tx, |c| {
-            let rows = sqlx::query(AssertSqlSafe(sql))
-                .bind(framework.to_string())
-                .fetch_all(c)
-                .await?;
-            let mut out = Vec::with_capacity(rows.len());
-            for r in rows {
-                out.push(decode_values!(r, CATALOG_ITEMS.columns));
-            }
-            out
-        });
-        tx.commit().await?;
-        Ok(rows
+        let items = self
+            .items_where("framework_id = $1 ORDER BY position", framework)
+            .await?;
+        Ok(items
             .into_iter()
-            .map(item_row)
             .filter(|i| kinds.is_empty() || kinds.contains(&i.kind.as_str()))
             .collect())
     }
@@ -386,23 +283,19 @@ impl Store {
     /// Frameworks that contain an item with this ref (refs such as `4.1` exist in one framework only today, but
     /// the lookup does not assume it).
     pub async fn catalog_find(&self, reference: &str) -> Result<Vec<ItemRow>, StoreError> {
+        self.items_where("ref = $1 ORDER BY framework_id", reference)
+            .await
+    }
+
+    /// Catalogue items matching `condition`, which compares a column with `$1`, bound to `value`.
+    async fn items_where(&self, condition: &str, value: &str) -> Result<Vec<ItemRow>, StoreError> {
         let sql = format!(
-            "SELECT {} FROM catalog_items WHERE ref = $1 ORDER BY framework_id",
+            "SELECT {} FROM catalog_items WHERE {condition}",
             CATALOG_ITEMS.column_list()
         );
-        let mut tx = self.begin_read().await?;
-        let rows = on_conn!(&mut tx, |c| {
-            let rows = sqlx::query(AssertSqlSafe(sql))
-                .bind(reference.to_string())
-                .fetch_all(c)
-                .await?;
-            let mut out = Vec::with_capacity(rows.len());
-            for r in rows {
-                out.push(decode_values!(r, CATALOG_ITEMS.columns));
-            }
-            out
-        });
-        tx.commit().await?;
+        let rows = self
+            .read_values(Sql::new(sql).text(value), CATALOG_ITEMS.columns)
+            .await?;
         Ok(rows.into_iter().map(item_row).collect())
     }
 
@@ -425,29 +318,23 @@ impl Store {
             LEFT JOIN catalog_items i ON i.framework_id = c.from_framework AND i.ref = m.from_ref \
             WHERE c.to_framework = $1 AND m.to_ref = $2 \
             ORDER BY 1, 8";
-        let mut tx = self.begin_read().await?;
-        let out = on_conn!(&mut tx, |c| {
-            let rows = sqlx::query(SQL)
-                .bind(framework.to_string())
-                .bind(reference.to_string())
-                .fetch_all(c)
-                .await?;
-            let mut out = Vec::with_capacity(rows.len());
-            for r in rows {
-                out.push(MappingRow {
-                    crosswalk: r.try_get(0)?,
-                    framework: r.try_get(1)?,
-                    reference: r.try_get(2)?,
-                    title: r.try_get(3)?,
-                    relation: r.try_get(4)?,
-                    source: r.try_get(5)?,
-                    note: r.try_get(6)?,
-                });
-            }
-            out
-        });
-        tx.commit().await?;
-        Ok(out)
+        // Named after the fields of `MappingRow`.
+        let cols = [
+            "crosswalk",
+            "framework",
+            "ref",
+            "title",
+            "relation",
+            "source",
+            "note",
+        ]
+        .map(|name| column(name, Kind::Text));
+        let rows = self
+            .read_values(Sql::new(SQL).text(framework).text(reference), &cols)
+            .await?;
+        rows.into_iter()
+            .map(|values| from_values(&cols, values))
+            .collect()
     }
 }
 

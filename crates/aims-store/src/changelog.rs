@@ -3,12 +3,13 @@
 //! queue instead of forking the chain. [`Store::verify`] recomputes every chain and compares each live record
 //! with the content hash of its latest entry.
 
-use crate::records::{content_hash, decode_values};
-use crate::spec::{CHANGE_LOG, RECORD_TABLES};
-use crate::value::{Canonical, Kind, Value};
+use crate::query::{Fields, Sql, insert_sql};
+use crate::records::content_hash;
+use crate::spec::{CHAIN_HEADS, CHANGE_LOG, RECORD_TABLES};
+use crate::value::{Canonical, Value};
 use crate::{Conn, Store, StoreError, now_micros, on_conn};
 use serde::Serialize;
-use sqlx::{AssertSqlSafe, Row as _};
+use sqlx::Row as _;
 use std::collections::{BTreeMap, HashMap};
 
 /// The previous-hash of the first entry of every chain.
@@ -199,25 +200,17 @@ pub(crate) async fn append(
         hash: String::new(),
     };
     entry.hash = entry.compute_hash();
-    let values = entry.values();
-    let insert = format!(
-        "INSERT INTO change_log ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        CHANGE_LOG.column_list()
-    );
+    let insert = Sql::new(insert_sql(CHANGE_LOG.name, CHANGE_LOG.columns))
+        .row(CHANGE_LOG.columns, &entry.values());
     // The insert trigger advances the chain head in the same statement (migration 3) and refuses an entry that
     // does not follow the head.
-    on_conn!(conn, |c| {
-        let mut q = sqlx::query(AssertSqlSafe(insert));
-        for v in &values {
-            q = crate::records::bind_value!(q, Kind::Text, v);
-        }
-        q.execute(&mut *c).await.map(|_| ())?
-    });
+    conn.execute(insert).await?;
     Ok(entry)
 }
 
 /// One problem `verify` found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Problem {
     /// Chain the problem is in.
     pub org_id: String,
@@ -233,6 +226,7 @@ pub struct Problem {
 
 /// The state of one chain after verification.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChainSummary {
     /// Chain id.
     pub org_id: String,
@@ -246,6 +240,7 @@ pub struct ChainSummary {
 
 /// What `verify` found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VerifyReport {
     /// Every chain checked.
     pub chains: Vec<ChainSummary>,
@@ -302,21 +297,8 @@ impl Store {
             "SELECT {} FROM change_log WHERE org_id = $1 AND record_type = $2 AND record_id = $3 ORDER BY seq",
             CHANGE_LOG.column_list()
         );
-        let mut tx = self.begin_read().await?;
-        let rows = on_conn!(&mut tx, |c| {
-            let rows = sqlx::query(AssertSqlSafe(sql))
-                .bind(org.to_string())
-                .bind(record_type.to_string())
-                .bind(record_id.to_string())
-                .fetch_all(c)
-                .await?;
-            let mut out = Vec::with_capacity(rows.len());
-            for r in rows {
-                out.push(decode_values!(r, CHANGE_LOG.columns));
-            }
-            out
-        });
-        tx.commit().await?;
+        let sql = Sql::new(sql).text(org).text(record_type).text(record_id);
+        let rows = self.read_values(sql, CHANGE_LOG.columns).await?;
         Ok(rows.into_iter().map(LogEntry::from_values).collect())
     }
 
@@ -334,7 +316,6 @@ impl Store {
         } else {
             ""
         };
-        let org_bind = only_org.unwrap_or_default().to_string();
 
         // 1. Walk every chain in order, on a blocking thread, while the heads and the records are read below.
         let entries = crate::bulk::read_log(&mut tx, only_org).await?;
@@ -342,18 +323,19 @@ impl Store {
 
         // Read the heads and every record (with its content hash) while the walk runs.
         let sql = format!("SELECT org_id, seq, hash FROM chain_heads{filter} ORDER BY org_id");
-        let heads: Vec<(String, i64, String)> = on_conn!(&mut tx, |c| {
-            let mut q = sqlx::query(AssertSqlSafe(sql));
-            if only_org.is_some() {
-                q = q.bind(org_bind.clone());
-            }
-            let rows = q.fetch_all(&mut *c).await?;
-            let mut out = Vec::with_capacity(rows.len());
-            for r in rows {
-                out.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?));
-            }
-            out
-        });
+        let mut sql = Sql::new(sql);
+        if let Some(org) = only_org {
+            sql = sql.text(org);
+        }
+        let heads: Vec<(String, i64, String)> = tx
+            .fetch_values(sql, CHAIN_HEADS.columns)
+            .await?
+            .into_iter()
+            .map(|values| {
+                let mut f = Fields::new(values);
+                (f.text(), f.int(), f.text())
+            })
+            .collect();
         let mut tables = Vec::with_capacity(RECORD_TABLES.len());
         for spec in RECORD_TABLES {
             let rows = crate::bulk::read_all(&mut tx, spec, &["id"], only_org).await?;

@@ -10,6 +10,7 @@ pub mod changelog;
 mod connect;
 pub mod error;
 pub mod migrate;
+mod query;
 pub mod records;
 pub mod sessions;
 pub mod spec;

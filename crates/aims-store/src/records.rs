@@ -3,6 +3,7 @@
 
 use crate::changelog::{self, Action};
 use crate::error::is_unique_violation;
+use crate::query::Sql;
 use crate::spec::{SYSTEM_COLUMNS, TableKind, TableSpec};
 use crate::value::{Canonical, Kind, Value};
 use crate::{Conn, Store, StoreError, WriteTx, now_micros, on_conn};
@@ -275,20 +276,6 @@ fn like_escape(text: &str) -> String {
         .replace('_', "\\_")
 }
 
-/// The SQL of a query being built: its text and its bound values, numbered `$1`, `$2`, … in order.
-struct Sql {
-    text: String,
-    binds: Vec<(Kind, Value)>,
-}
-
-impl Sql {
-    /// Binds a value and gives its placeholder number.
-    fn bind(&mut self, kind: Kind, v: Value) -> usize {
-        self.binds.push((kind, v));
-        self.binds.len()
-    }
-}
-
 impl Conn {
     /// The SQL of a column or derived value of `spec`, with its kind; anything else is refused, naming it.
     fn column_sql(&self, spec: &TableSpec, name: &str) -> Result<(String, Kind), StoreError> {
@@ -409,28 +396,6 @@ impl Conn {
         }
     }
 
-    /// Runs a built query and decodes each row by `cols`.
-    async fn fetch_values(
-        &mut self,
-        sql: Sql,
-        cols: &[crate::value::Column],
-    ) -> Result<Vec<Vec<Value>>, StoreError> {
-        let Sql { text, binds } = sql;
-        let rows = on_conn!(self, |c| {
-            let mut query = sqlx::query(AssertSqlSafe(text));
-            for (kind, v) in &binds {
-                query = bind_value!(query, *kind, v);
-            }
-            let fetched = query.fetch_all(c).await?;
-            let mut out = Vec::with_capacity(fetched.len());
-            for row in fetched {
-                out.push(decode_values!(row, cols));
-            }
-            out
-        });
-        Ok(rows)
-    }
-
     /// Counts an organization's records matching the conditions of `q` (filters, search, contains; its order
     /// and paging are not used), grouped by the values of `group_by`, with the sums of the integer columns
     /// `sums` per group: the heat maps and counts of a register without reading its records. Groups come in no
@@ -469,10 +434,7 @@ impl Conn {
                 kind: Kind::Int,
             });
         }
-        let mut sql = Sql {
-            text: format!("SELECT {}", exprs.join(", ")),
-            binds: Vec::new(),
-        };
+        let mut sql = Sql::new(format!("SELECT {}", exprs.join(", ")));
         self.where_sql(spec, org, q, &mut sql)?;
         if !group_by.is_empty() {
             let positions: Vec<String> = (1..=group_by.len()).map(|i| i.to_string()).collect();
@@ -510,17 +472,8 @@ impl Conn {
             spec.column_list(),
             spec.name
         );
-        let values = on_conn!(self, |c| {
-            match sqlx::query(AssertSqlSafe(sql))
-                .bind(org.to_string())
-                .bind(id.to_string())
-                .fetch_optional(c)
-                .await?
-            {
-                Some(row) => Some(decode_values!(row, spec.columns)),
-                None => None,
-            }
-        });
+        let sql = Sql::new(sql).text(org).text(id);
+        let values = self.fetch_first(sql, spec.columns).await?;
         Ok(values.map(|values| Row { spec, values }))
     }
 
@@ -545,16 +498,11 @@ impl Conn {
                 spec.name
             ),
         };
-        let values = on_conn!(self, |c| {
-            let mut q = sqlx::query(AssertSqlSafe(sql)).bind(value.to_string());
-            if let Some(o) = org {
-                q = q.bind(o.to_string());
-            }
-            match q.fetch_optional(c).await? {
-                Some(row) => Some(decode_values!(row, spec.columns)),
-                None => None,
-            }
-        });
+        let mut sql = Sql::new(sql).text(value);
+        if let Some(o) = org {
+            sql = sql.text(o);
+        }
+        let values = self.fetch_first(sql, spec.columns).await?;
         Ok(values.map(|values| Row { spec, values }))
     }
 
@@ -567,15 +515,9 @@ impl Conn {
             spec.column_list(),
             spec.name
         );
-        let rows = on_conn!(self, |c| {
-            let fetched = sqlx::query(AssertSqlSafe(sql)).fetch_all(c).await?;
-            let mut out = Vec::with_capacity(fetched.len());
-            for row in fetched {
-                out.push(decode_values!(row, spec.columns));
-            }
-            out
-        });
-        Ok(rows
+        Ok(self
+            .fetch_values(Sql::new(sql), spec.columns)
+            .await?
             .into_iter()
             .map(|values| Row { spec, values })
             .collect())
@@ -609,10 +551,7 @@ impl Conn {
         for c in cols {
             names.push(self.column_sql(spec, c.name)?.0);
         }
-        let mut sql = Sql {
-            text: format!("SELECT {}", names.join(", ")),
-            binds: Vec::new(),
-        };
+        let mut sql = Sql::new(format!("SELECT {}", names.join(", ")));
         self.where_sql(spec, org, q, &mut sql)?;
         let key = self.order_sql(spec, q, &mut sql)?;
         let (dir, cmp) = if q.descending {
@@ -694,18 +633,7 @@ impl Conn {
             columns.join(", "),
             spec.name
         );
-        let rows = on_conn!(self, |c| {
-            let fetched = sqlx::query(AssertSqlSafe(sql))
-                .bind(org.to_string())
-                .fetch_all(c)
-                .await?;
-            let mut out = Vec::with_capacity(fetched.len());
-            for row in fetched {
-                out.push(decode_values!(row, &cols));
-            }
-            out
-        });
-        Ok(rows)
+        self.fetch_values(Sql::new(sql).text(org), &cols).await
     }
 
     /// Counts records of an organization matching equality filters.

@@ -1,11 +1,15 @@
 //! Sign-in sessions and sign-in throttling, kept in the database so that several `aims serve` processes can share
 //! them. Only the SHA-256 of a session token is stored; the token itself lives in the user's cookie.
 
+use crate::query::{Fields, Sql, from_values, insert_sql, to_values};
+use crate::spec::{SESSIONS, c};
+use crate::value::Kind;
 use crate::{Store, StoreError, now_micros, on_conn};
+use serde::{Deserialize, Serialize};
 use sqlx::Row as _;
 
-/// A stored session.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A stored session. The fields are the columns of [`SESSIONS`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionRow {
     /// SHA-256 (hex) of the session token.
     pub token_hash: String,
@@ -53,98 +57,65 @@ impl Store {
         &self,
         token_hash: &str,
     ) -> Result<Option<SessionContext>, StoreError> {
-        let mut conn = self.begin_read().await?;
-        let rows = on_conn!(&mut conn, |c| {
-            let rows = sqlx::query(
-                "SELECT s.token_hash, s.user_id, s.org_id, s.csrf_token, s.created_at, s.last_seen_at, s.expires_at, \
-                        u.email, u.display_name, u.disabled, m.org_id, m.role \
-                 FROM sessions s JOIN users u ON u.id = s.user_id \
-                 LEFT JOIN memberships m ON m.user_id = s.user_id \
-                 WHERE s.token_hash = $1 ORDER BY m.org_id",
-            )
-            .bind(token_hash.to_string())
-            .fetch_all(c)
-            .await?;
-            let mut out: Option<SessionContext> = None;
-            for r in rows {
-                let ctx = match out.as_mut() {
-                    Some(ctx) => ctx,
-                    None => out.insert(SessionContext {
-                        session: SessionRow {
-                            token_hash: r.try_get(0)?,
-                            user_id: r.try_get(1)?,
-                            org_id: r.try_get(2)?,
-                            csrf_token: r.try_get(3)?,
-                            created_at: r.try_get(4)?,
-                            last_seen_at: r.try_get(5)?,
-                            expires_at: r.try_get(6)?,
-                        },
-                        email: r.try_get(7)?,
-                        display_name: r.try_get(8)?,
-                        disabled: r.try_get(9)?,
-                        memberships: Vec::new(),
-                    }),
-                };
-                if let (Some(org), Some(role)) = (
-                    r.try_get::<Option<String>, _>(10)?,
-                    r.try_get::<Option<String>, _>(11)?,
-                ) {
-                    ctx.memberships.push((org, role));
-                }
+        let sql = Sql::new(
+            "SELECT s.token_hash, s.user_id, s.org_id, s.csrf_token, s.created_at, s.last_seen_at, s.expires_at, \
+                    u.email, u.display_name, u.disabled, COALESCE(m.org_id, ''), COALESCE(m.role, '') \
+             FROM sessions s JOIN users u ON u.id = s.user_id \
+             LEFT JOIN memberships m ON m.user_id = s.user_id \
+             WHERE s.token_hash = $1 ORDER BY m.org_id",
+        )
+        .text(token_hash);
+        let mut cols = SESSIONS.columns.to_vec();
+        cols.extend([
+            c("email", Kind::Text),
+            c("display_name", Kind::Text),
+            c("disabled", Kind::Bool),
+            c("org_id", Kind::Text),
+            c("role", Kind::Text),
+        ]);
+        let mut out: Option<SessionContext> = None;
+        // The session and user columns are the same on every row, one row per membership; a user without
+        // memberships comes back as one row with empty membership columns.
+        for mut values in self.read_values(sql, &cols).await? {
+            let mut membership = Fields::new(values.split_off(SESSIONS.columns.len() + 3));
+            let mut user = Fields::new(values.split_off(SESSIONS.columns.len()));
+            let ctx = match out.as_mut() {
+                Some(ctx) => ctx,
+                None => out.insert(SessionContext {
+                    session: from_values(SESSIONS.columns, values)?,
+                    email: user.text(),
+                    display_name: user.text(),
+                    disabled: user.boolean(),
+                    memberships: Vec::new(),
+                }),
+            };
+            let (org, role) = (membership.text(), membership.text());
+            if !org.is_empty() {
+                ctx.memberships.push((org, role));
             }
-            out
-        });
-        conn.commit().await?;
-        Ok(rows)
+        }
+        Ok(out)
     }
 
     /// Stores a new session.
     pub async fn session_create(&self, s: &SessionRow) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        on_conn!(&mut tx, |c| {
-            sqlx::query(
-                "INSERT INTO sessions (token_hash, user_id, org_id, csrf_token, created_at, last_seen_at, expires_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(s.token_hash.clone())
-            .bind(s.user_id.clone())
-            .bind(s.org_id.clone())
-            .bind(s.csrf_token.clone())
-            .bind(s.created_at)
-            .bind(s.last_seen_at)
-            .bind(s.expires_at)
-            .execute(c)
+        let insert = insert_sql(SESSIONS.name, SESSIONS.columns);
+        let values = to_values(SESSIONS.columns, s)?;
+        self.write_one(Sql::new(insert).row(SESSIONS.columns, &values))
             .await
-            .map(|_| ())?
-        });
-        tx.commit().await
+            .map(|_| ())
     }
 
     /// Reads a session by token hash.
     pub async fn session_get(&self, token_hash: &str) -> Result<Option<SessionRow>, StoreError> {
-        let mut tx = self.begin_read().await?;
-        let row = on_conn!(&mut tx, |c| {
-            match sqlx::query(
-                "SELECT token_hash, user_id, org_id, csrf_token, created_at, last_seen_at, expires_at FROM sessions WHERE token_hash = $1",
-            )
-            .bind(token_hash.to_string())
-            .fetch_optional(c)
-            .await?
-            {
-                Some(r) => Some(SessionRow {
-                    token_hash: r.try_get(0)?,
-                    user_id: r.try_get(1)?,
-                    org_id: r.try_get(2)?,
-                    csrf_token: r.try_get(3)?,
-                    created_at: r.try_get(4)?,
-                    last_seen_at: r.try_get(5)?,
-                    expires_at: r.try_get(6)?,
-                }),
-                None => None,
-            }
-        });
-        tx.commit().await?;
-        Ok(row)
+        let sql = Sql::new(format!(
+            "SELECT {} FROM sessions WHERE token_hash = $1",
+            SESSIONS.column_list()
+        ))
+        .text(token_hash);
+        let row = self.read_first(sql, SESSIONS.columns).await?;
+        row.map(|values| from_values(SESSIONS.columns, values))
+            .transpose()
     }
 
     /// Records activity on a session and, optionally, switches its organization.
@@ -153,90 +124,57 @@ impl Store {
         token_hash: &str,
         org_id: Option<&str>,
     ) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
         let now = now_micros();
-        on_conn!(&mut tx, |c| {
-            match org_id {
-                Some(o) => sqlx::query(
-                    "UPDATE sessions SET last_seen_at = $2, org_id = $3 WHERE token_hash = $1",
-                )
-                .bind(token_hash.to_string())
-                .bind(now)
-                .bind(o.to_string())
-                .execute(c)
-                .await
-                .map(|_| ())?,
-                None => sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1")
-                    .bind(token_hash.to_string())
-                    .bind(now)
-                    .execute(c)
-                    .await
-                    .map(|_| ())?,
+        let sql = match org_id {
+            Some(o) => {
+                Sql::new("UPDATE sessions SET last_seen_at = $2, org_id = $3 WHERE token_hash = $1")
+                    .text(token_hash)
+                    .int(now)
+                    .text(o)
             }
-        });
-        tx.commit().await
+            None => Sql::new("UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1")
+                .text(token_hash)
+                .int(now),
+        };
+        self.write_one(sql).await.map(|_| ())
     }
 
     /// Ends a session.
     pub async fn session_delete(&self, token_hash: &str) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        on_conn!(&mut tx, |c| {
-            sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-                .bind(token_hash.to_string())
-                .execute(c)
-                .await
-                .map(|_| ())?
-        });
-        tx.commit().await
+        self.write_one(Sql::new("DELETE FROM sessions WHERE token_hash = $1").text(token_hash))
+            .await
+            .map(|_| ())
     }
 
     /// Ends every session of a user (password change, reset, disabling).
     pub async fn session_delete_user(&self, user_id: &str) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        on_conn!(&mut tx, |c| {
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                .bind(user_id.to_string())
-                .execute(c)
-                .await
-                .map(|_| ())?
-        });
-        tx.commit().await
+        self.write_one(Sql::new("DELETE FROM sessions WHERE user_id = $1").text(user_id))
+            .await
+            .map(|_| ())
     }
 
     /// Removes sessions past their absolute expiry or idle longer than `idle_micros`.
     pub async fn session_purge(&self, idle_micros: i64) -> Result<u64, StoreError> {
         let now = now_micros();
-        let mut tx = self.begin_write().await?;
-        let n = on_conn!(&mut tx, |c| {
-            sqlx::query("DELETE FROM sessions WHERE expires_at < $1 OR last_seen_at < $2")
-                .bind(now)
-                .bind(now - idle_micros)
-                .execute(c)
-                .await?
-                .rows_affected()
-        });
-        tx.commit().await?;
-        Ok(n)
+        let sql = Sql::new("DELETE FROM sessions WHERE expires_at < $1 OR last_seen_at < $2")
+            .int(now)
+            .int(now - idle_micros);
+        self.write_one(sql).await
     }
 
     /// The throttle state of an email.
     pub async fn throttle_get(&self, email: &str) -> Result<Throttle, StoreError> {
-        let mut tx = self.begin_read().await?;
-        let t = on_conn!(&mut tx, |c| {
-            match sqlx::query("SELECT failures, locked_until FROM login_throttle WHERE email = $1")
-                .bind(email.to_string())
-                .fetch_optional(c)
-                .await?
-            {
-                Some(r) => Throttle {
-                    failures: r.try_get(0)?,
-                    locked_until: r.try_get(1)?,
-                },
-                None => Throttle::default(),
+        let sql = Sql::new("SELECT failures, locked_until FROM login_throttle WHERE email = $1")
+            .text(email);
+        let cols = [c("failures", Kind::Int), c("locked_until", Kind::Int)];
+        let row = self.read_first(sql, &cols).await?;
+        Ok(row.map_or_else(Throttle::default, |values| {
+            let mut f = Fields::new(values);
+            Throttle {
+                failures: f.int(),
+                locked_until: f.int(),
             }
-        });
-        tx.commit().await?;
-        Ok(t)
+        }))
     }
 
     /// Counts a failed sign-in; after `max_failures` in a row the email is locked for `lock_micros`.
@@ -281,34 +219,24 @@ impl Store {
 
     /// Clears the failure count after a successful sign-in.
     pub async fn throttle_reset(&self, email: &str) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        on_conn!(&mut tx, |c| {
-            sqlx::query("DELETE FROM login_throttle WHERE email = $1")
-                .bind(email.to_string())
-                .execute(c)
-                .await
-                .map(|_| ())?
-        });
-        tx.commit().await
+        self.write_one(Sql::new("DELETE FROM login_throttle WHERE email = $1").text(email))
+            .await
+            .map(|_| ())
     }
 
     /// Organizations a user belongs to, with the role in each: (org id, role).
     pub async fn memberships_of(&self, user_id: &str) -> Result<Vec<(String, String)>, StoreError> {
-        let mut tx = self.begin_read().await?;
-        let v = on_conn!(&mut tx, |c| {
-            let rows = sqlx::query(
-                "SELECT org_id, role FROM memberships WHERE user_id = $1 ORDER BY org_id",
-            )
-            .bind(user_id.to_string())
-            .fetch_all(c)
-            .await?;
-            let mut out = Vec::with_capacity(rows.len());
-            for r in rows {
-                out.push((r.try_get::<String, _>(0)?, r.try_get::<String, _>(1)?));
-            }
-            out
-        });
-        tx.commit().await?;
-        Ok(v)
+        let sql =
+            Sql::new("SELECT org_id, role FROM memberships WHERE user_id = $1 ORDER BY org_id")
+                .text(user_id);
+        let cols = [c("org_id", Kind::Text), c("role", Kind::Text)];
+        let rows = self.read_values(sql, &cols).await?;
+        Ok(rows
+            .into_iter()
+            .map(|values| {
+                let mut f = Fields::new(values);
+                (f.text(), f.text())
+            })
+            .collect())
     }
 }

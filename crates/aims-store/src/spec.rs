@@ -145,7 +145,8 @@ const PARTY_DERIVED: &[Derived] = &[Derived {
 /// Number of system columns every record table starts with: id, org_id, version, created_at, updated_at.
 pub const SYSTEM_COLUMNS: usize = 5;
 
-const fn c(name: &'static str, kind: Kind) -> Column {
+/// A column of the given name and kind: the tables below, and reads of a few columns or of computed values.
+pub(crate) const fn c(name: &'static str, kind: Kind) -> Column {
     Column { name, kind }
 }
 
@@ -570,54 +571,49 @@ pub const API_TOKENS: TableSpec = TableSpec {
     ],
 };
 
-/// Every record table, in the order backup writes and restore reads them.
-pub const RECORD_TABLES: &[TableSpec] = &[
-    ORGANIZATIONS,
-    USERS,
-    MEMBERSHIPS,
-    SCOPE_VERSIONS,
-    CONTEXT_ISSUES,
-    INTERESTED_PARTIES,
-    SUPPLIERS,
-    CUSTOM_FIELDS,
-    AI_SYSTEMS,
-    RISK_METHODS,
-    RISKS,
-    TREATMENTS,
-    CONTROL_IMPLEMENTATIONS,
-    IMPACT_ASSESSMENTS,
-    SOA_VERSIONS,
-    CLASSIFICATIONS,
-];
+/// Declares the list of record tables and the list of every table from one list of names, so that a new record
+/// table cannot be missing from either.
+macro_rules! table_lists {
+    (records: [$($record:ident),* $(,)?], others: [$($other:ident),* $(,)?] $(,)?) => {
+        /// Every record table, in the order backup writes and restore reads them.
+        pub const RECORD_TABLES: &[TableSpec] = &[$($record),*];
 
-/// Every table of the store.
-pub const ALL_TABLES: &[TableSpec] = &[
-    ORGANIZATIONS,
-    USERS,
-    MEMBERSHIPS,
-    SCOPE_VERSIONS,
-    CONTEXT_ISSUES,
-    INTERESTED_PARTIES,
-    SUPPLIERS,
-    CUSTOM_FIELDS,
-    AI_SYSTEMS,
-    RISK_METHODS,
-    RISKS,
-    TREATMENTS,
-    CONTROL_IMPLEMENTATIONS,
-    IMPACT_ASSESSMENTS,
-    SOA_VERSIONS,
-    CLASSIFICATIONS,
-    CHANGE_LOG,
-    CHAIN_HEADS,
-    CATALOG_FRAMEWORKS,
-    CATALOG_ITEMS,
-    CATALOG_CROSSWALKS,
-    CATALOG_MAPPINGS,
-    SESSIONS,
-    LOGIN_THROTTLE,
-    API_TOKENS,
-];
+        /// Every table of the store.
+        pub const ALL_TABLES: &[TableSpec] = &[$($record,)* $($other),*];
+    };
+}
+
+table_lists!(
+    records: [
+        ORGANIZATIONS,
+        USERS,
+        MEMBERSHIPS,
+        SCOPE_VERSIONS,
+        CONTEXT_ISSUES,
+        INTERESTED_PARTIES,
+        SUPPLIERS,
+        CUSTOM_FIELDS,
+        AI_SYSTEMS,
+        RISK_METHODS,
+        RISKS,
+        TREATMENTS,
+        CONTROL_IMPLEMENTATIONS,
+        IMPACT_ASSESSMENTS,
+        SOA_VERSIONS,
+        CLASSIFICATIONS,
+    ],
+    others: [
+        CHANGE_LOG,
+        CHAIN_HEADS,
+        CATALOG_FRAMEWORKS,
+        CATALOG_ITEMS,
+        CATALOG_CROSSWALKS,
+        CATALOG_MAPPINGS,
+        SESSIONS,
+        LOGIN_THROTTLE,
+        API_TOKENS,
+    ],
+);
 
 /// The record table for a change-log record type.
 pub fn by_record_type(record_type: &str) -> Option<&'static TableSpec> {

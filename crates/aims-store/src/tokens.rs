@@ -2,12 +2,14 @@
 //! the SHA-256 of a token is stored; the token itself is shown once to the person who created it.
 
 use crate::changelog::{Action, Change, append};
-use crate::value::Canonical;
-use crate::{Conn, Store, StoreError, on_conn};
-use sqlx::{AssertSqlSafe, Row as _};
+use crate::query::{Sql, from_values, insert_sql, to_values};
+use crate::spec::API_TOKENS;
+use crate::value::{Canonical, Column};
+use crate::{Conn, Store, StoreError};
+use serde::{Deserialize, Serialize};
 
-/// A stored API token (never the token itself).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A stored API token (never the token itself). The fields are the columns of [`API_TOKENS`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenRow {
     /// Token id (UUIDv7), used to list and revoke it.
     pub id: String,
@@ -31,23 +33,22 @@ pub struct TokenRow {
     pub revoked_at: Option<i64>,
 }
 
-const COLUMNS: &str = "id, user_id, org_id, name, token_hash, prefix, created_at, expires_at, last_used_at, revoked_at";
+/// Every token column, in order (the fields of [`TokenRow`] are named after them).
+const COLUMNS: &[Column] = API_TOKENS.columns;
 
-macro_rules! token_row {
-    ($r:expr) => {
-        TokenRow {
-            id: $r.try_get(0)?,
-            user_id: $r.try_get(1)?,
-            org_id: $r.try_get(2)?,
-            name: $r.try_get(3)?,
-            token_hash: $r.try_get(4)?,
-            prefix: $r.try_get(5)?,
-            created_at: $r.try_get(6)?,
-            expires_at: $r.try_get(7)?,
-            last_used_at: $r.try_get(8)?,
-            revoked_at: $r.try_get(9)?,
-        }
-    };
+/// `UPDATE` of one time column of the token `id`.
+fn set_where_id(column: &str, id: &str, at: i64) -> Sql {
+    Sql::new(format!("UPDATE api_tokens SET {column} = $2 WHERE id = $1"))
+        .text(id)
+        .int(at)
+}
+
+/// `SELECT` of every token column, for a condition and order to follow.
+fn select_tokens(condition: &str) -> Sql {
+    Sql::new(format!(
+        "SELECT {} FROM api_tokens WHERE {condition}",
+        API_TOKENS.column_list()
+    ))
 }
 
 /// The change-log record type of API tokens. A token's row changes on every use (its last-used time), so the log
@@ -95,63 +96,32 @@ impl Store {
     /// transaction.
     pub async fn token_create(&self, t: &TokenRow, actor: &str) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        on_conn!(&mut tx, |c| {
-            sqlx::query(
-                "INSERT INTO api_tokens (id, user_id, org_id, name, token_hash, prefix, created_at, expires_at, \
-                 last_used_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            )
-            .bind(t.id.clone())
-            .bind(t.user_id.clone())
-            .bind(t.org_id.clone())
-            .bind(t.name.clone())
-            .bind(t.token_hash.clone())
-            .bind(t.prefix.clone())
-            .bind(t.created_at)
-            .bind(t.expires_at)
-            .bind(t.last_used_at)
-            .bind(t.revoked_at)
-            .execute(c)
-            .await
-            .map(|_| ())?
-        });
+        let insert = insert_sql(API_TOKENS.name, API_TOKENS.columns);
+        tx.execute(Sql::new(insert).row(COLUMNS, &to_values(COLUMNS, t)?))
+            .await?;
         log_token(&mut tx, t, actor, Action::Create).await?;
         tx.commit().await
     }
 
     /// Finds a token by the SHA-256 of its text.
     pub async fn token_by_hash(&self, token_hash: &str) -> Result<Option<TokenRow>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM api_tokens WHERE token_hash = $1");
-        let mut tx = self.begin_read().await?;
-        let row = on_conn!(&mut tx, |c| {
-            match sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(token_hash.to_string())
-                .fetch_optional(c)
-                .await?
-            {
-                Some(r) => Some(token_row!(r)),
-                None => None,
-            }
-        });
-        tx.commit().await?;
-        Ok(row)
+        self.token_where("token_hash", token_hash).await
     }
 
     /// Finds a token by id.
     pub async fn token_get(&self, id: &str) -> Result<Option<TokenRow>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM api_tokens WHERE id = $1");
-        let mut tx = self.begin_read().await?;
-        let row = on_conn!(&mut tx, |c| {
-            match sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(id.to_string())
-                .fetch_optional(c)
-                .await?
-            {
-                Some(r) => Some(token_row!(r)),
-                None => None,
-            }
-        });
-        tx.commit().await?;
-        Ok(row)
+        self.token_where("id", id).await
+    }
+
+    /// The token whose unique `column` (id or hash) holds `value`, if any.
+    async fn token_where(
+        &self,
+        column: &'static str,
+        value: &str,
+    ) -> Result<Option<TokenRow>, StoreError> {
+        let sql = select_tokens(&format!("{column} = $1")).text(value);
+        let row = self.read_first(sql, COLUMNS).await?;
+        row.map(|values| from_values(COLUMNS, values)).transpose()
     }
 
     /// Every token of a user (in one organization, or in all), newest first.
@@ -161,56 +131,33 @@ impl Store {
         org_id: Option<&str>,
     ) -> Result<Vec<TokenRow>, StoreError> {
         let sql = match org_id {
-            Some(_) => format!(
-                "SELECT {COLUMNS} FROM api_tokens WHERE user_id = $1 AND org_id = $2 ORDER BY id DESC"
-            ),
-            None => format!("SELECT {COLUMNS} FROM api_tokens WHERE user_id = $1 ORDER BY id DESC"),
+            Some(o) => select_tokens("user_id = $1 AND org_id = $2 ORDER BY id DESC")
+                .text(user_id)
+                .text(o),
+            None => select_tokens("user_id = $1 ORDER BY id DESC").text(user_id),
         };
-        let mut tx = self.begin_read().await?;
-        let rows = on_conn!(&mut tx, |c| {
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(user_id.to_string());
-            if let Some(o) = org_id {
-                q = q.bind(o.to_string());
-            }
-            let fetched = q.fetch_all(c).await?;
-            let mut out = Vec::with_capacity(fetched.len());
-            for r in fetched {
-                out.push(token_row!(r));
-            }
-            out
-        });
-        tx.commit().await?;
-        Ok(rows)
+        let rows = self.read_values(sql, COLUMNS).await?;
+        rows.into_iter()
+            .map(|values| from_values(COLUMNS, values))
+            .collect()
     }
 
     /// Marks a token revoked (once; a revoked token keeps its first revocation time) and logs the revocation by
     /// `actor`, in one transaction. Returns whether a token with this id exists.
     pub async fn token_revoke(&self, id: &str, at: i64, actor: &str) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
-        let sql = format!("SELECT {COLUMNS} FROM api_tokens WHERE id = $1");
-        let row = on_conn!(&mut tx, |c| {
-            match sqlx::query(AssertSqlSafe(sql))
-                .bind(id.to_string())
-                .fetch_optional(c)
-                .await?
-            {
-                Some(r) => Some(token_row!(r)),
-                None => None,
-            }
-        });
-        let Some(mut t) = row else {
+        let row = tx
+            .fetch_first(select_tokens("id = $1").text(id), COLUMNS)
+            .await?;
+        let Some(mut t) = row
+            .map(|values| from_values::<TokenRow>(COLUMNS, values))
+            .transpose()?
+        else {
             tx.commit().await?;
             return Ok(false);
         };
         if t.revoked_at.is_none() {
-            on_conn!(&mut tx, |c| {
-                sqlx::query("UPDATE api_tokens SET revoked_at = $2 WHERE id = $1")
-                    .bind(id.to_string())
-                    .bind(at)
-                    .execute(c)
-                    .await
-                    .map(|_| ())?
-            });
+            tx.execute(set_where_id("revoked_at", id, at)).await?;
             t.revoked_at = Some(at);
             log_token(&mut tx, &t, actor, Action::Update).await?;
         }
@@ -220,29 +167,15 @@ impl Store {
 
     /// Records that a token was used.
     pub async fn token_touch(&self, id: &str, at: i64) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        on_conn!(&mut tx, |c| {
-            sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1")
-                .bind(id.to_string())
-                .bind(at)
-                .execute(c)
-                .await
-                .map(|_| ())?
-        });
-        tx.commit().await
+        self.write_one(set_where_id("last_used_at", id, at))
+            .await
+            .map(|_| ())
     }
 
     /// Sets a token's expiry (used by tests and by administrators cutting a token short).
     pub async fn token_set_expiry(&self, id: &str, expires_at: i64) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        on_conn!(&mut tx, |c| {
-            sqlx::query("UPDATE api_tokens SET expires_at = $2 WHERE id = $1")
-                .bind(id.to_string())
-                .bind(expires_at)
-                .execute(c)
-                .await
-                .map(|_| ())?
-        });
-        tx.commit().await
+        self.write_one(set_where_id("expires_at", id, expires_at))
+            .await
+            .map(|_| ())
     }
 }

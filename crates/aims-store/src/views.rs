@@ -3,8 +3,10 @@
 //! assessment's levels out of the JSON, so no record is parsed in full.
 
 use crate::error::StoreError;
+use crate::query::{Fields, Sql};
+use crate::spec::c;
+use crate::value::Kind;
 use crate::{Conn, on_conn};
-use sqlx::{AssertSqlSafe, Row as _};
 
 /// A risk reduced to what the Statement of Applicability and the heat map need.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,25 +56,29 @@ impl Conn {
             level("inherent"),
             level("residual")
         );
-        let out = on_conn!(self, |c| {
-            let rows = sqlx::query(AssertSqlSafe(sql))
-                .bind(org.to_string())
-                .fetch_all(c)
-                .await?;
-            let mut out = Vec::with_capacity(rows.len());
-            for r in rows {
-                out.push(RiskSummary {
-                    id: r.try_get(0)?,
-                    version: r.try_get(1)?,
-                    title: r.try_get(2)?,
-                    status: r.try_get(3)?,
-                    inherent_level: r.try_get(4)?,
-                    residual_level: r.try_get(5)?,
-                });
-            }
-            out
-        });
-        Ok(out)
+        let cols = [
+            c("id", Kind::Text),
+            c("version", Kind::Int),
+            c("title", Kind::Text),
+            c("status", Kind::Text),
+            c("inherent_level", Kind::Text),
+            c("residual_level", Kind::Text),
+        ];
+        let rows = self.fetch_values(Sql::new(sql).text(org), &cols).await?;
+        Ok(rows
+            .into_iter()
+            .map(|values| {
+                let mut f = Fields::new(values);
+                RiskSummary {
+                    id: f.text(),
+                    version: f.int(),
+                    title: f.text(),
+                    status: f.text(),
+                    inherent_level: f.text(),
+                    residual_level: f.text(),
+                }
+            })
+            .collect())
     }
 
     /// In-scope AI systems that are not retired, counted per organization role.
@@ -80,23 +86,25 @@ impl Conn {
         let sql = "SELECT org_role, COUNT(*), MIN(name) FROM ai_systems \
                    WHERE org_id = $1 AND in_scope = $2 AND lifecycle_stage <> 'retired' \
                    GROUP BY org_role ORDER BY org_role";
-        let out = on_conn!(self, |c| {
-            let rows = sqlx::query(sql)
-                .bind(org.to_string())
-                .bind(true)
-                .fetch_all(c)
-                .await?;
-            let mut out = Vec::with_capacity(rows.len());
-            for r in rows {
-                out.push(RoleCount {
-                    role: r.try_get(0)?,
-                    systems: r.try_get(1)?,
-                    example: r.try_get(2)?,
-                });
-            }
-            out
-        });
-        Ok(out)
+        let cols = [
+            c("org_role", Kind::Text),
+            c("systems", Kind::Int),
+            c("example", Kind::Text),
+        ];
+        let rows = self
+            .fetch_values(Sql::new(sql).text(org).boolean(true), &cols)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|values| {
+                let mut f = Fields::new(values);
+                RoleCount {
+                    role: f.text(),
+                    systems: f.int(),
+                    example: f.text(),
+                }
+            })
+            .collect())
     }
     /// Names (first few, by name) of in-scope, live AI systems that have a component from a registered supplier.
     pub async fn systems_with_suppliers(
@@ -113,20 +121,12 @@ impl Conn {
             "SELECT name FROM ai_systems WHERE org_id = $1 AND in_scope = $2 \
              AND lifecycle_stage <> 'retired' AND {exists} ORDER BY name LIMIT $3"
         );
-        let out = on_conn!(self, |c| {
-            let rows = sqlx::query(AssertSqlSafe(sql))
-                .bind(org.to_string())
-                .bind(true)
-                .bind(limit)
-                .fetch_all(c)
-                .await?;
-            let mut out = Vec::with_capacity(rows.len());
-            for r in rows {
-                out.push(r.try_get(0)?);
-            }
-            out
-        });
-        Ok(out)
+        let sql = Sql::new(sql).text(org).boolean(true).int(limit);
+        let rows = self.fetch_values(sql, &[c("name", Kind::Text)]).await?;
+        Ok(rows
+            .into_iter()
+            .map(|values| Fields::new(values).text())
+            .collect())
     }
 }
 
@@ -148,17 +148,6 @@ pub struct TreatedRiskRow {
     /// Residual level of the risk's latest assessment; empty when never assessed.
     pub residual_level: String,
 }
-
-/// One row of [`Conn::treated_risks`] as the database writes it: a JSON array in [`TreatedRiskRow`]'s field order.
-type TreatedTuple = (
-    String,
-    Vec<String>,
-    serde_json::Value,
-    i64,
-    String,
-    String,
-    String,
-);
 
 impl Conn {
     /// Every treatment plan of an organization joined with its risk, in risk id order. The database builds one
@@ -185,33 +174,10 @@ impl Conn {
         match text {
             None => Ok(Vec::new()),
             Some(t) => {
-                let rows: Vec<TreatedTuple> = serde_json::from_str(&t).map_err(|e| {
+                // Each row is a JSON array in the field order of `TreatedRiskRow`, which serde reads as the struct.
+                serde_json::from_str(&t).map_err(|e| {
                     StoreError::Database(format!("reading treatment plans failed: {e}"))
-                })?;
-                Ok(rows
-                    .into_iter()
-                    .map(
-                        |(
-                            risk_id,
-                            controls,
-                            acceptance,
-                            version,
-                            title,
-                            status,
-                            residual_level,
-                        )| {
-                            TreatedRiskRow {
-                                risk_id,
-                                controls,
-                                acceptance,
-                                version,
-                                title,
-                                status,
-                                residual_level,
-                            }
-                        },
-                    )
-                    .collect())
+                })
             }
         }
     }

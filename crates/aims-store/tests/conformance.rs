@@ -843,7 +843,7 @@ on_both!(
         assert_eq!(controls.len(), 38);
         let fws = store.catalog_frameworks().await.unwrap();
         assert_eq!(
-            fws.iter().map(|f| f.id.as_str()).collect::<Vec<_>>(),
+            fws.iter().map(|f| f.info.id.as_str()).collect::<Vec<_>>(),
             vec!["iso42001", "nist-ai-rmf", "eu-ai-act"]
         );
         let to_rmf = store.catalog_mappings("iso42001", "A.2.4").await.unwrap();

@@ -7,10 +7,10 @@ use aims_app::catalogue::{Catalogue, ItemRow, MappingRow};
 
 fn check_framework(cat: &Catalogue, id: &str) -> Result<(), Failure> {
     let fws = cat.frameworks();
-    if fws.iter().any(|f| f.id == id) {
+    if fws.iter().any(|f| f.info.id == id) {
         Ok(())
     } else {
-        let ids: Vec<&str> = fws.iter().map(|f| f.id.as_str()).collect();
+        let ids: Vec<&str> = fws.iter().map(|f| f.info.id.as_str()).collect();
         Err(bad_input(
             "framework",
             format!("unknown framework '{id}'; use one of: {}", ids.join(", ")),
@@ -128,11 +128,11 @@ pub fn run(format: Format, c: &CatalogCmd) -> CmdResult {
             let headers = ["id", "name", "publisher", "items", "pack"];
             out::list(format, cat.frameworks(), &headers, |f| {
                 vec![
-                    f.id.to_string(),
-                    f.name.clone(),
-                    f.publisher.clone(),
+                    f.info.id.clone(),
+                    f.info.name.clone(),
+                    f.info.publisher.clone(),
                     f.items.to_string(),
-                    f.pack_version.to_string(),
+                    f.info.pack_version.to_string(),
                 ]
             })
         }

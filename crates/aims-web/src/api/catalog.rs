@@ -3,11 +3,9 @@
 
 use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiQuery, Caller};
-use super::json_list;
-use super::schema::{CatalogItem, Framework, Mapping};
 use crate::AppState;
 use aims_app::RecordId;
-use aims_app::catalogue::Catalogue;
+use aims_app::catalogue::{Catalogue, FrameworkRow, ItemRow, MappingRow};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
@@ -40,7 +38,7 @@ fn catalogue(state: &AppState, caller: &Caller) -> Result<&'static Catalogue, Ap
 
 /// Ok when the catalogue has framework `id`, otherwise 404 naming it.
 fn framework_exists(catalogue: &Catalogue, id: &str) -> Result<(), ApiError> {
-    if catalogue.frameworks().iter().any(|f| f.id == id) {
+    if catalogue.frameworks().iter().any(|f| f.info.id == id) {
         Ok(())
     } else {
         Err(ApiError::not_found(format!(
@@ -51,11 +49,7 @@ fn framework_exists(catalogue: &Catalogue, id: &str) -> Result<(), ApiError> {
 
 /// The item `reference` of framework `id`, or 404 naming the framework or the item that is missing; shared by
 /// the item and its mappings, which answer a missing item the same way.
-fn find_item(
-    catalogue: &Catalogue,
-    id: &str,
-    reference: &str,
-) -> Result<aims_app::catalogue::ItemRow, ApiError> {
+fn find_item(catalogue: &Catalogue, id: &str, reference: &str) -> Result<ItemRow, ApiError> {
     framework_exists(catalogue, id)?;
     check_ref(reference)?;
     catalogue
@@ -67,15 +61,14 @@ fn find_item(
 #[utoipa::path(
     get, path = "/api/v1/frameworks", tag = "catalogue", operation_id = "list_frameworks",
     responses(
-        (status = 200, description = "Every framework", body = Vec<Framework>),
+        (status = 200, description = "Every framework", body = Vec<FrameworkRow>),
     )
 )]
 pub async fn frameworks(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Response, ApiError> {
-    let rows = catalogue(&state, &caller)?.frameworks().to_vec();
-    Ok(json_list::<_, Framework>(rows))
+    Ok(Json(catalogue(&state, &caller)?.frameworks()).into_response())
 }
 
 /// The items of a framework in document order.
@@ -83,7 +76,7 @@ pub async fn frameworks(
     get, path = "/api/v1/frameworks/{id}/items", tag = "catalogue", operation_id = "list_framework_items",
     params(("id" = String, Path, description = "Framework id"), ItemsQuery),
     responses(
-        (status = 200, description = "The items, in document order", body = Vec<CatalogItem>),
+        (status = 200, description = "The items, in document order", body = Vec<ItemRow>),
         (status = 400, description = "Unknown query parameter", body = ErrorBody),
         (status = 404, description = "No such framework", body = ErrorBody),
     )
@@ -103,7 +96,7 @@ pub async fn items(
         vec![kind.as_str()]
     };
     let rows = catalogue.items(&id, &kinds);
-    Ok(json_list::<_, CatalogItem>(rows))
+    Ok(Json(rows).into_response())
 }
 
 /// One item of a framework; the ref is URL-encoded (`GOVERN%201.1`).
@@ -114,7 +107,7 @@ pub async fn items(
         ("ref" = String, Path, description = "Item identifier, URL-encoded (e.g. `A.6.2.4`, `GOVERN%201.1`)"),
     ),
     responses(
-        (status = 200, description = "The item", body = CatalogItem),
+        (status = 200, description = "The item", body = ItemRow),
         (status = 404, description = "No such framework or item", body = ErrorBody),
     )
 )]
@@ -124,7 +117,7 @@ pub async fn item(
     Path((id, reference)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let i = find_item(catalogue(&state, &caller)?, &id, &reference)?;
-    Ok(Json(CatalogItem::from(i)).into_response())
+    Ok(Json(i).into_response())
 }
 
 /// What an item maps to in the other frameworks, in either direction of every crosswalk.
@@ -135,7 +128,7 @@ pub async fn item(
         ("ref" = String, Path, description = "Item identifier, URL-encoded"),
     ),
     responses(
-        (status = 200, description = "The mappings", body = Vec<Mapping>),
+        (status = 200, description = "The mappings", body = Vec<MappingRow>),
         (status = 404, description = "No such framework or item", body = ErrorBody),
     )
 )]
@@ -147,5 +140,5 @@ pub async fn mappings(
     let catalogue = catalogue(&state, &caller)?;
     find_item(catalogue, &id, &reference)?;
     let rows = catalogue.mappings(&id, &reference);
-    Ok(json_list::<_, Mapping>(rows))
+    Ok(Json(rows).into_response())
 }

@@ -5,14 +5,11 @@
 use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiJson, Caller};
 use super::saved;
-use super::schema::{
-    ClassificationQuestionnaire, ClassificationRecordPage, ClassifyInput, QuestionOption,
-    QuestionnaireInfo, QuestionnaireObligation, QuestionnaireQuestion, QuestionnaireSection,
-    StoredClassificationRecord,
-};
+use super::schema::{ClassificationRecordPage, ClassifyInput, StoredClassificationRecord};
 use crate::AppState;
 use aims_app::RecordId;
 use aims_app::{AppError, Permission};
+use aims_catalog::Questionnaire;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -22,65 +19,12 @@ use axum::response::{IntoResponse, Response};
 #[utoipa::path(
     get, path = "/api/v1/classification-questionnaire", tag = "classification", operation_id = "get_classification_questionnaire",
     responses(
-        (status = 200, description = "The questionnaire", body = ClassificationQuestionnaire),
+        (status = 200, description = "The questionnaire", body = Questionnaire),
     )
 )]
 pub async fn questionnaire(caller: Caller) -> Result<Response, ApiError> {
     caller.actor().require(Permission::Read)?;
-    let q = aims_app::classify::questionnaire()?;
-    let doc = ClassificationQuestionnaire {
-        questionnaire: QuestionnaireInfo {
-            id: q.questionnaire.id,
-            framework: q.questionnaire.framework,
-            version: q.questionnaire.version,
-            title: q.questionnaire.title,
-            description: q.questionnaire.description,
-        },
-        sections: q
-            .sections
-            .into_iter()
-            .map(|s| QuestionnaireSection {
-                id: s.id,
-                title: s.title,
-                help: s.help,
-            })
-            .collect(),
-        questions: q
-            .questions
-            .into_iter()
-            .map(|x| QuestionnaireQuestion {
-                id: x.id,
-                section: x.section,
-                provision: x.provision,
-                kind: x.kind,
-                text: x.text,
-                help: x.help,
-                reason: x.reason,
-                effect: x.effect,
-                options: x
-                    .options
-                    .into_iter()
-                    .map(|o| QuestionOption {
-                        value: o.value,
-                        label: o.label,
-                        provision: o.provision,
-                        reason: o.reason,
-                        excludes_fria: o.excludes_fria,
-                    })
-                    .collect(),
-            })
-            .collect(),
-        obligations: q
-            .obligations
-            .into_iter()
-            .map(|o| QuestionnaireObligation {
-                applies_when: o.applies_when,
-                roles: o.roles,
-                provision: o.provision,
-                note: o.note,
-            })
-            .collect(),
-    };
+    let doc: Questionnaire = aims_app::classify::questionnaire()?;
     Ok(Json(doc).into_response())
 }
 

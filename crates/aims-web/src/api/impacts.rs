@@ -4,13 +4,12 @@
 use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiJson, ApiQuery, Caller, if_match};
 use super::responses::RecordById;
-use super::schema::{
-    ImpactAssessmentPage, ImpactTemplate, StoredImpactAssessment, TemplateQuestion, TemplateSection,
-};
+use super::schema::{ImpactAssessmentPage, StoredImpactAssessment};
 use super::{created, id_filter, one, stale};
 use crate::AppState;
 use aims_app::RecordId;
 use aims_app::{AppError, Permission};
+use aims_catalog::templates::ImpactTemplate;
 use aims_domain::impact::ImpactAssessment;
 use aims_domain::risk::Acceptance;
 use aims_domain::vocab::AssessmentStatus;
@@ -194,33 +193,6 @@ pub async fn approve(
 )]
 pub async fn templates(caller: Caller) -> Result<Response, ApiError> {
     caller.actor().require(Permission::Read)?;
-    let list: Vec<ImpactTemplate> = aims_app::impact::templates()?
-        .into_iter()
-        .map(|t| ImpactTemplate {
-            id: t.id,
-            name: t.name,
-            description: t.description,
-            provision: t.provision,
-            sections: t
-                .sections
-                .into_iter()
-                .map(|s| TemplateSection {
-                    field: s.field,
-                    title: s.title,
-                    help: s.help,
-                })
-                .collect(),
-            questions: t
-                .questions
-                .into_iter()
-                .map(|q| TemplateQuestion {
-                    id: q.id,
-                    title: q.title,
-                    help: q.help,
-                    provision: q.provision,
-                })
-                .collect(),
-        })
-        .collect();
+    let list: Vec<ImpactTemplate> = aims_app::impact::templates()?;
     Ok(Json(list).into_response())
 }

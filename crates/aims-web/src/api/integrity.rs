@@ -3,8 +3,9 @@
 
 use super::error::{ApiError, ErrorBody};
 use super::extract::Caller;
-use super::schema::{HistoryEntry, VerifyResult};
+use super::schema::VerifyResult;
 use crate::AppState;
+use aims_app::integrity::HistoryEntry;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
@@ -36,7 +37,7 @@ pub async fn history(
             &id.as_str().into(),
         )
         .await?;
-    Ok(super::json_list::<_, HistoryEntry>(entries))
+    Ok(Json(entries).into_response())
 }
 
 /// Verify the organization's change log and every record against it.

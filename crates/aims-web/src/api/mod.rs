@@ -146,9 +146,11 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     responses::add_shared_errors(merge_stored_records(api().into_openapi()))
 }
 
-/// `Stored…` records are documented by utoipa as `allOf` of the data schema and the system fields. The data
-/// schemas forbid unknown properties (the API refuses them in requests), which makes such an `allOf` impossible to
-/// satisfy. This merges each into one object schema with the properties and required fields of both parts.
+/// `Stored…` records are documented by utoipa as `allOf` of the data schema and the system fields, and so is any
+/// body that flattens a struct into its own fields (a catalogue framework: the pack's header and the item count).
+/// When a part forbids unknown properties (the data schemas and the pack headers do, as their input refuses
+/// them), such an `allOf` is impossible to satisfy. This merges each into one object schema with the properties and
+/// required fields of both parts.
 fn merge_stored_records(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     use serde_json::Value;
     use utoipa::openapi::{RefOr, schema::Schema};
@@ -158,25 +160,34 @@ fn merge_stored_records(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::O
     let Ok(Value::Object(schemas)) = serde_json::to_value(&components.schemas) else {
         return doc;
     };
+    let resolve = |part: &Value| match part.get("$ref").and_then(Value::as_str) {
+        Some(r) => r
+            .strip_prefix("#/components/schemas/")
+            .and_then(|n| schemas.get(n))
+            .cloned()
+            .unwrap_or(Value::Null),
+        None => part.clone(),
+    };
     for (name, schema) in &schemas {
-        if !name.starts_with("Stored") {
-            continue;
-        }
         let Some(parts) = schema.get("allOf").and_then(Value::as_array) else {
             continue;
         };
+        let closed = parts
+            .iter()
+            .any(|p| resolve(p).get("additionalProperties") == Some(&Value::Bool(false)));
+        if !name.starts_with("Stored") && !closed {
+            continue;
+        }
         let mut properties = serde_json::Map::new();
         let mut required: Vec<Value> = Vec::new();
-        let mut description = Value::Null;
+        // A record's own description is the generic "a stored …"; its data's says what it is. A flattening body
+        // says what it is itself.
+        let mut description = match schema.get("description") {
+            Some(own) if !name.starts_with("Stored") => own.clone(),
+            _ => Value::Null,
+        };
         for part in parts {
-            let resolved = match part.get("$ref").and_then(Value::as_str) {
-                Some(r) => r
-                    .strip_prefix("#/components/schemas/")
-                    .and_then(|n| schemas.get(n))
-                    .cloned()
-                    .unwrap_or(Value::Null),
-                None => part.clone(),
-            };
+            let resolved = resolve(part);
             if let Some(p) = resolved.get("properties").and_then(Value::as_object) {
                 for (k, mut prop) in p.clone() {
                     // `{}` ("any value") does not read back into utoipa's schema type; `true` means the same.
@@ -326,11 +337,6 @@ pub fn cut_page<T>(
 /// 200 with a page of records read with [`paging`] (see [`page_of`]).
 pub fn paged<T: Serialize>(items: Vec<Stored<T>>, limit: usize) -> Response {
     Json(page_of(items, limit)).into_response()
-}
-
-/// 200 with a JSON array of rows, each turned into its API shape `T`; shared by the lists that are plain arrays.
-pub fn json_list<R, T: From<R> + Serialize>(rows: Vec<R>) -> Response {
-    Json(rows.into_iter().map(T::from).collect::<Vec<T>>()).into_response()
 }
 
 /// 200 with a list that is returned whole, in the same page shape as the paged lists (`next_cursor` null).

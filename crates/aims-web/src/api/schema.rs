@@ -1,17 +1,19 @@
-//! Response types of the API that have no home in `aims-domain`: records with their system fields, pages of
-//! records, the catalogue, history entries and the verification report. Each mirrors what the API actually
-//! serialises, so the OpenAPI document describes the real bodies.
+//! Response types of the API that have no home below it: records with their system fields, pages of records, and
+//! the few bodies that add a field to what a use case returns (the verification report's `intact`, the SoA's
+//! `has_drift`). Everything else the API sends (catalogue rows, history entries, templates, the questionnaire) is
+//! the use case's own type, described where it is defined; so the OpenAPI document describes the real bodies.
 
 use aims_app::Stored;
+use aims_app::catalogue::MappingRow;
+use aims_app::integrity::VerifyReport;
+use aims_app::soa::SoaView;
 use aims_domain::classification::{Answers, ClassificationRecord};
 use aims_domain::context::{Organization, ScopeVersion};
 use aims_domain::controls::ControlImplementation;
 use aims_domain::impact::ImpactAssessment;
 use aims_domain::inventory::AiSystem;
 use aims_domain::risk::{Risk, RiskMethod, Treatment};
-use aims_domain::soa::{
-    ApplicabilityHint, RiskSnapshot, SoaChange, SoaEntry, SoaSummary, SoaVersion,
-};
+use aims_domain::soa::{SoaChange, SoaVersion};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -157,216 +159,21 @@ pub struct RetireInput {
     pub on: Option<String>,
 }
 
-/// A framework of the catalogue.
-#[derive(Serialize, ToSchema)]
-pub struct Framework {
-    /// Stable id (`iso42001`, `nist-ai-rmf`, `eu-ai-act`).
-    pub id: String,
-    /// Display name.
-    pub name: String,
-    /// Full title.
-    pub title: String,
-    /// Publisher.
-    pub publisher: String,
-    /// Edition.
-    pub version: String,
-    /// Content pack version.
-    pub pack_version: i64,
-    /// Where the identifiers were checked.
-    pub source: String,
-    /// What it is.
-    pub description: String,
-    /// Number of items.
-    pub items: i64,
-}
-
-impl From<aims_app::catalogue::FrameworkRow> for Framework {
-    fn from(r: aims_app::catalogue::FrameworkRow) -> Self {
-        Framework {
-            id: r.id,
-            name: r.name,
-            title: r.title,
-            publisher: r.publisher,
-            version: r.version,
-            pack_version: r.pack_version,
-            source: r.source,
-            description: r.description,
-            items: r.items,
-        }
-    }
-}
-
-/// A clause, control, article or subcategory of a framework.
-#[derive(Serialize, ToSchema)]
-pub struct CatalogItem {
-    /// Framework id.
-    pub framework: String,
-    /// Identifier inside the framework (`A.6.2.4`, `GOVERN 1.1`, `Art. 27`).
-    #[serde(rename = "ref")]
-    pub reference: String,
-    /// Kind (`clause`, `control`, `article`, `subcategory`, …).
-    pub kind: String,
-    /// Identifier of the parent item; empty at the top.
-    pub parent: String,
-    /// Short title.
-    pub title: String,
-    /// What it asks for, in aims' own words.
-    pub description: String,
-    /// Documented-information duty.
-    pub documented_information: String,
-    /// Topics, evidence, records, guidance and the verify flag.
-    pub details: serde_json::Value,
-}
-
-impl From<aims_app::catalogue::ItemRow> for CatalogItem {
-    fn from(r: aims_app::catalogue::ItemRow) -> Self {
-        CatalogItem {
-            framework: r.framework,
-            reference: r.reference,
-            kind: r.kind,
-            parent: r.parent,
-            title: r.title,
-            description: r.description,
-            documented_information: r.documented_information,
-            details: r.details,
-        }
-    }
-}
-
-/// What a catalogue item maps to in another framework.
-#[derive(Serialize, ToSchema)]
-pub struct Mapping {
-    /// Crosswalk id.
-    pub crosswalk: String,
-    /// Framework of the other item.
-    pub framework: String,
-    /// The other item's identifier.
-    #[serde(rename = "ref")]
-    pub reference: String,
-    /// The other item's title.
-    pub title: String,
-    /// Relation (equivalent, subset, superset, related, …).
-    pub relation: String,
-    /// Source of the mapping.
-    pub source: String,
-    /// Note.
-    pub note: String,
-}
-
-impl From<aims_app::catalogue::MappingRow> for Mapping {
-    fn from(r: aims_app::catalogue::MappingRow) -> Self {
-        Mapping {
-            crosswalk: r.crosswalk,
-            framework: r.framework,
-            reference: r.reference,
-            title: r.title,
-            relation: r.relation,
-            source: r.source,
-            note: r.note,
-        }
-    }
-}
-
-/// One change of a record, from the hash-chained change log.
-#[derive(Serialize, ToSchema)]
-pub struct HistoryEntry {
-    /// Position in the organization's chain.
-    pub seq: i64,
-    /// When (RFC 3339 UTC).
-    pub at: String,
-    /// Who.
-    pub actor: String,
-    /// `create`, `update` or `delete`.
-    pub action: String,
-    /// SHA-256 of the record's content after the change.
-    pub content_hash: String,
-    /// Hash of the entry.
-    pub hash: String,
-}
-
-impl From<aims_app::integrity::HistoryEntry> for HistoryEntry {
-    fn from(e: aims_app::integrity::HistoryEntry) -> Self {
-        HistoryEntry {
-            seq: e.seq,
-            at: e.at,
-            actor: e.actor,
-            action: e.action,
-            content_hash: e.content_hash,
-            hash: e.hash,
-        }
-    }
-}
-
-/// The state of one change-log chain.
-#[derive(Serialize, ToSchema)]
-pub struct ChainSummary {
-    /// Organization of the chain.
-    pub org_id: String,
-    /// Entries in the chain.
-    pub entries: i64,
-    /// Sequence number of the newest entry.
-    pub head_seq: i64,
-    /// Hash of the newest entry: record it to detect a rewritten history later.
-    pub head_hash: String,
-}
-
-/// One problem found by verification.
-#[derive(Serialize, ToSchema)]
-pub struct Problem {
-    /// Chain it was found in.
-    pub org_id: String,
-    /// Entry concerned, if any.
-    pub seq: Option<i64>,
-    /// Record type concerned, if any.
-    pub record_type: String,
-    /// Record concerned, if any.
-    pub record_id: String,
-    /// What is wrong.
-    pub message: String,
-}
-
-/// The result of verifying the organization's change log and records.
+/// The result of verifying the organization's change log and records: the report and whether it is clean.
 #[derive(Serialize, ToSchema)]
 pub struct VerifyResult {
     /// True when the chain is unbroken and every record matches its latest entry.
     pub intact: bool,
-    /// The chain verified, with its head.
-    pub chains: Vec<ChainSummary>,
-    /// Change-log entries checked.
-    pub entries_checked: i64,
-    /// Records checked.
-    pub records_checked: i64,
-    /// Problems found (empty when intact).
-    pub problems: Vec<Problem>,
+    /// The chain verified with its head, what was checked, and the problems found (empty when intact).
+    #[serde(flatten)]
+    pub report: VerifyReport,
 }
 
-impl From<aims_app::integrity::VerifyReport> for VerifyResult {
-    fn from(r: aims_app::integrity::VerifyReport) -> Self {
+impl From<VerifyReport> for VerifyResult {
+    fn from(report: VerifyReport) -> Self {
         VerifyResult {
-            intact: r.intact(),
-            chains: r
-                .chains
-                .into_iter()
-                .map(|c| ChainSummary {
-                    org_id: c.org_id,
-                    entries: c.entries,
-                    head_seq: c.head_seq,
-                    head_hash: c.head_hash,
-                })
-                .collect(),
-            entries_checked: r.entries_checked,
-            records_checked: r.records_checked,
-            problems: r
-                .problems
-                .into_iter()
-                .map(|p| Problem {
-                    org_id: p.org_id,
-                    seq: p.seq,
-                    record_type: p.record_type,
-                    record_id: p.record_id,
-                    message: p.message,
-                })
-                .collect(),
+            intact: report.intact(),
+            report,
         }
     }
 }
@@ -386,7 +193,7 @@ pub struct StoredControlDetail {
     #[serde(flatten)]
     pub data: ControlImplementation,
     /// Requirements of other frameworks this control maps to ("this also covers NIST AI RMF MANAGE 1.1").
-    pub also_covers: Vec<Mapping>,
+    pub also_covers: Vec<MappingRow>,
 }
 
 /// Taking `Stored<T>` apart field by field also keeps the compiler honest that the documented record shape (see
@@ -406,7 +213,7 @@ impl From<aims_app::controls::ControlView> for StoredControlDetail {
             created_at,
             updated_at,
             data,
-            also_covers: v.also_covers.into_iter().map(Mapping::from).collect(),
+            also_covers: v.also_covers,
         }
     }
 }
@@ -414,18 +221,9 @@ impl From<aims_app::controls::ControlView> for StoredControlDetail {
 /// The Statement of Applicability computed from the live records, compared with the latest approved version.
 #[derive(Serialize, ToSchema)]
 pub struct SoaState {
-    /// One line per Annex A control, then the organization's own controls (only those matching the filters).
-    pub entries: Vec<SoaEntry>,
-    /// Counts over every line, whatever the filters.
-    pub summary: SoaSummary,
-    /// The treatment plan behind the lines: every risk a line refers to.
-    pub risks: Vec<RiskSnapshot>,
-    /// Number of the latest approved version; `null` when none was approved yet.
-    pub approved_version: Option<i64>,
-    /// What changed since the approved version (empty when there is none or nothing changed).
-    pub drift: Vec<SoaChange>,
-    /// Excluded controls that the organization's current AI systems make relevant.
-    pub hints: Vec<ApplicabilityHint>,
+    /// The lines (only those matching the filters), counts, treatment plan, approved version, drift and hints.
+    #[serde(flatten)]
+    pub view: SoaView,
     /// True when the live state no longer matches the approved version or an exclusion needs another look.
     pub has_drift: bool,
 }
@@ -452,136 +250,4 @@ pub struct ClassifyInput {
     /// Answers by question id: `true`/`false` for yes/no questions, a list of option values for choice questions
     /// (see `GET /api/v1/classification-questionnaire`).
     pub answers: Answers,
-}
-
-/// A step of the guided impact-assessment form: one field of the assessment with its help text.
-#[derive(Serialize, ToSchema)]
-pub struct TemplateSection {
-    /// Field of the assessment this step fills.
-    pub field: String,
-    /// Step title.
-    pub title: String,
-    /// What to write.
-    pub help: String,
-}
-
-/// A question of a template beyond the assessment's own fields; its answer is kept under `answers` by id.
-#[derive(Serialize, ToSchema)]
-pub struct TemplateQuestion {
-    /// Stable id, the key in the assessment's `answers`.
-    pub id: String,
-    /// Short title.
-    pub title: String,
-    /// What to write.
-    pub help: String,
-    /// Legal provision the question answers; empty when none.
-    pub provision: String,
-}
-
-/// An impact-assessment template (`default`, or `eu-fria` for the EU AI Act Art. 27 assessment).
-#[derive(Serialize, ToSchema)]
-pub struct ImpactTemplate {
-    /// Stable id, the assessment's `template`.
-    pub id: String,
-    /// Display name.
-    pub name: String,
-    /// When to use it.
-    pub description: String,
-    /// Provision the template implements; empty when none.
-    pub provision: String,
-    /// Steps of the guided form.
-    pub sections: Vec<TemplateSection>,
-    /// The template's own questions.
-    pub questions: Vec<TemplateQuestion>,
-}
-
-/// Header of the classification questionnaire.
-#[derive(Serialize, ToSchema)]
-pub struct QuestionnaireInfo {
-    /// Stable id.
-    pub id: String,
-    /// Framework whose provisions the questions cite (`eu-ai-act`).
-    pub framework: String,
-    /// Version of the content; a classification records the version it answered.
-    pub version: i64,
-    /// Title.
-    pub title: String,
-    /// What the questionnaire is for.
-    pub description: String,
-}
-
-/// A section heading of the questionnaire.
-#[derive(Serialize, ToSchema)]
-pub struct QuestionnaireSection {
-    /// Section id (`prohibited`, `product_safety`, `annex_iii`, `exception`, `fria`, `transparency`, `gpai`).
-    pub id: String,
-    /// Heading.
-    pub title: String,
-    /// What the section decides.
-    pub help: String,
-}
-
-/// An option of a choice question.
-#[derive(Serialize, ToSchema)]
-pub struct QuestionOption {
-    /// Value to send in the answers (`Annex III(4)`).
-    pub value: String,
-    /// Label for people.
-    pub label: String,
-    /// Provision cited when chosen; the question's provision when empty.
-    pub provision: String,
-    /// Reason recorded when chosen.
-    pub reason: String,
-    /// Choosing only such options does not lead to a fundamental rights impact assessment.
-    pub excludes_fria: bool,
-}
-
-/// One question of the classification questionnaire.
-#[derive(Serialize, ToSchema)]
-pub struct QuestionnaireQuestion {
-    /// Question id, the key of its answer.
-    pub id: String,
-    /// Section id.
-    pub section: String,
-    /// Provision the question is about.
-    pub provision: String,
-    /// `yes_no` (answer `true` or `false`) or `choice` (answer a list of option values).
-    pub kind: String,
-    /// The question.
-    pub text: String,
-    /// Help.
-    pub help: String,
-    /// Reason recorded when the answer is yes; empty for choice questions.
-    pub reason: String,
-    /// Special meaning inside the section (`overrides_exception`, `systemic_risk`); empty when none.
-    pub effect: String,
-    /// Options of a choice question (empty for yes/no questions).
-    pub options: Vec<QuestionOption>,
-}
-
-/// One row of the obligations table.
-#[derive(Serialize, ToSchema)]
-pub struct QuestionnaireObligation {
-    /// When the row applies (`always`, `prohibited`, `high_risk`, `exception`, `fria`, `gpai`, `gpai_systemic`,
-    /// `transparency:<question id>`).
-    pub applies_when: String,
-    /// Organization roles the row binds.
-    pub roles: Vec<String>,
-    /// Provision.
-    pub provision: String,
-    /// What to do.
-    pub note: String,
-}
-
-/// The EU AI Act classification questionnaire and its obligations table.
-#[derive(Serialize, ToSchema)]
-pub struct ClassificationQuestionnaire {
-    /// Header.
-    pub questionnaire: QuestionnaireInfo,
-    /// Section headings, in order.
-    pub sections: Vec<QuestionnaireSection>,
-    /// Questions, in order.
-    pub questions: Vec<QuestionnaireQuestion>,
-    /// Obligations, in the order results list them.
-    pub obligations: Vec<QuestionnaireObligation>,
 }

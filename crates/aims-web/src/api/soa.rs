@@ -168,24 +168,12 @@ pub async fn live(
                 .as_str(),
         ),
     };
-    let view = state.app.soa(&caller.actor(), caller.org()).await?;
+    let mut view = state.app.soa(&caller.actor(), caller.org()).await?;
     let has_drift = view.has_drift();
-    let entries = view
-        .entries
-        .into_iter()
-        .filter(|e| applicable.is_none_or(|a| e.applicable == a))
-        .filter(|e| status.is_none_or(|s| e.status == s))
-        .collect();
-    Ok(Json(SoaState {
-        entries,
-        summary: view.summary,
-        risks: view.risks,
-        approved_version: view.approved_version,
-        drift: view.drift,
-        hints: view.hints,
-        has_drift,
-    })
-    .into_response())
+    view.entries.retain(|e| {
+        applicable.is_none_or(|a| e.applicable == a) && status.is_none_or(|s| e.status == s)
+    });
+    Ok(Json(SoaState { view, has_drift }).into_response())
 }
 
 /// Every approved version of the Statement of Applicability, newest first.

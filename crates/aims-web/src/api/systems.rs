@@ -4,10 +4,11 @@
 use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiJson, ApiQuery, Caller, TRUE_OR_FALSE, if_match, query_choice};
 use super::responses::RecordById;
-use super::schema::{AiSystemSummaryPage, HistoryEntry, RetireInput, StoredAiSystem};
+use super::schema::{AiSystemSummaryPage, RetireInput, StoredAiSystem};
 use super::{created, one};
 use crate::AppState;
 use aims_app::RecordId;
+use aims_app::integrity::HistoryEntry;
 use aims_app::systems::SystemFilter;
 use aims_domain::inventory::{AiSystem, AiSystemSummary};
 use axum::Json;
@@ -254,7 +255,7 @@ pub async fn history(
         .app
         .history(&actor, caller.org(), "ai_system", &sys.id)
         .await?;
-    Ok(super::json_list::<_, HistoryEntry>(entries))
+    Ok(Json(entries).into_response())
 }
 
 #[cfg(test)]

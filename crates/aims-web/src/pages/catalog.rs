@@ -77,7 +77,7 @@ pub async fn items(
     let Ctx { state, s, chrome } = ctx;
     let cat = state.app.catalogue(&s.actor())?;
     let (fws, items) = (cat.frameworks().to_vec(), cat.items(&fw, &[]));
-    let Some(framework) = fws.into_iter().find(|f| f.id == fw) else {
+    let Some(framework) = fws.into_iter().find(|f| f.info.id == fw) else {
         return Ok(page(
             StatusCode::NOT_FOUND,
             Some(chrome),
