@@ -93,6 +93,12 @@ fn annex_a_for(provision: &str) -> Result<Vec<String>, AppError> {
 }
 
 impl App {
+    /// The EU AI Act classification questionnaire, for a member of any role.
+    pub fn classification_questionnaire(&self, actor: &Actor) -> Result<Questionnaire, AppError> {
+        actor.require(Permission::Read)?;
+        questionnaire()
+    }
+
     /// Classifies an AI system under the EU AI Act from the questionnaire answers. The role defaults to the
     /// organization's role recorded for the system; the outcome replaces any earlier classification.
     pub async fn classify_system(

@@ -19,6 +19,10 @@ pub enum AppError {
     /// The record changed since it was read, or the request clashes with the current state.
     #[error("{0}")]
     Conflict(String),
+    /// The record is no longer at the version the caller said it read (a failed `If-Match`): told apart from
+    /// [`AppError::Conflict`] where one request can fail either way, such as approving a draft.
+    #[error("{0}")]
+    Stale(String),
     /// A storage problem.
     #[error("{0}")]
     Store(StoreError),
@@ -48,6 +52,7 @@ impl AppError {
             AppError::Invalid(_)
             | AppError::NotFound(_)
             | AppError::Conflict(_)
+            | AppError::Stale(_)
             | AppError::Forbidden(_) => true,
             AppError::Store(s) => matches!(
                 s,

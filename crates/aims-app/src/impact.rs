@@ -155,6 +155,12 @@ fn risk_from_harm(
 }
 
 impl App {
+    /// The impact-assessment templates shipped with aims, for a member of any role.
+    pub fn impact_templates(&self, actor: &Actor) -> Result<Vec<ImpactTemplate>, AppError> {
+        actor.require(Permission::Read)?;
+        templates()
+    }
+
     /// Creates a draft impact assessment; harms above the risk appetite become register risks.
     pub async fn create_impact(
         &self,
@@ -228,13 +234,20 @@ impl App {
         expected_version: Option<i64>,
         mut approval: Acceptance,
     ) -> Result<Stored<ImpactAssessment>, AppError> {
-        actor.require(Permission::Approve)?;
+        let mut w = self.write_in(actor, Permission::Approve, org).await?;
+        let mut current: Stored<ImpactAssessment> = w.get(&IMPACT_ASSESSMENTS, id).await?;
+        if let Some(v) = expected_version
+            && v != current.version
+        {
+            return Err(AppError::Stale(format!(
+                "the impact assessment is at version {}, not {v}",
+                current.version
+            )));
+        }
         let mut errs = ValidationError::default();
         approval.validate("approval", &mut errs);
         errs.into_result()?;
         approval.recorded_by = actor.label.clone();
-        let mut w = self.write_in(actor, Permission::Approve, org).await?;
-        let mut current: Stored<ImpactAssessment> = w.get(&IMPACT_ASSESSMENTS, id).await?;
         if current.data.status != AssessmentStatus::Draft.as_str() {
             return Err(AppError::Conflict(format!(
                 "this assessment is already {}",

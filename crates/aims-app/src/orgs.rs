@@ -325,6 +325,16 @@ impl App {
         Ok(stored)
     }
 
+    /// The profile of the organization the actor acts in.
+    pub async fn organization(
+        &self,
+        actor: &Actor,
+        org: &OrgId,
+    ) -> Result<Stored<Organization>, AppError> {
+        actor.require(Permission::Read)?;
+        self.read(&ORGANIZATIONS, org, org).await
+    }
+
     /// Replaces an organization's profile.
     pub async fn update_org(
         &self,

@@ -33,7 +33,9 @@ pub fn app_error(chrome: Option<Chrome>, e: AppError) -> Response {
     match &e {
         AppError::NotFound(m) => page(StatusCode::NOT_FOUND, chrome, "Not found", m),
         AppError::Forbidden(m) => page(StatusCode::FORBIDDEN, chrome, "Not allowed", m),
-        AppError::Conflict(m) => page(StatusCode::CONFLICT, chrome, "Changed meanwhile", m),
+        AppError::Conflict(m) | AppError::Stale(m) => {
+            page(StatusCode::CONFLICT, chrome, "Changed meanwhile", m)
+        }
         AppError::Invalid(v) => page(
             StatusCode::UNPROCESSABLE_ENTITY,
             chrome,
@@ -155,7 +157,7 @@ impl From<AppError> for PageError {
         match e {
             AppError::NotFound(m) => PageError::new(StatusCode::NOT_FOUND, "Not found", m, true),
             AppError::Forbidden(m) => PageError::new(StatusCode::FORBIDDEN, "Not allowed", m, true),
-            AppError::Conflict(m) => {
+            AppError::Conflict(m) | AppError::Stale(m) => {
                 PageError::new(StatusCode::CONFLICT, "Changed meanwhile", m, true)
             }
             AppError::Invalid(v) => PageError::new(

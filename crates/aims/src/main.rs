@@ -88,7 +88,7 @@ impl From<AppError> for Failure {
             ),
             AppError::NotFound(_) => ("not_found", serde_json::Value::Null),
             AppError::Forbidden(_) => ("forbidden", serde_json::Value::Null),
-            AppError::Conflict(_) => ("conflict", serde_json::Value::Null),
+            AppError::Conflict(_) | AppError::Stale(_) => ("conflict", serde_json::Value::Null),
             AppError::Store(_) => (
                 if code == 2 {
                     "store_unusable"

@@ -7,8 +7,8 @@ use super::extract::{ApiJson, Caller};
 use super::saved;
 use super::schema::{ClassificationRecordPage, ClassifyInput, StoredClassificationRecord};
 use crate::AppState;
+use aims_app::AppError;
 use aims_app::RecordId;
-use aims_app::{AppError, Permission};
 use aims_catalog::Questionnaire;
 use axum::Json;
 use axum::extract::{Path, State};
@@ -22,9 +22,11 @@ use axum::response::{IntoResponse, Response};
         (status = 200, description = "The questionnaire", body = Questionnaire),
     )
 )]
-pub async fn questionnaire(caller: Caller) -> Result<Response, ApiError> {
-    caller.actor().require(Permission::Read)?;
-    let doc: Questionnaire = aims_app::classify::questionnaire()?;
+pub async fn questionnaire(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Response, ApiError> {
+    let doc: Questionnaire = state.app.classification_questionnaire(&caller.actor())?;
     Ok(Json(doc).into_response())
 }
 

@@ -9,7 +9,6 @@ use super::schema::{
 };
 use super::{one, stale};
 use crate::AppState;
-use aims_app::Permission;
 use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
@@ -26,8 +25,10 @@ pub async fn organization(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Response, ApiError> {
-    caller.actor().require(Permission::Read)?;
-    let org = state.app.resolve_org(Some(caller.org())).await?;
+    let org = state
+        .app
+        .organization(&caller.actor(), caller.org())
+        .await?;
     Ok(one(&org))
 }
 

@@ -103,6 +103,9 @@ impl From<AppError> for ApiError {
             AppError::NotFound(m) => ApiError::not_found(m),
             AppError::Forbidden(m) => ApiError::forbidden(format!("not allowed: {m}")),
             AppError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
+            AppError::Stale(m) => {
+                ApiError::new(StatusCode::PRECONDITION_FAILED, "precondition_failed", m)
+            }
             AppError::Store(s) => {
                 tracing::error!(error = %s, "API request failed");
                 ApiError::new(
