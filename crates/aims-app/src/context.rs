@@ -2,8 +2,8 @@
 //! suppliers and the organization's custom fields for AI systems.
 
 use crate::OrgId;
-use crate::kit::{Field, FieldKind, Record, RecordDef};
-use crate::records::{self, Stored, format_micros};
+use crate::kit::{Field, FieldKind, Record, RecordDef, Target};
+use crate::records::{self, OrgWrite, Stored, format_micros};
 use crate::{Actor, App, AppError, Permission};
 use aims_domain::ValidationError;
 use aims_domain::context::{ContextIssue, InterestedParty, ScopeVersion, Supplier};
@@ -13,7 +13,7 @@ use aims_store::spec::{
     CONTEXT_ISSUES, CUSTOM_FIELDS, INTERESTED_PARTIES, SCOPE_VERSIONS, SUPPLIERS,
 };
 use aims_store::value::Value;
-use aims_store::{Conn, ListQuery, WriteTx};
+use aims_store::{Conn, ListQuery};
 use serde::Serialize;
 
 /// Refuses control identifiers that are neither Annex A controls nor the organization's own.
@@ -86,6 +86,8 @@ impl Record for ContextIssue {
         filters: &["kind", "category", "climate_related"],
         sorts: &["title", "kind", "category"],
         search: &["title", "description", "category"],
+        deletable: true,
+        rules: "",
     };
     fn prepare(&mut self) -> Result<(), ValidationError> {
         self.normalise_and_validate()
@@ -155,17 +157,15 @@ impl Record for InterestedParty {
         filters: &["category"],
         sorts: &["name", "category"],
         search: &["name", "description", "category"],
+        deletable: true,
+        rules: "controls that are neither Annex A controls nor the organization's own",
     };
     fn prepare(&mut self) -> Result<(), ValidationError> {
         self.normalise_and_validate()
     }
-    async fn check(
-        &self,
-        tx: &mut WriteTx,
-        org: &OrgId,
-        _current: Option<&Stored<Self>>,
-    ) -> Result<(), AppError> {
-        check_control_refs(tx, org, party_control_refs(self)).await
+    async fn check(&mut self, w: &mut OrgWrite, _at: &Target<'_, Self>) -> Result<(), AppError> {
+        let org = w.org().clone();
+        check_control_refs(w, &org, party_control_refs(self)).await
     }
 }
 
@@ -235,6 +235,8 @@ impl Record for Supplier {
         filters: &[],
         sorts: &["name"],
         search: &["name", "description", "contact"],
+        deletable: true,
+        rules: "",
     };
     fn prepare(&mut self) -> Result<(), ValidationError> {
         self.validate()
@@ -283,20 +285,18 @@ impl Record for CustomFieldDef {
         filters: &["kind", "required"],
         sorts: &["key", "label"],
         search: &["key", "label", "description"],
+        deletable: true,
+        rules: "a key another custom field has",
     };
     fn prepare(&mut self) -> Result<(), ValidationError> {
         self.normalise_and_validate()
     }
-    async fn check(
-        &self,
-        tx: &mut WriteTx,
-        org: &OrgId,
-        current: Option<&Stored<Self>>,
-    ) -> Result<(), AppError> {
-        let taken = tx
-            .find_by(&CUSTOM_FIELDS, Some(org), "key", &self.key)
+    async fn check(&mut self, w: &mut OrgWrite, at: &Target<'_, Self>) -> Result<(), AppError> {
+        let current = at.current;
+        let taken = w
+            .find_id(&CUSTOM_FIELDS, "key", &self.key)
             .await?
-            .is_some_and(|row| current.is_none_or(|c| c.id != row.id()));
+            .is_some_and(|id| current.is_none_or(|c| c.id != id.as_str()));
         if taken {
             return Err(ValidationError::one(
                 "key",
@@ -317,19 +317,18 @@ pub struct ScopeState {
     pub draft: Option<Stored<ScopeVersion>>,
 }
 
-impl App {
-    /// The custom field definitions of an organization.
-    pub async fn custom_fields(
-        &self,
-        tx: &mut Conn,
-        org: &OrgId,
-    ) -> Result<Vec<CustomFieldDef>, AppError> {
-        let rows = tx.list(&CUSTOM_FIELDS, org, &ListQuery::default()).await?;
-        rows.iter()
-            .map(|r| records::from_row::<CustomFieldDef>(r).map(|s| s.data))
-            .collect()
-    }
+/// The custom field definitions of an organization, read inside `tx` (an AI system is validated against them).
+pub(crate) async fn custom_fields(
+    tx: &mut Conn,
+    org: &OrgId,
+) -> Result<Vec<CustomFieldDef>, AppError> {
+    let rows = tx.list(&CUSTOM_FIELDS, org, &ListQuery::default()).await?;
+    rows.iter()
+        .map(|r| records::from_row::<CustomFieldDef>(r).map(|s| s.data))
+        .collect()
+}
 
+impl App {
     /// Every version of the scope statement, newest first.
     pub async fn scope_versions(
         &self,

@@ -108,7 +108,7 @@ mod tests {
                     s.retired_on = "2026-01-01".into();
                     s.retired_reason = "Replaced.".into();
                 }
-                app.add_system(op, org, s).await.unwrap();
+                app.create_record(op, org, s).await.unwrap();
             }
             let party: InterestedParty = serde_json::from_value(serde_json::json!({
                 "name": "Customers", "category": "customer", "description": "",

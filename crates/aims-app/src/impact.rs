@@ -2,6 +2,7 @@
 //! approved assessments of the same system are superseded), and send every harm above the risk appetite to the
 //! risk register in the same transaction.
 
+use crate::kit::{Record, RecordDef, Target, def_with_own_faces};
 use crate::records::{OrgWrite, Paging, Stored};
 use crate::risks::{current_method, known_controls};
 use crate::{Actor, App, AppError, Permission};
@@ -154,75 +155,68 @@ fn risk_from_harm(
     }
 }
 
+/// Impact assessments are kit records for creating, reading and revising a draft; their list (by AI system
+/// name), approval, pages and CLI noun are their own.
+impl Record for ImpactAssessment {
+    const DEF: &'static RecordDef = def_with_own_faces! {
+        spec: &IMPACT_ASSESSMENTS, singular: "impact assessment", plural: "impact assessments",
+        path: "impact-assessments", noun: "impact", tag: "impact", title: "title",
+        about: "AI system impact assessments (6.1.4, 8.4): the harms and benefits a system can bring to people \
+                and society, assessed against a template and approved by management. An assessment starts as a \
+                draft; every harm above the risk appetite that names no register risk gets one, linked back in \
+                `impacts[i].risk_id`.",
+        rules: "not a draft, an unknown system, template, control or risk, a score outside the scales, \
+                another system on replace"
+    };
+    /// A new assessment starts as a draft; only a draft is revised, never into an approval and never for
+    /// another system. Harms above the risk appetite become register risks in the same transaction.
+    async fn check(&mut self, w: &mut OrgWrite, at: &Target<'_, Self>) -> Result<(), AppError> {
+        let current = at.current;
+        let id = at.id;
+        let approving = self.status != AssessmentStatus::Draft.as_str() || self.approval.is_some();
+        match current {
+            None if approving => {
+                return Err(ValidationError::one(
+                    "status",
+                    "a new assessment starts as a draft; approve it with the approve step",
+                )
+                .into());
+            }
+            Some(c) if c.data.status != AssessmentStatus::Draft.as_str() => {
+                return Err(ValidationError::one(
+                    "status",
+                    format!(
+                        "this assessment is {}; start a new assessment for the next system version",
+                        c.data.status
+                    ),
+                )
+                .into());
+            }
+            Some(_) if approving => {
+                return Err(ValidationError::one(
+                    "status",
+                    "an assessment is approved with the approve step, not by editing it",
+                )
+                .into());
+            }
+            Some(c) if self.system_id != c.data.system_id => {
+                return Err(ValidationError::one(
+                    "system_id",
+                    "an assessment stays with its AI system; start a new one for another system",
+                )
+                .into());
+            }
+            _ => {}
+        }
+        prepare(w, self, id).await
+    }
+}
+
 impl App {
     /// The impact-assessment templates shipped with aims, for a member of any role.
     pub fn impact_templates(&self, actor: &Actor) -> Result<Vec<ImpactTemplate>, AppError> {
         actor.require(Permission::Read)?;
         templates()
-    }
-
-    /// Creates a draft impact assessment; harms above the risk appetite become register risks.
-    pub async fn create_impact(
-        &self,
-        actor: &Actor,
-        org: &OrgId,
-        mut a: ImpactAssessment,
-    ) -> Result<Stored<ImpactAssessment>, AppError> {
-        actor.require(Permission::Write)?;
-        if a.approval.is_some() || a.status != AssessmentStatus::Draft.as_str() {
-            return Err(ValidationError::one(
-                "status",
-                "a new assessment starts as a draft; approve it with the approve step",
-            )
-            .into());
-        }
-        let id = aims_domain::new_id();
-        let mut w = self.write_in(actor, Permission::Write, org).await?;
-        prepare(&mut w, &mut a, &id).await?;
-        let s = w.insert_as(&IMPACT_ASSESSMENTS, &id, &a).await?;
-        w.done(s).await
-    }
-
-    /// Revises a draft. Approved and superseded assessments are kept as they were; assess again instead.
-    pub async fn update_impact(
-        &self,
-        actor: &Actor,
-        org: &OrgId,
-        id: &RecordId,
-        expected_version: Option<i64>,
-        mut a: ImpactAssessment,
-    ) -> Result<Stored<ImpactAssessment>, AppError> {
-        let mut w = self.write_in(actor, Permission::Write, org).await?;
-        let current: Stored<ImpactAssessment> = w.get(&IMPACT_ASSESSMENTS, id).await?;
-        if current.data.status != AssessmentStatus::Draft.as_str() {
-            return Err(ValidationError::one(
-                "status",
-                format!(
-                    "this assessment is {}; start a new assessment for the next system version",
-                    current.data.status
-                ),
-            )
-            .into());
-        }
-        if a.status != AssessmentStatus::Draft.as_str() || a.approval.is_some() {
-            return Err(ValidationError::one(
-                "status",
-                "an assessment is approved with the approve step, not by editing it",
-            )
-            .into());
-        }
-        if a.system_id != current.data.system_id {
-            return Err(ValidationError::one(
-                "system_id",
-                "an assessment stays with its AI system; start a new one for another system",
-            )
-            .into());
-        }
-        prepare(&mut w, &mut a, &current.id).await?;
-        let s = w
-            .update(&IMPACT_ASSESSMENTS, &current.id, expected_version, &a)
-            .await?;
-        w.done(s).await
     }
 
     /// Approves a draft assessment; earlier approved assessments of the same system become superseded.
@@ -281,17 +275,6 @@ impl App {
             )
             .await?;
         w.done(s).await
-    }
-
-    /// Reads one impact assessment.
-    pub async fn impact(
-        &self,
-        actor: &Actor,
-        org: &OrgId,
-        id: &RecordId,
-    ) -> Result<Stored<ImpactAssessment>, AppError> {
-        actor.require(Permission::Read)?;
-        self.read(&IMPACT_ASSESSMENTS, org, id).await
     }
 
     /// Lists impact assessments, optionally of one AI system.
@@ -383,11 +366,11 @@ mod tests {
         on_each_backend(async |t| {
             let (app, org, op) = (&t.app, &t.org, &t.operator);
             let zeta = app
-                .add_system(op, org, AiSystem::new("Zeta scorer", "Scores."))
+                .create_record(op, org, AiSystem::new("Zeta scorer", "Scores."))
                 .await
                 .unwrap();
             let alpha = app
-                .add_system(op, org, AiSystem::new("alpha chatbot", "Chats."))
+                .create_record(op, org, AiSystem::new("alpha chatbot", "Chats."))
                 .await
                 .unwrap();
             for (sys, title) in [
@@ -396,7 +379,7 @@ mod tests {
                 (&zeta, "three"),
                 (&alpha, "four"),
             ] {
-                app.create_impact(op, org, draft(&sys.id, title))
+                app.create_record(op, org, draft(&sys.id, title))
                     .await
                     .unwrap();
             }

@@ -17,6 +17,7 @@ pub mod integrity;
 pub mod kit;
 pub mod orgs;
 pub mod records;
+pub mod risk_rules;
 pub mod risks;
 pub mod soa;
 pub mod systems;

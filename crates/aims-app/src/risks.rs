@@ -196,7 +196,7 @@ fn filter_query(f: &RiskFilter) -> Result<ListQuery, AppError> {
 }
 
 /// Moves a risk to `status` inside `tx`, against the version read, logging the change.
-async fn move_risk(
+pub(crate) async fn move_risk(
     w: &mut OrgWrite,
     risk: Stored<Risk>,
     status: RiskStatus,
@@ -408,61 +408,6 @@ impl App {
         w.done(s).await
     }
 
-    /// Adds a risk to the register, with an optional first assessment scored by the current method.
-    pub async fn create_risk(
-        &self,
-        actor: &Actor,
-        org: &OrgId,
-        mut risk: Risk,
-    ) -> Result<Stored<Risk>, AppError> {
-        let mut w = self.write_in(actor, Permission::Write, org).await?;
-        prepare_risk(&mut w, org, &mut risk).await?;
-        if risk.assessments.len() > 1 {
-            return Err(ValidationError::one(
-                "assessments",
-                "a new risk takes at most one assessment; add later ones as re-assessments",
-            )
-            .into());
-        }
-        if !risk.assessments.is_empty() {
-            let method = current_method(&mut w).await?;
-            let mut errs = ValidationError::default();
-            for (i, a) in risk.assessments.iter_mut().enumerate() {
-                a.score_with(&method, &format!("assessments[{i}]"), &mut errs);
-            }
-            errs.into_result()?;
-        }
-        let s = w.insert(&RISKS, &risk).await?;
-        w.done(s).await
-    }
-
-    /// Changes a risk's register fields. Assessments cannot be changed here: the stored ones are kept, and an
-    /// input that alters them is refused (a re-assessment is added with [`App::assess_risk`]).
-    pub async fn update_risk(
-        &self,
-        actor: &Actor,
-        org: &OrgId,
-        id: &RecordId,
-        expected_version: Option<i64>,
-        mut risk: Risk,
-    ) -> Result<Stored<Risk>, AppError> {
-        let mut w = self.write_in(actor, Permission::Write, org).await?;
-        let current: Stored<Risk> = w.get(&RISKS, id).await?;
-        if !risk.assessments.is_empty() && risk.assessments != current.data.assessments {
-            return Err(ValidationError::one(
-                "assessments",
-                "earlier assessments cannot be changed; add a re-assessment instead",
-            )
-            .into());
-        }
-        risk.assessments = current.data.assessments;
-        prepare_risk(&mut w, org, &mut risk).await?;
-        let s = w
-            .update(&RISKS, &current.id, expected_version, &risk)
-            .await?;
-        w.done(s).await
-    }
-
     /// Adds a dated re-assessment to a risk, scored by the current method.
     pub async fn assess_risk(
         &self,
@@ -494,17 +439,6 @@ impl App {
             .update(&RISKS, &current.id, expected_version, &current.data)
             .await?;
         w.done(s).await
-    }
-
-    /// Reads one risk.
-    pub async fn risk(
-        &self,
-        actor: &Actor,
-        org: &OrgId,
-        id: &RecordId,
-    ) -> Result<Stored<Risk>, AppError> {
-        actor.require(Permission::Read)?;
-        self.read(&RISKS, org, id).await
     }
 
     /// Lists the risk register in creation order.
@@ -575,76 +509,6 @@ impl App {
         c
     }
 
-    /// Creates a treatment plan for a risk; the risk moves from open to treating.
-    pub async fn create_treatment(
-        &self,
-        actor: &Actor,
-        org: &OrgId,
-        mut t: Treatment,
-    ) -> Result<Stored<Treatment>, AppError> {
-        actor.require(Permission::Write)?;
-        if t.acceptance.is_some() {
-            return Err(ValidationError::one(
-                "acceptance",
-                "residual-risk acceptance is recorded with the accept step, by someone allowed to approve",
-            )
-            .into());
-        }
-        let mut w = self.write_in(actor, Permission::Write, org).await?;
-        let (_, known) = known_controls(&mut w, org).await?;
-        t.normalise_and_validate(&known)?;
-        let risk: Stored<Risk> = match w.get(&RISKS, &t.risk_id).await {
-            Err(AppError::NotFound(_)) => {
-                return Err(ValidationError::one(
-                    "risk_id",
-                    format!("no risk with id {} in this organization", t.risk_id),
-                )
-                .into());
-            }
-            r => r?,
-        };
-        let s = w.insert(&TREATMENTS, &t).await?;
-        if risk.data.status == RiskStatus::Open.as_str() {
-            move_risk(&mut w, risk, RiskStatus::Treating).await?;
-        }
-        w.done(s).await
-    }
-
-    /// Changes a treatment plan. The acceptance is kept as recorded; it can only be given with
-    /// [`App::accept_treatment`].
-    pub async fn update_treatment(
-        &self,
-        actor: &Actor,
-        org: &OrgId,
-        id: &RecordId,
-        expected_version: Option<i64>,
-        mut t: Treatment,
-    ) -> Result<Stored<Treatment>, AppError> {
-        let mut w = self.write_in(actor, Permission::Write, org).await?;
-        let current: Stored<Treatment> = w.get(&TREATMENTS, id).await?;
-        if t.acceptance.is_some() && t.acceptance != current.data.acceptance {
-            return Err(ValidationError::one(
-                "acceptance",
-                "residual-risk acceptance is recorded with the accept step, not by editing the plan",
-            )
-            .into());
-        }
-        t.acceptance = current.data.acceptance.clone();
-        let (_, known) = known_controls(&mut w, org).await?;
-        t.normalise_and_validate(&known)?;
-        if t.risk_id != current.data.risk_id {
-            return Err(ValidationError::one(
-                "risk_id",
-                "a treatment plan stays with its risk; create a new plan for another risk",
-            )
-            .into());
-        }
-        let s = w
-            .update(&TREATMENTS, &current.id, expected_version, &t)
-            .await?;
-        w.done(s).await
-    }
-
     /// Records the acceptance of the residual risk by a named person with their role, date and rationale; the
     /// risk becomes accepted.
     pub async fn accept_treatment(
@@ -671,17 +535,6 @@ impl App {
             move_risk(&mut w, risk, RiskStatus::Accepted).await?;
         }
         w.done(s).await
-    }
-
-    /// Reads one treatment plan.
-    pub async fn treatment(
-        &self,
-        actor: &Actor,
-        org: &OrgId,
-        id: &RecordId,
-    ) -> Result<Stored<Treatment>, AppError> {
-        actor.require(Permission::Read)?;
-        self.read(&TREATMENTS, org, id).await
     }
 
     /// Lists treatment plans, optionally of one risk.
@@ -771,7 +624,7 @@ mod tests {
         on_each_backend(async |t| {
             let (app, org, op) = (&t.app, &t.org, &t.operator);
             let sys = app
-                .add_system(op, org, AiSystem::new("Chatbot", "Answers customers."))
+                .create_record(op, org, AiSystem::new("Chatbot", "Answers customers."))
                 .await
                 .unwrap();
             // Residual levels: critical, high, low, medium (default method).
@@ -783,12 +636,12 @@ mod tests {
             ] {
                 let mut r = assessed(title, owner, inherent, residual);
                 r.system_ids = vec![sys.id.to_string()];
-                app.create_risk(op, org, r).await.unwrap();
+                app.create_record(op, org, r).await.unwrap();
             }
             let mut unassessed = assessed("echo", "Ed", (1, 1), (1, 1));
             unassessed.assessments.clear();
             unassessed.status = "closed".into();
-            app.create_risk(op, org, unassessed).await.unwrap();
+            app.create_record(op, org, unassessed).await.unwrap();
             let method = app.risk_method(op, org).await.unwrap();
 
             // Residual level, highest first, two to a page; the cursor is the last id of a page.

@@ -1,7 +1,9 @@
 //! AI system inventory use cases: add, list, show, update, retire. Every change is validated against the
 //! vocabularies and the organization's custom fields, and logged.
 
-use crate::records::{self, Stored};
+use crate::context::custom_fields;
+use crate::kit::{Record, RecordDef, Target, def_with_own_faces};
+use crate::records::{self, OrgWrite, Stored};
 use crate::{Actor, App, AppError, Permission};
 use crate::{OrgId, RecordId};
 use aims_domain::ValidationError;
@@ -39,41 +41,42 @@ const SORTABLE: &[(&str, &str)] = &[
     ("created", "id"),
 ];
 
-impl App {
-    async fn check_references(
-        &self,
-        tx: &mut aims_store::Conn,
-        org: &OrgId,
-        s: &AiSystem,
-    ) -> Result<(), AppError> {
-        let mut errs = ValidationError::default();
-        for (i, c) in s.components.iter().enumerate() {
-            if !c.supplier_id.is_empty() && tx.get(&SUPPLIERS, org, &c.supplier_id).await?.is_none()
-            {
-                errs.push(
-                    format!("components[{i}].supplier_id"),
-                    format!("no supplier with id {} in this organization", c.supplier_id),
-                );
-            }
+/// Refuses components whose supplier is not one of the organization's.
+async fn check_references(w: &mut OrgWrite, s: &AiSystem) -> Result<(), AppError> {
+    let mut errs = ValidationError::default();
+    for (i, c) in s.components.iter().enumerate() {
+        if !c.supplier_id.is_empty() && !w.exists(&SUPPLIERS, &c.supplier_id).await? {
+            errs.push(
+                format!("components[{i}].supplier_id"),
+                format!("no supplier with id {} in this organization", c.supplier_id),
+            );
         }
-        Ok(errs.into_result()?)
     }
+    Ok(errs.into_result()?)
+}
 
-    /// Adds an AI system to the inventory.
-    pub async fn add_system(
-        &self,
-        actor: &Actor,
-        org: &OrgId,
-        mut system: AiSystem,
-    ) -> Result<Stored<AiSystem>, AppError> {
-        let mut w = self.write_in(actor, Permission::Write, org).await?;
-        let fields = self.custom_fields(&mut w, org).await?;
-        system.normalise_and_validate(&fields)?;
-        self.check_references(&mut w, org, &system).await?;
-        let s = w.insert(&AI_SYSTEMS, &system).await?;
-        w.done(s).await
+/// AI systems are kit records for creating, reading and replacing them; their list (summaries, filtered by
+/// stage, role and scope), retirement, bulk import, pages and CLI noun are their own.
+impl Record for AiSystem {
+    const DEF: &'static RecordDef = def_with_own_faces! {
+        spec: &AI_SYSTEMS, singular: "AI system", plural: "AI systems", path: "ai-systems", noun: "system",
+        tag: "ai-systems", title: "name",
+        about: "The AI systems the organization develops, provides or uses, with their data, models, tools, \
+                resources, people and third-party components (A.4, A.10.3).",
+        rules: "values outside the vocabularies, custom fields the organization does not define or requires, \
+                unknown suppliers"
+    };
+    /// Validated against the vocabularies and the organization's custom fields, and its components'
+    /// suppliers must exist.
+    async fn check(&mut self, w: &mut OrgWrite, _at: &Target<'_, Self>) -> Result<(), AppError> {
+        let org = w.org().clone();
+        let fields = custom_fields(w, &org).await?;
+        self.normalise_and_validate(&fields)?;
+        check_references(w, self).await
     }
+}
 
+impl App {
     /// Imports many AI systems at once (from a spreadsheet export or another tool): every system is validated
     /// first, problems are reported per system as `[INDEX].field`, and only when all are valid are they written,
     /// in one transaction, each create logged in the change log like any other. All or nothing.
@@ -84,7 +87,7 @@ impl App {
         mut systems: Vec<AiSystem>,
     ) -> Result<Vec<Stored<AiSystem>>, AppError> {
         let mut w = self.write_in(actor, Permission::Write, org).await?;
-        let fields = self.custom_fields(&mut w, org).await?;
+        let fields = custom_fields(&mut w, org).await?;
         let mut errs = ValidationError::default();
         let mut known_suppliers: std::collections::HashSet<String> = Default::default();
         for (i, s) in systems.iter_mut().enumerate() {
@@ -118,47 +121,6 @@ impl App {
         w.done(out).await
     }
 
-    /// Reads one AI system.
-    pub async fn system(
-        &self,
-        actor: &Actor,
-        org: &OrgId,
-        id: &RecordId,
-    ) -> Result<Stored<AiSystem>, AppError> {
-        actor.require(Permission::Read)?;
-        self.read(&AI_SYSTEMS, org, id).await
-    }
-
-    /// Applies `change` to the current data of a system and stores the result (refusing a stale version).
-    pub async fn update_system(
-        &self,
-        actor: &Actor,
-        org: &OrgId,
-        id: &RecordId,
-        expected_version: Option<i64>,
-        change: impl FnOnce(&mut AiSystem) -> Result<(), ValidationError>,
-    ) -> Result<Stored<AiSystem>, AppError> {
-        let mut w = self.write_in(actor, Permission::Write, org).await?;
-        let current: Stored<AiSystem> = w.get(&AI_SYSTEMS, id).await?;
-        if let Some(v) = expected_version
-            && v != current.version
-        {
-            return Err(AppError::Conflict(format!(
-                "AI system {} was changed by someone else (you have version {v}, the store has {}); reload and try again",
-                current.id, current.version
-            )));
-        }
-        let mut data = current.data.clone();
-        change(&mut data)?;
-        let fields = self.custom_fields(&mut w, org).await?;
-        data.normalise_and_validate(&fields)?;
-        self.check_references(&mut w, org, &data).await?;
-        let s = w
-            .update(&AI_SYSTEMS, &current.id, Some(current.version), &data)
-            .await?;
-        w.done(s).await
-    }
-
     /// Retires a system: life-cycle stage `retired`, with the date and the reason.
     pub async fn retire_system(
         &self,
@@ -173,7 +135,7 @@ impl App {
         }
         let on = on.to_string();
         let reason = reason.trim().to_string();
-        self.update_system(actor, org, id, None, move |s| {
+        self.modify_record(actor, org, id, None, move |s: &mut AiSystem| {
             if s.lifecycle_stage == LifecycleStage::Retired.as_str() {
                 return Err(ValidationError::one(
                     "lifecycle_stage",

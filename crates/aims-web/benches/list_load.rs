@@ -63,7 +63,7 @@ fn main() {
             s.owner = format!("Owner {}", i % 37);
             s.business_unit = format!("Unit {}", i % 11);
             s.lifecycle_stage = ["design", "development", "operation"][i % 3].to_string();
-            app.add_system(&actor, &org, s).await.expect("add");
+            app.create_record(&actor, &org, s).await.expect("add");
         }
         eprintln!(
             "seeded {n} AI systems in {:.1} s",
@@ -98,7 +98,7 @@ fn main() {
                     note: String::new(),
                 }],
             };
-            app.create_risk(&actor, &org, r).await.expect("add risk");
+            app.create_record(&actor, &org, r).await.expect("add risk");
         }
         if risks > 0 {
             eprintln!(

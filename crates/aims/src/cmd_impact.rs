@@ -122,7 +122,7 @@ pub async fn impact(ctx: &Ctx, c: ImpactCmd) -> CmdResult {
     match c {
         ImpactCmd::Add(f) => {
             let a: ImpactAssessment = from_flags(None, &f)?;
-            let s = app.create_impact(&ctx.actor, &org, a).await?;
+            let s = app.create_record(&ctx.actor, &org, a).await?;
             let raised: Vec<&str> = s
                 .data
                 .impacts
@@ -168,13 +168,17 @@ pub async fn impact(ctx: &Ctx, c: ImpactCmd) -> CmdResult {
             })
         }
         ImpactCmd::Show { id } => {
-            let a = app.impact(&ctx.actor, &org, &id).await?;
+            let a = app
+                .get_record::<ImpactAssessment>(&ctx.actor, &org, &id)
+                .await?;
             out::show(ctx.format, &a, print_impact)
         }
         ImpactCmd::Update(u) => {
-            let current = app.impact(&ctx.actor, &org, &u.id).await?;
+            let current = app
+                .get_record::<ImpactAssessment>(&ctx.actor, &org, &u.id)
+                .await?;
             updated(ctx, "impact assessment", &current, &u, async |d, v| {
-                app.update_impact(&ctx.actor, &org, &current.id, v, d).await
+                app.update_record(&ctx.actor, &org, &current.id, v, d).await
             })
             .await
         }

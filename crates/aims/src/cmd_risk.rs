@@ -185,7 +185,7 @@ pub async fn risk(ctx: &Ctx, c: RiskCmd) -> CmdResult {
             if let Some(a) = first_assessment(ctx, &f.scores)? {
                 r.assessments = vec![a];
             }
-            let s = app.create_risk(&ctx.actor, &org, r).await?;
+            let s = app.create_record(&ctx.actor, &org, r).await?;
             done(ctx, &s, format!("Added risk {} \"{}\"", s.id, s.data.title))
         }
         RiskCmd::List {
@@ -202,7 +202,7 @@ pub async fn risk(ctx: &Ctx, c: RiskCmd) -> CmdResult {
             out::list(ctx.format, &list, RISK_HEADERS, risk_row)
         }
         RiskCmd::Show { id } => {
-            let risk = app.risk(&ctx.actor, &org, &id).await?;
+            let risk = app.get_record::<Risk>(&ctx.actor, &org, &id).await?;
             let treatments = app.treatments(&ctx.actor, &org, Some(&risk.id)).await?;
             let view = RiskView {
                 risk: &risk,
@@ -217,9 +217,9 @@ pub async fn risk(ctx: &Ctx, c: RiskCmd) -> CmdResult {
                     "assessments are never rewritten; add one with `aims risk assess`",
                 ));
             }
-            let current = app.risk(&ctx.actor, &org, &u.id).await?;
+            let current = app.get_record::<Risk>(&ctx.actor, &org, &u.id).await?;
             updated(ctx, "risk", &current, &u, async |d, v| {
-                app.update_risk(&ctx.actor, &org, &current.id, v, d).await
+                app.update_record(&ctx.actor, &org, &current.id, v, d).await
             })
             .await
         }
@@ -395,7 +395,7 @@ pub async fn treatment(ctx: &Ctx, c: TreatmentCmd) -> CmdResult {
     match c {
         TreatmentCmd::Add(f) => {
             let t: Treatment = from_flags(None, &f)?;
-            let s = app.create_treatment(&ctx.actor, &org, t).await?;
+            let s = app.create_record(&ctx.actor, &org, t).await?;
             done(
                 ctx,
                 &s,
@@ -413,14 +413,13 @@ pub async fn treatment(ctx: &Ctx, c: TreatmentCmd) -> CmdResult {
             out::list(ctx.format, &list, PLAN_HEADERS, plan_row)
         }
         TreatmentCmd::Show { id } => {
-            let t = app.treatment(&ctx.actor, &org, &id).await?;
+            let t = app.get_record::<Treatment>(&ctx.actor, &org, &id).await?;
             out::show(ctx.format, &t, print_treatment)
         }
         TreatmentCmd::Update(u) => {
-            let current = app.treatment(&ctx.actor, &org, &u.id).await?;
+            let current = app.get_record::<Treatment>(&ctx.actor, &org, &u.id).await?;
             updated(ctx, "treatment plan", &current, &u, async |d, v| {
-                app.update_treatment(&ctx.actor, &org, &current.id, v, d)
-                    .await
+                app.update_record(&ctx.actor, &org, &current.id, v, d).await
             })
             .await
         }

@@ -123,7 +123,7 @@ pub async fn run(ctx: &Ctx, c: SystemCmd) -> CmdResult {
     match c {
         SystemCmd::Add(f) => {
             let data: AiSystem = build(None, f.file.as_deref(), overrides(&f, None)?)?;
-            let s = app.add_system(&ctx.actor, &org, data).await?;
+            let s = app.create_record(&ctx.actor, &org, data).await?;
             done(
                 ctx,
                 &s,
@@ -162,7 +162,7 @@ pub async fn run(ctx: &Ctx, c: SystemCmd) -> CmdResult {
             })
         }
         SystemCmd::Show(a) => {
-            let s = app.system(&ctx.actor, &org, &a.id).await?;
+            let s = app.get_record::<AiSystem>(&ctx.actor, &org, &a.id).await?;
             out::show(ctx.format, &s, show)
         }
         SystemCmd::Update(Change {
@@ -172,7 +172,7 @@ pub async fn run(ctx: &Ctx, c: SystemCmd) -> CmdResult {
         }) => {
             let file = fields.file.clone();
             let s = app
-                .update_system(&ctx.actor, &org, &id, if_version, |current| {
+                .modify_record(&ctx.actor, &org, &id, if_version, |current| {
                     let ov = overrides(&fields, Some(current)).map_err(Failure::into_validation)?;
                     *current = build(Some(&*current), file.as_deref(), ov)
                         .map_err(Failure::into_validation)?;

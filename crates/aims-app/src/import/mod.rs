@@ -259,14 +259,14 @@ impl App {
             let mut s = e.data.system.clone();
             refs.link_system(&mut s, &e.path, &mut ValidationError::default());
             let stored = self
-                .add_system(&actors.of(e), &org, s)
+                .create_record(&actors.of(e), &org, s)
                 .await
                 .map_err(at(&e.path))?;
             refs.keep(Kind::System, e, &stored.id);
             for c in &e.data.changes {
                 let path = format!("{}.set", c.path);
                 let patch = refs.link_patch(&c.data, &path, &mut ValidationError::default());
-                self.update_system(&actors.of(c), &org, &stored.id, None, |s| {
+                self.modify_record(&actors.of(c), &org, &stored.id, None, |s: &mut AiSystem| {
                     *s = patched(s, &patch, &path)?;
                     Ok(())
                 })
@@ -306,7 +306,7 @@ impl App {
             let mut a = e.data.assessment.clone();
             refs.link_impact(&mut a, &e.path, &mut ValidationError::default());
             let stored = self
-                .create_impact(&actors.of(e), &org, a)
+                .create_record(&actors.of(e), &org, a)
                 .await
                 .map_err(at(&e.path))?;
             if let Some(k) = &e.key {
@@ -329,7 +329,7 @@ impl App {
             let mut r = e.data.clone();
             refs.link_risk(&mut r, &e.path, &mut ValidationError::default());
             let stored = self
-                .create_risk(&actors.of(e), &org, r)
+                .create_record(&actors.of(e), &org, r)
                 .await
                 .map_err(at(&e.path))?;
             refs.keep(Kind::Risk, e, &stored.id);
@@ -340,7 +340,7 @@ impl App {
             let mut t = e.data.clone();
             refs.link_treatment(&mut t, &e.path, &mut ValidationError::default());
             let stored = self
-                .create_treatment(&actors.of(e), &org, t)
+                .create_record(&actors.of(e), &org, t)
                 .await
                 .map_err(at(&e.path))?;
             refs.keep(Kind::Treatment, e, &stored.id);

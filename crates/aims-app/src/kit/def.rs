@@ -93,7 +93,7 @@ impl Field {
 pub struct RecordDef {
     /// Its table (and, through it, its change-log record type).
     pub spec: &'static TableSpec,
-    /// Name of one record in running text, lower case: `context issue`.
+    /// Name of one record in running text, lower case but for acronyms: `context issue`, `AI system`.
     pub singular: &'static str,
     /// Name of several: `context issues`.
     pub plural: &'static str,
@@ -121,6 +121,12 @@ pub struct RecordDef {
     pub sorts: &'static [&'static str],
     /// Text fields that the list's `q` searches (case-insensitive substring).
     pub search: &'static [&'static str],
+    /// Whether a record may be deleted; records that are retired or closed instead (and kept for the audit
+    /// trail) say `false`, and the generic delete refuses them.
+    pub deletable: bool,
+    /// What a write is checked against beyond each field's own rules, in a phrase (the API's 422 description
+    /// names it): `scores outside the scales, unknown sources or systems`. Empty when nothing.
+    pub rules: &'static str,
 }
 
 impl RecordDef {
@@ -131,12 +137,22 @@ impl RecordDef {
 
     /// The snake-case singular (`context_issue`), for operation ids and schema names.
     pub fn singular_snake(&self) -> String {
-        self.singular.replace([' ', '-'], "_")
+        self.singular.to_lowercase().replace([' ', '-'], "_")
     }
 
     /// The snake-case plural (`context_issues`).
     pub fn plural_snake(&self) -> String {
-        self.plural.replace([' ', '-'], "_")
+        self.plural.to_lowercase().replace([' ', '-'], "_")
+    }
+
+    /// The singular with its indefinite article: `a risk`, `an impact assessment`, `an AI system`.
+    pub fn with_article(&self) -> String {
+        let vowel = self
+            .singular
+            .chars()
+            .next()
+            .is_some_and(|c| "aeiouAEIO".contains(c));
+        format!("{} {}", if vowel { "an" } else { "a" }, self.singular)
     }
 
     /// The singular with a capital first letter, for headings.
@@ -157,3 +173,35 @@ fn capitalise(s: &str) -> String {
         None => String::new(),
     }
 }
+
+/// The declaration of a record type whose list, pages and CLI noun are its own while its create, read and
+/// replace go through the kit (its rules in the [`crate::kit::Record`] hooks): no fields for generic forms, no
+/// generic filters, read by every member, written by contributors, and never deleted (such records are closed,
+/// retired or superseded and kept for the audit trail). Such a type is not in [`crate::kit::each_record`]; its
+/// endpoints are added beside its own.
+macro_rules! def_with_own_faces {
+    (spec: $spec:expr, singular: $singular:literal, plural: $plural:literal, path: $path:literal,
+     noun: $noun:literal, tag: $tag:literal, title: $title:literal, about: $about:literal,
+     rules: $rules:literal) => {
+        &$crate::kit::RecordDef {
+            spec: $spec,
+            singular: $singular,
+            plural: $plural,
+            path: $path,
+            noun: $noun,
+            area: $path,
+            tag: $tag,
+            title: $title,
+            about: $about,
+            read: $crate::Permission::Read,
+            write: $crate::Permission::Write,
+            fields: &[],
+            filters: &[],
+            sorts: &[],
+            search: &[],
+            deletable: false,
+            rules: $rules,
+        }
+    };
+}
+pub(crate) use def_with_own_faces;

@@ -10,15 +10,17 @@ mod registry;
 mod usecases;
 mod view;
 
+pub(crate) use def::def_with_own_faces;
 pub use def::{Field, FieldKind, RecordDef};
 pub use paging::{DEFAULT_LIMIT, ListParams, MAX_LIMIT, RecordPage};
 pub use registry::{RecordVisitor, each_record};
 pub use view::{Cell, cells, json_text, summary};
 
-use crate::OrgId;
+use crate::records::OrgWrite;
 use crate::{AppError, Stored};
+use crate::{OrgId, RecordId};
 use aims_domain::ValidationError;
-use aims_store::{Conn, WriteTx};
+use aims_store::Conn;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::future::Future;
@@ -32,19 +34,33 @@ pub trait Record:
     /// What the generic parts need to know: table, names, roles, fields, filters and sort keys.
     const DEF: &'static RecordDef;
 
-    /// Normalises and validates the record on its own (before any transaction begins).
-    fn prepare(&mut self) -> Result<(), ValidationError>;
+    /// Normalises and validates the record on its own (before its checks against the rest); nothing by default.
+    fn prepare(&mut self) -> Result<(), ValidationError> {
+        Ok(())
+    }
 
     /// Checks the record against the rest of the organization inside the write transaction, where the
     /// organization's writes are serialised, so a check-then-write rule holds (a key that must be unique, a
-    /// control that must exist). `current` is the stored record being replaced, `None` on create.
+    /// control that must exist). It may also complete the record from what is stored (normalise it against the
+    /// organization's custom fields, keep fields that only a workflow step may change, score it by the method in
+    /// force).
     fn check(
-        &self,
-        tx: &mut WriteTx,
-        org: &OrgId,
-        current: Option<&Stored<Self>>,
+        &mut self,
+        w: &mut OrgWrite,
+        at: &Target<'_, Self>,
     ) -> impl Future<Output = Result<(), AppError>> + Send {
-        let _ = (tx, org, current);
+        let _ = (w, at);
+        async { Ok(()) }
+    }
+
+    /// Writes what follows from the write in the same transaction (a risk moving to `treating` when its first
+    /// treatment plan is created). `stored` is the record as written, `previous` the one it replaced.
+    fn written(
+        w: &mut OrgWrite,
+        stored: &Stored<Self>,
+        previous: Option<&Stored<Self>>,
+    ) -> impl Future<Output = Result<(), AppError>> + Send {
+        let _ = (w, stored, previous);
         async { Ok(()) }
     }
 
@@ -58,6 +74,16 @@ pub trait Record:
         let _ = (tx, org, current);
         async { Ok(()) }
     }
+}
+
+/// Where a write lands: the record's id and the stored record it replaces.
+#[derive(Debug)]
+pub struct Target<'a, T> {
+    /// The record's id; on a create it is chosen before the checks, so that records written beside it can
+    /// point at it.
+    pub id: &'a RecordId,
+    /// The stored record being replaced; `None` on a create.
+    pub current: Option<&'a Stored<T>>,
 }
 
 #[cfg(test)]

@@ -344,3 +344,67 @@ fn every_registered_record_type_declares_fields_that_its_table_has() {
     each_record(&mut c);
     assert!(c.0.is_empty(), "{:?}", c.0);
 }
+
+#[tokio::test]
+async fn records_with_their_own_faces_keep_their_rules_through_the_kit() {
+    use aims_domain::inventory::AiSystem;
+    use aims_domain::risk::{Risk, Treatment};
+    crate::test_support::on_each_backend(async |t| {
+        let app = &t.app;
+        let head = async || app.chain_head(&t.operator, &t.org).await.unwrap();
+        let system = app
+            .create_record(&t.operator, &t.org, AiSystem::new("Scorer", "Scores."))
+            .await
+            .unwrap();
+        // A modification is refused at a stale version before the change runs, and nothing is written.
+        let before = head().await;
+        let e = app
+            .modify_record(
+                &t.operator,
+                &t.org,
+                &system.id,
+                Some(7),
+                |s: &mut AiSystem| {
+                    s.owner = "nobody".into();
+                    Ok(())
+                },
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(e, AppError::Conflict(_)), "{e:?}");
+        assert_eq!(head().await, before, "nothing written");
+        // A modification runs the record's checks: an unknown lifecycle stage is named.
+        let e = app
+            .modify_record(&t.operator, &t.org, &system.id, None, |s: &mut AiSystem| {
+                s.lifecycle_stage = "dreaming".into();
+                Ok(())
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(fields(&e), vec!["lifecycle_stage"]);
+        // Records kept for the audit trail are not deleted.
+        let e = app
+            .delete_record::<AiSystem>(&t.operator, &t.org, &system.id, None)
+            .await
+            .unwrap_err();
+        assert!(matches!(e, AppError::Conflict(_)), "{e:?}");
+        assert_eq!(head().await, before, "nothing written");
+        // The written hook: the first plan of an open risk moves it to treating, in the same write.
+        let risk: Risk = serde_json::from_value(serde_json::json!({
+            "title": "Scores drift", "system_ids": [system.id.as_str()], "status": "open"
+        }))
+        .unwrap();
+        let risk = app.create_record(&t.operator, &t.org, risk).await.unwrap();
+        let plan: Treatment = serde_json::from_value(serde_json::json!({
+            "risk_id": risk.id.as_str(), "option": "modify", "controls": ["A.6.2.6"]
+        }))
+        .unwrap();
+        app.create_record(&t.operator, &t.org, plan).await.unwrap();
+        let risk = app
+            .get_record::<Risk>(&t.operator, &t.org, &risk.id)
+            .await
+            .unwrap();
+        assert_eq!(risk.data.status, "treating");
+    })
+    .await;
+}

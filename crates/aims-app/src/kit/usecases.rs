@@ -3,11 +3,12 @@
 //! one transaction that holds the organization's write lock.
 
 use super::paging::{ListParams, RecordPage};
-use super::{Record, RecordDef};
+use super::{Record, RecordDef, Target};
 use crate::integrity::HistoryEntry;
 use crate::records::Stored;
 use crate::{Actor, App, AppError};
 use crate::{OrgId, RecordId};
+use aims_domain::ValidationError;
 use aims_store::ListQuery;
 use tracing::Instrument;
 
@@ -29,7 +30,7 @@ impl App {
         org: &OrgId,
         data: T,
     ) -> Result<Stored<T>, AppError> {
-        self.write_record(actor, org, None, data)
+        self.write_record(actor, org, None, |_| Ok(data))
             .instrument(span("create", T::DEF, org))
             .await
     }
@@ -43,36 +44,81 @@ impl App {
         expected_version: Option<i64>,
         data: T,
     ) -> Result<Stored<T>, AppError> {
-        self.write_record(actor, org, Some((id, expected_version)), data)
+        self.write_record(actor, org, Some((id, expected_version)), |_| Ok(data))
             .instrument(span("update", T::DEF, org))
             .await
     }
 
-    /// The one write path of the kit: role, the record's own validation, then, under the organization's write
-    /// lock, its checks against the rest and the write with its change-log entry. `target` names the record
-    /// being replaced (and the version it must still be at); `None` creates one.
+    /// Applies `change` to a kit record's stored data and saves the result through the same rules as an update,
+    /// refusing a stale `expected_version` (when given) before `change` runs. For callers that change some
+    /// fields and keep the rest (the CLI's `update`, a workflow step such as retiring a system).
+    pub async fn modify_record<T: Record>(
+        &self,
+        actor: &Actor,
+        org: &OrgId,
+        id: &RecordId,
+        expected_version: Option<i64>,
+        change: impl FnOnce(&mut T) -> Result<(), ValidationError> + Send,
+    ) -> Result<Stored<T>, AppError> {
+        let apply = |current: Option<&Stored<T>>| {
+            let mut data = current
+                .map(|c| c.data.clone())
+                .ok_or_else(|| AppError::NotFound(format!("no {}", T::DEF.singular)))?;
+            change(&mut data)?;
+            Ok(data)
+        };
+        self.write_record(actor, org, Some((id, expected_version)), apply)
+            .instrument(span("modify", T::DEF, org))
+            .await
+    }
+
+    /// The one write path of the kit: role; then, under the organization's write lock, the record being
+    /// replaced (refused when it is no longer at the version the caller read: a [`AppError::Conflict`], as the
+    /// store reports it, whatever else is wrong), the new data from `make`, its own validation, its checks
+    /// against the rest, the write with its change-log entry and what follows from it. `target` names the
+    /// record being replaced and the version it must still be at; `None` creates one.
     async fn write_record<T: Record>(
         &self,
         actor: &Actor,
         org: &OrgId,
-        target: Option<(&str, Option<i64>)>,
-        mut data: T,
+        target: Option<(&RecordId, Option<i64>)>,
+        make: impl FnOnce(Option<&Stored<T>>) -> Result<T, AppError> + Send,
     ) -> Result<Stored<T>, AppError> {
         let def = T::DEF;
         let mut w = self.write_in(actor, def.write, org).await?;
-        data.prepare()?;
-        let s = match target {
-            None => {
-                data.check(&mut w, org, None).await?;
-                w.insert(def.spec, &data).await?
-            }
+        let current: Option<Stored<T>> = match target {
+            None => None,
             Some((id, expected_version)) => {
                 let current: Stored<T> = w.get(def.spec, id).await?;
-                data.check(&mut w, org, Some(&current)).await?;
-                w.update(def.spec, &current.id, expected_version, &data)
-                    .await?
+                if let Some(v) = expected_version
+                    && v != current.version
+                {
+                    return Err(AppError::Conflict(format!(
+                        "{} {} was changed by someone else (you have version {v}, the store has {}); reload \
+                         and try again",
+                        def.singular_title(),
+                        current.id,
+                        current.version
+                    )));
+                }
+                Some(current)
             }
         };
+        let mut data = make(current.as_ref())?;
+        data.prepare()?;
+        let id = current
+            .as_ref()
+            .map_or_else(|| RecordId::from(aims_domain::new_id()), |c| c.id.clone());
+        let at = Target {
+            id: &id,
+            current: current.as_ref(),
+        };
+        data.check(&mut w, &at).await?;
+        let s = match &current {
+            None => w.insert_as(def.spec, &id, &data).await?,
+            Some(c) => w.update(def.spec, &c.id, Some(c.version), &data).await?,
+        };
+        T::written(&mut w, &s, current.as_ref()).await?;
         w.done(s).await
     }
 
@@ -87,6 +133,12 @@ impl App {
         let def = T::DEF;
         async {
             let mut w = self.write_in(actor, def.write, org).await?;
+            if !def.deletable {
+                return Err(AppError::Conflict(format!(
+                    "{} are kept for the record and cannot be deleted",
+                    def.plural_title()
+                )));
+            }
             let id = aims_domain::parse_id("id", id)?;
             let current: Stored<T> = w.get(def.spec, &id).await?;
             T::check_delete(&mut w, org, &current).await?;

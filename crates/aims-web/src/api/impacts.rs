@@ -3,13 +3,11 @@
 
 use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiJson, ApiQuery, Caller, if_match};
-use super::responses::RecordById;
 use super::schema::{ImpactAssessmentPage, StoredImpactAssessment};
-use super::{created, id_filter, one, stale};
+use super::{id_filter, one};
 use crate::AppState;
 use aims_app::RecordId;
 use aims_catalog::templates::ImpactTemplate;
-use aims_domain::impact::ImpactAssessment;
 use aims_domain::risk::Acceptance;
 use axum::Json;
 use axum::extract::{Path, State};
@@ -53,79 +51,6 @@ pub async fn list(
         .impacts_page(&caller.actor(), caller.org(), system_id.as_deref(), &paging)
         .await?;
     Ok(crate::api::paged(items, limit))
-}
-
-/// Start an impact assessment as a draft. Every harm above the risk appetite that names no register risk gets
-/// one, linked back in `impacts[i].risk_id`.
-#[utoipa::path(
-    post, path = "/api/v1/impact-assessments", tag = "impact", operation_id = "create_impact_assessment",
-    request_body = ImpactAssessment,
-    responses(
-        (status = 201, description = "Created; `Location` names the new assessment", body = StoredImpactAssessment,
-            headers(("ETag" = String, description = "The version, quoted"), ("Location" = String, description = "Address of the new assessment"))),
-        (status = 422, description = "Invalid values (not a draft, an unknown system, template, control or risk, a score outside the scales); `details` names every field", body = ErrorBody),
-    )
-)]
-pub async fn create(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiJson(a): ApiJson<ImpactAssessment>,
-) -> Result<Response, ApiError> {
-    let s = state
-        .app
-        .create_impact(&caller.actor(), caller.org(), a)
-        .await?;
-    Ok(created("/api/v1/impact-assessments", &s))
-}
-
-/// Read one impact assessment.
-#[utoipa::path(
-    get, path = "/api/v1/impact-assessments/{id}", tag = "impact", operation_id = "get_impact_assessment",
-    params(("id" = String, Path, description = "Impact assessment id")),
-    responses(
-        (status = 200, description = "The impact assessment", body = StoredImpactAssessment,
-            headers(("ETag" = String, description = "The version, quoted; send it back in If-Match"))),
-        RecordById,
-    )
-)]
-pub async fn get(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<RecordId>,
-) -> Result<Response, ApiError> {
-    let s = state.app.impact(&caller.actor(), caller.org(), &id).await?;
-    Ok(one(&s))
-}
-
-/// Revise a draft assessment. Approved and superseded assessments stay as they were: start a new one instead.
-#[utoipa::path(
-    put, path = "/api/v1/impact-assessments/{id}", tag = "impact", operation_id = "replace_impact_assessment",
-    params(
-        ("id" = String, Path, description = "Impact assessment id"),
-        ("If-Match" = String, Header, description = "ETag of the version being replaced, e.g. \"3\"; `*` for any"),
-    ),
-    request_body = ImpactAssessment,
-    responses(
-        (status = 200, description = "The revised assessment", body = StoredImpactAssessment,
-            headers(("ETag" = String, description = "The new version, quoted"))),
-        (status = 404, description = "No such impact assessment in this organization", body = ErrorBody),
-        (status = 422, description = "Invalid values, another system, or the assessment is no longer a draft; `details` names every field", body = ErrorBody),
-    )
-)]
-pub async fn replace(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<RecordId>,
-    headers: HeaderMap,
-    ApiJson(a): ApiJson<ImpactAssessment>,
-) -> Result<Response, ApiError> {
-    let expected = if_match(&headers, true)?;
-    let s = state
-        .app
-        .update_impact(&caller.actor(), caller.org(), &id, expected, a)
-        .await
-        .map_err(stale)?;
-    Ok(one(&s))
 }
 
 /// Approve a draft assessment (managers and admins); earlier approved assessments of the same system become

@@ -22,6 +22,9 @@ pub mod tokens;
 
 use crate::AppState;
 use aims_app::{AppError, Stored};
+use aims_domain::impact::ImpactAssessment;
+use aims_domain::inventory::AiSystem;
+use aims_domain::risk::{Risk, Treatment};
 use axum::Json;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -100,9 +103,13 @@ impl Modify for Security {
 
 /// Every endpoint with its documentation, before the state is attached.
 fn api() -> OpenApiRouter<AppState> {
-    records::kit_records(OpenApiRouter::with_openapi(ApiDoc::openapi()))
-        .routes(routes!(systems::list, systems::create))
-        .routes(routes!(systems::get, systems::replace))
+    let router = records::kit_records(OpenApiRouter::with_openapi(ApiDoc::openapi()));
+    let router = records::core_routes::<AiSystem>(router);
+    let router = records::core_routes::<Risk>(router);
+    let router = records::core_routes::<Treatment>(router);
+    let router = records::core_routes::<ImpactAssessment>(router);
+    router
+        .routes(routes!(systems::list))
         .routes(routes!(systems::retire))
         .routes(routes!(systems::history))
         .routes(routes!(context::organization))
@@ -118,11 +125,9 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(integrity::verify))
         .routes(routes!(risks::method, risks::save_method))
         .routes(routes!(risks::method_versions))
-        .routes(routes!(risks::list, risks::create))
-        .routes(routes!(risks::get, risks::replace))
+        .routes(routes!(risks::list))
         .routes(routes!(risks::assess))
-        .routes(routes!(risks::treatments::list, risks::treatments::create))
-        .routes(routes!(risks::treatments::get, risks::treatments::replace))
+        .routes(routes!(risks::treatments::list))
         .routes(routes!(risks::treatments::accept))
         .routes(routes!(soa::controls))
         .routes(routes!(soa::control, soa::set_control))
@@ -130,8 +135,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(soa::versions, soa::approve))
         .routes(routes!(soa::version))
         .routes(routes!(soa::diff))
-        .routes(routes!(impacts::list, impacts::create))
-        .routes(routes!(impacts::get, impacts::replace))
+        .routes(routes!(impacts::list))
         .routes(routes!(impacts::approve))
         .routes(routes!(impacts::templates))
         .routes(routes!(classification::questionnaire))

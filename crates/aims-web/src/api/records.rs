@@ -12,7 +12,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use serde_json::{Value, json};
 use utoipa::openapi::RefOr;
 use utoipa::openapi::path::Paths;
@@ -39,29 +39,59 @@ pub fn kit_records(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
 
 /// Adds the endpoints of `T` to the router and its operations and schemas to the document.
 pub fn routes<T: Record>(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
+    add::<T>(router, true)
+}
+
+/// Adds create, read and replace of `T` (and delete, when it may be deleted) for a record type whose list and
+/// workflow steps have endpoints of their own. Its `Stored…` schema comes with those (every such type has a
+/// step that answers with the stored record), so only its data schema is added here.
+pub fn core_routes<T: Record>(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
+    add::<T>(router, false)
+}
+
+fn add<T: Record>(router: OpenApiRouter<AppState>, generic_list: bool) -> OpenApiRouter<AppState> {
     let def = T::DEF;
     let list_path = collection(def);
     let item_path = format!("{list_path}/{{id}}");
-    let schemas = schemas::<T>();
+    let schemas = if generic_list {
+        schemas::<T>()
+    } else {
+        data_schemas::<T>()
+    };
+    let mut collection_ops = json!({ "post": create_operation::<T>() });
+    let mut collection_router = post(create::<T>);
+    if generic_list {
+        collection_ops["get"] = list_operation::<T>();
+        collection_router = collection_router.get(list::<T>);
+    }
+    let mut item_ops = item_operations::<T>();
+    let mut item_router = get(read::<T>).put(replace::<T>);
+    if def.deletable {
+        item_ops["delete"] = delete_operation::<T>();
+        item_router = item_router.delete(delete::<T>);
+    }
     let collection_ops: UtoipaMethodRouter<AppState> = (
         schemas.clone(),
-        paths(&list_path, collection_operations::<T>()),
-        get(list::<T>).post(create::<T>),
+        paths(&list_path, collection_ops),
+        collection_router,
     );
-    let item_ops: UtoipaMethodRouter<AppState> = (
-        schemas,
-        paths(&item_path, item_operations::<T>()),
-        get(read::<T>).put(replace::<T>).delete(delete::<T>),
-    );
+    let item_ops: UtoipaMethodRouter<AppState> =
+        (schemas, paths(&item_path, item_ops), item_router);
     router.routes(collection_ops).routes(item_ops)
+}
+
+/// The record's data schema and those it uses.
+fn data_schemas<T: Record>() -> Vec<(String, RefOr<Schema>)> {
+    let mut out = vec![(T::name().to_string(), T::schema())];
+    T::schemas(&mut out);
+    out
 }
 
 /// The record's data schema and those it uses, the stored record (data beside the system fields; merged into
 /// one object by the document's post-processing) and a page of stored records.
 fn schemas<T: Record>() -> Vec<(String, RefOr<Schema>)> {
     let name = T::name().to_string();
-    let mut out = vec![(name.clone(), T::schema())];
-    T::schemas(&mut out);
+    let mut out = data_schemas::<T>();
     let def = T::DEF;
     let stored = json!({
         "allOf": [
@@ -148,7 +178,7 @@ fn body<T: Record>() -> Value {
     json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{}", T::name())}}}})
 }
 
-fn collection_operations<T: Record>() -> Value {
+fn list_operation<T: Record>() -> Value {
     let def = T::DEF;
     let name = T::name();
     let mut params = vec![
@@ -191,30 +221,42 @@ fn collection_operations<T: Record>() -> Value {
         ));
     }
     json!({
-        "get": {
-            "tags": [def.tag],
-            "summary": format!("List {}", def.plural),
-            "description": def.about,
-            "operationId": format!("list_{}", def.plural_snake()),
-            "parameters": params,
-            "responses": {
-                "200": response(&format!("A page of {}", def.plural), Some(format!("{name}Page")), &[]),
-                "400": error("Unknown or malformed query parameter, or a bad cursor"),
-                "422": error("A filter value, sort key or page size outside what the list accepts"),
-            }
-        },
-        "post": {
-            "tags": [def.tag],
-            "summary": format!("Create a {}", def.singular),
-            "operationId": format!("create_{}", def.singular_snake()),
-            "requestBody": body::<T>(),
-            "responses": {
-                "201": response("Created; `Location` names the new record", Some(format!("Stored{name}")),
-                    &[("ETag", "The version, quoted"), ("Location", "Address of the new record")]),
-                "422": error("Invalid values; `details` names every field"),
-            }
+        "tags": [def.tag],
+        "summary": format!("List {}", def.plural),
+        "description": def.about,
+        "operationId": format!("list_{}", def.plural_snake()),
+        "parameters": params,
+        "responses": {
+            "200": response(&format!("A page of {}", def.plural), Some(format!("{name}Page")), &[]),
+            "400": error("Unknown or malformed query parameter, or a bad cursor"),
+            "422": error("A filter value, sort key or page size outside what the list accepts"),
         }
     })
+}
+
+fn create_operation<T: Record>() -> Value {
+    let def = T::DEF;
+    let name = T::name();
+    json!({
+        "tags": [def.tag],
+        "summary": format!("Create {}", def.with_article()),
+        "description": def.about,
+        "operationId": format!("create_{}", def.singular_snake()),
+        "requestBody": body::<T>(),
+        "responses": {
+            "201": response("Created; `Location` names the new record", Some(format!("Stored{name}")),
+                &[("ETag", "The version, quoted"), ("Location", "Address of the new record")]),
+            "422": error(&invalid(def)),
+        }
+    })
+}
+
+/// The 422 answer of a write: the record's own fields, and what the type checks beyond them.
+fn invalid(def: &RecordDef) -> String {
+    match def.rules {
+        "" => "Invalid values; `details` names every field".to_string(),
+        rules => format!("Invalid values ({rules}); `details` names every field"),
+    }
 }
 
 fn item_operations<T: Record>() -> Value {
@@ -226,14 +268,6 @@ fn item_operations<T: Record>() -> Value {
         true,
         "ETag of the version being replaced, e.g. \"3\"; `*` for any",
     );
-    let if_match_optional = param(
-        "If-Match",
-        "header",
-        false,
-        "Optional: ETag of the version being deleted",
-    );
-    let not_found = error("No such record in this organization");
-    let bad_id = error("The id is not a UUID");
     json!({
         "get": {
             "tags": [def.tag],
@@ -243,34 +277,44 @@ fn item_operations<T: Record>() -> Value {
             "responses": {
                 "200": response(&format!("The {}", def.singular), Some(format!("Stored{name}")),
                     &[("ETag", "The version, quoted; send it back in If-Match")]),
-                "404": not_found,
-                "422": bad_id,
+                "404": not_found(def),
+                "422": error("The id is not a UUID"),
             }
         },
         "put": {
             "tags": [def.tag],
-            "summary": format!("Replace a {}'s data", def.singular),
+            "summary": format!("Replace {}'s data", def.with_article()),
+            "description": "Every field is replaced: a field left out takes its default.",
             "operationId": format!("replace_{}", def.singular_snake()),
             "parameters": [id_param(def), if_match_required],
             "requestBody": body::<T>(),
             "responses": {
-                "200": response("The updated record", Some(format!("Stored{name}")), &[("ETag", "The new version, quoted")]),
-                "404": not_found,
-                "422": error("Invalid values; `details` names every field"),
-            }
-        },
-        "delete": {
-            "tags": [def.tag],
-            "summary": format!("Delete a {} (with `If-Match`, only while it is still at that version)", def.singular),
-            "operationId": format!("delete_{}", def.singular_snake()),
-            "parameters": [id_param(def), if_match_optional],
-            "responses": {
-                "204": {"description": "Deleted"},
-                "404": not_found,
-                "422": bad_id,
+                "200": response(&format!("The updated {}", def.singular), Some(format!("Stored{name}")),
+                    &[("ETag", "The new version, quoted")]),
+                "404": not_found(def),
+                "422": error(&invalid(def)),
             }
         }
     })
+}
+
+fn delete_operation<T: Record>() -> Value {
+    let def = T::DEF;
+    json!({
+        "tags": [def.tag],
+        "summary": format!("Delete {} (with `If-Match`, only while it is still at that version)", def.with_article()),
+        "operationId": format!("delete_{}", def.singular_snake()),
+        "parameters": [id_param(def), param("If-Match", "header", false, "Optional: ETag of the version being deleted")],
+        "responses": {
+            "204": {"description": "Deleted"},
+            "404": not_found(def),
+            "422": error("The id is not a UUID"),
+        }
+    })
+}
+
+fn not_found(def: &RecordDef) -> Value {
+    error(&format!("No such {} in this organization", def.singular))
 }
 
 /// Reads the list request from the query string: the paging and order parameters every list has, and the

@@ -3,15 +3,14 @@
 
 use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiJson, ApiQuery, Caller, if_match};
-use super::responses::RecordById;
 use super::schema::{
     RiskMethodPage, RiskPage, StoredRisk, StoredRiskMethod, StoredTreatment, TreatmentPage,
 };
-use super::{created, id_filter, one, stale};
+use super::{id_filter, one, stale};
 use crate::AppState;
 use aims_app::RecordId;
 use aims_app::risks::RiskFilter;
-use aims_domain::risk::{Acceptance, Risk, RiskAssessment, RiskMethod};
+use aims_domain::risk::{Acceptance, RiskAssessment, RiskMethod};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -124,79 +123,6 @@ pub async fn list(
     Ok(crate::api::paged(items, limit))
 }
 
-/// Add a risk to the register, optionally with its first assessment (scored by the method in force).
-#[utoipa::path(
-    post, path = "/api/v1/risks", tag = "risks", operation_id = "create_risk",
-    request_body = Risk,
-    responses(
-        (status = 201, description = "Created; `Location` names the new risk", body = StoredRisk,
-            headers(("ETag" = String, description = "The version, quoted"), ("Location" = String, description = "Address of the new risk"))),
-        (status = 422, description = "Invalid values (scores outside the scales, unknown sources or systems, more than one assessment); `details` names every field", body = ErrorBody),
-    )
-)]
-pub async fn create(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiJson(risk): ApiJson<Risk>,
-) -> Result<Response, ApiError> {
-    let s = state
-        .app
-        .create_risk(&caller.actor(), caller.org(), risk)
-        .await?;
-    Ok(created("/api/v1/risks", &s))
-}
-
-/// Read one risk with every assessment.
-#[utoipa::path(
-    get, path = "/api/v1/risks/{id}", tag = "risks", operation_id = "get_risk",
-    params(("id" = String, Path, description = "Risk id")),
-    responses(
-        (status = 200, description = "The risk", body = StoredRisk,
-            headers(("ETag" = String, description = "The version, quoted; send it back in If-Match"))),
-        RecordById,
-    )
-)]
-pub async fn get(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<RecordId>,
-) -> Result<Response, ApiError> {
-    let s = state.app.risk(&caller.actor(), caller.org(), &id).await?;
-    Ok(one(&s))
-}
-
-/// Replace a risk's register fields. Assessments are kept as they are: leave them out (or send them unchanged)
-/// and add a re-assessment with `POST /api/v1/risks/{id}/assessments`.
-#[utoipa::path(
-    put, path = "/api/v1/risks/{id}", tag = "risks", operation_id = "replace_risk",
-    params(
-        ("id" = String, Path, description = "Risk id"),
-        ("If-Match" = String, Header, description = "ETag of the version being replaced, e.g. \"3\"; `*` for any"),
-    ),
-    request_body = Risk,
-    responses(
-        (status = 200, description = "The updated risk", body = StoredRisk,
-            headers(("ETag" = String, description = "The new version, quoted"))),
-        (status = 404, description = "No such risk in this organization", body = ErrorBody),
-        (status = 422, description = "Invalid values, or changed assessments; `details` names every field", body = ErrorBody),
-    )
-)]
-pub async fn replace(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<RecordId>,
-    headers: HeaderMap,
-    ApiJson(risk): ApiJson<Risk>,
-) -> Result<Response, ApiError> {
-    let expected = if_match(&headers, true)?;
-    let s = state
-        .app
-        .update_risk(&caller.actor(), caller.org(), &id, expected, risk)
-        .await
-        .map_err(stale)?;
-    Ok(one(&s))
-}
-
 /// Re-assess a risk: a dated assessment scored by the method in force is added; earlier ones stay as they were.
 #[utoipa::path(
     post, path = "/api/v1/risks/{id}/assessments", tag = "risks", operation_id = "assess_risk",
@@ -231,7 +157,6 @@ pub async fn assess(
 /// Treatment plans: the option, the controls chosen, the tasks, and the acceptance of the residual risk.
 pub mod treatments {
     use super::*;
-    use aims_domain::risk::Treatment;
 
     /// Query of the treatment plans.
     #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -268,82 +193,6 @@ pub mod treatments {
             .treatments_page(&caller.actor(), caller.org(), risk_id.as_deref(), &paging)
             .await?;
         Ok(crate::api::paged(items, limit))
-    }
-
-    /// Create a treatment plan for a risk; an open risk moves to `treating`. The acceptance is given later with
-    /// `POST /api/v1/treatments/{id}/acceptance`.
-    #[utoipa::path(
-        post, path = "/api/v1/treatments", tag = "risks", operation_id = "create_treatment",
-        request_body = Treatment,
-        responses(
-            (status = 201, description = "Created; `Location` names the new plan", body = StoredTreatment,
-                headers(("ETag" = String, description = "The version, quoted"), ("Location" = String, description = "Address of the new plan"))),
-            (status = 422, description = "Invalid values (an unknown risk or control, an acceptance in the plan); `details` names every field", body = ErrorBody),
-        )
-    )]
-    pub async fn create(
-        State(state): State<AppState>,
-        caller: Caller,
-        ApiJson(t): ApiJson<Treatment>,
-    ) -> Result<Response, ApiError> {
-        let s = state
-            .app
-            .create_treatment(&caller.actor(), caller.org(), t)
-            .await?;
-        Ok(created("/api/v1/treatments", &s))
-    }
-
-    /// Read one treatment plan.
-    #[utoipa::path(
-        get, path = "/api/v1/treatments/{id}", tag = "risks", operation_id = "get_treatment",
-        params(("id" = String, Path, description = "Treatment plan id")),
-        responses(
-            (status = 200, description = "The treatment plan", body = StoredTreatment,
-                headers(("ETag" = String, description = "The version, quoted; send it back in If-Match"))),
-            RecordById,
-        )
-    )]
-    pub async fn get(
-        State(state): State<AppState>,
-        caller: Caller,
-        Path(id): Path<RecordId>,
-    ) -> Result<Response, ApiError> {
-        let s = state
-            .app
-            .treatment(&caller.actor(), caller.org(), &id)
-            .await?;
-        Ok(one(&s))
-    }
-
-    /// Replace a treatment plan. It stays with its risk; the acceptance is kept as recorded.
-    #[utoipa::path(
-        put, path = "/api/v1/treatments/{id}", tag = "risks", operation_id = "replace_treatment",
-        params(
-            ("id" = String, Path, description = "Treatment plan id"),
-            ("If-Match" = String, Header, description = "ETag of the version being replaced, e.g. \"3\"; `*` for any"),
-        ),
-        request_body = Treatment,
-        responses(
-            (status = 200, description = "The updated plan", body = StoredTreatment,
-                headers(("ETag" = String, description = "The new version, quoted"))),
-            (status = 404, description = "No such treatment plan in this organization", body = ErrorBody),
-            (status = 422, description = "Invalid values, another risk, or a changed acceptance; `details` names every field", body = ErrorBody),
-        )
-    )]
-    pub async fn replace(
-        State(state): State<AppState>,
-        caller: Caller,
-        Path(id): Path<RecordId>,
-        headers: HeaderMap,
-        ApiJson(t): ApiJson<Treatment>,
-    ) -> Result<Response, ApiError> {
-        let expected = if_match(&headers, true)?;
-        let s = state
-            .app
-            .update_treatment(&caller.actor(), caller.org(), &id, expected, t)
-            .await
-            .map_err(stale)?;
-        Ok(one(&s))
     }
 
     /// Accept the residual risk (managers and admins): a named person with their role, the date and the

@@ -2,10 +2,10 @@
 //! with an `ETag`, create, replace with `If-Match`, retire, and the change history.
 
 use super::error::{ApiError, ErrorBody};
-use super::extract::{ApiJson, ApiQuery, Caller, TRUE_OR_FALSE, if_match, query_choice};
+use super::extract::{ApiJson, ApiQuery, Caller, TRUE_OR_FALSE, query_choice};
+use super::one;
 use super::responses::RecordById;
 use super::schema::{AiSystemSummaryPage, RetireInput, StoredAiSystem};
-use super::{created, one};
 use crate::AppState;
 use aims_app::RecordId;
 use aims_app::integrity::HistoryEntry;
@@ -13,7 +13,6 @@ use aims_app::systems::SystemFilter;
 use aims_domain::inventory::{AiSystem, AiSystemSummary};
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -131,81 +130,6 @@ pub async fn list(
     Ok(Json(page).into_response())
 }
 
-/// Add an AI system to the inventory.
-#[utoipa::path(
-    post, path = "/api/v1/ai-systems", tag = "ai-systems", operation_id = "create_ai_system",
-    request_body = AiSystem,
-    responses(
-        (status = 201, description = "Created; `Location` names the new system", body = StoredAiSystem,
-            headers(("ETag" = String, description = "The version, quoted"), ("Location" = String, description = "Address of the new system"))),
-        (status = 422, description = "Invalid values; `details` names every field", body = ErrorBody),
-    )
-)]
-pub async fn create(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiJson(system): ApiJson<AiSystem>,
-) -> Result<Response, ApiError> {
-    let s = state
-        .app
-        .add_system(&caller.actor(), caller.org(), system)
-        .await?;
-    Ok(created("/api/v1/ai-systems", &s))
-}
-
-/// Read one AI system.
-#[utoipa::path(
-    get, path = "/api/v1/ai-systems/{id}", tag = "ai-systems", operation_id = "get_ai_system",
-    params(("id" = String, Path, description = "AI system id")),
-    responses(
-        (status = 200, description = "The AI system", body = StoredAiSystem,
-            headers(("ETag" = String, description = "The version, quoted; send it back in If-Match"))),
-        RecordById,
-    )
-)]
-pub async fn get(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<RecordId>,
-) -> Result<Response, ApiError> {
-    let s = state.app.system(&caller.actor(), caller.org(), &id).await?;
-    Ok(one(&s))
-}
-
-/// Replace an AI system's data (every field; left-out fields take their defaults).
-#[utoipa::path(
-    put, path = "/api/v1/ai-systems/{id}", tag = "ai-systems", operation_id = "replace_ai_system",
-    params(
-        ("id" = String, Path, description = "AI system id"),
-        ("If-Match" = String, Header, description = "ETag of the version being replaced, e.g. \"3\"; `*` for any"),
-    ),
-    request_body = AiSystem,
-    responses(
-        (status = 200, description = "The updated AI system", body = StoredAiSystem,
-            headers(("ETag" = String, description = "The new version, quoted"))),
-        (status = 404, description = "No such AI system in this organization", body = ErrorBody),
-        (status = 422, description = "Invalid values; `details` names every field", body = ErrorBody),
-    )
-)]
-pub async fn replace(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<RecordId>,
-    headers: HeaderMap,
-    ApiJson(system): ApiJson<AiSystem>,
-) -> Result<Response, ApiError> {
-    let expected = if_match(&headers, true)?;
-    let s = state
-        .app
-        .update_system(&caller.actor(), caller.org(), &id, expected, move |s| {
-            *s = system;
-            Ok(())
-        })
-        .await
-        .map_err(super::stale)?;
-    Ok(one(&s))
-}
-
 /// Retire an AI system: life-cycle stage `retired`, with the date and the reason.
 #[utoipa::path(
     post, path = "/api/v1/ai-systems/{id}/retire", tag = "ai-systems", operation_id = "retire_ai_system",
@@ -250,7 +174,10 @@ pub async fn history(
     Path(id): Path<RecordId>,
 ) -> Result<Response, ApiError> {
     let actor = caller.actor();
-    let sys = state.app.system(&actor, caller.org(), &id).await?;
+    let sys = state
+        .app
+        .get_record::<AiSystem>(&actor, caller.org(), &id)
+        .await?;
     let entries = state
         .app
         .history(&actor, caller.org(), "ai_system", &sys.id)

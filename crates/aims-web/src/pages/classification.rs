@@ -287,7 +287,10 @@ pub async fn show(ctx: Ctx, Path(id): Path<RecordId>) -> PageResult {
     ids(&[&id], "AI system")?;
     let Ctx { state, s, chrome } = ctx;
     let actor = s.actor();
-    let system = state.app.system(&actor, &s.org_id, &id).await?;
+    let system = state
+        .app
+        .get_record::<AiSystem>(&actor, &s.org_id, &id)
+        .await?;
     let stored = state.app.classification(&actor, &s.org_id, &id).await?;
     let answers = stored
         .as_ref()
@@ -351,7 +354,10 @@ pub async fn classify(ctx: Ctx, Path(id): Path<RecordId>, f: FormData) -> PageRe
         Ok(_) => go(&format!("/systems/{id}/classification#result")),
         Err(errors) => {
             let shown = Shown {
-                system: state.app.system(&actor, &s.org_id, &id).await?,
+                system: state
+                    .app
+                    .get_record::<AiSystem>(&actor, &s.org_id, &id)
+                    .await?,
                 stored: state.app.classification(&actor, &s.org_id, &id).await?,
                 answers: &answers,
                 role: &role,

@@ -5,6 +5,7 @@
 
 use crate::error::{PageError, PageResult, render};
 use aims_app::{Actor, App, AppError};
+use aims_domain::inventory::AiSystem;
 use aims_domain::risk::{Acceptance, RiskMethod};
 use askama::Template;
 use axum::Form;
@@ -388,7 +389,10 @@ impl SystemNames {
             if self.0.contains_key(id) {
                 continue;
             }
-            let name = match app.system(actor, org, &id.as_str().into()).await {
+            let name = match app
+                .get_record::<AiSystem>(actor, org, &id.as_str().into())
+                .await
+            {
                 Ok(s) => Some(s.data.name),
                 Err(AppError::NotFound(_)) => None,
                 Err(e) => return Err(e),

@@ -183,7 +183,10 @@ struct DetailPage {
 pub async fn show(ctx: Ctx, Path(id): Path<RecordId>) -> PageResult {
     ids(&[&id], SYSTEM)?;
     let Ctx { state, s, chrome } = ctx;
-    let sys = state.app.system(&s.actor(), &s.org_id, &id).await?;
+    let sys = state
+        .app
+        .get_record::<AiSystem>(&s.actor(), &s.org_id, &id)
+        .await?;
     let custom = sys
         .data
         .custom_fields
@@ -217,7 +220,10 @@ pub async fn history(ctx: Ctx, Path(id): Path<RecordId>) -> PageResult {
     ids(&[&id], SYSTEM)?;
     let Ctx { state, s, chrome } = ctx;
     let actor = s.actor();
-    let sys = state.app.system(&actor, &s.org_id, &id).await?;
+    let sys = state
+        .app
+        .get_record::<AiSystem>(&actor, &s.org_id, &id)
+        .await?;
     let mut entries = state
         .app
         .history(&actor, &s.org_id, "ai_system", &sys.id)
@@ -398,7 +404,10 @@ pub async fn edit_form(ctx: Ctx, Path(id): Path<RecordId>) -> PageResult {
     ids(&[&id], SYSTEM)?;
     writable(&ctx.chrome, CHANGE)?;
     let Ctx { state, s, chrome } = ctx;
-    let sys = state.app.system(&s.actor(), &s.org_id, &id).await?;
+    let sys = state
+        .app
+        .get_record::<AiSystem>(&s.actor(), &s.org_id, &id)
+        .await?;
     let f = SystemForm::from_system(&sys.data, Some(sys.version));
     form_page(
         chrome,
@@ -413,7 +422,7 @@ pub async fn create(ctx: Ctx, Form(f): Form<SystemForm>) -> PageResult {
     let Ctx { state, s, chrome } = ctx;
     let mut sys = AiSystem::new("", "");
     f.apply(&mut sys);
-    match checked(state.app.add_system(&s.actor(), &s.org_id, sys).await)? {
+    match checked(state.app.create_record(&s.actor(), &s.org_id, sys).await)? {
         Ok(created) => go(&format!("/systems/{}", created.id)),
         Err(errors) => form_page(chrome, FormHead::new_system(), f, errors),
     }
@@ -426,7 +435,7 @@ pub async fn update(ctx: Ctx, Path(id): Path<RecordId>, Form(f): Form<SystemForm
     let form = f.clone();
     let result = state
         .app
-        .update_system(&s.actor(), &s.org_id, &id, f.version, move |sys| {
+        .modify_record(&s.actor(), &s.org_id, &id, f.version, move |sys| {
             form.apply(sys);
             Ok(())
         })

@@ -121,7 +121,7 @@ impl Fx {
         let id = match kind {
             "ai-systems" => {
                 let system = AiSystem::new("Fresh system", "For a test");
-                app.add_system(&op(), org, system).await.map(|r| r.id)
+                app.create_record(&op(), org, system).await.map(|r| r.id)
             }
             "context-issues" => {
                 let issue = issue("Fresh issue");
@@ -908,7 +908,10 @@ on_both!(cursor_paging_walks_every_system_once, |fx: Fx| async move {
         } else {
             format!("Unit {}", i % 5)
         };
-        fx.app.add_system(&op, &fx.org_a, s).await.expect("system");
+        fx.app
+            .create_record(&op, &fx.org_a, s)
+            .await
+            .expect("system");
     }
     let admin = fx.token("admin");
     let listed = fx

@@ -124,7 +124,7 @@ async fn fixture(backend: aims_app::test_store::Backend) -> Fx {
     let web = Web::new(backend).await;
     let (app, org_a) = (&web.app, &web.org_a);
     let system_a = app
-        .add_system(
+        .create_record(
             &op(),
             org_a,
             AiSystem::new("Fixture system", "Scores things for the tests"),
@@ -133,24 +133,28 @@ async fn fixture(backend: aims_app::test_store::Backend) -> Fx {
         .expect("system a")
         .id;
     let risk_a = app
-        .create_risk(
+        .create_record(
             &op(),
             org_a,
-            from_json(risk_json("Fixture risk", &system_a)),
+            from_json::<Risk>(risk_json("Fixture risk", &system_a)),
         )
         .await
         .expect("risk")
         .id;
     let treatment_a = app
-        .create_treatment(&op(), org_a, from_json(treatment_json(&risk_a)))
+        .create_record(
+            &op(),
+            org_a,
+            from_json::<Treatment>(treatment_json(&risk_a)),
+        )
         .await
         .expect("treatment")
         .id;
     let impact_a = app
-        .create_impact(
+        .create_record(
             &op(),
             org_a,
-            from_json(impact_json(&system_a, "Fixture assessment")),
+            from_json::<ImpactAssessment>(impact_json(&system_a, "Fixture assessment")),
         )
         .await
         .expect("impact")
@@ -200,10 +204,10 @@ impl Fx {
 
     async fn fresh_risk(&self) -> RecordId {
         self.app
-            .create_risk(
+            .create_record(
                 &op(),
                 &self.org_a,
-                from_json(risk_json("Fresh risk", &self.system_a)),
+                from_json::<Risk>(risk_json("Fresh risk", &self.system_a)),
             )
             .await
             .expect("risk")
@@ -215,16 +219,21 @@ impl Fx {
         let risk = self.fresh_risk().await;
         let t = self
             .app
-            .create_treatment(&op(), &self.org_a, from_json(treatment_json(&risk)))
+            .create_record(
+                &op(),
+                &self.org_a,
+                from_json::<Treatment>(treatment_json(&risk)),
+            )
             .await
             .expect("treatment");
         (t.id, risk)
     }
 
     async fn fresh_impact(&self) -> RecordId {
-        let a: ImpactAssessment = from_json(impact_json(&self.system_a, "Fresh assessment"));
+        let a: ImpactAssessment =
+            from_json::<ImpactAssessment>(impact_json(&self.system_a, "Fresh assessment"));
         self.app
-            .create_impact(&op(), &self.org_a, a)
+            .create_record(&op(), &self.org_a, a)
             .await
             .expect("impact")
             .id
@@ -461,24 +470,24 @@ on_both!(
         let app = &fx.app;
         let b = &fx.org_b;
         let risk_b = app
-            .create_risk(
+            .create_record(
                 &op(),
                 b,
-                from_json(risk_json("Secret risk of B", &fx.system_b)),
+                from_json::<Risk>(risk_json("Secret risk of B", &fx.system_b)),
             )
             .await
             .expect("risk b")
             .id;
         let treatment_b = app
-            .create_treatment(&op(), b, from_json(treatment_json(&risk_b)))
+            .create_record(&op(), b, from_json::<Treatment>(treatment_json(&risk_b)))
             .await
             .expect("treatment b")
             .id;
         let impact_b = app
-            .create_impact(
+            .create_record(
                 &op(),
                 b,
-                from_json(impact_json(&fx.system_b, "Secret assessment of B")),
+                from_json::<ImpactAssessment>(impact_json(&fx.system_b, "Secret assessment of B")),
             )
             .await
             .expect("impact b")

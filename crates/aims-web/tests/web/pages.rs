@@ -197,7 +197,7 @@ on_both!(
         let other = fx.app.resolve_org(Some("other")).await.expect("org");
         let unchanged = fx
             .app
-            .system(&Actor::operator("t"), &other.org_id(), &b)
+            .get_record::<AiSystem>(&Actor::operator("t"), &other.org_id(), &b)
             .await
             .expect("b");
         assert_eq!(unchanged.data.name, "Secret system of B");
@@ -575,7 +575,7 @@ on_both!(
         let org = fx.app.resolve_org(Some("northwind")).await.expect("org");
         for i in 0..130 {
             fx.app
-                .add_system(
+                .create_record(
                     &Actor::operator("t"),
                     &org.org_id(),
                     AiSystem::new(&format!("Paged system {i:03}"), "p"),

@@ -10,6 +10,7 @@ use crate::common::{ADMIN, AUDITOR, CONTRIBUTOR, MANAGER, Resp, VIEWER, Web, hid
 use aims_app::RecordId;
 use aims_app::systems::SystemFilter;
 use aims_domain::impact::{AffectedParty, Impact, ImpactAssessment};
+use aims_domain::inventory::AiSystem;
 use aims_domain::risk::Risk;
 use axum::http::StatusCode;
 use std::collections::BTreeMap;
@@ -87,7 +88,7 @@ async fn fixture(backend: aims_app::test_store::Backend) -> Fx {
     let web = Web::new(backend).await;
     let (app, org_b, system_b) = (&web.app, &web.org_b, &web.system_b);
     let risk_b = app
-        .create_risk(
+        .create_record(
             &op(),
             org_b,
             Risk {
@@ -106,7 +107,7 @@ async fn fixture(backend: aims_app::test_store::Backend) -> Fx {
         .await
         .expect("risk b");
     let impact_b = app
-        .create_impact(
+        .create_record(
             &op(),
             org_b,
             assessment_for(system_b, "Secret assessment of B"),
@@ -202,7 +203,7 @@ async fn demo_ids(fx: &Fx) -> DemoIds {
         Some(a) => a.id.clone(),
         None => {
             fx.app
-                .create_impact(
+                .create_record(
                     &op(),
                     &fx.org_a,
                     assessment_for(&fx.system_a, "Draft for tests"),
@@ -408,7 +409,7 @@ on_both!(
         let a = fx.system_a.clone();
         let system_name = fx
             .app
-            .system(&op(), &fx.org_a, &a.as_str().into())
+            .get_record::<AiSystem>(&op(), &fx.org_a, &a.as_str().into())
             .await
             .expect("a")
             .data
@@ -548,7 +549,7 @@ on_both!(
         );
         let stored = fx
             .app
-            .risk(&op(), &fx.org_a, &id.as_str().into())
+            .get_record::<Risk>(&op(), &fx.org_a, &id.as_str().into())
             .await
             .expect("risk");
         assert_eq!(stored.data.owner, "Head of Service Quality");
@@ -580,7 +581,7 @@ on_both!(
         res.assert_status(StatusCode::SEE_OTHER);
         let stored = fx
             .app
-            .risk(&op(), &fx.org_a, &id.as_str().into())
+            .get_record::<Risk>(&op(), &fx.org_a, &id.as_str().into())
             .await
             .expect("risk");
         assert_eq!(stored.data.assessments.len(), 2);
@@ -616,7 +617,7 @@ on_both!(
         assert!(detail.contains("/controls/A.6.2.4"));
         let stored = fx
             .app
-            .risk(&op(), &fx.org_a, &id.as_str().into())
+            .get_record::<Risk>(&op(), &fx.org_a, &id.as_str().into())
             .await
             .expect("risk");
         assert_eq!(stored.data.status, "treating");
@@ -681,7 +682,7 @@ on_both!(
         assert!(detail.contains("Chief Risk Officer"));
         assert_eq!(
             fx.app
-                .risk(&op(), &fx.org_a, &id.as_str().into())
+                .get_record::<Risk>(&op(), &fx.org_a, &id.as_str().into())
                 .await
                 .expect("risk")
                 .data
@@ -740,7 +741,7 @@ on_both!(
             .remove(0);
         let plan = fx
             .app
-            .create_treatment(
+            .create_record(
                 &op(),
                 &fx.org_a,
                 aims_domain::risk::Treatment {
@@ -1170,14 +1171,14 @@ on_both!(
         let other = fx.app.resolve_org(Some("other")).await.expect("org");
         let risk = fx
             .app
-            .risk(&op(), &other.org_id(), &rb.as_str().into())
+            .get_record::<Risk>(&op(), &other.org_id(), &rb.as_str().into())
             .await
             .expect("b");
         assert_eq!(risk.data.title, "Secret risk of B");
         assert_eq!(risk.version, 1);
         let ia = fx
             .app
-            .impact(&op(), &other.org_id(), &ib.as_str().into())
+            .get_record::<ImpactAssessment>(&op(), &other.org_id(), &ib.as_str().into())
             .await
             .expect("b");
         assert_eq!(ia.data.status, "draft");

@@ -13,6 +13,7 @@ use aims_app::RecordId;
 use aims_app::{AppError, Stored};
 use aims_catalog::templates::ImpactTemplate;
 use aims_domain::impact::ImpactAssessment;
+use aims_domain::risk::Risk;
 use askama::Template;
 use axum::extract::Path;
 
@@ -86,7 +87,9 @@ async fn detail(
 ) -> PageResult {
     let actor = s.actor();
     let app = &state.app;
-    let a = app.impact(&actor, &s.org_id, id).await?;
+    let a = app
+        .get_record::<ImpactAssessment>(&actor, &s.org_id, id)
+        .await?;
     let method = app.risk_method(&actor, &s.org_id).await?;
     let t = find_template(&a.data.template)?;
     let mut risks = vec![];
@@ -95,7 +98,7 @@ async fn detail(
             risks.push(None);
         } else {
             let title = match app
-                .risk(&actor, &s.org_id, &m.risk_id.as_str().into())
+                .get_record::<Risk>(&actor, &s.org_id, &m.risk_id.as_str().into())
                 .await
             {
                 Ok(r) => r.data.title,

@@ -12,6 +12,7 @@ use aims_app::RecordId;
 use aims_app::systems::SystemFilter;
 use aims_catalog::templates::ImpactTemplate;
 use aims_domain::impact::{AffectedParty, ImpactAssessment};
+use aims_domain::inventory::AiSystem;
 use askama::Template;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
@@ -48,7 +49,7 @@ pub async fn new_form(ctx: Ctx, Query(q): Query<NewQuery>) -> PageResult {
         let system = if is_id(&q.system) {
             state
                 .app
-                .system(&actor, &s.org_id, &q.system.as_str().into())
+                .get_record::<AiSystem>(&actor, &s.org_id, &q.system.as_str().into())
                 .await
         } else {
             Err(AppError::NotFound(String::new()))
@@ -155,7 +156,7 @@ pub async fn create(ctx: Ctx, f: FormData) -> PageResult {
     let t = find_template(&f.text("template"))?;
     let method = state.app.risk_method(&actor, &s.org_id).await?;
     let (a, idx) = read_form(&f, &t);
-    match checked(state.app.create_impact(&actor, &s.org_id, a.clone()).await)? {
+    match checked(state.app.create_record(&actor, &s.org_id, a.clone()).await)? {
         Ok(created) => go(&format!("/impact-assessments/{}", created.id)),
         Err(errors) => {
             let head = Head::new_assessment(system_name(&state, &s, &a.system_id).await);
@@ -170,7 +171,10 @@ pub async fn edit_form(ctx: Ctx, Path(id): Path<RecordId>) -> PageResult {
     writable(&ctx.chrome, "change impact assessments")?;
     let Ctx { state, s, chrome } = ctx;
     let actor = s.actor();
-    let a = state.app.impact(&actor, &s.org_id, &id).await?;
+    let a = state
+        .app
+        .get_record::<ImpactAssessment>(&actor, &s.org_id, &id)
+        .await?;
     let method = state.app.risk_method(&actor, &s.org_id).await?;
     let t = find_template(&a.data.template)?;
     if a.data.status != "draft" {
@@ -193,14 +197,17 @@ pub async fn update(ctx: Ctx, Path(id): Path<RecordId>, f: FormData) -> PageResu
     ids(&[&id], "impact assessment")?;
     let Ctx { state, s, chrome } = ctx;
     let actor = s.actor();
-    let current = state.app.impact(&actor, &s.org_id, &id).await?;
+    let current = state
+        .app
+        .get_record::<ImpactAssessment>(&actor, &s.org_id, &id)
+        .await?;
     let method = state.app.risk_method(&actor, &s.org_id).await?;
     let t = find_template(&current.data.template)?;
     let (mut a, idx) = read_form(&f, &t);
     a.system_id = current.data.system_id.clone();
     let saved = state
         .app
-        .update_impact(&actor, &s.org_id, &id, f.version(), a.clone())
+        .update_record(&actor, &s.org_id, &id, f.version(), a.clone())
         .await;
     match checked(saved)? {
         Ok(saved) => go(&format!("/impact-assessments/{}", saved.id)),

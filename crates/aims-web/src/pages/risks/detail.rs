@@ -8,6 +8,7 @@ use crate::pages::ctx::{Ctx, PageResult, ids};
 use crate::pages::form::{Badge, SystemNames, words};
 use aims_app::RecordId;
 use aims_app::{AppError, Stored};
+use aims_domain::impact::ImpactAssessment;
 use aims_domain::risk::{Acceptance, Risk, RiskAssessment, RiskMethod, Score, TreatmentTask};
 use askama::Template;
 use axum::extract::Path;
@@ -168,7 +169,7 @@ pub async fn show(ctx: Ctx, Path(id): Path<RecordId>) -> PageResult {
     let app = &state.app;
     let org = &s.org_id;
     let mut names = SystemNames::default();
-    let r = app.risk(&actor, org, &id).await?;
+    let r = app.get_record::<Risk>(&actor, org, &id).await?;
     let method = app.risk_method(&actor, org).await?;
     let treatments = app.treatments(&actor, org, Some(&r.id)).await?;
     names
@@ -180,7 +181,10 @@ pub async fn show(ctx: Ctx, Path(id): Path<RecordId>) -> PageResult {
     let mut raised = vec![];
     for link in &r.data.raised_from {
         let (ia, idx) = link.split_once('#').unwrap_or((link.as_str(), ""));
-        let label = match app.impact(&actor, org, &ia.into()).await {
+        let label = match app
+            .get_record::<ImpactAssessment>(&actor, org, &ia.into())
+            .await
+        {
             Ok(a) => {
                 let harm = idx
                     .parse::<usize>()

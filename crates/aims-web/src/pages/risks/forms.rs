@@ -256,7 +256,7 @@ pub async fn create(ctx: Ctx, f: FormData) -> PageResult {
     let errors = match read_assessment(&f, true) {
         Ok(a) => {
             risk.assessments = a.into_iter().collect();
-            match checked(app.create_risk(&actor, org, risk).await)? {
+            match checked(app.create_record(&actor, org, risk).await)? {
                 Ok(created) => return go(&format!("/risks/{}", created.id)),
                 Err(e) => e.rename("assessments[0]", "assessment"),
             }
@@ -274,7 +274,7 @@ pub async fn edit_form(ctx: Ctx, Path(id): Path<RecordId>) -> PageResult {
     let r = ctx
         .state
         .app
-        .risk(&ctx.s.actor(), &ctx.s.org_id, &id)
+        .get_record::<Risk>(&ctx.s.actor(), &ctx.s.org_id, &id)
         .await?;
     let fields = RiskFields::from_risk(&r.data, Some(r.version));
     risk_form(
@@ -292,10 +292,10 @@ pub async fn update(ctx: Ctx, Path(id): Path<RecordId>, f: FormData) -> PageResu
     ids(&[&id], "risk")?;
     let (app, actor, org) = (&ctx.state.app, ctx.s.actor(), &ctx.s.org_id);
     let mut fields = RiskFields::from_form(&f);
-    let current = app.risk(&actor, org, &id).await?;
+    let current = app.get_record::<Risk>(&actor, org, &id).await?;
     fields.raised_from = current.data.raised_from.clone();
     let saved = app
-        .update_risk(&actor, org, &id, fields.version, fields.to_risk())
+        .update_record(&actor, org, &id, fields.version, fields.to_risk())
         .await;
     match checked(saved)? {
         Ok(r) => go(&format!("/risks/{}", r.id)),

@@ -51,7 +51,7 @@ pub async fn assess_form(ctx: Ctx, Path(id): Path<RecordId>) -> PageResult {
     ids(&[&id], "risk")?;
     writable(&ctx.chrome, "assess risks")?;
     let (app, actor, org) = (&ctx.state.app, ctx.s.actor(), &ctx.s.org_id);
-    let r = app.risk(&actor, org, &id).await?;
+    let r = app.get_record::<Risk>(&actor, org, &id).await?;
     let m = app.risk_method(&actor, org).await?;
     let a = AssessFields::from_assessment(&m, r.data.latest(), &ctx.s.user.display_name, false);
     assess_page(ctx.chrome, r, &m, a, Errors::default())
@@ -69,7 +69,7 @@ pub async fn assess(ctx: Ctx, Path(id): Path<RecordId>, f: FormData) -> PageResu
         Ok(None) => Errors::one("assessment", "choose the scores"),
         Err(e) => e,
     };
-    let r = app.risk(&actor, org, &id).await?;
+    let r = app.get_record::<Risk>(&actor, org, &id).await?;
     let m = app.risk_method(&actor, org).await?;
     let a = AssessFields::from_form(&m, &f, false);
     assess_page(ctx.chrome, r, &m, a, errors)

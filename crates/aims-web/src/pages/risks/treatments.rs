@@ -195,7 +195,7 @@ pub async fn new_treatment(ctx: Ctx, Path(id): Path<RecordId>) -> PageResult {
     let risk = ctx
         .state
         .app
-        .risk(&ctx.s.actor(), &ctx.s.org_id, &id)
+        .get_record::<Risk>(&ctx.s.actor(), &ctx.s.org_id, &id)
         .await?;
     let t = Treatment {
         risk_id: risk.id.to_string(),
@@ -213,9 +213,9 @@ pub async fn new_treatment(ctx: Ctx, Path(id): Path<RecordId>) -> PageResult {
 pub async fn create_treatment(ctx: Ctx, Path(id): Path<RecordId>, f: FormData) -> PageResult {
     ids(&[&id], "risk")?;
     let (app, actor, org) = (&ctx.state.app, ctx.s.actor(), &ctx.s.org_id);
-    let risk = app.risk(&actor, org, &id).await?;
+    let risk = app.get_record::<Risk>(&actor, org, &id).await?;
     let (t, index) = read_treatment(&f, &risk.id);
-    match checked(app.create_treatment(&actor, org, t.clone()).await)? {
+    match checked(app.create_record(&actor, org, t.clone()).await)? {
         Ok(_) => go(&format!("/risks/{}#treatments", risk.id)),
         Err(e) => {
             let errors = e.on_rows("tasks", &index);
@@ -232,8 +232,11 @@ pub(super) async fn risk_and_treatment(
     tid: &RecordId,
 ) -> Result<(Stored<Risk>, Stored<Treatment>), AppError> {
     let actor = s.actor();
-    let risk = state.app.risk(&actor, &s.org_id, rid).await?;
-    let t = state.app.treatment(&actor, &s.org_id, tid).await?;
+    let risk = state.app.get_record::<Risk>(&actor, &s.org_id, rid).await?;
+    let t = state
+        .app
+        .get_record::<Treatment>(&actor, &s.org_id, tid)
+        .await?;
     if t.data.risk_id != risk.id {
         return Err(AppError::NotFound(
             "this risk has no such treatment plan".into(),
@@ -262,7 +265,7 @@ pub async fn update_treatment(
     let (t, index) = read_treatment(&f, &risk.id);
     let (app, actor, org) = (&ctx.state.app, ctx.s.actor(), &ctx.s.org_id);
     let saved = app
-        .update_treatment(&actor, org, &current.id, f.version(), t.clone())
+        .update_record(&actor, org, &current.id, f.version(), t.clone())
         .await;
     match checked(saved)? {
         Ok(_) => go(&format!("/risks/{}#treatments", risk.id)),

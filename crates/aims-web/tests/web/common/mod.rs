@@ -156,7 +156,7 @@ impl Web {
         .await
         .expect("member");
         let system_b = app
-            .add_system(
+            .create_record(
                 &op(),
                 &org_b,
                 AiSystem::new("Secret system of B", "Only B may see this"),
