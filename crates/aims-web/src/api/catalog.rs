@@ -3,11 +3,10 @@
 
 use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiQuery, Caller};
-use crate::AppState;
 use aims_app::RecordId;
 use aims_app::catalogue::{Catalogue, FrameworkRow, ItemRow, MappingRow};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -32,8 +31,8 @@ fn check_ref(reference: &str) -> Result<(), ApiError> {
 }
 
 /// The catalogue, for any role (reading it needs the read permission only, which `aims_app` checks).
-fn catalogue(state: &AppState, caller: &Caller) -> Result<&'static Catalogue, ApiError> {
-    Ok(state.app.catalogue(&caller.actor())?)
+fn catalogue(caller: &Caller) -> Result<&'static Catalogue, ApiError> {
+    Ok(caller.app.catalogue(&caller.actor())?)
 }
 
 /// Ok when the catalogue has framework `id`, otherwise 404 naming it.
@@ -64,11 +63,8 @@ fn find_item(catalogue: &Catalogue, id: &str, reference: &str) -> Result<ItemRow
         (status = 200, description = "Every framework", body = Vec<FrameworkRow>),
     )
 )]
-pub async fn frameworks(
-    State(state): State<AppState>,
-    caller: Caller,
-) -> Result<Response, ApiError> {
-    Ok(Json(catalogue(&state, &caller)?.frameworks()).into_response())
+pub async fn frameworks(caller: Caller) -> Result<Response, ApiError> {
+    Ok(Json(catalogue(&caller)?.frameworks()).into_response())
 }
 
 /// The items of a framework in document order.
@@ -82,12 +78,11 @@ pub async fn frameworks(
     )
 )]
 pub async fn items(
-    State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<RecordId>,
     ApiQuery(q): ApiQuery<ItemsQuery>,
 ) -> Result<Response, ApiError> {
-    let catalogue = catalogue(&state, &caller)?;
+    let catalogue = catalogue(&caller)?;
     framework_exists(catalogue, &id)?;
     let kind = q.kind.unwrap_or_default();
     let kinds: Vec<&str> = if kind.is_empty() {
@@ -112,11 +107,10 @@ pub async fn items(
     )
 )]
 pub async fn item(
-    State(state): State<AppState>,
     caller: Caller,
     Path((id, reference)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let i = find_item(catalogue(&state, &caller)?, &id, &reference)?;
+    let i = find_item(catalogue(&caller)?, &id, &reference)?;
     Ok(Json(i).into_response())
 }
 
@@ -133,11 +127,10 @@ pub async fn item(
     )
 )]
 pub async fn mappings(
-    State(state): State<AppState>,
     caller: Caller,
     Path((id, reference)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let catalogue = catalogue(&state, &caller)?;
+    let catalogue = catalogue(&caller)?;
     find_item(catalogue, &id, &reference)?;
     let rows = catalogue.mappings(&id, &reference);
     Ok(Json(rows).into_response())

@@ -6,12 +6,11 @@ use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiJson, Caller};
 use super::saved;
 use super::schema::{ClassificationRecordPage, ClassifyInput, StoredClassificationRecord};
-use crate::AppState;
 use aims_app::AppError;
 use aims_app::RecordId;
 use aims_catalog::Questionnaire;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
@@ -22,11 +21,8 @@ use axum::response::{IntoResponse, Response};
         (status = 200, description = "The questionnaire", body = Questionnaire),
     )
 )]
-pub async fn questionnaire(
-    State(state): State<AppState>,
-    caller: Caller,
-) -> Result<Response, ApiError> {
-    let doc: Questionnaire = state.app.classification_questionnaire(&caller.actor())?;
+pub async fn questionnaire(caller: Caller) -> Result<Response, ApiError> {
+    let doc: Questionnaire = caller.app.classification_questionnaire(&caller.actor())?;
     Ok(Json(doc).into_response())
 }
 
@@ -47,13 +43,9 @@ fn system_id(id: &str) -> Result<String, ApiError> {
         (status = 422, description = "The id is not a UUID", body = ErrorBody),
     )
 )]
-pub async fn get(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<RecordId>,
-) -> Result<Response, ApiError> {
+pub async fn get(caller: Caller, Path(id): Path<RecordId>) -> Result<Response, ApiError> {
     let id = system_id(&id)?;
-    match state
+    match caller
         .app
         .classification(&caller.actor(), caller.org(), &id.as_str().into())
         .await?
@@ -86,14 +78,13 @@ pub async fn get(
     )
 )]
 pub async fn classify(
-    State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<RecordId>,
     ApiJson(input): ApiJson<ClassifyInput>,
 ) -> Result<Response, ApiError> {
     let id = system_id(&id)?;
     let role = input.role.as_deref().filter(|r| !r.trim().is_empty());
-    let s = state
+    let s = caller
         .app
         .classify_system(
             &caller.actor(),
@@ -116,8 +107,8 @@ pub async fn classify(
         (status = 200, description = "Every classification, in creation order; the list is whole (`next_cursor` is null)", body = ClassificationRecordPage),
     )
 )]
-pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
-    let items = state
+pub async fn list(caller: Caller) -> Result<Response, ApiError> {
+    let items = caller
         .app
         .classifications(&caller.actor(), caller.org())
         .await?;

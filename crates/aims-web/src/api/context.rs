@@ -8,9 +8,7 @@ use super::schema::{
     StoredScopeVersion,
 };
 use super::{one, stale};
-use crate::AppState;
 use axum::Json;
-use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 
 /// The organization the caller acts in.
@@ -21,11 +19,8 @@ use axum::response::{IntoResponse, Response};
             headers(("ETag" = String, description = "The version, quoted"))),
     )
 )]
-pub async fn organization(
-    State(state): State<AppState>,
-    caller: Caller,
-) -> Result<Response, ApiError> {
-    let org = state
+pub async fn organization(caller: Caller) -> Result<Response, ApiError> {
+    let org = caller
         .app
         .organization(&caller.actor(), caller.org())
         .await?;
@@ -39,8 +34,8 @@ pub async fn organization(
         (status = 200, description = "Approved version and draft (either may be null)", body = ScopeState),
     )
 )]
-pub async fn scope(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
-    let s = state.app.scope(&caller.actor(), caller.org()).await?;
+pub async fn scope(caller: Caller) -> Result<Response, ApiError> {
+    let s = caller.app.scope(&caller.actor(), caller.org()).await?;
     Ok(Json(s).into_response())
 }
 
@@ -51,11 +46,8 @@ pub async fn scope(State(state): State<AppState>, caller: Caller) -> Result<Resp
         (status = 200, description = "Every version, newest first; the list is whole (`next_cursor` is null)", body = ScopeVersionPage),
     )
 )]
-pub async fn scope_versions(
-    State(state): State<AppState>,
-    caller: Caller,
-) -> Result<Response, ApiError> {
-    let items = state
+pub async fn scope_versions(caller: Caller) -> Result<Response, ApiError> {
+    let items = caller
         .app
         .scope_versions(&caller.actor(), caller.org())
         .await?;
@@ -77,13 +69,12 @@ pub async fn scope_versions(
     )
 )]
 pub async fn save_draft(
-    State(state): State<AppState>,
     caller: Caller,
     headers: axum::http::HeaderMap,
     ApiJson(d): ApiJson<ScopeDraftInput>,
 ) -> Result<Response, ApiError> {
     let expected = if_match(&headers, false)?;
-    let s = state
+    let s = caller
         .app
         .scope_draft(
             &caller.actor(),
@@ -111,11 +102,10 @@ pub async fn save_draft(
     )
 )]
 pub async fn approve(
-    State(state): State<AppState>,
     caller: Caller,
     ApiJson(a): ApiJson<ScopeApprovalInput>,
 ) -> Result<Response, ApiError> {
-    let s = state
+    let s = caller
         .app
         .scope_approve(&caller.actor(), caller.org(), &a.note)
         .await?;

@@ -6,8 +6,8 @@ use super::error::ApiError;
 use crate::AppState;
 use crate::auth::{SESSION_COOKIE, cookie};
 use crate::security::{same_origin, same_secret};
-use aims_app::Actor;
 use aims_app::auth::Session;
+use aims_app::{Actor, App};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Query, Request};
 use axum::http::request::Parts;
@@ -19,17 +19,23 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 /// Largest request body accepted, in bytes.
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
-/// The caller of an API request: the user, organization and role of a bearer token or of the browser session.
-pub struct Caller(pub Session);
+/// The caller of an API request: the user, organization and role of a bearer token or of the browser session,
+/// with the application the handler calls (so a handler needs no other extractor to reach its use case).
+pub struct Caller {
+    /// Who is calling, in which organization, with which role.
+    pub session: Session,
+    /// The use cases.
+    pub app: App,
+}
 
 impl Caller {
     /// The actor the use cases check.
     pub fn actor(&self) -> Actor {
-        self.0.actor()
+        self.session.actor()
     }
     /// The organization every request acts in.
     pub fn org(&self) -> &aims_app::OrgId {
-        &self.0.org_id
+        &self.session.org_id
     }
 }
 
@@ -53,7 +59,10 @@ impl FromRequestParts<AppState> for Caller {
                     ApiError::unauthorized("the Authorization header must be `Bearer aims_…`")
                 })?;
             return match state.app.resolve_token(token).await? {
-                Some(s) => Ok(Caller(s)),
+                Some(session) => Ok(Caller {
+                    session,
+                    app: state.app.clone(),
+                }),
                 None => Err(ApiError::unauthorized(
                     "the API token is unknown, expired or revoked",
                 )),
@@ -81,7 +90,10 @@ impl FromRequestParts<AppState> for Caller {
                 ));
             }
         }
-        Ok(Caller(session))
+        Ok(Caller {
+            session,
+            app: state.app.clone(),
+        })
     }
 }
 

@@ -5,12 +5,11 @@ use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiJson, ApiQuery, Caller, if_match};
 use super::schema::{ImpactAssessmentPage, StoredImpactAssessment};
 use super::{id_filter, one};
-use crate::AppState;
 use aims_app::RecordId;
 use aims_catalog::templates::ImpactTemplate;
 use aims_domain::risk::Acceptance;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -40,13 +39,12 @@ pub struct ImpactsQuery {
     )
 )]
 pub async fn list(
-    State(state): State<AppState>,
     caller: Caller,
     ApiQuery(q): ApiQuery<ImpactsQuery>,
 ) -> Result<Response, ApiError> {
     let system_id = id_filter("system_id", q.system_id)?;
     let (paging, limit) = super::paging(q.limit.as_deref(), q.cursor.as_deref())?;
-    let items = state
+    let items = caller
         .app
         .impacts_page(&caller.actor(), caller.org(), system_id.as_deref(), &paging)
         .await?;
@@ -72,14 +70,13 @@ pub async fn list(
     )
 )]
 pub async fn approve(
-    State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<RecordId>,
     headers: HeaderMap,
     ApiJson(approval): ApiJson<Acceptance>,
 ) -> Result<Response, ApiError> {
     let expected = if_match(&headers, false)?;
-    let s = state
+    let s = caller
         .app
         .approve_impact(&caller.actor(), caller.org(), &id, expected, approval)
         .await?;
@@ -94,10 +91,7 @@ pub async fn approve(
         (status = 200, description = "Every template", body = Vec<ImpactTemplate>),
     )
 )]
-pub async fn templates(
-    State(state): State<AppState>,
-    caller: Caller,
-) -> Result<Response, ApiError> {
-    let list: Vec<ImpactTemplate> = state.app.impact_templates(&caller.actor())?;
+pub async fn templates(caller: Caller) -> Result<Response, ApiError> {
+    let list: Vec<ImpactTemplate> = caller.app.impact_templates(&caller.actor())?;
     Ok(Json(list).into_response())
 }

@@ -4,10 +4,9 @@
 use super::error::{ApiError, ErrorBody};
 use super::extract::Caller;
 use super::schema::VerifyResult;
-use crate::AppState;
 use aims_app::integrity::HistoryEntry;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::{IntoResponse, Response};
 
 /// The change history of a record, oldest first.
@@ -24,11 +23,10 @@ use axum::response::{IntoResponse, Response};
     )
 )]
 pub async fn history(
-    State(state): State<AppState>,
     caller: Caller,
     Path((record_type, id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let entries = state
+    let entries = caller
         .app
         .history(
             &caller.actor(),
@@ -48,8 +46,8 @@ pub async fn history(
         (status = 403, description = "Only admins, managers and auditors verify; or the CSRF header is missing", body = ErrorBody),
     )
 )]
-pub async fn verify(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
-    let report = state
+pub async fn verify(caller: Caller) -> Result<Response, ApiError> {
+    let report = caller
         .app
         .verify(&caller.actor(), Some(caller.org()))
         .await?;

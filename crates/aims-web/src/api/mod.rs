@@ -111,7 +111,6 @@ fn api() -> OpenApiRouter<AppState> {
     router
         .routes(routes!(systems::list))
         .routes(routes!(systems::retire))
-        .routes(routes!(systems::history))
         .routes(routes!(context::organization))
         .routes(routes!(context::scope))
         .routes(routes!(context::scope_versions))

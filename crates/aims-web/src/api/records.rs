@@ -7,9 +7,10 @@ use super::extract::{ApiJson, ApiQuery, Caller, if_match};
 use super::{created, one, stale};
 use crate::AppState;
 use aims_app::RecordId;
+use aims_app::integrity::HistoryEntry;
 use aims_app::kit::{FieldKind, ListParams, Record, RecordDef, RecordVisitor, each_record};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -17,6 +18,7 @@ use serde_json::{Value, json};
 use utoipa::openapi::RefOr;
 use utoipa::openapi::path::Paths;
 use utoipa::openapi::schema::Schema;
+use utoipa::{PartialSchema, ToSchema};
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
 
 /// The collection address of a record type.
@@ -75,9 +77,27 @@ fn add<T: Record>(router: OpenApiRouter<AppState>, generic_list: bool) -> OpenAp
         paths(&list_path, collection_ops),
         collection_router,
     );
+    let history_ops: UtoipaMethodRouter<AppState> = (
+        history_schemas(),
+        paths(
+            &format!("{item_path}/history"),
+            json!({ "get": history_operation::<T>() }),
+        ),
+        get(history::<T>),
+    );
     let item_ops: UtoipaMethodRouter<AppState> =
         (schemas, paths(&item_path, item_ops), item_router);
-    router.routes(collection_ops).routes(item_ops)
+    router
+        .routes(collection_ops)
+        .routes(item_ops)
+        .routes(history_ops)
+}
+
+/// The schema of a history entry and those it uses.
+fn history_schemas() -> Vec<(String, RefOr<Schema>)> {
+    let mut out = vec![(HistoryEntry::name().to_string(), HistoryEntry::schema())];
+    HistoryEntry::schemas(&mut out);
+    out
 }
 
 /// The record's data schema and those it uses.
@@ -313,6 +333,24 @@ fn delete_operation<T: Record>() -> Value {
     })
 }
 
+fn history_operation<T: Record>() -> Value {
+    let def = T::DEF;
+    json!({
+        "tags": [def.tag],
+        "summary": format!("The change history of {}, oldest first", def.with_article()),
+        "operationId": format!("{}_history", def.singular_snake()),
+        "parameters": [id_param(def)],
+        "responses": {
+            "200": {
+                "description": "Every change, oldest first",
+                "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/HistoryEntry"}}}}
+            },
+            "404": not_found(def),
+            "422": error("The id is not a UUID"),
+        }
+    })
+}
+
 fn not_found(def: &RecordDef) -> Value {
     error(&format!("No such {} in this organization", def.singular))
 }
@@ -339,12 +377,11 @@ fn list_params(def: &RecordDef, query: Vec<(String, String)>) -> Result<ListPara
 }
 
 async fn list<T: Record>(
-    State(state): State<AppState>,
     caller: Caller,
     ApiQuery(query): ApiQuery<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
     let params = list_params(T::DEF, query)?;
-    let page = state
+    let page = caller
         .app
         .list_page::<T>(&caller.actor(), caller.org(), &params)
         .await?;
@@ -352,23 +389,18 @@ async fn list<T: Record>(
 }
 
 async fn create<T: Record>(
-    State(state): State<AppState>,
     caller: Caller,
     ApiJson(data): ApiJson<T>,
 ) -> Result<Response, ApiError> {
-    let s = state
+    let s = caller
         .app
         .create_record(&caller.actor(), caller.org(), data)
         .await?;
     Ok(created(&collection(T::DEF), &s))
 }
 
-async fn read<T: Record>(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<RecordId>,
-) -> Result<Response, ApiError> {
-    let s = state
+async fn read<T: Record>(caller: Caller, Path(id): Path<RecordId>) -> Result<Response, ApiError> {
+    let s = caller
         .app
         .get_record::<T>(&caller.actor(), caller.org(), &id)
         .await?;
@@ -376,14 +408,13 @@ async fn read<T: Record>(
 }
 
 async fn replace<T: Record>(
-    State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<RecordId>,
     headers: HeaderMap,
     ApiJson(data): ApiJson<T>,
 ) -> Result<Response, ApiError> {
     let expected = if_match(&headers, true)?;
-    let s = state
+    let s = caller
         .app
         .update_record(&caller.actor(), caller.org(), &id, expected, data)
         .await
@@ -391,14 +422,24 @@ async fn replace<T: Record>(
     Ok(one(&s))
 }
 
+async fn history<T: Record>(
+    caller: Caller,
+    Path(id): Path<RecordId>,
+) -> Result<Response, ApiError> {
+    let entries = caller
+        .app
+        .record_history::<T>(&caller.actor(), caller.org(), &id)
+        .await?;
+    Ok(Json(entries).into_response())
+}
+
 async fn delete<T: Record>(
-    State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<RecordId>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let expected = if_match(&headers, false)?;
-    state
+    caller
         .app
         .delete_record::<T>(&caller.actor(), caller.org(), &id, expected)
         .await

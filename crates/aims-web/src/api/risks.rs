@@ -7,12 +7,11 @@ use super::schema::{
     RiskMethodPage, RiskPage, StoredRisk, StoredRiskMethod, StoredTreatment, TreatmentPage,
 };
 use super::{id_filter, one, stale};
-use crate::AppState;
 use aims_app::RecordId;
 use aims_app::risks::RiskFilter;
 use aims_domain::risk::{Acceptance, RiskAssessment, RiskMethod};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -25,8 +24,11 @@ use utoipa::IntoParams;
         (status = 200, description = "The risk method in force", body = RiskMethod),
     )
 )]
-pub async fn method(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
-    let m = state.app.risk_method(&caller.actor(), caller.org()).await?;
+pub async fn method(caller: Caller) -> Result<Response, ApiError> {
+    let m = caller
+        .app
+        .risk_method(&caller.actor(), caller.org())
+        .await?;
     Ok(Json(m).into_response())
 }
 
@@ -37,11 +39,8 @@ pub async fn method(State(state): State<AppState>, caller: Caller) -> Result<Res
         (status = 200, description = "Every saved version, newest first; the list is whole (`next_cursor` is null)", body = RiskMethodPage),
     )
 )]
-pub async fn method_versions(
-    State(state): State<AppState>,
-    caller: Caller,
-) -> Result<Response, ApiError> {
-    let items = state
+pub async fn method_versions(caller: Caller) -> Result<Response, ApiError> {
+    let items = caller
         .app
         .risk_methods(&caller.actor(), caller.org())
         .await?;
@@ -62,11 +61,10 @@ pub async fn method_versions(
     )
 )]
 pub async fn save_method(
-    State(state): State<AppState>,
     caller: Caller,
     ApiJson(method): ApiJson<RiskMethod>,
 ) -> Result<Response, ApiError> {
-    let s = state
+    let s = caller
         .app
         .save_risk_method(&caller.actor(), caller.org(), method)
         .await?;
@@ -105,18 +103,14 @@ pub struct RisksQuery {
         (status = 422, description = "A status outside its vocabulary, or a system_id that is not an id", body = ErrorBody),
     )
 )]
-pub async fn list(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiQuery(q): ApiQuery<RisksQuery>,
-) -> Result<Response, ApiError> {
+pub async fn list(caller: Caller, ApiQuery(q): ApiQuery<RisksQuery>) -> Result<Response, ApiError> {
     let filter = RiskFilter {
         system_id: id_filter("system_id", q.system_id)?,
         status: q.status.filter(|s| !s.trim().is_empty()),
         search: q.q.filter(|s| !s.trim().is_empty()),
     };
     let (paging, limit) = super::paging(q.limit.as_deref(), q.cursor.as_deref())?;
-    let items = state
+    let items = caller
         .app
         .risks_page(&caller.actor(), caller.org(), &filter, &paging)
         .await?;
@@ -139,14 +133,13 @@ pub async fn list(
     )
 )]
 pub async fn assess(
-    State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<RecordId>,
     headers: HeaderMap,
     ApiJson(assessment): ApiJson<RiskAssessment>,
 ) -> Result<Response, ApiError> {
     let expected = if_match(&headers, false)?;
-    let s = state
+    let s = caller
         .app
         .assess_risk(&caller.actor(), caller.org(), &id, expected, assessment)
         .await
@@ -182,13 +175,12 @@ pub mod treatments {
         )
     )]
     pub async fn list(
-        State(state): State<AppState>,
         caller: Caller,
         ApiQuery(q): ApiQuery<TreatmentsQuery>,
     ) -> Result<Response, ApiError> {
         let risk_id = id_filter("risk_id", q.risk_id)?;
         let (paging, limit) = crate::api::paging(q.limit.as_deref(), q.cursor.as_deref())?;
-        let items = state
+        let items = caller
             .app
             .treatments_page(&caller.actor(), caller.org(), risk_id.as_deref(), &paging)
             .await?;
@@ -213,14 +205,13 @@ pub mod treatments {
         )
     )]
     pub async fn accept(
-        State(state): State<AppState>,
         caller: Caller,
         Path(id): Path<RecordId>,
         headers: HeaderMap,
         ApiJson(acceptance): ApiJson<Acceptance>,
     ) -> Result<Response, ApiError> {
         let expected = if_match(&headers, false)?;
-        let s = state
+        let s = caller
             .app
             .accept_treatment(&caller.actor(), caller.org(), &id, expected, acceptance)
             .await

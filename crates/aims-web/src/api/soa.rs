@@ -9,14 +9,13 @@ use super::schema::{
     StoredControlImplementation, StoredSoaVersion,
 };
 use super::{one, saved, stale};
-use crate::AppState;
 use aims_app::AppError;
 use aims_domain::ValidationError;
 use aims_domain::controls::ControlImplementation;
 use aims_domain::soa::SoaApproval;
 use aims_domain::vocab::ImplementationStatus;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -29,8 +28,8 @@ use utoipa::IntoParams;
         (status = 200, description = "Every recorded implementation, in control order; the list is whole (`next_cursor` is null)", body = ControlImplementationPage),
     )
 )]
-pub async fn controls(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
-    let items = state.app.controls(&caller.actor(), caller.org()).await?;
+pub async fn controls(caller: Caller) -> Result<Response, ApiError> {
+    let items = caller.app.controls(&caller.actor(), caller.org()).await?;
     Ok(crate::api::whole(items))
 }
 
@@ -44,17 +43,13 @@ pub async fn controls(State(state): State<AppState>, caller: Caller) -> Result<R
         (status = 404, description = "The control has no implementation recorded in this organization", body = ErrorBody),
     )
 )]
-pub async fn control(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(control): Path<String>,
-) -> Result<Response, ApiError> {
+pub async fn control(caller: Caller, Path(control): Path<String>) -> Result<Response, ApiError> {
     if control.contains('\0') {
         return Err(ApiError::not_found(
             "there is no control with a NUL character in its identifier",
         ));
     }
-    let view = state
+    let view = caller
         .app
         .control(&caller.actor(), caller.org(), &control)
         .await?;
@@ -85,7 +80,6 @@ pub async fn control(
     )
 )]
 pub async fn set_control(
-    State(state): State<AppState>,
     caller: Caller,
     Path(control): Path<String>,
     headers: HeaderMap,
@@ -104,7 +98,7 @@ pub async fn set_control(
         ))
         .into());
     }
-    let s = state
+    let s = caller
         .app
         .set_control(&caller.actor(), caller.org(), c, expected)
         .await
@@ -150,11 +144,7 @@ pub struct SoaQuery {
         (status = 422, description = "A status outside its vocabulary", body = ErrorBody),
     )
 )]
-pub async fn live(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiQuery(q): ApiQuery<SoaQuery>,
-) -> Result<Response, ApiError> {
+pub async fn live(caller: Caller, ApiQuery(q): ApiQuery<SoaQuery>) -> Result<Response, ApiError> {
     let applicable = query_choice(
         "applicable",
         q.applicable.as_deref().map(str::trim),
@@ -168,7 +158,7 @@ pub async fn live(
                 .as_str(),
         ),
     };
-    let mut view = state.app.soa(&caller.actor(), caller.org()).await?;
+    let mut view = caller.app.soa(&caller.actor(), caller.org()).await?;
     let has_drift = view.has_drift();
     view.entries.retain(|e| {
         applicable.is_none_or(|a| e.applicable == a) && status.is_none_or(|s| e.status == s)
@@ -183,8 +173,8 @@ pub async fn live(
         (status = 200, description = "Every approved version, newest first; the list is whole (`next_cursor` is null)", body = SoaVersionPage),
     )
 )]
-pub async fn versions(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
-    let items = state
+pub async fn versions(caller: Caller) -> Result<Response, ApiError> {
+    let items = caller
         .app
         .soa_versions(&caller.actor(), caller.org())
         .await?;
@@ -206,11 +196,10 @@ pub async fn versions(State(state): State<AppState>, caller: Caller) -> Result<R
     )
 )]
 pub async fn approve(
-    State(state): State<AppState>,
     caller: Caller,
     ApiJson(approval): ApiJson<SoaApproval>,
 ) -> Result<Response, ApiError> {
-    let s = state
+    let s = caller
         .app
         .approve_soa(&caller.actor(), caller.org(), approval)
         .await?;
@@ -239,13 +228,9 @@ fn version_number(field: &str, text: &str) -> Result<i64, ApiError> {
         (status = 404, description = "No such approved version in this organization", body = ErrorBody),
     )
 )]
-pub async fn version(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(number): Path<String>,
-) -> Result<Response, ApiError> {
+pub async fn version(caller: Caller, Path(number): Path<String>) -> Result<Response, ApiError> {
     let n = version_number("number", &number)?;
-    let s = state
+    let s = caller
         .app
         .soa_version(&caller.actor(), caller.org(), n)
         .await?;
@@ -275,17 +260,13 @@ pub struct DiffQuery {
         (status = 404, description = "No such approved version in this organization", body = ErrorBody),
     )
 )]
-pub async fn diff(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiQuery(q): ApiQuery<DiffQuery>,
-) -> Result<Response, ApiError> {
+pub async fn diff(caller: Caller, ApiQuery(q): ApiQuery<DiffQuery>) -> Result<Response, ApiError> {
     let from = version_number("from", &q.from)?;
     let to = match q.to.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(t) => Some(version_number("to", t)?),
     };
-    let changes = state
+    let changes = caller
         .app
         .soa_diff(&caller.actor(), caller.org(), from, to)
         .await?;

@@ -4,15 +4,12 @@
 use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiJson, ApiQuery, Caller, TRUE_OR_FALSE, query_choice};
 use super::one;
-use super::responses::RecordById;
 use super::schema::{AiSystemSummaryPage, RetireInput, StoredAiSystem};
-use crate::AppState;
 use aims_app::RecordId;
-use aims_app::integrity::HistoryEntry;
 use aims_app::systems::SystemFilter;
-use aims_domain::inventory::{AiSystem, AiSystemSummary};
+use aims_domain::inventory::AiSystemSummary;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -89,7 +86,6 @@ fn decode_cursor(cursor: &str, sort: &str, desc: bool) -> Result<(String, String
     )
 )]
 pub async fn list(
-    State(state): State<AppState>,
     caller: Caller,
     ApiQuery(q): ApiQuery<SystemsQuery>,
 ) -> Result<Response, ApiError> {
@@ -120,7 +116,7 @@ pub async fn list(
         limit: Some(limit + 1),
     };
     // A list shows the summary fields only; `GET /api/v1/ai-systems/{id}` has the full record.
-    let items = state
+    let items = caller
         .app
         .system_summaries_after(&caller.actor(), caller.org(), &filter, after)
         .await?;
@@ -143,7 +139,6 @@ pub async fn list(
     )
 )]
 pub async fn retire(
-    State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<RecordId>,
     ApiJson(input): ApiJson<RetireInput>,
@@ -152,37 +147,11 @@ pub async fn retire(
         .on
         .filter(|d| !d.trim().is_empty())
         .unwrap_or_else(aims_app::today);
-    let s = state
+    let s = caller
         .app
         .retire_system(&caller.actor(), caller.org(), &id, &on, &input.reason)
         .await?;
     Ok(one(&s))
-}
-
-/// The change history of an AI system, oldest first.
-#[utoipa::path(
-    get, path = "/api/v1/ai-systems/{id}/history", tag = "ai-systems", operation_id = "ai_system_history",
-    params(("id" = String, Path, description = "AI system id")),
-    responses(
-        (status = 200, description = "Every change, oldest first", body = Vec<HistoryEntry>),
-        RecordById,
-    )
-)]
-pub async fn history(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<RecordId>,
-) -> Result<Response, ApiError> {
-    let actor = caller.actor();
-    let sys = state
-        .app
-        .get_record::<AiSystem>(&actor, caller.org(), &id)
-        .await?;
-    let entries = state
-        .app
-        .history(&actor, caller.org(), "ai_system", &sys.id)
-        .await?;
-    Ok(Json(entries).into_response())
 }
 
 #[cfg(test)]

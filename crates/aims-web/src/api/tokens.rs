@@ -3,10 +3,9 @@
 
 use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiJson, Caller};
-use crate::AppState;
 use aims_app::RecordId;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -66,10 +65,14 @@ pub struct NewTokenInput {
         (status = 200, description = "The caller's tokens for this organization", body = Vec<TokenInfo>),
     )
 )]
-pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
-    let tokens = state
+pub async fn list(caller: Caller) -> Result<Response, ApiError> {
+    let tokens = caller
         .app
-        .tokens(&caller.actor(), &caller.0.user.email, Some(caller.org()))
+        .tokens(
+            &caller.actor(),
+            &caller.session.user.email,
+            Some(caller.org()),
+        )
         .await?;
     Ok(Json(tokens).into_response())
 }
@@ -86,22 +89,21 @@ pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Respo
     )
 )]
 pub async fn create(
-    State(state): State<AppState>,
     caller: Caller,
     ApiJson(input): ApiJson<NewTokenInput>,
 ) -> Result<Response, ApiError> {
     // A token cannot mint tokens: a leaked one must not be able to outlive its own expiry or revocation.
-    if caller.0.csrf_token.is_empty() {
+    if caller.session.csrf_token.is_empty() {
         return Err(ApiError::forbidden(
             "API tokens are created from a signed-in browser session or with `aims token create`, not with another token",
         ));
     }
-    let t = state
+    let t = caller
         .app
         .create_token(
             &caller.actor(),
             caller.org(),
-            &caller.0.user.email,
+            &caller.session.user.email,
             &input.name,
             input.days,
         )
@@ -120,11 +122,7 @@ pub async fn create(
         (status = 422, description = "The id is not a UUID", body = ErrorBody),
     )
 )]
-pub async fn revoke(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<RecordId>,
-) -> Result<Response, ApiError> {
-    let t = state.app.revoke_token(&caller.actor(), &id).await?;
+pub async fn revoke(caller: Caller, Path(id): Path<RecordId>) -> Result<Response, ApiError> {
+    let t = caller.app.revoke_token(&caller.actor(), &id).await?;
     Ok(Json(t).into_response())
 }
