@@ -4,7 +4,9 @@
 //! and leaves the store unchanged.
 
 use crate::common::risk_endpoints::RISK_ENDPOINTS;
-use crate::common::{Auth, EMAILS, MATRIX_ROLES, ROLES, Resp, Web, from_json, op, org, texts};
+use crate::common::{
+    Auth, EMAILS, Prepared, ROLES, Resp, Web, assert_role_matrix, from_json, op, org, texts,
+};
 use aims_app::{App, OrgId, RecordId, Stored};
 use aims_domain::controls::ControlImplementation;
 use aims_domain::impact::ImpactAssessment;
@@ -194,8 +196,22 @@ impl Fx {
             .await
     }
 
+    /// A JSON call with `If-Match: "<version>"`.
+    async fn send_at(
+        &self,
+        method: &str,
+        path: &str,
+        auth: &Auth,
+        body: &Value,
+        version: i64,
+    ) -> Resp {
+        let etag = format!("\"{version}\"");
+        self.send(method, path, auth, body, &[("if-match", &etag)])
+            .await
+    }
+
     async fn get(&self, path: &str, auth: &Auth) -> Resp {
-        self.call("GET", path, auth, None, &[]).await
+        self.api_get(path, auth).await
     }
 
     async fn fresh_risk(&self) -> RecordId {
@@ -266,11 +282,7 @@ fn expected(method: &str, template: &str, role: &str) -> StatusCode {
 
 /// The concrete path, body and headers of a call of the matrix. Writes get fresh records, so every call finds
 /// its target in the state it needs (a draft to approve, a plan of a risk, …).
-async fn prepare(
-    fx: &Fx,
-    method: &str,
-    template: &str,
-) -> (String, Option<Value>, Vec<(&'static str, String)>) {
+async fn prepare(fx: &Fx, method: &str, template: &str) -> Prepared {
     let write = method != "GET";
     let collection = template
         .trim_start_matches("/api/v1/")
@@ -341,31 +353,11 @@ async fn prepare(
     } else {
         vec![]
     };
-    (path, body, headers)
+    (path, body.map(|b| b.to_string()), headers)
 }
 
 on_both!(risk_role_endpoint_matrix, |fx: Fx| async move {
-    let mut failures = vec![];
-    for (method, template) in RISK_ENDPOINTS {
-        for role in MATRIX_ROLES {
-            let (path, body, headers) = prepare(&fx, method, template).await;
-            let headers: Vec<(&str, &str)> =
-                headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            let body = body.map(|b| b.to_string());
-            let r = fx
-                .call(method, &path, &fx.as_role(role), body.as_deref(), &headers)
-                .await;
-            let want = expected(method, template, role);
-            failures.extend(r.mismatch(&format!("{method} {template} as {role}"), want));
-            if !r.status.is_success() {
-                r.error();
-                if r.status == StatusCode::FORBIDDEN {
-                    assert_eq!(r.error()["code"], "forbidden", "{}", r.text);
-                }
-            }
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_role_matrix(&fx, RISK_ENDPOINTS, prepare, expected).await;
     // The members' roles are the ones the matrix assumes.
     let members = fx.app.members(&op(), &fx.org_a).await.expect("members");
     for (email, role) in EMAILS.iter().zip(ROLES) {
@@ -557,27 +549,11 @@ on_both!(
         ];
         for (method, path, body) in calls {
             let body = body.map(|b| b.to_string());
+            let if_match = [("if-match", "\"1\"")];
             let r = fx
-                .call(
-                    method,
-                    &path,
-                    &admin,
-                    body.as_deref(),
-                    &[("if-match", "\"1\"")],
-                )
+                .call(method, &path, &admin, body.as_deref(), &if_match)
                 .await;
-            assert_eq!(
-                r.status,
-                StatusCode::NOT_FOUND,
-                "{method} {path}: {}",
-                r.text
-            );
-            assert_eq!(r.error()["code"], "not_found", "{method} {path}");
-            assert!(
-                !r.text.contains("Secret"),
-                "{method} {path} leaks: {}",
-                r.text
-            );
+            r.assert_hidden(&format!("{method} {path}"));
         }
         // A treatment plan of the demo organization cannot name B's risk either.
         let r = fx
@@ -824,13 +800,7 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
     r.assert_status(StatusCode::CREATED);
     assert_eq!(r.json()["title"], "AI system verification and validation");
     let r = fx
-        .send(
-            "PUT",
-            "/api/v1/controls/A.6.2.4",
-            &contributor,
-            &a624,
-            &[("if-match", "\"1\"")],
-        )
+        .send_at("PUT", "/api/v1/controls/A.6.2.4", &contributor, &a624, 1)
         .await;
     r.assert_status(StatusCode::OK);
     assert_eq!(r.headers[header::ETAG], "\"2\"");
@@ -1099,9 +1069,31 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
     assert_eq!(ids.len(), 4);
 });
 
+/// Replaces the record at `path` with `body` at version 1 (as the admin); then asserts that replacing it again at
+/// version 1, and posting `action` to `{path}/{sub}` at version 1, are refused as stale and write nothing.
+async fn assert_stale_after_replace(fx: &Fx, path: &str, body: &Value, sub: &str, action: &Value) {
+    let admin = fx.token("admin");
+    let r = fx.send_at("PUT", path, &admin, body, 1).await;
+    r.assert_status(StatusCode::OK);
+    let before = fx.head(&fx.org_a).await;
+    let r = fx.send_at("PUT", path, &admin, body, 1).await;
+    r.assert_status(StatusCode::PRECONDITION_FAILED);
+    let action_path = format!("{path}/{sub}");
+    let r = fx.send_at("POST", &action_path, &admin, action, 1).await;
+    r.assert_status(StatusCode::PRECONDITION_FAILED);
+    assert_eq!(
+        fx.head(&fx.org_a).await,
+        before,
+        "{path}: stale writes change nothing"
+    );
+}
+
 on_both!(stale_if_match_is_refused, |fx: Fx| async move {
     let admin = fx.token("admin");
     let head = || fx.head(&fx.org_a);
+    let at = async |method, path: &str, body: &Value, version| {
+        fx.send_at(method, path, &admin, body, version).await
+    };
 
     // Risks: If-Match is required to replace, optional to re-assess; a stale one changes nothing.
     let risk = fx.fresh_risk().await;
@@ -1112,128 +1104,50 @@ on_both!(stale_if_match_is_refused, |fx: Fx| async move {
     let r = fx.send("PUT", &path, &admin, &body, &[]).await;
     r.assert_status(StatusCode::PRECONDITION_REQUIRED);
     assert_eq!(r.error()["code"], "precondition_required");
-    let r = fx
-        .send("PUT", &path, &admin, &body, &[("if-match", "\"1\"")])
-        .await;
+    let r = at("PUT", &path, &body, 1).await;
     r.assert_status(StatusCode::OK);
     assert_eq!(r.headers[header::ETAG], "\"2\"");
     let before = head().await;
-    let r = fx
-        .send("PUT", &path, &admin, &body, &[("if-match", "\"1\"")])
-        .await;
+    let r = at("PUT", &path, &body, 1).await;
     r.assert_status(StatusCode::PRECONDITION_FAILED);
     assert_eq!(r.error()["code"], "precondition_failed");
     let assessment = json!({"date": "2026-03-01", "inherent": score(3, 3), "current": score(2, 2), "residual": score(1, 1)});
-    let r = fx
-        .send(
-            "POST",
-            &format!("{path}/assessments"),
-            &admin,
-            &assessment,
-            &[("if-match", "\"1\"")],
-        )
-        .await;
+    let assessments = format!("{path}/assessments");
+    let r = at("POST", &assessments, &assessment, 1).await;
     r.assert_status(StatusCode::PRECONDITION_FAILED);
     assert_eq!(head().await, before, "stale writes change nothing");
-    let r = fx
-        .send(
-            "POST",
-            &format!("{path}/assessments"),
-            &admin,
-            &assessment,
-            &[("if-match", "\"2\"")],
-        )
-        .await;
-    r.assert_status(StatusCode::OK);
+    at("POST", &assessments, &assessment, 2)
+        .await
+        .assert_status(StatusCode::OK);
 
     // Treatment plans and their acceptance.
     let (treatment, risk) = fx.fresh_treatment().await;
     let path = format!("/api/v1/treatments/{treatment}");
     let body = treatment_json(&risk);
-    let r = fx
-        .send("PUT", &path, &admin, &body, &[("if-match", "\"1\"")])
-        .await;
-    r.assert_status(StatusCode::OK);
-    let before = head().await;
-    let r = fx
-        .send("PUT", &path, &admin, &body, &[("if-match", "\"1\"")])
-        .await;
-    r.assert_status(StatusCode::PRECONDITION_FAILED);
-    let r = fx
-        .send(
-            "POST",
-            &format!("{path}/acceptance"),
-            &admin,
-            &acceptance_json(),
-            &[("if-match", "\"1\"")],
-        )
-        .await;
-    r.assert_status(StatusCode::PRECONDITION_FAILED);
-    assert_eq!(head().await, before);
+    assert_stale_after_replace(&fx, &path, &body, "acceptance", &acceptance_json()).await;
 
     // Impact assessments and their approval (a stale approval is 412, not "already approved").
     let impact = fx.fresh_impact().await;
     let path = format!("/api/v1/impact-assessments/{impact}");
     let body = impact_json(&fx.system_a, "Revised");
-    let r = fx
-        .send("PUT", &path, &admin, &body, &[("if-match", "\"1\"")])
-        .await;
-    r.assert_status(StatusCode::OK);
-    let before = head().await;
-    let r = fx
-        .send("PUT", &path, &admin, &body, &[("if-match", "\"1\"")])
-        .await;
-    r.assert_status(StatusCode::PRECONDITION_FAILED);
-    let r = fx
-        .send(
-            "POST",
-            &format!("{path}/approval"),
-            &admin,
-            &acceptance_json(),
-            &[("if-match", "\"1\"")],
-        )
-        .await;
-    r.assert_status(StatusCode::PRECONDITION_FAILED);
-    assert_eq!(head().await, before);
-    let r = fx
-        .send(
-            "POST",
-            &format!("{path}/approval"),
-            &admin,
-            &acceptance_json(),
-            &[("if-match", "\"2\"")],
-        )
-        .await;
-    r.assert_status(StatusCode::OK);
+    assert_stale_after_replace(&fx, &path, &body, "approval", &acceptance_json()).await;
+    at("POST", &format!("{path}/approval"), &acceptance_json(), 2)
+        .await
+        .assert_status(StatusCode::OK);
 
     // Control implementations: If-Match is optional, and a stale one is refused.
-    let current = fx.get("/api/v1/controls/A.6.2.4", &admin).await;
+    let control = "/api/v1/controls/A.6.2.4";
+    let current = fx.get(control, &admin).await;
     let version = current.json()["version"].as_i64().expect("version");
     let body = json!({"control": "A.6.2.4", "status": "implemented"});
     let before = head().await;
-    let stale = format!("\"{}\"", version - 1);
-    let r = fx
-        .send(
-            "PUT",
-            "/api/v1/controls/A.6.2.4",
-            &admin,
-            &body,
-            &[("if-match", &stale)],
-        )
-        .await;
-    r.assert_status(StatusCode::PRECONDITION_FAILED);
+    at("PUT", control, &body, version - 1)
+        .await
+        .assert_status(StatusCode::PRECONDITION_FAILED);
     assert_eq!(head().await, before);
-    let fresh = format!("\"{version}\"");
-    let r = fx
-        .send(
-            "PUT",
-            "/api/v1/controls/A.6.2.4",
-            &admin,
-            &body,
-            &[("if-match", &fresh)],
-        )
-        .await;
-    r.assert_status(StatusCode::OK);
+    at("PUT", control, &body, version)
+        .await
+        .assert_status(StatusCode::OK);
 });
 
 /// A bad request: method, path, body, the status it gets and the fields it names (not checked when empty).

@@ -399,18 +399,8 @@ on_both!(
             "{csp}"
         );
         assert!(!page.text.contains("<script>"), "no inline script");
-        let login_cookie = set_cookie(&page, "aims_login_csrf").expect("cookie");
-        let csrf = hidden(&page.text, "csrf").expect("csrf");
         let r = fx
-            .post(
-                "/login",
-                Some(&login_cookie),
-                &[
-                    ("email", "admin@northwind-lending.example"),
-                    ("password", DEMO_PASSWORD),
-                    ("csrf", &csrf),
-                ],
-            )
+            .post_sign_in("admin@northwind-lending.example", DEMO_PASSWORD)
             .await;
         let raw = r
             .headers
