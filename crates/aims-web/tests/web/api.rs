@@ -922,7 +922,7 @@ on_both!(cursor_paging_walks_every_system_once, |fx: Fx| async move {
             &admin,
         )
         .await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    r.assert_status(StatusCode::BAD_REQUEST);
     assert_eq!(r.fields(), vec!["cursor"]);
     // Default page size is 50 and filters combine with paging.
     let r = fx
@@ -1256,10 +1256,9 @@ on_both!(
         let start = html.find("value=\"aims_").expect("token shown") + "value=\"".len();
         let token = html[start..start + 45].to_string();
         let api = Auth::Token(token.clone());
-        assert_eq!(
-            fx.api_get("/api/v1/ai-systems", &api).await.status,
-            StatusCode::OK
-        );
+        fx.api_get("/api/v1/ai-systems", &api)
+            .await
+            .assert_status(StatusCode::OK);
         let r = fx
             .call(
                 "POST",

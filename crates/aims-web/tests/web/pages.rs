@@ -93,11 +93,11 @@ on_both!(
             let before = system_count(&fx, "northwind").await;
             let csrf = fx.csrf(&cookie).await;
             let r = fx
-                .post(
+                .post_form(
                     "/systems",
-                    Some(&cookie),
+                    &cookie,
+                    &csrf,
                     &[
-                        ("csrf", &csrf),
                         ("name", &format!("Made by {role}")),
                         ("purpose", "test"),
                         ("lifecycle_stage", "idea"),
@@ -122,11 +122,11 @@ on_both!(
                 );
             }
             let edit = fx
-                .post(
+                .post_form(
                     &format!("/systems/{a}"),
-                    Some(&cookie),
+                    &cookie,
+                    &csrf,
                     &[
-                        ("csrf", &csrf),
                         ("name", "Renamed"),
                         ("purpose", "p"),
                         ("lifecycle_stage", "operation"),
@@ -181,11 +181,11 @@ on_both!(
         }
         let csrf = fx.csrf(&cookie).await;
         let r = fx
-            .post(
+            .post_form(
                 &format!("/systems/{b}"),
-                Some(&cookie),
+                &cookie,
+                &csrf,
                 &[
-                    ("csrf", &csrf),
                     ("name", "hijack"),
                     ("purpose", "x"),
                     ("lifecycle_stage", "idea"),
@@ -207,11 +207,7 @@ on_both!(
         );
         // Switching to an organization one is not a member of is refused.
         let r = fx
-            .post(
-                "/org/switch",
-                Some(&cookie),
-                &[("csrf", &csrf), ("org", &other.id)],
-            )
+            .post_form("/org/switch", &cookie, &csrf, &[("org", &other.id)])
             .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
     }
@@ -273,11 +269,11 @@ on_both!(
             .chains;
         let long = "x".repeat(201);
         let r = fx
-            .post(
+            .post_form(
                 "/systems",
-                Some(&cookie),
+                &cookie,
+                &csrf,
                 &[
-                    ("csrf", &csrf),
                     ("name", &long),
                     ("purpose", ""),
                     ("lifecycle_stage", "launched"),
@@ -447,11 +443,11 @@ on_both!(
             .expect("admin");
         let csrf = fx.csrf(&admin).await;
         let r = fx
-            .post(
+            .post_form(
                 "/admin/users",
-                Some(&admin),
+                &admin,
+                &csrf,
                 &[
-                    ("csrf", &csrf),
                     ("email", "new.person@northwind-lending.example"),
                     ("name", "New Person"),
                     ("role", "viewer"),
@@ -466,11 +462,11 @@ on_both!(
         );
         r.assert_contains("password");
         let r = fx
-            .post(
+            .post_form(
                 "/admin/users",
-                Some(&admin),
+                &admin,
+                &csrf,
                 &[
-                    ("csrf", &csrf),
                     ("email", "new.person@northwind-lending.example"),
                     ("name", "New Person"),
                     ("role", "viewer"),
@@ -507,14 +503,11 @@ on_both!(
             .id
             .clone();
         let r = fx
-            .post(
+            .post_form(
                 "/admin/users/reset",
-                Some(&admin),
-                &[
-                    ("csrf", &csrf),
-                    ("user_id", &id),
-                    ("new_password", "another-long-password"),
-                ],
+                &admin,
+                &csrf,
+                &[("user_id", &id), ("new_password", "another-long-password")],
             )
             .await;
         assert_eq!(r.status, StatusCode::OK);
@@ -541,11 +534,11 @@ on_both!(
             .id
             .clone();
         let r = fx
-            .post(
+            .post_form(
                 "/admin/users/reset",
-                Some(&admin),
+                &admin,
+                &csrf,
                 &[
-                    ("csrf", &csrf),
                     ("user_id", &outsider),
                     ("new_password", "hijacked-password-1"),
                 ],

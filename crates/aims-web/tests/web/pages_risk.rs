@@ -420,11 +420,11 @@ on_both!(
         // A first attempt without a title and with half a score comes back with messages; nothing is stored.
         let count = fx.risk_count().await;
         let res = fx
-            .post(
+            .post_form(
                 "/risks",
-                Some(&cookie),
+                &cookie,
+                &csrf,
                 &[
-                    ("csrf", &csrf),
                     ("title", "  "),
                     ("system_ids", &a),
                     ("assessment.inherent.likelihood", "5"),
@@ -435,22 +435,23 @@ on_both!(
         res.assert_contains("id=\"assessment-inherent-impact-err\"");
         assert!(res.text.contains("choose a point of the scale"));
         let res = fx
-            .post(
+            .post_form(
                 "/risks",
-                Some(&cookie),
-                &[("csrf", &csrf), ("title", " "), ("system_ids", &a)],
+                &cookie,
+                &csrf,
+                &[("title", " "), ("system_ids", &a)],
             )
             .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
         res.assert_contains("id=\"title-err\"");
         assert_eq!(fx.risk_count().await, count);
 
-        let res = fx
-            .post(
+        let path = fx
+            .submit(
                 "/risks",
-                Some(&cookie),
+                &cookie,
+                &csrf,
                 &[
-                    ("csrf", &csrf),
                     ("title", "Chatbot invents refund rules"),
                     (
                         "description",
@@ -477,8 +478,6 @@ on_both!(
                 ],
             )
             .await;
-        res.assert_status(StatusCode::SEE_OTHER);
-        let path = res.location();
         let id = path
             .strip_prefix("/risks/")
             .expect("risk address")
@@ -560,24 +559,22 @@ on_both!(
             "version",
         )
         .expect("version");
-        let res = fx
-            .post(
-                &format!("{path}/assess"),
-                Some(&cookie),
-                &[
-                    ("csrf", &csrf),
-                    ("version", &version),
-                    ("assessment.date", "2026-12-15"),
-                    ("assessment.inherent.likelihood", "5"),
-                    ("assessment.inherent.impact", "5"),
-                    ("assessment.current.likelihood", "3"),
-                    ("assessment.current.impact", "3"),
-                    ("assessment.residual.likelihood", "1"),
-                    ("assessment.residual.impact", "2"),
-                ],
-            )
-            .await;
-        res.assert_status(StatusCode::SEE_OTHER);
+        fx.submit(
+            &format!("{path}/assess"),
+            &cookie,
+            &csrf,
+            &[
+                ("version", &version),
+                ("assessment.date", "2026-12-15"),
+                ("assessment.inherent.likelihood", "5"),
+                ("assessment.inherent.impact", "5"),
+                ("assessment.current.likelihood", "3"),
+                ("assessment.current.impact", "3"),
+                ("assessment.residual.likelihood", "1"),
+                ("assessment.residual.impact", "2"),
+            ],
+        )
+        .await;
         let stored = fx
             .app
             .risk(&op(), &fx.org_a, &id.as_str().into())
@@ -588,29 +585,27 @@ on_both!(
         assert!(detail.contains("2026-12-15") && detail.contains("2026-11-30"));
 
         // A treatment plan with a task; the risk moves to treating.
-        let res = fx
-            .post(
-                &format!("{path}/treatments"),
-                Some(&cookie),
-                &[
-                    ("csrf", &csrf),
-                    ("option", "modify"),
-                    ("status", "in_progress"),
-                    (
-                        "description",
-                        "Ground answers in the approved help content.",
-                    ),
-                    ("controls", "A.6.2.4"),
-                    ("tasks[0].title", "Add retrieval from the help centre"),
-                    ("tasks[0].owner", "Support engineering"),
-                    ("tasks[0].due", "2027-01-15"),
-                    ("tasks[0].status", "open"),
-                    ("tasks[1].title", ""),
-                    ("tasks[1].status", "open"),
-                ],
-            )
-            .await;
-        res.assert_status(StatusCode::SEE_OTHER);
+        fx.submit(
+            &format!("{path}/treatments"),
+            &cookie,
+            &csrf,
+            &[
+                ("option", "modify"),
+                ("status", "in_progress"),
+                (
+                    "description",
+                    "Ground answers in the approved help content.",
+                ),
+                ("controls", "A.6.2.4"),
+                ("tasks[0].title", "Add retrieval from the help centre"),
+                ("tasks[0].owner", "Support engineering"),
+                ("tasks[0].due", "2027-01-15"),
+                ("tasks[0].status", "open"),
+                ("tasks[1].title", ""),
+                ("tasks[1].status", "open"),
+            ],
+        )
+        .await;
         let detail = fx.get(&path, &cookie).await.text;
         assert!(detail.contains("Add retrieval from the help centre"));
         assert!(detail.contains("/controls/A.6.2.4"));
@@ -630,10 +625,11 @@ on_both!(
 
         // A 'modify' plan without controls names the field.
         let res = fx
-            .post(
+            .post_form(
                 &format!("{path}/treatments"),
-                Some(&cookie),
-                &[("csrf", &csrf), ("option", "modify"), ("status", "planned")],
+                &cookie,
+                &csrf,
+                &[("option", "modify"), ("status", "planned")],
             )
             .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -646,36 +642,31 @@ on_both!(
         assert_eq!(form.status, StatusCode::OK);
         let version = hidden(&form.text, "version").expect("version");
         let res = fx
-            .post(
+            .post_form(
                 &accept,
-                Some(&mcookie),
-                &[
-                    ("csrf", &mcsrf),
-                    ("version", &version),
-                    ("acceptance.by", ""),
-                ],
+                &mcookie,
+                &mcsrf,
+                &[("version", &version), ("acceptance.by", "")],
             )
             .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(res.text.contains("id=\"acceptance-by-err\""));
-        let res = fx
-            .post(
-                &accept,
-                Some(&mcookie),
-                &[
-                    ("csrf", &mcsrf),
-                    ("version", &version),
-                    ("acceptance.by", "Maria Keller"),
-                    ("acceptance.role", "Chief Risk Officer"),
-                    ("acceptance.date", "2026-12-16"),
-                    (
-                        "acceptance.rationale",
-                        "Residual risk is low once grounding is live.",
-                    ),
-                ],
-            )
-            .await;
-        res.assert_status(StatusCode::SEE_OTHER);
+        fx.submit(
+            &accept,
+            &mcookie,
+            &mcsrf,
+            &[
+                ("version", &version),
+                ("acceptance.by", "Maria Keller"),
+                ("acceptance.role", "Chief Risk Officer"),
+                ("acceptance.date", "2026-12-16"),
+                (
+                    "acceptance.rationale",
+                    "Residual risk is low once grounding is live.",
+                ),
+            ],
+        )
+        .await;
         let detail = fx.get(&path, &cookie).await.text;
         assert!(detail.contains("Residual risk accepted"));
         assert!(detail.contains("Chief Risk Officer"));
@@ -761,33 +752,28 @@ on_both!(
         let version = hidden(&control.text, "version").expect("version");
         // An exclusion without a justification is refused on the control page, naming the field.
         let res = fx
-            .post(
+            .post_form(
                 "/controls/A.9.3",
-                Some(&cookie),
-                &[
-                    ("csrf", &csrf),
-                    ("version", &version),
-                    ("status", "not_applicable"),
-                ],
+                &cookie,
+                &csrf,
+                &[("version", &version), ("status", "not_applicable")],
             )
             .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
         res.assert_contains("id=\"justification-err\"");
-        let res = fx
-            .post(
-                "/controls/A.9.3",
-                Some(&cookie),
-                &[
-                    ("csrf", &csrf),
-                    ("version", &version),
-                    ("status", "not_applicable"),
-                    ("justification", "Handled elsewhere."),
-                    ("reasons[0].kind", "legal"),
-                    ("reasons[0].reference", ""),
-                ],
-            )
-            .await;
-        res.assert_status(StatusCode::SEE_OTHER);
+        fx.submit(
+            "/controls/A.9.3",
+            &cookie,
+            &csrf,
+            &[
+                ("version", &version),
+                ("status", "not_applicable"),
+                ("justification", "Handled elsewhere."),
+                ("reasons[0].kind", "legal"),
+                ("reasons[0].reference", ""),
+            ],
+        )
+        .await;
         let page = fx.get("/soa?applicable=no", &cookie).await.text;
         assert!(page.contains("id=\"line-A.9.3\""));
         assert!(!page.contains(&format!("id=\"line-{implemented}\"")));
@@ -803,20 +789,21 @@ on_both!(
             .expect("v")
             .len();
         let res = fx
-            .post(
+            .post_form(
                 "/soa/approve",
-                Some(&cookie),
-                &[("csrf", &csrf), ("approved_by", ""), ("approver_role", "")],
+                &cookie,
+                &csrf,
+                &[("approved_by", ""), ("approver_role", "")],
             )
             .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(res.text.contains("id=\"approved_by-err\""));
         let res = fx
-            .post(
+            .post_form(
                 "/soa/approve",
-                Some(&cookie),
+                &cookie,
+                &csrf,
                 &[
-                    ("csrf", &csrf),
                     ("approved_by", "Maria Keller"),
                     ("approver_role", "Chief Executive Officer"),
                 ],
@@ -844,19 +831,17 @@ on_both!(
 
         // Include it again; approval then freezes a new version, listed and comparable.
         let version = hidden(&fx.get("/controls/A.9.3", &cookie).await.text, "version").expect("v");
-        let res = fx
-            .post(
-                "/controls/A.9.3",
-                Some(&cookie),
-                &[
-                    ("csrf", &csrf),
-                    ("version", &version),
-                    ("status", "planned"),
-                    ("owner", "CISO"),
-                ],
-            )
-            .await;
-        res.assert_status(StatusCode::SEE_OTHER);
+        fx.submit(
+            "/controls/A.9.3",
+            &cookie,
+            &csrf,
+            &[
+                ("version", &version),
+                ("status", "planned"),
+                ("owner", "CISO"),
+            ],
+        )
+        .await;
         let still = fx.app.soa(&op(), &fx.org_a).await.expect("soa");
         assert_eq!(
             still.summary.with_problems, 0,
@@ -864,21 +849,20 @@ on_both!(
         );
         {
             let res = fx
-                .post(
+                .submit(
                     "/soa/approve",
-                    Some(&cookie),
+                    &cookie,
+                    &csrf,
                     &[
-                        ("csrf", &csrf),
                         ("approved_by", "Maria Keller"),
                         ("approver_role", "Chief Executive Officer"),
                         ("note", "Quarterly review"),
                     ],
                 )
                 .await;
-            res.assert_status(StatusCode::SEE_OTHER);
             let n = versions as i64 + 1;
-            assert_eq!(res.location(), format!("/soa/versions/{n}"));
-            let page = fx.get(&res.location(), &cookie).await;
+            assert_eq!(res, format!("/soa/versions/{n}"));
+            let page = fx.get(&res, &cookie).await;
             assert_eq!(page.status, StatusCode::OK);
             assert!(page.text.contains("Quarterly review"));
             let list = fx.get("/soa/versions", &cookie).await.text;
@@ -926,11 +910,11 @@ on_both!(
         );
         let risks = fx.risk_count().await;
         let res = fx
-            .post(
+            .submit(
                 "/impact-assessments",
-                Some(&cookie),
+                &cookie,
+                &csrf,
                 &[
-                    ("csrf", &csrf),
                     ("system_id", &a),
                     ("template", "eu-fria"),
                     ("title", "FRIA for the test"),
@@ -961,13 +945,12 @@ on_both!(
                 ],
             )
             .await;
-        res.assert_status(StatusCode::SEE_OTHER);
         assert_eq!(
             fx.risk_count().await,
             risks + 1,
             "the harm above appetite raised a risk"
         );
-        let detail = fx.get(&res.location(), &cookie).await;
+        let detail = fx.get(&res, &cookie).await;
         assert_eq!(detail.status, StatusCode::OK);
         assert!(detail.text.contains("id=\"impact-0\""));
         assert!(detail.text.contains("above appetite"));
@@ -980,7 +963,7 @@ on_both!(
         assert!(list.contains("FRIA for the test"));
 
         // The draft can be revised; the raised risk stays linked rather than raised again.
-        let edit = fx.get(&format!("{}/edit", res.location()), &cookie).await;
+        let edit = fx.get(&format!("{}/edit", res), &cookie).await;
         assert_eq!(edit.status, StatusCode::OK);
         assert!(
             edit.text
@@ -989,32 +972,30 @@ on_both!(
         let version = hidden(&edit.text, "version").expect("version");
         let risk_id =
             hidden(&edit.text, "impacts[0].risk_id").expect("linked risk kept in the form");
-        let res2 = fx
-            .post(
-                &res.location(),
-                Some(&cookie),
-                &[
-                    ("csrf", &csrf),
-                    ("version", &version),
-                    ("system_id", &a),
-                    ("template", "eu-fria"),
-                    ("title", "FRIA for the test, revised"),
-                    ("affected[0].name", "applicants"),
-                    ("affected[0].kind", "group"),
-                    ("impacts[0].area", "fairness"),
-                    ("impacts[0].nature", "harm"),
-                    (
-                        "impacts[0].description",
-                        "Refusals fall harder on young applicants.",
-                    ),
-                    ("impacts[0].severity", "5"),
-                    ("impacts[0].likelihood", "4"),
-                    ("impacts[0].reversibility", "irreversible"),
-                    ("impacts[0].risk_id", &risk_id),
-                ],
-            )
-            .await;
-        res2.assert_status(StatusCode::SEE_OTHER);
+        fx.submit(
+            &res,
+            &cookie,
+            &csrf,
+            &[
+                ("version", &version),
+                ("system_id", &a),
+                ("template", "eu-fria"),
+                ("title", "FRIA for the test, revised"),
+                ("affected[0].name", "applicants"),
+                ("affected[0].kind", "group"),
+                ("impacts[0].area", "fairness"),
+                ("impacts[0].nature", "harm"),
+                (
+                    "impacts[0].description",
+                    "Refusals fall harder on young applicants.",
+                ),
+                ("impacts[0].severity", "5"),
+                ("impacts[0].likelihood", "4"),
+                ("impacts[0].reversibility", "irreversible"),
+                ("impacts[0].risk_id", &risk_id),
+            ],
+        )
+        .await;
         assert_eq!(
             fx.risk_count().await,
             risks + 1,
@@ -1023,11 +1004,11 @@ on_both!(
 
         // A harm without scores comes back with the message on its card.
         let res = fx
-            .post(
+            .post_form(
                 "/impact-assessments",
-                Some(&cookie),
+                &cookie,
+                &csrf,
                 &[
-                    ("csrf", &csrf),
                     ("system_id", &a),
                     ("template", "default"),
                     ("title", "Incomplete"),
@@ -1045,10 +1026,11 @@ on_both!(
         // Classification: unanswered questions are named; all "no" is minimal risk.
         let q = aims_app::classify::questionnaire().expect("questionnaire");
         let res = fx
-            .post(
+            .post_form(
                 &format!("/systems/{a}/classification"),
-                Some(&cookie),
-                &[("csrf", &csrf), ("role", "deployer")],
+                &cookie,
+                &csrf,
+                &[("role", "deployer")],
             )
             .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -1154,11 +1136,11 @@ on_both!(
         }
         // A new assessment for another organization's system is refused and creates nothing there.
         let res = fx
-            .post(
+            .post_form(
                 "/impact-assessments",
-                Some(&cookie),
+                &cookie,
+                &csrf,
                 &[
-                    ("csrf", &csrf),
                     ("system_id", &sb),
                     ("template", "default"),
                     ("title", "hijack"),
@@ -1456,10 +1438,11 @@ on_both!(
             "no form for readers"
         );
         let res = fx
-            .post(
+            .post_form(
                 "/controls",
-                Some(&cookie),
-                &[("csrf", &csrf), ("control", "ORG-9"), ("title", "Sneaky")],
+                &cookie,
+                &csrf,
+                &[("control", "ORG-9"), ("title", "Sneaky")],
             )
             .await;
         assert_eq!(res.status, StatusCode::FORBIDDEN);
@@ -1519,11 +1502,11 @@ on_both!(
         assert_eq!(fx.chain_head().await, head, "refused input writes nothing");
 
         let res = fx
-            .post(
+            .submit(
                 "/controls",
-                Some(&cookie),
+                &cookie,
+                &csrf,
                 &[
-                    ("csrf", &csrf),
                     ("control", "ORG-7"),
                     ("title", "Prompt library review"),
                     ("status", "implemented"),
@@ -1538,8 +1521,7 @@ on_both!(
                 ],
             )
             .await;
-        res.assert_status(StatusCode::SEE_OTHER);
-        assert_eq!(res.location(), "/controls/ORG-7");
+        assert_eq!(res, "/controls/ORG-7");
         let page = fx.get("/controls/ORG-7", &cookie).await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.text.contains("Prompt library review"));
@@ -1564,11 +1546,11 @@ on_both!(
         );
         // The same identifier twice is refused.
         let res = fx
-            .post(
+            .post_form(
                 "/controls",
-                Some(&cookie),
+                &cookie,
+                &csrf,
                 &[
-                    ("csrf", &csrf),
                     ("control", "ORG-7"),
                     ("title", "Another"),
                     ("status", "planned"),

@@ -242,10 +242,11 @@ on_both!(kit_pages_list_create_edit_and_delete, |fx: Fx| async move {
     // An invalid form comes back with the messages at their fields, and nothing is written.
     let head = fx.head(&fx.org_a).await;
     let r = fx
-        .post(
+        .post_form(
             "/context-issues",
-            Some(&cookie),
-            &[("csrf", &csrf), ("title", ""), ("kind", "sideways")],
+            &cookie,
+            &csrf,
+            &[("title", ""), ("kind", "sideways")],
         )
         .await;
     r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
@@ -253,20 +254,18 @@ on_both!(kit_pages_list_create_edit_and_delete, |fx: Fx| async move {
     r.assert_contains("id=\"kind-err\"");
     assert_eq!(fx.head(&fx.org_a).await, head);
     // A valid one creates the record and shows it with its history.
-    let r = fx
-        .post(
+    let href = fx
+        .submit(
             "/context-issues",
-            Some(&cookie),
+            &cookie,
+            &csrf,
             &[
-                ("csrf", &csrf),
                 ("title", "Kit page issue"),
                 ("kind", "external"),
                 ("climate_related", "true"),
             ],
         )
         .await;
-    r.assert_status(StatusCode::SEE_OTHER);
-    let href = r.location();
     let page = fx.get(&href, Some(&cookie)).await;
     page.assert_status(StatusCode::OK);
     page.assert_contains("Kit page issue");
@@ -282,30 +281,24 @@ on_both!(kit_pages_list_create_edit_and_delete, |fx: Fx| async move {
     let form = fx.get(&format!("{href}/edit"), Some(&cookie)).await;
     let version = hidden(&form.text, "version").expect("version field");
     assert_eq!(version, "1");
-    let r = fx
-        .post(
-            &href,
-            Some(&cookie),
-            &[
-                ("csrf", &csrf),
-                ("version", "1"),
-                ("title", "Kit page issue, renamed"),
-                ("kind", "external"),
-            ],
-        )
-        .await;
-    r.assert_status(StatusCode::SEE_OTHER);
+    fx.submit(
+        &href,
+        &cookie,
+        &csrf,
+        &[
+            ("version", "1"),
+            ("title", "Kit page issue, renamed"),
+            ("kind", "external"),
+        ],
+    )
+    .await;
     // The same stale version again is refused.
     let r = fx
-        .post(
+        .post_form(
             &href,
-            Some(&cookie),
-            &[
-                ("csrf", &csrf),
-                ("version", "1"),
-                ("title", "Again"),
-                ("kind", "external"),
-            ],
+            &cookie,
+            &csrf,
+            &[("version", "1"), ("title", "Again"), ("kind", "external")],
         )
         .await;
     r.assert_status(StatusCode::CONFLICT);
@@ -314,22 +307,22 @@ on_both!(kit_pages_list_create_edit_and_delete, |fx: Fx| async move {
     let seen = fx.get(&href, Some(&vcookie)).await;
     seen.assert_contains("Kit page issue, renamed");
     assert!(!seen.text.contains("Delete this context issue"));
-    fx.post(
+    fx.post_form(
         &format!("{href}/delete"),
-        Some(&vcookie),
-        &[("csrf", &vcsrf), ("version", "2")],
+        &vcookie,
+        &vcsrf,
+        &[("version", "2")],
     )
     .await
     .assert_status(StatusCode::FORBIDDEN);
     // The contributor deletes it at its version.
-    let r = fx
-        .post(
-            &format!("{href}/delete"),
-            Some(&cookie),
-            &[("csrf", &csrf), ("version", "2")],
-        )
-        .await;
-    r.assert_status(StatusCode::SEE_OTHER);
+    fx.submit(
+        &format!("{href}/delete"),
+        &cookie,
+        &csrf,
+        &[("version", "2")],
+    )
+    .await;
     fx.get(&href, Some(&cookie))
         .await
         .assert_status(StatusCode::NOT_FOUND);

@@ -352,6 +352,33 @@ impl Web {
             .await
     }
 
+    /// Posts `form` as a signed-in page does: with the session `cookie`, and its CSRF token `csrf` as the first
+    /// field.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        cookie: &str,
+        csrf: &str,
+        form: &[(&str, &str)],
+    ) -> Resp {
+        let mut fields = vec![("csrf", csrf)];
+        fields.extend_from_slice(form);
+        self.post(path, Some(cookie), &fields).await
+    }
+
+    /// Posts `form` as [`Web::post_form`] does and asserts that it is accepted with a redirect: where it leads.
+    pub async fn submit(
+        &self,
+        path: &str,
+        cookie: &str,
+        csrf: &str,
+        form: &[(&str, &str)],
+    ) -> String {
+        let r = self.post_form(path, cookie, csrf, form).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{path}: {}", r.text);
+        r.location()
+    }
+
     /// Posts a form as a page of `origin` would.
     pub async fn post_from(
         &self,
