@@ -420,7 +420,7 @@ on_both!(
         // A first attempt without a title and with half a score comes back with messages; nothing is stored.
         let count = fx.risk_count().await;
         let res = fx
-            .post_form(
+            .refused_form(
                 "/risks",
                 &cookie,
                 &csrf,
@@ -429,21 +429,18 @@ on_both!(
                     ("system_ids", &a),
                     ("assessment.inherent.likelihood", "5"),
                 ],
+                &["assessment-inherent-impact"],
             )
             .await;
-        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        res.assert_contains("id=\"assessment-inherent-impact-err\"");
         assert!(res.text.contains("choose a point of the scale"));
-        let res = fx
-            .post_form(
-                "/risks",
-                &cookie,
-                &csrf,
-                &[("title", " "), ("system_ids", &a)],
-            )
-            .await;
-        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        res.assert_contains("id=\"title-err\"");
+        fx.refused_form(
+            "/risks",
+            &cookie,
+            &csrf,
+            &[("title", " "), ("system_ids", &a)],
+            &["title"],
+        )
+        .await;
         assert_eq!(fx.risk_count().await, count);
 
         let path = fx
@@ -624,16 +621,14 @@ on_both!(
         assert_eq!(plans[0].data.tasks.len(), 1, "the empty row is skipped");
 
         // A 'modify' plan without controls names the field.
-        let res = fx
-            .post_form(
-                &format!("{path}/treatments"),
-                &cookie,
-                &csrf,
-                &[("option", "modify"), ("status", "planned")],
-            )
-            .await;
-        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(res.text.contains("id=\"controls-err\""));
+        fx.refused_form(
+            &format!("{path}/treatments"),
+            &cookie,
+            &csrf,
+            &[("option", "modify"), ("status", "planned")],
+            &["controls"],
+        )
+        .await;
 
         // A manager accepts the residual risk.
         let (mcookie, mcsrf) = fx.session(MANAGER).await;
@@ -641,16 +636,14 @@ on_both!(
         let form = fx.get(&accept, &mcookie).await;
         assert_eq!(form.status, StatusCode::OK);
         let version = hidden(&form.text, "version").expect("version");
-        let res = fx
-            .post_form(
-                &accept,
-                &mcookie,
-                &mcsrf,
-                &[("version", &version), ("acceptance.by", "")],
-            )
-            .await;
-        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(res.text.contains("id=\"acceptance-by-err\""));
+        fx.refused_form(
+            &accept,
+            &mcookie,
+            &mcsrf,
+            &[("version", &version), ("acceptance.by", "")],
+            &["acceptance-by"],
+        )
+        .await;
         fx.submit(
             &accept,
             &mcookie,
@@ -751,16 +744,14 @@ on_both!(
         assert_eq!(control.status, StatusCode::OK);
         let version = hidden(&control.text, "version").expect("version");
         // An exclusion without a justification is refused on the control page, naming the field.
-        let res = fx
-            .post_form(
-                "/controls/A.9.3",
-                &cookie,
-                &csrf,
-                &[("version", &version), ("status", "not_applicable")],
-            )
-            .await;
-        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        res.assert_contains("id=\"justification-err\"");
+        fx.refused_form(
+            "/controls/A.9.3",
+            &cookie,
+            &csrf,
+            &[("version", &version), ("status", "not_applicable")],
+            &["justification"],
+        )
+        .await;
         fx.submit(
             "/controls/A.9.3",
             &cookie,
@@ -788,16 +779,14 @@ on_both!(
             .await
             .expect("v")
             .len();
-        let res = fx
-            .post_form(
-                "/soa/approve",
-                &cookie,
-                &csrf,
-                &[("approved_by", ""), ("approver_role", "")],
-            )
-            .await;
-        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(res.text.contains("id=\"approved_by-err\""));
+        fx.refused_form(
+            "/soa/approve",
+            &cookie,
+            &csrf,
+            &[("approved_by", ""), ("approver_role", "")],
+            &["approved_by"],
+        )
+        .await;
         let res = fx
             .post_form(
                 "/soa/approve",
@@ -1003,25 +992,23 @@ on_both!(
         );
 
         // A harm without scores comes back with the message on its card.
-        let res = fx
-            .post_form(
-                "/impact-assessments",
-                &cookie,
-                &csrf,
-                &[
-                    ("system_id", &a),
-                    ("template", "default"),
-                    ("title", "Incomplete"),
-                    ("impacts[3].area", "privacy"),
-                    ("impacts[3].nature", "harm"),
-                    ("impacts[3].description", "Leak"),
-                    ("impacts[3].severity", ""),
-                    ("impacts[3].likelihood", "2"),
-                ],
-            )
-            .await;
-        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        res.assert_contains("id=\"impacts-3-err\"");
+        fx.refused_form(
+            "/impact-assessments",
+            &cookie,
+            &csrf,
+            &[
+                ("system_id", &a),
+                ("template", "default"),
+                ("title", "Incomplete"),
+                ("impacts[3].area", "privacy"),
+                ("impacts[3].nature", "harm"),
+                ("impacts[3].description", "Leak"),
+                ("impacts[3].severity", ""),
+                ("impacts[3].likelihood", "2"),
+            ],
+            &["impacts-3"],
+        )
+        .await;
 
         // Classification: unanswered questions are named; all "no" is minimal risk.
         let q = aims_app::classify::questionnaire().expect("questionnaire");

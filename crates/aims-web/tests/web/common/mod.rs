@@ -379,6 +379,33 @@ impl Web {
         r.location()
     }
 
+    /// Posts `form` as [`Web::post_form`] does and asserts that it comes back refused (422) with a message at each
+    /// field of `errors` (the element `id="<field>-err"`): the page.
+    pub async fn refused_form(
+        &self,
+        path: &str,
+        cookie: &str,
+        csrf: &str,
+        form: &[(&str, &str)],
+        errors: &[&str],
+    ) -> Resp {
+        let r = self.post_form(path, cookie, csrf, form).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{path}: {}",
+            r.text
+        );
+        for field in errors {
+            assert!(
+                r.text.contains(&format!("id=\"{field}-err\"")),
+                "{path}: no message at {field}: {}",
+                r.text
+            );
+        }
+        r
+    }
+
     /// Posts a form as a page of `origin` would.
     pub async fn post_from(
         &self,
