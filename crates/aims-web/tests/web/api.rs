@@ -364,12 +364,15 @@ on_both!(
     |fx: Fx| async move {
         let admin = fx.token("admin");
         let before = fx.head(&fx.org_a).await;
-        let count_before = fx
-            .api_get("/api/v1/ai-systems?limit=200", &admin)
-            .await
-            .json()["items"]
-            .as_array()
-            .map(Vec::len);
+        // How many systems the demo organization lists.
+        let systems = async || {
+            fx.api_get("/api/v1/ai-systems?limit=200", &admin)
+                .await
+                .json()["items"]
+                .as_array()
+                .map(Vec::len)
+        };
+        let count_before = systems().await;
         let long = "x".repeat(201);
         let long_body = format!(r#"{{"name": "{long}", "purpose": "p"}}"#);
         let cases: Vec<(&str, String, StatusCode, &str)> = vec![
@@ -604,12 +607,7 @@ on_both!(
             before,
             "no bad request changed the store"
         );
-        let count_after = fx
-            .api_get("/api/v1/ai-systems?limit=200", &admin)
-            .await
-            .json()["items"]
-            .as_array()
-            .map(Vec::len);
+        let count_after = systems().await;
         assert_eq!(count_before, count_after);
         let report = fx
             .call("POST", "/api/v1/verify", &admin, None, &[])
@@ -780,10 +778,7 @@ on_both!(
     browser_sessions_need_the_csrf_header_for_changes,
     |fx: Fx| async move {
         let (signed, csrf) = fx.api_session(EMAILS[2]).await;
-        let read = Auth::Cookie {
-            session: signed.clone(),
-            csrf: None,
-        };
+        let read = Auth::session(signed.clone(), None);
         assert_eq!(
             fx.api_get("/api/v1/ai-systems", &read).await.status,
             StatusCode::OK
@@ -795,20 +790,14 @@ on_both!(
             .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
         r.error();
-        let wrong = Auth::Cookie {
-            session: signed.clone(),
-            csrf: Some("0".repeat(64)),
-        };
+        let wrong = Auth::session(signed.clone(), Some("0".repeat(64)));
         assert_eq!(
             fx.call("POST", "/api/v1/context-issues", &wrong, body, &[])
                 .await
                 .status,
             StatusCode::FORBIDDEN
         );
-        let right = Auth::Cookie {
-            session: signed.clone(),
-            csrf: Some(csrf.clone()),
-        };
+        let right = Auth::session(signed.clone(), Some(csrf.clone()));
         let r = fx
             .call(
                 "POST",
@@ -828,10 +817,7 @@ on_both!(
             .call("POST", "/api/v1/context-issues", &right, body, &[])
             .await;
         r.assert_status(StatusCode::CREATED);
-        let bogus = Auth::Cookie {
-            session: "f".repeat(64),
-            csrf: None,
-        };
+        let bogus = Auth::session("f".repeat(64), None);
         assert_eq!(
             fx.api_get("/api/v1/ai-systems", &bogus).await.status,
             StatusCode::UNAUTHORIZED
@@ -1204,10 +1190,7 @@ on_both!(
     account_page_creates_lists_and_revokes_tokens,
     |fx: Fx| async move {
         let (signed, csrf) = fx.api_session(EMAILS[4]).await;
-        let cookie = Auth::Cookie {
-            session: signed.clone(),
-            csrf: None,
-        };
+        let cookie = Auth::session(signed.clone(), None);
         let page = fx.api_get("/account", &cookie).await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(
@@ -1308,10 +1291,7 @@ on_both!(
     |fx: Fx| async move {
         // A viewer signs in and makes a token from the browser session (CSRF header needed).
         let (signed, csrf) = fx.api_session(EMAILS[4]).await;
-        let browser = Auth::Cookie {
-            session: signed.clone(),
-            csrf: Some(csrf),
-        };
+        let browser = Auth::session(signed.clone(), Some(csrf));
         let body = r#"{"name": "nightly export", "days": 7}"#;
         let r = fx
             .call("POST", "/api/v1/tokens", &browser, Some(body), &[])

@@ -132,6 +132,13 @@ pub enum Auth {
     },
 }
 
+impl Auth {
+    /// A browser session `session`, with the CSRF header `csrf` or without.
+    pub fn session(session: String, csrf: Option<String>) -> Auth {
+        Auth::Cookie { session, csrf }
+    }
+}
+
 impl Web {
     /// A fresh demo store on `backend` with the other organization.
     pub async fn new(backend: Backend) -> Web {
