@@ -5,7 +5,7 @@
 //! risk afterwards shows drift; and the diff between two approved versions names exactly what changed. Bad input
 //! on the way is refused naming the field, with the store unchanged.
 
-use crate::common::{Run, new_db, run_in};
+use crate::common::{Run, assert_refused, new_db, run_in};
 use aims_app::test_store::Backend;
 use aims_app::test_store::testing::{TestDb, backends};
 use serde_json::{Value, json};
@@ -68,6 +68,11 @@ impl Fx {
             "Ranks job applications",
             &["--role", "deployer"],
         )
+    }
+
+    /// Adds an interested party of `category`: its id.
+    fn add_party(&self, name: &str, category: &str) -> String {
+        id(&self.json(&["party", "add", "--name", name, "--category", category]))
     }
 
     fn write(&self, name: &str, v: &Value) -> String {
@@ -272,17 +277,8 @@ fn impact_harm_risk_treatment_soa_approval_drift_and_diff() {
             ],
             true,
         );
-        assert_eq!(
-            stale.code,
-            2,
-            "a stale version is refused: {}",
-            stale.describe()
-        );
-        assert!(
-            stale.stderr.contains("\"conflict\""),
-            "{}",
-            stale.describe()
-        );
+        // A stale version is refused as a conflict.
+        assert_refused(&stale, "conflict", "changed by someone else");
         assert_eq!(
             fx.head(),
             before,
@@ -424,14 +420,7 @@ fn impact_harm_risk_treatment_soa_approval_drift_and_diff() {
 fn interested_party_requirements_give_their_controls_a_reason() {
     for backend in backends() {
         let fx = Fx::initialised(backend);
-        let party = id(&fx.json(&[
-            "party",
-            "add",
-            "--name",
-            "Works council",
-            "--category",
-            "employee",
-        ]));
+        let party = fx.add_party("Works council", "employee");
         // The same requirement, addressed by `control`.
         let require = |control| {
             [
