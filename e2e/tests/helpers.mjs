@@ -1,6 +1,7 @@
 // Shared set-up of the browser tests: a real `aims serve --demo` on a free loopback port with a fresh store, and
 // Debian's Chromium driven headless by playwright-core.
 import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -72,6 +73,13 @@ export async function pageAs(browser, base, who, options = { viewport: { width: 
   return page;
 }
 
+/** A new page (as [pageAs]) signed in as `who` and opened at `path`. */
+export async function pageAt(browser, base, who, path) {
+  const page = await pageAs(browser, base, who);
+  await page.goto(`${base}${path}`);
+  return page;
+}
+
 /**
  * A browser context for accessibility checks, whose pages run axe-core (the pages' CSP forbids injected scripts,
  * so the context bypasses CSP; test-only), with a first page on it.
@@ -81,6 +89,18 @@ export async function auditContext(browser, options = {}) {
   return { context, page: await context.newPage() };
 }
 
+/**
+ * An [auditContext] of a 1280 × 900 window on the `server` of [startServer], whose first page is signed in as `who`
+ * and opened at `path`; with the server's address as `base`.
+ */
+export async function auditedPageAt(browser, server, who, path) {
+  const { base } = server;
+  const { context, page } = await auditContext(browser, { viewport: { width: 1280, height: 900 } });
+  await signIn(page, base, who);
+  await page.goto(`${base}${path}`);
+  return { context, page, base };
+}
+
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** Runs axe-core on the page (of an [auditContext]); resolves to its serious and critical violations. */
@@ -88,6 +108,18 @@ export async function audit(page) {
   await page.evaluate(AXE);
   const result = await page.evaluate(async () => await globalThis.axe.run(document, { resultTypes: ['violations'] }));
   return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/** Asserts that axe-core finds no serious or critical violation on the page; `label` names the page on failure. */
+export async function assertAccessible(page, label) {
+  const bad = await audit(page);
+  assert.deepEqual(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(', ')})`), [], label);
+}
+
+/** Follows the link that `link` (the options of a `getByRole('link')` lookup) names, and waits for `url`. */
+export async function followLink(page, link, url) {
+  await page.getByRole('link', link).click();
+  await page.waitForURL(url);
 }
 
 /** Saves a full-page screenshot under the artifacts folder. */

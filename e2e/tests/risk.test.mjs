@@ -5,7 +5,9 @@
 // the Statement of Applicability. axe-core finds no serious or critical violations on these pages.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, signIn, shot, pageAs, audit, auditContext } from './helpers.mjs';
+import {
+  startServer, launch, shot, pageAs, pageAt, assertAccessible, auditedPageAt, followLink,
+} from './helpers.mjs';
 
 let server;
 let browser;
@@ -17,8 +19,7 @@ const RISK = 'Chatbot invents refund rules';
 test('a contributor records a risk, finds it on the heat map and plans its treatment', async () => {
   const { base } = server;
   const page = await pageAs(browser, base, 'contributor');
-  await page.getByRole('link', { name: 'Risks', exact: true }).click();
-  await page.waitForURL(`${base}/risks`);
+  await followLink(page, { name: 'Risks', exact: true }, `${base}/risks`);
   await assert.doesNotReject(page.getByRole('group', { name: /Inherent risk heat map/ }).waitFor());
   await shot(page, 'risk-register');
 
@@ -81,8 +82,7 @@ test('a contributor records a risk, finds it on the heat map and plans its treat
 test('a manager filters the Statement of Applicability and sees why approval is refused', async () => {
   const { base } = server;
   const page = await pageAs(browser, base, 'manager');
-  await page.getByRole('link', { name: 'SoA', exact: true }).click();
-  await page.waitForURL(`${base}/soa`);
+  await followLink(page, { name: 'SoA', exact: true }, `${base}/soa`);
   await shot(page, 'soa');
   await page.getByLabel('Status').selectOption('partial');
   await page.waitForFunction(() => [...document.querySelectorAll('#soa-lines tbody tr')]
@@ -123,8 +123,7 @@ test('a manager filters the Statement of Applicability and sees why approval is 
 test('an impact assessment walks through the template and raises a risk for a harm above appetite', async () => {
   const { base } = server;
   const page = await pageAs(browser, base, 'contributor');
-  await page.getByRole('link', { name: 'Impact assessments' }).click();
-  await page.waitForURL(`${base}/impact-assessments`);
+  await followLink(page, { name: 'Impact assessments' }, `${base}/impact-assessments`);
   await shot(page, 'impact-list');
   await page.getByRole('link', { name: 'New impact assessment' }).click();
   const value = await page.locator('#system option', { hasText: 'Customer-support assistant' }).getAttribute('value');
@@ -156,8 +155,7 @@ test('an impact assessment walks through the template and raises a risk for a ha
 
 test('an AI system is classified under the EU AI Act from its detail page', async () => {
   const { base } = server;
-  const page = await pageAs(browser, base, 'contributor');
-  await page.goto(`${base}/systems`);
+  const page = await pageAt(browser, base, 'contributor', '/systems');
   await page.getByRole('link', { name: 'E-mail spam and phishing filter' }).click();
   await page.getByRole('link', { name: 'EU AI Act classification' }).first().click();
   await page.waitForURL(/\/systems\/[0-9a-f-]{36}\/classification$/);
@@ -179,10 +177,7 @@ test('an AI system is classified under the EU AI Act from its detail page', asyn
 });
 
 test('the risk, SoA, impact and classification pages have no serious or critical accessibility violations', async () => {
-  const { context, page } = await auditContext(browser, { viewport: { width: 1280, height: 900 } });
-  const { base } = server;
-  await signIn(page, base, 'manager');
-  await page.goto(`${base}/risks`);
+  const { context, page, base } = await auditedPageAt(browser, server, 'manager', '/risks');
   const risk = await page.locator('#register tbody a[href^="/risks/"]').first().getAttribute('href');
   const treatment = await (async () => {
     await page.goto(`${base}${risk}`);
@@ -198,32 +193,25 @@ test('the risk, SoA, impact and classification pages have no serious or critical
     `/impact-assessments/new?system=${system.split('/').pop()}&template=eu-fria`, `${system}/classification`, '/'];
   for (const path of paths) {
     await page.goto(`${base}${path}`);
-    const bad = await audit(page);
-    assert.deepEqual(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(', ')})`), [], path);
+    await assertAccessible(page, path);
   }
   // Half a laptop screen: the register and the SoA still read well.
   await page.setViewportSize({ width: 720, height: 900 });
   await page.goto(`${base}/risks`);
   await shot(page, 'risk-register-narrow');
   await page.goto(`${base}/soa`);
-  const bad = await audit(page);
-  assert.deepEqual(bad.map((v) => `${v.id}: ${v.help}`), [], '/soa at 720px');
+  await assertAccessible(page, '/soa at 720px');
   await context.close();
 });
 
 test('a manager changes the risk method: a sixth likelihood point resizes the matrix before it is saved', async () => {
-  const { context, page } = await auditContext(browser, { viewport: { width: 1280, height: 900 } });
-  const { base } = server;
-  await signIn(page, base, 'manager');
-  await page.goto(`${base}/risks`);
-  await page.getByRole('link', { name: 'Risk method', exact: true }).click();
-  await page.waitForURL(`${base}/risks/method`);
+  const { context, page, base } = await auditedPageAt(browser, server, 'manager', '/risks');
+  await followLink(page, { name: 'Risk method', exact: true }, `${base}/risks/method`);
   await assert.doesNotReject(page.getByRole('heading', { name: /Risk method/ }).first().waitFor());
   assert.match(await page.locator('table.matrix').textContent(), /5 · Almost certain/);
   await shot(page, 'risk-method');
 
-  await page.getByRole('link', { name: 'Change the method' }).click();
-  await page.waitForURL(`${base}/risks/method/edit`);
+  await followLink(page, { name: 'Change the method' }, `${base}/risks/method/edit`);
   await shot(page, 'risk-method-form');
   await page.locator('input[name="likelihood[5].label"]').fill('Constant');
   await page.locator('input[name="likelihood[5].description"]').fill('Happens every day.');
@@ -234,8 +222,7 @@ test('a manager changes the risk method: a sixth likelihood point resizes the ma
   assert.match(await alert.textContent(), /resized/);
   assert.equal(await page.locator('select[name^="matrix["]').count(), 30, 'the grid has a sixth row');
   assert.equal(await page.locator('#matrix-5-0[aria-invalid="true"]').count(), 1, 'the new cells are marked');
-  const bad = await audit(page);
-  assert.deepEqual(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(', ')})`), [], 'resized form');
+  await assertAccessible(page, 'resized form');
   await shot(page, 'risk-method-resized');
   for (let i = 0; i < 5; i += 1) {
     await page.locator(`#matrix-5-${i}`).selectOption(i < 2 ? 'high' : 'critical');
@@ -250,10 +237,8 @@ test('a manager changes the risk method: a sixth likelihood point resizes the ma
 
 test('a contributor adds an own control and finds it in the Statement of Applicability', async () => {
   const { base } = server;
-  const page = await pageAs(browser, base, 'contributor');
-  await page.goto(`${base}/soa`);
-  await page.getByRole('link', { name: 'Add an own control' }).click();
-  await page.waitForURL(/\/controls\?add=1#add$/);
+  const page = await pageAt(browser, base, 'contributor', '/soa');
+  await followLink(page, { name: 'Add an own control' }, /\/controls\?add=1#add$/);
   await page.getByLabel('Identifier').fill('ORG-1');
   await page.locator('#status').selectOption('implemented');
   await page.getByRole('button', { name: 'Add the control' }).click();

@@ -7,25 +7,20 @@
 // Tests and benchmarks stop at the first failure: unwrapping and panicking is how they report it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use aims_store::Backend;
 use aims_store::spec::CONTEXT_ISSUES;
 use aims_store::testing::TestDb;
-use aims_store::value::Value;
-use aims_store::{Backend, OpenOptions, Store};
 use std::time::Instant;
+use support::{issue_data, open_store};
 
 const ORG: &str = "0190a000-0000-7000-8000-0000000000be";
 
 async fn run(backend: Backend, n: usize) {
     let db = TestDb::new(backend).await.expect("database");
-    let store = Store::open(
-        &db.url,
-        OpenOptions {
-            create: true,
-            max_connections: 4,
-        },
-    )
-    .await
-    .expect("open");
+    let store = open_store(&db, true).await;
     let start = Instant::now();
     let mut ids: Vec<(String, i64)> = Vec::with_capacity(n / 2);
     for i in 0..n {
@@ -34,13 +29,7 @@ async fn run(backend: Backend, n: usize) {
             // Every other change updates an earlier record, so the log holds creates and updates.
             let k = (i / 2) % ids.len();
             let (id, version): (String, i64) = ids[k].clone();
-            let data = vec![
-                Value::Text("internal".into()),
-                Value::Text(format!("issue {i} (edited)")),
-                Value::Text("benchmark".into()),
-                Value::Text("bench".into()),
-                Value::Bool(true),
-            ];
+            let data = issue_data("internal", &format!("issue {i} (edited)"), true);
             let row = tx
                 .update(&CONTEXT_ISSUES, ORG, "bench", &id, Some(version), data)
                 .await
@@ -48,13 +37,7 @@ async fn run(backend: Backend, n: usize) {
             ids[k].1 = row.version();
         } else {
             let id = uuid::Uuid::now_v7().to_string();
-            let data = vec![
-                Value::Text("external".into()),
-                Value::Text(format!("issue {i}")),
-                Value::Text("benchmark".into()),
-                Value::Text("bench".into()),
-                Value::Bool(false),
-            ];
+            let data = issue_data("external", &format!("issue {i}"), false);
             tx.insert(&CONTEXT_ISSUES, ORG, "bench", &id, data)
                 .await
                 .expect("insert");

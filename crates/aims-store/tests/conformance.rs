@@ -6,38 +6,28 @@
 // Tests and benchmarks stop at the first failure: unwrapping and panicking is how they report it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
+
+use aims_store::changelog::VerifyReport;
 use aims_store::spec::{
     AI_SYSTEMS, ALL_TABLES, CONTEXT_ISSUES, IMPACT_ASSESSMENTS, INTERESTED_PARTIES, RISKS,
-    TableKind,
+    TableKind, TableSpec,
 };
 use aims_store::testing::{TestDb, backends};
 use aims_store::value::{Kind, Value};
 use aims_store::{Backend, OpenOptions, Store, StoreError};
 use sqlx::{AssertSqlSafe, Connection, Row};
+use support::{issue_data, open_store};
 
 const ORG_A: &str = "0190a000-0000-7000-8000-00000000000a";
 const ORG_B: &str = "0190a000-0000-7000-8000-00000000000b";
 
 async fn open(db: &TestDb) -> Store {
-    Store::open(
-        &db.url,
-        OpenOptions {
-            create: true,
-            max_connections: 4,
-        },
-    )
-    .await
-    .expect("open store")
+    open_store(db, true).await
 }
 
 fn issue(title: &str) -> Vec<Value> {
-    vec![
-        Value::Text("external".into()),
-        Value::Text(title.into()),
-        Value::Text("description".into()),
-        Value::Text("legal".into()),
-        Value::Bool(false),
-    ]
+    issue_data("external", title, false)
 }
 
 fn system(name: &str) -> Vec<Value> {
@@ -49,6 +39,30 @@ fn system(name: &str) -> Vec<Value> {
         "retired_on": "", "retired_reason": ""
     });
     aims_store::records::data_from_json(&AI_SYSTEMS, &data).expect("valid data")
+}
+
+/// The titles of listed rows, in order.
+fn titles(rows: &[aims_store::Row]) -> Vec<String> {
+    rows.iter()
+        .map(|r| r.get("title").unwrap().as_text().to_string())
+        .collect()
+}
+
+/// The titles of the demo organization's rows of `table` that `q` lists, in order.
+async fn list_titles(
+    store: &Store,
+    table: &'static TableSpec,
+    q: &aims_store::ListQuery,
+) -> Vec<String> {
+    titles(&store.list(table, ORG_A, q).await.unwrap())
+}
+
+/// The query `q` continued after `row` (an id cursor).
+fn continued_after(row: &aims_store::Row, q: aims_store::ListQuery) -> aims_store::ListQuery {
+    aims_store::ListQuery {
+        after_id: Some(row.id().to_string()),
+        ..q
+    }
 }
 
 fn new_id() -> String {
@@ -85,6 +99,31 @@ async fn add_issue(store: &Store, org: &str, title: &str) -> String {
         .expect("insert");
     tx.commit().await.expect("commit");
     id
+}
+
+/// Runs `sql` behind the store's back, then verifies every chain of the store: what it finds.
+async fn tamper(store: &Store, db: &TestDb, sql: &str) -> VerifyReport {
+    raw(db, sql).await;
+    store.verify(None).await.unwrap()
+}
+
+/// Asserts that some problem of `report` mentions `needle`.
+#[track_caller]
+fn assert_problem(report: &VerifyReport, needle: &str) {
+    assert!(
+        report.problems.iter().any(|p| p.message.contains(needle)),
+        "{needle} in {:?}",
+        report.problems
+    );
+}
+
+/// Retitles the context issue `id` at `version`, in a transaction of its own.
+async fn edit_issue(store: &Store, org: &str, id: &str, version: i64, title: &str) {
+    let mut tx = store.begin_write().await.expect("begin");
+    tx.update(&CONTEXT_ISSUES, org, "t", id, Some(version), issue(title))
+        .await
+        .expect("update");
+    tx.commit().await.expect("commit");
 }
 
 macro_rules! on_both {
@@ -508,11 +547,6 @@ on_both!(
         tx.commit().await.unwrap();
 
         // Ranked order (residual level, then inherent level), highest first, paged by id alone.
-        let titles = |rows: &[aims_store::Row]| {
-            rows.iter()
-                .map(|r| r.get("title").unwrap().as_text().to_string())
-                .collect::<Vec<_>>()
-        };
         let ranked = ListQuery {
             order_key: Some(OrderKey::Ranked {
                 columns: vec!["residual_level", "inherent_level"],
@@ -543,12 +577,9 @@ on_both!(
         };
         let page1 = store.list(&RISKS, ORG_A, &folded).await.unwrap();
         assert_eq!(titles(&page1), vec!["Alpha", "beta", "Delta"]);
-        let by_id = ListQuery {
-            after_id: Some(page1[2].id().to_string()),
-            ..folded.clone()
-        };
+        let by_id = continued_after(&page1[2], folded.clone());
         assert_eq!(
-            titles(&store.list(&RISKS, ORG_A, &by_id).await.unwrap()),
+            list_titles(&store, &RISKS, &by_id).await,
             vec!["epsilon", "gamma"]
         );
         let by_value = ListQuery {
@@ -556,7 +587,7 @@ on_both!(
             ..folded
         };
         assert_eq!(
-            titles(&store.list(&RISKS, ORG_A, &by_value).await.unwrap()),
+            list_titles(&store, &RISKS, &by_value).await,
             vec!["epsilon", "gamma"]
         );
         // A derived value orders like a column, and an id cursor works on a plain column order too.
@@ -566,7 +597,7 @@ on_both!(
             ..Default::default()
         };
         assert_eq!(
-            titles(&store.list(&RISKS, ORG_A, &by_level).await.unwrap()),
+            list_titles(&store, &RISKS, &by_level).await,
             vec!["gamma", "epsilon", "beta", "Alpha"],
             "after Delta, whose level is empty"
         );
@@ -609,11 +640,6 @@ on_both!(
                 .unwrap();
         }
         tx.commit().await.unwrap();
-        let titles = |rows: &[aims_store::Row]| {
-            rows.iter()
-                .map(|r| r.get("title").unwrap().as_text().to_string())
-                .collect::<Vec<_>>()
-        };
         let by_system = ListQuery {
             order_key: Some(OrderKey::Folded("system_name")),
             ties_descending: Some(true),
@@ -625,17 +651,9 @@ on_both!(
             .await
             .unwrap();
         assert_eq!(titles(&page1), vec!["fourth", "second", "third"]);
-        let page2 = ListQuery {
-            after_id: Some(page1[2].id().to_string()),
-            ..by_system.clone()
-        };
+        let page2 = continued_after(&page1[2], by_system.clone());
         assert_eq!(
-            titles(
-                &store
-                    .list(&IMPACT_ASSESSMENTS, ORG_A, &page2)
-                    .await
-                    .unwrap()
-            ),
+            list_titles(&store, &IMPACT_ASSESSMENTS, &page2).await,
             vec!["first"]
         );
         let search = ListQuery {
@@ -643,12 +661,7 @@ on_both!(
             ..by_system
         };
         assert_eq!(
-            titles(
-                &store
-                    .list(&IMPACT_ASSESSMENTS, ORG_A, &search)
-                    .await
-                    .unwrap()
-            ),
+            list_titles(&store, &IMPACT_ASSESSMENTS, &search).await,
             vec!["fourth", "second"]
         );
         let mut tx = store.begin_read().await.unwrap();
@@ -669,12 +682,8 @@ on_both!(verify_names_an_edited_record, |db: TestDb| async move {
     let id = add_issue(&store, ORG_A, "Regulation").await;
     add_issue(&store, ORG_B, "Other").await;
     assert!(store.verify(None).await.unwrap().intact());
-    raw(
-        &db,
-        &format!("UPDATE context_issues SET title = 'Forged' WHERE id = '{id}'"),
-    )
-    .await;
-    let report = store.verify(None).await.unwrap();
+    let sql = format!("UPDATE context_issues SET title = 'Forged' WHERE id = '{id}'");
+    let report = tamper(&store, &db, &sql).await;
     assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
     assert_eq!(report.problems[0].record_id, id);
     assert!(report.problems[0].message.contains("altered outside aims"));
@@ -690,14 +699,10 @@ on_both!(verify_names_an_edited_log_entry, |db: TestDb| async move {
     add_issue(&store, ORG_A, "one").await;
     add_issue(&store, ORG_A, "two").await;
     add_issue(&store, ORG_A, "three").await;
-    raw(
-        &db,
-        &format!(
-            "UPDATE change_log SET actor = 'someone-else' WHERE org_id = '{ORG_A}' AND seq = 2"
-        ),
-    )
-    .await;
-    let report = store.verify(None).await.unwrap();
+    let sql = format!(
+        "UPDATE change_log SET actor = 'someone-else' WHERE org_id = '{ORG_A}' AND seq = 2"
+    );
+    let report = tamper(&store, &db, &sql).await;
     assert!(!report.intact());
     assert_eq!(report.problems[0].seq, Some(2), "{:?}", report.problems);
     assert!(report.problems[0].message.contains("entry 2"));
@@ -707,15 +712,11 @@ on_both!(
     verify_finds_deleted_entries_in_the_middle_and_at_the_end,
     |db: TestDb| async move {
         let store = open(&db).await;
+        let delete_second = format!("DELETE FROM change_log WHERE org_id = '{ORG_A}' AND seq = 2");
         for t in ["one", "two", "three"] {
             add_issue(&store, ORG_A, t).await;
         }
-        raw(
-            &db,
-            &format!("DELETE FROM change_log WHERE org_id = '{ORG_A}' AND seq = 2"),
-        )
-        .await;
-        let report = store.verify(None).await.unwrap();
+        let report = tamper(&store, &db, &delete_second).await;
         assert!(
             report.problems[0].message.contains("entry 2 is missing"),
             "{:?}",
@@ -727,20 +728,8 @@ on_both!(
         for t in ["one", "two"] {
             add_issue(&store2, ORG_A, t).await;
         }
-        raw(
-            &db2,
-            &format!("DELETE FROM change_log WHERE org_id = '{ORG_A}' AND seq = 2"),
-        )
-        .await;
-        let report = store2.verify(None).await.unwrap();
-        assert!(
-            report
-                .problems
-                .iter()
-                .any(|p| p.message.contains("chain head")),
-            "{:?}",
-            report.problems
-        );
+        let report = tamper(&store2, &db2, &delete_second).await;
+        assert_problem(&report, "chain head");
     }
 );
 
@@ -755,12 +744,8 @@ on_both!(
          VALUES ('{intruder}', '{ORG_A}', 1, 1, 1, 'internal', 'sneaky', '', '', {})",
         if db.backend == Backend::Sqlite { "0" } else { "false" }
     )).await;
-        raw(
-            &db,
-            &format!("DELETE FROM context_issues WHERE id = '{id}'"),
-        )
-        .await;
-        let report = store.verify(None).await.unwrap();
+        let sql = format!("DELETE FROM context_issues WHERE id = '{id}'");
+        let report = tamper(&store, &db, &sql).await;
         let msgs: Vec<&str> = report.problems.iter().map(|p| p.message.as_str()).collect();
         assert!(
             msgs.iter()
@@ -777,13 +762,9 @@ on_both!(
 
 on_both!(verify_finds_catalogue_edits, |db: TestDb| async move {
     let store = open(&db).await;
-    raw(&db, "UPDATE catalog_items SET title = 'Made up' WHERE framework_id = 'iso42001' AND ref = 'A.2.2'").await;
-    let report = store.verify(None).await.unwrap();
-    assert!(
-        report.problems.iter().any(|p| p.message.contains("A.2.2")),
-        "{:?}",
-        report.problems
-    );
+    let sql = "UPDATE catalog_items SET title = 'Made up' WHERE framework_id = 'iso42001' AND ref = 'A.2.2'";
+    let report = tamper(&store, &db, sql).await;
+    assert_problem(&report, "A.2.2");
 });
 
 on_both!(
@@ -791,15 +772,7 @@ on_both!(
     |db: TestDb| async move {
         // Two independent stores (two pools, as two processes would have) write to one organization at once.
         let s1 = open(&db).await;
-        let s2 = Store::open(
-            &db.url,
-            OpenOptions {
-                create: false,
-                max_connections: 4,
-            },
-        )
-        .await
-        .unwrap();
+        let s2 = open_store(&db, false).await;
         let mut tasks = vec![];
         for (n, s) in [s1.clone(), s2.clone(), s1.clone(), s2.clone()]
             .into_iter()
@@ -871,18 +844,7 @@ async fn backup_restores_across_backends_and_refuses_bad_files() {
             let store = open(&src).await;
             add_issue(&store, ORG_A, "one").await;
             let id = add_issue(&store, ORG_B, "two").await;
-            let mut tx = store.begin_write().await.unwrap();
-            tx.update(
-                &CONTEXT_ISSUES,
-                ORG_B,
-                "t",
-                &id,
-                Some(1),
-                issue("two, edited"),
-            )
-            .await
-            .unwrap();
-            tx.commit().await.unwrap();
+            edit_issue(&store, ORG_B, &id, 1, "two, edited").await;
             let mut buf = Vec::new();
             let summary = store.backup(&mut buf).await.unwrap();
             assert_eq!(summary.log_entries, 3);

@@ -17,6 +17,18 @@ fn issue(title: &str, kind: &str, climate: bool) -> ContextIssue {
     }
 }
 
+/// An optional text custom field, "tier".
+fn tier_field() -> CustomFieldDef {
+    CustomFieldDef {
+        key: "tier".into(),
+        label: "Tier".into(),
+        kind: "text".into(),
+        choices: vec![],
+        required: false,
+        description: String::new(),
+    }
+}
+
 fn fields(e: &AppError) -> Vec<String> {
     match e {
         AppError::Invalid(v) => v.errors.iter().map(|f| f.field.clone()).collect(),
@@ -41,6 +53,16 @@ async fn all_pages(t: &crate::test_support::TestOrg, mut p: ListParams) -> (Vec<
             None => return (titles, pages),
         }
     }
+}
+
+/// Reads every page of a list sorted by `sort`, two records a page: the titles in order.
+async fn sorted_in_pages_of_two(t: &crate::test_support::TestOrg, sort: &str) -> Vec<String> {
+    let p = ListParams {
+        limit: Some(2),
+        sort: Some(sort.into()),
+        ..ListParams::default()
+    };
+    all_pages(t, p).await.0
 }
 
 #[tokio::test]
@@ -70,27 +92,9 @@ async fn lists_page_by_cursor_in_every_declared_order_with_filters_in_sql() {
         // By title, both ways, across pages.
         let mut sorted: Vec<String> = titles.iter().map(|s| s.to_string()).collect();
         sorted.sort();
-        let (seen, _) = all_pages(
-            t,
-            ListParams {
-                limit: Some(2),
-                sort: Some("title".into()),
-                ..ListParams::default()
-            },
-        )
-        .await;
-        assert_eq!(seen, sorted);
+        assert_eq!(sorted_in_pages_of_two(t, "title").await, sorted);
         sorted.reverse();
-        let (seen, _) = all_pages(
-            t,
-            ListParams {
-                limit: Some(2),
-                sort: Some("-title".into()),
-                ..ListParams::default()
-            },
-        )
-        .await;
-        assert_eq!(seen, sorted);
+        assert_eq!(sorted_in_pages_of_two(t, "-title").await, sorted);
         // Filters and search.
         let (seen, _) = all_pages(
             t,
@@ -219,14 +223,7 @@ async fn roles_of_the_declaration_are_checked_on_every_use_case() {
         app.record_history::<ContextIssue>(&viewer, &t.org, &s.id)
             .await
             .unwrap();
-        let field = CustomFieldDef {
-            key: "tier".into(),
-            label: "Tier".into(),
-            kind: "text".into(),
-            choices: vec![],
-            required: false,
-            description: String::new(),
-        };
+        let field = tier_field();
         assert!(forbidden(
             app.create_record(&contributor, &t.org, field.clone())
                 .await
@@ -254,14 +251,7 @@ async fn roles_of_the_declaration_are_checked_on_every_use_case() {
 async fn check_hooks_run_inside_the_write_and_name_the_field() {
     crate::test_support::on_each_backend(async |t| {
         let app = &t.app;
-        let field = CustomFieldDef {
-            key: "tier".into(),
-            label: "Tier".into(),
-            kind: "text".into(),
-            choices: vec![],
-            required: false,
-            description: String::new(),
-        };
+        let field = tier_field();
         let first = app
             .create_record(&t.operator, &t.org, field.clone())
             .await

@@ -3,7 +3,7 @@
 //! revoked, browser sessions with the CSRF header, cursor paging, and the OpenAPI document against the routes.
 
 use crate::common::risk_endpoints;
-use crate::common::{Auth, EMAILS, MATRIX_ROLES, Resp, Web, from_json, op, texts};
+use crate::common::{Auth, EMAILS, Prepared, Resp, Web, assert_role_matrix, from_json, op, texts};
 use aims_app::{Actor, RecordId};
 use aims_domain::context::{ContextIssue, InterestedParty, Supplier};
 use aims_domain::inventory::AiSystem;
@@ -162,11 +162,7 @@ fn collection_of(template: &str) -> &str {
 
 /// What the endpoint needs to succeed: concrete path, body and headers. Writes get a fresh record each time, so
 /// every call of the matrix finds its target.
-async fn prepare(
-    fx: &Fx,
-    method: &str,
-    template: &str,
-) -> (String, Option<String>, Vec<(&'static str, &'static str)>) {
+async fn prepare(fx: &Fx, method: &str, template: &str) -> Prepared {
     let collection = collection_of(template);
     let writes = matches!(method, "PUT" | "DELETE" | "POST");
     let id = if !template.contains("{id}")
@@ -190,7 +186,7 @@ async fn prepare(
         _ => None,
     };
     let headers = if method == "PUT" {
-        vec![("if-match", "\"1\"")]
+        vec![("if-match", "\"1\"".to_string())]
     } else {
         vec![]
     };
@@ -220,21 +216,7 @@ fn expected(method: &str, template: &str, role: &str) -> StatusCode {
 }
 
 on_both!(role_endpoint_matrix, |fx: Fx| async move {
-    let mut failures = vec![];
-    for (method, template) in ENDPOINTS {
-        for role in MATRIX_ROLES {
-            let (path, body, headers) = prepare(&fx, method, template).await;
-            let r = fx
-                .call(method, &path, &fx.as_role(role), body.as_deref(), &headers)
-                .await;
-            let want = expected(method, template, role);
-            failures.extend(r.mismatch(&format!("{method} {template} as {role}"), want));
-            if !r.status.is_success() {
-                r.error();
-            }
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_role_matrix(&fx, ENDPOINTS, prepare, expected).await;
 });
 
 on_both!(other_organizations_ids_are_not_found, |fx: Fx| async move {
@@ -264,23 +246,10 @@ on_both!(other_organizations_ids_are_not_found, |fx: Fx| async move {
             let r = fx
                 .call(method, &path, &admin, body, &[("if-match", "\"1\"")])
                 .await;
-            assert_eq!(
-                r.status,
-                StatusCode::NOT_FOUND,
-                "{method} {path}: {}",
-                r.text
-            );
-            assert_eq!(r.error()["code"], "not_found");
-            assert!(
-                !r.text.contains("Secret"),
-                "{method} {path} leaks: {}",
-                r.text
-            );
+            r.assert_hidden(&format!("{method} {path}"));
         }
         // Lists never show the other organization's records.
-        let list = fx
-            .call("GET", &format!("/api/v1/{collection}"), &admin, None, &[])
-            .await;
+        let list = fx.api_get(&format!("/api/v1/{collection}"), &admin).await;
         assert_eq!(list.status, StatusCode::OK);
         assert!(!list.text.contains(id.as_str()) && !list.text.contains("Secret"));
     }
@@ -292,18 +261,12 @@ on_both!(other_organizations_ids_are_not_found, |fx: Fx| async move {
     // The other organization's token sees its own records, not the demo's.
     let b = Auth::Token(fx.token_b.clone());
     let r = fx
-        .call(
-            "GET",
-            &format!("/api/v1/ai-systems/{}", fx.system_a),
-            &b,
-            None,
-            &[],
-        )
+        .api_get(&format!("/api/v1/ai-systems/{}", fx.system_a), &b)
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    let r = fx.call("GET", "/api/v1/ai-systems", &b, None, &[]).await;
+    let r = fx.api_get("/api/v1/ai-systems", &b).await;
     assert_eq!(r.json()["items"].as_array().map(Vec::len), Some(1));
-    let r = fx.call("GET", "/api/v1/organization", &b, None, &[]).await;
+    let r = fx.api_get("/api/v1/organization", &b).await;
     assert_eq!(r.json()["slug"], "other");
     let r = fx.call("POST", "/api/v1/verify", &b, None, &[]).await;
     let chains = r.json()["chains"].clone();
@@ -321,7 +284,7 @@ on_both!(etag_and_if_match, |fx: Fx| async move {
     ] {
         let id = fx.fresh(collection).await;
         let path = format!("/api/v1/{collection}/{id}");
-        let r = fx.call("GET", &path, &admin, None, &[]).await;
+        let r = fx.api_get(&path, &admin).await;
         assert_eq!(r.status, StatusCode::OK);
         assert_eq!(r.headers[header::ETAG], "\"1\"");
         assert_eq!(r.json()["version"], 1);
@@ -366,7 +329,7 @@ on_both!(etag_and_if_match, |fx: Fx| async move {
                 .call("DELETE", &path, &admin, None, &[("if-match", "\"2\"")])
                 .await;
             assert_eq!(r.status, StatusCode::NO_CONTENT);
-            let r = fx.call("GET", &path, &admin, None, &[]).await;
+            let r = fx.api_get(&path, &admin).await;
             assert_eq!(r.status, StatusCode::NOT_FOUND);
         }
     }
@@ -393,10 +356,7 @@ on_both!(etag_and_if_match, |fx: Fx| async move {
             r.json()["id"].as_str().expect("id")
         )
     );
-    assert_eq!(
-        fx.call("GET", &location, &admin, None, &[]).await.status,
-        StatusCode::OK
-    );
+    assert_eq!(fx.api_get(&location, &admin).await.status, StatusCode::OK);
 });
 
 on_both!(
@@ -404,12 +364,15 @@ on_both!(
     |fx: Fx| async move {
         let admin = fx.token("admin");
         let before = fx.head(&fx.org_a).await;
-        let count_before = fx
-            .call("GET", "/api/v1/ai-systems?limit=200", &admin, None, &[])
-            .await
-            .json()["items"]
-            .as_array()
-            .map(Vec::len);
+        // How many systems the demo organization lists.
+        let systems = async || {
+            fx.api_get("/api/v1/ai-systems?limit=200", &admin)
+                .await
+                .json()["items"]
+                .as_array()
+                .map(Vec::len)
+        };
+        let count_before = systems().await;
         let long = "x".repeat(201);
         let long_body = format!(r#"{{"name": "{long}", "purpose": "p"}}"#);
         let cases: Vec<(&str, String, StatusCode, &str)> = vec![
@@ -569,7 +532,7 @@ on_both!(
                 "kinds",
             ),
         ] {
-            let r = fx.call("GET", path, &admin, None, &[]).await;
+            let r = fx.api_get(path, &admin).await;
             assert_eq!(r.status, status, "{path}: {}", r.text);
             assert_eq!(r.fields(), vec![field.to_string()], "{path}: {}", r.text);
         }
@@ -580,7 +543,7 @@ on_both!(
             "/api/v1/frameworks/nist-ai-rmf/items/NOPE%209/mappings",
             "/api/v1/no-such-thing",
         ] {
-            let r = fx.call("GET", path, &admin, None, &[]).await;
+            let r = fx.api_get(path, &admin).await;
             assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}: {}", r.text);
             r.error();
         }
@@ -644,12 +607,7 @@ on_both!(
             before,
             "no bad request changed the store"
         );
-        let count_after = fx
-            .call("GET", "/api/v1/ai-systems?limit=200", &admin, None, &[])
-            .await
-            .json()["items"]
-            .as_array()
-            .map(Vec::len);
+        let count_after = systems().await;
         assert_eq!(count_before, count_after);
         let report = fx
             .call("POST", "/api/v1/verify", &admin, None, &[])
@@ -671,17 +629,13 @@ on_both!(
             .await
             .expect("token");
         let auth = Auth::Token(t.token.clone());
-        assert!(ok(&fx
-            .call("GET", "/api/v1/organization", &auth, None, &[])
-            .await));
+        assert!(ok(&fx.api_get("/api/v1/organization", &auth).await));
         fx.app
             .store_for_tests()
             .token_set_expiry(&t.info.id, aims_app::test_store::now_micros() - 1)
             .await
             .expect("expire");
-        let r = fx
-            .call("GET", "/api/v1/organization", &auth, None, &[])
-            .await;
+        let r = fx.api_get("/api/v1/organization", &auth).await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
         assert_eq!(r.error()["code"], "unauthorized");
         assert!(r.headers.contains_key(header::WWW_AUTHENTICATE));
@@ -692,9 +646,7 @@ on_both!(
             .await
             .expect("token");
         let auth = Auth::Token(t.token.clone());
-        assert!(ok(&fx
-            .call("GET", "/api/v1/organization", &auth, None, &[])
-            .await));
+        assert!(ok(&fx.api_get("/api/v1/organization", &auth).await));
         let listed = fx.app.tokens(&op, EMAILS[1], None).await.expect("list");
         let mine = listed.iter().find(|v| v.id == t.info.id).expect("listed");
         assert_eq!(mine.status, "active");
@@ -713,9 +665,7 @@ on_both!(
                 .await
                 .is_err()
         );
-        assert!(ok(&fx
-            .call("GET", "/api/v1/organization", &auth, None, &[])
-            .await));
+        assert!(ok(&fx.api_get("/api/v1/organization", &auth).await));
         let owner = Actor::member(EMAILS[1], MemberRole::Manager);
         assert_eq!(
             fx.app
@@ -726,9 +676,7 @@ on_both!(
             "revoked"
         );
         assert_eq!(
-            fx.call("GET", "/api/v1/organization", &auth, None, &[])
-                .await
-                .status,
+            fx.api_get("/api/v1/organization", &auth).await.status,
             StatusCode::UNAUTHORIZED
         );
         // A member who leaves the organization loses their tokens.
@@ -755,9 +703,7 @@ on_both!(
             .await
             .expect("token");
         let auth = Auth::Token(t.token.clone());
-        assert!(ok(&fx
-            .call("GET", "/api/v1/organization", &auth, None, &[])
-            .await));
+        assert!(ok(&fx.api_get("/api/v1/organization", &auth).await));
         let membership = fx
             .app
             .members(&op, &fx.org_a)
@@ -779,9 +725,7 @@ on_both!(
         .expect("delete");
         tx.commit().await.expect("commit");
         assert_eq!(
-            fx.call("GET", "/api/v1/organization", &auth, None, &[])
-                .await
-                .status,
+            fx.api_get("/api/v1/organization", &auth).await.status,
             StatusCode::UNAUTHORIZED
         );
         // Malformed, unknown and wrongly sent tokens.
@@ -834,14 +778,9 @@ on_both!(
     browser_sessions_need_the_csrf_header_for_changes,
     |fx: Fx| async move {
         let (signed, csrf) = fx.api_session(EMAILS[2]).await;
-        let read = Auth::Cookie {
-            session: signed.clone(),
-            csrf: None,
-        };
+        let read = Auth::session(signed.clone(), None);
         assert_eq!(
-            fx.call("GET", "/api/v1/ai-systems", &read, None, &[])
-                .await
-                .status,
+            fx.api_get("/api/v1/ai-systems", &read).await.status,
             StatusCode::OK
         );
         let head = fx.head(&fx.org_a).await;
@@ -851,20 +790,14 @@ on_both!(
             .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
         r.error();
-        let wrong = Auth::Cookie {
-            session: signed.clone(),
-            csrf: Some("0".repeat(64)),
-        };
+        let wrong = Auth::session(signed.clone(), Some("0".repeat(64)));
         assert_eq!(
             fx.call("POST", "/api/v1/context-issues", &wrong, body, &[])
                 .await
                 .status,
             StatusCode::FORBIDDEN
         );
-        let right = Auth::Cookie {
-            session: signed.clone(),
-            csrf: Some(csrf.clone()),
-        };
+        let right = Auth::session(signed.clone(), Some(csrf.clone()));
         let r = fx
             .call(
                 "POST",
@@ -884,14 +817,9 @@ on_both!(
             .call("POST", "/api/v1/context-issues", &right, body, &[])
             .await;
         r.assert_status(StatusCode::CREATED);
-        let bogus = Auth::Cookie {
-            session: "f".repeat(64),
-            csrf: None,
-        };
+        let bogus = Auth::session("f".repeat(64), None);
         assert_eq!(
-            fx.call("GET", "/api/v1/ai-systems", &bogus, None, &[])
-                .await
-                .status,
+            fx.api_get("/api/v1/ai-systems", &bogus).await.status,
             StatusCode::UNAUTHORIZED
         );
     }
@@ -915,7 +843,7 @@ on_both!(cursor_paging_walks_every_system_once, |fx: Fx| async move {
     }
     let admin = fx.token("admin");
     let listed = fx
-        .call("GET", "/api/v1/ai-systems?limit=200", &admin, None, &[])
+        .api_get("/api/v1/ai-systems?limit=200", &admin)
         .await
         .json();
     let all: BTreeSet<String> = texts(&listed["items"], "id").into_iter().collect();
@@ -941,7 +869,7 @@ on_both!(cursor_paging_walks_every_system_once, |fx: Fx| async move {
                 if let Some(c) = &cursor {
                     path.push_str(&format!("&cursor={c}"));
                 }
-                let r = fx.call("GET", &path, &admin, None, &[]).await;
+                let r = fx.api_get(&path, &admin).await;
                 assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.text);
                 let v = r.json();
                 let items = v["items"].as_array().expect("items");
@@ -969,13 +897,7 @@ on_both!(cursor_paging_walks_every_system_once, |fx: Fx| async move {
     }
     // The first page of the name order is sorted, and a cursor is refused under another order.
     let r = fx
-        .call(
-            "GET",
-            "/api/v1/ai-systems?sort=name&limit=5",
-            &admin,
-            None,
-            &[],
-        )
+        .api_get("/api/v1/ai-systems?sort=name&limit=5", &admin)
         .await
         .json();
     let names = texts(&r["items"], "name");
@@ -984,25 +906,16 @@ on_both!(cursor_paging_walks_every_system_once, |fx: Fx| async move {
     assert_eq!(names, sorted);
     let cursor = r["next_cursor"].as_str().expect("more");
     let r = fx
-        .call(
-            "GET",
+        .api_get(
             &format!("/api/v1/ai-systems?sort=owner&limit=5&cursor={cursor}"),
             &admin,
-            None,
-            &[],
         )
         .await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    r.assert_status(StatusCode::BAD_REQUEST);
     assert_eq!(r.fields(), vec!["cursor"]);
     // Default page size is 50 and filters combine with paging.
     let r = fx
-        .call(
-            "GET",
-            "/api/v1/ai-systems?in_scope=true&stage=operation",
-            &admin,
-            None,
-            &[],
-        )
+        .api_get("/api/v1/ai-systems?in_scope=true&stage=operation", &admin)
         .await
         .json();
     for s in r["items"].as_array().expect("items") {
@@ -1012,9 +925,7 @@ on_both!(cursor_paging_walks_every_system_once, |fx: Fx| async move {
 });
 
 on_both!(openapi_document_lists_every_route, |fx: Fx| async move {
-    let r = fx
-        .call("GET", "/api/v1/openapi.json", &Auth::None, None, &[])
-        .await;
+    let r = fx.api_get("/api/v1/openapi.json", &Auth::None).await;
     assert_eq!(r.status, StatusCode::OK);
     let doc = r.json();
     assert!(
@@ -1105,7 +1016,7 @@ on_both!(openapi_document_lists_every_route, |fx: Fx| async move {
     for (method, template) in ENDPOINTS {
         let (path, body, headers) = prepare(&fx, method, template).await;
         let r = fx
-            .call(method, &path, &admin, body.as_deref(), &headers)
+            .call_with(method, &path, &admin, body.as_deref(), &headers)
             .await;
         assert!(r.status.is_success(), "{method} {template}: {}", r.text);
     }
@@ -1153,9 +1064,7 @@ on_both!(openapi_document_lists_every_route, |fx: Fx| async move {
         .expect("security schemes");
     assert!(schemes.contains_key("api_token") && schemes.contains_key("session_cookie"));
     // The viewer works offline, with scripts from this server only.
-    let r = fx
-        .call("GET", "/api/v1/docs/", &Auth::None, None, &[])
-        .await;
+    let r = fx.api_get("/api/v1/docs/", &Auth::None).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.text.contains("swagger-ui-bundle.js"));
     let csp = r.headers[header::CONTENT_SECURITY_POLICY]
@@ -1166,27 +1075,15 @@ on_both!(openapi_document_lists_every_route, |fx: Fx| async move {
         "{csp}"
     );
     let r = fx
-        .call(
-            "GET",
-            "/api/v1/docs/swagger-ui-bundle.js",
-            &Auth::None,
-            None,
-            &[],
-        )
+        .api_get("/api/v1/docs/swagger-ui-bundle.js", &Auth::None)
         .await;
     assert_eq!(r.status, StatusCode::OK);
     let r = fx
-        .call(
-            "GET",
-            "/api/v1/docs/swagger-initializer.js",
-            &Auth::None,
-            None,
-            &[],
-        )
+        .api_get("/api/v1/docs/swagger-initializer.js", &Auth::None)
         .await;
     assert!(r.text.contains("/api/v1/openapi.json"));
     // The pages keep the strict policy.
-    let r = fx.call("GET", "/login", &Auth::None, None, &[]).await;
+    let r = fx.api_get("/login", &Auth::None).await;
     let csp = r.headers[header::CONTENT_SECURITY_POLICY]
         .to_str()
         .expect("csp");
@@ -1220,13 +1117,7 @@ async fn values_round_trip_through_the_api() {
         let created = r.json();
         let id = created["id"].as_str().expect("id").to_string();
         let got = fx
-            .call(
-                "GET",
-                &format!("/api/v1/ai-systems/{id}"),
-                &admin,
-                None,
-                &[],
-            )
+            .api_get(&format!("/api/v1/ai-systems/{id}"), &admin)
             .await
             .json();
         assert_eq!(got, created);
@@ -1234,13 +1125,7 @@ async fn values_round_trip_through_the_api() {
         assert_eq!(got["models"][0]["name"], "gbm");
         // The list shows the same system as a summary: the summary fields, equal to the record's, and no more.
         let listed = fx
-            .call(
-                "GET",
-                "/api/v1/ai-systems?q=Round%20trip",
-                &admin,
-                None,
-                &[],
-            )
+            .api_get("/api/v1/ai-systems?q=Round%20trip", &admin)
             .await
             .json();
         let item = &listed["items"][0];
@@ -1281,43 +1166,23 @@ async fn values_round_trip_through_the_api() {
         assert_eq!(r.json()["retired_on"], "2026-01-31");
         assert_eq!(r.json()["lifecycle_stage"], "retired");
         let h = fx
-            .call(
-                "GET",
-                &format!("/api/v1/ai-systems/{id}/history"),
-                &admin,
-                None,
-                &[],
-            )
+            .api_get(&format!("/api/v1/ai-systems/{id}/history"), &admin)
             .await
             .json();
         let actions = texts(&h, "action");
         assert_eq!(actions, vec!["create", "update"]);
         assert_eq!(h[0]["actor"], EMAILS[0]);
-        let scope = fx
-            .call("GET", "/api/v1/scope", &admin, None, &[])
-            .await
-            .json();
+        let scope = fx.api_get("/api/v1/scope", &admin).await.json();
         assert!(scope["approved"]["statement"].is_string(), "{scope}");
-        let versions = fx
-            .call("GET", "/api/v1/scope/versions", &admin, None, &[])
-            .await
-            .json();
+        let versions = fx.api_get("/api/v1/scope/versions", &admin).await.json();
         assert!(versions["items"].as_array().is_some_and(|v| !v.is_empty()));
         let items = fx
-            .call(
-                "GET",
-                "/api/v1/frameworks/iso42001/items?kind=control",
-                &admin,
-                None,
-                &[],
-            )
+            .api_get("/api/v1/frameworks/iso42001/items?kind=control", &admin)
             .await
             .json();
         let items = items.as_array().expect("items");
         assert!(!items.is_empty() && items.iter().all(|i| i["kind"] == "control"));
-        let org = fx
-            .call("GET", "/api/v1/organization", &admin, None, &[])
-            .await;
+        let org = fx.api_get("/api/v1/organization", &admin).await;
         assert_eq!(org.json()["slug"], "northwind");
         assert!(org.headers.contains_key(header::ETAG));
         let _ = &fx.org_b;
@@ -1328,11 +1193,8 @@ on_both!(
     account_page_creates_lists_and_revokes_tokens,
     |fx: Fx| async move {
         let (signed, csrf) = fx.api_session(EMAILS[4]).await;
-        let cookie = Auth::Cookie {
-            session: signed.clone(),
-            csrf: None,
-        };
-        let page = fx.call("GET", "/account", &cookie, None, &[]).await;
+        let cookie = Auth::session(signed.clone(), None);
+        let page = fx.api_get("/account", &cookie).await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(
             page.text.contains("API tokens") && page.text.contains("<code>aims_"),
@@ -1380,12 +1242,9 @@ on_both!(
         let start = html.find("value=\"aims_").expect("token shown") + "value=\"".len();
         let token = html[start..start + 45].to_string();
         let api = Auth::Token(token.clone());
-        assert_eq!(
-            fx.call("GET", "/api/v1/ai-systems", &api, None, &[])
-                .await
-                .status,
-            StatusCode::OK
-        );
+        fx.api_get("/api/v1/ai-systems", &api)
+            .await
+            .assert_status(StatusCode::OK);
         let r = fx
             .call(
                 "POST",
@@ -1400,7 +1259,7 @@ on_both!(
             StatusCode::FORBIDDEN,
             "a viewer's token cannot write"
         );
-        let page = fx.call("GET", "/account", &cookie, None, &[]).await;
+        let page = fx.api_get("/account", &cookie).await;
         assert!(page.text.contains("Reporting script") && !page.text.contains(&token));
         let id = fx
             .app
@@ -1418,13 +1277,11 @@ on_both!(
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
         assert_eq!(
-            fx.call("GET", "/api/v1/ai-systems", &api, None, &[])
-                .await
-                .status,
+            fx.api_get("/api/v1/ai-systems", &api).await.status,
             StatusCode::UNAUTHORIZED
         );
         assert!(
-            fx.call("GET", "/account", &cookie, None, &[])
+            fx.api_get("/account", &cookie)
                 .await
                 .text
                 .contains("revoked")
@@ -1437,10 +1294,7 @@ on_both!(
     |fx: Fx| async move {
         // A viewer signs in and makes a token from the browser session (CSRF header needed).
         let (signed, csrf) = fx.api_session(EMAILS[4]).await;
-        let browser = Auth::Cookie {
-            session: signed.clone(),
-            csrf: Some(csrf),
-        };
+        let browser = Auth::session(signed.clone(), Some(csrf));
         let body = r#"{"name": "nightly export", "days": 7}"#;
         let r = fx
             .call("POST", "/api/v1/tokens", &browser, Some(body), &[])
@@ -1456,7 +1310,7 @@ on_both!(
 
         // The new token reads, lists the owner's tokens without secrets, and cannot mint another token.
         let t = Auth::Token(token.clone());
-        let list = fx.call("GET", "/api/v1/tokens", &t, None, &[]).await;
+        let list = fx.api_get("/api/v1/tokens", &t).await;
         assert_eq!(list.status, StatusCode::OK);
         let listed = list.json();
         assert!(
@@ -1493,7 +1347,7 @@ on_both!(
         let r = fx.call("DELETE", &other, &browser, None, &[]).await;
         r.assert_status(StatusCode::OK);
         assert_eq!(r.json()["status"], "revoked");
-        let r = fx.call("GET", "/api/v1/ai-systems", &t, None, &[]).await;
+        let r = fx.api_get("/api/v1/ai-systems", &t).await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     }
 );

@@ -4,7 +4,9 @@
 //! and leaves the store unchanged.
 
 use crate::common::risk_endpoints::RISK_ENDPOINTS;
-use crate::common::{Auth, EMAILS, MATRIX_ROLES, ROLES, Resp, Web, from_json, op, org, texts};
+use crate::common::{
+    Auth, EMAILS, Prepared, ROLES, Resp, Web, assert_role_matrix, from_json, op, org, texts,
+};
 use aims_app::{App, OrgId, RecordId, Stored};
 use aims_domain::controls::ControlImplementation;
 use aims_domain::impact::ImpactAssessment;
@@ -30,6 +32,14 @@ struct Fx {
 }
 
 derefs_to_web!(Fx);
+
+/// Whether some item of the JSON array `list` passes `pred` (a test failure when `list` is no array).
+fn any_item(list: &Value, pred: impl Fn(&Value) -> bool) -> bool {
+    list.as_array()
+        .unwrap_or_else(|| panic!("not an array: {list}"))
+        .iter()
+        .any(pred)
+}
 
 fn score(l: i64, i: i64) -> Value {
     json!({"likelihood": l, "impact": i})
@@ -111,6 +121,27 @@ async fn make_soa_sound(app: &App, org: &OrgId) {
     assert_eq!(view.summary.with_problems, 0, "the SoA can be approved");
 }
 
+/// A risk of `system` in `org` as [`risk_json`] describes it, made through the use case.
+async fn add_risk(app: &App, org: &OrgId, title: &str, system: &str) -> RecordId {
+    let risk: Risk = from_json(risk_json(title, system));
+    app.create_record(&op(), org, risk).await.expect("risk").id
+}
+
+/// A treatment plan of `risk` in `org` as [`treatment_json`] describes it.
+async fn add_treatment(app: &App, org: &OrgId, risk: &str) -> RecordId {
+    let plan: Treatment = from_json(treatment_json(risk));
+    app.create_record(&op(), org, plan)
+        .await
+        .expect("treatment")
+        .id
+}
+
+/// A draft impact assessment of `system` in `org`.
+async fn add_impact(app: &App, org: &OrgId, system: &str, title: &str) -> RecordId {
+    let a: ImpactAssessment = from_json(impact_json(system, title));
+    app.create_record(&op(), org, a).await.expect("impact").id
+}
+
 async fn approve_soa(app: &App, org: &OrgId) -> i64 {
     let approval: SoaApproval = from_json(approval_json());
     app.approve_soa(&op(), org, approval)
@@ -132,33 +163,9 @@ async fn fixture(backend: aims_app::test_store::Backend) -> Fx {
         .await
         .expect("system a")
         .id;
-    let risk_a = app
-        .create_record(
-            &op(),
-            org_a,
-            from_json::<Risk>(risk_json("Fixture risk", &system_a)),
-        )
-        .await
-        .expect("risk")
-        .id;
-    let treatment_a = app
-        .create_record(
-            &op(),
-            org_a,
-            from_json::<Treatment>(treatment_json(&risk_a)),
-        )
-        .await
-        .expect("treatment")
-        .id;
-    let impact_a = app
-        .create_record(
-            &op(),
-            org_a,
-            from_json::<ImpactAssessment>(impact_json(&system_a, "Fixture assessment")),
-        )
-        .await
-        .expect("impact")
-        .id;
+    let risk_a = add_risk(app, org_a, "Fixture risk", &system_a).await;
+    let treatment_a = add_treatment(app, org_a, &risk_a).await;
+    let impact_a = add_impact(app, org_a, &system_a, "Fixture assessment").await;
     app.classify_system(&op(), org_a, &system_a, None, from_json(minimal_answers()))
         .await
         .expect("classify");
@@ -198,45 +205,51 @@ impl Fx {
             .await
     }
 
+    /// The JSON body of a GET of the API.
+    async fn get_json(&self, path: &str, auth: &Auth) -> Value {
+        self.get(path, auth).await.json()
+    }
+
+    /// A JSON POST without more headers.
+    async fn post_json(&self, path: &str, auth: &Auth, body: &Value) -> Resp {
+        self.send("POST", path, auth, body, &[]).await
+    }
+
+    /// A JSON PUT without more headers.
+    async fn put_json(&self, path: &str, auth: &Auth, body: &Value) -> Resp {
+        self.send("PUT", path, auth, body, &[]).await
+    }
+
+    /// A JSON call with `If-Match: "<version>"`.
+    async fn send_at(
+        &self,
+        method: &str,
+        path: &str,
+        auth: &Auth,
+        body: &Value,
+        version: i64,
+    ) -> Resp {
+        let etag = format!("\"{version}\"");
+        self.send(method, path, auth, body, &[("if-match", &etag)])
+            .await
+    }
+
     async fn get(&self, path: &str, auth: &Auth) -> Resp {
-        self.call("GET", path, auth, None, &[]).await
+        self.api_get(path, auth).await
     }
 
     async fn fresh_risk(&self) -> RecordId {
-        self.app
-            .create_record(
-                &op(),
-                &self.org_a,
-                from_json::<Risk>(risk_json("Fresh risk", &self.system_a)),
-            )
-            .await
-            .expect("risk")
-            .id
+        add_risk(&self.app, &self.org_a, "Fresh risk", &self.system_a).await
     }
 
     /// A fresh treatment plan: (plan id, risk id).
     async fn fresh_treatment(&self) -> (RecordId, RecordId) {
         let risk = self.fresh_risk().await;
-        let t = self
-            .app
-            .create_record(
-                &op(),
-                &self.org_a,
-                from_json::<Treatment>(treatment_json(&risk)),
-            )
-            .await
-            .expect("treatment");
-        (t.id, risk)
+        (add_treatment(&self.app, &self.org_a, &risk).await, risk)
     }
 
     async fn fresh_impact(&self) -> RecordId {
-        let a: ImpactAssessment =
-            from_json::<ImpactAssessment>(impact_json(&self.system_a, "Fresh assessment"));
-        self.app
-            .create_record(&op(), &self.org_a, a)
-            .await
-            .expect("impact")
-            .id
+        add_impact(&self.app, &self.org_a, &self.system_a, "Fresh assessment").await
     }
 }
 
@@ -275,11 +288,7 @@ fn expected(method: &str, template: &str, role: &str) -> StatusCode {
 
 /// The concrete path, body and headers of a call of the matrix. Writes get fresh records, so every call finds
 /// its target in the state it needs (a draft to approve, a plan of a risk, …).
-async fn prepare(
-    fx: &Fx,
-    method: &str,
-    template: &str,
-) -> (String, Option<Value>, Vec<(&'static str, String)>) {
+async fn prepare(fx: &Fx, method: &str, template: &str) -> Prepared {
     let write = method != "GET";
     let collection = template
         .trim_start_matches("/api/v1/")
@@ -350,31 +359,11 @@ async fn prepare(
     } else {
         vec![]
     };
-    (path, body, headers)
+    (path, body.map(|b| b.to_string()), headers)
 }
 
 on_both!(risk_role_endpoint_matrix, |fx: Fx| async move {
-    let mut failures = vec![];
-    for (method, template) in RISK_ENDPOINTS {
-        for role in MATRIX_ROLES {
-            let (path, body, headers) = prepare(&fx, method, template).await;
-            let headers: Vec<(&str, &str)> =
-                headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            let body = body.map(|b| b.to_string());
-            let r = fx
-                .call(method, &path, &fx.as_role(role), body.as_deref(), &headers)
-                .await;
-            let want = expected(method, template, role);
-            failures.extend(r.mismatch(&format!("{method} {template} as {role}"), want));
-            if !r.status.is_success() {
-                r.error();
-                if r.status == StatusCode::FORBIDDEN {
-                    assert_eq!(r.error()["code"], "forbidden", "{}", r.text);
-                }
-            }
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_role_matrix(&fx, RISK_ENDPOINTS, prepare, expected).await;
     // The members' roles are the ones the matrix assumes.
     let members = fx.app.members(&op(), &fx.org_a).await.expect("members");
     for (email, role) in EMAILS.iter().zip(ROLES) {
@@ -388,7 +377,7 @@ on_both!(risk_role_endpoint_matrix, |fx: Fx| async move {
 });
 
 on_both!(risk_endpoints_are_documented, |fx: Fx| async move {
-    let doc = fx.get("/api/v1/openapi.json", &Auth::None).await.json();
+    let doc = fx.get_json("/api/v1/openapi.json", &Auth::None).await;
     let mut documented = BTreeSet::new();
     for (path, item) in doc["paths"].as_object().expect("paths") {
         for method in item.as_object().expect("item").keys() {
@@ -469,29 +458,9 @@ on_both!(
         // The other organization's risk records, made through the use cases.
         let app = &fx.app;
         let b = &fx.org_b;
-        let risk_b = app
-            .create_record(
-                &op(),
-                b,
-                from_json::<Risk>(risk_json("Secret risk of B", &fx.system_b)),
-            )
-            .await
-            .expect("risk b")
-            .id;
-        let treatment_b = app
-            .create_record(&op(), b, from_json::<Treatment>(treatment_json(&risk_b)))
-            .await
-            .expect("treatment b")
-            .id;
-        let impact_b = app
-            .create_record(
-                &op(),
-                b,
-                from_json::<ImpactAssessment>(impact_json(&fx.system_b, "Secret assessment of B")),
-            )
-            .await
-            .expect("impact b")
-            .id;
+        let risk_b = add_risk(app, b, "Secret risk of B", &fx.system_b).await;
+        let treatment_b = add_treatment(app, b, &risk_b).await;
+        let impact_b = add_impact(app, b, &fx.system_b, "Secret assessment of B").await;
         app.classify_system(&op(), b, &fx.system_b, None, from_json(minimal_answers()))
             .await
             .expect("classify b");
@@ -566,31 +535,15 @@ on_both!(
         ];
         for (method, path, body) in calls {
             let body = body.map(|b| b.to_string());
+            let if_match = [("if-match", "\"1\"")];
             let r = fx
-                .call(
-                    method,
-                    &path,
-                    &admin,
-                    body.as_deref(),
-                    &[("if-match", "\"1\"")],
-                )
+                .call(method, &path, &admin, body.as_deref(), &if_match)
                 .await;
-            assert_eq!(
-                r.status,
-                StatusCode::NOT_FOUND,
-                "{method} {path}: {}",
-                r.text
-            );
-            assert_eq!(r.error()["code"], "not_found", "{method} {path}");
-            assert!(
-                !r.text.contains("Secret"),
-                "{method} {path} leaks: {}",
-                r.text
-            );
+            r.assert_hidden(&format!("{method} {path}"));
         }
         // A treatment plan of the demo organization cannot name B's risk either.
         let r = fx
-            .send("POST", "/api/v1/treatments", &admin, &t(&risk_b), &[])
+            .post_json("/api/v1/treatments", &admin, &t(&risk_b))
             .await;
         r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(r.fields(), ["risk_id"]);
@@ -633,9 +586,9 @@ on_both!(
         assert_eq!(r.json()["number"], soa_b);
         let r = fx.get(&format!("/api/v1/risks/{}", fx.risk_a), &tb).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
-        let r = fx.get("/api/v1/risks", &tb).await.json();
+        let r = fx.get_json("/api/v1/risks", &tb).await;
         assert_eq!(r["items"].as_array().map(Vec::len), Some(1));
-        let r = fx.get("/api/v1/soa", &tb).await.json();
+        let r = fx.get_json("/api/v1/soa", &tb).await;
         assert!(
             r["risks"]
                 .as_array()
@@ -682,30 +635,22 @@ async fn empty_org(fx: &Fx) -> (OrgId, Auth, Auth, Auth) {
 on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
     let (c, admin, manager, contributor) = empty_org(&fx).await;
     let r = fx
-        .send(
-            "POST",
-            "/api/v1/ai-systems",
-            &contributor,
-            &json!({"name": "Claims triage", "purpose": "Routes insurance claims", "org_role": "deployer"}),
-            &[],
-        )
+        .post_json("/api/v1/ai-systems", &contributor, &json!({"name": "Claims triage", "purpose": "Routes insurance claims", "org_role": "deployer"}))
         .await;
     r.assert_status(StatusCode::CREATED);
     let system = r.json()["id"].as_str().expect("id").to_string();
 
     // The method in force is the shipped default until one is saved.
-    let method = fx.get("/api/v1/risk-method", &contributor).await.json();
+    let method = fx.get_json("/api/v1/risk-method", &contributor).await;
     assert_eq!(method["number"], 1);
     assert_eq!(method["likelihood"].as_array().map(Vec::len), Some(5));
 
     // A risk with its first assessment, scored by the method.
     let r = fx
-        .send(
-            "POST",
+        .post_json(
             "/api/v1/risks",
             &contributor,
             &risk_json("Claims misrouted", &system),
-            &[],
         )
         .await;
     r.assert_status(StatusCode::CREATED);
@@ -729,12 +674,10 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
 
     // A treatment plan relying on A.6.2.4; the risk moves to treating.
     let r = fx
-        .send(
-            "POST",
+        .post_json(
             "/api/v1/treatments",
             &contributor,
             &treatment_json(&risk_id),
-            &[],
         )
         .await;
     r.assert_status(StatusCode::CREATED);
@@ -752,7 +695,7 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
     assert_eq!(r.json()["items"][0]["id"], treatment_id.as_str());
 
     // The live SoA includes A.6.2.4 because of that risk.
-    let soa = fx.get("/api/v1/soa", &contributor).await.json();
+    let soa = fx.get_json("/api/v1/soa", &contributor).await;
     let line = soa["entries"]
         .as_array()
         .expect("entries")
@@ -762,19 +705,15 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
         .expect("A.6.2.4");
     assert_eq!(line["applicable"], true, "{line}");
     assert!(
-        line["reasons"]
-            .as_array()
-            .expect("reasons")
-            .iter()
-            .any(|r| r["kind"] == "risk" && r["reference"] == risk_id.as_str()),
+        any_item(&line["reasons"], |r| r["kind"] == "risk"
+            && r["reference"] == risk_id.as_str()),
         "{line}"
     );
     assert_eq!(soa["approved_version"], Value::Null);
     assert_eq!(soa["risks"][0]["id"], risk_id.as_str());
     let applicable = fx
-        .get("/api/v1/soa?applicable=true", &contributor)
-        .await
-        .json();
+        .get_json("/api/v1/soa?applicable=true", &contributor)
+        .await;
     let controls = texts(&applicable["entries"], "control");
     assert_eq!(controls, ["A.6.2.4"]);
     assert_eq!(
@@ -785,13 +724,7 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
     // Approval is refused while exclusions are unjustified, naming each line; nothing is written.
     let head = fx.head(&c).await;
     let r = fx
-        .send(
-            "POST",
-            "/api/v1/soa/versions",
-            &manager,
-            &approval_json(),
-            &[],
-        )
+        .post_json("/api/v1/soa/versions", &manager, &approval_json())
         .await;
     r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.error()["code"], "invalid_input");
@@ -808,7 +741,7 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
     r.assert_contains("excluded without a justification");
     assert_eq!(fx.head(&c).await, head);
     assert_eq!(
-        fx.get("/api/v1/soa/versions", &manager).await.json()["items"],
+        fx.get_json("/api/v1/soa/versions", &manager).await["items"],
         json!([])
     );
 
@@ -816,30 +749,18 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
     for f in &fields {
         let control = f.trim_start_matches("entries[").trim_end_matches(']');
         let r = fx
-            .send(
-                "PUT",
-                &format!("/api/v1/controls/{control}"),
-                &contributor,
-                &json!({"control": control, "status": "not_applicable", "justification": "No such activity here."}),
-                &[],
-            )
+            .put_json(&format!("/api/v1/controls/{control}"), &contributor, &json!({"control": control, "status": "not_applicable", "justification": "No such activity here."}))
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{control}: {}", r.text);
     }
     let a624 = json!({"control": "A.6.2.4", "status": "planned", "owner": "QA lead"});
     let r = fx
-        .send("PUT", "/api/v1/controls/A.6.2.4", &contributor, &a624, &[])
+        .put_json("/api/v1/controls/A.6.2.4", &contributor, &a624)
         .await;
     r.assert_status(StatusCode::CREATED);
     assert_eq!(r.json()["title"], "AI system verification and validation");
     let r = fx
-        .send(
-            "PUT",
-            "/api/v1/controls/A.6.2.4",
-            &contributor,
-            &a624,
-            &[("if-match", "\"1\"")],
-        )
+        .send_at("PUT", "/api/v1/controls/A.6.2.4", &contributor, &a624, 1)
         .await;
     r.assert_status(StatusCode::OK);
     assert_eq!(r.headers[header::ETAG], "\"2\"");
@@ -854,30 +775,22 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
         r.text
     );
     let r = fx
-        .send(
-            "POST",
-            "/api/v1/soa/versions",
-            &manager,
-            &approval_json(),
-            &[],
-        )
+        .post_json("/api/v1/soa/versions", &manager, &approval_json())
         .await;
     r.assert_status(StatusCode::CREATED);
     assert_eq!(r.headers[header::LOCATION], "/api/v1/soa/versions/1");
     assert_eq!(r.json()["number"], 1);
     assert_eq!(r.json()["approved_by"], "Katrin Vogel");
-    let live = fx.get("/api/v1/soa", &contributor).await.json();
+    let live = fx.get_json("/api/v1/soa", &contributor).await;
     assert_eq!(live["approved_version"], 1);
     assert_eq!(live["drift"], json!([]));
 
     // Accepting the residual risk shows as drift, and in the difference to the approved version.
     let r = fx
-        .send(
-            "POST",
+        .post_json(
             &format!("/api/v1/treatments/{treatment_id}/acceptance"),
             &manager,
             &acceptance_json(),
-            &[],
         )
         .await;
     r.assert_status(StatusCode::OK);
@@ -889,34 +802,24 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
         .get(&format!("/api/v1/risks/{risk_id}"), &contributor)
         .await;
     assert_eq!(r.json()["status"], "accepted");
-    let live = fx.get("/api/v1/soa", &contributor).await.json();
+    let live = fx.get_json("/api/v1/soa", &contributor).await;
     assert_eq!(live["has_drift"], true);
     assert!(
-        live["drift"]
-            .as_array()
-            .expect("drift")
-            .iter()
-            .any(|c| c["subject"] == "risk" && c["reference"] == risk_id.as_str()),
+        any_item(&live["drift"], |c| c["subject"] == "risk"
+            && c["reference"] == risk_id.as_str()),
         "{live}"
     );
-    let diff = fx.get("/api/v1/soa/diff?from=1", &contributor).await.json();
+    let diff = fx.get_json("/api/v1/soa/diff?from=1", &contributor).await;
     assert_eq!(diff["to"], Value::Null);
     assert_eq!(diff["changes"], live["drift"]);
     let r = fx
-        .send(
-            "POST",
-            "/api/v1/soa/versions",
-            &admin,
-            &approval_json(),
-            &[],
-        )
+        .post_json("/api/v1/soa/versions", &admin, &approval_json())
         .await;
     r.assert_status(StatusCode::CREATED);
     assert_eq!(r.json()["number"], 2);
     let diff = fx
-        .get("/api/v1/soa/diff?from=1&to=2", &contributor)
-        .await
-        .json();
+        .get_json("/api/v1/soa/diff?from=1&to=2", &contributor)
+        .await;
     assert_eq!(diff["changes"], live["drift"]);
     let v1 = fx.get("/api/v1/soa/versions/1", &contributor).await;
     assert_eq!(v1.status, StatusCode::OK);
@@ -925,7 +828,7 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
         "",
         "version 1 stays as approved"
     );
-    let versions = fx.get("/api/v1/soa/versions", &contributor).await.json();
+    let versions = fx.get_json("/api/v1/soa/versions", &contributor).await;
     assert_eq!(versions["items"][0]["number"], 2, "newest first");
     assert_eq!(
         fx.get("/api/v1/soa/versions/3", &contributor).await.status,
@@ -934,13 +837,7 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
 
     // A re-assessment is appended; the first one stays.
     let r = fx
-        .send(
-            "POST",
-            &format!("/api/v1/risks/{risk_id}/assessments"),
-            &contributor,
-            &json!({"date": "2026-04-01", "inherent": score(4, 4), "current": score(2, 2), "residual": score(1, 2)}),
-            &[],
-        )
+        .post_json(&format!("/api/v1/risks/{risk_id}/assessments"), &contributor, &json!({"date": "2026-04-01", "inherent": score(4, 4), "current": score(2, 2), "residual": score(1, 2)}))
         .await;
     r.assert_status(StatusCode::OK);
     let assessments = r.json()["assessments"].clone();
@@ -951,19 +848,16 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
     let mut m = method.clone();
     m["name"] = json!("Fresh 5x5");
     m["appetite"] = json!("low");
-    let r = fx
-        .send("POST", "/api/v1/risk-method", &manager, &m, &[])
-        .await;
+    let r = fx.post_json("/api/v1/risk-method", &manager, &m).await;
     r.assert_status(StatusCode::CREATED);
     assert_eq!(r.json()["number"], 2);
     assert_eq!(
-        fx.get("/api/v1/risk-method", &contributor).await.json()["name"],
+        fx.get_json("/api/v1/risk-method", &contributor).await["name"],
         "Fresh 5x5"
     );
     let versions = fx
-        .get("/api/v1/risk-method/versions", &contributor)
-        .await
-        .json();
+        .get_json("/api/v1/risk-method/versions", &contributor)
+        .await;
     assert_eq!(versions["items"].as_array().map(Vec::len), Some(2));
 
     // An impact assessment with a harm above the appetite raises a register risk; approval happens once.
@@ -974,13 +868,7 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
                      "affected": ["Claimants"], "severity": 4, "likelihood": 4, "controls": ["A.6.2.4"]}],
     });
     let r = fx
-        .send(
-            "POST",
-            "/api/v1/impact-assessments",
-            &contributor,
-            &body,
-            &[],
-        )
+        .post_json("/api/v1/impact-assessments", &contributor, &body)
         .await;
     r.assert_status(StatusCode::CREATED);
     let impact = r.json();
@@ -998,42 +886,31 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
         format!("{impact_id}#0").as_str()
     );
     let list = fx
-        .get(
+        .get_json(
             &format!("/api/v1/impact-assessments?system_id={system}"),
             &contributor,
         )
-        .await
-        .json();
+        .await;
     assert_eq!(list["items"][0]["id"], impact_id.as_str());
     let approval = format!("/api/v1/impact-assessments/{impact_id}/approval");
     let r = fx
-        .send("POST", &approval, &contributor, &acceptance_json(), &[])
+        .post_json(&approval, &contributor, &acceptance_json())
         .await;
     assert_eq!(
         r.status,
         StatusCode::FORBIDDEN,
         "contributors do not approve"
     );
-    let r = fx
-        .send("POST", &approval, &manager, &acceptance_json(), &[])
-        .await;
+    let r = fx.post_json(&approval, &manager, &acceptance_json()).await;
     r.assert_status(StatusCode::OK);
     assert_eq!(r.json()["status"], "approved");
-    let r = fx
-        .send("POST", &approval, &manager, &acceptance_json(), &[])
-        .await;
+    let r = fx.post_json(&approval, &manager, &acceptance_json()).await;
     r.assert_status(StatusCode::CONFLICT);
     assert_eq!(r.error()["code"], "conflict");
-    let templates = fx
-        .get("/api/v1/impact-templates", &contributor)
-        .await
-        .json();
+    let templates = fx.get_json("/api/v1/impact-templates", &contributor).await;
     assert!(
-        templates
-            .as_array()
-            .expect("templates")
-            .iter()
-            .any(|t| t["id"] == "default")
+        any_item(&templates, |t| t["id"] == "default"),
+        "{templates}"
     );
 
     // EU AI Act classification: not classified yet, then classified, then re-classified.
@@ -1042,24 +919,23 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_eq!(r.error()["code"], "not_classified");
     let q = fx
-        .get("/api/v1/classification-questionnaire", &contributor)
-        .await
-        .json();
+        .get_json("/api/v1/classification-questionnaire", &contributor)
+        .await;
     assert!(q["questions"].as_array().is_some_and(|a| !a.is_empty()));
     let input = json!({"answers": minimal_answers()});
-    let r = fx.send("PUT", &path, &contributor, &input, &[]).await;
+    let r = fx.put_json(&path, &contributor, &input).await;
     r.assert_status(StatusCode::CREATED);
     assert_eq!(r.json()["result"]["risk_class"], "minimal");
     assert_eq!(r.json()["role"], "deployer");
     let mut input = input;
     input["role"] = json!("provider");
-    let r = fx.send("PUT", &path, &contributor, &input, &[]).await;
+    let r = fx.put_json(&path, &contributor, &input).await;
     r.assert_status(StatusCode::OK);
     assert_eq!(r.json()["role"], "provider");
     let r = fx.get(&path, &contributor).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.headers[header::ETAG], "\"2\"");
-    let all = fx.get("/api/v1/classifications", &contributor).await.json();
+    let all = fx.get_json("/api/v1/classifications", &contributor).await;
     assert_eq!(all["items"].as_array().map(Vec::len), Some(1));
     let r = fx
         .get(
@@ -1075,25 +951,18 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
 
     // The lists page with a cursor.
     for title in ["Second", "Third"] {
-        fx.send(
-            "POST",
-            "/api/v1/risks",
-            &contributor,
-            &json!({"title": title}),
-            &[],
-        )
-        .await;
+        fx.post_json("/api/v1/risks", &contributor, &json!({"title": title}))
+            .await;
     }
     let mut seen = vec![];
     let mut cursor = String::new();
     loop {
         let page = fx
-            .get(
+            .get_json(
                 &format!("/api/v1/risks?limit=2&cursor={cursor}"),
                 &contributor,
             )
-            .await
-            .json();
+            .await;
         for item in page["items"].as_array().expect("items") {
             seen.push(item["id"].as_str().expect("id").to_string());
         }
@@ -1102,15 +971,37 @@ on_both!(risk_to_treatment_to_soa_to_approval, |fx: Fx| async move {
             None => break,
         }
     }
-    let all = fx.get("/api/v1/risks?limit=200", &contributor).await.json();
+    let all = fx.get_json("/api/v1/risks?limit=200", &contributor).await;
     let ids = texts(&all["items"], "id");
     assert_eq!(seen, ids);
     assert_eq!(ids.len(), 4);
 });
 
+/// Replaces the record at `path` with `body` at version 1 (as the admin); then asserts that replacing it again at
+/// version 1, and posting `action` to `{path}/{sub}` at version 1, are refused as stale and write nothing.
+async fn assert_stale_after_replace(fx: &Fx, path: &str, body: &Value, sub: &str, action: &Value) {
+    let admin = fx.token("admin");
+    let r = fx.send_at("PUT", path, &admin, body, 1).await;
+    r.assert_status(StatusCode::OK);
+    let before = fx.head(&fx.org_a).await;
+    let r = fx.send_at("PUT", path, &admin, body, 1).await;
+    r.assert_status(StatusCode::PRECONDITION_FAILED);
+    let action_path = format!("{path}/{sub}");
+    let r = fx.send_at("POST", &action_path, &admin, action, 1).await;
+    r.assert_status(StatusCode::PRECONDITION_FAILED);
+    assert_eq!(
+        fx.head(&fx.org_a).await,
+        before,
+        "{path}: stale writes change nothing"
+    );
+}
+
 on_both!(stale_if_match_is_refused, |fx: Fx| async move {
     let admin = fx.token("admin");
     let head = || fx.head(&fx.org_a);
+    let at = async |method, path: &str, body: &Value, version| {
+        fx.send_at(method, path, &admin, body, version).await
+    };
 
     // Risks: If-Match is required to replace, optional to re-assess; a stale one changes nothing.
     let risk = fx.fresh_risk().await;
@@ -1118,131 +1009,53 @@ on_both!(stale_if_match_is_refused, |fx: Fx| async move {
     let r = fx.get(&path, &admin).await;
     assert_eq!(r.headers[header::ETAG], "\"1\"");
     let body = json!({"title": "Renamed", "system_ids": [fx.system_a]});
-    let r = fx.send("PUT", &path, &admin, &body, &[]).await;
+    let r = fx.put_json(&path, &admin, &body).await;
     r.assert_status(StatusCode::PRECONDITION_REQUIRED);
     assert_eq!(r.error()["code"], "precondition_required");
-    let r = fx
-        .send("PUT", &path, &admin, &body, &[("if-match", "\"1\"")])
-        .await;
+    let r = at("PUT", &path, &body, 1).await;
     r.assert_status(StatusCode::OK);
     assert_eq!(r.headers[header::ETAG], "\"2\"");
     let before = head().await;
-    let r = fx
-        .send("PUT", &path, &admin, &body, &[("if-match", "\"1\"")])
-        .await;
+    let r = at("PUT", &path, &body, 1).await;
     r.assert_status(StatusCode::PRECONDITION_FAILED);
     assert_eq!(r.error()["code"], "precondition_failed");
     let assessment = json!({"date": "2026-03-01", "inherent": score(3, 3), "current": score(2, 2), "residual": score(1, 1)});
-    let r = fx
-        .send(
-            "POST",
-            &format!("{path}/assessments"),
-            &admin,
-            &assessment,
-            &[("if-match", "\"1\"")],
-        )
-        .await;
+    let assessments = format!("{path}/assessments");
+    let r = at("POST", &assessments, &assessment, 1).await;
     r.assert_status(StatusCode::PRECONDITION_FAILED);
     assert_eq!(head().await, before, "stale writes change nothing");
-    let r = fx
-        .send(
-            "POST",
-            &format!("{path}/assessments"),
-            &admin,
-            &assessment,
-            &[("if-match", "\"2\"")],
-        )
-        .await;
-    r.assert_status(StatusCode::OK);
+    at("POST", &assessments, &assessment, 2)
+        .await
+        .assert_status(StatusCode::OK);
 
     // Treatment plans and their acceptance.
     let (treatment, risk) = fx.fresh_treatment().await;
     let path = format!("/api/v1/treatments/{treatment}");
     let body = treatment_json(&risk);
-    let r = fx
-        .send("PUT", &path, &admin, &body, &[("if-match", "\"1\"")])
-        .await;
-    r.assert_status(StatusCode::OK);
-    let before = head().await;
-    let r = fx
-        .send("PUT", &path, &admin, &body, &[("if-match", "\"1\"")])
-        .await;
-    r.assert_status(StatusCode::PRECONDITION_FAILED);
-    let r = fx
-        .send(
-            "POST",
-            &format!("{path}/acceptance"),
-            &admin,
-            &acceptance_json(),
-            &[("if-match", "\"1\"")],
-        )
-        .await;
-    r.assert_status(StatusCode::PRECONDITION_FAILED);
-    assert_eq!(head().await, before);
+    assert_stale_after_replace(&fx, &path, &body, "acceptance", &acceptance_json()).await;
 
     // Impact assessments and their approval (a stale approval is 412, not "already approved").
     let impact = fx.fresh_impact().await;
     let path = format!("/api/v1/impact-assessments/{impact}");
     let body = impact_json(&fx.system_a, "Revised");
-    let r = fx
-        .send("PUT", &path, &admin, &body, &[("if-match", "\"1\"")])
-        .await;
-    r.assert_status(StatusCode::OK);
-    let before = head().await;
-    let r = fx
-        .send("PUT", &path, &admin, &body, &[("if-match", "\"1\"")])
-        .await;
-    r.assert_status(StatusCode::PRECONDITION_FAILED);
-    let r = fx
-        .send(
-            "POST",
-            &format!("{path}/approval"),
-            &admin,
-            &acceptance_json(),
-            &[("if-match", "\"1\"")],
-        )
-        .await;
-    r.assert_status(StatusCode::PRECONDITION_FAILED);
-    assert_eq!(head().await, before);
-    let r = fx
-        .send(
-            "POST",
-            &format!("{path}/approval"),
-            &admin,
-            &acceptance_json(),
-            &[("if-match", "\"2\"")],
-        )
-        .await;
-    r.assert_status(StatusCode::OK);
+    assert_stale_after_replace(&fx, &path, &body, "approval", &acceptance_json()).await;
+    at("POST", &format!("{path}/approval"), &acceptance_json(), 2)
+        .await
+        .assert_status(StatusCode::OK);
 
     // Control implementations: If-Match is optional, and a stale one is refused.
-    let current = fx.get("/api/v1/controls/A.6.2.4", &admin).await;
+    let control = "/api/v1/controls/A.6.2.4";
+    let current = fx.get(control, &admin).await;
     let version = current.json()["version"].as_i64().expect("version");
     let body = json!({"control": "A.6.2.4", "status": "implemented"});
     let before = head().await;
-    let stale = format!("\"{}\"", version - 1);
-    let r = fx
-        .send(
-            "PUT",
-            "/api/v1/controls/A.6.2.4",
-            &admin,
-            &body,
-            &[("if-match", &stale)],
-        )
-        .await;
-    r.assert_status(StatusCode::PRECONDITION_FAILED);
+    at("PUT", control, &body, version - 1)
+        .await
+        .assert_status(StatusCode::PRECONDITION_FAILED);
     assert_eq!(head().await, before);
-    let fresh = format!("\"{version}\"");
-    let r = fx
-        .send(
-            "PUT",
-            "/api/v1/controls/A.6.2.4",
-            &admin,
-            &body,
-            &[("if-match", &fresh)],
-        )
-        .await;
-    r.assert_status(StatusCode::OK);
+    at("PUT", control, &body, version)
+        .await
+        .assert_status(StatusCode::OK);
 });
 
 /// A bad request: method, path, body, the status it gets and the fields it names (not checked when empty).
@@ -1262,7 +1075,7 @@ on_both!(
         let risk = format!("/api/v1/risks/{}", fx.risk_a);
         let treatment = format!("/api/v1/treatments/{}", fx.treatment_a);
         let classification = format!("/api/v1/ai-systems/{}/classification", fx.system_a);
-        let mut method: Value = fx.get("/api/v1/risk-method", &admin).await.json();
+        let mut method: Value = fx.get_json("/api/v1/risk-method", &admin).await;
         method["matrix"][1] = json!(["low", "low"]);
         method["matrix"][2][0] = json!("");
         let mut outside = risk_json("Outside the scale", &fx.system_a);
@@ -1575,7 +1388,7 @@ on_both!(
         );
         // The classification named what is missing.
         let r = fx
-            .send("PUT", &classification, &admin, &json!({"answers": {}}), &[])
+            .put_json(&classification, &admin, &json!({"answers": {}}))
             .await;
         assert!(
             r.fields().iter().all(|f| f.starts_with("answers.")),
@@ -1583,9 +1396,9 @@ on_both!(
             r.text
         );
         // Risk and treatment records are untouched.
-        let r: Stored<Risk> = from_json(fx.get(&risk, &admin).await.json());
+        let r: Stored<Risk> = from_json(fx.get_json(&risk, &admin).await);
         assert_eq!(r.data.title, "Fixture risk");
-        let t: Stored<Treatment> = from_json(fx.get(&treatment, &admin).await.json());
+        let t: Stored<Treatment> = from_json(fx.get_json(&treatment, &admin).await);
         assert_eq!(t.data.controls, ["A.6.2.4"]);
     }
 );

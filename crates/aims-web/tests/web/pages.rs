@@ -33,6 +33,15 @@ async fn fixture(backend: aims_app::test_store::Backend) -> Fx {
     }
 }
 
+/// What a page answers a member: OK when the member's role may use it, 403 otherwise.
+fn allowed(may: bool) -> StatusCode {
+    if may {
+        StatusCode::OK
+    } else {
+        StatusCode::FORBIDDEN
+    }
+}
+
 async fn system_count(fx: &Fx, org_slug: &str) -> usize {
     let org = fx.app.resolve_org(Some(org_slug)).await.expect("org");
     fx.app
@@ -73,11 +82,7 @@ on_both!(
                 assert_eq!(r.status, StatusCode::OK, "{role} GET {path}");
             }
             let writer = matches!(*role, "admin" | "manager" | "contributor");
-            let want = if writer {
-                StatusCode::OK
-            } else {
-                StatusCode::FORBIDDEN
-            };
+            let want = allowed(writer);
             assert_eq!(
                 fx.get("/systems/new", Some(&cookie)).await.status,
                 want,
@@ -93,11 +98,11 @@ on_both!(
             let before = system_count(&fx, "northwind").await;
             let csrf = fx.csrf(&cookie).await;
             let r = fx
-                .post(
+                .post_form(
                     "/systems",
-                    Some(&cookie),
+                    &cookie,
+                    &csrf,
                     &[
-                        ("csrf", &csrf),
                         ("name", &format!("Made by {role}")),
                         ("purpose", "test"),
                         ("lifecycle_stage", "idea"),
@@ -122,11 +127,11 @@ on_both!(
                 );
             }
             let edit = fx
-                .post(
+                .post_form(
                     &format!("/systems/{a}"),
-                    Some(&cookie),
+                    &cookie,
+                    &csrf,
                     &[
-                        ("csrf", &csrf),
                         ("name", "Renamed"),
                         ("purpose", "p"),
                         ("lifecycle_stage", "operation"),
@@ -181,11 +186,11 @@ on_both!(
         }
         let csrf = fx.csrf(&cookie).await;
         let r = fx
-            .post(
+            .post_form(
                 &format!("/systems/{b}"),
-                Some(&cookie),
+                &cookie,
+                &csrf,
                 &[
-                    ("csrf", &csrf),
                     ("name", "hijack"),
                     ("purpose", "x"),
                     ("lifecycle_stage", "idea"),
@@ -207,11 +212,7 @@ on_both!(
         );
         // Switching to an organization one is not a member of is refused.
         let r = fx
-            .post(
-                "/org/switch",
-                Some(&cookie),
-                &[("csrf", &csrf), ("org", &other.id)],
-            )
+            .post_form("/org/switch", &cookie, &csrf, &[("org", &other.id)])
             .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
     }
@@ -220,10 +221,7 @@ on_both!(
 on_both!(
     forms_without_the_csrf_token_or_from_another_site_change_nothing,
     |fx: Fx| async move {
-        let cookie = fx
-            .sign_in("maria.keller@northwind-lending.example", DEMO_PASSWORD)
-            .await
-            .expect("sign in");
+        let (cookie, csrf) = fx.session("maria.keller@northwind-lending.example").await;
         let before = system_count(&fx, "northwind").await;
         let fields = [
             ("name", "Sneaky"),
@@ -240,7 +238,6 @@ on_both!(
             StatusCode::FORBIDDEN,
             "wrong token"
         );
-        let csrf = fx.csrf(&cookie).await;
         let mut good = fields.to_vec();
         good.push(("csrf", &csrf));
         let cross = fx
@@ -260,11 +257,7 @@ on_both!(
 on_both!(
     invalid_system_forms_show_messages_next_to_the_fields_and_write_nothing,
     |fx: Fx| async move {
-        let cookie = fx
-            .sign_in("daan.visser@northwind-lending.example", DEMO_PASSWORD)
-            .await
-            .expect("sign in");
-        let csrf = fx.csrf(&cookie).await;
+        let (cookie, csrf) = fx.session("daan.visser@northwind-lending.example").await;
         let head_before = fx
             .app
             .verify(&aims_app::Actor::operator("test"), None)
@@ -273,20 +266,19 @@ on_both!(
             .chains;
         let long = "x".repeat(201);
         let r = fx
-            .post(
+            .refused_form(
                 "/systems",
-                Some(&cookie),
+                &cookie,
+                &csrf,
                 &[
-                    ("csrf", &csrf),
                     ("name", &long),
                     ("purpose", ""),
                     ("lifecycle_stage", "launched"),
                     ("org_role", "deployer"),
                 ],
+                &["name"],
             )
             .await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(r.text.contains("id=\"name-err\""), "name message");
         r.assert_contains("at most 200");
         assert!(r.text.contains("id=\"purpose-err\""), "purpose message");
         assert!(r.text.contains("id=\"stage-err\""), "stage message");
@@ -399,18 +391,8 @@ on_both!(
             "{csp}"
         );
         assert!(!page.text.contains("<script>"), "no inline script");
-        let login_cookie = set_cookie(&page, "aims_login_csrf").expect("cookie");
-        let csrf = hidden(&page.text, "csrf").expect("csrf");
         let r = fx
-            .post(
-                "/login",
-                Some(&login_cookie),
-                &[
-                    ("email", "admin@northwind-lending.example"),
-                    ("password", DEMO_PASSWORD),
-                    ("csrf", &csrf),
-                ],
-            )
+            .post_sign_in("admin@northwind-lending.example", DEMO_PASSWORD)
             .await;
         let raw = r
             .headers
@@ -440,11 +422,7 @@ on_both!(
     |fx: Fx| async move {
         for (role, email) in ROLES.iter().zip(EMAILS) {
             let cookie = fx.sign_in(email, DEMO_PASSWORD).await.expect("sign in");
-            let want = if *role == "admin" {
-                StatusCode::OK
-            } else {
-                StatusCode::FORBIDDEN
-            };
+            let want = allowed(*role == "admin");
             assert_eq!(
                 fx.get("/admin/users", Some(&cookie)).await.status,
                 want,
@@ -456,38 +434,29 @@ on_both!(
             .await
             .expect("admin");
         let csrf = fx.csrf(&admin).await;
-        let r = fx
-            .post(
-                "/admin/users",
-                Some(&admin),
-                &[
-                    ("csrf", &csrf),
-                    ("email", "new.person@northwind-lending.example"),
-                    ("name", "New Person"),
-                    ("role", "viewer"),
-                    ("password", "short"),
-                ],
-            )
-            .await;
+        // The admin adds the same new viewer with `password`; resets `user_id`'s password.
+        let add_person = async |password| {
+            let form = [
+                ("email", "new.person@northwind-lending.example"),
+                ("name", "New Person"),
+                ("role", "viewer"),
+                ("password", password),
+            ];
+            fx.post_form("/admin/users", &admin, &csrf, &form).await
+        };
+        let reset = async |user_id, new_password| {
+            let form = [("user_id", user_id), ("new_password", new_password)];
+            fx.post_form("/admin/users/reset", &admin, &csrf, &form)
+                .await
+        };
+        let r = add_person("short").await;
         assert_eq!(
             r.status,
             StatusCode::UNPROCESSABLE_ENTITY,
             "short password refused"
         );
         r.assert_contains("password");
-        let r = fx
-            .post(
-                "/admin/users",
-                Some(&admin),
-                &[
-                    ("csrf", &csrf),
-                    ("email", "new.person@northwind-lending.example"),
-                    ("name", "New Person"),
-                    ("role", "viewer"),
-                    ("password", "a-long-enough-password"),
-                ],
-            )
-            .await;
+        let r = add_person("a-long-enough-password").await;
         assert_eq!(r.status, StatusCode::OK);
         assert!(r.text.contains("new.person@northwind-lending.example"));
         let newcomer = fx
@@ -516,17 +485,7 @@ on_both!(
             .user
             .id
             .clone();
-        let r = fx
-            .post(
-                "/admin/users/reset",
-                Some(&admin),
-                &[
-                    ("csrf", &csrf),
-                    ("user_id", &id),
-                    ("new_password", "another-long-password"),
-                ],
-            )
-            .await;
+        let r = reset(&id, "another-long-password").await;
         assert_eq!(r.status, StatusCode::OK);
         assert_eq!(
             fx.get("/", Some(&newcomer)).await.status,
@@ -550,17 +509,7 @@ on_both!(
             .user
             .id
             .clone();
-        let r = fx
-            .post(
-                "/admin/users/reset",
-                Some(&admin),
-                &[
-                    ("csrf", &csrf),
-                    ("user_id", &outsider),
-                    ("new_password", "hijacked-password-1"),
-                ],
-            )
-            .await;
+        let r = reset(&outsider, "hijacked-password-1").await;
         assert_eq!(
             r.status,
             StatusCode::NOT_FOUND,

@@ -421,37 +421,35 @@ on_both!(
         // A first attempt without a title and with half a score comes back with messages; nothing is stored.
         let count = fx.risk_count().await;
         let res = fx
-            .post(
+            .refused_form(
                 "/risks",
-                Some(&cookie),
+                &cookie,
+                &csrf,
                 &[
-                    ("csrf", &csrf),
                     ("title", "  "),
                     ("system_ids", &a),
                     ("assessment.inherent.likelihood", "5"),
                 ],
+                &["assessment-inherent-impact"],
             )
             .await;
-        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        res.assert_contains("id=\"assessment-inherent-impact-err\"");
         assert!(res.text.contains("choose a point of the scale"));
-        let res = fx
-            .post(
-                "/risks",
-                Some(&cookie),
-                &[("csrf", &csrf), ("title", " "), ("system_ids", &a)],
-            )
-            .await;
-        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        res.assert_contains("id=\"title-err\"");
+        fx.refused_form(
+            "/risks",
+            &cookie,
+            &csrf,
+            &[("title", " "), ("system_ids", &a)],
+            &["title"],
+        )
+        .await;
         assert_eq!(fx.risk_count().await, count);
 
-        let res = fx
-            .post(
+        let path = fx
+            .submit(
                 "/risks",
-                Some(&cookie),
+                &cookie,
+                &csrf,
                 &[
-                    ("csrf", &csrf),
                     ("title", "Chatbot invents refund rules"),
                     (
                         "description",
@@ -478,8 +476,6 @@ on_both!(
                 ],
             )
             .await;
-        res.assert_status(StatusCode::SEE_OTHER);
-        let path = res.location();
         let id = path
             .strip_prefix("/risks/")
             .expect("risk address")
@@ -561,24 +557,22 @@ on_both!(
             "version",
         )
         .expect("version");
-        let res = fx
-            .post(
-                &format!("{path}/assess"),
-                Some(&cookie),
-                &[
-                    ("csrf", &csrf),
-                    ("version", &version),
-                    ("assessment.date", "2026-12-15"),
-                    ("assessment.inherent.likelihood", "5"),
-                    ("assessment.inherent.impact", "5"),
-                    ("assessment.current.likelihood", "3"),
-                    ("assessment.current.impact", "3"),
-                    ("assessment.residual.likelihood", "1"),
-                    ("assessment.residual.impact", "2"),
-                ],
-            )
-            .await;
-        res.assert_status(StatusCode::SEE_OTHER);
+        fx.submit(
+            &format!("{path}/assess"),
+            &cookie,
+            &csrf,
+            &[
+                ("version", &version),
+                ("assessment.date", "2026-12-15"),
+                ("assessment.inherent.likelihood", "5"),
+                ("assessment.inherent.impact", "5"),
+                ("assessment.current.likelihood", "3"),
+                ("assessment.current.impact", "3"),
+                ("assessment.residual.likelihood", "1"),
+                ("assessment.residual.impact", "2"),
+            ],
+        )
+        .await;
         let stored = fx
             .app
             .get_record::<Risk>(&op(), &fx.org_a, &id.as_str().into())
@@ -589,29 +583,27 @@ on_both!(
         assert!(detail.contains("2026-12-15") && detail.contains("2026-11-30"));
 
         // A treatment plan with a task; the risk moves to treating.
-        let res = fx
-            .post(
-                &format!("{path}/treatments"),
-                Some(&cookie),
-                &[
-                    ("csrf", &csrf),
-                    ("option", "modify"),
-                    ("status", "in_progress"),
-                    (
-                        "description",
-                        "Ground answers in the approved help content.",
-                    ),
-                    ("controls", "A.6.2.4"),
-                    ("tasks[0].title", "Add retrieval from the help centre"),
-                    ("tasks[0].owner", "Support engineering"),
-                    ("tasks[0].due", "2027-01-15"),
-                    ("tasks[0].status", "open"),
-                    ("tasks[1].title", ""),
-                    ("tasks[1].status", "open"),
-                ],
-            )
-            .await;
-        res.assert_status(StatusCode::SEE_OTHER);
+        fx.submit(
+            &format!("{path}/treatments"),
+            &cookie,
+            &csrf,
+            &[
+                ("option", "modify"),
+                ("status", "in_progress"),
+                (
+                    "description",
+                    "Ground answers in the approved help content.",
+                ),
+                ("controls", "A.6.2.4"),
+                ("tasks[0].title", "Add retrieval from the help centre"),
+                ("tasks[0].owner", "Support engineering"),
+                ("tasks[0].due", "2027-01-15"),
+                ("tasks[0].status", "open"),
+                ("tasks[1].title", ""),
+                ("tasks[1].status", "open"),
+            ],
+        )
+        .await;
         let detail = fx.get(&path, &cookie).await.text;
         assert!(detail.contains("Add retrieval from the help centre"));
         assert!(detail.contains("/controls/A.6.2.4"));
@@ -630,15 +622,14 @@ on_both!(
         assert_eq!(plans[0].data.tasks.len(), 1, "the empty row is skipped");
 
         // A 'modify' plan without controls names the field.
-        let res = fx
-            .post(
-                &format!("{path}/treatments"),
-                Some(&cookie),
-                &[("csrf", &csrf), ("option", "modify"), ("status", "planned")],
-            )
-            .await;
-        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(res.text.contains("id=\"controls-err\""));
+        fx.refused_form(
+            &format!("{path}/treatments"),
+            &cookie,
+            &csrf,
+            &[("option", "modify"), ("status", "planned")],
+            &["controls"],
+        )
+        .await;
 
         // A manager accepts the residual risk.
         let (mcookie, mcsrf) = fx.session(MANAGER).await;
@@ -646,37 +637,30 @@ on_both!(
         let form = fx.get(&accept, &mcookie).await;
         assert_eq!(form.status, StatusCode::OK);
         let version = hidden(&form.text, "version").expect("version");
-        let res = fx
-            .post(
-                &accept,
-                Some(&mcookie),
-                &[
-                    ("csrf", &mcsrf),
-                    ("version", &version),
-                    ("acceptance.by", ""),
-                ],
-            )
-            .await;
-        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(res.text.contains("id=\"acceptance-by-err\""));
-        let res = fx
-            .post(
-                &accept,
-                Some(&mcookie),
-                &[
-                    ("csrf", &mcsrf),
-                    ("version", &version),
-                    ("acceptance.by", "Maria Keller"),
-                    ("acceptance.role", "Chief Risk Officer"),
-                    ("acceptance.date", "2026-12-16"),
-                    (
-                        "acceptance.rationale",
-                        "Residual risk is low once grounding is live.",
-                    ),
-                ],
-            )
-            .await;
-        res.assert_status(StatusCode::SEE_OTHER);
+        fx.refused_form(
+            &accept,
+            &mcookie,
+            &mcsrf,
+            &[("version", &version), ("acceptance.by", "")],
+            &["acceptance-by"],
+        )
+        .await;
+        fx.submit(
+            &accept,
+            &mcookie,
+            &mcsrf,
+            &[
+                ("version", &version),
+                ("acceptance.by", "Maria Keller"),
+                ("acceptance.role", "Chief Risk Officer"),
+                ("acceptance.date", "2026-12-16"),
+                (
+                    "acceptance.rationale",
+                    "Residual risk is low once grounding is live.",
+                ),
+            ],
+        )
+        .await;
         let detail = fx.get(&path, &cookie).await.text;
         assert!(detail.contains("Residual risk accepted"));
         assert!(detail.contains("Chief Risk Officer"));
@@ -761,34 +745,27 @@ on_both!(
         assert_eq!(control.status, StatusCode::OK);
         let version = hidden(&control.text, "version").expect("version");
         // An exclusion without a justification is refused on the control page, naming the field.
-        let res = fx
-            .post(
-                "/controls/A.9.3",
-                Some(&cookie),
-                &[
-                    ("csrf", &csrf),
-                    ("version", &version),
-                    ("status", "not_applicable"),
-                ],
-            )
-            .await;
-        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        res.assert_contains("id=\"justification-err\"");
-        let res = fx
-            .post(
-                "/controls/A.9.3",
-                Some(&cookie),
-                &[
-                    ("csrf", &csrf),
-                    ("version", &version),
-                    ("status", "not_applicable"),
-                    ("justification", "Handled elsewhere."),
-                    ("reasons[0].kind", "legal"),
-                    ("reasons[0].reference", ""),
-                ],
-            )
-            .await;
-        res.assert_status(StatusCode::SEE_OTHER);
+        fx.refused_form(
+            "/controls/A.9.3",
+            &cookie,
+            &csrf,
+            &[("version", &version), ("status", "not_applicable")],
+            &["justification"],
+        )
+        .await;
+        fx.submit(
+            "/controls/A.9.3",
+            &cookie,
+            &csrf,
+            &[
+                ("version", &version),
+                ("status", "not_applicable"),
+                ("justification", "Handled elsewhere."),
+                ("reasons[0].kind", "legal"),
+                ("reasons[0].reference", ""),
+            ],
+        )
+        .await;
         let page = fx.get("/soa?applicable=no", &cookie).await.text;
         assert!(page.contains("id=\"line-A.9.3\""));
         assert!(!page.contains(&format!("id=\"line-{implemented}\"")));
@@ -803,21 +780,20 @@ on_both!(
             .await
             .expect("v")
             .len();
+        fx.refused_form(
+            "/soa/approve",
+            &cookie,
+            &csrf,
+            &[("approved_by", ""), ("approver_role", "")],
+            &["approved_by"],
+        )
+        .await;
         let res = fx
-            .post(
+            .post_form(
                 "/soa/approve",
-                Some(&cookie),
-                &[("csrf", &csrf), ("approved_by", ""), ("approver_role", "")],
-            )
-            .await;
-        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(res.text.contains("id=\"approved_by-err\""));
-        let res = fx
-            .post(
-                "/soa/approve",
-                Some(&cookie),
+                &cookie,
+                &csrf,
                 &[
-                    ("csrf", &csrf),
                     ("approved_by", "Maria Keller"),
                     ("approver_role", "Chief Executive Officer"),
                 ],
@@ -845,19 +821,17 @@ on_both!(
 
         // Include it again; approval then freezes a new version, listed and comparable.
         let version = hidden(&fx.get("/controls/A.9.3", &cookie).await.text, "version").expect("v");
-        let res = fx
-            .post(
-                "/controls/A.9.3",
-                Some(&cookie),
-                &[
-                    ("csrf", &csrf),
-                    ("version", &version),
-                    ("status", "planned"),
-                    ("owner", "CISO"),
-                ],
-            )
-            .await;
-        res.assert_status(StatusCode::SEE_OTHER);
+        fx.submit(
+            "/controls/A.9.3",
+            &cookie,
+            &csrf,
+            &[
+                ("version", &version),
+                ("status", "planned"),
+                ("owner", "CISO"),
+            ],
+        )
+        .await;
         let still = fx.app.soa(&op(), &fx.org_a).await.expect("soa");
         assert_eq!(
             still.summary.with_problems, 0,
@@ -865,21 +839,20 @@ on_both!(
         );
         {
             let res = fx
-                .post(
+                .submit(
                     "/soa/approve",
-                    Some(&cookie),
+                    &cookie,
+                    &csrf,
                     &[
-                        ("csrf", &csrf),
                         ("approved_by", "Maria Keller"),
                         ("approver_role", "Chief Executive Officer"),
                         ("note", "Quarterly review"),
                     ],
                 )
                 .await;
-            res.assert_status(StatusCode::SEE_OTHER);
             let n = versions as i64 + 1;
-            assert_eq!(res.location(), format!("/soa/versions/{n}"));
-            let page = fx.get(&res.location(), &cookie).await;
+            assert_eq!(res, format!("/soa/versions/{n}"));
+            let page = fx.get(&res, &cookie).await;
             assert_eq!(page.status, StatusCode::OK);
             assert!(page.text.contains("Quarterly review"));
             let list = fx.get("/soa/versions", &cookie).await.text;
@@ -927,11 +900,11 @@ on_both!(
         );
         let risks = fx.risk_count().await;
         let res = fx
-            .post(
+            .submit(
                 "/impact-assessments",
-                Some(&cookie),
+                &cookie,
+                &csrf,
                 &[
-                    ("csrf", &csrf),
                     ("system_id", &a),
                     ("template", "eu-fria"),
                     ("title", "FRIA for the test"),
@@ -962,13 +935,12 @@ on_both!(
                 ],
             )
             .await;
-        res.assert_status(StatusCode::SEE_OTHER);
         assert_eq!(
             fx.risk_count().await,
             risks + 1,
             "the harm above appetite raised a risk"
         );
-        let detail = fx.get(&res.location(), &cookie).await;
+        let detail = fx.get(&res, &cookie).await;
         assert_eq!(detail.status, StatusCode::OK);
         assert!(detail.text.contains("id=\"impact-0\""));
         assert!(detail.text.contains("above appetite"));
@@ -981,7 +953,7 @@ on_both!(
         assert!(list.contains("FRIA for the test"));
 
         // The draft can be revised; the raised risk stays linked rather than raised again.
-        let edit = fx.get(&format!("{}/edit", res.location()), &cookie).await;
+        let edit = fx.get(&format!("{}/edit", res), &cookie).await;
         assert_eq!(edit.status, StatusCode::OK);
         assert!(
             edit.text
@@ -990,32 +962,30 @@ on_both!(
         let version = hidden(&edit.text, "version").expect("version");
         let risk_id =
             hidden(&edit.text, "impacts[0].risk_id").expect("linked risk kept in the form");
-        let res2 = fx
-            .post(
-                &res.location(),
-                Some(&cookie),
-                &[
-                    ("csrf", &csrf),
-                    ("version", &version),
-                    ("system_id", &a),
-                    ("template", "eu-fria"),
-                    ("title", "FRIA for the test, revised"),
-                    ("affected[0].name", "applicants"),
-                    ("affected[0].kind", "group"),
-                    ("impacts[0].area", "fairness"),
-                    ("impacts[0].nature", "harm"),
-                    (
-                        "impacts[0].description",
-                        "Refusals fall harder on young applicants.",
-                    ),
-                    ("impacts[0].severity", "5"),
-                    ("impacts[0].likelihood", "4"),
-                    ("impacts[0].reversibility", "irreversible"),
-                    ("impacts[0].risk_id", &risk_id),
-                ],
-            )
-            .await;
-        res2.assert_status(StatusCode::SEE_OTHER);
+        fx.submit(
+            &res,
+            &cookie,
+            &csrf,
+            &[
+                ("version", &version),
+                ("system_id", &a),
+                ("template", "eu-fria"),
+                ("title", "FRIA for the test, revised"),
+                ("affected[0].name", "applicants"),
+                ("affected[0].kind", "group"),
+                ("impacts[0].area", "fairness"),
+                ("impacts[0].nature", "harm"),
+                (
+                    "impacts[0].description",
+                    "Refusals fall harder on young applicants.",
+                ),
+                ("impacts[0].severity", "5"),
+                ("impacts[0].likelihood", "4"),
+                ("impacts[0].reversibility", "irreversible"),
+                ("impacts[0].risk_id", &risk_id),
+            ],
+        )
+        .await;
         assert_eq!(
             fx.risk_count().await,
             risks + 1,
@@ -1023,33 +993,32 @@ on_both!(
         );
 
         // A harm without scores comes back with the message on its card.
-        let res = fx
-            .post(
-                "/impact-assessments",
-                Some(&cookie),
-                &[
-                    ("csrf", &csrf),
-                    ("system_id", &a),
-                    ("template", "default"),
-                    ("title", "Incomplete"),
-                    ("impacts[3].area", "privacy"),
-                    ("impacts[3].nature", "harm"),
-                    ("impacts[3].description", "Leak"),
-                    ("impacts[3].severity", ""),
-                    ("impacts[3].likelihood", "2"),
-                ],
-            )
-            .await;
-        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        res.assert_contains("id=\"impacts-3-err\"");
+        fx.refused_form(
+            "/impact-assessments",
+            &cookie,
+            &csrf,
+            &[
+                ("system_id", &a),
+                ("template", "default"),
+                ("title", "Incomplete"),
+                ("impacts[3].area", "privacy"),
+                ("impacts[3].nature", "harm"),
+                ("impacts[3].description", "Leak"),
+                ("impacts[3].severity", ""),
+                ("impacts[3].likelihood", "2"),
+            ],
+            &["impacts-3"],
+        )
+        .await;
 
         // Classification: unanswered questions are named; all "no" is minimal risk.
         let q = aims_app::classify::questionnaire().expect("questionnaire");
         let res = fx
-            .post(
+            .post_form(
                 &format!("/systems/{a}/classification"),
-                Some(&cookie),
-                &[("csrf", &csrf), ("role", "deployer")],
+                &cookie,
+                &csrf,
+                &[("role", "deployer")],
             )
             .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -1155,11 +1124,11 @@ on_both!(
         }
         // A new assessment for another organization's system is refused and creates nothing there.
         let res = fx
-            .post(
+            .post_form(
                 "/impact-assessments",
-                Some(&cookie),
+                &cookie,
+                &csrf,
                 &[
-                    ("csrf", &csrf),
                     ("system_id", &sb),
                     ("template", "default"),
                     ("title", "hijack"),
@@ -1457,10 +1426,11 @@ on_both!(
             "no form for readers"
         );
         let res = fx
-            .post(
+            .post_form(
                 "/controls",
-                Some(&cookie),
-                &[("csrf", &csrf), ("control", "ORG-9"), ("title", "Sneaky")],
+                &cookie,
+                &csrf,
+                &[("control", "ORG-9"), ("title", "Sneaky")],
             )
             .await;
         assert_eq!(res.status, StatusCode::FORBIDDEN);
@@ -1520,11 +1490,11 @@ on_both!(
         assert_eq!(fx.chain_head().await, head, "refused input writes nothing");
 
         let res = fx
-            .post(
+            .submit(
                 "/controls",
-                Some(&cookie),
+                &cookie,
+                &csrf,
                 &[
-                    ("csrf", &csrf),
                     ("control", "ORG-7"),
                     ("title", "Prompt library review"),
                     ("status", "implemented"),
@@ -1539,8 +1509,7 @@ on_both!(
                 ],
             )
             .await;
-        res.assert_status(StatusCode::SEE_OTHER);
-        assert_eq!(res.location(), "/controls/ORG-7");
+        assert_eq!(res, "/controls/ORG-7");
         let page = fx.get("/controls/ORG-7", &cookie).await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.text.contains("Prompt library review"));
@@ -1565,11 +1534,11 @@ on_both!(
         );
         // The same identifier twice is refused.
         let res = fx
-            .post(
+            .post_form(
                 "/controls",
-                Some(&cookie),
+                &cookie,
+                &csrf,
                 &[
-                    ("csrf", &csrf),
                     ("control", "ORG-7"),
                     ("title", "Another"),
                     ("status", "planned"),

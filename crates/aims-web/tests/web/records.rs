@@ -57,7 +57,7 @@ on_both!(
         let mut seen = vec![];
         let mut path = "/api/v1/context-issues?category=kit-test&sort=-title&limit=1".to_string();
         loop {
-            let r = fx.call("GET", &path, &admin, None, &[]).await;
+            let r = fx.api_get(&path, &admin).await;
             r.assert_status(StatusCode::OK);
             seen.extend(titles(&r));
             match r.json()["next_cursor"].as_str() {
@@ -71,24 +71,15 @@ on_both!(
         }
         assert_eq!(seen, vec!["zz last", "mm middle", "aa first"]);
         let r = fx
-            .call(
-                "GET",
+            .api_get(
                 "/api/v1/context-issues?category=kit-test&kind=internal&q=MIDDLE",
                 &admin,
-                None,
-                &[],
             )
             .await;
         assert_eq!(titles(&r), vec!["mm middle"]);
         // Unknown parameters are 400s naming them; values outside the declaration are 422s naming the field.
         let r = fx
-            .call(
-                "GET",
-                "/api/v1/context-issues?colour=red",
-                &admin,
-                None,
-                &[],
-            )
+            .api_get("/api/v1/context-issues?colour=red", &admin)
             .await;
         r.assert_status(StatusCode::BAD_REQUEST);
         assert_eq!(r.fields(), vec!["colour"]);
@@ -99,20 +90,12 @@ on_both!(
             ("climate_related=maybe", "climate_related"),
         ] {
             let r = fx
-                .call(
-                    "GET",
-                    &format!("/api/v1/context-issues?{query}"),
-                    &admin,
-                    None,
-                    &[],
-                )
+                .api_get(&format!("/api/v1/context-issues?{query}"), &admin)
                 .await;
             r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
             assert_eq!(r.fields(), vec![field], "{query}");
         }
-        let r = fx
-            .call("GET", "/api/v1/context-issues?limit=0", &admin, None, &[])
-            .await;
+        let r = fx.api_get("/api/v1/context-issues?limit=0", &admin).await;
         assert_eq!(r.fields(), vec!["limit"]);
     }
 );
@@ -122,84 +105,40 @@ on_both!(
     |fx: Fx| async move {
         let body = json!({"key": "tier", "label": "Tier", "kind": "choice", "choices": ["a", "b"]})
             .to_string();
+        let fields = "/api/v1/custom-fields";
         let head = fx.head(&fx.org_a).await;
         for role in ["manager", "contributor", "auditor", "viewer"] {
-            let r = fx
-                .call(
-                    "POST",
-                    "/api/v1/custom-fields",
-                    &fx.token(role),
-                    Some(&body),
-                    &[],
-                )
+            fx.expect_as(role, "POST", fields, Some(&body), StatusCode::FORBIDDEN)
                 .await;
-            r.assert_status(StatusCode::FORBIDDEN);
         }
         assert_eq!(fx.head(&fx.org_a).await, head, "refusals wrote nothing");
         let r = fx
-            .call(
-                "POST",
-                "/api/v1/custom-fields",
-                &fx.token("admin"),
-                Some(&body),
-                &[],
-            )
+            .expect_as("admin", "POST", fields, Some(&body), StatusCode::CREATED)
             .await;
-        r.assert_status(StatusCode::CREATED);
         let id = r.json()["id"].as_str().expect("id").to_string();
+        let field = format!("{fields}/{id}");
         // Everyone reads; a second field with the same key is refused naming `key`.
-        let r = fx
-            .call(
-                "GET",
-                &format!("/api/v1/custom-fields/{id}"),
-                &fx.token("viewer"),
-                None,
-                &[],
-            )
+        fx.expect_as("viewer", "GET", &field, None, StatusCode::OK)
             .await;
-        r.assert_status(StatusCode::OK);
         let r = fx
-            .call(
+            .expect_as(
+                "admin",
                 "POST",
-                "/api/v1/custom-fields",
-                &fx.token("admin"),
+                fields,
                 Some(&body),
-                &[],
+                StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await;
-        r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(r.fields(), vec!["key"]);
         // Replacing needs If-Match; a stale one is a 412.
-        let r = fx
-            .call(
-                "PUT",
-                &format!("/api/v1/custom-fields/{id}"),
-                &fx.token("admin"),
-                Some(&body),
-                &[("if-match", "\"7\"")],
-            )
+        let stale = [("if-match", "\"7\"")];
+        fx.call("PUT", &field, &fx.token("admin"), Some(&body), &stale)
+            .await
+            .assert_status(StatusCode::PRECONDITION_FAILED);
+        fx.expect_as("manager", "DELETE", &field, None, StatusCode::FORBIDDEN)
             .await;
-        r.assert_status(StatusCode::PRECONDITION_FAILED);
-        let r = fx
-            .call(
-                "DELETE",
-                &format!("/api/v1/custom-fields/{id}"),
-                &fx.token("manager"),
-                None,
-                &[],
-            )
+        fx.expect_as("admin", "DELETE", &field, None, StatusCode::NO_CONTENT)
             .await;
-        r.assert_status(StatusCode::FORBIDDEN);
-        let r = fx
-            .call(
-                "DELETE",
-                &format!("/api/v1/custom-fields/{id}"),
-                &fx.token("admin"),
-                None,
-                &[],
-            )
-            .await;
-        r.assert_status(StatusCode::NO_CONTENT);
         fx.assert_intact().await;
     }
 );
@@ -210,93 +149,81 @@ on_both!(
         let draft =
             json!({"statement": "Every AI system of the lending business", "exclusions": "None"})
                 .to_string();
+        let (draft_path, approval) = ("/api/v1/scope/draft", "/api/v1/scope/approval");
         // A viewer may not draft; a contributor may; an empty statement is refused naming it.
-        fx.call(
+        fx.expect_as(
+            "viewer",
             "PUT",
-            "/api/v1/scope/draft",
-            &fx.token("viewer"),
+            draft_path,
             Some(&draft),
-            &[],
+            StatusCode::FORBIDDEN,
         )
-        .await
-        .assert_status(StatusCode::FORBIDDEN);
+        .await;
+        let blank = Some(r#"{"statement": " "}"#);
         let r = fx
-            .call(
+            .expect_as(
+                "contributor",
                 "PUT",
-                "/api/v1/scope/draft",
-                &fx.token("contributor"),
-                Some(r#"{"statement": " "}"#),
-                &[],
+                draft_path,
+                blank,
+                StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await;
-        r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(r.fields(), vec!["statement"]);
-        let r = fx
-            .call(
+        let saved = fx
+            .expect_as(
+                "contributor",
                 "PUT",
-                "/api/v1/scope/draft",
-                &fx.token("contributor"),
+                draft_path,
                 Some(&draft),
-                &[],
+                StatusCode::OK,
             )
-            .await;
-        r.assert_status(StatusCode::OK);
-        let saved = r.json();
+            .await
+            .json();
         assert_eq!(saved["status"], "draft");
         let etag = format!("\"{}\"", saved["version"]);
         // A stale If-Match is refused; the current one replaces the draft.
-        fx.call(
-            "PUT",
-            "/api/v1/scope/draft",
-            &fx.token("contributor"),
-            Some(&draft),
-            &[("if-match", "\"99\"")],
-        )
-        .await
-        .assert_status(StatusCode::PRECONDITION_FAILED);
-        fx.call(
-            "PUT",
-            "/api/v1/scope/draft",
-            &fx.token("contributor"),
-            Some(&draft),
-            &[("if-match", &etag)],
-        )
-        .await
-        .assert_status(StatusCode::OK);
+        let contributor = fx.token("contributor");
+        for (if_match, want) in [
+            ("\"99\"", StatusCode::PRECONDITION_FAILED),
+            (etag.as_str(), StatusCode::OK),
+        ] {
+            let r = fx
+                .call(
+                    "PUT",
+                    draft_path,
+                    &contributor,
+                    Some(&draft),
+                    &[("if-match", if_match)],
+                )
+                .await;
+            assert_eq!(r.status, want, "If-Match {if_match}: {}", r.text);
+        }
         // Contributors do not approve; managers do; then there is no draft left to approve.
-        fx.call(
+        fx.expect_as(
+            "contributor",
             "POST",
-            "/api/v1/scope/approval",
-            &fx.token("contributor"),
+            approval,
             Some("{}"),
-            &[],
+            StatusCode::FORBIDDEN,
         )
-        .await
-        .assert_status(StatusCode::FORBIDDEN);
+        .await;
+        let note = Some(r#"{"note": "board 12"}"#);
         let r = fx
-            .call(
-                "POST",
-                "/api/v1/scope/approval",
-                &fx.token("manager"),
-                Some(r#"{"note": "board 12"}"#),
-                &[],
-            )
+            .expect_as("manager", "POST", approval, note, StatusCode::OK)
             .await;
-        r.assert_status(StatusCode::OK);
         assert_eq!(r.json()["status"], "approved");
         assert_eq!(r.json()["approval_note"], "board 12");
-        let r = fx
-            .call(
-                "POST",
-                "/api/v1/scope/approval",
-                &fx.token("manager"),
-                Some("{}"),
-                &[],
-            )
-            .await;
-        r.assert_status(StatusCode::CONFLICT);
+        fx.expect_as(
+            "manager",
+            "POST",
+            approval,
+            Some("{}"),
+            StatusCode::CONFLICT,
+        )
+        .await;
         let scope = fx
-            .call("GET", "/api/v1/scope", &fx.token("viewer"), None, &[])
+            .call_as("viewer", "GET", "/api/v1/scope", None)
             .await
             .json();
         assert_eq!(
@@ -314,32 +241,28 @@ on_both!(kit_pages_list_create_edit_and_delete, |fx: Fx| async move {
     list.assert_contains("New context issue");
     // An invalid form comes back with the messages at their fields, and nothing is written.
     let head = fx.head(&fx.org_a).await;
-    let r = fx
-        .post(
-            "/context-issues",
-            Some(&cookie),
-            &[("csrf", &csrf), ("title", ""), ("kind", "sideways")],
-        )
-        .await;
-    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
-    r.assert_contains("id=\"title-err\"");
-    r.assert_contains("id=\"kind-err\"");
+    fx.refused_form(
+        "/context-issues",
+        &cookie,
+        &csrf,
+        &[("title", ""), ("kind", "sideways")],
+        &["title", "kind"],
+    )
+    .await;
     assert_eq!(fx.head(&fx.org_a).await, head);
     // A valid one creates the record and shows it with its history.
-    let r = fx
-        .post(
+    let href = fx
+        .submit(
             "/context-issues",
-            Some(&cookie),
+            &cookie,
+            &csrf,
             &[
-                ("csrf", &csrf),
                 ("title", "Kit page issue"),
                 ("kind", "external"),
                 ("climate_related", "true"),
             ],
         )
         .await;
-    r.assert_status(StatusCode::SEE_OTHER);
-    let href = r.location();
     let page = fx.get(&href, Some(&cookie)).await;
     page.assert_status(StatusCode::OK);
     page.assert_contains("Kit page issue");
@@ -355,30 +278,24 @@ on_both!(kit_pages_list_create_edit_and_delete, |fx: Fx| async move {
     let form = fx.get(&format!("{href}/edit"), Some(&cookie)).await;
     let version = hidden(&form.text, "version").expect("version field");
     assert_eq!(version, "1");
-    let r = fx
-        .post(
-            &href,
-            Some(&cookie),
-            &[
-                ("csrf", &csrf),
-                ("version", "1"),
-                ("title", "Kit page issue, renamed"),
-                ("kind", "external"),
-            ],
-        )
-        .await;
-    r.assert_status(StatusCode::SEE_OTHER);
+    fx.submit(
+        &href,
+        &cookie,
+        &csrf,
+        &[
+            ("version", "1"),
+            ("title", "Kit page issue, renamed"),
+            ("kind", "external"),
+        ],
+    )
+    .await;
     // The same stale version again is refused.
     let r = fx
-        .post(
+        .post_form(
             &href,
-            Some(&cookie),
-            &[
-                ("csrf", &csrf),
-                ("version", "1"),
-                ("title", "Again"),
-                ("kind", "external"),
-            ],
+            &cookie,
+            &csrf,
+            &[("version", "1"), ("title", "Again"), ("kind", "external")],
         )
         .await;
     r.assert_status(StatusCode::CONFLICT);
@@ -387,22 +304,22 @@ on_both!(kit_pages_list_create_edit_and_delete, |fx: Fx| async move {
     let seen = fx.get(&href, Some(&vcookie)).await;
     seen.assert_contains("Kit page issue, renamed");
     assert!(!seen.text.contains("Delete this context issue"));
-    fx.post(
+    fx.post_form(
         &format!("{href}/delete"),
-        Some(&vcookie),
-        &[("csrf", &vcsrf), ("version", "2")],
+        &vcookie,
+        &vcsrf,
+        &[("version", "2")],
     )
     .await
     .assert_status(StatusCode::FORBIDDEN);
     // The contributor deletes it at its version.
-    let r = fx
-        .post(
-            &format!("{href}/delete"),
-            Some(&cookie),
-            &[("csrf", &csrf), ("version", "2")],
-        )
-        .await;
-    r.assert_status(StatusCode::SEE_OTHER);
+    fx.submit(
+        &format!("{href}/delete"),
+        &cookie,
+        &csrf,
+        &[("version", "2")],
+    )
+    .await;
     fx.get(&href, Some(&cookie))
         .await
         .assert_status(StatusCode::NOT_FOUND);
@@ -415,13 +332,7 @@ on_both!(
         let (cookie, csrf) = fx.session(MANAGER).await;
         let admin = fx.token("admin");
         let parties = fx
-            .call(
-                "GET",
-                "/api/v1/interested-parties?limit=1",
-                &admin,
-                None,
-                &[],
-            )
+            .api_get("/api/v1/interested-parties?limit=1", &admin)
             .await
             .json();
         let party = &parties["items"][0];
@@ -471,13 +382,7 @@ on_both!(
             .await;
         r.assert_status(StatusCode::SEE_OTHER);
         let after = fx
-            .call(
-                "GET",
-                &format!("/api/v1/interested-parties/{id}"),
-                &admin,
-                None,
-                &[],
-            )
+            .api_get(&format!("/api/v1/interested-parties/{id}"), &admin)
             .await
             .json();
         assert_eq!(

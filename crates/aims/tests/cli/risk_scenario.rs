@@ -5,7 +5,7 @@
 //! risk afterwards shows drift; and the diff between two approved versions names exactly what changed. Bad input
 //! on the way is refused naming the field, with the store unchanged.
 
-use crate::common::{Run, new_db, run_in};
+use crate::common::{Run, assert_refused, new_db, run_in};
 use aims_app::test_store::Backend;
 use aims_app::test_store::testing::{TestDb, backends};
 use serde_json::{Value, json};
@@ -59,6 +59,20 @@ impl Fx {
         let mut all = vec!["system", "add", "--name", name, "--purpose", purpose];
         all.extend(extra);
         id(&self.json(&all))
+    }
+
+    /// The system both scenarios classify and assess: CV screening, which the organization deploys.
+    fn add_cv_screening(&self) -> String {
+        self.add_system(
+            "CV screening",
+            "Ranks job applications",
+            &["--role", "deployer"],
+        )
+    }
+
+    /// Adds an interested party of `category`: its id.
+    fn add_party(&self, name: &str, category: &str) -> String {
+        id(&self.json(&["party", "add", "--name", name, "--category", category]))
     }
 
     fn write(&self, name: &str, v: &Value) -> String {
@@ -139,11 +153,7 @@ fn provisions(v: &Value, key: &str) -> Vec<String> {
 fn classification_gives_high_risk_transparency_and_minimal_with_reasons() {
     for backend in backends() {
         let fx = Fx::initialised(backend);
-        let cv = fx.add_system(
-            "CV screening",
-            "Ranks job applications",
-            &["--role", "deployer"],
-        );
+        let cv = fx.add_cv_screening();
         let bot = fx.add_system(
             "Customer chatbot",
             "Answers customer questions",
@@ -194,11 +204,7 @@ fn classification_gives_high_risk_transparency_and_minimal_with_reasons() {
 fn impact_harm_risk_treatment_soa_approval_drift_and_diff() {
     for backend in backends() {
         let fx = Fx::initialised(backend);
-        let cv = fx.add_system(
-            "CV screening",
-            "Ranks job applications",
-            &["--role", "deployer"],
-        );
+        let cv = fx.add_cv_screening();
         fx.add_system("Customer chatbot", "Answers customer questions", &[]);
         fx.add_system("Spam filter", "Filters inbound e-mail", &[]);
 
@@ -239,24 +245,19 @@ fn impact_harm_risk_treatment_soa_approval_drift_and_diff() {
         assert_eq!(of_cv[0]["id"], risk.as_str());
         assert_eq!(fx.json(&["risk", "list", "--system", &chatbot]), json!([]));
 
+        // A plan that modifies the risk, with the flags of `rest`.
+        let modify = |rest: &[&'static str]| {
+            let mut args = vec!["treatment", "add", "--risk", &risk, "--option", "modify"];
+            args.extend(rest);
+            args
+        };
+
         // Bad input is refused naming the field, and nothing is written.
         let before = fx.head();
         fx.run(&["risk", "assess", &risk, "--inherent", "6:1"], true)
             .refused("assessment.inherent.likelihood");
-        fx.run(
-            &[
-                "treatment",
-                "add",
-                "--risk",
-                &risk,
-                "--option",
-                "modify",
-                "--control",
-                "A.99.9",
-            ],
-            true,
-        )
-        .refused("controls[0]");
+        fx.run(&modify(&["--control", "A.99.9"]), true)
+            .refused("controls[0]");
         fx.run(
             &["control", "set", "A.10.4", "--status", "not_applicable"],
             true,
@@ -276,17 +277,8 @@ fn impact_harm_risk_treatment_soa_approval_drift_and_diff() {
             ],
             true,
         );
-        assert_eq!(
-            stale.code,
-            2,
-            "a stale version is refused: {}",
-            stale.describe()
-        );
-        assert!(
-            stale.stderr.contains("\"conflict\""),
-            "{}",
-            stale.describe()
-        );
+        // A stale version is refused as a conflict.
+        assert_refused(&stale, "conflict", "changed by someone else");
         assert_eq!(
             fx.head(),
             before,
@@ -294,20 +286,14 @@ fn impact_harm_risk_treatment_soa_approval_drift_and_diff() {
         );
 
         // Treat the risk with Annex A controls: the SoA shows them applicable with the risk as the reason.
-        let plan = fx.json(&[
-            "treatment",
-            "add",
-            "--risk",
-            &risk,
-            "--option",
-            "modify",
+        let plan = fx.json(&modify(&[
             "--control",
             "A.6.2.4",
             "--control",
             "A.7.4",
             "--task",
             "Quarterly adverse-impact analysis|People Analytics|2027-03-31",
-        ]);
+        ]));
         assert_eq!(plan["controls"], json!(["A.6.2.4", "A.7.4"]));
         let soa = fx.json(&["soa", "show"]);
         for c in ["A.6.2.4", "A.7.4"] {
@@ -434,17 +420,10 @@ fn impact_harm_risk_treatment_soa_approval_drift_and_diff() {
 fn interested_party_requirements_give_their_controls_a_reason() {
     for backend in backends() {
         let fx = Fx::initialised(backend);
-        let party = id(&fx.json(&[
-            "party",
-            "add",
-            "--name",
-            "Works council",
-            "--category",
-            "employee",
-        ]));
-        let before = fx.head();
-        fx.run(
-            &[
+        let party = fx.add_party("Works council", "employee");
+        // The same requirement, addressed by `control`.
+        let require = |control| {
+            [
                 "party",
                 "require",
                 &party,
@@ -454,24 +433,14 @@ fn interested_party_requirements_give_their_controls_a_reason() {
                 "legal",
                 "--addressed",
                 "--control",
-                "A.99.1",
-            ],
-            true,
-        )
-        .refused("requirements[0].controls[0]");
+                control,
+            ]
+        };
+        let before = fx.head();
+        fx.run(&require("A.99.1"), true)
+            .refused("requirements[0].controls[0]");
         assert_eq!(fx.head(), before, "nothing written");
-        fx.json(&[
-            "party",
-            "require",
-            &party,
-            "--text",
-            "Be consulted on AI at work",
-            "--source",
-            "legal",
-            "--addressed",
-            "--control",
-            "A.3.3",
-        ]);
+        fx.json(&require("A.3.3"));
         let soa = fx.json(&["soa", "show"]);
         let l = line(&soa, "A.3.3");
         assert_eq!(l["applicable"], true, "{l}");

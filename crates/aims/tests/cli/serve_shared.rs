@@ -204,31 +204,23 @@ fn two_servers_share_sessions_tokens_records_and_versions() {
         for k in ["id", "version", "created_at", "updated_at"] {
             changed.as_object_mut().unwrap().remove(k);
         }
-        changed["owner"] = json!("Server B");
-        let put = request(
-            b.port,
-            "PUT",
-            &path,
-            &[
+        let mut put_v1 = |port: u16, owner: &str| {
+            changed["owner"] = json!(owner);
+            let headers = [
                 ("Authorization", bearer.as_str()),
                 ("If-Match", etag_v1.as_str()),
-            ],
-            Some(("application/json", changed.to_string())),
-        )
-        .expect("PUT on B");
+            ];
+            request(
+                port,
+                "PUT",
+                &path,
+                &headers,
+                Some(("application/json", changed.to_string())),
+            )
+        };
+        let put = put_v1(b.port, "Server B").expect("PUT on B");
         assert_eq!(put.status, 200, "{}", put.body);
-        changed["owner"] = json!("Server A, stale");
-        let stale = request(
-            a.port,
-            "PUT",
-            &path,
-            &[
-                ("Authorization", bearer.as_str()),
-                ("If-Match", etag_v1.as_str()),
-            ],
-            Some(("application/json", changed.to_string())),
-        )
-        .expect("PUT on A");
+        let stale = put_v1(a.port, "Server A, stale").expect("PUT on A");
         assert_eq!(stale.status, 412, "{backend:?}: {}", stale.body);
         let now = request(a.port, "GET", &path, &auth, None).expect("GET on A");
         assert_eq!(now.json()["owner"], "Server B");
@@ -262,14 +254,8 @@ fn two_servers_share_sessions_tokens_records_and_versions() {
             .expect("session cookie")
             .to_string();
         let cookie = format!("aims_session={session}");
-        let page = request(
-            b.port,
-            "GET",
-            "/systems",
-            &[("Cookie", cookie.as_str())],
-            None,
-        )
-        .expect("page on B");
+        let with_session = [("Cookie", cookie.as_str())];
+        let page = request(b.port, "GET", "/systems", &with_session, None).expect("page on B");
         assert_eq!(page.status, 200, "the session from A signs in on B");
         assert!(page.body.contains("Shared-store check"));
 
@@ -277,7 +263,7 @@ fn two_servers_share_sessions_tokens_records_and_versions() {
             b.port,
             "GET",
             "/api/v1/ai-systems?limit=1",
-            &[("Cookie", cookie.as_str())],
+            &with_session,
             None,
         )
         .expect("API with session on B");

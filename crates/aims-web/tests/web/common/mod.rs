@@ -115,6 +115,9 @@ pub struct Web {
     _db: TestDb,
 }
 
+/// What one call of a role × endpoint matrix sends: the path, the JSON body, more headers.
+pub type Prepared = (String, Option<String>, Vec<(&'static str, String)>);
+
 /// How an API request authenticates.
 #[derive(Clone)]
 pub enum Auth {
@@ -127,6 +130,13 @@ pub enum Auth {
         session: String,
         csrf: Option<String>,
     },
+}
+
+impl Auth {
+    /// A browser session `session`, with the CSRF header `csrf` or without.
+    pub fn session(session: String, csrf: Option<String>) -> Auth {
+        Auth::Cookie { session, csrf }
+    }
 }
 
 impl Web {
@@ -243,6 +253,43 @@ impl Web {
         self.send(req).await
     }
 
+    /// A GET of the API.
+    pub async fn api_get(&self, path: &str, auth: &Auth) -> Resp {
+        self.call("GET", path, auth, None, &[]).await
+    }
+
+    /// An API call as the demo role `role` (its token), with a JSON body or none and no more headers.
+    pub async fn call_as(&self, role: &str, method: &str, path: &str, body: Option<&str>) -> Resp {
+        self.call(method, path, &self.token(role), body, &[]).await
+    }
+
+    /// An API call as the demo role `role` that must answer `want` (a failure names the call): the answer.
+    pub async fn expect_as(
+        &self,
+        role: &str,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+        want: StatusCode,
+    ) -> Resp {
+        let r = self.call_as(role, method, path, body).await;
+        assert_eq!(r.status, want, "{method} {path} as {role}: {}", r.text);
+        r
+    }
+
+    /// An API call whose extra headers have owned values (as a matrix prepares them).
+    pub async fn call_with(
+        &self,
+        method: &str,
+        path: &str,
+        auth: &Auth,
+        body: Option<&str>,
+        extra: &[(&str, String)],
+    ) -> Resp {
+        let extra: Vec<(&str, &str)> = extra.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        self.call(method, path, auth, body, &extra).await
+    }
+
     /// Asserts that no method is routed on `path` (an address of `template`) without being documented: every
     /// method but the documented ones is refused, for the demo admin, with 405 in the error shape.
     pub async fn assert_undocumented_methods_refused(
@@ -312,6 +359,60 @@ impl Web {
             .await
     }
 
+    /// Posts `form` as a signed-in page does: with the session `cookie`, and its CSRF token `csrf` as the first
+    /// field.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        cookie: &str,
+        csrf: &str,
+        form: &[(&str, &str)],
+    ) -> Resp {
+        let mut fields = vec![("csrf", csrf)];
+        fields.extend_from_slice(form);
+        self.post(path, Some(cookie), &fields).await
+    }
+
+    /// Posts `form` as [`Web::post_form`] does and asserts that it is accepted with a redirect: where it leads.
+    pub async fn submit(
+        &self,
+        path: &str,
+        cookie: &str,
+        csrf: &str,
+        form: &[(&str, &str)],
+    ) -> String {
+        let r = self.post_form(path, cookie, csrf, form).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{path}: {}", r.text);
+        r.location()
+    }
+
+    /// Posts `form` as [`Web::post_form`] does and asserts that it comes back refused (422) with a message at each
+    /// field of `errors` (the element `id="<field>-err"`): the page.
+    pub async fn refused_form(
+        &self,
+        path: &str,
+        cookie: &str,
+        csrf: &str,
+        form: &[(&str, &str)],
+        errors: &[&str],
+    ) -> Resp {
+        let r = self.post_form(path, cookie, csrf, form).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{path}: {}",
+            r.text
+        );
+        for field in errors {
+            assert!(
+                r.text.contains(&format!("id=\"{field}-err\"")),
+                "{path}: no message at {field}: {}",
+                r.text
+            );
+        }
+        r
+    }
+
     /// Posts a form as a page of `origin` would.
     pub async fn post_from(
         &self,
@@ -335,23 +436,27 @@ impl Web {
         self.send(b.body(Body::from(body)).expect("request")).await
     }
 
-    /// Signs in through the form; returns the session cookie (`aims_session=...`), or the refusal.
-    pub async fn sign_in(&self, email: &str, password: &str) -> Result<String, Resp> {
+    /// Fills in and posts the sign-in form as a browser would (the form's CSRF cookie and field): the answer.
+    pub async fn post_sign_in(&self, email: &str, password: &str) -> Resp {
         let page = self.get("/login", None).await;
         let login_cookie = set_cookie(&page, "aims_login_csrf").expect("login csrf cookie");
         let csrf = hidden(&page.text, "csrf").expect("csrf field");
-        let res = self
-            .post(
-                "/login",
-                Some(&login_cookie),
-                &[
-                    ("email", email),
-                    ("password", password),
-                    ("csrf", &csrf),
-                    ("next", "/"),
-                ],
-            )
-            .await;
+        self.post(
+            "/login",
+            Some(&login_cookie),
+            &[
+                ("email", email),
+                ("password", password),
+                ("csrf", &csrf),
+                ("next", "/"),
+            ],
+        )
+        .await
+    }
+
+    /// Signs in through the form; returns the session cookie (`aims_session=...`), or the refusal.
+    pub async fn sign_in(&self, email: &str, password: &str) -> Result<String, Resp> {
+        let res = self.post_sign_in(email, password).await;
         match set_cookie(&res, "aims_session") {
             Some(c) if res.status == StatusCode::SEE_OTHER => Ok(c),
             _ => Err(res),
@@ -390,6 +495,37 @@ impl Web {
             .expect("valid");
         (signed.token, session.csrf_token)
     }
+}
+
+/// The role × endpoint matrix of a module whose fixture is `fx`: calls every (method, path template) of
+/// `endpoints` as every role of [`MATRIX_ROLES`], sending what `prepare` gives for (fixture, method, template), and
+/// asserts that each answers with the status `expected` gives for (method, template, role), every refusal in the
+/// error shape and every 403 with the code `forbidden`. The mismatches are reported together, each naming its call
+/// and role.
+pub async fn assert_role_matrix<F: std::ops::Deref<Target = Web>>(
+    fx: &F,
+    endpoints: &[(&str, &str)],
+    prepare: impl AsyncFn(&F, &str, &str) -> Prepared,
+    expected: impl Fn(&str, &str, &str) -> StatusCode,
+) {
+    let mut failures = vec![];
+    for (method, template) in endpoints {
+        for role in MATRIX_ROLES {
+            let (path, body, headers) = prepare(fx, method, template).await;
+            let r = fx
+                .call_with(method, &path, &fx.as_role(role), body.as_deref(), &headers)
+                .await;
+            let want = expected(method, template, role);
+            failures.extend(r.mismatch(&format!("{method} {template} as {role}"), want));
+            if !r.status.is_success() {
+                r.error();
+                if r.status == StatusCode::FORBIDDEN {
+                    assert_eq!(r.error()["code"], "forbidden", "{}", r.text);
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 /// The string `field` of every item of the JSON array `list` (a test failure when `list` is no array or an item

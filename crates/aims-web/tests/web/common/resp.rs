@@ -42,6 +42,15 @@ impl Resp {
         assert!(self.text.contains(needle), "{}", self.text);
     }
 
+    /// Asserts that another organization's record stays hidden: 404 in the error shape with the code
+    /// `not_found`, and no "Secret" (the other organization's names) in the body. `what` names the call.
+    #[track_caller]
+    pub fn assert_hidden(&self, what: &str) {
+        assert_eq!(self.status, StatusCode::NOT_FOUND, "{what}: {}", self.text);
+        assert_eq!(self.error()["code"], "not_found", "{what}");
+        assert!(!self.text.contains("Secret"), "{what} leaks: {}", self.text);
+    }
+
     /// The body parsed as JSON.
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
@@ -63,15 +72,8 @@ impl Resp {
         e
     }
 
-    /// The fields named in an error's details.
+    /// The fields named in an error's details (each detail must name one).
     pub fn fields(&self) -> Vec<String> {
-        self.error()["details"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|d| d["field"].as_str().map(String::from))
-                    .collect()
-            })
-            .unwrap_or_default()
+        super::texts(&self.error()["details"], "field")
     }
 }
