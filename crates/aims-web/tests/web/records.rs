@@ -14,6 +14,7 @@ pub const KIT_ENDPOINTS: &[(&str, &str)] = &[
     ("GET", "/api/v1/custom-fields/{id}"),
     ("PUT", "/api/v1/custom-fields/{id}"),
     ("DELETE", "/api/v1/custom-fields/{id}"),
+    ("GET", "/api/v1/custom-fields/{id}/history"),
     ("PUT", "/api/v1/scope/draft"),
     ("POST", "/api/v1/scope/approval"),
 ];
@@ -393,5 +394,85 @@ on_both!(
             after["version"],
             party["version"].as_i64().unwrap_or_default() + 1
         );
+    }
+);
+
+on_both!(
+    every_record_type_serves_its_history_and_ai_systems_are_not_deleted,
+    |fx: Fx| async move {
+        let issue = json!({"title": "New regulation", "kind": "external"}).to_string();
+        let r = fx
+            .expect_as(
+                "contributor",
+                "POST",
+                "/api/v1/context-issues",
+                Some(&issue),
+                StatusCode::CREATED,
+            )
+            .await;
+        let id = r.json()["id"].as_str().expect("id").to_string();
+        let item = format!("/api/v1/context-issues/{id}");
+        let changed = json!({"title": "New regulation, in force", "kind": "external"}).to_string();
+        fx.call(
+            "PUT",
+            &item,
+            &fx.token("contributor"),
+            Some(&changed),
+            &[("if-match", "\"1\"")],
+        )
+        .await
+        .assert_status(StatusCode::OK);
+        // Readers see every change, oldest first, with who made it.
+        let r = fx
+            .expect_as(
+                "viewer",
+                "GET",
+                &format!("{item}/history"),
+                None,
+                StatusCode::OK,
+            )
+            .await;
+        let entries = r.json();
+        let actions: Vec<&str> = entries
+            .as_array()
+            .expect("entries")
+            .iter()
+            .map(|e| e["action"].as_str().unwrap_or_default())
+            .collect();
+        assert_eq!(actions, vec!["create", "update"], "{}", r.text);
+        assert_eq!(entries[1]["actor"], entries[0]["actor"]);
+        // An id that never existed is not found; one that is not an id is named.
+        let missing = "/api/v1/risks/01a2424c-f8b9-71b3-b244-13a98b2b5314/history";
+        fx.expect_as("viewer", "GET", missing, None, StatusCode::NOT_FOUND)
+            .await;
+        let r = fx
+            .expect_as(
+                "viewer",
+                "GET",
+                "/api/v1/treatments/nope/history",
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        assert_eq!(r.fields(), vec!["id"]);
+        // AI systems are retired, not deleted: no DELETE is routed for them.
+        let systems = fx
+            .expect_as("viewer", "GET", "/api/v1/ai-systems", None, StatusCode::OK)
+            .await;
+        let system = systems.json()["items"][0]["id"]
+            .as_str()
+            .expect("a demo system")
+            .to_string();
+        let head = fx.head(&fx.org_a).await;
+        let r = fx
+            .call_as(
+                "admin",
+                "DELETE",
+                &format!("/api/v1/ai-systems/{system}"),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{}", r.text);
+        assert_eq!(fx.head(&fx.org_a).await, head, "nothing written");
     }
 );
