@@ -160,7 +160,7 @@ fn risk_from_harm(
 impl Record for ImpactAssessment {
     const DEF: &'static RecordDef = def_with_own_faces! {
         spec: &IMPACT_ASSESSMENTS, singular: "impact assessment", plural: "impact assessments",
-        path: "impact-assessments", noun: "impact", tag: "impact", title: "title",
+        path: "impact-assessments", noun: "impact", area: "impacts", tag: "impact", title: "title",
         about: "AI system impact assessments (6.1.4, 8.4): the harms and benefits a system can bring to people \
                 and society, assessed against a template and approved by management. An assessment starts as a \
                 draft; every harm above the risk appetite that names no register risk gets one, linked back in \

@@ -13,8 +13,8 @@ use aims_store::spec::{RISKS, TREATMENTS};
 
 impl Record for Risk {
     const DEF: &'static RecordDef = def_with_own_faces! {
-        spec: &RISKS, singular: "risk", plural: "risks", path: "risks", noun: "risk", tag: "risks",
-        title: "title",
+        spec: &RISKS, singular: "risk", plural: "risks", path: "risks", noun: "risk", area: "risks",
+        tag: "risks", title: "title",
         about: "The AI risk register (6.1.2, 8.2): each risk with its sources, objectives, owner and dated \
                 assessments. A new risk may carry its first assessment, scored by the method in force; later \
                 ones are re-assessments.",
@@ -60,7 +60,7 @@ impl Record for Risk {
 impl Record for Treatment {
     const DEF: &'static RecordDef = def_with_own_faces! {
         spec: &TREATMENTS, singular: "treatment", plural: "treatments", path: "treatments",
-        noun: "treatment", tag: "risks", title: "risk_id",
+        noun: "treatment", area: "risks", tag: "risks", title: "risk_id",
         about: "Treatment plans (6.1.3, 8.3): the option chosen for a risk, its controls and tasks, and the \
                 acceptance of the residual risk.",
         rules: "an unknown risk or control, an acceptance in the plan, another risk on replace"

@@ -59,8 +59,8 @@ async fn check_references(w: &mut OrgWrite, s: &AiSystem) -> Result<(), AppError
 /// stage, role and scope), retirement, bulk import, pages and CLI noun are their own.
 impl Record for AiSystem {
     const DEF: &'static RecordDef = def_with_own_faces! {
-        spec: &AI_SYSTEMS, singular: "AI system", plural: "AI systems", path: "ai-systems", noun: "system",
-        tag: "ai-systems", title: "name",
+        spec: &AI_SYSTEMS, singular: "AI system", plural: "AI systems", path: "ai-systems",
+        noun: "system", area: "systems", tag: "ai-systems", title: "name",
         about: "The AI systems the organization develops, provides or uses, with their data, models, tools, \
                 resources, people and third-party components (A.4, A.10.3).",
         rules: "values outside the vocabularies, custom fields the organization does not define or requires, \

@@ -181,7 +181,8 @@ fn capitalise(s: &str) -> String {
 /// endpoints are added beside its own.
 macro_rules! def_with_own_faces {
     (spec: $spec:expr, singular: $singular:literal, plural: $plural:literal, path: $path:literal,
-     noun: $noun:literal, tag: $tag:literal, title: $title:literal, about: $about:literal,
+     noun: $noun:literal, area: $area:literal, tag: $tag:literal, title: $title:literal,
+     about: $about:literal,
      rules: $rules:literal) => {
         &$crate::kit::RecordDef {
             spec: $spec,
@@ -189,7 +190,7 @@ macro_rules! def_with_own_faces {
             plural: $plural,
             path: $path,
             noun: $noun,
-            area: $path,
+            area: $area,
             tag: $tag,
             title: $title,
             about: $about,
