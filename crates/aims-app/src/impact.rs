@@ -83,16 +83,10 @@ async fn prepare(w: &mut OrgWrite, a: &mut ImpactAssessment, id: &str) -> Result
         }
         r => r?,
     };
-    let mut errs = ValidationError::default();
-    for (i, m) in a.impacts.iter().enumerate() {
-        if !m.risk_id.is_empty() && !w.exists(&RISKS, &m.risk_id).await? {
-            errs.push(
-                format!("impacts[{i}].risk_id"),
-                format!("no risk with id {} in this organization", m.risk_id),
-            );
-        }
-    }
-    errs.into_result()?;
+    let links = (a.impacts.iter().enumerate())
+        .map(|(i, m)| (format!("impacts[{i}].risk_id"), m.risk_id.clone()))
+        .collect();
+    w.check_links(&RISKS, "risk", links).await?;
     for i in a.harms_above_appetite(&method) {
         let link = format!("{id}#{i}");
         if a.impacts[i].risk_id.is_empty() {

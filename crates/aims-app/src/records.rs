@@ -245,6 +245,26 @@ impl OrgWrite {
         Ok(self.tx.get(spec, &self.org, id).await?.is_some())
     }
 
+    /// Refuses links that point at no record of `spec` in the organization: every `(field, id)` whose id is not
+    /// empty and names nothing is listed under its field as "no {what} with id … in this organization".
+    pub async fn check_links(
+        &mut self,
+        spec: &'static TableSpec,
+        what: &str,
+        links: Vec<(String, String)>,
+    ) -> Result<(), AppError> {
+        let mut errs = aims_domain::ValidationError::default();
+        for (field, id) in links {
+            if !id.is_empty() && !self.exists(spec, &id).await? {
+                errs.push(
+                    field,
+                    format!("no {what} with id {id} in this organization"),
+                );
+            }
+        }
+        Ok(errs.into_result()?)
+    }
+
     /// Inserts a new record under an id chosen before (one that other records written in the same unit point
     /// at), with its change-log entry.
     pub async fn insert_as<T: Serialize + DeserializeOwned>(

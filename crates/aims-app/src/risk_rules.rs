@@ -25,7 +25,6 @@ impl Record for Risk {
     /// assessments (a re-assessment is its own step).
     async fn check(&mut self, w: &mut OrgWrite, at: &Target<'_, Self>) -> Result<(), AppError> {
         let current = at.current;
-        let org = w.org().clone();
         if let Some(current) = current {
             if !self.assessments.is_empty() && self.assessments != current.data.assessments {
                 return Err(ValidationError::one(
@@ -35,9 +34,9 @@ impl Record for Risk {
                 .into());
             }
             self.assessments = current.data.assessments.clone();
-            return prepare_risk(w, &org, self).await;
+            return prepare_risk(w, self).await;
         }
-        prepare_risk(w, &org, self).await?;
+        prepare_risk(w, self).await?;
         if self.assessments.len() > 1 {
             return Err(ValidationError::one(
                 "assessments",
@@ -97,12 +96,10 @@ impl Record for Treatment {
             )
             .into()),
             Some(_) => Ok(()),
-            None if w.exists(&RISKS, &self.risk_id).await? => Ok(()),
-            None => Err(ValidationError::one(
-                "risk_id",
-                format!("no risk with id {} in this organization", self.risk_id),
-            )
-            .into()),
+            None => {
+                let link = ("risk_id".to_string(), self.risk_id.clone());
+                w.check_links(&RISKS, "risk", vec![link]).await
+            }
         }
     }
     /// The first plan of an open risk moves it to `treating`.

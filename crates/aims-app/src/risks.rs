@@ -335,29 +335,15 @@ async fn latest_method(tx: &mut Conn, org: &OrgId) -> Result<Option<Stored<RiskM
     }
 }
 
-async fn check_systems(tx: &mut Conn, org: &OrgId, ids: &[String]) -> Result<(), AppError> {
-    let mut errs = ValidationError::default();
-    for (i, id) in ids.iter().enumerate() {
-        if tx.get(&AI_SYSTEMS, org, id).await?.is_none() {
-            errs.push(
-                format!("system_ids[{i}]"),
-                format!("no AI system with id {id} in this organization"),
-            );
-        }
-    }
-    Ok(errs.into_result()?)
-}
-
 /// Validates a risk's register fields against the catalogue and the organization's systems.
-pub(crate) async fn prepare_risk(
-    tx: &mut Conn,
-    org: &OrgId,
-    risk: &mut Risk,
-) -> Result<(), AppError> {
+pub(crate) async fn prepare_risk(w: &mut OrgWrite, risk: &mut Risk) -> Result<(), AppError> {
     let sources = catalog_refs("risk_source")?;
     let objectives = catalog_refs("annex_c_objective")?;
     risk.normalise_and_validate(&sources, &objectives)?;
-    check_systems(tx, org, &risk.system_ids).await
+    let links = (risk.system_ids.iter().enumerate())
+        .map(|(i, id)| (format!("system_ids[{i}]"), id.clone()))
+        .collect();
+    w.check_links(&AI_SYSTEMS, "AI system", links).await
 }
 
 impl App {

@@ -41,20 +41,6 @@ const SORTABLE: &[(&str, &str)] = &[
     ("created", "id"),
 ];
 
-/// Refuses components whose supplier is not one of the organization's.
-async fn check_references(w: &mut OrgWrite, s: &AiSystem) -> Result<(), AppError> {
-    let mut errs = ValidationError::default();
-    for (i, c) in s.components.iter().enumerate() {
-        if !c.supplier_id.is_empty() && !w.exists(&SUPPLIERS, &c.supplier_id).await? {
-            errs.push(
-                format!("components[{i}].supplier_id"),
-                format!("no supplier with id {} in this organization", c.supplier_id),
-            );
-        }
-    }
-    Ok(errs.into_result()?)
-}
-
 /// AI systems are kit records for creating, reading and replacing them; their list (summaries, filtered by
 /// stage, role and scope), retirement, bulk import, pages and CLI noun are their own.
 impl Record for AiSystem {
@@ -72,7 +58,15 @@ impl Record for AiSystem {
         let org = w.org().clone();
         let fields = custom_fields(w, &org).await?;
         self.normalise_and_validate(&fields)?;
-        check_references(w, self).await
+        let links = (self.components.iter().enumerate())
+            .map(|(i, c)| {
+                (
+                    format!("components[{i}].supplier_id"),
+                    c.supplier_id.clone(),
+                )
+            })
+            .collect();
+        w.check_links(&SUPPLIERS, "supplier", links).await
     }
 }
 
