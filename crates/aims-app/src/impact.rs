@@ -2,7 +2,7 @@
 //! approved assessments of the same system are superseded), and send every harm above the risk appetite to the
 //! risk register in the same transaction.
 
-use crate::kit::{Record, RecordDef, Target, def_with_own_faces};
+use crate::kit::{Field, FieldKind, Record, RecordDef, Target, def_with_own_faces};
 use crate::records::{OrgWrite, Paging, Stored};
 use crate::risks::{current_method, known_controls};
 use crate::{Actor, App, AppError, Permission};
@@ -160,7 +160,10 @@ impl Record for ImpactAssessment {
                 draft; every harm above the risk appetite that names no register risk gets one, linked back in \
                 `impacts[i].risk_id`.",
         rules: "not a draft, an unknown system, template, control or risk, a score outside the scales, \
-                another system on replace"
+                another system on replace",
+        fields: &[Field::text("system_id", "AI system", "The AI system assessed.")
+            .kind(FieldKind::Link("AI system"))],
+        filters: &["system_id"]
     };
     /// A new assessment starts as a draft; only a draft is revised, never into an approval and never for
     /// another system. Harms above the risk appetite become register risks in the same transaction.
@@ -271,14 +274,16 @@ impl App {
         w.done(s).await
     }
 
-    /// Lists impact assessments, optionally of one AI system.
+    /// Every impact assessment in creation order, optionally of one AI system (the API pages the same list
+    /// through the kit).
     pub async fn impacts(
         &self,
         actor: &Actor,
         org: &OrgId,
         system_id: Option<&str>,
     ) -> Result<Vec<Stored<ImpactAssessment>>, AppError> {
-        self.impacts_page(actor, org, system_id, &Paging::default())
+        let link = system_id.map(|s| ("system_id", "system", s));
+        self.page_linked_to(actor, &IMPACT_ASSESSMENTS, org, link, &Paging::default())
             .await
     }
 
@@ -319,24 +324,6 @@ impl App {
         let (items, next) =
             crate::risks::page_of(self, &IMPACT_ASSESSMENTS, org, q, &lq.after, lq.limit).await?;
         Ok(ImpactListPage { items, next, total })
-    }
-
-    /// One page of impact assessments in creation order, optionally of one AI system.
-    pub async fn impacts_page(
-        &self,
-        actor: &Actor,
-        org: &OrgId,
-        system_id: Option<&str>,
-        page: &Paging,
-    ) -> Result<Vec<Stored<ImpactAssessment>>, AppError> {
-        self.page_linked_to(
-            actor,
-            &IMPACT_ASSESSMENTS,
-            org,
-            system_id.map(|s| ("system_id", "system", s)),
-            page,
-        )
-        .await
     }
 }
 

@@ -3,7 +3,7 @@
 //! steps, pages and CLI noun are their own (see `risks`).
 
 use crate::AppError;
-use crate::kit::{Record, RecordDef, Target, def_with_own_faces};
+use crate::kit::{Field, FieldKind, Record, RecordDef, Target, def_with_own_faces};
 use crate::records::{OrgWrite, Stored};
 use crate::risks::{current_method, known_controls, prepare_risk};
 use aims_domain::ValidationError;
@@ -62,7 +62,9 @@ impl Record for Treatment {
         noun: "treatment", area: "risks", tag: "risks", title: "risk_id",
         about: "Treatment plans (6.1.3, 8.3): the option chosen for a risk, its controls and tasks, and the \
                 acceptance of the residual risk.",
-        rules: "an unknown risk or control, an acceptance in the plan, another risk on replace"
+        rules: "an unknown risk or control, an acceptance in the plan, another risk on replace",
+        fields: &[Field::text("risk_id", "Risk", "The risk the plan treats.").kind(FieldKind::Link("risk"))],
+        filters: &["risk_id"]
     };
     /// The acceptance is recorded only by its own step, a plan stays with its risk, and its controls must be
     /// Annex A controls or the organization's own.

@@ -523,33 +523,17 @@ impl App {
         w.done(s).await
     }
 
-    /// Lists treatment plans, optionally of one risk.
+    /// Every treatment plan in creation order, optionally of one risk (the API pages the same list through
+    /// the kit).
     pub async fn treatments(
         &self,
         actor: &Actor,
         org: &OrgId,
         risk_id: Option<&str>,
     ) -> Result<Vec<Stored<Treatment>>, AppError> {
-        self.treatments_page(actor, org, risk_id, &Paging::default())
+        let link = risk_id.map(|r| ("risk_id", "risk", r));
+        self.page_linked_to(actor, &TREATMENTS, org, link, &Paging::default())
             .await
-    }
-
-    /// One page of treatment plans in creation order, optionally of one risk.
-    pub async fn treatments_page(
-        &self,
-        actor: &Actor,
-        org: &OrgId,
-        risk_id: Option<&str>,
-        page: &Paging,
-    ) -> Result<Vec<Stored<Treatment>>, AppError> {
-        self.page_linked_to(
-            actor,
-            &TREATMENTS,
-            org,
-            risk_id.map(|r| ("risk_id", "risk", r)),
-            page,
-        )
-        .await
     }
 
     /// One page of `spec`'s records in creation order; with `link` = (column, what, id), only those whose

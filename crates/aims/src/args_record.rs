@@ -127,6 +127,7 @@ fn field_args<T: Record>(mut cmd: Command) -> Command {
                     .help(format!("{} One of: {}.", f.help, allowed.join(", ")))
             }
             FieldKind::Text | FieldKind::LongText => arg.value_name("TEXT"),
+            FieldKind::Link(_) => arg.value_name("ID"),
         };
         cmd = cmd.arg(arg);
     }

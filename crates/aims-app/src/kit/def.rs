@@ -19,6 +19,9 @@ pub enum FieldKind {
     Tags,
     /// A list of small records, each with the given fields (one level deep).
     Rows(&'static [Field]),
+    /// The id of another record of the organization, of the named kind (`risk`): a list filtered on it refuses
+    /// a value that is not an id, naming the field.
+    Link(&'static str),
     /// A stable id the record gives itself (a requirement's id inside its party): carried through forms and
     /// updates unchanged, never shown or entered.
     Id,
@@ -174,16 +177,24 @@ fn capitalise(s: &str) -> String {
     }
 }
 
-/// The declaration of a record type whose list, pages and CLI noun are its own while its create, read and
-/// replace go through the kit (its rules in the [`crate::kit::Record`] hooks): no fields for generic forms, no
-/// generic filters, read by every member, written by contributors, and never deleted (such records are closed,
+/// The declaration of a record type whose pages and CLI noun (and list, unless it declares the fields it is
+/// filtered by) are its own while its create, read and replace go through the kit (its rules in the
+/// [`crate::kit::Record`] hooks): no sort keys or search, read by every member, written by contributors, and
+/// never deleted (such records are closed,
 /// retired or superseded and kept for the audit trail). Such a type is not in [`crate::kit::each_record`]; its
 /// endpoints are added beside its own.
 macro_rules! def_with_own_faces {
     (spec: $spec:expr, singular: $singular:literal, plural: $plural:literal, path: $path:literal,
      noun: $noun:literal, area: $area:literal, tag: $tag:literal, title: $title:literal,
-     about: $about:literal,
-     rules: $rules:literal) => {
+     about: $about:literal, rules: $rules:literal) => {
+        $crate::kit::def_with_own_faces! {
+            spec: $spec, singular: $singular, plural: $plural, path: $path, noun: $noun, area: $area,
+            tag: $tag, title: $title, about: $about, rules: $rules, fields: &[], filters: &[]
+        }
+    };
+    (spec: $spec:expr, singular: $singular:literal, plural: $plural:literal, path: $path:literal,
+     noun: $noun:literal, area: $area:literal, tag: $tag:literal, title: $title:literal,
+     about: $about:literal, rules: $rules:literal, fields: $fields:expr, filters: $filters:expr) => {
         &$crate::kit::RecordDef {
             spec: $spec,
             singular: $singular,
@@ -196,8 +207,8 @@ macro_rules! def_with_own_faces {
             about: $about,
             read: $crate::Permission::Read,
             write: $crate::Permission::Write,
-            fields: &[],
-            filters: &[],
+            fields: $fields,
+            filters: $filters,
             sorts: &[],
             search: &[],
             deletable: false,

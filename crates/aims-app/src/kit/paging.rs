@@ -75,6 +75,19 @@ fn value_of(
                 None
             }
         },
+        _ if matches!(
+            def.field(field).map(|f| f.kind),
+            Some(super::FieldKind::Link(_))
+        ) =>
+        {
+            match aims_domain::parse_id(field, raw) {
+                Ok(id) => Some(Value::Text(id)),
+                Err(e) => {
+                    errs.errors.extend(e.errors);
+                    None
+                }
+            }
+        }
         _ => {
             if let Some(super::FieldKind::Choice(allowed)) = def.field(field).map(|f| f.kind)
                 && !allowed.contains(&raw)

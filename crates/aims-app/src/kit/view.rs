@@ -66,9 +66,11 @@ fn cell(field: &Field, v: Option<&Value>) -> Cell {
                 })
                 .unwrap_or_default(),
         ),
-        FieldKind::Text | FieldKind::LongText | FieldKind::Choice(_) | FieldKind::Id => {
-            Cell::Text(v.map(json_text).unwrap_or_default())
-        }
+        FieldKind::Text
+        | FieldKind::LongText
+        | FieldKind::Choice(_)
+        | FieldKind::Link(_)
+        | FieldKind::Id => Cell::Text(v.map(json_text).unwrap_or_default()),
     }
 }
 

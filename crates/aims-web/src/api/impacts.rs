@@ -2,9 +2,9 @@
 //! templates they follow. Harms above the risk appetite become register risks in the same write.
 
 use super::error::{ApiError, ErrorBody};
-use super::extract::{ApiJson, ApiQuery, Caller, if_match};
-use super::schema::{ImpactAssessmentPage, StoredImpactAssessment};
-use super::{id_filter, one};
+use super::extract::{ApiJson, Caller, if_match};
+use super::one;
+use super::schema::StoredImpactAssessment;
 use aims_app::RecordId;
 use aims_catalog::templates::ImpactTemplate;
 use aims_domain::risk::Acceptance;
@@ -12,44 +12,6 @@ use axum::Json;
 use axum::extract::Path;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
-use utoipa::IntoParams;
-
-/// Query of the impact assessments.
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct ImpactsQuery {
-    /// Only assessments of this AI system (id).
-    system_id: Option<String>,
-    /// Page size, 1–200 (default 50).
-    limit: Option<String>,
-    /// Cursor from the previous page's `next_cursor`.
-    cursor: Option<String>,
-}
-
-/// List impact assessments, in creation order.
-#[utoipa::path(
-    get, path = "/api/v1/impact-assessments", tag = "impact", operation_id = "list_impact_assessments",
-    params(ImpactsQuery),
-    responses(
-        (status = 200, description = "A page of impact assessments", body = ImpactAssessmentPage),
-        (status = 400, description = "Unknown or malformed query parameter, or a bad cursor", body = ErrorBody),
-        (status = 422, description = "A system_id that is not an id", body = ErrorBody),
-    )
-)]
-pub async fn list(
-    caller: Caller,
-    ApiQuery(q): ApiQuery<ImpactsQuery>,
-) -> Result<Response, ApiError> {
-    let system_id = id_filter("system_id", q.system_id)?;
-    let (paging, limit) = super::paging(q.limit.as_deref(), q.cursor.as_deref())?;
-    let items = caller
-        .app
-        .impacts_page(&caller.actor(), caller.org(), system_id.as_deref(), &paging)
-        .await?;
-    Ok(crate::api::paged(items, limit))
-}
 
 /// Approve a draft assessment (managers and admins); earlier approved assessments of the same system become
 /// `superseded`.

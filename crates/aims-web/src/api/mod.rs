@@ -106,8 +106,8 @@ fn api() -> OpenApiRouter<AppState> {
     let router = records::kit_records(OpenApiRouter::with_openapi(ApiDoc::openapi()));
     let router = records::core_routes::<AiSystem>(router);
     let router = records::core_routes::<Risk>(router);
-    let router = records::core_routes::<Treatment>(router);
-    let router = records::core_routes::<ImpactAssessment>(router);
+    let router = records::routes::<Treatment>(router);
+    let router = records::routes::<ImpactAssessment>(router);
     router
         .routes(routes!(systems::list))
         .routes(routes!(systems::retire))
@@ -126,7 +126,6 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(risks::method_versions))
         .routes(routes!(risks::list))
         .routes(routes!(risks::assess))
-        .routes(routes!(risks::treatments::list))
         .routes(routes!(risks::treatments::accept))
         .routes(routes!(soa::controls))
         .routes(routes!(soa::control, soa::set_control))
@@ -134,7 +133,6 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(soa::versions, soa::approve))
         .routes(routes!(soa::version))
         .routes(routes!(soa::diff))
-        .routes(routes!(impacts::list))
         .routes(routes!(impacts::approve))
         .routes(routes!(impacts::templates))
         .routes(routes!(classification::questionnaire))

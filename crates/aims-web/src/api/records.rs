@@ -209,7 +209,9 @@ fn list_operation<T: Record>() -> Value {
             false,
             "Cursor from the previous page's `next_cursor`.",
         ),
-        param(
+    ];
+    if !def.sorts.is_empty() {
+        params.push(param(
             "sort",
             "query",
             false,
@@ -217,8 +219,8 @@ fn list_operation<T: Record>() -> Value {
                 "Order by one of: {} (prefix `-` for descending); creation order when left out.",
                 def.sorts.join(", ")
             ),
-        ),
-    ];
+        ));
+    }
     if !def.search.is_empty() {
         params.push(param(
             "q",
@@ -228,17 +230,20 @@ fn list_operation<T: Record>() -> Value {
         ));
     }
     for f in def.filters {
-        let what = match def.field(f).map(|f| f.kind) {
-            Some(FieldKind::Choice(allowed)) => format!(" (one of: {})", allowed.join(", ")),
-            Some(FieldKind::Bool) => " (true or false)".to_string(),
-            _ => String::new(),
+        let only = match def.field(f).map(|f| f.kind) {
+            Some(FieldKind::Link(kind)) => format!("Only {} of this {kind} (its id).", def.plural),
+            kind => {
+                let what = match kind {
+                    Some(FieldKind::Choice(allowed)) => {
+                        format!(" (one of: {})", allowed.join(", "))
+                    }
+                    Some(FieldKind::Bool) => " (true or false)".to_string(),
+                    _ => String::new(),
+                };
+                format!("Only records with this {}{what}.", f.replace('_', " "))
+            }
         };
-        params.push(param(
-            f,
-            "query",
-            false,
-            &format!("Only records with this {}{what}.", f.replace('_', " ")),
-        ));
+        params.push(param(f, "query", false, &only));
     }
     json!({
         "tags": [def.tag],
@@ -363,7 +368,7 @@ fn list_params(def: &RecordDef, query: Vec<(String, String)>) -> Result<ListPara
         match k.as_str() {
             "limit" => p.limit = Some(super::limit_number(Some(v.trim()))?),
             "cursor" => p.cursor = Some(v),
-            "sort" => p.sort = Some(v),
+            "sort" if !def.sorts.is_empty() => p.sort = Some(v),
             "q" if !def.search.is_empty() => p.q = Some(v),
             f if def.filters.contains(&f) => {
                 if !v.trim().is_empty() {

@@ -3,9 +3,7 @@
 
 use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiJson, ApiQuery, Caller, if_match};
-use super::schema::{
-    RiskMethodPage, RiskPage, StoredRisk, StoredRiskMethod, StoredTreatment, TreatmentPage,
-};
+use super::schema::{RiskMethodPage, RiskPage, StoredRisk, StoredRiskMethod, StoredTreatment};
 use super::{id_filter, one, stale};
 use aims_app::RecordId;
 use aims_app::risks::RiskFilter;
@@ -150,42 +148,6 @@ pub async fn assess(
 /// Treatment plans: the option, the controls chosen, the tasks, and the acceptance of the residual risk.
 pub mod treatments {
     use super::*;
-
-    /// Query of the treatment plans.
-    #[derive(Debug, Default, Deserialize, IntoParams)]
-    #[serde(deny_unknown_fields)]
-    #[into_params(parameter_in = Query)]
-    pub struct TreatmentsQuery {
-        /// Only plans of this risk (id).
-        risk_id: Option<String>,
-        /// Page size, 1–200 (default 50).
-        limit: Option<String>,
-        /// Cursor from the previous page's `next_cursor`.
-        cursor: Option<String>,
-    }
-
-    /// List treatment plans, in creation order.
-    #[utoipa::path(
-        get, path = "/api/v1/treatments", tag = "risks", operation_id = "list_treatments",
-        params(TreatmentsQuery),
-        responses(
-            (status = 200, description = "A page of treatment plans", body = TreatmentPage),
-            (status = 400, description = "Unknown or malformed query parameter, or a bad cursor", body = ErrorBody),
-            (status = 422, description = "A risk_id that is not an id", body = ErrorBody),
-        )
-    )]
-    pub async fn list(
-        caller: Caller,
-        ApiQuery(q): ApiQuery<TreatmentsQuery>,
-    ) -> Result<Response, ApiError> {
-        let risk_id = id_filter("risk_id", q.risk_id)?;
-        let (paging, limit) = crate::api::paging(q.limit.as_deref(), q.cursor.as_deref())?;
-        let items = caller
-            .app
-            .treatments_page(&caller.actor(), caller.org(), risk_id.as_deref(), &paging)
-            .await?;
-        Ok(crate::api::paged(items, limit))
-    }
 
     /// Accept the residual risk (managers and admins): a named person with their role, the date and the
     /// rationale. The risk becomes `accepted`.

@@ -360,7 +360,7 @@ fn form_field(f: &'static Field, name: String, v: Option<&Value>, errors: &Error
         rows: vec![],
     };
     match f.kind {
-        FieldKind::Text => out.value = text(v),
+        FieldKind::Text | FieldKind::Link(_) => out.value = text(v),
         FieldKind::LongText => {
             out.kind = "area";
             out.value = text(v);
@@ -424,9 +424,11 @@ fn form_field(f: &'static Field, name: String, v: Option<&Value>, errors: &Error
 /// Reads one field from the submitted form into its JSON value; `None` leaves it out (a blank row).
 fn read_field(f: &Field, name: &str, form: &FormData) -> Value {
     match f.kind {
-        FieldKind::Text | FieldKind::LongText | FieldKind::Choice(_) | FieldKind::Id => {
-            Value::String(form.text(name))
-        }
+        FieldKind::Text
+        | FieldKind::LongText
+        | FieldKind::Choice(_)
+        | FieldKind::Link(_)
+        | FieldKind::Id => Value::String(form.text(name)),
         FieldKind::Bool => Value::Bool(!form.get(name).is_empty()),
         FieldKind::Tags => Value::Array(
             crate::pages::form::lines(&form.get(name))
