@@ -88,6 +88,7 @@ impl Record for ContextIssue {
         search: &["title", "description", "category"],
         deletable: true,
         rules: "",
+        kept: "",
     };
     fn prepare(&mut self) -> Result<(), ValidationError> {
         self.normalise_and_validate()
@@ -159,6 +160,7 @@ impl Record for InterestedParty {
         search: &["name", "description", "category"],
         deletable: true,
         rules: "controls that are neither Annex A controls nor the organization's own",
+        kept: "",
     };
     fn prepare(&mut self) -> Result<(), ValidationError> {
         self.normalise_and_validate()
@@ -237,6 +239,7 @@ impl Record for Supplier {
         search: &["name", "description", "contact"],
         deletable: true,
         rules: "",
+        kept: "",
     };
     fn prepare(&mut self) -> Result<(), ValidationError> {
         self.validate()
@@ -287,6 +290,7 @@ impl Record for CustomFieldDef {
         search: &["key", "label", "description"],
         deletable: true,
         rules: "a key another custom field has",
+        kept: "",
     };
     fn prepare(&mut self) -> Result<(), ValidationError> {
         self.normalise_and_validate()

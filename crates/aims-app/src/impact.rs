@@ -161,6 +161,8 @@ impl Record for ImpactAssessment {
                 `impacts[i].risk_id`.",
         rules: "not a draft, an unknown system, template, control or risk, a score outside the scales, \
                 another system on replace",
+        kept: "Only a draft is revised; approve it with `POST /api/v1/impact-assessments/{id}/approval` \
+               and start a new assessment for the next system version.",
         fields: &[Field::text("system_id", "AI system", "The AI system assessed.")
             .kind(FieldKind::Link("AI system"))],
         filters: &["system_id"]

@@ -19,7 +19,9 @@ impl Record for Risk {
                 assessments. A new risk may carry its first assessment, scored by the method in force; later \
                 ones are re-assessments.",
         rules: "scores outside the scales, unknown sources or systems, more than one assessment on create, \
-                changed assessments on replace"
+                changed assessments on replace",
+        kept: "The assessments are kept as stored: leave them out (or send them unchanged) and add a \
+               re-assessment with `POST /api/v1/risks/{id}/assessments`."
     };
     /// A new risk takes at most one assessment, scored by the method in force; a replaced risk keeps its
     /// assessments (a re-assessment is its own step).
@@ -61,8 +63,11 @@ impl Record for Treatment {
         spec: &TREATMENTS, singular: "treatment", plural: "treatments", path: "treatments",
         noun: "treatment", area: "risks", tag: "risks", title: "risk_id",
         about: "Treatment plans (6.1.3, 8.3): the option chosen for a risk, its controls and tasks, and the \
-                acceptance of the residual risk.",
+                acceptance of the residual risk. A plan created for an open risk moves the risk to \
+                `treating`.",
         rules: "an unknown risk or control, an acceptance in the plan, another risk on replace",
+        kept: "The acceptance is kept as recorded; it is given with \
+               `POST /api/v1/treatments/{id}/acceptance`.",
         fields: &[Field::text("risk_id", "Risk", "The risk the plan treats.").kind(FieldKind::Link("risk"))],
         filters: &["risk_id"]
     };

@@ -1,5 +1,6 @@
-//! AI system inventory use cases: add, list, show, update, retire. Every change is validated against the
-//! vocabularies and the organization's custom fields, and logged.
+//! AI system inventory: the rules every write of a system runs (as a kit record), its list of summaries, its
+//! retirement and the bulk import. Every change is validated against the vocabularies and the organization's
+//! custom fields, and logged.
 
 use crate::context::custom_fields;
 use crate::kit::{Record, RecordDef, Target, def_with_own_faces};
@@ -50,7 +51,9 @@ impl Record for AiSystem {
         about: "The AI systems the organization develops, provides or uses, with their data, models, tools, \
                 resources, people and third-party components (A.4, A.10.3).",
         rules: "values outside the vocabularies, custom fields the organization does not define or requires, \
-                unknown suppliers"
+                unknown suppliers",
+        kept: "To retire a system use `POST /api/v1/ai-systems/{id}/retire`, which records the date and \
+               the reason."
     };
     /// Validated against the vocabularies and the organization's custom fields, and its components'
     /// suppliers must exist.

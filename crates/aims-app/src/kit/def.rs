@@ -118,7 +118,7 @@ pub struct RecordDef {
     pub write: Permission,
     /// Every field, in the order forms and detail pages show them.
     pub fields: &'static [Field],
-    /// Fields a list can be filtered on by equality (text, choice or bool columns).
+    /// Fields a list can be filtered on by equality (text, choice, link or bool columns).
     pub filters: &'static [&'static str],
     /// Fields a list can be ordered by, besides creation order.
     pub sorts: &'static [&'static str],
@@ -130,6 +130,9 @@ pub struct RecordDef {
     /// What a write is checked against beyond each field's own rules, in a phrase (the API's 422 description
     /// names it): `scores outside the scales, unknown sources or systems`. Empty when nothing.
     pub rules: &'static str,
+    /// What a replace does not do, in a sentence (the API's replace documentation says it): the fields it keeps
+    /// as stored and the workflow step that changes them. Empty when a replace changes everything.
+    pub kept: &'static str,
 }
 
 impl RecordDef {
@@ -154,7 +157,7 @@ impl RecordDef {
             .singular
             .chars()
             .next()
-            .is_some_and(|c| "aeiouAEIO".contains(c));
+            .is_some_and(|c| "aeiouAEIOU".contains(c));
         format!("{} {}", if vowel { "an" } else { "a" }, self.singular)
     }
 
@@ -180,21 +183,22 @@ fn capitalise(s: &str) -> String {
 /// The declaration of a record type whose pages and CLI noun (and list, unless it declares the fields it is
 /// filtered by) are its own while its create, read and replace go through the kit (its rules in the
 /// [`crate::kit::Record`] hooks): no sort keys or search, read by every member, written by contributors, and
-/// never deleted (such records are closed,
-/// retired or superseded and kept for the audit trail). Such a type is not in [`crate::kit::each_record`]; its
-/// endpoints are added beside its own.
+/// never deleted (such records are closed, retired or superseded and kept for the audit trail). Such a type is
+/// listed in [`crate::kit::each_record_with_own_faces`], not in [`crate::kit::each_record`].
 macro_rules! def_with_own_faces {
     (spec: $spec:expr, singular: $singular:literal, plural: $plural:literal, path: $path:literal,
      noun: $noun:literal, area: $area:literal, tag: $tag:literal, title: $title:literal,
-     about: $about:literal, rules: $rules:literal) => {
+     about: $about:literal, rules: $rules:literal, kept: $kept:literal) => {
         $crate::kit::def_with_own_faces! {
             spec: $spec, singular: $singular, plural: $plural, path: $path, noun: $noun, area: $area,
-            tag: $tag, title: $title, about: $about, rules: $rules, fields: &[], filters: &[]
+            tag: $tag, title: $title, about: $about, rules: $rules, kept: $kept, fields: &[],
+            filters: &[]
         }
     };
     (spec: $spec:expr, singular: $singular:literal, plural: $plural:literal, path: $path:literal,
      noun: $noun:literal, area: $area:literal, tag: $tag:literal, title: $title:literal,
-     about: $about:literal, rules: $rules:literal, fields: $fields:expr, filters: $filters:expr) => {
+     about: $about:literal, rules: $rules:literal, kept: $kept:literal, fields: $fields:expr,
+     filters: $filters:expr) => {
         &$crate::kit::RecordDef {
             spec: $spec,
             singular: $singular,
@@ -213,6 +217,7 @@ macro_rules! def_with_own_faces {
             search: &[],
             deletable: false,
             rules: $rules,
+            kept: $kept,
         }
     };
 }

@@ -13,7 +13,7 @@ mod view;
 pub(crate) use def::def_with_own_faces;
 pub use def::{Field, FieldKind, RecordDef};
 pub use paging::{DEFAULT_LIMIT, ListParams, MAX_LIMIT, RecordPage};
-pub use registry::{RecordVisitor, each_record};
+pub use registry::{RecordVisitor, each_record, each_record_with_own_faces};
 pub use view::{Cell, cells, json_text, summary};
 
 use crate::records::OrgWrite;
@@ -43,7 +43,8 @@ pub trait Record:
     /// organization's writes are serialised, so a check-then-write rule holds (a key that must be unique, a
     /// control that must exist). It may also complete the record from what is stored (normalise it against the
     /// organization's custom fields, keep fields that only a workflow step may change, score it by the method in
-    /// force).
+    /// force), and write records it points at before it is written (an impact assessment raises register risks
+    /// that link back to its id); everything it writes is part of the same transaction.
     fn check(
         &mut self,
         w: &mut OrgWrite,
@@ -53,8 +54,8 @@ pub trait Record:
         async { Ok(()) }
     }
 
-    /// Writes what follows from the write in the same transaction (a risk moving to `treating` when its first
-    /// treatment plan is created). `stored` is the record as written, `previous` the one it replaced.
+    /// Writes what follows from the write in the same transaction (an open risk moving to `treating` when a
+    /// treatment plan is created for it). `stored` is the record as written, `previous` the one it replaced.
     fn written(
         w: &mut OrgWrite,
         stored: &Stored<Self>,

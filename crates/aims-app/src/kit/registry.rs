@@ -3,7 +3,9 @@
 
 use super::Record;
 use aims_domain::context::{ContextIssue, InterestedParty, Supplier};
-use aims_domain::inventory::CustomFieldDef;
+use aims_domain::impact::ImpactAssessment;
+use aims_domain::inventory::{AiSystem, CustomFieldDef};
+use aims_domain::risk::{Risk, Treatment};
 
 /// Something done for each kit record type (register its routes, add its CLI noun, read its import section).
 pub trait RecordVisitor {
@@ -17,4 +19,14 @@ pub fn each_record<V: RecordVisitor>(v: &mut V) {
     v.visit::<InterestedParty>();
     v.visit::<Supplier>();
     v.visit::<CustomFieldDef>();
+}
+
+/// Calls `v` for every record type that writes through the kit but keeps its own pages and CLI noun (declared
+/// with `def_with_own_faces!`): the REST API serves their create, read, replace and history (and their list when
+/// they declare the field it is filtered by) beside their own endpoints.
+pub fn each_record_with_own_faces<V: RecordVisitor>(v: &mut V) {
+    v.visit::<AiSystem>();
+    v.visit::<Risk>();
+    v.visit::<Treatment>();
+    v.visit::<ImpactAssessment>();
 }

@@ -61,6 +61,8 @@ impl App {
         change: impl FnOnce(&mut T) -> Result<(), ValidationError> + Send,
     ) -> Result<Stored<T>, AppError> {
         let apply = |current: Option<&Stored<T>>| {
+            // `write_record` reads the record it replaces before it asks for the new data, so `current` is
+            // always there; the error only keeps this closure total.
             let mut data = current
                 .map(|c| c.data.clone())
                 .ok_or_else(|| AppError::NotFound(format!("no {}", T::DEF.singular)))?;

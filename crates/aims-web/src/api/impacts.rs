@@ -1,5 +1,5 @@
-//! AI system impact assessments for scripts (6.1.4, 8.4, A.5): list, create and revise drafts, approve, and the
-//! templates they follow. Harms above the risk appetite become register risks in the same write.
+//! AI system impact assessments for scripts (6.1.4, 8.4, A.5): the approval step and the templates assessments
+//! follow. Their list, create, read, revision of a draft and history are the record kit's (`records`).
 
 use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiJson, Caller, if_match};

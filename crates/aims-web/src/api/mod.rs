@@ -22,9 +22,6 @@ pub mod tokens;
 
 use crate::AppState;
 use aims_app::{AppError, Stored};
-use aims_domain::impact::ImpactAssessment;
-use aims_domain::inventory::AiSystem;
-use aims_domain::risk::{Risk, Treatment};
 use axum::Json;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -103,12 +100,7 @@ impl Modify for Security {
 
 /// Every endpoint with its documentation, before the state is attached.
 fn api() -> OpenApiRouter<AppState> {
-    let router = records::kit_records(OpenApiRouter::with_openapi(ApiDoc::openapi()));
-    let router = records::core_routes::<AiSystem>(router);
-    let router = records::core_routes::<Risk>(router);
-    let router = records::routes::<Treatment>(router);
-    let router = records::routes::<ImpactAssessment>(router);
-    router
+    records::kit_records(OpenApiRouter::with_openapi(ApiDoc::openapi()))
         .routes(routes!(systems::list))
         .routes(routes!(systems::retire))
         .routes(routes!(context::organization))

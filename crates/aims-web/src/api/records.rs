@@ -1,6 +1,8 @@
 //! The REST endpoints of every kit record type, from its declaration: list (filtered, searched, ordered and
-//! paged by cursor), create, read (`ETag`), replace (`If-Match`) and delete, with their OpenAPI operations built
-//! in code beside the routes, so that a new record type gets documented endpoints without writing any.
+//! paged by cursor), create, read (`ETag`), replace (`If-Match`), delete and history, with their OpenAPI
+//! operations built in code beside the routes, so that a new record type gets documented endpoints without
+//! writing any. The types that keep their own pages (AI systems, risks, treatment plans, impact assessments)
+//! get the endpoints their declaration allows, beside their own workflow steps.
 
 use super::error::ApiError;
 use super::extract::{ApiJson, ApiQuery, Caller, if_match};
@@ -8,7 +10,10 @@ use super::{created, one, stale};
 use crate::AppState;
 use aims_app::RecordId;
 use aims_app::integrity::HistoryEntry;
-use aims_app::kit::{FieldKind, ListParams, Record, RecordDef, RecordVisitor, each_record};
+use aims_app::kit::{
+    FieldKind, ListParams, Record, RecordDef, RecordVisitor, each_record,
+    each_record_with_own_faces,
+};
 use axum::Json;
 use axum::extract::Path;
 use axum::http::{HeaderMap, StatusCode};
@@ -26,40 +31,40 @@ fn collection(def: &RecordDef) -> String {
     format!("/api/v1/{}", def.path)
 }
 
-/// Adds the endpoints of every kit record type (see `aims_app::kit::each_record`).
+/// Adds the endpoints of every kit record type (see `aims_app::kit::each_record`), and the kit's endpoints of
+/// the types that keep their own pages (see `aims_app::kit::each_record_with_own_faces`).
 pub fn kit_records(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
-    struct Add(Option<OpenApiRouter<AppState>>);
+    struct Add(Option<OpenApiRouter<AppState>>, Faces);
     impl RecordVisitor for Add {
         fn visit<T: Record>(&mut self) {
-            self.0 = self.0.take().map(routes::<T>);
+            let faces = self.1;
+            self.0 = self.0.take().map(|r| add::<T>(r, faces));
         }
     }
-    let mut add = Add(Some(router));
+    let mut add = Add(Some(router), Faces::All);
     each_record(&mut add);
+    add.1 = Faces::Own;
+    each_record_with_own_faces(&mut add);
     add.0.unwrap_or_default()
 }
 
-/// Adds the endpoints of `T` to the router and its operations and schemas to the document.
-pub fn routes<T: Record>(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
-    add::<T>(router, true)
+/// Which endpoints the kit serves for a record type.
+#[derive(Clone, Copy)]
+enum Faces {
+    /// Every one, with every schema: a type of the kit's registry.
+    All,
+    /// Create, read, replace and history, and the list when the type declares the fields it is filtered by: a
+    /// type with endpoints of its own for its workflow steps. Its `Stored…` schema comes with those (every such
+    /// type has a step that answers with the stored record), so it is not added here.
+    Own,
 }
 
-/// Adds create, read and replace of `T` (and delete, when it may be deleted) for a record type whose list and
-/// workflow steps have endpoints of their own. Its `Stored…` schema comes with those (every such type has a
-/// step that answers with the stored record), so only its data schema is added here.
-pub fn core_routes<T: Record>(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
-    add::<T>(router, false)
-}
-
-fn add<T: Record>(router: OpenApiRouter<AppState>, generic_list: bool) -> OpenApiRouter<AppState> {
+fn add<T: Record>(router: OpenApiRouter<AppState>, faces: Faces) -> OpenApiRouter<AppState> {
     let def = T::DEF;
     let list_path = collection(def);
     let item_path = format!("{list_path}/{{id}}");
-    let schemas = if generic_list {
-        schemas::<T>()
-    } else {
-        data_schemas::<T>()
-    };
+    let generic_list = matches!(faces, Faces::All) || !def.filters.is_empty();
+    let schemas = schemas::<T>(matches!(faces, Faces::All), generic_list);
     let mut collection_ops = json!({ "post": create_operation::<T>() });
     let mut collection_router = post(create::<T>);
     if generic_list {
@@ -108,12 +113,13 @@ fn data_schemas<T: Record>() -> Vec<(String, RefOr<Schema>)> {
 }
 
 /// The record's data schema and those it uses, the stored record (data beside the system fields; merged into
-/// one object by the document's post-processing) and a page of stored records.
-fn schemas<T: Record>() -> Vec<(String, RefOr<Schema>)> {
+/// one object by the document's post-processing) and a page of stored records; the last two only when asked
+/// for (a type with endpoints of its own documents its stored record there, and a page only with a list).
+fn schemas<T: Record>(stored: bool, page: bool) -> Vec<(String, RefOr<Schema>)> {
     let name = T::name().to_string();
     let mut out = data_schemas::<T>();
     let def = T::DEF;
-    let stored = json!({
+    let stored_schema = json!({
         "allOf": [
             {"$ref": format!("#/components/schemas/{name}")},
             {
@@ -129,7 +135,7 @@ fn schemas<T: Record>() -> Vec<(String, RefOr<Schema>)> {
             }
         ]
     });
-    let page = json!({
+    let page_schema = json!({
         "type": "object",
         "description": format!("A page of {}.", def.plural),
         "properties": {
@@ -138,10 +144,14 @@ fn schemas<T: Record>() -> Vec<(String, RefOr<Schema>)> {
         },
         "required": ["items"]
     });
-    for (n, v) in [
-        (format!("Stored{name}"), stored),
-        (format!("{name}Page"), page),
-    ] {
+    let mut parts = vec![];
+    if page {
+        parts.push((format!("{name}Page"), page_schema));
+    }
+    if stored {
+        parts.push((format!("Stored{name}"), stored_schema));
+    }
+    for (n, v) in parts {
         match serde_json::from_value::<Schema>(v) {
             Ok(s) => out.push((n, RefOr::T(s))),
             Err(e) => tracing::error!(schema = %n, error = %e, "a record schema does not build"),
@@ -309,7 +319,7 @@ fn item_operations<T: Record>() -> Value {
         "put": {
             "tags": [def.tag],
             "summary": format!("Replace {}'s data", def.with_article()),
-            "description": "Every field is replaced: a field left out takes its default.",
+            "description": replace_note(def),
             "operationId": format!("replace_{}", def.singular_snake()),
             "parameters": [id_param(def), if_match_required],
             "requestBody": body::<T>(),
@@ -354,6 +364,15 @@ fn history_operation<T: Record>() -> Value {
             "422": error("The id is not a UUID"),
         }
     })
+}
+
+/// What a replace does: every field, but for what the type keeps for its own steps.
+fn replace_note(def: &RecordDef) -> String {
+    let all = "Every field is replaced: a field left out takes its default.";
+    match def.kept {
+        "" => all.to_string(),
+        kept => format!("{all} {kept}"),
+    }
 }
 
 fn not_found(def: &RecordDef) -> Value {

@@ -17,9 +17,10 @@ use aims_domain::soa::{SoaChange, SoaVersion};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// Declares the documented shape of `Stored<T>` (system fields plus the flattened data) and of a page of them.
+/// Declares the documented shape of `Stored<T>` (system fields plus the flattened data) and, given a page's
+/// name, of a page of them (a type whose list the kit serves gets its page from the kit).
 macro_rules! stored {
-    ($stored:ident, $page:ident, $t:ty, $what:literal) => {
+    ($stored:ident, $t:ty, $what:literal) => {
         #[doc = concat!("A stored ", $what, ": id, version and timestamps beside the data fields.")]
         #[derive(Serialize, ToSchema)]
         #[allow(dead_code)]
@@ -36,6 +37,9 @@ macro_rules! stored {
             #[serde(flatten)]
             data: $t,
         }
+    };
+    ($stored:ident, $page:ident, $t:ty, $what:literal) => {
+        stored!($stored, $t, $what);
 
         #[doc = concat!("A page of ", $what, " records.")]
         #[derive(Serialize, ToSchema)]
@@ -70,7 +74,7 @@ stored!(
     "risk method version"
 );
 stored!(StoredRisk, RiskPage, Risk, "risk");
-stored!(StoredTreatment, TreatmentPage, Treatment, "treatment plan");
+stored!(StoredTreatment, Treatment, "treatment plan");
 stored!(
     StoredControlImplementation,
     ControlImplementationPage,
@@ -85,7 +89,6 @@ stored!(
 );
 stored!(
     StoredImpactAssessment,
-    ImpactAssessmentPage,
     ImpactAssessment,
     "impact assessment"
 );

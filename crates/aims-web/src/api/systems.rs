@@ -1,5 +1,5 @@
-//! `/api/v1/ai-systems`: the AI system inventory for scripts — list with filters, sorting and cursor paging, read
-//! with an `ETag`, create, replace with `If-Match`, retire, and the change history.
+//! `/api/v1/ai-systems`: the AI system list for scripts (summaries, with filters, sorting and cursor paging)
+//! and retirement. Create, read, replace and history are the record kit's (`records`).
 
 use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiJson, ApiQuery, Caller, TRUE_OR_FALSE, query_choice};
