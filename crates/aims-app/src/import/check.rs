@@ -268,7 +268,7 @@ pub(crate) async fn check(
             s.allow(c, Permission::Write);
             let path = format!("{}.set", c.path);
             let patch = s.refs.link_patch(&c.data, &path, &mut s.errs);
-            match super::patched(&current, &patch, &path) {
+            match crate::kit::merge_patch(&current, &patch, &path) {
                 Ok(mut next) => {
                     s.validate(&path, next.normalise_and_validate(&fields));
                     current = next;

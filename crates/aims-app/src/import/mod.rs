@@ -25,7 +25,6 @@ use aims_domain::vocab::MemberRole;
 use doc::{Entry, Step};
 use refs::{Kind, Refs, prefixed};
 use serde::Serialize;
-use serde_json::{Map, Value};
 
 /// Where the records of a document go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,36 +73,6 @@ pub struct ImportReport {
     pub users: Vec<ImportedUser>,
     /// Items written per section, in the order the sections are written (sections without items left out).
     pub created: Vec<SectionCount>,
-}
-
-/// Applies a JSON merge patch (RFC 7386) to an AI system: objects merge, `null` removes, anything else
-/// replaces. `path` names the patch in messages.
-pub(crate) fn patched(
-    system: &AiSystem,
-    patch: &Map<String, Value>,
-    path: &str,
-) -> Result<AiSystem, ValidationError> {
-    fn merge(target: &mut Value, patch: &Value) {
-        match (target, patch) {
-            (Value::Object(t), Value::Object(p)) => {
-                for (k, v) in p {
-                    if v.is_null() {
-                        t.remove(k);
-                    } else {
-                        merge(t.entry(k.clone()).or_insert(Value::Null), v);
-                    }
-                }
-            }
-            (t, p) => *t = p.clone(),
-        }
-    }
-    let mut value =
-        serde_json::to_value(system).map_err(|e| ValidationError::one(path, e.to_string()))?;
-    merge(&mut value, &Value::Object(patch.clone()));
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let inner = e.path().to_string();
-        ValidationError::one(format!("{path}.{inner}"), e.into_inner().to_string())
-    })
 }
 
 /// Names the document item a write failed on.
@@ -267,7 +236,7 @@ impl App {
                 let path = format!("{}.set", c.path);
                 let patch = refs.link_patch(&c.data, &path, &mut ValidationError::default());
                 self.modify_record(&actors.of(c), &org, &stored.id, None, |s: &mut AiSystem| {
-                    *s = patched(s, &patch, &path)?;
+                    *s = crate::kit::merge_patch(s, &patch, &path)?;
                     Ok(())
                 })
                 .await

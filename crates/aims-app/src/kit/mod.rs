@@ -6,6 +6,7 @@
 
 mod def;
 mod paging;
+mod patch;
 mod registry;
 mod usecases;
 mod view;
@@ -13,6 +14,7 @@ mod view;
 pub(crate) use def::def_with_own_faces;
 pub use def::{Field, FieldKind, RecordDef};
 pub use paging::{DEFAULT_LIMIT, ListParams, MAX_LIMIT, RecordPage};
+pub use patch::merge_patch;
 pub use registry::{RecordVisitor, each_record, each_record_with_own_faces};
 pub use view::{Cell, cells, json_text, summary};
 

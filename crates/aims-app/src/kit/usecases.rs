@@ -74,6 +74,23 @@ impl App {
             .await
     }
 
+    /// Applies a JSON Merge Patch (RFC 7396) to a kit record's data and saves the result through the same rules
+    /// as an update, refusing a stale `expected_version` (when given).
+    pub async fn patch_record<T: Record>(
+        &self,
+        actor: &Actor,
+        org: &OrgId,
+        id: &RecordId,
+        expected_version: Option<i64>,
+        patch: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<Stored<T>, AppError> {
+        self.modify_record(actor, org, id, expected_version, |data: &mut T| {
+            *data = super::merge_patch(data, patch, "")?;
+            Ok(())
+        })
+        .await
+    }
+
     /// The one write path of the kit: role; then, under the organization's write lock, the record being
     /// replaced (refused when it is no longer at the version the caller read: a [`AppError::Conflict`], as the
     /// store reports it, whatever else is wrong), the new data from `make`, its own validation, its checks

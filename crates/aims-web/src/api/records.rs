@@ -72,7 +72,7 @@ fn add<T: Record>(router: OpenApiRouter<AppState>, faces: Faces) -> OpenApiRoute
         collection_router = collection_router.get(list::<T>);
     }
     let mut item_ops = item_operations::<T>();
-    let mut item_router = get(read::<T>).put(replace::<T>);
+    let mut item_router = get(read::<T>).put(replace::<T>).patch(patch::<T>);
     if def.deletable {
         item_ops["delete"] = delete_operation::<T>();
         item_router = item_router.delete(delete::<T>);
@@ -329,6 +329,28 @@ fn item_operations<T: Record>() -> Value {
                 "404": not_found(def),
                 "422": error(&invalid(def)),
             }
+        },
+        "patch": {
+            "tags": [def.tag],
+            "summary": format!("Change some fields of {}", def.with_article()),
+            "description": format!(
+                "A JSON Merge Patch (RFC 7396): the fields sent replace the stored ones, objects merge, `null` \
+                 removes a field (it takes its default); fields left out stay as they are. The result is checked \
+                 like a replace. {}",
+                def.kept
+            ),
+            "operationId": format!("patch_{}", def.singular_snake()),
+            "parameters": [id_param(def), if_match_required],
+            "requestBody": {"required": true, "content": {
+                "application/merge-patch+json": {"schema": {"type": "object", "description": format!("The fields of {} to change", def.with_article())}},
+                "application/json": {"schema": {"type": "object"}}
+            }},
+            "responses": {
+                "200": response(&format!("The updated {}", def.singular), Some(format!("Stored{name}")),
+                    &[("ETag", "The new version, quoted")]),
+                "404": not_found(def),
+                "422": error(&format!("A field of the wrong type, an unknown field, or invalid values ({}); `details` names every field", if def.rules.is_empty() { "as a replace" } else { def.rules })),
+            }
         }
     })
 }
@@ -455,6 +477,21 @@ async fn history<T: Record>(
         .record_history::<T>(&caller.actor(), caller.org(), &id)
         .await?;
     Ok(Json(entries).into_response())
+}
+
+async fn patch<T: Record>(
+    caller: Caller,
+    Path(id): Path<RecordId>,
+    headers: HeaderMap,
+    ApiJson(patch): ApiJson<serde_json::Map<String, Value>>,
+) -> Result<Response, ApiError> {
+    let expected = if_match(&headers, true)?;
+    let s = caller
+        .app
+        .patch_record::<T>(&caller.actor(), caller.org(), &id, expected, &patch)
+        .await
+        .map_err(stale)?;
+    Ok(one(&s))
 }
 
 async fn delete<T: Record>(

@@ -18,6 +18,7 @@ const ENDPOINTS: &[(&str, &str)] = &[
     ("POST", "/api/v1/ai-systems"),
     ("GET", "/api/v1/ai-systems/{id}"),
     ("PUT", "/api/v1/ai-systems/{id}"),
+    ("PATCH", "/api/v1/ai-systems/{id}"),
     ("POST", "/api/v1/ai-systems/{id}/retire"),
     ("GET", "/api/v1/ai-systems/{id}/history"),
     ("GET", "/api/v1/organization"),
@@ -27,18 +28,21 @@ const ENDPOINTS: &[(&str, &str)] = &[
     ("POST", "/api/v1/context-issues"),
     ("GET", "/api/v1/context-issues/{id}"),
     ("PUT", "/api/v1/context-issues/{id}"),
+    ("PATCH", "/api/v1/context-issues/{id}"),
     ("DELETE", "/api/v1/context-issues/{id}"),
     ("GET", "/api/v1/context-issues/{id}/history"),
     ("GET", "/api/v1/interested-parties"),
     ("POST", "/api/v1/interested-parties"),
     ("GET", "/api/v1/interested-parties/{id}"),
     ("PUT", "/api/v1/interested-parties/{id}"),
+    ("PATCH", "/api/v1/interested-parties/{id}"),
     ("DELETE", "/api/v1/interested-parties/{id}"),
     ("GET", "/api/v1/interested-parties/{id}/history"),
     ("GET", "/api/v1/suppliers"),
     ("POST", "/api/v1/suppliers"),
     ("GET", "/api/v1/suppliers/{id}"),
     ("PUT", "/api/v1/suppliers/{id}"),
+    ("PATCH", "/api/v1/suppliers/{id}"),
     ("DELETE", "/api/v1/suppliers/{id}"),
     ("GET", "/api/v1/suppliers/{id}/history"),
     ("GET", "/api/v1/frameworks"),
@@ -167,7 +171,7 @@ fn collection_of(template: &str) -> &str {
 /// every call of the matrix finds its target.
 async fn prepare(fx: &Fx, method: &str, template: &str) -> Prepared {
     let collection = collection_of(template);
-    let writes = matches!(method, "PUT" | "DELETE" | "POST");
+    let writes = matches!(method, "PUT" | "PATCH" | "DELETE" | "POST");
     let id = if !template.contains("{id}")
         || template.starts_with("/api/v1/history")
         || collection == "frameworks"
@@ -185,10 +189,10 @@ async fn prepare(fx: &Fx, method: &str, template: &str) -> Prepared {
     let body = match (method, template) {
         (_, t) if t.ends_with("/retire") => Some(r#"{"reason": "Replaced"}"#.to_string()),
         ("POST", "/api/v1/verify") => None,
-        ("POST" | "PUT", _) => Some(body_for(collection).to_string()),
+        ("POST" | "PUT" | "PATCH", _) => Some(body_for(collection).to_string()),
         _ => None,
     };
-    let headers = if method == "PUT" {
+    let headers = if matches!(method, "PUT" | "PATCH") {
         vec![("if-match", "\"1\"".to_string())]
     } else {
         vec![]

@@ -327,6 +327,11 @@ async fn prepare(fx: &Fx, method: &str, template: &str) -> Prepared {
         ("PUT", "/api/v1/risks/{id}") => {
             Some(json!({"title": "Changed by the API", "system_ids": [fx.system_a]}))
         }
+        ("PATCH", "/api/v1/risks/{id}") => Some(json!({"owner": "Changed by a patch"})),
+        ("PATCH", "/api/v1/treatments/{id}") => Some(json!({"status": "in_progress"})),
+        ("PATCH", "/api/v1/impact-assessments/{id}") => {
+            Some(json!({"title": "Patched by the API"}))
+        }
         (_, "/api/v1/risks/{id}/assessments") => Some(json!({
             "date": "2026-03-01", "inherent": score(4, 4), "current": score(2, 3), "residual": score(1, 2),
         })),
@@ -354,7 +359,10 @@ async fn prepare(fx: &Fx, method: &str, template: &str) -> Prepared {
         }
         _ => panic!("no body for {method} {template}"),
     };
-    let headers = if method == "PUT" && template.contains("{id}") && collection != "ai-systems" {
+    let headers = if matches!(method, "PUT" | "PATCH")
+        && template.contains("{id}")
+        && collection != "ai-systems"
+    {
         vec![("if-match", "\"1\"".to_string())]
     } else {
         vec![]

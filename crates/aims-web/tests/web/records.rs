@@ -13,6 +13,7 @@ pub const KIT_ENDPOINTS: &[(&str, &str)] = &[
     ("POST", "/api/v1/custom-fields"),
     ("GET", "/api/v1/custom-fields/{id}"),
     ("PUT", "/api/v1/custom-fields/{id}"),
+    ("PATCH", "/api/v1/custom-fields/{id}"),
     ("DELETE", "/api/v1/custom-fields/{id}"),
     ("GET", "/api/v1/custom-fields/{id}/history"),
     ("PUT", "/api/v1/scope/draft"),
@@ -474,5 +475,119 @@ on_both!(
             .await;
         assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{}", r.text);
         assert_eq!(fx.head(&fx.org_a).await, head, "nothing written");
+    }
+);
+
+on_both!(
+    a_patch_changes_only_what_it_names_and_refuses_naming_the_field,
+    |fx: Fx| async move {
+        let issue =
+            json!({"title": "New regulation", "kind": "external", "category": "legal"}).to_string();
+        let r = fx
+            .expect_as(
+                "contributor",
+                "POST",
+                "/api/v1/context-issues",
+                Some(&issue),
+                StatusCode::CREATED,
+            )
+            .await;
+        let item = format!(
+            "/api/v1/context-issues/{}",
+            r.json()["id"].as_str().expect("id")
+        );
+        let writer = fx.token("contributor");
+        let v1 = [("if-match", "\"1\"")];
+        // Refusals name the field and write nothing.
+        let head = fx.head(&fx.org_a).await;
+        for (body, field) in [
+            (json!({"climate_related": "very"}), "climate_related"),
+            (json!({"colour": "red"}), "colour"),
+            (json!({"title": null}), "title"),
+            (json!({"kind": "sideways"}), "kind"),
+        ] {
+            let r = fx
+                .call("PATCH", &item, &writer, Some(&body.to_string()), &v1)
+                .await;
+            assert_eq!(
+                r.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{body}: {}",
+                r.text
+            );
+            assert_eq!(r.fields(), vec![field], "{body}");
+        }
+        let body = json!({"title": "New regulation, in force"}).to_string();
+        fx.call("PATCH", &item, &writer, Some(&body), &[])
+            .await
+            .assert_status(StatusCode::PRECONDITION_REQUIRED);
+        fx.call(
+            "PATCH",
+            &item,
+            &writer,
+            Some(&body),
+            &[("if-match", "\"9\"")],
+        )
+        .await
+        .assert_status(StatusCode::PRECONDITION_FAILED);
+        fx.call("PATCH", &item, &fx.token("viewer"), Some(&body), &v1)
+            .await
+            .assert_status(StatusCode::FORBIDDEN);
+        fx.call("PATCH", &item, &writer, Some("[1, 2]"), &v1)
+            .await
+            .assert_status(StatusCode::BAD_REQUEST);
+        assert_eq!(fx.head(&fx.org_a).await, head, "refusals wrote nothing");
+        // A patch changes what it names; the rest stays, `null` resets a field to its default.
+        let body = json!({"title": "New regulation, in force", "category": null}).to_string();
+        let r = fx.call("PATCH", &item, &writer, Some(&body), &v1).await;
+        r.assert_status(StatusCode::OK);
+        let patched = r.json();
+        assert_eq!(patched["title"], "New regulation, in force");
+        assert_eq!(patched["kind"], "external");
+        assert_eq!(patched["category"], "");
+        assert_eq!(patched["version"], 2);
+        // A record type's own rules hold for a patch too: a risk's assessments are never rewritten.
+        let risks = fx
+            .expect_as("viewer", "GET", "/api/v1/risks", None, StatusCode::OK)
+            .await;
+        let risk = &risks.json()["items"][0];
+        let path = format!(
+            "/api/v1/risks/{}",
+            risk["id"].as_str().expect("a demo risk")
+        );
+        let version = format!("\"{}\"", risk["version"]);
+        let body = json!({"assessments": []}).to_string();
+        let r = fx
+            .call(
+                "PATCH",
+                &path,
+                &fx.token("manager"),
+                Some(&body),
+                &[("if-match", &version)],
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::OK,
+            "an empty list keeps them: {}",
+            r.text
+        );
+        assert_eq!(r.json()["assessments"], risk["assessments"]);
+        let mut rewritten = risk["assessments"].clone();
+        rewritten[0]["note"] = json!("A rewritten past");
+        let body = json!({ "assessments": rewritten }).to_string();
+        let version = format!("\"{}\"", r.json()["version"]);
+        let r = fx
+            .call(
+                "PATCH",
+                &path,
+                &fx.token("manager"),
+                Some(&body),
+                &[("if-match", &version)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+        assert_eq!(r.fields(), vec!["assessments"]);
+        fx.assert_intact().await;
     }
 );
