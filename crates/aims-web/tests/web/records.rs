@@ -398,21 +398,29 @@ on_both!(
     }
 );
 
+/// A context issue "New regulation" (external, legal) created by the contributor: its address.
+async fn new_issue(fx: &Fx) -> String {
+    let issue =
+        json!({"title": "New regulation", "kind": "external", "category": "legal"}).to_string();
+    let r = fx
+        .expect_as(
+            "contributor",
+            "POST",
+            "/api/v1/context-issues",
+            Some(&issue),
+            StatusCode::CREATED,
+        )
+        .await;
+    format!(
+        "/api/v1/context-issues/{}",
+        r.json()["id"].as_str().expect("id")
+    )
+}
+
 on_both!(
     every_record_type_serves_its_history_and_ai_systems_are_not_deleted,
     |fx: Fx| async move {
-        let issue = json!({"title": "New regulation", "kind": "external"}).to_string();
-        let r = fx
-            .expect_as(
-                "contributor",
-                "POST",
-                "/api/v1/context-issues",
-                Some(&issue),
-                StatusCode::CREATED,
-            )
-            .await;
-        let id = r.json()["id"].as_str().expect("id").to_string();
-        let item = format!("/api/v1/context-issues/{id}");
+        let item = new_issue(&fx).await;
         let changed = json!({"title": "New regulation, in force", "kind": "external"}).to_string();
         fx.call(
             "PUT",
@@ -481,21 +489,7 @@ on_both!(
 on_both!(
     a_patch_changes_only_what_it_names_and_refuses_naming_the_field,
     |fx: Fx| async move {
-        let issue =
-            json!({"title": "New regulation", "kind": "external", "category": "legal"}).to_string();
-        let r = fx
-            .expect_as(
-                "contributor",
-                "POST",
-                "/api/v1/context-issues",
-                Some(&issue),
-                StatusCode::CREATED,
-            )
-            .await;
-        let item = format!(
-            "/api/v1/context-issues/{}",
-            r.json()["id"].as_str().expect("id")
-        );
+        let item = new_issue(&fx).await;
         let writer = fx.token("contributor");
         let v1 = [("if-match", "\"1\"")];
         // Refusals name the field and write nothing.
