@@ -226,7 +226,7 @@ pub async fn history(ctx: Ctx, Path(id): Path<RecordId>) -> PageResult {
         .await?;
     let mut entries = state
         .app
-        .history(&actor, &s.org_id, "ai_system", &sys.id)
+        .record_history::<AiSystem>(&actor, &s.org_id, &sys.id)
         .await?;
     entries.reverse();
     Ok(render(&HistoryPage {
