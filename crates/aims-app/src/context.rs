@@ -296,11 +296,10 @@ impl Record for CustomFieldDef {
         self.normalise_and_validate()
     }
     async fn check(&mut self, w: &mut OrgWrite, at: &Target<'_, Self>) -> Result<(), AppError> {
-        let current = at.current;
         let taken = w
             .find_id(&CUSTOM_FIELDS, "key", &self.key)
             .await?
-            .is_some_and(|id| current.is_none_or(|c| c.id != id.as_str()));
+            .is_some_and(|id| at.current.is_none_or(|c| c.id != id.as_str()));
         if taken {
             return Err(ValidationError::one(
                 "key",

@@ -149,8 +149,8 @@ fn risk_from_harm(
     }
 }
 
-/// Impact assessments are kit records for creating, reading and revising a draft; their list (by AI system
-/// name), approval, pages and CLI noun are their own.
+/// Impact assessments are kit records for creating, reading, listing and revising a draft; their approval, their
+/// pages (the list there is ordered by AI system name) and their CLI noun are their own.
 impl Record for ImpactAssessment {
     const DEF: &'static RecordDef = def_with_own_faces! {
         spec: &IMPACT_ASSESSMENTS, singular: "impact assessment", plural: "impact assessments",
@@ -170,10 +170,8 @@ impl Record for ImpactAssessment {
     /// A new assessment starts as a draft; only a draft is revised, never into an approval and never for
     /// another system. Harms above the risk appetite become register risks in the same transaction.
     async fn check(&mut self, w: &mut OrgWrite, at: &Target<'_, Self>) -> Result<(), AppError> {
-        let current = at.current;
-        let id = at.id;
         let approving = self.status != AssessmentStatus::Draft.as_str() || self.approval.is_some();
-        match current {
+        match at.current {
             None if approving => {
                 return Err(ValidationError::one(
                     "status",
@@ -207,7 +205,7 @@ impl Record for ImpactAssessment {
             }
             _ => {}
         }
-        prepare(w, self, id).await
+        prepare(w, self, at.id).await
     }
 }
 

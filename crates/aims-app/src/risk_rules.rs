@@ -26,8 +26,7 @@ impl Record for Risk {
     /// A new risk takes at most one assessment, scored by the method in force; a replaced risk keeps its
     /// assessments (a re-assessment is its own step).
     async fn check(&mut self, w: &mut OrgWrite, at: &Target<'_, Self>) -> Result<(), AppError> {
-        let current = at.current;
-        if let Some(current) = current {
+        if let Some(current) = at.current {
             if !self.assessments.is_empty() && self.assessments != current.data.assessments {
                 return Err(ValidationError::one(
                     "assessments",

@@ -5,7 +5,7 @@
 use super::paging::{ListParams, RecordPage};
 use super::{Record, RecordDef, Target};
 use crate::integrity::HistoryEntry;
-use crate::records::Stored;
+use crate::records::{OrgWrite, Stored};
 use crate::{Actor, App, AppError};
 use crate::{OrgId, RecordId};
 use aims_domain::ValidationError;
@@ -22,6 +22,26 @@ fn span(op: &'static str, def: &RecordDef, org: &OrgId) -> tracing::Span {
     )
 }
 
+/// The write every create and modification ends in, inside the unit of work: the record's own validation, its
+/// checks against the rest, the write with its change-log entry, and what follows from it. `current` is the
+/// stored record being replaced (`None` on a create, where `id` is the id chosen for it).
+async fn save<T: Record>(
+    w: &mut OrgWrite,
+    mut data: T,
+    id: &RecordId,
+    current: Option<&Stored<T>>,
+) -> Result<Stored<T>, AppError> {
+    let spec = T::DEF.spec;
+    data.prepare()?;
+    data.check(w, &Target { id, current }).await?;
+    let s = match current {
+        None => w.insert_as(spec, id, &data).await?,
+        Some(c) => w.update(spec, &c.id, Some(c.version), &data).await?,
+    };
+    T::written(w, &s, current).await?;
+    Ok(s)
+}
+
 impl App {
     /// Creates a kit record.
     pub async fn create_record<T: Record>(
@@ -30,9 +50,14 @@ impl App {
         org: &OrgId,
         data: T,
     ) -> Result<Stored<T>, AppError> {
-        self.write_record(actor, org, None, |_| Ok(data))
-            .instrument(span("create", T::DEF, org))
-            .await
+        async {
+            let mut w = self.write_in(actor, T::DEF.write, org).await?;
+            let id = RecordId::from(aims_domain::new_id());
+            let s = save(&mut w, data, &id, None).await?;
+            w.done(s).await
+        }
+        .instrument(span("create", T::DEF, org))
+        .await
     }
 
     /// Replaces a kit record's data, refusing a stale `expected_version` (when given).
@@ -44,14 +69,18 @@ impl App {
         expected_version: Option<i64>,
         data: T,
     ) -> Result<Stored<T>, AppError> {
-        self.write_record(actor, org, Some((id, expected_version)), |_| Ok(data))
-            .instrument(span("update", T::DEF, org))
-            .await
+        self.modify_record(actor, org, id, expected_version, |current: &mut T| {
+            *current = data;
+            Ok(())
+        })
+        .await
     }
 
-    /// Applies `change` to a kit record's stored data and saves the result through the same rules as an update,
-    /// refusing a stale `expected_version` (when given) before `change` runs. For callers that change some
-    /// fields and keep the rest (the CLI's `update`, a workflow step such as retiring a system).
+    /// Applies `change` to a kit record's stored data and saves the result through the same rules as a create.
+    /// Under the organization's write lock, the record is read and refused when it is no longer at
+    /// `expected_version` (a [`AppError::Conflict`], as the store reports it, whatever else is wrong) before
+    /// `change` runs. Replacing, patching, the CLI's `update` and workflow steps such as retiring a system all
+    /// come here.
     pub async fn modify_record<T: Record>(
         &self,
         actor: &Actor,
@@ -60,18 +89,28 @@ impl App {
         expected_version: Option<i64>,
         change: impl FnOnce(&mut T) -> Result<(), ValidationError> + Send,
     ) -> Result<Stored<T>, AppError> {
-        let apply = |current: Option<&Stored<T>>| {
-            // `write_record` reads the record it replaces before it asks for the new data, so `current` is
-            // always there; the error only keeps this closure total.
-            let mut data = current
-                .map(|c| c.data.clone())
-                .ok_or_else(|| AppError::NotFound(format!("no {}", T::DEF.singular)))?;
+        let def = T::DEF;
+        async {
+            let mut w = self.write_in(actor, def.write, org).await?;
+            let current: Stored<T> = w.get(def.spec, id).await?;
+            if let Some(v) = expected_version
+                && v != current.version
+            {
+                return Err(AppError::Conflict(format!(
+                    "{} {} was changed by someone else (you have version {v}, the store has {}); reload and \
+                     try again",
+                    def.singular_title(),
+                    current.id,
+                    current.version
+                )));
+            }
+            let mut data = current.data.clone();
             change(&mut data)?;
-            Ok(data)
-        };
-        self.write_record(actor, org, Some((id, expected_version)), apply)
-            .instrument(span("modify", T::DEF, org))
-            .await
+            let s = save(&mut w, data, &current.id, Some(&current)).await?;
+            w.done(s).await
+        }
+        .instrument(span("modify", def, org))
+        .await
     }
 
     /// Applies a JSON Merge Patch (RFC 7396) to a kit record's data and saves the result through the same rules
@@ -89,56 +128,6 @@ impl App {
             Ok(())
         })
         .await
-    }
-
-    /// The one write path of the kit: role; then, under the organization's write lock, the record being
-    /// replaced (refused when it is no longer at the version the caller read: a [`AppError::Conflict`], as the
-    /// store reports it, whatever else is wrong), the new data from `make`, its own validation, its checks
-    /// against the rest, the write with its change-log entry and what follows from it. `target` names the
-    /// record being replaced and the version it must still be at; `None` creates one.
-    async fn write_record<T: Record>(
-        &self,
-        actor: &Actor,
-        org: &OrgId,
-        target: Option<(&RecordId, Option<i64>)>,
-        make: impl FnOnce(Option<&Stored<T>>) -> Result<T, AppError> + Send,
-    ) -> Result<Stored<T>, AppError> {
-        let def = T::DEF;
-        let mut w = self.write_in(actor, def.write, org).await?;
-        let current: Option<Stored<T>> = match target {
-            None => None,
-            Some((id, expected_version)) => {
-                let current: Stored<T> = w.get(def.spec, id).await?;
-                if let Some(v) = expected_version
-                    && v != current.version
-                {
-                    return Err(AppError::Conflict(format!(
-                        "{} {} was changed by someone else (you have version {v}, the store has {}); reload \
-                         and try again",
-                        def.singular_title(),
-                        current.id,
-                        current.version
-                    )));
-                }
-                Some(current)
-            }
-        };
-        let mut data = make(current.as_ref())?;
-        data.prepare()?;
-        let id = current
-            .as_ref()
-            .map_or_else(|| RecordId::from(aims_domain::new_id()), |c| c.id.clone());
-        let at = Target {
-            id: &id,
-            current: current.as_ref(),
-        };
-        data.check(&mut w, &at).await?;
-        let s = match &current {
-            None => w.insert_as(def.spec, &id, &data).await?,
-            Some(c) => w.update(def.spec, &c.id, Some(c.version), &data).await?,
-        };
-        T::written(&mut w, &s, current.as_ref()).await?;
-        w.done(s).await
     }
 
     /// Deletes a kit record (with `expected_version`, only while it is still at that version).

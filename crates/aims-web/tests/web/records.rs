@@ -549,17 +549,20 @@ on_both!(
             "/api/v1/risks/{}",
             risk["id"].as_str().expect("a demo risk")
         );
-        let version = format!("\"{}\"", risk["version"]);
-        let body = json!({"assessments": []}).to_string();
-        let r = fx
-            .call(
+        // A manager's patch of the risk at the version it has.
+        let patch_risk = async |body: Value, version: &Value| {
+            let tag = format!("\"{version}\"");
+            let body = body.to_string();
+            fx.call(
                 "PATCH",
                 &path,
                 &fx.token("manager"),
                 Some(&body),
-                &[("if-match", &version)],
+                &[("if-match", &tag)],
             )
-            .await;
+            .await
+        };
+        let r = patch_risk(json!({"assessments": []}), &risk["version"]).await;
         assert_eq!(
             r.status,
             StatusCode::OK,
@@ -569,17 +572,7 @@ on_both!(
         assert_eq!(r.json()["assessments"], risk["assessments"]);
         let mut rewritten = risk["assessments"].clone();
         rewritten[0]["note"] = json!("A rewritten past");
-        let body = json!({ "assessments": rewritten }).to_string();
-        let version = format!("\"{}\"", r.json()["version"]);
-        let r = fx
-            .call(
-                "PATCH",
-                &path,
-                &fx.token("manager"),
-                Some(&body),
-                &[("if-match", &version)],
-            )
-            .await;
+        let r = patch_risk(json!({ "assessments": rewritten }), &r.json()["version"]).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
         assert_eq!(r.fields(), vec!["assessments"]);
         fx.assert_intact().await;
