@@ -8,12 +8,12 @@ use super::error::ApiError;
 use super::extract::{ApiJson, ApiQuery, Caller, if_match};
 use super::{created, one, stale};
 use crate::AppState;
-use aims_app::RecordId;
 use aims_app::integrity::HistoryEntry;
 use aims_app::kit::{
     FieldKind, ListParams, Record, RecordDef, RecordVisitor, each_record,
     each_record_with_own_faces,
 };
+use aims_app::{AppError, RecordId, Stored};
 use axum::Json;
 use axum::extract::Path;
 use axum::http::{HeaderMap, StatusCode};
@@ -459,13 +459,24 @@ async fn replace<T: Record>(
     headers: HeaderMap,
     ApiJson(data): ApiJson<T>,
 ) -> Result<Response, ApiError> {
-    let expected = if_match(&headers, true)?;
-    let s = caller
-        .app
-        .update_record(&caller.actor(), caller.org(), &id, expected, data)
-        .await
-        .map_err(stale)?;
-    Ok(one(&s))
+    at_version(&headers, async |v| {
+        let actor = caller.actor();
+        caller
+            .app
+            .update_record(&actor, caller.org(), &id, v, data)
+            .await
+    })
+    .await
+}
+
+/// A write at the version `If-Match` names (which it requires): the record with its new `ETag`, or 412 when the
+/// record is no longer at that version.
+async fn at_version<T: serde::Serialize>(
+    headers: &HeaderMap,
+    write: impl AsyncFnOnce(Option<i64>) -> Result<Stored<T>, AppError>,
+) -> Result<Response, ApiError> {
+    let expected = if_match(headers, true)?;
+    Ok(one(&write(expected).await.map_err(stale)?))
 }
 
 async fn history<T: Record>(
@@ -485,13 +496,14 @@ async fn patch<T: Record>(
     headers: HeaderMap,
     ApiJson(patch): ApiJson<serde_json::Map<String, Value>>,
 ) -> Result<Response, ApiError> {
-    let expected = if_match(&headers, true)?;
-    let s = caller
-        .app
-        .patch_record::<T>(&caller.actor(), caller.org(), &id, expected, &patch)
-        .await
-        .map_err(stale)?;
-    Ok(one(&s))
+    at_version(&headers, async |v| {
+        let actor = caller.actor();
+        caller
+            .app
+            .patch_record::<T>(&actor, caller.org(), &id, v, &patch)
+            .await
+    })
+    .await
 }
 
 async fn delete<T: Record>(
