@@ -75,6 +75,7 @@ impl Record for ContextIssue {
         singular: "context issue",
         plural: "context issues",
         path: "context-issues",
+        pages: "context-issues",
         noun: "issue",
         area: "context",
         tag: "context",
@@ -89,6 +90,7 @@ impl Record for ContextIssue {
         deletable: true,
         rules: "",
         kept: "",
+        related: &[],
     };
     fn prepare(&mut self) -> Result<(), ValidationError> {
         self.normalise_and_validate()
@@ -147,6 +149,7 @@ impl Record for InterestedParty {
         singular: "interested party",
         plural: "interested parties",
         path: "interested-parties",
+        pages: "interested-parties",
         noun: "party",
         area: "context",
         tag: "context",
@@ -161,6 +164,7 @@ impl Record for InterestedParty {
         deletable: true,
         rules: "controls that are neither Annex A controls nor the organization's own",
         kept: "",
+        related: &[],
     };
     fn prepare(&mut self) -> Result<(), ValidationError> {
         self.normalise_and_validate()
@@ -226,6 +230,7 @@ impl Record for Supplier {
         singular: "supplier",
         plural: "suppliers",
         path: "suppliers",
+        pages: "suppliers",
         noun: "supplier",
         area: "context",
         tag: "context",
@@ -240,6 +245,7 @@ impl Record for Supplier {
         deletable: true,
         rules: "",
         kept: "",
+        related: &[],
     };
     fn prepare(&mut self) -> Result<(), ValidationError> {
         self.validate()
@@ -277,6 +283,7 @@ impl Record for CustomFieldDef {
         singular: "custom field",
         plural: "custom fields",
         path: "custom-fields",
+        pages: "custom-fields",
         noun: "field",
         area: "systems",
         tag: "ai-systems",
@@ -291,6 +298,7 @@ impl Record for CustomFieldDef {
         deletable: true,
         rules: "a key another custom field has",
         kept: "",
+        related: &[],
     };
     fn prepare(&mut self) -> Result<(), ValidationError> {
         self.normalise_and_validate()

@@ -3,13 +3,16 @@
 //! custom fields, and logged.
 
 use crate::context::custom_fields;
-use crate::kit::{Record, RecordDef, Target, def_with_own_faces};
+use crate::kit::{Field, FieldKind, Record, RecordDef, Target, def_with_own_faces};
 use crate::records::{self, OrgWrite, Stored};
 use crate::{Actor, App, AppError, Permission};
 use crate::{OrgId, RecordId};
 use aims_domain::ValidationError;
 use aims_domain::inventory::{AiSystem, AiSystemSummary};
-use aims_domain::vocab::{AiRole, LifecycleStage};
+use aims_domain::vocab::{
+    AiRole, AutomationLevel, ComponentKind, ComputeLocation, DataCategory, HumanOversight,
+    LifecycleStage,
+};
 use aims_store::ListQuery;
 use aims_store::spec::{AI_SYSTEMS, SUPPLIERS};
 use aims_store::value::Value;
@@ -42,8 +45,146 @@ const SORTABLE: &[(&str, &str)] = &[
     ("created", "id"),
 ];
 
-/// AI systems are kit records for creating, reading and replacing them; their list (summaries, filtered by
-/// stage, role and scope), retirement, bulk import, pages and CLI noun are their own.
+/// The sub-records of an AI system, each a table in its detail page and form.
+const DATASET_FIELDS: &[Field] = &[
+    Field::text("id", "Id", "").kind(FieldKind::Id),
+    Field::text("name", "Dataset", "").required(),
+    Field::text("category", "Category", "")
+        .kind(FieldKind::Choice(DataCategory::TEXTS))
+        .required(),
+    Field::text("provenance", "Provenance", ""),
+    Field::text("personal_data", "Personal data", "").kind(FieldKind::Bool),
+    Field::text("quality_notes", "Quality notes", ""),
+];
+const MODEL_FIELDS: &[Field] = &[
+    Field::text("id", "Id", "").kind(FieldKind::Id),
+    Field::text("name", "Model", "").required(),
+    Field::text("version", "Version", ""),
+    Field::text("kind", "Type or approach", ""),
+    Field::text("provider", "Built by", ""),
+];
+const TOOL_FIELDS: &[Field] = &[
+    Field::text("name", "Tool", "").required(),
+    Field::text("purpose", "Used for", ""),
+];
+const COMPUTE_FIELDS: &[Field] = &[
+    Field::text("name", "Resource", "").required(),
+    Field::text("location", "Location", "")
+        .kind(FieldKind::Choice(ComputeLocation::TEXTS))
+        .required(),
+    Field::text("notes", "Notes", ""),
+];
+const PEOPLE_FIELDS: &[Field] = &[
+    Field::text("role", "Role", "").required(),
+    Field::text("assignee", "Assignee", ""),
+    Field::text("competences", "Competences", ""),
+];
+const COMPONENT_FIELDS: &[Field] = &[
+    Field::text("name", "Component", "").required(),
+    Field::text("kind", "Kind", "")
+        .kind(FieldKind::Choice(ComponentKind::TEXTS))
+        .required(),
+    Field::text("version", "Version", ""),
+    Field::text("supplier_id", "Supplier", "").kind(FieldKind::Link("supplier")),
+];
+
+/// Every field of an AI system that people enter; its retirement is recorded by its own step.
+const SYSTEM_FIELDS: &[Field] = &[
+    Field::text("name", "Name", "What people call the system.").required(),
+    Field::text(
+        "purpose",
+        "Purpose",
+        "What it is for, in a sentence or two.",
+    )
+    .kind(FieldKind::LongText)
+    .required(),
+    Field::text(
+        "intended_use",
+        "Intended use",
+        "The uses it is designed and approved for.",
+    )
+    .kind(FieldKind::LongText),
+    Field::text(
+        "foreseeable_misuse",
+        "Reasonably foreseeable misuse",
+        "Uses it was not made for that someone could plausibly attempt.",
+    )
+    .kind(FieldKind::LongText),
+    Field::text("owner", "Owner", "The accountable person or role."),
+    Field::text(
+        "business_unit",
+        "Business unit",
+        "The unit that runs or sponsors it.",
+    ),
+    Field::text("lifecycle_stage", "Life-cycle stage", "")
+        .kind(FieldKind::Choice(LifecycleStage::TEXTS))
+        .required(),
+    Field::text("org_role", "Our role for this system", "")
+        .kind(FieldKind::Choice(AiRole::TEXTS))
+        .required(),
+    Field::text("in_scope", "Inside the AIMS scope", "").kind(FieldKind::Bool),
+    Field::text(
+        "automation_level",
+        "Level of automation",
+        "Leave blank until it is known.",
+    )
+    .kind(FieldKind::Choice(AutomationLevel::TEXTS)),
+    Field::text(
+        "human_oversight",
+        "Human oversight",
+        "Leave blank until it is known.",
+    )
+    .kind(FieldKind::Choice(HumanOversight::TEXTS)),
+    Field::text(
+        "oversight_notes",
+        "How oversight works",
+        "Who reviews what, and when.",
+    )
+    .kind(FieldKind::LongText),
+    Field::text(
+        "affected_parties",
+        "Affected parties",
+        "People, groups or society its outputs reach.",
+    )
+    .kind(FieldKind::Tags),
+    Field::text(
+        "data_resources",
+        "Data resources",
+        "Datasets it is built, tested or run with (A.4.3, A.7).",
+    )
+    .kind(FieldKind::Rows(DATASET_FIELDS)),
+    Field::text("models", "Models", "Models and their versions (A.4.4).")
+        .kind(FieldKind::Rows(MODEL_FIELDS)),
+    Field::text(
+        "tooling",
+        "Tooling",
+        "Tools to build, evaluate and run it (A.4.4).",
+    )
+    .kind(FieldKind::Rows(TOOL_FIELDS)),
+    Field::text(
+        "compute",
+        "Compute",
+        "Computing resources and where they run (A.4.5).",
+    )
+    .kind(FieldKind::Rows(COMPUTE_FIELDS)),
+    Field::text(
+        "people",
+        "People",
+        "Roles and the competences they need (A.4.6).",
+    )
+    .kind(FieldKind::Rows(PEOPLE_FIELDS)),
+    Field::text(
+        "components",
+        "Third-party components",
+        "What others supply and who (A.10.3); the supplier is the id of a supplier record.",
+    )
+    .kind(FieldKind::Rows(COMPONENT_FIELDS)),
+    Field::text("custom_fields", "Custom fields", "").kind(FieldKind::Custom),
+];
+
+/// AI systems are kit records for creating, reading and replacing them, with the kit's detail page and form
+/// (at `/systems`); their list (summaries, filtered by stage, role and scope), retirement, bulk import and CLI
+/// noun are their own.
 impl Record for AiSystem {
     const DEF: &'static RecordDef = def_with_own_faces! {
         spec: &AI_SYSTEMS, singular: "AI system", plural: "AI systems", path: "ai-systems",
@@ -53,8 +194,18 @@ impl Record for AiSystem {
         rules: "values outside the vocabularies, custom fields the organization does not define or requires, \
                 unknown suppliers",
         kept: "To retire a system use `POST /api/v1/ai-systems/{id}/retire`, which records the date and \
-               the reason."
+               the reason.",
+        fields: SYSTEM_FIELDS, filters: &[], pages: "systems",
+        related: &[
+            ("EU AI Act classification", "/systems/{id}/classification"),
+            ("Impact assessments", "/impact-assessments?system={id}"),
+            ("Risks", "/risks?system={id}"),
+        ]
     };
+    /// Starts as an idea the organization deploys, inside the scope.
+    fn blank() -> serde_json::Value {
+        serde_json::to_value(AiSystem::new("", "")).unwrap_or_default()
+    }
     /// Validated against the vocabularies and the organization's custom fields, and its components'
     /// suppliers must exist.
     async fn check(&mut self, w: &mut OrgWrite, _at: &Target<'_, Self>) -> Result<(), AppError> {

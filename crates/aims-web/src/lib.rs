@@ -12,6 +12,7 @@ mod pages;
 mod security;
 
 use aims_app::{App, Permission};
+use aims_domain::inventory::AiSystem;
 use axum::Router;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -53,6 +54,10 @@ pub fn router(state: AppState) -> Router {
             &state,
             "dashboard",
             Router::new().route("/", get(pages::dashboard::show)),
+        ))
+        .merge(pages::records::routes::<AiSystem>(
+            &state,
+            get(pages::systems::list),
         ))
         .merge(area(&state, "systems", systems_routes()))
         .merge(area(&state, "risks", risks_routes()))
@@ -107,20 +112,9 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Pages of the AI systems and their classification.
+/// Pages of the AI systems' classification (their list, detail, form and history are merged beside).
 fn systems_routes() -> Router<AppState> {
     Router::new()
-        .route(
-            "/systems",
-            get(pages::systems::list).merge(post_needs(Permission::Write, pages::systems::create)),
-        )
-        .route("/systems/new", get(pages::systems::new_form))
-        .route(
-            "/systems/{id}",
-            get(pages::systems::show).merge(post_needs(Permission::Write, pages::systems::update)),
-        )
-        .route("/systems/{id}/edit", get(pages::systems::edit_form))
-        .route("/systems/{id}/history", get(pages::systems::history))
         .route(
             "/systems/{id}/classification",
             get(pages::classification::show).merge(post_needs(

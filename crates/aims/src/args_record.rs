@@ -115,7 +115,7 @@ fn field_args<T: Record>(mut cmd: Command) -> Command {
     for f in def.fields {
         let arg = Arg::new(f.name).long(f.cli_flag()).help(f.help);
         let arg = match f.kind {
-            FieldKind::Rows(_) | FieldKind::Id => continue,
+            FieldKind::Rows(_) | FieldKind::Id | FieldKind::Custom => continue,
             FieldKind::Bool => arg
                 .value_name("true|false")
                 .num_args(0..=1)
@@ -147,7 +147,7 @@ fn values<T: Record>(m: &ArgMatches) -> Map<String, Value> {
     let mut out = Map::new();
     for f in T::DEF.fields {
         let v = match f.kind {
-            FieldKind::Rows(_) | FieldKind::Id => None,
+            FieldKind::Rows(_) | FieldKind::Id | FieldKind::Custom => None,
             FieldKind::Bool => m.get_one::<bool>(f.name).map(|b| Value::Bool(*b)),
             FieldKind::Tags => m
                 .get_many::<String>(f.name)

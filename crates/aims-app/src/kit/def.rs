@@ -25,6 +25,9 @@ pub enum FieldKind {
     /// A stable id the record gives itself (a requirement's id inside its party): carried through forms and
     /// updates unchanged, never shown or entered.
     Id,
+    /// Values of the organization's own custom fields, a JSON object by field key: the pages show one input
+    /// and one line per field the organization defines, labelled as it defines them.
+    Custom,
 }
 
 /// One field of a record type.
@@ -100,8 +103,11 @@ pub struct RecordDef {
     pub singular: &'static str,
     /// Name of several: `context issues`.
     pub plural: &'static str,
-    /// The address segment: `/api/v1/{path}` for the API, `/{path}` for the pages.
+    /// The address segment of the API: `/api/v1/{path}`.
     pub path: &'static str,
+    /// The address segment of the pages, `/{pages}`: the same as `path` but where the pages had their own
+    /// address first (`/systems` for `ai-systems`), which bookmarks and links keep.
+    pub pages: &'static str,
     /// The CLI noun: `aims {noun} add|list|show|update|delete|history`.
     pub noun: &'static str,
     /// The navigation section of its pages.
@@ -133,6 +139,9 @@ pub struct RecordDef {
     /// What a replace does not do, in a sentence (the API's replace documentation says it): the fields it keeps
     /// as stored and the workflow step that changes them. Empty when a replace changes everything.
     pub kept: &'static str,
+    /// Pages about one record that its detail page links to, each a label and an address in which `{id}`
+    /// stands for the record's id (an AI system's classification, its risks).
+    pub related: &'static [(&'static str, &'static str)],
 }
 
 impl RecordDef {
@@ -184,26 +193,20 @@ fn capitalise(s: &str) -> String {
 /// filtered by) are its own while its create, read and replace go through the kit (its rules in the
 /// [`crate::kit::Record`] hooks): no sort keys or search, read by every member, written by contributors, and
 /// never deleted (such records are closed, retired or superseded and kept for the audit trail). Such a type is
-/// listed in [`crate::kit::each_record_with_own_faces`], not in [`crate::kit::each_record`].
+/// listed in [`crate::kit::each_record_with_own_faces`], not in [`crate::kit::each_record`]. `fields`,
+/// `filters`, `pages` (default: the API path) and `related` are optional, in that order.
 macro_rules! def_with_own_faces {
     (spec: $spec:expr, singular: $singular:literal, plural: $plural:literal, path: $path:literal,
      noun: $noun:literal, area: $area:literal, tag: $tag:literal, title: $title:literal,
-     about: $about:literal, rules: $rules:literal, kept: $kept:literal) => {
-        $crate::kit::def_with_own_faces! {
-            spec: $spec, singular: $singular, plural: $plural, path: $path, noun: $noun, area: $area,
-            tag: $tag, title: $title, about: $about, rules: $rules, kept: $kept, fields: &[],
-            filters: &[]
-        }
-    };
-    (spec: $spec:expr, singular: $singular:literal, plural: $plural:literal, path: $path:literal,
-     noun: $noun:literal, area: $area:literal, tag: $tag:literal, title: $title:literal,
-     about: $about:literal, rules: $rules:literal, kept: $kept:literal, fields: $fields:expr,
-     filters: $filters:expr) => {
+     about: $about:literal, rules: $rules:literal, kept: $kept:literal
+     $(, fields: $fields:expr)? $(, filters: $filters:expr)? $(, pages: $pages:literal)?
+     $(, related: $related:expr)?) => {
         &$crate::kit::RecordDef {
             spec: $spec,
             singular: $singular,
             plural: $plural,
             path: $path,
+            pages: $crate::kit::or_else!($($pages)?; $path),
             noun: $noun,
             area: $area,
             tag: $tag,
@@ -211,14 +214,26 @@ macro_rules! def_with_own_faces {
             about: $about,
             read: $crate::Permission::Read,
             write: $crate::Permission::Write,
-            fields: $fields,
-            filters: $filters,
+            fields: $crate::kit::or_else!($($fields)?; &[]),
+            filters: $crate::kit::or_else!($($filters)?; &[]),
             sorts: &[],
             search: &[],
             deletable: false,
             rules: $rules,
             kept: $kept,
+            related: $crate::kit::or_else!($($related)?; &[]),
         }
     };
 }
 pub(crate) use def_with_own_faces;
+
+/// The given value, or the default after `;` when none is given (optional parts of a declaration macro).
+macro_rules! or_else {
+    ($given:expr; $default:expr) => {
+        $given
+    };
+    (; $default:expr) => {
+        $default
+    };
+}
+pub(crate) use or_else;

@@ -11,8 +11,8 @@ mod registry;
 mod usecases;
 mod view;
 
-pub(crate) use def::def_with_own_faces;
 pub use def::{Field, FieldKind, RecordDef};
+pub(crate) use def::{def_with_own_faces, or_else};
 pub use paging::{DEFAULT_LIMIT, ListParams, MAX_LIMIT, RecordPage};
 pub use patch::merge_patch;
 pub use registry::{RecordVisitor, each_record, each_record_with_own_faces};
@@ -35,6 +35,12 @@ pub trait Record:
 {
     /// What the generic parts need to know: table, names, roles, fields, filters and sort keys.
     const DEF: &'static RecordDef;
+
+    /// What the form for a new record starts from, as JSON: the defaults a record left blank would take (an AI
+    /// system starts as an idea the organization deploys, inside the scope). Nothing by default.
+    fn blank() -> serde_json::Value {
+        serde_json::Value::Object(serde_json::Map::new())
+    }
 
     /// Normalises and validates the record on its own (before its checks against the rest); nothing by default.
     fn prepare(&mut self) -> Result<(), ValidationError> {

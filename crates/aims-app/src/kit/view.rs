@@ -66,6 +66,15 @@ fn cell(field: &Field, v: Option<&Value>) -> Cell {
                 })
                 .unwrap_or_default(),
         ),
+        FieldKind::Custom => Cell::Tags(
+            v.and_then(Value::as_object)
+                .map(|o| {
+                    o.iter()
+                        .map(|(k, v)| format!("{k}: {}", json_text(v)))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        ),
         FieldKind::Text
         | FieldKind::LongText
         | FieldKind::Choice(_)

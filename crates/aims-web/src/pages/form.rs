@@ -40,6 +40,12 @@ impl FormData {
             .unwrap_or_default()
     }
 
+    /// Whether the form carries `name` at all: an input left blank is carried, one the form did not show is
+    /// not.
+    pub fn has(&self, name: &str) -> bool {
+        self.0.iter().any(|(k, _)| k == name)
+    }
+
     /// The first value of `name`, trimmed.
     pub fn text(&self, name: &str) -> String {
         self.get(name).trim().to_string()

@@ -1,6 +1,7 @@
 //! The pages of every kit record type, from its declaration: a list filtered, searched, ordered and paged in the
-//! database, a detail page with the record's history, and one form for creating and editing. The role the
-//! declaration names for writing is checked by the router layer and again by the use cases.
+//! database, a detail page with the record's history, a history page, and one form for creating and editing
+//! (an edit changes the fields the form shows and keeps the rest as stored). The role the declaration names for
+//! writing is checked by the router layer and again by the use cases.
 
 use crate::AppState;
 use crate::auth::encode;
@@ -15,10 +16,11 @@ use aims_app::kit::{
     Cell, Field, FieldKind, ListParams, Record, RecordDef, RecordVisitor, cells, each_record,
     json_text, summary,
 };
+use aims_domain::inventory::CustomFieldDef;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query};
-use axum::routing::get;
+use axum::routing::{MethodRouter, get};
 use serde_json::{Map, Value};
 
 /// The pages of every kit record type (see `aims_app::kit::each_record`).
@@ -27,7 +29,7 @@ pub fn kit_pages(state: &AppState) -> Router<AppState> {
     impl RecordVisitor for Add<'_> {
         fn visit<T: Record>(&mut self) {
             let r = std::mem::take(&mut self.1);
-            self.1 = r.merge(routes::<T>(self.0));
+            self.1 = r.merge(routes::<T>(self.0, get(list::<T>)));
         }
     }
     let mut add = Add(state, Router::new());
@@ -35,21 +37,20 @@ pub fn kit_pages(state: &AppState) -> Router<AppState> {
     add.1
 }
 
-/// The pages of `T`, behind the signed-in layers of its area.
-pub fn routes<T: Record>(state: &AppState) -> Router<AppState> {
+/// The pages of `T` with `list` as its list page (the kit's, or the type's own), behind the signed-in layers
+/// of its area.
+pub fn routes<T: Record>(state: &AppState, list: MethodRouter<AppState>) -> Router<AppState> {
     let def = T::DEF;
-    let base = format!("/{}", def.path);
+    let base = format!("/{}", def.pages);
     let r = Router::new()
-        .route(
-            &base,
-            get(list::<T>).merge(post_needs(def.write, create::<T>)),
-        )
+        .route(&base, list.merge(post_needs(def.write, create::<T>)))
         .route(&format!("{base}/new"), get(new_form::<T>))
         .route(
             &format!("{base}/{{id}}"),
             get(show::<T>).merge(post_needs(def.write, update::<T>)),
         )
         .route(&format!("{base}/{{id}}/edit"), get(edit_form::<T>))
+        .route(&format!("{base}/{{id}}/history"), get(history::<T>))
         .route(
             &format!("{base}/{{id}}/delete"),
             post_needs(def.write, delete::<T>),
@@ -135,7 +136,7 @@ async fn list<T: Record>(ctx: Ctx, Query(query): Query<Vec<(String, String)>>) -
         .app
         .list_page::<T>(&ctx.s.actor(), &ctx.s.org_id, &params)
         .await?;
-    let base = format!("/{}", def.path);
+    let base = format!("/{}", def.pages);
     let listed: Vec<&Field> = def.fields.iter().filter(|f| f.in_list).collect();
     let rows = page
         .items
@@ -237,8 +238,8 @@ async fn list<T: Record>(ctx: Ctx, Query(query): Query<Vec<(String, String)>>) -
 
 /// One field of a detail page.
 pub struct DetailField {
-    /// Label.
-    pub label: &'static str,
+    /// Label (a custom field's is the organization's).
+    pub label: String,
     /// Plain text (for text, choice and yes/no fields).
     pub text: String,
     /// Whether the text is paragraphs.
@@ -261,46 +262,103 @@ struct DetailPage {
     fields: Vec<DetailField>,
     history: Vec<HistoryEntry>,
     may_write: bool,
+    deletable: bool,
+    /// Pages about this record: label and address.
+    related: Vec<(&'static str, String)>,
 }
 
-/// GET /{path}/{id}: the record and its change history.
+/// The organization's custom field definitions, when `def` has a field for their values (none otherwise).
+async fn custom_defs(ctx: &Ctx, def: &RecordDef) -> Result<Vec<CustomFieldDef>, PageError> {
+    if !def
+        .fields
+        .iter()
+        .any(|f| matches!(f.kind, FieldKind::Custom))
+    {
+        return Ok(vec![]);
+    }
+    let defs = ctx
+        .state
+        .app
+        .list_records::<CustomFieldDef>(&ctx.s.actor(), &ctx.s.org_id)
+        .await?;
+    Ok(defs.into_iter().map(|d| d.data).collect())
+}
+
+/// The record's change history, newest first.
+async fn history_of<T: Record>(ctx: &Ctx, id: &RecordId) -> Result<Vec<HistoryEntry>, PageError> {
+    let mut entries = ctx
+        .state
+        .app
+        .record_history::<T>(&ctx.s.actor(), &ctx.s.org_id, id)
+        .await?;
+    entries.reverse();
+    Ok(entries)
+}
+
+/// One line per custom field the organization defines, with the record's value (`values` is the JSON object
+/// of values by key).
+fn custom_lines(defs: &[CustomFieldDef], values: Option<&Value>) -> Vec<DetailField> {
+    defs.iter()
+        .map(|d| DetailField {
+            label: d.label.clone(),
+            text: values
+                .and_then(|v| v.get(&d.key))
+                .map(json_text)
+                .unwrap_or_default(),
+            long: false,
+            tags: None,
+            table: None,
+        })
+        .collect()
+}
+
+/// GET /{pages}/{id}: the record, links to the pages about it, and its change history.
 async fn show<T: Record>(ctx: Ctx, Path(id): Path<RecordId>) -> PageResult {
     let def = T::DEF;
     ids(&[&id], def.singular)?;
     let actor = ctx.s.actor();
     let s: Stored<T> = ctx.state.app.get_record(&actor, &ctx.s.org_id, &id).await?;
-    let history = ctx
-        .state
-        .app
-        .record_history::<T>(&actor, &ctx.s.org_id, &id)
-        .await?;
+    let history = history_of::<T>(&ctx, &id).await?;
+    let custom = custom_defs(&ctx, def).await?;
+    let json = serde_json::to_value(&s.data).unwrap_or(Value::Null);
     let fields = cells(def, &s.data)
         .into_iter()
-        .map(|(f, c)| DetailField {
-            label: f.label,
-            long: matches!(f.kind, FieldKind::LongText),
-            text: c.plain(),
-            tags: match &c {
-                Cell::Tags(t) => Some(t.clone()),
-                _ => None,
-            },
-            table: match c {
-                Cell::Rows(labels, rows) => Some((
-                    labels,
-                    rows.iter()
-                        .map(|r| r.iter().map(Cell::plain).collect())
-                        .collect(),
-                )),
-                _ => None,
-            },
+        .flat_map(|(f, c)| {
+            if matches!(f.kind, FieldKind::Custom) {
+                return custom_lines(&custom, json.get(f.name));
+            }
+            vec![DetailField {
+                label: f.label.to_string(),
+                long: matches!(f.kind, FieldKind::LongText),
+                text: c.plain(),
+                tags: match &c {
+                    Cell::Tags(t) => Some(t.clone()),
+                    _ => None,
+                },
+                table: match c {
+                    Cell::Rows(labels, rows) => Some((
+                        labels,
+                        rows.iter()
+                            .map(|r| r.iter().map(Cell::plain).collect())
+                            .collect(),
+                    )),
+                    _ => None,
+                },
+            }]
         })
         .collect();
     let view = DetailPage {
         heading: summary(def, &s.id, &s.data),
         plural: def.plural_title(),
-        base: format!("/{}", def.path),
+        base: format!("/{}", def.pages),
         singular: def.singular,
         may_write: may_write(&ctx, def),
+        deletable: def.deletable,
+        related: def
+            .related
+            .iter()
+            .map(|(label, href)| (*label, href.replace("{id}", &s.id)))
+            .collect(),
         record: Stored {
             id: s.id.clone(),
             version: s.version,
@@ -315,19 +373,52 @@ async fn show<T: Record>(ctx: Ctx, Path(id): Path<RecordId>) -> PageResult {
     Ok(render(&view))
 }
 
-/// One input of the form; rows of a list of small records hold inputs of their own.
+#[derive(Template)]
+#[template(path = "record_history.html")]
+struct HistoryPage {
+    chrome: Chrome,
+    heading: String,
+    plural: String,
+    base: String,
+    href: String,
+    entries: Vec<HistoryEntry>,
+}
+
+/// GET /{pages}/{id}/history: every change of the record, newest first.
+async fn history<T: Record>(ctx: Ctx, Path(id): Path<RecordId>) -> PageResult {
+    let def = T::DEF;
+    ids(&[&id], def.singular)?;
+    let s: Stored<T> = ctx
+        .state
+        .app
+        .get_record(&ctx.s.actor(), &ctx.s.org_id, &id)
+        .await?;
+    let entries = history_of::<T>(&ctx, &id).await?;
+    let base = format!("/{}", def.pages);
+    Ok(render(&HistoryPage {
+        heading: summary(def, &s.id, &s.data),
+        plural: def.plural_title(),
+        href: format!("{base}/{}", s.id),
+        base,
+        entries,
+        chrome: ctx.chrome,
+    }))
+}
+
+/// One input of the form; rows of a list of small records hold inputs of their own, and a group (the custom
+/// fields) one row of inputs.
 pub struct FormField {
     /// Submitted name (`title`, `requirements[0].text`).
     pub name: String,
     /// Element id.
     pub id: String,
-    /// Label.
-    pub label: &'static str,
+    /// Label (a custom field's is the organization's).
+    pub label: String,
     /// Guidance.
-    pub help: &'static str,
+    pub help: String,
     /// Whether it must be filled in.
     pub required: bool,
-    /// `text`, `area`, `bool`, `choice`, `tags`, `rows` or `hidden`.
+    /// `text`, `area`, `bool`, `choice`, `tags`, `rows`, `group` or `hidden`.
     pub kind: &'static str,
     /// Current value (tags one per line).
     pub value: String,
@@ -337,28 +428,107 @@ pub struct FormField {
     pub options: Vec<Opt>,
     /// Column labels of a list of small records.
     pub columns: Vec<&'static str>,
-    /// Rows of a list of small records (the last one blank, for adding).
+    /// Rows of a list of small records (the last one blank, for adding); the inputs of a group.
     pub rows: Vec<Vec<FormField>>,
     /// Message for this field, empty when fine.
     pub error: String,
 }
 
-fn form_field(f: &'static Field, name: String, v: Option<&Value>, errors: &Errors) -> FormField {
+impl FormField {
+    /// A one-line text input named `name`, with its message.
+    fn new(name: String, label: String, help: String, errors: &Errors) -> FormField {
+        FormField {
+            id: name.replace(['[', ']', '.'], "-"),
+            error: errors.of(&name),
+            name,
+            label,
+            help,
+            required: false,
+            kind: "text",
+            value: String::new(),
+            checked: false,
+            options: vec![],
+            columns: vec![],
+            rows: vec![],
+        }
+    }
+}
+
+/// The input of one custom field the organization defines; `values` is the record's object of values.
+fn custom_input(
+    d: &CustomFieldDef,
+    name: &str,
+    values: Option<&Value>,
+    errors: &Errors,
+) -> FormField {
+    let mut out = FormField::new(
+        format!("{name}.{}", d.key),
+        d.label.clone(),
+        d.description.clone(),
+        errors,
+    );
+    out.required = d.required;
+    out.value = values
+        .and_then(|v| v.get(&d.key))
+        .map(json_text)
+        .unwrap_or_default();
+    let blank = Some(if d.required { "choose…" } else { "not set" });
+    match d.kind.as_str() {
+        "choice" => {
+            out.kind = "choice";
+            let choices: Vec<&str> = d.choices.iter().map(String::as_str).collect();
+            out.options = Opt::vocab(&choices, &out.value, blank);
+        }
+        // A select rather than a checkbox, so that "not set" can be told from "no".
+        "boolean" => {
+            out.kind = "choice";
+            out.options = Opt::vocab(&["true", "false"], &out.value, blank);
+            for (opt, label) in out.options.iter_mut().skip(1).zip(["yes", "no"]) {
+                opt.label = label.to_string();
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// The entered value of a custom field: a number or yes/no where the field is one and the text reads as one
+/// (otherwise the text, which the validation then names), `null` when blank (no value).
+fn custom_value(d: &CustomFieldDef, raw: String) -> Value {
+    if raw.is_empty() {
+        return Value::Null;
+    }
+    match d.kind.as_str() {
+        "number" => raw
+            .parse::<i64>()
+            .map(Value::from)
+            .ok()
+            .or_else(|| {
+                raw.parse::<f64>()
+                    .ok()
+                    .and_then(serde_json::Number::from_f64)
+                    .map(Value::Number)
+            })
+            .unwrap_or(Value::String(raw)),
+        "boolean" => match raw.as_str() {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            _ => Value::String(raw),
+        },
+        _ => Value::String(raw),
+    }
+}
+
+fn form_field(
+    f: &'static Field,
+    name: String,
+    v: Option<&Value>,
+    custom: &[CustomFieldDef],
+    errors: &Errors,
+) -> FormField {
     let text = |v: Option<&Value>| v.map(json_text).unwrap_or_default();
-    let mut out = FormField {
-        id: name.replace(['[', ']', '.'], "-"),
-        error: errors.of(&name),
-        name,
-        label: f.label,
-        help: f.help,
-        required: f.required,
-        kind: "text",
-        value: String::new(),
-        checked: false,
-        options: vec![],
-        columns: vec![],
-        rows: vec![],
-    };
+    let mut out = FormField::new(name, f.label.to_string(), f.help.to_string(), errors);
+    out.required = f.required;
     match f.kind {
         FieldKind::Text | FieldKind::Link(_) => out.value = text(v),
         FieldKind::LongText => {
@@ -406,23 +576,29 @@ fn form_field(f: &'static Field, name: String, v: Option<&Value>, errors: &Error
                 .map(|(i, row)| {
                     sub.iter()
                         .map(|s| {
-                            form_field(
-                                s,
-                                format!("{}[{i}].{}", f.name, s.name),
-                                row.get(s.name),
-                                errors,
-                            )
+                            let name = format!("{}[{i}].{}", f.name, s.name);
+                            form_field(s, name, row.get(s.name), &[], errors)
                         })
                         .collect()
                 })
                 .collect();
         }
+        FieldKind::Custom => {
+            out.kind = "group";
+            let inputs: Vec<FormField> = custom
+                .iter()
+                .map(|d| custom_input(d, f.name, v, errors))
+                .collect();
+            if !inputs.is_empty() {
+                out.rows = vec![inputs];
+            }
+        }
     }
     out
 }
 
-/// Reads one field from the submitted form into its JSON value; `None` leaves it out (a blank row).
-fn read_field(f: &Field, name: &str, form: &FormData) -> Value {
+/// Reads one field from the submitted form into its JSON value.
+fn read_field(f: &Field, name: &str, form: &FormData, custom: &[CustomFieldDef]) -> Value {
     match f.kind {
         FieldKind::Text
         | FieldKind::LongText
@@ -442,10 +618,8 @@ fn read_field(f: &Field, name: &str, form: &FormData) -> Value {
                 let row: Map<String, Value> = sub
                     .iter()
                     .map(|s| {
-                        (
-                            s.name.to_string(),
-                            read_field(s, &format!("{name}[{i}].{}", s.name), form),
-                        )
+                        let cell = format!("{name}[{i}].{}", s.name);
+                        (s.name.to_string(), read_field(s, &cell, form, &[]))
                     })
                     .collect();
                 // A row whose entered fields are all empty is the blank one offered for adding: leave it out.
@@ -461,17 +635,49 @@ fn read_field(f: &Field, name: &str, form: &FormData) -> Value {
             }
             Value::Array(rows)
         }
+        // The custom fields the form carried; a blank one is `null`, which removes the value.
+        FieldKind::Custom => Value::Object(
+            custom
+                .iter()
+                .filter_map(|d| {
+                    let input = format!("{name}.{}", d.key);
+                    form.has(&input)
+                        .then(|| (d.key.clone(), custom_value(d, form.text(&input))))
+                })
+                .collect(),
+        ),
     }
 }
 
-/// The record as the form describes it.
-fn read_form(def: &RecordDef, form: &FormData) -> Value {
-    Value::Object(
-        def.fields
-            .iter()
-            .map(|f| (f.name.to_string(), read_field(f, f.name, form)))
-            .collect(),
-    )
+/// The fields of the record as the form describes them: on an edit, the change to make (what the form does not
+/// show stays as stored).
+fn read_form(def: &RecordDef, form: &FormData, custom: &[CustomFieldDef]) -> Map<String, Value> {
+    def.fields
+        .iter()
+        .map(|f| (f.name.to_string(), read_field(f, f.name, form, custom)))
+        .collect()
+}
+
+/// A new record from the form: the blank record of its type with the form's fields, custom fields left blank
+/// left out.
+fn new_record<T: Record>(fields: &Map<String, Value>) -> Result<T, Errors> {
+    let mut data = match T::blank() {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    };
+    for (k, v) in fields {
+        let v = match (T::DEF.field(k).map(|f| f.kind), v) {
+            (Some(FieldKind::Custom), Value::Object(values)) => Value::Object(
+                (values.iter())
+                    .filter(|(_, v)| !v.is_null())
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+            ),
+            _ => v.clone(),
+        };
+        data.insert(k.clone(), v);
+    }
+    serde_json::from_value(Value::Object(data)).map_err(|e| Errors::one("input", &e.to_string()))
 }
 
 #[derive(Template)]
@@ -489,7 +695,7 @@ struct FormPage {
 }
 
 impl FormPage {
-    /// Whether any field, or any cell of a row, carries a message.
+    /// Whether any field, or any cell of a row or group, carries a message.
     fn any_error(&self) -> bool {
         self.fields
             .iter()
@@ -497,56 +703,81 @@ impl FormPage {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What a form page shows besides its fields: heading, where it posts, where Cancel goes, the version edited.
+struct FormHead {
+    heading: String,
+    action: String,
+    version: Option<i64>,
+}
+
+impl FormHead {
+    /// The form for a new record of `def`.
+    fn new_record(def: &RecordDef) -> FormHead {
+        FormHead {
+            heading: format!("New {}", def.singular),
+            action: format!("/{}", def.pages),
+            version: None,
+        }
+    }
+
+    /// The form for record `id` at `version`, headed with its name (a generic heading while it is blank).
+    fn edit(def: &RecordDef, id: &str, name: &str, version: Option<i64>) -> FormHead {
+        FormHead {
+            heading: if name.trim().is_empty() {
+                format!("Edit {}", def.singular)
+            } else {
+                format!("Edit {}: {name}", def.singular)
+            },
+            action: format!("/{}/{id}", def.pages),
+            version,
+        }
+    }
+}
+
 fn form_page(
     chrome: Chrome,
     def: &RecordDef,
-    heading: String,
-    action: String,
-    cancel: String,
-    version: Option<i64>,
-    data: &Value,
+    head: FormHead,
+    data: &Map<String, Value>,
+    custom: &[CustomFieldDef],
     errors: &Errors,
 ) -> FormPage {
     let fields = def
         .fields
         .iter()
-        .map(|f| form_field(f, f.name.to_string(), data.get(f.name), errors))
+        .map(|f| form_field(f, f.name.to_string(), data.get(f.name), custom, errors))
         .collect();
     let shown: Vec<&str> = def.fields.iter().map(|f| f.name).collect();
     FormPage {
         chrome,
-        heading,
+        heading: head.heading,
         plural: def.plural_title(),
-        base: format!("/{}", def.path),
-        action,
-        cancel,
-        version,
+        base: format!("/{}", def.pages),
+        cancel: head.action.clone(),
+        action: head.action,
+        version: head.version,
         fields,
         errors: errors.others(&shown),
     }
 }
 
-/// GET /{path}/new.
+/// GET /{pages}/new.
 async fn new_form<T: Record>(ctx: Ctx) -> PageResult {
     let def = T::DEF;
     if !may_write(&ctx, def) {
         return Err(PageError::forbidden(&format!("record {}", def.plural)));
     }
-    let base = format!("/{}", def.path);
-    Ok(render(&form_page(
-        ctx.chrome,
-        def,
-        format!("New {}", def.singular),
-        base.clone(),
-        base,
-        None,
-        &Value::Object(Map::new()),
-        &Errors::default(),
-    )))
+    let custom = custom_defs(&ctx, def).await?;
+    let blank = match T::blank() {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    };
+    let head = FormHead::new_record(def);
+    let page = form_page(ctx.chrome, def, head, &blank, &custom, &Errors::default());
+    Ok(render(&page))
 }
 
-/// GET /{path}/{id}/edit.
+/// GET /{pages}/{id}/edit.
 async fn edit_form<T: Record>(ctx: Ctx, Path(id): Path<RecordId>) -> PageResult {
     let def = T::DEF;
     ids(&[&id], def.singular)?;
@@ -558,85 +789,66 @@ async fn edit_form<T: Record>(ctx: Ctx, Path(id): Path<RecordId>) -> PageResult 
         .app
         .get_record(&ctx.s.actor(), &ctx.s.org_id, &id)
         .await?;
-    let data = serde_json::to_value(&s.data).unwrap_or(Value::Null);
-    let href = format!("/{}/{}", def.path, s.id);
-    Ok(render(&form_page(
-        ctx.chrome,
-        def,
-        format!("Edit {}: {}", def.singular, summary(def, &s.id, &s.data)),
-        href.clone(),
-        href,
-        Some(s.version),
-        &data,
-        &Errors::default(),
-    )))
+    let custom = custom_defs(&ctx, def).await?;
+    let data = match serde_json::to_value(&s.data) {
+        Ok(Value::Object(m)) => m,
+        _ => Map::new(),
+    };
+    let name = summary(def, &s.id, &s.data);
+    let head = FormHead::edit(def, &s.id, &name, Some(s.version));
+    let page = form_page(ctx.chrome, def, head, &data, &custom, &Errors::default());
+    Ok(render(&page))
 }
 
-/// The form read into a record, or the form again with every message.
-fn parse<T: Record>(data: &Value) -> Result<T, Errors> {
-    serde_json::from_value(data.clone()).map_err(|e| Errors::one("input", &e.to_string()))
-}
-
-/// Which write a submitted form makes: a new record, or a new version of record `id`.
-enum Write {
-    Create,
-    Update { id: RecordId, version: Option<i64> },
-}
-
-/// Saves the submitted form and shows the record, or shows the form again (422) with every message.
-async fn save<T: Record>(ctx: Ctx, write: Write, form: &FormData) -> PageResult {
+/// Saves the submitted form and shows the record, or shows the form again (422) with every message. `edit` is
+/// the record changed and the version the form showed; `None` creates one.
+async fn save<T: Record>(
+    ctx: Ctx,
+    edit: Option<(RecordId, Option<i64>)>,
+    form: &FormData,
+) -> PageResult {
     let def = T::DEF;
-    let data = read_form(def, form);
+    let custom = custom_defs(&ctx, def).await?;
+    let fields = read_form(def, form, &custom);
     let (actor, org, app) = (ctx.s.actor(), &ctx.s.org_id, &ctx.state.app);
-    let saved = match (parse::<T>(&data), &write) {
-        (Err(e), _) => Err(e),
-        (Ok(record), Write::Create) => checked(app.create_record(&actor, org, record).await)?,
-        (Ok(record), Write::Update { id, version }) => {
-            checked(app.update_record(&actor, org, id, *version, record).await)?
-        }
+    let saved = match &edit {
+        None => match new_record::<T>(&fields) {
+            Ok(record) => checked(app.create_record(&actor, org, record).await)?,
+            Err(e) => Err(e),
+        },
+        Some((id, version)) => checked(
+            app.patch_record::<T>(&actor, org, id, *version, &fields)
+                .await,
+        )?,
     };
     let errors = match saved {
-        Ok(s) => return go(&format!("/{}/{}", def.path, s.id)),
+        Ok(s) => return go(&format!("/{}/{}", def.pages, s.id)),
         Err(errors) => errors,
     };
-    let (heading, action, version) = match write {
-        Write::Create => (
-            format!("New {}", def.singular),
-            format!("/{}", def.path),
-            None,
-        ),
-        Write::Update { id, version } => (
-            format!("Edit {}", def.singular),
-            format!("/{}/{id}", def.path),
-            version,
-        ),
+    let head = match edit {
+        None => FormHead::new_record(def),
+        Some((id, version)) => {
+            let name = fields.get(def.title).map(json_text).unwrap_or_default();
+            FormHead::edit(def, &id, &name, version)
+        }
     };
-    let page = form_page(
-        ctx.chrome,
-        def,
-        heading,
-        action.clone(),
-        action,
-        version,
-        &data,
-        &errors,
-    );
+    let page = form_page(ctx.chrome, def, head, &fields, &custom, &errors);
     render_form(&page, true)
 }
 
-/// POST /{path}: creates the record.
+/// POST /{pages}: creates the record.
 async fn create<T: Record>(ctx: Ctx, f: FormData) -> PageResult {
-    save::<T>(ctx, Write::Create, &f).await
+    save::<T>(ctx, None, &f).await
 }
 
-/// POST /{path}/{id}: saves the edited record, refusing a stale version.
+/// POST /{pages}/{id}: saves the edited fields, refusing a stale version.
 async fn update<T: Record>(ctx: Ctx, Path(id): Path<RecordId>, f: FormData) -> PageResult {
     ids(&[&id], T::DEF.singular)?;
     let version = f.version();
-    save::<T>(ctx, Write::Update { id, version }, &f).await
+    save::<T>(ctx, Some((id, version)), &f).await
 }
 
-/// POST /{path}/{id}/delete: deletes the record (at the version shown) and returns to the list.
+/// POST /{pages}/{id}/delete: deletes the record (at the version shown) and returns to the list.
 async fn delete<T: Record>(ctx: Ctx, Path(id): Path<RecordId>, f: FormData) -> PageResult {
     let def = T::DEF;
     ids(&[&id], def.singular)?;
@@ -645,5 +857,5 @@ async fn delete<T: Record>(ctx: Ctx, Path(id): Path<RecordId>, f: FormData) -> P
         .app
         .delete_record::<T>(&ctx.s.actor(), &ctx.s.org_id, &id, version)
         .await?;
-    go(&format!("/{}", def.path))
+    go(&format!("/{}", def.pages))
 }

@@ -281,7 +281,10 @@ on_both!(
             .await;
         r.assert_contains("at most 200");
         assert!(r.text.contains("id=\"purpose-err\""), "purpose message");
-        assert!(r.text.contains("id=\"stage-err\""), "stage message");
+        assert!(
+            r.text.contains("id=\"lifecycle_stage-err\""),
+            "stage message"
+        );
         assert!(r.text.contains("aria-invalid=\"true\""));
         assert_eq!(
             fx.app
@@ -590,5 +593,145 @@ on_both!(
             assert_eq!(id.len(), 36, "{path}: {id:?}");
             assert!(seen.insert(id), "{path}: a request id was reused");
         }
+    }
+);
+
+on_both!(
+    every_part_of_a_system_is_edited_in_the_browser_and_what_the_form_leaves_out_is_kept,
+    |fx: Fx| async move {
+        let (cookie, csrf) = fx.session(crate::common::CONTRIBUTOR).await;
+        let org = fx.org_a.clone();
+        let mut sys = AiSystem::new("Form test", "Trying every section of the form");
+        sys.custom_fields.insert(
+            "model_card_url".into(),
+            serde_json::json!("https://models.example/card"),
+        );
+        let sys = fx
+            .app
+            .create_record(&op(), &org, sys)
+            .await
+            .expect("system");
+        fx.app
+            .retire_system(
+                &op(),
+                &org,
+                &sys.id,
+                "2026-11-01",
+                "replaced by a vendor tool",
+            )
+            .await
+            .expect("retired");
+        let path = format!("/systems/{}", sys.id);
+        let edit = fx.get(&format!("{path}/edit"), Some(&cookie)).await;
+        assert_eq!(edit.status, StatusCode::OK);
+        for input in [
+            "name=\"data_resources[0].name\"",
+            "name=\"components[0].supplier_id\"",
+            "name=\"custom_fields.risk_tier\"",
+            "https://models.example/card",
+        ] {
+            edit.assert_contains(input);
+        }
+        let version = hidden(&edit.text, "version").expect("version");
+        let base = [
+            ("version", version.as_str()),
+            ("name", "Form test"),
+            ("purpose", "Trying every section of the form"),
+            ("lifecycle_stage", "retired"),
+            ("org_role", "deployer"),
+        ];
+        // A value outside the custom field's choices, then an unknown supplier: each named, nothing written.
+        for (field, value, error) in [
+            (
+                "custom_fields.risk_tier",
+                "extreme",
+                "custom_fields-risk_tier",
+            ),
+            (
+                "components[0].supplier_id",
+                "01900000-0000-7000-8000-000000000000",
+                "components-0--supplier_id",
+            ),
+        ] {
+            let mut bad = base.to_vec();
+            bad.extend([
+                ("components[0].name", "Vendor OCR"),
+                ("components[0].kind", "service"),
+                (field, value),
+            ]);
+            fx.refused_form(&path, &cookie, &csrf, &bad, &[error]).await;
+        }
+        let stored = |fx: &Fx| {
+            let (app, org, id) = (fx.app.clone(), org.clone(), sys.id.clone());
+            async move {
+                app.get_record::<AiSystem>(&op(), &org, &id)
+                    .await
+                    .expect("system")
+            }
+        };
+        assert_eq!(
+            stored(&fx).await.version,
+            version.parse::<i64>().expect("v")
+        );
+        let mut good = base.to_vec();
+        good.extend([
+            ("data_resources[0].name", "Applications 2025"),
+            ("data_resources[0].category", "training"),
+            ("data_resources[0].personal_data", "true"),
+            ("data_resources[1].name", ""),
+            ("models[0].name", "Scorer"),
+            ("models[0].version", "3.1"),
+            ("people[0].role", "Human overseer"),
+            ("custom_fields.risk_tier", "high"),
+        ]);
+        let r = fx.post_form(&path, &cookie, &csrf, &good).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+        let s = stored(&fx).await.data;
+        assert_eq!(s.data_resources.len(), 1, "the blank row is left out");
+        assert_eq!(s.data_resources[0].name, "Applications 2025");
+        assert!(s.data_resources[0].personal_data);
+        assert!(
+            !s.data_resources[0].id.is_empty(),
+            "a new dataset gets its id"
+        );
+        assert_eq!(s.models[0].version, "3.1");
+        assert_eq!(s.people[0].role, "Human overseer");
+        assert_eq!(s.custom_fields["risk_tier"], "high");
+        assert_eq!(
+            s.custom_fields["model_card_url"], "https://models.example/card",
+            "a custom field the form did not carry is kept"
+        );
+        assert_eq!(
+            s.retired_on, "2026-11-01",
+            "retirement is not the form's to change"
+        );
+        let detail = fx.get(&path, Some(&cookie)).await;
+        for text in [
+            "Applications 2025",
+            "Internal risk tier",
+            "high",
+            "EU AI Act classification",
+        ] {
+            detail.assert_contains(text);
+        }
+        // A custom field left blank loses its value; the dataset's id travels through the form.
+        let edit = fx.get(&format!("{path}/edit"), Some(&cookie)).await;
+        let version = hidden(&edit.text, "version").expect("version");
+        let dataset_id = s.data_resources[0].id.clone();
+        let mut again = good.clone();
+        again[0] = ("version", version.as_str());
+        again.extend([("data_resources[0].id", dataset_id.as_str())]);
+        if let Some(tier) = again
+            .iter_mut()
+            .find(|(k, _)| *k == "custom_fields.risk_tier")
+        {
+            tier.1 = "";
+        }
+        let r = fx.post_form(&path, &cookie, &csrf, &again).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+        let s = stored(&fx).await.data;
+        assert!(!s.custom_fields.contains_key("risk_tier"));
+        assert_eq!(s.data_resources[0].id, dataset_id);
+        fx.assert_intact().await;
     }
 );
