@@ -19,6 +19,20 @@ pub enum Permission {
     Verify,
 }
 
+impl Permission {
+    /// The roles that hold it, in words, for documentation (the API's 403 answers); [`Actor::require`] is the
+    /// rule itself.
+    pub fn holders(self) -> &'static str {
+        match self {
+            Permission::Read => "every member",
+            Permission::Write => "admins, managers and contributors",
+            Permission::Approve => "managers and admins",
+            Permission::Administer => "admins",
+            Permission::Verify => "admins, managers and auditors",
+        }
+    }
+}
+
 /// The person or process behind a change: the name that goes into the change log and, for signed-in users, their
 /// role in the organization acted on.
 #[derive(Debug, Clone, PartialEq, Eq)]

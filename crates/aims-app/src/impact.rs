@@ -2,11 +2,11 @@
 //! approved assessments of the same system are superseded), and send every harm above the risk appetite to the
 //! risk register in the same transaction.
 
-use crate::kit::{Field, FieldKind, Record, RecordDef, Target, def_with_own_faces};
+use crate::OrgId;
+use crate::kit::{Field, FieldKind, Record, RecordDef, Step, StepDef, Target, def_with_own_faces};
 use crate::records::{OrgWrite, Paging, Stored};
 use crate::risks::{current_method, known_controls};
 use crate::{Actor, App, AppError, Permission};
-use crate::{OrgId, RecordId};
 use aims_catalog::templates::ImpactTemplate;
 use aims_domain::ValidationError;
 use aims_domain::impact::ImpactAssessment;
@@ -16,6 +16,62 @@ use aims_domain::vocab::{AssessmentStatus, RiskStatus};
 use aims_store::spec::{AI_SYSTEMS, IMPACT_ASSESSMENTS, RISKS};
 use aims_store::value::Value;
 use aims_store::{ListQuery, OrderKey};
+
+/// Approving a draft assessment (managers and admins): earlier approved assessments of the same system become
+/// superseded.
+pub struct ApproveImpact;
+
+impl Step for ApproveImpact {
+    type Record = ImpactAssessment;
+    type Input = Acceptance;
+    const DEF: &'static StepDef = &StepDef {
+        segment: "approval",
+        operation: "approve_impact_assessment",
+        about: "Approve a draft assessment (managers and admins); earlier approved assessments of the same \
+                system become `superseded`.",
+        permission: Permission::Approve,
+        done: "The approved assessment",
+        invalid: "No approver, role or rationale, a bad date, or the id is not a UUID; `details` names every \
+                  field",
+        conflict: "The assessment is not a draft (already approved or superseded)",
+    };
+    async fn apply(
+        w: &mut OrgWrite,
+        actor: &Actor,
+        current: &mut Stored<ImpactAssessment>,
+        mut approval: Acceptance,
+    ) -> Result<(), AppError> {
+        let mut errs = ValidationError::default();
+        approval.validate("approval", &mut errs);
+        errs.into_result()?;
+        approval.recorded_by = actor.label.clone();
+        if current.data.status != AssessmentStatus::Draft.as_str() {
+            return Err(AppError::Conflict(format!(
+                "this assessment is already {}",
+                current.data.status
+            )));
+        }
+        let q = ListQuery {
+            filters: vec![
+                ("system_id", Value::Text(current.data.system_id.clone())),
+                (
+                    "status",
+                    Value::Text(AssessmentStatus::Approved.as_str().into()),
+                ),
+            ],
+            ..ListQuery::default()
+        };
+        let approved: Vec<Stored<ImpactAssessment>> = w.select(&IMPACT_ASSESSMENTS, &q).await?;
+        for mut old in approved {
+            old.data.status = AssessmentStatus::Superseded.as_str().into();
+            w.update(&IMPACT_ASSESSMENTS, &old.id, Some(old.version), &old.data)
+                .await?;
+        }
+        current.data.status = AssessmentStatus::Approved.as_str().into();
+        current.data.approval = Some(approval);
+        Ok(())
+    }
+}
 
 /// Filters and page of the impact assessment list.
 #[derive(Debug, Clone, Default)]
@@ -214,64 +270,6 @@ impl App {
     pub fn impact_templates(&self, actor: &Actor) -> Result<Vec<ImpactTemplate>, AppError> {
         actor.require(Permission::Read)?;
         templates()
-    }
-
-    /// Approves a draft assessment; earlier approved assessments of the same system become superseded.
-    pub async fn approve_impact(
-        &self,
-        actor: &Actor,
-        org: &OrgId,
-        id: &RecordId,
-        expected_version: Option<i64>,
-        mut approval: Acceptance,
-    ) -> Result<Stored<ImpactAssessment>, AppError> {
-        let mut w = self.write_in(actor, Permission::Approve, org).await?;
-        let mut current: Stored<ImpactAssessment> = w.get(&IMPACT_ASSESSMENTS, id).await?;
-        if let Some(v) = expected_version
-            && v != current.version
-        {
-            return Err(AppError::Stale(format!(
-                "the impact assessment is at version {}, not {v}",
-                current.version
-            )));
-        }
-        let mut errs = ValidationError::default();
-        approval.validate("approval", &mut errs);
-        errs.into_result()?;
-        approval.recorded_by = actor.label.clone();
-        if current.data.status != AssessmentStatus::Draft.as_str() {
-            return Err(AppError::Conflict(format!(
-                "this assessment is already {}",
-                current.data.status
-            )));
-        }
-        let q = ListQuery {
-            filters: vec![
-                ("system_id", Value::Text(current.data.system_id.clone())),
-                (
-                    "status",
-                    Value::Text(AssessmentStatus::Approved.as_str().into()),
-                ),
-            ],
-            ..ListQuery::default()
-        };
-        let approved: Vec<Stored<ImpactAssessment>> = w.select(&IMPACT_ASSESSMENTS, &q).await?;
-        for mut old in approved {
-            old.data.status = AssessmentStatus::Superseded.as_str().into();
-            w.update(&IMPACT_ASSESSMENTS, &old.id, Some(old.version), &old.data)
-                .await?;
-        }
-        current.data.status = AssessmentStatus::Approved.as_str().into();
-        current.data.approval = Some(approval);
-        let s = w
-            .update(
-                &IMPACT_ASSESSMENTS,
-                &current.id,
-                expected_version,
-                &current.data,
-            )
-            .await?;
-        w.done(s).await
     }
 
     /// Every impact assessment in creation order, optionally of one AI system (the API pages the same list

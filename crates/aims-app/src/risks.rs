@@ -1,15 +1,95 @@
 //! AI risk management use cases (6.1.1–6.1.3, 8.2, 8.3): the versioned risk method, the risk register with
 //! append-only assessments, and treatment plans with residual-risk acceptance.
 
+use crate::OrgId;
+use crate::kit::{Step, StepDef};
 use crate::records::{self, OrgWrite, Paging, Stored};
 use crate::{Actor, App, AppError, Permission};
-use crate::{OrgId, RecordId};
 use aims_domain::ValidationError;
 use aims_domain::risk::{Acceptance, Risk, RiskAssessment, RiskMethod, Score, Treatment};
 use aims_domain::vocab::RiskStatus;
 use aims_store::spec::{AI_SYSTEMS, CONTROL_IMPLEMENTATIONS, RISK_METHODS, RISKS, TREATMENTS};
 use aims_store::value::Value;
 use aims_store::{Conn, ListQuery, OrderKey};
+
+/// A dated re-assessment of a risk, scored by the method in force; earlier assessments stay as they were.
+pub struct AssessRisk;
+
+impl Step for AssessRisk {
+    type Record = Risk;
+    type Input = RiskAssessment;
+    const DEF: &'static StepDef = &StepDef {
+        segment: "assessments",
+        operation: "assess_risk",
+        about: "Re-assess a risk: a dated assessment scored by the method in force is added; earlier ones stay \
+                as they were.",
+        permission: Permission::Write,
+        done: "The risk with the new assessment last",
+        invalid: "Scores outside the scales, a bad date or one before the latest assessment, an unknown \
+                  dimension, or the id is not a UUID",
+        conflict: "",
+    };
+    async fn apply(
+        w: &mut OrgWrite,
+        _actor: &Actor,
+        current: &mut Stored<Risk>,
+        mut assessment: RiskAssessment,
+    ) -> Result<(), AppError> {
+        let method = current_method(w).await?;
+        let mut errs = ValidationError::default();
+        assessment.score_with(&method, "assessment", &mut errs);
+        if let Some(last) = current.data.latest()
+            && assessment.date < last.date
+        {
+            errs.push(
+                "assessment.date",
+                format!(
+                    "{} is before the latest assessment ({}); assessments are kept in date order",
+                    assessment.date, last.date
+                ),
+            );
+        }
+        errs.into_result()?;
+        current.data.assessments.push(assessment);
+        Ok(())
+    }
+}
+
+/// The acceptance of a plan's residual risk by a named person with their role, date and rationale (managers
+/// and admins); the risk becomes accepted.
+pub struct AcceptResidualRisk;
+
+impl Step for AcceptResidualRisk {
+    type Record = Treatment;
+    type Input = Acceptance;
+    const DEF: &'static StepDef = &StepDef {
+        segment: "acceptance",
+        operation: "accept_treatment",
+        about: "Accept the residual risk (managers and admins): a named person with their role, the date and \
+                the rationale. The risk becomes `accepted`.",
+        permission: Permission::Approve,
+        done: "The plan with its acceptance",
+        invalid: "No name, role, rationale or a bad date; `details` names every field",
+        conflict: "",
+    };
+    async fn apply(
+        w: &mut OrgWrite,
+        actor: &Actor,
+        current: &mut Stored<Treatment>,
+        mut acceptance: Acceptance,
+    ) -> Result<(), AppError> {
+        let mut errs = ValidationError::default();
+        acceptance.validate("acceptance", &mut errs);
+        errs.into_result()?;
+        acceptance.recorded_by = actor.label.clone();
+        current.data.acceptance = Some(acceptance);
+        let risk: Stored<Risk> = w.get(&RISKS, &current.data.risk_id).await?;
+        if risk.data.status != RiskStatus::Accepted.as_str() {
+            move_risk(w, risk, RiskStatus::Accepted).await?;
+        }
+        Ok(())
+    }
+}
 
 /// Filters for the risk register.
 #[derive(Debug, Clone, Default)]
@@ -394,39 +474,6 @@ impl App {
         w.done(s).await
     }
 
-    /// Adds a dated re-assessment to a risk, scored by the current method.
-    pub async fn assess_risk(
-        &self,
-        actor: &Actor,
-        org: &OrgId,
-        id: &RecordId,
-        expected_version: Option<i64>,
-        mut assessment: RiskAssessment,
-    ) -> Result<Stored<Risk>, AppError> {
-        let mut w = self.write_in(actor, Permission::Write, org).await?;
-        let mut current: Stored<Risk> = w.get(&RISKS, id).await?;
-        let method = current_method(&mut w).await?;
-        let mut errs = ValidationError::default();
-        assessment.score_with(&method, "assessment", &mut errs);
-        if let Some(last) = current.data.latest()
-            && assessment.date < last.date
-        {
-            errs.push(
-                "assessment.date",
-                format!(
-                    "{} is before the latest assessment ({}); assessments are kept in date order",
-                    assessment.date, last.date
-                ),
-            );
-        }
-        errs.into_result()?;
-        current.data.assessments.push(assessment);
-        let s = w
-            .update(&RISKS, &current.id, expected_version, &current.data)
-            .await?;
-        w.done(s).await
-    }
-
     /// Lists the risk register in creation order.
     pub async fn risks(
         &self,
@@ -493,34 +540,6 @@ impl App {
         let c = count_risks(&mut tx, org, &q).await;
         tx.commit().await?;
         c
-    }
-
-    /// Records the acceptance of the residual risk by a named person with their role, date and rationale; the
-    /// risk becomes accepted.
-    pub async fn accept_treatment(
-        &self,
-        actor: &Actor,
-        org: &OrgId,
-        id: &RecordId,
-        expected_version: Option<i64>,
-        mut acceptance: Acceptance,
-    ) -> Result<Stored<Treatment>, AppError> {
-        actor.require(Permission::Approve)?;
-        let mut errs = ValidationError::default();
-        acceptance.validate("acceptance", &mut errs);
-        errs.into_result()?;
-        acceptance.recorded_by = actor.label.clone();
-        let mut w = self.write_in(actor, Permission::Approve, org).await?;
-        let mut current: Stored<Treatment> = w.get(&TREATMENTS, id).await?;
-        current.data.acceptance = Some(acceptance);
-        let s = w
-            .update(&TREATMENTS, &current.id, expected_version, &current.data)
-            .await?;
-        let risk: Stored<Risk> = w.get(&RISKS, &current.data.risk_id).await?;
-        if risk.data.status != RiskStatus::Accepted.as_str() {
-            move_risk(&mut w, risk, RiskStatus::Accepted).await?;
-        }
-        w.done(s).await
     }
 
     /// Every treatment plan in creation order, optionally of one risk (the API pages the same list through

@@ -2,11 +2,11 @@
 //! retirement and the bulk import. Every change is validated against the vocabularies and the organization's
 //! custom fields, and logged.
 
+use crate::OrgId;
 use crate::context::custom_fields;
-use crate::kit::{Field, FieldKind, Record, RecordDef, Target, def_with_own_faces};
+use crate::kit::{Field, FieldKind, Record, RecordDef, Step, StepDef, Target, def_with_own_faces};
 use crate::records::{self, OrgWrite, Stored};
 use crate::{Actor, App, AppError, Permission};
-use crate::{OrgId, RecordId};
 use aims_domain::ValidationError;
 use aims_domain::inventory::{AiSystem, AiSystemSummary};
 use aims_domain::vocab::{
@@ -16,6 +16,65 @@ use aims_domain::vocab::{
 use aims_store::ListQuery;
 use aims_store::spec::{AI_SYSTEMS, SUPPLIERS};
 use aims_store::value::Value;
+
+/// What retiring an AI system takes.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RetireInput {
+    /// Why the system is retired.
+    pub reason: String,
+    /// Date of retirement (YYYY-MM-DD); today (UTC) when left out.
+    #[serde(default)]
+    pub on: Option<String>,
+}
+
+/// Retiring an AI system: life-cycle stage `retired`, with the date and the reason.
+pub struct RetireSystem;
+
+impl Step for RetireSystem {
+    type Record = AiSystem;
+    type Input = RetireInput;
+    const DEF: &'static StepDef = &StepDef {
+        segment: "retire",
+        operation: "retire_ai_system",
+        about: "Retire an AI system: life-cycle stage `retired`, with the date and the reason.",
+        permission: Permission::Write,
+        done: "The retired AI system",
+        invalid: "No reason, a bad date, or already retired",
+        conflict: "",
+    };
+    async fn apply(
+        _w: &mut OrgWrite,
+        _actor: &Actor,
+        current: &mut Stored<AiSystem>,
+        input: RetireInput,
+    ) -> Result<(), AppError> {
+        let mut errs = ValidationError::default();
+        if input.reason.trim().is_empty() {
+            errs.push("reason", "say why the system is retired");
+        }
+        let on = input
+            .on
+            .map(|d| d.trim().to_string())
+            .filter(|d| !d.is_empty())
+            .unwrap_or_else(crate::today);
+        if aims_domain::context::parse_date(&on).is_none() {
+            errs.push(
+                "retired_on",
+                format!("'{on}' is not a date in the form YYYY-MM-DD"),
+            );
+        }
+        let s = &mut current.data;
+        if s.lifecycle_stage == LifecycleStage::Retired.as_str() {
+            errs.push("lifecycle_stage", "the system is already retired");
+        }
+        errs.into_result()?;
+        s.lifecycle_stage = LifecycleStage::Retired.as_str().to_string();
+        s.retired_on = on;
+        s.retired_reason = input.reason.trim().to_string();
+        Ok(())
+    }
+}
 
 /// Filters and order for listing AI systems.
 #[derive(Debug, Clone, Default)]
@@ -267,35 +326,6 @@ impl App {
             out.push(w.insert(&AI_SYSTEMS, s).await?);
         }
         w.done(out).await
-    }
-
-    /// Retires a system: life-cycle stage `retired`, with the date and the reason.
-    pub async fn retire_system(
-        &self,
-        actor: &Actor,
-        org: &OrgId,
-        id: &RecordId,
-        on: &str,
-        reason: &str,
-    ) -> Result<Stored<AiSystem>, AppError> {
-        if reason.trim().is_empty() {
-            return Err(ValidationError::one("reason", "say why the system is retired").into());
-        }
-        let on = on.to_string();
-        let reason = reason.trim().to_string();
-        self.modify_record(actor, org, id, None, move |s: &mut AiSystem| {
-            if s.lifecycle_stage == LifecycleStage::Retired.as_str() {
-                return Err(ValidationError::one(
-                    "lifecycle_stage",
-                    "the system is already retired",
-                ));
-            }
-            s.lifecycle_stage = LifecycleStage::Retired.as_str().to_string();
-            s.retired_on = on;
-            s.retired_reason = reason;
-            Ok(())
-        })
-        .await
     }
 
     /// Lists AI systems.

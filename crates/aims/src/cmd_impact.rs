@@ -8,6 +8,7 @@ use crate::input::{Flags, from_flags, read_file, updated};
 use crate::out;
 use crate::{CmdResult, Ctx, bad_input};
 use aims_app::Stored;
+use aims_app::impact::ApproveImpact;
 use aims_catalog::templates::ImpactTemplate;
 use aims_domain::classification::{Answers, ClassificationRecord};
 use aims_domain::impact::ImpactAssessment;
@@ -185,7 +186,7 @@ pub async fn impact(ctx: &Ctx, c: ImpactCmd) -> CmdResult {
         ImpactCmd::Approve(a) => {
             let id = a.id.clone();
             let s = app
-                .approve_impact(&ctx.actor, &org, &id, None, acceptance(a))
+                .step::<ApproveImpact>(&ctx.actor, &org, &id, None, acceptance(a))
                 .await?;
             done(ctx, &s, format!("Impact assessment {} approved", s.id))
         }

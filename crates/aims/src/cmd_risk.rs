@@ -11,6 +11,7 @@ use crate::out;
 use crate::{CmdResult, Ctx, Failure, bad_input};
 use aims_app::Stored;
 use aims_app::risks::RiskFilter;
+use aims_app::risks::{AcceptResidualRisk, AssessRisk};
 use aims_domain::risk::{
     Acceptance, AssessedLevels, Risk, RiskAssessment, RiskMethod, Score, Treatment,
 };
@@ -230,7 +231,7 @@ pub async fn risk(ctx: &Ctx, c: RiskCmd) -> CmdResult {
         } => {
             let a = re_assessment(ctx, &scores)?;
             let s = app
-                .assess_risk(&ctx.actor, &org, &id, if_version, a)
+                .step::<AssessRisk>(&ctx.actor, &org, &id, if_version, a)
                 .await?;
             let l = s
                 .data
@@ -426,7 +427,7 @@ pub async fn treatment(ctx: &Ctx, c: TreatmentCmd) -> CmdResult {
         TreatmentCmd::Accept(a) => {
             let id = a.id.clone();
             let s = app
-                .accept_treatment(&ctx.actor, &org, &id, None, acceptance(a))
+                .step::<AcceptResidualRisk>(&ctx.actor, &org, &id, None, acceptance(a))
                 .await?;
             done(ctx, &s, format!("Residual risk of plan {} accepted", s.id))
         }

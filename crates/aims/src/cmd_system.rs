@@ -8,6 +8,7 @@ use crate::out;
 use crate::{CmdResult, Ctx, Failure, bad_input};
 use aims_app::Stored;
 use aims_app::systems::SystemFilter;
+use aims_app::systems::{RetireInput, RetireSystem};
 use aims_domain::inventory::AiSystem;
 
 fn overrides(f: &SystemFields, base: Option<&AiSystem>) -> Result<Overrides, Failure> {
@@ -183,9 +184,8 @@ pub async fn run(ctx: &Ctx, c: SystemCmd) -> CmdResult {
             done(ctx, &s, message)
         }
         SystemCmd::Retire { id, reason, on } => {
-            let on = on.unwrap_or_else(aims_app::today);
             let s = app
-                .retire_system(&ctx.actor, &org, &id, &on, &reason)
+                .step::<RetireSystem>(&ctx.actor, &org, &id, None, RetireInput { reason, on })
                 .await?;
             let message = format!("Retired AI system {} on {}", s.data.name, s.data.retired_on);
             done(ctx, &s, message)

@@ -14,7 +14,10 @@ mod refs;
 
 pub use doc::FORMAT;
 
+use crate::impact::ApproveImpact;
 use crate::orgs::generate_password;
+use crate::risks::{AcceptResidualRisk, AssessRisk};
+use crate::systems::{RetireInput, RetireSystem};
 use crate::{Actor, App, AppError, Permission, Stored};
 use crate::{OrgId, RecordId};
 use aims_domain::ValidationError;
@@ -243,7 +246,11 @@ impl App {
                 .map_err(at(&c.path))?;
             }
             if let Some(r) = &e.data.retire {
-                self.retire_system(&actors.of(r), &org, &stored.id, &r.data.on, &r.data.reason)
+                let retire = RetireInput {
+                    reason: r.data.reason.clone(),
+                    on: Some(r.data.on.clone()),
+                };
+                self.step::<RetireSystem>(&actors.of(r), &org, &stored.id, None, retire)
                     .await
                     .map_err(at(&r.path))?;
             }
@@ -287,7 +294,7 @@ impl App {
                 }
             }
             if let Some(ap) = &e.data.approve {
-                self.approve_impact(&actors.of(ap), &org, &stored.id, None, ap.data.clone())
+                self.step::<ApproveImpact>(&actors.of(ap), &org, &stored.id, None, ap.data.clone())
                     .await
                     .map_err(at(&ap.path))?;
             }
@@ -431,7 +438,7 @@ impl App {
         let path = format!("{}.{}", e.path, e.data.name());
         match &e.data {
             Step::AssessRisk { risk, assessment } => {
-                self.assess_risk(&who, org, &id(Kind::Risk, risk), None, assessment.clone())
+                self.step::<AssessRisk>(&who, org, &id(Kind::Risk, risk), None, assessment.clone())
                     .await
                     .map_err(at(&path))?;
             }
@@ -439,7 +446,7 @@ impl App {
                 treatment,
                 acceptance,
             } => {
-                self.accept_treatment(
+                self.step::<AcceptResidualRisk>(
                     &who,
                     org,
                     &id(Kind::Treatment, treatment),

@@ -8,6 +8,7 @@ mod def;
 mod paging;
 mod patch;
 mod registry;
+mod step;
 mod usecases;
 mod view;
 
@@ -15,7 +16,10 @@ pub use def::{Field, FieldKind, RecordDef};
 pub(crate) use def::{def_with_own_faces, or_else};
 pub use paging::{DEFAULT_LIMIT, ListParams, MAX_LIMIT, RecordPage};
 pub use patch::merge_patch;
-pub use registry::{RecordVisitor, each_record, each_record_with_own_faces};
+pub use registry::{
+    RecordVisitor, StepVisitor, each_record, each_record_with_own_faces, each_step,
+};
+pub use step::{Step, StepDef};
 pub use view::{Cell, cells, json_text, summary};
 
 use crate::records::OrgWrite;

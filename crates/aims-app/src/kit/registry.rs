@@ -1,7 +1,7 @@
 //! The list of kit record types. The REST API, the pages, the CLI nouns and the organization import all walk
 //! this list, so a new record type is added here once and gets every face.
 
-use super::Record;
+use super::{Record, Step};
 use aims_domain::context::{ContextIssue, InterestedParty, Supplier};
 use aims_domain::impact::ImpactAssessment;
 use aims_domain::inventory::{AiSystem, CustomFieldDef};
@@ -29,4 +29,18 @@ pub fn each_record_with_own_faces<V: RecordVisitor>(v: &mut V) {
     v.visit::<Risk>();
     v.visit::<Treatment>();
     v.visit::<ImpactAssessment>();
+}
+
+/// Something done for each workflow step (serve it in the API).
+pub trait StepVisitor {
+    /// Called once per step, in the order of [`each_step`].
+    fn visit<S: Step>(&mut self);
+}
+
+/// Calls `v` for every workflow step of the kit's record types: a new step adds its line here.
+pub fn each_step<V: StepVisitor>(v: &mut V) {
+    v.visit::<crate::systems::RetireSystem>();
+    v.visit::<crate::risks::AssessRisk>();
+    v.visit::<crate::risks::AcceptResidualRisk>();
+    v.visit::<crate::impact::ApproveImpact>();
 }

@@ -17,6 +17,7 @@ pub mod responses;
 pub mod risks;
 pub mod schema;
 pub mod soa;
+pub mod steps;
 pub mod systems;
 pub mod tokens;
 
@@ -100,38 +101,36 @@ impl Modify for Security {
 
 /// Every endpoint with its documentation, before the state is attached.
 fn api() -> OpenApiRouter<AppState> {
-    records::kit_records(OpenApiRouter::with_openapi(ApiDoc::openapi()))
-        .routes(routes!(systems::list))
-        .routes(routes!(systems::retire))
-        .routes(routes!(context::organization))
-        .routes(routes!(context::scope))
-        .routes(routes!(context::scope_versions))
-        .routes(routes!(context::save_draft))
-        .routes(routes!(context::approve))
-        .routes(routes!(catalog::frameworks))
-        .routes(routes!(catalog::items))
-        .routes(routes!(catalog::item))
-        .routes(routes!(catalog::mappings))
-        .routes(routes!(integrity::history))
-        .routes(routes!(integrity::verify))
-        .routes(routes!(risks::method, risks::save_method))
-        .routes(routes!(risks::method_versions))
-        .routes(routes!(risks::list))
-        .routes(routes!(risks::assess))
-        .routes(routes!(risks::treatments::accept))
-        .routes(routes!(soa::controls))
-        .routes(routes!(soa::control, soa::set_control))
-        .routes(routes!(soa::live))
-        .routes(routes!(soa::versions, soa::approve))
-        .routes(routes!(soa::version))
-        .routes(routes!(soa::diff))
-        .routes(routes!(impacts::approve))
-        .routes(routes!(impacts::templates))
-        .routes(routes!(classification::questionnaire))
-        .routes(routes!(classification::get, classification::classify))
-        .routes(routes!(classification::list))
-        .routes(routes!(tokens::list, tokens::create))
-        .routes(routes!(tokens::revoke))
+    steps::kit_steps(records::kit_records(OpenApiRouter::with_openapi(
+        ApiDoc::openapi(),
+    )))
+    .routes(routes!(systems::list))
+    .routes(routes!(context::organization))
+    .routes(routes!(context::scope))
+    .routes(routes!(context::scope_versions))
+    .routes(routes!(context::save_draft))
+    .routes(routes!(context::approve))
+    .routes(routes!(catalog::frameworks))
+    .routes(routes!(catalog::items))
+    .routes(routes!(catalog::item))
+    .routes(routes!(catalog::mappings))
+    .routes(routes!(integrity::history))
+    .routes(routes!(integrity::verify))
+    .routes(routes!(risks::method, risks::save_method))
+    .routes(routes!(risks::method_versions))
+    .routes(routes!(risks::list))
+    .routes(routes!(soa::controls))
+    .routes(routes!(soa::control, soa::set_control))
+    .routes(routes!(soa::live))
+    .routes(routes!(soa::versions, soa::approve))
+    .routes(routes!(soa::version))
+    .routes(routes!(soa::diff))
+    .routes(routes!(impacts::templates))
+    .routes(routes!(classification::questionnaire))
+    .routes(routes!(classification::get, classification::classify))
+    .routes(routes!(classification::list))
+    .routes(routes!(tokens::list, tokens::create))
+    .routes(routes!(tokens::revoke))
 }
 
 /// The OpenAPI 3.1 document of the API, generated from the handlers.

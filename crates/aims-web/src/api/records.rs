@@ -27,7 +27,7 @@ use utoipa::{PartialSchema, ToSchema};
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
 
 /// The collection address of a record type.
-fn collection(def: &RecordDef) -> String {
+pub(super) fn collection(def: &RecordDef) -> String {
     format!("/api/v1/{}", def.path)
 }
 
@@ -115,7 +115,7 @@ fn data_schemas<T: Record>() -> Vec<(String, RefOr<Schema>)> {
 /// The record's data schema and those it uses, the stored record (data beside the system fields; merged into
 /// one object by the document's post-processing) and a page of stored records; the last two only when asked
 /// for (a type with endpoints of its own documents its stored record there, and a page only with a list).
-fn schemas<T: Record>(stored: bool, page: bool) -> Vec<(String, RefOr<Schema>)> {
+pub(super) fn schemas<T: Record>(stored: bool, page: bool) -> Vec<(String, RefOr<Schema>)> {
     let name = T::name().to_string();
     let mut out = data_schemas::<T>();
     let def = T::DEF;
@@ -161,7 +161,7 @@ fn schemas<T: Record>(stored: bool, page: bool) -> Vec<(String, RefOr<Schema>)> 
 }
 
 /// The operations of one path, read from their JSON form (the same form the document is served in).
-fn paths(path: &str, operations: Value) -> Paths {
+pub(super) fn paths(path: &str, operations: Value) -> Paths {
     match serde_json::from_value::<Paths>(json!({ path: operations })) {
         Ok(p) => p,
         Err(e) => {
@@ -171,7 +171,11 @@ fn paths(path: &str, operations: Value) -> Paths {
     }
 }
 
-fn response(description: &str, schema: Option<String>, headers: &[(&str, &str)]) -> Value {
+pub(super) fn response(
+    description: &str,
+    schema: Option<String>,
+    headers: &[(&str, &str)],
+) -> Value {
     let mut r = json!({ "description": description });
     if let Some(s) = schema {
         r["content"] =
@@ -192,15 +196,15 @@ fn response(description: &str, schema: Option<String>, headers: &[(&str, &str)])
     r
 }
 
-fn error(description: &str) -> Value {
+pub(super) fn error(description: &str) -> Value {
     response(description, Some("ErrorBody".into()), &[])
 }
 
-fn param(name: &str, location: &str, required: bool, description: &str) -> Value {
+pub(super) fn param(name: &str, location: &str, required: bool, description: &str) -> Value {
     json!({"name": name, "in": location, "required": required, "description": description, "schema": {"type": "string"}})
 }
 
-fn id_param(def: &RecordDef) -> Value {
+pub(super) fn id_param(def: &RecordDef) -> Value {
     param("id", "path", true, &format!("Id of the {}", def.singular))
 }
 
@@ -397,7 +401,7 @@ fn replace_note(def: &RecordDef) -> String {
     }
 }
 
-fn not_found(def: &RecordDef) -> Value {
+pub(super) fn not_found(def: &RecordDef) -> Value {
     error(&format!("No such {} in this organization", def.singular))
 }
 

@@ -1,16 +1,14 @@
-//! AI risk management for scripts (6.1.2, 6.1.3, 8.2, 8.3): the versioned risk method, the risk register with
-//! dated re-assessments, and treatment plans with the acceptance of the residual risk.
+//! AI risk management for scripts (6.1.2, 6.1.3, 8.2, 8.3): the versioned risk method and the risk register's
+//! list. Re-assessing a risk and accepting a plan's residual risk are kit steps (`steps`).
 
 use super::error::{ApiError, ErrorBody};
-use super::extract::{ApiJson, ApiQuery, Caller, if_match};
-use super::schema::{RiskMethodPage, RiskPage, StoredRisk, StoredRiskMethod, StoredTreatment};
-use super::{id_filter, one, stale};
-use aims_app::RecordId;
+use super::extract::{ApiJson, ApiQuery, Caller};
+use super::id_filter;
+use super::schema::{RiskMethodPage, RiskPage, StoredRiskMethod};
 use aims_app::risks::RiskFilter;
-use aims_domain::risk::{Acceptance, RiskAssessment, RiskMethod};
+use aims_domain::risk::RiskMethod;
 use axum::Json;
-use axum::extract::Path;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -113,71 +111,4 @@ pub async fn list(caller: Caller, ApiQuery(q): ApiQuery<RisksQuery>) -> Result<R
         .risks_page(&caller.actor(), caller.org(), &filter, &paging)
         .await?;
     Ok(crate::api::paged(items, limit))
-}
-
-/// Re-assess a risk: a dated assessment scored by the method in force is added; earlier ones stay as they were.
-#[utoipa::path(
-    post, path = "/api/v1/risks/{id}/assessments", tag = "risks", operation_id = "assess_risk",
-    params(
-        ("id" = String, Path, description = "Risk id"),
-        ("If-Match" = Option<String>, Header, description = "Optional: ETag of the version being re-assessed"),
-    ),
-    request_body = RiskAssessment,
-    responses(
-        (status = 200, description = "The risk with the new assessment last", body = StoredRisk,
-            headers(("ETag" = String, description = "The new version, quoted"))),
-        (status = 404, description = "No such risk in this organization", body = ErrorBody),
-        (status = 422, description = "Scores outside the scales, a bad date or one before the latest assessment, an unknown dimension, or the id is not a UUID", body = ErrorBody),
-    )
-)]
-pub async fn assess(
-    caller: Caller,
-    Path(id): Path<RecordId>,
-    headers: HeaderMap,
-    ApiJson(assessment): ApiJson<RiskAssessment>,
-) -> Result<Response, ApiError> {
-    let expected = if_match(&headers, false)?;
-    let s = caller
-        .app
-        .assess_risk(&caller.actor(), caller.org(), &id, expected, assessment)
-        .await
-        .map_err(stale)?;
-    Ok(one(&s))
-}
-
-/// Treatment plans: the option, the controls chosen, the tasks, and the acceptance of the residual risk.
-pub mod treatments {
-    use super::*;
-
-    /// Accept the residual risk (managers and admins): a named person with their role, the date and the
-    /// rationale. The risk becomes `accepted`.
-    #[utoipa::path(
-        post, path = "/api/v1/treatments/{id}/acceptance", tag = "risks", operation_id = "accept_treatment",
-        params(
-            ("id" = String, Path, description = "Treatment plan id"),
-            ("If-Match" = Option<String>, Header, description = "Optional: ETag of the plan version being accepted"),
-        ),
-        request_body = Acceptance,
-        responses(
-            (status = 200, description = "The plan with its acceptance", body = StoredTreatment,
-                headers(("ETag" = String, description = "The new version, quoted"))),
-            (status = 403, description = "Only managers and admins accept residual risk; or the CSRF header is missing", body = ErrorBody),
-            (status = 404, description = "No such treatment plan in this organization", body = ErrorBody),
-            (status = 422, description = "No name, role, rationale or a bad date; `details` names every field", body = ErrorBody),
-        )
-    )]
-    pub async fn accept(
-        caller: Caller,
-        Path(id): Path<RecordId>,
-        headers: HeaderMap,
-        ApiJson(acceptance): ApiJson<Acceptance>,
-    ) -> Result<Response, ApiError> {
-        let expected = if_match(&headers, false)?;
-        let s = caller
-            .app
-            .accept_treatment(&caller.actor(), caller.org(), &id, expected, acceptance)
-            .await
-            .map_err(stale)?;
-        Ok(one(&s))
-    }
 }

@@ -10,9 +10,7 @@ use aims_app::soa::SoaView;
 use aims_domain::classification::{Answers, ClassificationRecord};
 use aims_domain::context::{Organization, ScopeVersion};
 use aims_domain::controls::ControlImplementation;
-use aims_domain::impact::ImpactAssessment;
-use aims_domain::inventory::AiSystem;
-use aims_domain::risk::{Risk, RiskMethod, Treatment};
+use aims_domain::risk::{Risk, RiskMethod};
 use aims_domain::soa::{SoaChange, SoaVersion};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -53,7 +51,6 @@ macro_rules! stored {
     };
 }
 
-stored!(StoredAiSystem, AiSystemPage, AiSystem, "AI system");
 stored!(
     StoredScopeVersion,
     ScopeVersionPage,
@@ -74,7 +71,6 @@ stored!(
     "risk method version"
 );
 stored!(StoredRisk, RiskPage, Risk, "risk");
-stored!(StoredTreatment, Treatment, "treatment plan");
 stored!(
     StoredControlImplementation,
     ControlImplementationPage,
@@ -86,11 +82,6 @@ stored!(
     SoaVersionPage,
     SoaVersion,
     "approved Statement of Applicability version"
-);
-stored!(
-    StoredImpactAssessment,
-    ImpactAssessment,
-    "impact assessment"
 );
 stored!(
     StoredClassificationRecord,
@@ -149,17 +140,6 @@ pub struct ScopeApprovalInput {
     /// Remarks recorded with the approval.
     #[serde(default)]
     pub note: String,
-}
-
-/// Retiring an AI system.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RetireInput {
-    /// Why the system is retired.
-    pub reason: String,
-    /// Date of retirement (YYYY-MM-DD); today (UTC) when left out.
-    #[serde(default)]
-    pub on: Option<String>,
 }
 
 /// The result of verifying the organization's change log and records: the report and whether it is clean.

@@ -1,15 +1,12 @@
-//! `/api/v1/ai-systems`: the AI system list for scripts (summaries, with filters, sorting and cursor paging)
-//! and retirement. Create, read, replace and history are the record kit's (`records`).
+//! `/api/v1/ai-systems`: the AI system list for scripts (summaries, with filters, sorting and cursor paging).
+//! Create, read, replace and history are the record kit's (`records`), retirement a kit step (`steps`).
 
 use super::error::{ApiError, ErrorBody};
-use super::extract::{ApiJson, ApiQuery, Caller, TRUE_OR_FALSE, query_choice};
-use super::one;
-use super::schema::{AiSystemSummaryPage, RetireInput, StoredAiSystem};
-use aims_app::RecordId;
+use super::extract::{ApiQuery, Caller, TRUE_OR_FALSE, query_choice};
+use super::schema::AiSystemSummaryPage;
 use aims_app::systems::SystemFilter;
 use aims_domain::inventory::AiSystemSummary;
 use axum::Json;
-use axum::extract::Path;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -124,34 +121,6 @@ pub async fn list(
         encode_cursor(&sort, desc, &sort_value(&sort, last), &last.id)
     });
     Ok(Json(page).into_response())
-}
-
-/// Retire an AI system: life-cycle stage `retired`, with the date and the reason.
-#[utoipa::path(
-    post, path = "/api/v1/ai-systems/{id}/retire", tag = "ai-systems", operation_id = "retire_ai_system",
-    params(("id" = String, Path, description = "AI system id")),
-    request_body = RetireInput,
-    responses(
-        (status = 200, description = "The retired AI system", body = StoredAiSystem,
-            headers(("ETag" = String, description = "The new version, quoted"))),
-        (status = 404, description = "No such AI system in this organization", body = ErrorBody),
-        (status = 422, description = "No reason, a bad date, or already retired", body = ErrorBody),
-    )
-)]
-pub async fn retire(
-    caller: Caller,
-    Path(id): Path<RecordId>,
-    ApiJson(input): ApiJson<RetireInput>,
-) -> Result<Response, ApiError> {
-    let on = input
-        .on
-        .filter(|d| !d.trim().is_empty())
-        .unwrap_or_else(aims_app::today);
-    let s = caller
-        .app
-        .retire_system(&caller.actor(), caller.org(), &id, &on, &input.reason)
-        .await?;
-    Ok(one(&s))
 }
 
 #[cfg(test)]

@@ -612,12 +612,15 @@ on_both!(
             .await
             .expect("system");
         fx.app
-            .retire_system(
+            .step::<aims_app::systems::RetireSystem>(
                 &op(),
                 &org,
                 &sys.id,
-                "2026-11-01",
-                "replaced by a vendor tool",
+                None,
+                aims_app::systems::RetireInput {
+                    reason: "replaced by a vendor tool".into(),
+                    on: Some("2026-11-01".into()),
+                },
             )
             .await
             .expect("retired");

@@ -10,6 +10,7 @@ use crate::pages::form::{
     Badge, Errors, FormData, SignOff, checked, go, render_form, scale_label, words,
 };
 use aims_app::RecordId;
+use aims_app::impact::ApproveImpact;
 use aims_app::{AppError, Stored};
 use aims_catalog::templates::ImpactTemplate;
 use aims_domain::impact::ImpactAssessment;
@@ -190,7 +191,7 @@ pub async fn approve(ctx: Ctx, Path(id): Path<RecordId>, f: FormData) -> PageRes
     let approval = f.acceptance("approval");
     let approved = state
         .app
-        .approve_impact(&s.actor(), &s.org_id, &id, f.version(), approval.clone())
+        .step::<ApproveImpact>(&s.actor(), &s.org_id, &id, f.version(), approval.clone())
         .await;
     match checked(approved)? {
         Ok(a) => go(&format!("/impact-assessments/{}", a.id)),

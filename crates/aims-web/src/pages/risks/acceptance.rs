@@ -8,6 +8,7 @@ use crate::pages::ctx::{Ctx, PageResult, ids};
 use crate::pages::form::{Errors, FormData, SignOff, checked, go, render_form};
 use aims_app::RecordId;
 use aims_app::Stored;
+use aims_app::risks::AcceptResidualRisk;
 use aims_domain::risk::{Risk, Treatment};
 use askama::Template;
 use axum::extract::Path;
@@ -73,7 +74,7 @@ pub async fn accept(
     let acceptance = f.acceptance("acceptance");
     let (app, actor, org) = (&ctx.state.app, ctx.s.actor(), &ctx.s.org_id);
     let saved = app
-        .accept_treatment(&actor, org, &t.id, f.version(), acceptance.clone())
+        .step::<AcceptResidualRisk>(&actor, org, &t.id, f.version(), acceptance.clone())
         .await;
     match checked(saved)? {
         Ok(_) => go(&format!("/risks/{}#treatments", risk.id)),

@@ -7,6 +7,7 @@ use crate::pages::ctx::{Ctx, PageResult, ids, writable};
 use crate::pages::form::{Errors, FormData, checked, go, render_form};
 use aims_app::RecordId;
 use aims_app::Stored;
+use aims_app::risks::AssessRisk;
 use aims_domain::risk::{Risk, RiskMethod};
 use askama::Template;
 use axum::extract::Path;
@@ -62,7 +63,10 @@ pub async fn assess(ctx: Ctx, Path(id): Path<RecordId>, f: FormData) -> PageResu
     ids(&[&id], "risk")?;
     let (app, actor, org) = (&ctx.state.app, ctx.s.actor(), &ctx.s.org_id);
     let errors = match read_assessment(&f, false) {
-        Ok(Some(a)) => match checked(app.assess_risk(&actor, org, &id, f.version(), a).await)? {
+        Ok(Some(a)) => match checked(
+            app.step::<AssessRisk>(&actor, org, &id, f.version(), a)
+                .await,
+        )? {
             Ok(r) => return go(&format!("/risks/{}#assessments", r.id)),
             Err(errors) => errors,
         },
