@@ -147,7 +147,7 @@ const COMPONENT_FIELDS: &[Field] = &[
     Field::text("supplier_id", "Supplier", "").kind(FieldKind::Link("supplier")),
 ];
 
-/// Every field of an AI system that people enter; its retirement is recorded by its own step.
+/// Every field of an AI system; its retirement is recorded by its own step (`RetireSystem`).
 const SYSTEM_FIELDS: &[Field] = &[
     Field::text("name", "Name", "What people call the system.").required(),
     Field::text(
@@ -180,7 +180,8 @@ const SYSTEM_FIELDS: &[Field] = &[
         .required(),
     Field::text("org_role", "Our role for this system", "")
         .kind(FieldKind::Choice(AiRole::TEXTS))
-        .required(),
+        .required()
+        .flag("role"),
     Field::text("in_scope", "Inside the AIMS scope", "").kind(FieldKind::Bool),
     Field::text(
         "automation_level",
@@ -205,40 +206,37 @@ const SYSTEM_FIELDS: &[Field] = &[
         "Affected parties",
         "People, groups or society its outputs reach.",
     )
-    .kind(FieldKind::Tags),
+    .kind(FieldKind::Tags)
+    .flag("affected-party"),
     Field::text(
         "data_resources",
-        "Data resources",
-        "Datasets it is built, tested or run with (A.4.3, A.7).",
+        "Data resources (A.4.3, A.7)",
+        "Datasets it is built, tested or run with.",
     )
     .kind(FieldKind::Rows(DATASET_FIELDS)),
-    Field::text("models", "Models", "Models and their versions (A.4.4).")
+    Field::text("models", "Models (A.4.4)", "Models and their versions.")
         .kind(FieldKind::Rows(MODEL_FIELDS)),
-    Field::text(
-        "tooling",
-        "Tooling",
-        "Tools to build, evaluate and run it (A.4.4).",
-    )
-    .kind(FieldKind::Rows(TOOL_FIELDS)),
-    Field::text(
-        "compute",
-        "Compute",
-        "Computing resources and where they run (A.4.5).",
-    )
-    .kind(FieldKind::Rows(COMPUTE_FIELDS)),
-    Field::text(
-        "people",
-        "People",
-        "Roles and the competences they need (A.4.6).",
-    )
-    .kind(FieldKind::Rows(PEOPLE_FIELDS)),
+    Field::text("tooling", "Tooling (A.4.4)", "Tools to build, evaluate and run it.")
+        .kind(FieldKind::Rows(TOOL_FIELDS)),
+    Field::text("compute", "Compute (A.4.5)", "Computing resources and where they run.")
+        .kind(FieldKind::Rows(COMPUTE_FIELDS)),
+    Field::text("people", "People (A.4.6)", "Roles and the competences they need.")
+        .kind(FieldKind::Rows(PEOPLE_FIELDS)),
     Field::text(
         "components",
-        "Third-party components",
-        "What others supply and who (A.10.3); the supplier is the id of a supplier record.",
+        "Third-party components (A.10.3)",
+        "What others supply and who; the supplier is the id of a supplier record.",
     )
     .kind(FieldKind::Rows(COMPONENT_FIELDS)),
-    Field::text("custom_fields", "Custom fields", "").kind(FieldKind::Custom),
+    Field::text(
+        "custom_fields",
+        "Custom fields",
+        "A value of one of the organization's own fields, as KEY=VALUE (numbers and true/false are typed).",
+    )
+    .kind(FieldKind::Custom)
+    .flag("custom"),
+    Field::text("retired_on", "Retired on", "").fixed(),
+    Field::text("retired_reason", "Retired because", "").fixed(),
 ];
 
 /// AI systems are kit records for creating, reading and replacing them, with the kit's detail page and form

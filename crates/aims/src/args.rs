@@ -1,9 +1,10 @@
 //! Command-line grammar: `aims <noun> <verb>`, global options for the store, the organization and the format.
 
-use crate::args_record::{KitNoun, RecordCmd};
+use crate::args_record::{KitFields as Fields, KitNoun, RecordCmd};
 use crate::out::Format;
 use aims_app::RecordId;
 use aims_domain::context::{InterestedParty, Supplier};
+use aims_domain::inventory::AiSystem;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -409,7 +410,7 @@ pub enum SupplierExtra {
 #[derive(Debug, Subcommand)]
 pub enum SystemCmd {
     /// Add an AI system (flags, or a JSON/TOML file with any field; flags win).
-    Add(SystemFields),
+    Add(Fields<AiSystem>),
     /// Import many AI systems from a file: a JSON array, JSON Lines (.jsonl), or TOML with [[systems]] tables.
     /// All are checked first and written together, or none is.
     Import {
@@ -421,7 +422,7 @@ pub enum SystemCmd {
     /// Show one AI system with every section.
     Show(IdArg),
     /// Change an AI system (only the given fields change).
-    Update(Change<SystemFields>),
+    Update(Change<Fields<AiSystem>>),
     /// Retire an AI system (life-cycle stage `retired`, with date and reason).
     Retire {
         /// System id.
@@ -437,7 +438,7 @@ pub enum SystemCmd {
     History(IdArg),
 }
 
-impl Wording for SystemFields {
+impl Wording for Fields<AiSystem> {
     const ID: &'static str = "System id";
     const IF_VERSION: &'static str = "Refuse unless the system is still at this version";
 }
@@ -466,59 +467,6 @@ pub struct SystemListArgs {
     /// At most this many systems.
     #[arg(long)]
     pub limit: Option<i64>,
-}
-
-/// Fields of an AI system settable by flag; each serializes under the name of the field it sets (`input::Flags`).
-#[derive(Debug, Args, Default, serde::Serialize)]
-pub struct SystemFields {
-    /// JSON or TOML file with any fields of the system (datasets, models, components, custom fields, ...).
-    #[serde(skip)]
-    #[arg(long)]
-    pub file: Option<PathBuf>,
-    /// Name.
-    #[arg(long)]
-    pub name: Option<String>,
-    /// What the system is for.
-    #[arg(long)]
-    pub purpose: Option<String>,
-    /// Intended use.
-    #[arg(long)]
-    pub intended_use: Option<String>,
-    /// Reasonably foreseeable misuse.
-    #[arg(long)]
-    pub foreseeable_misuse: Option<String>,
-    /// Accountable owner.
-    #[arg(long)]
-    pub owner: Option<String>,
-    /// Business unit.
-    #[arg(long)]
-    pub business_unit: Option<String>,
-    /// idea, design, development, verification, deployment, operation or retired.
-    #[arg(long)]
-    pub lifecycle_stage: Option<String>,
-    /// provider, developer, deployer, importer, distributor or user.
-    #[serde(rename = "org_role")]
-    #[arg(long)]
-    pub role: Option<String>,
-    /// Whether the system is in the AIMS scope: true or false.
-    #[arg(long)]
-    pub in_scope: Option<bool>,
-    /// advisory, partial, high or full.
-    #[arg(long)]
-    pub automation_level: Option<String>,
-    /// human_in_the_loop, human_on_the_loop, human_in_command or none.
-    #[arg(long)]
-    pub human_oversight: Option<String>,
-    /// How oversight works in practice.
-    #[arg(long)]
-    pub oversight_notes: Option<String>,
-    /// Affected party (repeatable; replaces the list).
-    #[arg(long = "affected-party")]
-    pub affected_parties: Vec<String>,
-    /// Custom field value as KEY=VALUE (repeatable); numbers and true/false are typed.
-    #[serde(skip)]
-    #[arg(long = "custom")]
-    pub custom: Vec<String>,
 }
 
 /// Arguments of `history`.

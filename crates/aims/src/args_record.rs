@@ -3,7 +3,7 @@
 
 use aims_app::RecordId;
 use aims_app::kit::{FieldKind, ListParams, Record};
-use clap::{Arg, ArgAction, ArgMatches, Command, FromArgMatches, Subcommand};
+use clap::{Arg, ArgAction, ArgMatches, Args, Command, FromArgMatches, Subcommand};
 use serde_json::{Map, Value};
 use std::marker::PhantomData;
 use std::path::PathBuf;
@@ -109,23 +109,59 @@ fn if_version_arg(what: &str) -> Arg {
         ))
 }
 
+/// The field flags and `--file` of kit record type `T`, for the `add` and `update` of a noun that is otherwise
+/// its own (`aims system`).
+#[derive(Debug)]
+pub struct KitFields<T> {
+    /// Field values given by flag.
+    pub values: Map<String, Value>,
+    /// JSON or TOML file with any fields.
+    pub file: Option<PathBuf>,
+    record: PhantomData<fn() -> T>,
+}
+
+impl<T: Record> FromArgMatches for KitFields<T> {
+    fn from_arg_matches(m: &ArgMatches) -> Result<Self, clap::Error> {
+        Ok(KitFields {
+            values: values::<T>(m),
+            file: m.get_one::<PathBuf>("file").cloned(),
+            record: PhantomData,
+        })
+    }
+    fn update_from_arg_matches(&mut self, m: &ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(m)?;
+        Ok(())
+    }
+}
+
+impl<T: Record> Args for KitFields<T> {
+    fn augment_args(cmd: Command) -> Command {
+        field_args::<T>(cmd)
+    }
+    fn augment_args_for_update(cmd: Command) -> Command {
+        field_args::<T>(cmd)
+    }
+}
+
 /// A flag per field that can be given on the command line (lists of rows come from `--file`).
 fn field_args<T: Record>(mut cmd: Command) -> Command {
     let def = T::DEF;
-    for f in def.fields {
+    for f in def.fields.iter().filter(|f| !f.fixed) {
         let arg = Arg::new(f.name).long(f.cli_flag()).help(f.help);
         let arg = match f.kind {
-            FieldKind::Rows(_) | FieldKind::Id | FieldKind::Custom => continue,
+            FieldKind::Rows(_) | FieldKind::Id => continue,
+            FieldKind::Custom => arg.value_name("KEY=VALUE").action(ArgAction::Append),
             FieldKind::Bool => arg
                 .value_name("true|false")
                 .num_args(0..=1)
                 .default_missing_value("true")
                 .value_parser(clap::value_parser!(bool)),
             FieldKind::Tags => arg.value_name("TEXT").action(ArgAction::Append),
-            FieldKind::Choice(allowed) => {
-                arg.value_name("VALUE")
-                    .help(format!("{} One of: {}.", f.help, allowed.join(", ")))
-            }
+            FieldKind::Choice(allowed) => arg.value_name("VALUE").help(
+                format!("{} One of: {}.", f.help, allowed.join(", "))
+                    .trim()
+                    .to_string(),
+            ),
             FieldKind::Text | FieldKind::LongText => arg.value_name("TEXT"),
             FieldKind::Link(_) => arg.value_name("ID"),
         };
@@ -145,11 +181,12 @@ fn field_args<T: Record>(mut cmd: Command) -> Command {
 
 fn values<T: Record>(m: &ArgMatches) -> Map<String, Value> {
     let mut out = Map::new();
-    for f in T::DEF.fields {
+    for f in T::DEF.fields.iter().filter(|f| !f.fixed) {
         let v = match f.kind {
-            FieldKind::Rows(_) | FieldKind::Id | FieldKind::Custom => None,
+            FieldKind::Rows(_) | FieldKind::Id => None,
             FieldKind::Bool => m.get_one::<bool>(f.name).map(|b| Value::Bool(*b)),
-            FieldKind::Tags => m
+            // Custom field values stay `KEY=VALUE` texts here; `input::typed` reads them.
+            FieldKind::Tags | FieldKind::Custom => m
                 .get_many::<String>(f.name)
                 .map(|vs| Value::Array(vs.cloned().map(Value::String).collect())),
             _ => m.get_one::<String>(f.name).cloned().map(Value::String),

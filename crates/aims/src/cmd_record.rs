@@ -3,7 +3,7 @@
 
 use crate::args_record::{Action, RecordCmd};
 use crate::cmd_admin::print_history;
-use crate::input::{Overrides, build};
+use crate::input::{build, typed};
 use crate::out::{self, Format};
 use crate::{CmdResult, Ctx, Failure, Outcome};
 use aims_app::Stored;
@@ -35,7 +35,7 @@ pub async fn run<T: Record, X>(ctx: &Ctx, c: RecordCmd<T, X>) -> Result<Ran<X>, 
     let app = &ctx.app;
     let outcome = match c.action {
         Action::Add { values, file } => {
-            let data: T = build(None, file.as_deref(), Overrides(values))?;
+            let data: T = build(None, file.as_deref(), typed::<T>(values)?)?;
             let s = app.create_record(&ctx.actor, &org, data).await?;
             let name = summary(def, &s.id, &s.data);
             done(
@@ -61,7 +61,7 @@ pub async fn run<T: Record, X>(ctx: &Ctx, c: RecordCmd<T, X>) -> Result<Ran<X>, 
             if_version,
         } => {
             let current: Stored<T> = app.get_record(&ctx.actor, &org, &id).await?;
-            let data: T = build(Some(&current.data), file.as_deref(), Overrides(values))?;
+            let data: T = build(Some(&current.data), file.as_deref(), typed::<T>(values)?)?;
             let s = app
                 .update_record(
                     &ctx.actor,
@@ -158,7 +158,7 @@ async fn list<T: Record>(
 }
 
 /// Prints one record: its plain fields, then a table per list of rows.
-fn show<T: Record>(s: &Stored<T>) {
+pub fn show<T: Record>(s: &Stored<T>) {
     let all = cells(T::DEF, &s.data);
     let mut pairs: Vec<(&str, String)> = all
         .iter()

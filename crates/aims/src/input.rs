@@ -74,7 +74,13 @@ pub fn build<T: Serialize + DeserializeOwned>(
         }
     }
     for (k, v) in overrides.0 {
-        obj.insert(k, v);
+        // An object given by flag (custom field values) adds to the stored one.
+        match (obj.get_mut(&k), v) {
+            (Some(Value::Object(stored)), Value::Object(given)) => stored.extend(given),
+            (_, v) => {
+                obj.insert(k, v);
+            }
+        }
     }
     decode(Value::Object(obj), "")
 }
@@ -149,23 +155,39 @@ pub async fn updated<
     crate::cmd_record::done(ctx, &s, message)
 }
 
-/// Parses `KEY=VALUE` custom field assignments; numbers and true/false become typed values.
-pub fn custom_values(items: &[String]) -> Result<Map<String, Value>, Failure> {
-    let mut out = Map::new();
-    for item in items {
-        let Some((k, v)) = item.split_once('=') else {
-            return Err(bad_input("custom", format!("'{item}' is not KEY=VALUE")));
+/// The flag values of a kit record type as the fields they set: custom field values, given as `KEY=VALUE`
+/// texts, become an object of typed values (numbers and true/false typed, anything else text); a malformed one is
+/// refused naming its flag.
+pub fn typed<T: aims_app::kit::Record>(
+    mut values: Map<String, Value>,
+) -> Result<Overrides, Failure> {
+    for f in T::DEF.fields {
+        if !matches!(f.kind, aims_app::kit::FieldKind::Custom) {
+            continue;
+        }
+        let Some(Value::Array(items)) = values.remove(f.name) else {
+            continue;
         };
-        let value = match v {
-            "true" => Value::Bool(true),
-            "false" => Value::Bool(false),
-            _ => v
-                .parse::<i64>()
-                .map(Value::from)
-                .or_else(|_| v.parse::<f64>().map(Value::from))
-                .unwrap_or_else(|_| Value::String(v.to_string())),
-        };
-        out.insert(k.trim().to_string(), value);
+        let mut out = Map::new();
+        for item in items.iter().filter_map(Value::as_str) {
+            let Some((k, v)) = item.split_once('=') else {
+                return Err(bad_input(
+                    &f.cli_flag(),
+                    format!("'{item}' is not KEY=VALUE"),
+                ));
+            };
+            let value = match v {
+                "true" => Value::Bool(true),
+                "false" => Value::Bool(false),
+                _ => v
+                    .parse::<i64>()
+                    .map(Value::from)
+                    .or_else(|_| v.parse::<f64>().map(Value::from))
+                    .unwrap_or_else(|_| Value::String(v.to_string())),
+            };
+            out.insert(k.trim().to_string(), value);
+        }
+        values.insert(f.name.to_string(), Value::Object(out));
     }
-    Ok(out)
+    Ok(Overrides(values))
 }

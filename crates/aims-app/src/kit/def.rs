@@ -47,6 +47,9 @@ pub struct Field {
     pub in_list: bool,
     /// The CLI flag when it is not the name with `-` for `_` (e.g. `choice` for a repeated `choices` field).
     pub flag: Option<&'static str>,
+    /// Whether only a workflow step sets it (an AI system's retirement date): shown on detail pages and by the
+    /// CLI's `show`, never entered in a form or by flag.
+    pub fixed: bool,
 }
 
 impl Field {
@@ -60,6 +63,7 @@ impl Field {
             required: false,
             in_list: false,
             flag: None,
+            fixed: false,
         }
     }
 
@@ -78,6 +82,12 @@ impl Field {
     /// The same field, shown as a list column.
     pub const fn listed(mut self) -> Field {
         self.in_list = true;
+        self
+    }
+
+    /// The same field, set only by a workflow step.
+    pub const fn fixed(mut self) -> Field {
+        self.fixed = true;
         self
     }
 

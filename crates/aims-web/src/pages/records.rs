@@ -323,6 +323,8 @@ async fn show<T: Record>(ctx: Ctx, Path(id): Path<RecordId>) -> PageResult {
     let json = serde_json::to_value(&s.data).unwrap_or(Value::Null);
     let fields = cells(def, &s.data)
         .into_iter()
+        // What a step sets shows once the step was taken.
+        .filter(|(f, c)| !(f.fixed && c.is_empty()))
         .flat_map(|(f, c)| {
             if matches!(f.kind, FieldKind::Custom) {
                 return custom_lines(&custom, json.get(f.name));
@@ -654,6 +656,7 @@ fn read_field(f: &Field, name: &str, form: &FormData, custom: &[CustomFieldDef])
 fn read_form(def: &RecordDef, form: &FormData, custom: &[CustomFieldDef]) -> Map<String, Value> {
     def.fields
         .iter()
+        .filter(|f| !f.fixed)
         .map(|f| (f.name.to_string(), read_field(f, f.name, form, custom)))
         .collect()
 }
@@ -745,6 +748,7 @@ fn form_page(
     let fields = def
         .fields
         .iter()
+        .filter(|f| !f.fixed)
         .map(|f| form_field(f, f.name.to_string(), data.get(f.name), custom, errors))
         .collect();
     let shown: Vec<&str> = def.fields.iter().map(|f| f.name).collect();
