@@ -709,21 +709,8 @@ impl WriteTx {
             Ok(_) => None,
             Err(e) => return Err(duplicate_or(spec, e)),
         };
-        let row = Row { spec, values };
-        changelog::append(
-            self,
-            changelog::Change {
-                org,
-                actor,
-                action: Action::Create,
-                record_type: spec.record_type,
-                record_id: id,
-                content_hash: &row.content_hash(),
-            },
-            head,
-        )
-        .await?;
-        Ok(row)
+        self.logged(Action::Create, org, actor, Row { spec, values }, head)
+            .await
     }
 
     /// Replaces the data columns of a record and logs it. With `expected_version`, a record changed since the
@@ -808,16 +795,29 @@ impl WriteTx {
             Value::Int(updated_at),
         ];
         values.extend(data);
-        let row = Row { spec, values };
         let head = head_seq.zip(head_hash);
+        self.logged(Action::Update, org, actor, Row { spec, values }, head)
+            .await
+    }
+
+    /// Appends the change-log entry of `row`, just written by `action`, in this transaction; `head` is the
+    /// organization's chain head when the write's own statement returned it.
+    async fn logged(
+        &mut self,
+        action: Action,
+        org: &str,
+        actor: &str,
+        row: Row,
+        head: Option<(i64, String)>,
+    ) -> Result<Row, StoreError> {
         changelog::append(
             self,
             changelog::Change {
                 org,
                 actor,
-                action: Action::Update,
-                record_type: spec.record_type,
-                record_id: id,
+                action,
+                record_type: row.spec.record_type,
+                record_id: row.id(),
                 content_hash: &row.content_hash(),
             },
             head,

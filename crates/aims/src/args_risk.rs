@@ -99,10 +99,10 @@ pub struct RiskFields {
     /// Status: open, treating, accepted, closed.
     #[arg(long)]
     pub status: Option<String>,
-    /// First assessment (only with `add`).
+    /// First assessment (only with `add`, and only with --inherent).
     #[serde(skip)]
     #[command(flatten)]
-    pub scores: OptionalScores,
+    pub scores: ScoreArgs,
 }
 
 impl Wording for RiskFields {
@@ -110,26 +110,13 @@ impl Wording for RiskFields {
     const IF_VERSION: &'static str = "Refuse the change unless the risk is still at this version";
 }
 
-/// Scores of a first assessment, all optional.
-#[derive(Debug, Args)]
-pub struct OptionalScores {
-    /// Inherent score as LIKELIHOOD:IMPACT (e.g. 4:4); adds a first assessment.
-    #[arg(long)]
-    pub inherent: Option<String>,
-    /// Current score as LIKELIHOOD:IMPACT (defaults to the inherent score).
-    #[arg(long)]
-    pub current: Option<String>,
-    /// Residual score as LIKELIHOOD:IMPACT (defaults to the current score).
-    #[arg(long)]
-    pub residual: Option<String>,
-}
-
-/// Scores of a re-assessment.
+/// Scores and notes of an assessment: a re-assessment, or the first one of a new risk (which has none without
+/// --inherent).
 #[derive(Debug, Args)]
 pub struct ScoreArgs {
-    /// Inherent score as LIKELIHOOD:IMPACT.
+    /// Inherent score as LIKELIHOOD:IMPACT (e.g. 4:4).
     #[arg(long)]
-    pub inherent: String,
+    pub inherent: Option<String>,
     /// Current score as LIKELIHOOD:IMPACT (defaults to the inherent score).
     #[arg(long)]
     pub current: Option<String>,

@@ -1,8 +1,8 @@
 //! Risk management commands: `aims risk` (register, re-assessments, method) and `aims treatment`.
 
 use crate::args_risk::{
-    MethodCmd, OptionalScores, RiskCmd, RiskFields, ScoreArgs, SignOff, SignOffWording,
-    TreatmentCmd, TreatmentFields,
+    MethodCmd, RiskCmd, RiskFields, ScoreArgs, SignOff, SignOffWording, TreatmentCmd,
+    TreatmentFields,
 };
 use crate::cmd_admin::print_history;
 use crate::cmd_record::done;
@@ -55,20 +55,29 @@ fn assessment(
     })
 }
 
-fn first_assessment(ctx: &Ctx, s: &OptionalScores) -> Result<Option<RiskAssessment>, Failure> {
-    match &s.inherent {
-        Some(i) => Ok(Some(assessment(
-            ctx,
-            i,
-            s.current.as_deref(),
-            s.residual.as_deref(),
-        )?)),
-        None if s.current.is_some() || s.residual.is_some() => Err(bad_input(
-            "inherent",
-            "give the inherent score with --inherent when giving --current or --residual",
-        )),
-        None => Ok(None),
+/// The assessment the flags describe, `None` when they describe none; scores or notes without `--inherent` are
+/// refused.
+fn scored(ctx: &Ctx, s: &ScoreArgs) -> Result<Option<RiskAssessment>, Failure> {
+    let Some(inherent) = &s.inherent else {
+        let other = [&s.current, &s.residual, &s.date, &s.assessor, &s.note];
+        if other.iter().any(|o| o.is_some()) || !s.dimensions.is_empty() {
+            return Err(bad_input(
+                "inherent",
+                "give the inherent score with --inherent when giving other parts of an assessment",
+            ));
+        }
+        return Ok(None);
+    };
+    let mut a = assessment(ctx, inherent, s.current.as_deref(), s.residual.as_deref())?;
+    if let Some(d) = &s.date {
+        a.date = d.clone();
     }
+    if let Some(x) = &s.assessor {
+        a.assessor = x.clone();
+    }
+    a.dimensions = s.dimensions.clone();
+    a.note = s.note.clone().unwrap_or_default();
+    Ok(Some(a))
 }
 
 impl Flags for RiskFields {
@@ -183,7 +192,7 @@ pub async fn risk(ctx: &Ctx, c: RiskCmd) -> CmdResult {
     match c {
         RiskCmd::Add(f) => {
             let mut r: Risk = from_flags(None, &f)?;
-            if let Some(a) = first_assessment(ctx, &f.scores)? {
+            if let Some(a) = scored(ctx, &f.scores)? {
                 r.assessments = vec![a];
             }
             let s = app.create_record(&ctx.actor, &org, r).await?;
@@ -229,7 +238,8 @@ pub async fn risk(ctx: &Ctx, c: RiskCmd) -> CmdResult {
             scores,
             if_version,
         } => {
-            let a = re_assessment(ctx, &scores)?;
+            let a = scored(ctx, &scores)?
+                .ok_or_else(|| bad_input("inherent", "give the inherent score with --inherent"))?;
             let s = app
                 .step::<AssessRisk>(&ctx.actor, &org, &id, if_version, a)
                 .await?;
@@ -250,24 +260,6 @@ pub async fn risk(ctx: &Ctx, c: RiskCmd) -> CmdResult {
         RiskCmd::History { id } => print_history(ctx, &org, "risk", &id).await,
         RiskCmd::Method(m) => method(ctx, &org, m).await,
     }
-}
-
-fn re_assessment(ctx: &Ctx, s: &ScoreArgs) -> Result<RiskAssessment, Failure> {
-    let mut a = assessment(
-        ctx,
-        &s.inherent,
-        s.current.as_deref(),
-        s.residual.as_deref(),
-    )?;
-    if let Some(d) = &s.date {
-        a.date = d.clone();
-    }
-    if let Some(x) = &s.assessor {
-        a.assessor = x.clone();
-    }
-    a.dimensions = s.dimensions.clone();
-    a.note = s.note.clone().unwrap_or_default();
-    Ok(a)
 }
 
 async fn method(ctx: &Ctx, org: &aims_app::OrgId, c: MethodCmd) -> CmdResult {

@@ -627,14 +627,11 @@ on_both!(
         let path = format!("/systems/{}", sys.id);
         let edit = fx.get(&format!("{path}/edit"), Some(&cookie)).await;
         assert_eq!(edit.status, StatusCode::OK);
-        for input in [
-            "name=\"data_resources[0].name\"",
-            "name=\"components[0].supplier_id\"",
-            "name=\"custom_fields.risk_tier\"",
-            "https://models.example/card",
-        ] {
-            edit.assert_contains(input);
-        }
+        // Every section has its rows, and each custom field of the organization its input with the value.
+        edit.assert_contains("name=\"data_resources[0].name\"");
+        edit.assert_contains("name=\"components[0].supplier_id\"");
+        edit.assert_contains("name=\"custom_fields.risk_tier\"");
+        edit.assert_contains("https://models.example/card");
         let version = hidden(&edit.text, "version").expect("version");
         let base = [
             ("version", version.as_str()),

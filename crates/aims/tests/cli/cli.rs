@@ -1135,9 +1135,7 @@ fn malformed_database_urls_are_refused_naming_the_database_url() {
     ];
     for (url, says) in cases {
         for cmd in [&["system", "list"][..], &["init"][..], &["verify"][..]] {
-            let mut args = vec!["--format", "json"];
-            args.extend(cmd);
-            let run = run_in(dir.path(), Some(url), &args, &[]);
+            let run = json_in(dir.path(), Some(url), cmd);
             let e = assert_refused(&run, "store_unusable", "database URL");
             assert!(
                 e["message"].as_str().unwrap().contains(says),
@@ -1146,8 +1144,23 @@ fn malformed_database_urls_are_refused_naming_the_database_url() {
             );
         }
     }
-    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
-    assert!(left.is_empty(), "a bad URL created files: {left:?}");
+    assert_nothing_created(dir.path(), "a bad URL");
+}
+
+/// Runs `aims --format json CMD…` in `dir` against the store `url`.
+fn json_in(dir: &Path, url: Option<&str>, cmd: &[&str]) -> Run {
+    let mut args = vec!["--format", "json"];
+    args.extend(cmd);
+    run_in(dir, url, &args, &[])
+}
+
+/// Asserts that `dir` is still empty after `what`.
+fn assert_nothing_created(dir: &Path, what: &str) {
+    let left: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(left.is_empty(), "{what} created files: {left:?}");
 }
 
 #[test]
@@ -1189,16 +1202,12 @@ fn database_url_errors_never_show_the_password() {
 fn database_url_with_postgres_scheme_but_no_slashes_is_not_taken_for_a_file() {
     let dir = tempfile::tempdir().unwrap();
     for url in ["postgres:aims", "postgresql:/127.0.0.1/aims"] {
-        let run = run_in(dir.path(), Some(url), &["--format", "json", "init"], &[]);
+        let run = json_in(dir.path(), Some(url), &["init"]);
         assert_refused(&run, "store_unusable", "database URL");
     }
-    let left: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    assert!(
-        left.is_empty(),
-        "a mistyped PostgreSQL URL created a SQLite store instead: {left:?}"
+    assert_nothing_created(
+        dir.path(),
+        "a mistyped PostgreSQL URL (taken for a SQLite store)",
     );
 }
 
@@ -1207,12 +1216,7 @@ fn unreachable_postgres_server_is_refused_with_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     let url = "postgres://postgres@127.0.0.1:1/none";
     let started = std::time::Instant::now();
-    let run = run_in(
-        dir.path(),
-        Some(url),
-        &["--format", "json", "system", "list"],
-        &[],
-    );
+    let run = json_in(dir.path(), Some(url), &["system", "list"]);
     let e = assert_refused(&run, "store_unusable", "cannot open the database");
     assert!(
         e["message"].as_str().unwrap().contains("127.0.0.1:1"),
@@ -1242,9 +1246,7 @@ fn missing_sqlite_file_is_refused_with_a_hint_to_run_init_and_is_not_created() {
         &["verify"][..],
         &["backup", "b.jsonl"][..],
     ] {
-        let mut args = vec!["--format", "json"];
-        args.extend(cmd);
-        let run = run_in(dir.path(), Some(&db), &args, &[]);
+        let run = json_in(dir.path(), Some(&db), cmd);
         assert_refused(&run, "store_unusable", "run `aims init`");
         assert!(!Path::new(&db).exists(), "{db} was created by {}", run.line);
     }
@@ -1256,8 +1258,7 @@ fn missing_sqlite_file_is_refused_with_a_hint_to_run_init_and_is_not_created() {
         "{}",
         run.describe()
     );
-    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
-    assert!(left.is_empty(), "files were created: {left:?}");
+    assert_nothing_created(dir.path(), "a missing SQLite file");
 }
 
 /// The catalogue is built-in content: it answers before `aims init`, without creating a store.
