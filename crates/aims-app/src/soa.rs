@@ -236,6 +236,12 @@ impl App {
             for p in &e.problems {
                 errs.push(format!("entries[{}]", e.control), p.clone());
             }
+            if !e.decided && e.problems.is_empty() {
+                errs.push(
+                    format!("entries[{}]", e.control),
+                    "no decision recorded yet (record an implementation or a justified exclusion)",
+                );
+            }
         }
         errs.into_result()?;
         let number = latest_version(&mut w, org)

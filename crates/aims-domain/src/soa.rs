@@ -70,11 +70,17 @@ pub struct SoaEntry {
     pub source: String,
     /// Whether the control is included.
     pub applicable: bool,
+    /// Whether the organization has decided on the control: it records an implementation or a justified
+    /// exclusion, or a risk, assessment or requirement calls for it. An undecided line is not included, and not
+    /// excluded either.
+    #[serde(default = "decided")]
+    pub decided: bool,
     /// Why it is included (sorted).
     pub reasons: Vec<SoaReason>,
     /// Why it is excluded.
     pub justification: String,
-    /// Implementation status ([`ImplementationStatus`]); `not_started` when nothing is recorded.
+    /// Implementation status ([`ImplementationStatus`]); `not_started` for an included control without a record,
+    /// `undecided` while nothing is decided.
     pub status: String,
     /// Owner.
     pub owner: String,
@@ -90,6 +96,14 @@ pub struct SoaEntry {
     pub problems: Vec<String>,
 }
 
+/// Lines frozen in an approved version were all decided.
+fn decided() -> bool {
+    true
+}
+
+/// The status of a line nobody has decided on yet.
+pub const UNDECIDED: &str = "undecided";
+
 /// An implementation record with its id.
 #[derive(Debug, Clone)]
 pub struct ImplementationRef<'a> {
@@ -99,7 +113,9 @@ pub struct ImplementationRef<'a> {
     pub implementation: &'a ControlImplementation,
 }
 
-/// Computes the Statement of Applicability: Annex A controls in catalogue order, then the organization's own.
+/// Computes the Statement of Applicability: Annex A controls in catalogue order, then the organization's own. A
+/// control nobody has decided on is a problem only once the organization has recorded a first decision (it has
+/// started its SoA); approval needs every line decided either way.
 pub fn compute(
     catalog: &[CatalogControl],
     implementations: &[ImplementationRef<'_>],
@@ -129,9 +145,11 @@ pub fn compute(
         .iter()
         .map(|i| (i.implementation.control.as_str(), i))
         .collect();
+    let started = !implementations.is_empty();
     let mut out = Vec::with_capacity(catalog.len() + implementations.len());
     for c in catalog {
         out.push(line(
+            started,
             &c.control,
             &c.title,
             &c.objective,
@@ -154,6 +172,7 @@ pub fn compute(
             .remove(i.implementation.control.as_str())
             .unwrap_or_default();
         out.push(line(
+            started,
             &i.implementation.control,
             &i.implementation.title,
             crate::controls::ORG_FRAMEWORK,
@@ -166,6 +185,7 @@ pub fn compute(
 }
 
 fn line(
+    started: bool,
     control: &str,
     title: &str,
     objective: &str,
@@ -209,10 +229,12 @@ fn line(
         }
         None if !derived.is_empty() => (true, derived, String::new()),
         None => {
-            problems.push(
-                "no decision recorded: excluded without a justification (record an implementation or a justified exclusion)"
-                    .to_string(),
-            );
+            if started {
+                problems.push(
+                    "no decision recorded yet (record an implementation or a justified exclusion)"
+                        .to_string(),
+                );
+            }
             (false, derived, String::new())
         }
     };
@@ -221,10 +243,11 @@ fn line(
     }
     reasons.sort();
     reasons.dedup();
+    let decided = imp.is_some() || applicable;
     let status = match (imp, applicable) {
         (Some(i), _) => i.implementation.status.clone(),
         (None, true) => ImplementationStatus::NotStarted.as_str().to_string(),
-        (None, false) => ImplementationStatus::NotApplicable.as_str().to_string(),
+        (None, false) => UNDECIDED.to_string(),
     };
     let (owner, description, inherited, evidence, id) = match imp {
         Some(i) => (
@@ -248,6 +271,7 @@ fn line(
         objective: objective.to_string(),
         source: source.to_string(),
         applicable,
+        decided,
         reasons,
         justification,
         status,
@@ -278,8 +302,11 @@ pub struct SoaSummary {
     pub controls: usize,
     /// Included controls.
     pub applicable: usize,
-    /// Excluded controls.
+    /// Excluded controls (decided, not included).
     pub excluded: usize,
+    /// Controls nobody has decided on yet.
+    #[serde(default)]
+    pub undecided: usize,
     /// Included controls per implementation status.
     pub by_status: BTreeMap<String, usize>,
     /// Lines that stop approval.
@@ -296,8 +323,10 @@ pub fn summarise(entries: &[SoaEntry]) -> SoaSummary {
         if e.applicable {
             s.applicable += 1;
             *s.by_status.entry(e.status.clone()).or_default() += 1;
-        } else {
+        } else if e.decided {
             s.excluded += 1;
+        } else {
+            s.undecided += 1;
         }
         if !e.problems.is_empty() {
             s.with_problems += 1;
@@ -514,6 +543,15 @@ pub struct SoaApproval {
     pub note: String,
 }
 
+/// "1 in-scope AI system has" or "3 in-scope AI systems have".
+fn systems_have(n: i64) -> String {
+    if n == 1 {
+        "1 in-scope AI system has".to_string()
+    } else {
+        format!("{n} in-scope AI systems have")
+    }
+}
+
 /// A hint that an excluded control may have become applicable because of what the organization now does.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -534,7 +572,8 @@ pub struct SystemFacts {
 }
 
 /// Flags excluded controls that the organization's current AI systems make relevant: development controls
-/// (A.6) when it develops or provides a system, supplier controls (A.10) when a system relies on suppliers.
+/// (A.6) when it develops or provides a system, responsibilities and suppliers (A.10.2, A.10.3) when a system
+/// relies on suppliers, customers (A.10.4) when it provides a system to others.
 pub fn applicability_hints(entries: &[SoaEntry], facts: &SystemFacts) -> Vec<ApplicabilityHint> {
     let mut out = Vec::new();
     let builds: Vec<&(String, i64, String)> = facts
@@ -542,9 +581,10 @@ pub fn applicability_hints(entries: &[SoaEntry], facts: &SystemFacts) -> Vec<App
         .iter()
         .filter(|(r, n, _)| (r == "provider" || r == "developer") && *n > 0)
         .collect();
+    // Only decided exclusions get a hint; an undecided control is listed as undecided already.
     for e in entries
         .iter()
-        .filter(|e| !e.applicable && e.source == "annex_a")
+        .filter(|e| e.decided && !e.applicable && e.source == "annex_a")
     {
         if e.control.starts_with("A.6.")
             && let Some((role, n, example)) = builds.first()
@@ -552,16 +592,33 @@ pub fn applicability_hints(entries: &[SoaEntry], facts: &SystemFacts) -> Vec<App
             out.push(ApplicabilityHint {
                 control: e.control.clone(),
                 message: format!(
-                    "{n} in-scope AI system(s) have the organization as {role} (e.g. '{example}'); this development control is excluded"
+                    "{} the organization as {role} (e.g. '{example}'); this development control is excluded",
+                    systems_have(*n)
                 ),
             });
         }
-        if e.control.starts_with("A.10.") && !facts.with_suppliers.is_empty() {
+        if matches!(e.control.as_str(), "A.10.2" | "A.10.3") && !facts.with_suppliers.is_empty() {
             out.push(ApplicabilityHint {
                 control: e.control.clone(),
                 message: format!(
-                    "in-scope AI systems rely on suppliers (e.g. '{}'); this supplier control is excluded",
+                    "in-scope AI systems rely on suppliers (e.g. '{}'); this control on third-party relationships \
+                     is excluded",
                     facts.with_suppliers[0]
+                ),
+            });
+        }
+        if e.control == "A.10.4"
+            && let Some((_, n, example)) = facts
+                .roles
+                .iter()
+                .find(|(r, n, _)| r == "provider" && *n > 0)
+        {
+            out.push(ApplicabilityHint {
+                control: e.control.clone(),
+                message: format!(
+                    "{} the organization as provider, so others use them (e.g. '{example}'); this customer control \
+                     is excluded",
+                    systems_have(*n)
                 ),
             });
         }
@@ -619,6 +676,61 @@ mod tests {
     }
 
     #[test]
+    fn hints_name_the_right_group_and_leave_undecided_lines_alone() {
+        let cat: Vec<CatalogControl> = ["A.6.2.2", "A.10.3", "A.10.4"]
+            .iter()
+            .map(|c| CatalogControl {
+                control: c.to_string(),
+                title: String::new(),
+                objective: String::new(),
+            })
+            .collect();
+        let facts = SystemFacts {
+            roles: vec![("provider".into(), 1, "Scorer".into())],
+            with_suppliers: vec!["Scorer".into()],
+        };
+        let undecided = compute(&cat, &[], &[], &[]);
+        assert!(applicability_hints(&undecided, &facts).is_empty());
+        let excluded: Vec<ControlImplementation> = ["A.6.2.2", "A.10.3", "A.10.4"]
+            .iter()
+            .map(|c| imp(c, "not_applicable", "not for us"))
+            .collect();
+        let refs: Vec<ImplementationRef<'_>> = excluded
+            .iter()
+            .map(|i| ImplementationRef {
+                id: "i",
+                implementation: i,
+            })
+            .collect();
+        let hints = applicability_hints(&compute(&cat, &refs, &[], &[]), &facts);
+        let by = |c: &str| {
+            hints
+                .iter()
+                .find(|h| h.control == c)
+                .map(|h| h.message.clone())
+        };
+        assert!(by("A.6.2.2").is_some_and(|m| m.starts_with("1 in-scope AI system has")));
+        assert!(by("A.10.3").is_some_and(|m| m.contains("third-party relationships")));
+        assert!(
+            by("A.10.4").is_some_and(|m| m.contains("customer control") && !m.contains("supplier"))
+        );
+    }
+
+    #[test]
+    fn a_fresh_soa_is_undecided_without_problems() {
+        let soa = compute(&cat(), &[], &[], &[]);
+        assert!(
+            soa.iter()
+                .all(|e| !e.decided && !e.applicable && e.problems.is_empty())
+        );
+        let s = summarise(&soa);
+        assert_eq!(
+            (s.applicable, s.excluded, s.undecided, s.with_problems),
+            (0, 0, soa.len(), 0)
+        );
+    }
+
+    #[test]
     fn risk_reason_makes_control_applicable_and_exclusion_needs_justification() {
         let a = imp("A.10.3", "not_applicable", "");
         let soa = with_treated_risk(&a, "Biased ranking");
@@ -632,7 +744,12 @@ mod tests {
         assert!(!soa[2].applicable);
         assert_eq!(soa[2].problems, ["excluded without a justification"]);
         let s = summarise(&soa);
-        assert_eq!((s.applicable, s.excluded, s.with_problems), (1, 2, 2));
+        // The first line is undecided, not excluded: it counts as a problem because A.10.3 has a decision.
+        assert!(!soa[0].decided && soa[0].status == UNDECIDED);
+        assert_eq!(
+            (s.applicable, s.excluded, s.undecided, s.with_problems),
+            (1, 1, 1, 2)
+        );
     }
 
     #[test]

@@ -206,7 +206,12 @@ fn print_soa(v: &SoaView) {
         vec![
             e.control.clone(),
             e.title.clone(),
-            if e.applicable { "yes" } else { "no" }.into(),
+            match (e.applicable, e.decided) {
+                (true, _) => "yes",
+                (false, true) => "no",
+                (false, false) => "undecided",
+            }
+            .into(),
             e.status.clone(),
             e.owner.clone(),
             reasons_text(e),
@@ -214,8 +219,12 @@ fn print_soa(v: &SoaView) {
         ]
     });
     println!(
-        "\n{} controls: {} applicable, {} excluded, {} with problems",
-        v.summary.controls, v.summary.applicable, v.summary.excluded, v.summary.with_problems
+        "\n{} controls: {} applicable, {} excluded, {} undecided, {} with problems",
+        v.summary.controls,
+        v.summary.applicable,
+        v.summary.excluded,
+        v.summary.undecided,
+        v.summary.with_problems
     );
     match v.approved_version {
         Some(n) if v.drift.is_empty() => {

@@ -43,6 +43,15 @@ struct Dashboard {
     soa_problems: usize,
     soa_version: String,
     soa_drift: usize,
+    /// The getting-started checklist, shown while a step is open.
+    steps: Vec<aims_app::dashboard::StartStep>,
+}
+
+impl Dashboard {
+    /// Steps of the checklist done.
+    fn steps_done(&self) -> usize {
+        self.steps.iter().filter(|s| s.done).count()
+    }
 }
 
 /// GET /
@@ -76,7 +85,9 @@ pub async fn show(ctx: Ctx) -> Response {
     let residual_map = heatmap::svg(&method, &residual, "Residual risk heat map", |l, i| {
         format!("/risks?which=residual&l={l}&i={i}#register")
     });
+    let steps = counts.getting_started();
     render(&Dashboard {
+        steps,
         systems_total: n(counts.systems_total),
         systems_in_scope: n(counts.systems_in_scope),
         stages,

@@ -179,7 +179,8 @@ pub fn svg(
                 .copied()
                 .unwrap_or(0);
             let spoken = format!(
-                "{n} risk(s) at likelihood {} ({}) and impact {} ({}), level {label}",
+                "{n} {} at likelihood {} ({}) and impact {} ({}), level {label}",
+                if n == 1 { "risk" } else { "risks" },
                 li + 1,
                 lp.label,
                 ii + 1,
@@ -272,7 +273,7 @@ mod tests {
         });
         assert!(out.contains("href=\"/risks?l=3&amp;i=4\""));
         assert!(
-            out.contains("2 risk(s) at likelihood 3 (Possible) and impact 4 (Major), level High")
+            out.contains("2 risks at likelihood 3 (Possible) and impact 4 (Major), level High")
         );
         assert!(out.contains("Inherent &lt;risk&gt;"));
         let rows = table(&m, &g);

@@ -735,3 +735,32 @@ on_both!(
         fx.assert_intact().await;
     }
 );
+
+on_both!(
+    a_new_organization_gets_a_checklist_and_an_undecided_soa_without_problems,
+    |fx: Fx| async move {
+        let cookie = fx
+            .sign_in(crate::common::BOSS_B, "other-password-123")
+            .await
+            .unwrap_or_else(|r| panic!("sign-in: {}", r.text));
+        let page = fx.get("/", Some(&cookie)).await;
+        page.assert_contains("id=\"getting-started\"");
+        // The other organization has one AI system and nothing else yet.
+        page.assert_contains("1 of 7 done");
+        page.assert_contains("<a href=\"/context/scope/edit\">Approve the AIMS scope</a>");
+        let soa = fx.get("/soa", Some(&cookie)).await;
+        soa.assert_contains("<span class=\"num\">38</span><span class=\"label\">Undecided</span>");
+        soa.assert_contains(
+            "<span class=\"num\">0</span><span class=\"label\">With problems</span>",
+        );
+        soa.assert_contains("<span class=\"num\">0</span><span class=\"label\">Excluded</span>");
+        // The demo organization has walked every step: no checklist.
+        let (demo, _) = fx.session(crate::common::MANAGER).await;
+        let page = fx.get("/", Some(&demo)).await;
+        assert!(
+            !page.text.contains("id=\"getting-started\""),
+            "{}",
+            page.text
+        );
+    }
+);

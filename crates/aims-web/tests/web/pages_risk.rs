@@ -165,9 +165,13 @@ fn cell_count(html: &str, map: &str, likelihood: &str, impact: &str) -> usize {
         .find(&format!("aria-label=\"{map} heat map:"))
         .unwrap_or_else(|| panic!("no {map} heat map"));
     let svg = &html[start..start + html[start..].find("</svg>").expect("svg end")];
-    let needle = format!(" risk(s) at likelihood {likelihood} and impact {impact}");
+    let needle = format!(" at likelihood {likelihood} and impact {impact}");
     let at = svg.find(&needle).expect("cell label");
-    let digits: String = svg[..at]
+    let before = &svg[..at];
+    let before = (before.strip_suffix(" risks"))
+        .or_else(|| before.strip_suffix(" risk"))
+        .expect("a count of risks");
+    let digits: String = before
         .chars()
         .rev()
         .take_while(|c| c.is_ascii_digit())

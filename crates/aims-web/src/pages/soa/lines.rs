@@ -32,6 +32,8 @@ pub struct SoaLine {
     pub href: String,
     /// Whether the control is included.
     pub applicable: bool,
+    /// Whether anything decides it (included or excluded).
+    pub decided: bool,
     /// Why it is included.
     pub reasons: Vec<ReasonView>,
     /// Why it is excluded.
@@ -81,6 +83,7 @@ pub(super) fn line(e: &SoaEntry, suppliers: &HashMap<String, String>) -> SoaLine
         control: e.control.clone(),
         title: e.title.clone(),
         applicable: e.applicable,
+        decided: e.decided,
         reasons: e
             .reasons
             .iter()

@@ -63,7 +63,8 @@ pub(super) fn filter_lines(lines: Vec<SoaLine>, q: &SoaQuery) -> Vec<SoaLine> {
         .filter(|l| q.status.is_empty() || l.status == q.status)
         .filter(|l| match q.applicable.as_str() {
             "yes" => l.applicable,
-            "no" => !l.applicable,
+            "no" => l.decided && !l.applicable,
+            "undecided" => !l.decided,
             _ => true,
         })
         .filter(|l| q.problems.is_empty() || !l.problems.is_empty())
