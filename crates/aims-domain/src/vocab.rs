@@ -3,6 +3,30 @@
 use crate::ValidationError;
 
 /// Defines a string-backed enumeration with `as_str`, `ALL` and a `parse` that names the field on failure.
+#[cfg(test)]
+mod label_tests {
+    #[test]
+    fn values_read_as_words_and_acronyms_keep_their_case() {
+        assert_eq!(super::label("human_in_the_loop"), "human in the loop");
+        assert_eq!(super::label("maintain_and_retain"), "maintain and retain");
+        assert_eq!(super::label("gpai"), "general-purpose AI");
+    }
+}
+
+/// How a stored vocabulary value reads to people: the one place that turns `human_in_the_loop` into "human in the
+/// loop" (and, once there are translations, into another language). A value without an entry of its own reads as
+/// its words.
+pub fn label(value: &str) -> String {
+    match value {
+        "gpai" => "general-purpose AI".to_string(),
+        "annex_iii" => "Annex III".to_string(),
+        "eu_ai_act" => "EU AI Act".to_string(),
+        "iso42001" => "ISO/IEC 42001".to_string(),
+        "nist_ai_rmf" => "NIST AI RMF".to_string(),
+        v => v.replace('_', " "),
+    }
+}
+
 macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*

@@ -7,6 +7,7 @@ mod assets;
 mod auth;
 mod chrome;
 mod error;
+mod filters;
 pub mod metrics;
 mod pages;
 mod security;

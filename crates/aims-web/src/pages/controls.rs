@@ -5,6 +5,7 @@
 use crate::AppState;
 use crate::auth::encode;
 use crate::chrome::Chrome;
+use crate::filters;
 use crate::pages::ctx::{Ctx, PageResult};
 use crate::pages::form::{Errors, FormData, Opt, go, render_form};
 use crate::pages::soa::{kinds, read_control, statuses};

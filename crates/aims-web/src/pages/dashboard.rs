@@ -2,6 +2,7 @@
 
 use crate::chrome::Chrome;
 use crate::error::{app_error, render};
+use crate::filters;
 use crate::pages::ctx::Ctx;
 use crate::pages::heatmap::{self, Grid};
 use aims_domain::vocab::LifecycleStage;

@@ -261,7 +261,7 @@ impl Opt {
         }
         v.extend(all.iter().map(|x| Opt {
             value: x.to_string(),
-            label: x.replace('_', " "),
+            label: aims_domain::vocab::label(x),
             selected: *x == current,
         }));
         v

@@ -146,13 +146,13 @@ async fn list<T: Record>(ctx: Ctx, Query(query): Query<Vec<(String, String)>>) -
             cells: cells(def, &s.data)
                 .into_iter()
                 .filter(|(f, _)| f.in_list)
-                .map(|(_, c)| match c {
+                .map(|(f, c)| match c {
                     Cell::Tags(tags) => ListCell {
                         text: String::new(),
                         tags,
                     },
                     other => ListCell {
-                        text: other.plain(),
+                        text: shown(f, &other),
                         tags: vec![],
                     },
                 })
@@ -234,6 +234,14 @@ async fn list<T: Record>(ctx: Ctx, Query(query): Query<Vec<(String, String)>>) -
         chrome: ctx.chrome,
     };
     Ok(render(&view))
+}
+
+/// A cell as people read it: a vocabulary value by its label, anything else as it is.
+fn shown(f: &Field, c: &Cell) -> String {
+    match f.kind {
+        FieldKind::Choice(_) => aims_domain::vocab::label(&c.plain()),
+        _ => c.plain(),
+    }
 }
 
 /// One field of a detail page.
@@ -332,7 +340,7 @@ async fn show<T: Record>(ctx: Ctx, Path(id): Path<RecordId>) -> PageResult {
             vec![DetailField {
                 label: f.label.to_string(),
                 long: matches!(f.kind, FieldKind::LongText),
-                text: c.plain(),
+                text: shown(f, &c),
                 tags: match &c {
                     Cell::Tags(t) => Some(t.clone()),
                     _ => None,

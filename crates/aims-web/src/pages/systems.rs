@@ -4,6 +4,7 @@
 use crate::auth::encode;
 use crate::chrome::Chrome;
 use crate::error::render;
+use crate::filters;
 use crate::pages::ctx::{Ctx, PageResult};
 use crate::pages::form::vocab;
 use aims_app::Stored;

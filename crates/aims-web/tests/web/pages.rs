@@ -682,6 +682,7 @@ on_both!(
             ("models[0].name", "Scorer"),
             ("models[0].version", "3.1"),
             ("people[0].role", "Human overseer"),
+            ("human_oversight", "human_in_the_loop"),
             ("custom_fields.risk_tier", "high"),
         ]);
         let r = fx.post_form(&path, &cookie, &csrf, &good).await;
@@ -706,6 +707,9 @@ on_both!(
             "retirement is not the form's to change"
         );
         let detail = fx.get(&path, Some(&cookie)).await;
+        // Vocabulary values read as words.
+        detail.assert_contains("<dd>human in the loop</dd>");
+        assert!(!detail.text.contains("human_in_the_loop"), "a raw value is shown");
         for text in [
             "Applications 2025",
             "Internal risk tier",

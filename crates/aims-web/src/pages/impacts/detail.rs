@@ -5,6 +5,7 @@ use super::form::{QuestionField, question_fields};
 use super::read::{TEXT_FIELDS, text_of};
 use crate::AppState;
 use crate::chrome::Chrome;
+use crate::filters;
 use crate::pages::ctx::{Ctx, PageResult, ids};
 use crate::pages::form::{
     Badge, Errors, FormData, SignOff, checked, go, render_form, scale_label, words,

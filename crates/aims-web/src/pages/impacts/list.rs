@@ -4,6 +4,7 @@ use super::vocab;
 use crate::auth::encode;
 use crate::chrome::Chrome;
 use crate::error::{app_error, render};
+use crate::filters;
 use crate::pages::ctx::Ctx;
 use crate::pages::form::{Opt, SystemNames, is_id};
 use aims_app::AppError;

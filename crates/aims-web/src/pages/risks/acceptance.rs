@@ -4,6 +4,7 @@ use super::detail::{AssessmentRow, assessment_row};
 use super::treatments::risk_and_treatment;
 use crate::chrome::Chrome;
 use crate::error::PageError;
+use crate::filters;
 use crate::pages::ctx::{Ctx, PageResult, ids};
 use crate::pages::form::{Errors, FormData, SignOff, checked, go, render_form};
 use aims_app::RecordId;

@@ -4,6 +4,7 @@ use crate::AppState;
 use crate::auth::encode;
 use crate::chrome::Chrome;
 use crate::error::render;
+use crate::filters;
 use crate::pages::ctx::{Ctx, PageResult, ids};
 use crate::pages::form::{Badge, SystemNames, words};
 use aims_app::RecordId;

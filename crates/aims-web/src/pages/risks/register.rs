@@ -3,6 +3,7 @@
 use crate::auth::encode;
 use crate::chrome::Chrome;
 use crate::error::{app_error, render};
+use crate::filters;
 use crate::pages::ctx::Ctx;
 use crate::pages::form::{Badge, Opt, SystemNames, is_id, scale_label};
 use crate::pages::heatmap::{self, Grid, TableRow};

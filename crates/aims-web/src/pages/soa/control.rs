@@ -4,6 +4,7 @@ use super::lines::*;
 use crate::AppState;
 use crate::auth::encode;
 use crate::chrome::Chrome;
+use crate::filters;
 use crate::pages::ctx::{Ctx, PageResult};
 use crate::pages::form::{Errors, FormData, Opt, checked, go, lines, render_form, vocab};
 use aims_app::catalogue::MappingRow;

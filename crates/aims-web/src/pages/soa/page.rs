@@ -4,6 +4,7 @@ use super::control::statuses;
 use super::lines::*;
 use crate::AppState;
 use crate::chrome::Chrome;
+use crate::filters;
 use crate::pages::ctx::{Ctx, PageResult};
 use crate::pages::form::{Errors, FormData, Opt, checked, go, render_form};
 use aims_domain::soa::{ApplicabilityHint, SoaApproval, SoaSummary};

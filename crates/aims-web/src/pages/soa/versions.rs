@@ -3,6 +3,7 @@
 use super::lines::*;
 use crate::chrome::Chrome;
 use crate::error::{page, render};
+use crate::filters;
 use crate::pages::ctx::{Ctx, PageResult};
 use crate::pages::form::Opt;
 use aims_app::Stored;
