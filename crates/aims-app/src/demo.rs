@@ -39,6 +39,34 @@ pub struct DemoInfo {
     pub users: Vec<DemoUser>,
 }
 
+/// The slug of the demo organization in [`DEMO_DOCUMENT`].
+pub const DEMO_SLUG: &str = "northwind";
+
+/// The demo organization of a store that already holds it (an earlier `serve --demo`), with its members, so that
+/// a second start can say how to sign in again; None when the store holds no organization with the demo's slug.
+pub async fn existing_demo(app: &App) -> Result<Option<DemoInfo>, AppError> {
+    let Some(organization) =
+        (app.organizations().await?.into_iter()).find(|o| o.data.slug == DEMO_SLUG)
+    else {
+        return Ok(None);
+    };
+    let members = app
+        .members(&Actor::operator("demo"), &organization.org_id())
+        .await?;
+    let users = members
+        .into_iter()
+        .filter(|m| !m.user.disabled)
+        .map(|m| DemoUser {
+            email: m.user.email,
+            role: m.role,
+        })
+        .collect();
+    Ok(Some(DemoInfo {
+        organization,
+        users,
+    }))
+}
+
 /// Creates the demo organization when the store holds no organization; returns None (and changes nothing)
 /// otherwise.
 ///
@@ -242,6 +270,17 @@ mod tests {
 
             assert!(seed_demo(&app).await.unwrap().is_none());
             assert_eq!(app.organizations().await.unwrap().len(), 1);
+            // A second start finds the demo and its members, to say how to sign in again.
+            let again = existing_demo(&app)
+                .await
+                .unwrap()
+                .expect("the demo is there");
+            assert_eq!(again.organization.data.slug, DEMO_SLUG);
+            let mut emails: Vec<&str> = again.users.iter().map(|u| u.email.as_str()).collect();
+            let mut first: Vec<&str> = info.users.iter().map(|u| u.email.as_str()).collect();
+            emails.sort_unstable();
+            first.sort_unstable();
+            assert_eq!(emails, first);
             let report = app.verify(&Actor::operator("test"), None).await.unwrap();
             assert!(report.intact(), "{backend:?}: {:?}", report.problems);
         }

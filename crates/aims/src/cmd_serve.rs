@@ -2,7 +2,7 @@
 
 use crate::args::ServeArgs;
 use crate::{CmdResult, Ctx, Outcome, bad_input};
-use aims_app::demo::{DEMO_PASSWORD, seed_demo};
+use aims_app::demo::{DEMO_PASSWORD, DemoInfo, existing_demo, seed_demo};
 use aims_web::AppState;
 use std::sync::Arc;
 
@@ -20,12 +20,22 @@ fn init_logging() {
     };
 }
 
+fn print_users(info: &DemoInfo) {
+    for u in &info.users {
+        println!("  {:<12} {}", u.role, u.email);
+    }
+}
+
 /// Starts the server and runs until Ctrl-C or SIGTERM.
 pub async fn run(ctx: &Ctx, a: ServeArgs) -> CmdResult {
     init_logging();
     let started = std::time::Instant::now();
+    // With --demo: the demo just created, or the one an earlier start created (to say how to sign in again).
     let demo = if a.demo {
-        seed_demo(&ctx.app).await?
+        match seed_demo(&ctx.app).await? {
+            Some(created) => Some((created, true)),
+            None => existing_demo(&ctx.app).await?.map(|d| (d, false)),
+        }
     } else {
         None
     };
@@ -41,12 +51,18 @@ pub async fn run(ctx: &Ctx, a: ServeArgs) -> CmdResult {
         started.elapsed().as_millis()
     );
     match &demo {
-        Some(info) => {
+        Some((info, true)) => {
             println!("Demo organization: {}", info.organization.data.name);
             println!("Sign in with any of these users, password {DEMO_PASSWORD}");
-            for u in &info.users {
-                println!("  {:<12} {}", u.role, u.email);
-            }
+            print_users(info);
+        }
+        Some((info, false)) => {
+            println!(
+                "The demo organization {} is already in this store. Sign in again with its users, password \
+                 {DEMO_PASSWORD} unless it was changed:",
+                info.organization.data.name
+            );
+            print_users(info);
         }
         None if a.demo => println!(
             "The store already holds organizations; the demo was not added. Sign in with your users."

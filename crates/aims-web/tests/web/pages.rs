@@ -709,7 +709,10 @@ on_both!(
         let detail = fx.get(&path, Some(&cookie)).await;
         // Vocabulary values read as words.
         detail.assert_contains("<dd>human in the loop</dd>");
-        assert!(!detail.text.contains("human_in_the_loop"), "a raw value is shown");
+        assert!(
+            !detail.text.contains("human_in_the_loop"),
+            "a raw value is shown"
+        );
         for text in [
             "Applications 2025",
             "Internal risk tier",
