@@ -1,7 +1,8 @@
 //! Organizations, users and memberships, and `init`, which creates the first organization and its admin.
 
 use crate::OrgId;
-use crate::records::{self, Stored, from_row};
+use crate::RecordId;
+use crate::records::{self, OrgWrite, Stored, from_row};
 use crate::{Actor, App, AppError, Permission};
 use aims_domain::context::{Organization, slugify};
 use aims_domain::ids::INSTALLATION_CHAIN;
@@ -9,6 +10,7 @@ use aims_domain::users::{Membership, User, check_password, normalise_email};
 use aims_domain::vocab::MemberRole;
 use aims_domain::{ValidationError, new_id};
 use aims_store::spec::{MEMBERSHIPS, ORGANIZATIONS, USERS};
+use aims_store::value::Value;
 use aims_store::{Conn, ListQuery, WriteTx};
 use argon2::password_hash::{PasswordHasher, SaltString, rand_core::OsRng};
 use argon2::{Argon2, PasswordHash, PasswordVerifier};
@@ -106,6 +108,50 @@ pub fn generate_password() -> String {
         .iter()
         .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
         .collect()
+}
+
+/// The membership `id` of the organization written in.
+async fn member_at(w: &mut OrgWrite, id: &RecordId) -> Result<Stored<Membership>, AppError> {
+    let id = aims_domain::parse_id("membership_id", id)?;
+    match w.find(&MEMBERSHIPS, &id).await? {
+        Some(m) => Ok(m),
+        None => Err(AppError::NotFound(
+            "no such member in this organization".into(),
+        )),
+    }
+}
+
+/// Refuses a change that would leave the organization without an admin: `m` loses its admin role.
+async fn keep_an_admin(w: &mut OrgWrite, m: &Stored<Membership>) -> Result<(), AppError> {
+    if m.data.role != MemberRole::Admin.as_str() {
+        return Ok(());
+    }
+    let q = ListQuery {
+        filters: vec![("role", Value::Text(MemberRole::Admin.as_str().into()))],
+        ..ListQuery::default()
+    };
+    let admins: Vec<Stored<Membership>> = w.select(&MEMBERSHIPS, &q).await?;
+    if admins.iter().any(|a| a.id != m.id) {
+        return Ok(());
+    }
+    Err(ValidationError::one(
+        "role",
+        "an organization keeps at least one admin: make another member admin first",
+    )
+    .into())
+}
+
+/// A membership with its user, as the members list shows it.
+async fn member_view(w: &mut OrgWrite, m: Stored<Membership>) -> Result<MemberView, AppError> {
+    let Some(row) = Conn::get(w, &USERS, INSTALLATION_CHAIN, &m.data.user_id).await? else {
+        return Err(AppError::NotFound("the member's user is gone".into()));
+    };
+    let user: Stored<User> = from_row(&row)?;
+    Ok(MemberView {
+        membership_id: m.id.to_string(),
+        user: user_view(&user),
+        role: m.data.role,
+    })
 }
 
 fn user_view(u: &Stored<User>) -> UserView {
@@ -401,6 +447,44 @@ impl App {
         })
     }
 
+    /// Gives a member another role. An organization always keeps an admin, so the last one cannot be given
+    /// another role; the change is in the organization's change log, and the member's sessions act with the new
+    /// role from their next request.
+    pub async fn change_member_role(
+        &self,
+        actor: &Actor,
+        org: &OrgId,
+        membership_id: &RecordId,
+        role: MemberRole,
+    ) -> Result<MemberView, AppError> {
+        let mut w = self.write_in(actor, Permission::Administer, org).await?;
+        let mut m = member_at(&mut w, membership_id).await?;
+        if role != MemberRole::Admin {
+            keep_an_admin(&mut w, &m).await?;
+        }
+        m.data.role = role.as_str().to_string();
+        let s = w
+            .update(&MEMBERSHIPS, &m.id, Some(m.version), &m.data)
+            .await?;
+        let view = member_view(&mut w, s).await?;
+        w.done(view).await
+    }
+
+    /// Removes a member from the organization (the user stays, with their other memberships); their sessions in
+    /// it end. The last admin cannot be removed.
+    pub async fn remove_member(
+        &self,
+        actor: &Actor,
+        org: &OrgId,
+        membership_id: &RecordId,
+    ) -> Result<(), AppError> {
+        let mut w = self.write_in(actor, Permission::Administer, org).await?;
+        let m = member_at(&mut w, membership_id).await?;
+        keep_an_admin(&mut w, &m).await?;
+        w.delete(&MEMBERSHIPS, &m.id, Some(m.version)).await?;
+        w.commit().await
+    }
+
     /// Members of an organization with their roles.
     pub async fn members(&self, actor: &Actor, org: &OrgId) -> Result<Vec<MemberView>, AppError> {
         actor.require(Permission::Read)?;
@@ -442,5 +526,69 @@ impl App {
             .await
             .unwrap_or(false);
         Ok((ok && !user.data.disabled).then(|| user_view(&user)))
+    }
+}
+
+#[cfg(test)]
+mod member_tests {
+    use crate::test_support::on_each_backend;
+    use crate::{Actor, AppError, RecordId};
+    use aims_domain::vocab::MemberRole;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn roles_change_members_leave_and_an_organization_keeps_an_admin() {
+        on_each_backend(async |t| {
+            let (app, org) = (&t.app, &t.org);
+            let op = &t.operator;
+            let members = app.members(op, org).await.unwrap();
+            let admin = RecordId::from(members[0].membership_id.as_str());
+            let last = app
+                .change_member_role(op, org, &admin, MemberRole::Viewer)
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(&last, AppError::Invalid(v) if v.errors[0].field == "role"),
+                "{last:?}"
+            );
+            assert!(app.remove_member(op, org, &admin).await.is_err());
+            let m = app
+                .add_member(
+                    op,
+                    org,
+                    "mia@test.example",
+                    "Mia",
+                    "a long enough password",
+                    MemberRole::Viewer,
+                )
+                .await
+                .unwrap();
+            let mia = RecordId::from(m.membership_id.as_str());
+            // Only admins administer members.
+            let viewer = Actor::member("mia@test.example", MemberRole::Viewer);
+            assert!(matches!(
+                app.change_member_role(&viewer, org, &mia, MemberRole::Admin)
+                    .await,
+                Err(AppError::Forbidden(_))
+            ));
+            let promoted = app
+                .change_member_role(op, org, &mia, MemberRole::Admin)
+                .await
+                .unwrap();
+            assert_eq!(promoted.role, "admin");
+            // With a second admin, the first may step down.
+            app.change_member_role(op, org, &admin, MemberRole::Manager)
+                .await
+                .unwrap();
+            app.remove_member(op, org, &admin).await.unwrap();
+            let left: Vec<String> = (app.members(op, org).await.unwrap().into_iter())
+                .map(|m| m.user.email)
+                .collect();
+            assert_eq!(left, ["mia@test.example"]);
+            let history = app.history(op, org, "membership", &mia).await.unwrap();
+            assert_eq!(history.len(), 2, "the promotion is in the change log");
+            let bad = RecordId::from("not-an-id");
+            assert!(app.remove_member(op, org, &bad).await.is_err());
+        })
+        .await;
     }
 }

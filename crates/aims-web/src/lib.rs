@@ -91,6 +91,10 @@ pub fn router(state: AppState) -> Router {
                 .route(
                     "/admin/users/reset",
                     post_needs(Permission::Administer, pages::admin::reset_password),
+                )
+                .route(
+                    "/admin/users/member",
+                    post_needs(Permission::Administer, pages::admin::change_member),
                 ),
         ))
         .merge(area(

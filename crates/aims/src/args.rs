@@ -287,6 +287,19 @@ pub enum UserCmd {
     },
     /// List the organization's members.
     List,
+    /// Give a member another role (the organization keeps at least one admin).
+    Role {
+        /// The member's email.
+        email: String,
+        /// The new role: admin, manager, contributor, auditor or viewer.
+        #[arg(long)]
+        role: String,
+    },
+    /// Remove a member from the organization; the user keeps their other memberships.
+    Remove {
+        /// The member's email.
+        email: String,
+    },
 }
 
 /// Scope commands.

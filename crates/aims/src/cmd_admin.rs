@@ -148,6 +148,26 @@ pub async fn user(ctx: &Ctx, c: UserCmd) -> CmdResult {
                 }
             })
         }
+        UserCmd::Role { email, role } => {
+            let role = MemberRole::parse("role", &role).map_err(aims_app::AppError::from)?;
+            let id = membership_of(ctx, &org, &email).await?;
+            let m = ctx
+                .app
+                .change_member_role(&ctx.actor, &org, &id, role)
+                .await?;
+            let message = format!("{} is now {} of this organization", m.user.email, m.role);
+            crate::cmd_record::done(ctx, &m, message)
+        }
+        UserCmd::Remove { email } => {
+            let id = membership_of(ctx, &org, &email).await?;
+            ctx.app.remove_member(&ctx.actor, &org, &id).await?;
+            let removed = serde_json::json!({ "removed": email });
+            crate::cmd_record::done(
+                ctx,
+                &removed,
+                format!("Removed {email} from this organization"),
+            )
+        }
         UserCmd::List => {
             let members = ctx.app.members(&ctx.actor, &org).await?;
             let headers = ["email", "name", "role", "disabled"];
@@ -161,6 +181,25 @@ pub async fn user(ctx: &Ctx, c: UserCmd) -> CmdResult {
             })
         }
     }
+}
+
+/// The membership of the member with `email` (any letter case).
+async fn membership_of(
+    ctx: &Ctx,
+    org: &aims_app::OrgId,
+    email: &str,
+) -> Result<aims_app::RecordId, crate::Failure> {
+    let members = ctx.app.members(&ctx.actor, org).await?;
+    members
+        .into_iter()
+        .find(|m| m.user.email.eq_ignore_ascii_case(email.trim()))
+        .map(|m| aims_app::RecordId::from(m.membership_id.as_str()))
+        .ok_or_else(|| {
+            crate::bad_input(
+                "email",
+                format!("{email} is not a member of this organization"),
+            )
+        })
 }
 
 /// Prints the change history of a record.

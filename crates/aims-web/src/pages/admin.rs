@@ -1,5 +1,5 @@
-//! User administration for organization admins: the members and their roles, adding a member, and resetting a
-//! member's password (which ends all their sessions). The posts are refused by the router (`post_needs`) unless
+//! User administration for organization admins: the members and their roles, adding a member, changing a
+//! member's role, removing a member, and resetting a member's password (which ends all their sessions). The posts are refused by the router (`post_needs`) unless
 //! the role administers the organization; the page itself refuses with the same permission check.
 
 use crate::chrome::Chrome;
@@ -19,6 +19,8 @@ struct UsersPage {
     chrome: Chrome,
     members: Vec<MemberView>,
     roles: Vec<Opt>,
+    /// Every role, for the role change of each member.
+    role_names: Vec<&'static str>,
     message: String,
     errors: Errors,
     email: String,
@@ -56,6 +58,7 @@ async fn users_page(ctx: Ctx, v: UsersView) -> PageResult {
             chrome,
             members,
             roles: Opt::vocab(&vocab(MemberRole::ALL, MemberRole::as_str), role, None),
+            role_names: vocab(MemberRole::ALL, MemberRole::as_str),
             message: v.message,
             errors: v.errors,
             email: v.email,
@@ -117,12 +120,25 @@ pub async fn add_member(ctx: Ctx, Form(f): Form<AddMemberForm>) -> PageResult {
 }
 
 /// The password reset form.
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub struct ResetForm {
-    #[serde(default)]
     user_id: String,
-    #[serde(default)]
     new_password: String,
+}
+
+/// The page after a change of one member: its message, or its refusals above the members.
+fn after(done: Result<String, Errors>) -> UsersView {
+    match done {
+        Ok(message) => UsersView {
+            message,
+            ..UsersView::default()
+        },
+        Err(errors) => UsersView {
+            errors,
+            ..UsersView::default()
+        },
+    }
 }
 
 /// POST /admin/users/reset
@@ -136,15 +152,37 @@ pub async fn reset_password(ctx: Ctx, Form(f): Form<ResetForm>) -> PageResult {
             &f.new_password,
         )
         .await;
-    let view = match field_errors(reset)? {
-        Ok(()) => UsersView {
-            message: "The password was reset; the member's sessions have ended.".into(),
-            ..UsersView::default()
-        },
-        Err(errors) => UsersView {
-            errors,
-            ..UsersView::default()
-        },
+    let done = field_errors(reset)?
+        .map(|()| "The password was reset; the member's sessions have ended.".to_string());
+    users_page(ctx, after(done)).await
+}
+
+/// The form of one member: a new role, or (with `action` = `remove`) the member's removal.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct MemberForm {
+    membership_id: String,
+    role: String,
+    action: String,
+}
+
+/// POST /admin/users/member: changes a member's role, or removes the member. A refusal (the last admin, an
+/// unknown role) is shown above the members, as it belongs to no field of the add form.
+pub async fn change_member(ctx: Ctx, Form(f): Form<MemberForm>) -> PageResult {
+    let (app, s) = (&ctx.state.app, &ctx.s);
+    let (actor, id) = (s.actor(), f.membership_id.as_str().into());
+    let done = if f.action == "remove" {
+        let removed = app.remove_member(&actor, &s.org_id, &id).await;
+        checked(removed)?.map(|()| {
+            "The member was removed from this organization; their sessions in it have ended."
+                .to_string()
+        })
+    } else {
+        match MemberRole::parse("role", &f.role) {
+            Ok(role) => checked(app.change_member_role(&actor, &s.org_id, &id, role).await)?
+                .map(|m| format!("{} is now {} of this organization.", m.user.email, m.role)),
+            Err(v) => Err(Errors::from_validation(v)),
+        }
     };
-    users_page(ctx, view).await
+    users_page(ctx, after(done.map_err(|e| e.rename("role", "member")))).await
 }

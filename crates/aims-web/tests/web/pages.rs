@@ -771,3 +771,54 @@ on_both!(
         );
     }
 );
+
+on_both!(
+    an_admin_changes_roles_and_removes_members_in_the_browser_but_never_the_last_admin,
+    |fx: Fx| async move {
+        use crate::common::{ADMIN, VIEWER};
+        let (cookie, csrf) = fx.session(ADMIN).await;
+        let (viewer_cookie, viewer_csrf) = fx.session(VIEWER).await;
+        let members = fx.app.members(&op(), &fx.org_a).await.expect("members");
+        let id_of = |email: &str| {
+            let m = members.iter().find(|m| m.user.email == email);
+            m.map(|m| m.membership_id.clone()).expect("member")
+        };
+        let (viewer, admin) = (id_of(VIEWER), id_of(ADMIN));
+        // One member form: a role change, or (action=remove) the removal; posted as `who`.
+        let change = async |who: (&str, &str), id: &str, role: &str, action: &str| {
+            let form = [("membership_id", id), ("role", role), ("action", action)];
+            fx.post_form("/admin/users/member", who.0, who.1, &form)
+                .await
+        };
+        let (boss, them) = (
+            (cookie.as_str(), csrf.as_str()),
+            (viewer_cookie.as_str(), viewer_csrf.as_str()),
+        );
+        // A viewer cannot change roles.
+        let r = change(them, &viewer, "admin", "role").await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        // The admin makes the viewer a contributor; the viewer's session acts with the new role at once.
+        let r = change(boss, &viewer, "contributor", "role").await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        r.assert_contains("is now contributor");
+        let form = fx.get("/systems/new", Some(&viewer_cookie)).await;
+        assert_eq!(form.status, StatusCode::OK, "a contributor may create");
+        // The only admin cannot step down or leave.
+        for action in ["role", "remove"] {
+            let r = change(boss, &admin, "viewer", action).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{action}");
+            r.assert_contains("keeps at least one admin");
+        }
+        // Removing the (former) viewer ends their session in this organization.
+        let r = change(boss, &viewer, "", "remove").await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        r.assert_contains("was removed");
+        let after = fx.get("/", Some(&viewer_cookie)).await;
+        assert_eq!(
+            after.status,
+            StatusCode::SEE_OTHER,
+            "the removed member is signed out"
+        );
+        fx.assert_intact().await;
+    }
+);

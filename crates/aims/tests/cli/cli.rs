@@ -2346,3 +2346,34 @@ fn the_readme_sample_files_are_accepted() {
         assert_eq!(impact["impacts"].as_array().map(Vec::len), Some(2));
     }
 }
+
+#[test]
+fn user_role_and_remove_keep_an_admin_and_name_unknown_members() {
+    for backend in backends() {
+        let fx = Fx::initialised(backend);
+        let add = [
+            "user",
+            "add",
+            "--email",
+            "bo@acme.test",
+            "--name",
+            "Bo",
+            "--role",
+            "viewer",
+        ];
+        fx.json(&add);
+        let m = fx.json(&["user", "role", "BO@acme.test", "--role", "manager"]);
+        assert_eq!(m["role"], "manager");
+        let before = fx.snapshot();
+        let run = fx.try_json(&["user", "role", "admin@acme.test", "--role", "viewer"]);
+        assert_invalid_field(&run, "role");
+        let run = fx.try_json(&["user", "remove", "admin@acme.test"]);
+        assert_invalid_field(&run, "role");
+        let run = fx.try_json(&["user", "remove", "nobody@acme.test"]);
+        assert_invalid_field(&run, "email");
+        fx.assert_unchanged(&before, "refused member changes");
+        fx.json(&["user", "remove", "bo@acme.test"]);
+        let members = fx.json(&["user", "list"]);
+        assert_eq!(members.as_array().map(Vec::len), Some(1), "{members}");
+    }
+}
