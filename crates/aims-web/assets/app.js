@@ -4,6 +4,13 @@ document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("select[data-autosubmit]").forEach(function (el) {
     el.addEventListener("change", function () { el.form.submit(); });
   });
+  // Times from the records in the reader's own time zone; the precise UTC value stays on hover (title).
+  document.querySelectorAll("time[datetime]").forEach(function (el) {
+    var d = new Date(el.getAttribute("datetime"));
+    if (!isNaN(d.getTime())) {
+      el.textContent = d.toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
+    }
+  });
   var errors = document.getElementById("form-errors");
   if (errors) { errors.focus(); }
   // "Add a row" buttons: copy the <template> named by data-add-row into the element named by data-target, with

@@ -5,6 +5,7 @@
 use crate::AppState;
 use crate::chrome::{self, Chrome};
 use crate::error::{PageError, PageResult, render};
+use crate::filters;
 use crate::pages::ctx::Ctx;
 use crate::pages::form::{Errors, checked, go, render_form};
 use crate::security::{same_origin, same_secret};

@@ -3,6 +3,7 @@
 
 use crate::chrome::Chrome;
 use crate::error::render;
+use crate::filters;
 use crate::pages::ctx::{Ctx, PageResult, writable};
 use crate::pages::form::{Errors, FormData, checked, go, render_form};
 use aims_app::Stored;

@@ -7,6 +7,7 @@ use crate::AppState;
 use crate::auth::encode;
 use crate::chrome::Chrome;
 use crate::error::{PageError, render};
+use crate::filters;
 use crate::pages::ctx::{Ctx, PageResult, area, ids, post_needs};
 use crate::pages::form::{Errors, FormData, Opt, checked, go, render_form};
 use aims_app::RecordId;

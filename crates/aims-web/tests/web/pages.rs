@@ -596,6 +596,16 @@ on_both!(
     }
 );
 
+/// The precise time of the first `<time datetime="…">` of a page.
+fn first_time(html: &str) -> String {
+    let start = html.find("<time datetime=\"").expect("a time element") + 16;
+    html[start..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
 on_both!(
     every_part_of_a_system_is_edited_in_the_browser_and_what_the_form_leaves_out_is_kept,
     |fx: Fx| async move {
@@ -709,6 +719,14 @@ on_both!(
         let detail = fx.get(&path, Some(&cookie)).await;
         // Vocabulary values read as words.
         detail.assert_contains("<dd>human in the loop</dd>");
+        // Times read to the minute, the precise value kept for the reader's time zone and on hover.
+        let at = first_time(&detail.text);
+        assert!(at.ends_with('Z') && at.len() > 20, "{at}");
+        detail.assert_contains(&format!(
+            "title=\"{at}\">{} {} UTC</time>",
+            &at[..10],
+            &at[11..16]
+        ));
         assert!(
             !detail.text.contains("human_in_the_loop"),
             "a raw value is shown"
