@@ -104,14 +104,35 @@ fn esc(s: &str) -> String {
     out
 }
 
-fn short(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(max - 1).collect();
-        t.push('…');
-        t
+/// Line height of axis labels.
+const LINE: usize = 12;
+
+/// `s` broken between words into lines of at most `max` characters (a longer word keeps its own line): axis
+/// labels wrap, never cut.
+fn wrap(s: &str, max: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in s.split_whitespace() {
+        match lines.last_mut() {
+            Some(l) if l.chars().count() + 1 + word.chars().count() <= max => {
+                l.push(' ');
+                l.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
     }
+    lines
+}
+
+/// The lines of an axis label as `<tspan>`s at `x`, the first at the text's own `y`.
+fn tspans(lines: &[String], x: usize) -> String {
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let dy = if i == 0 { 0 } else { LINE };
+            format!("<tspan x=\"{x}\" dy=\"{dy}\">{}</tspan>", esc(l))
+        })
+        .collect()
 }
 
 /// Dark or light ink for text on `colour` (`#rrggbb`), whichever contrasts more.
@@ -144,23 +165,31 @@ pub fn svg(
 ) -> String {
     let rows = method.likelihood.len();
     let cols = method.impact.len();
+    let impact_labels: Vec<Vec<String>> = (method.impact.iter().enumerate())
+        .map(|(i, p)| wrap(&format!("{} {}", i + 1, p.label), 11))
+        .collect();
+    // Room below the matrix for the tallest impact label, then the axis title.
+    let below = impact_labels.iter().map(Vec::len).max().unwrap_or(1).max(1) * LINE - LINE;
     let w = LEFT + cols * CELL_W + RIGHT;
-    let h = TOP + rows * CELL_H + BOTTOM;
+    let h = TOP + rows * CELL_H + BOTTOM + below;
     let total = g.total();
     let mut s = format!(
         "<svg class=\"heatmap\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"group\" \
          aria-label=\"{}\" xmlns=\"http://www.w3.org/2000/svg\">",
         esc(&format!(
-            "{title}: {total} risk(s) by likelihood and impact; cells with risks are links"
+            "{title}: {total} {} by likelihood and impact; cells with risks are links",
+            if total == 1 { "risk" } else { "risks" }
         ))
     );
     for (li, lp) in method.likelihood.iter().enumerate() {
         let y = TOP + (rows - 1 - li) * CELL_H;
+        let lines = wrap(&format!("{} {}", li + 1, lp.label), 16);
+        // Centred on the row: each further line moves the first up by half a line.
+        let first = (y + CELL_H / 2 + 4).saturating_sub((lines.len().max(1) - 1) * LINE / 2);
         s.push_str(&format!(
-            "<text class=\"axis\" x=\"{}\" y=\"{}\" text-anchor=\"end\" aria-hidden=\"true\">{}<title>{}</title></text>",
+            "<text class=\"axis\" x=\"{}\" y=\"{first}\" text-anchor=\"end\" aria-hidden=\"true\">{}<title>{}</title></text>",
             LEFT - 8,
-            y + CELL_H / 2 + 4,
-            esc(&short(&format!("{} {}", li + 1, lp.label), 16)),
+            tspans(&lines, LEFT - 8),
             esc(&format!("Likelihood {} · {}", li + 1, lp.label)),
         ));
         for (ii, ip) in method.impact.iter().enumerate() {
@@ -214,19 +243,19 @@ pub fn svg(
             }
         }
     }
-    for (ii, ip) in method.impact.iter().enumerate() {
+    for ((ii, ip), lines) in method.impact.iter().enumerate().zip(&impact_labels) {
         let x = LEFT + ii * CELL_W + CELL_W / 2;
         let y = TOP + rows * CELL_H + 15;
         s.push_str(&format!(
             "<text class=\"axis\" x=\"{x}\" y=\"{y}\" text-anchor=\"middle\" aria-hidden=\"true\">{}<title>{}</title></text>",
-            esc(&short(&format!("{} {}", ii + 1, ip.label), 11)),
+            tspans(lines, x),
             esc(&format!("Impact {} · {}", ii + 1, ip.label)),
         ));
     }
     s.push_str(&format!(
         "<text class=\"axis-title\" x=\"{}\" y=\"{}\" text-anchor=\"middle\" aria-hidden=\"true\">Impact →</text>",
         LEFT + cols * CELL_W / 2,
-        TOP + rows * CELL_H + 36
+        TOP + rows * CELL_H + 36 + below
     ));
     s.push_str(&format!(
         "<text class=\"axis-title\" x=\"12\" y=\"{}\" text-anchor=\"middle\" transform=\"rotate(-90 12 {})\" aria-hidden=\"true\">Likelihood →</text>",
@@ -279,6 +308,27 @@ mod tests {
         let rows = table(&m, &g);
         assert_eq!(rows[0].likelihood, "5 · Almost certain");
         assert_eq!(rows[2].counts, [0, 0, 0, 2, 0]);
+    }
+
+    #[test]
+    fn long_axis_labels_wrap_between_words_and_are_never_cut() {
+        let mut m = aims_app::risks::default_method().unwrap();
+        m.likelihood[4].label = "Almost certain within the year".into();
+        m.impact[4].label = "Severe and lasting harm".into();
+        let out = svg(&m, &Grid::new(&m, "inherent"), "Inherent", |_, _| {
+            String::new()
+        });
+        assert!(!out.contains('…'), "a label was cut");
+        for line in [
+            "5 Almost certain",
+            "within the year",
+            "5 Severe",
+            "and lasting",
+            "harm",
+        ] {
+            assert!(out.contains(&format!(">{line}</tspan>")), "{line}: {out}");
+        }
+        assert_eq!(wrap("1 Rare", 16), ["1 Rare"]);
     }
 
     #[test]
