@@ -256,6 +256,13 @@ fn impact_harm_risk_treatment_soa_approval_drift_and_diff() {
         let before = fx.head();
         fx.run(&["risk", "assess", &risk, "--inherent", "6:1"], true)
             .refused("assessment.inherent.likelihood");
+        // An assessment's other parts need its inherent score, for a re-assessment and for a new risk alike.
+        fx.run(&["risk", "assess", &risk, "--note", "why"], true)
+            .refused("inherent");
+        let untitled = [
+            "risk", "add", "--title", "Untitled", "--system", &cv, "--note", "x",
+        ];
+        fx.run(&untitled, true).refused("inherent");
         fx.run(&modify(&["--control", "A.99.9"]), true)
             .refused("controls[0]");
         fx.run(
