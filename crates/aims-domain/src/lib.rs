@@ -11,6 +11,7 @@ pub mod impact;
 pub mod inventory;
 pub mod risk;
 pub mod soa;
+pub mod text;
 pub mod users;
 pub mod vocab;
 

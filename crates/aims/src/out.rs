@@ -52,32 +52,30 @@ pub fn table_of<T>(headers: &[&str], items: &[T], row: impl Fn(&T) -> Vec<String
     table(headers, &rows);
 }
 
-/// Prints rows under a header with columns padded to their widest cell; long cells are cut with an ellipsis.
+/// Prints rows under a header with columns padded to their widest cell; a long cell wraps between words onto
+/// further lines of its column, so nothing is cut.
 pub fn table(headers: &[&str], rows: &[Vec<String>]) {
     const MAX: usize = 60;
-    let cut = |s: &str| -> String {
-        let one_line = s.replace(['\n', '\r'], " ");
-        if one_line.chars().count() > MAX {
-            let mut t: String = one_line.chars().take(MAX - 1).collect();
-            t.push('…');
-            t
-        } else {
-            one_line
-        }
-    };
-    let cells: Vec<Vec<String>> = rows
+    let cells: Vec<Vec<Vec<String>>> = rows
         .iter()
-        .map(|r| r.iter().map(|c| cut(c)).collect())
+        .map(|r| {
+            r.iter()
+                .map(|c| match aims_domain::text::wrap(c, MAX) {
+                    lines if lines.is_empty() => vec![String::new()],
+                    lines => lines,
+                })
+                .collect()
+        })
         .collect();
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
     for r in &cells {
         for (i, c) in r.iter().enumerate() {
-            if i < widths.len() {
-                widths[i] = widths[i].max(c.chars().count());
+            if let Some(w) = widths.get_mut(i) {
+                *w = c.iter().map(|l| l.chars().count()).fold(*w, usize::max);
             }
         }
     }
-    let line = |cols: Vec<String>| {
+    let line = |cols: Vec<&str>| {
         let parts: Vec<String> = cols
             .iter()
             .enumerate()
@@ -92,9 +90,17 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) {
             .collect();
         println!("{}", parts.join("  ").trim_end());
     };
-    line(headers.iter().map(|h| h.to_uppercase()).collect());
-    for r in cells {
-        line(r);
+    let upper: Vec<String> = headers.iter().map(|h| h.to_uppercase()).collect();
+    line(upper.iter().map(String::as_str).collect());
+    for r in &cells {
+        let height = r.iter().map(Vec::len).max().unwrap_or(1);
+        for k in 0..height {
+            line(
+                r.iter()
+                    .map(|c| c.get(k).map_or("", String::as_str))
+                    .collect(),
+            );
+        }
     }
     if rows.is_empty() {
         println!("(none)");

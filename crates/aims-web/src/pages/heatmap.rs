@@ -107,22 +107,6 @@ fn esc(s: &str) -> String {
 /// Line height of axis labels.
 const LINE: usize = 12;
 
-/// `s` broken between words into lines of at most `max` characters (a longer word keeps its own line): axis
-/// labels wrap, never cut.
-fn wrap(s: &str, max: usize) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    for word in s.split_whitespace() {
-        match lines.last_mut() {
-            Some(l) if l.chars().count() + 1 + word.chars().count() <= max => {
-                l.push(' ');
-                l.push_str(word);
-            }
-            _ => lines.push(word.to_string()),
-        }
-    }
-    lines
-}
-
 /// The lines of an axis label as `<tspan>`s at `x`, the first at the text's own `y`.
 fn tspans(lines: &[String], x: usize) -> String {
     lines
@@ -166,7 +150,7 @@ pub fn svg(
     let rows = method.likelihood.len();
     let cols = method.impact.len();
     let impact_labels: Vec<Vec<String>> = (method.impact.iter().enumerate())
-        .map(|(i, p)| wrap(&format!("{} {}", i + 1, p.label), 11))
+        .map(|(i, p)| aims_domain::text::wrap(&format!("{} {}", i + 1, p.label), 11))
         .collect();
     // Room below the matrix for the tallest impact label, then the axis title.
     let below = impact_labels.iter().map(Vec::len).max().unwrap_or(1).max(1) * LINE - LINE;
@@ -183,7 +167,7 @@ pub fn svg(
     );
     for (li, lp) in method.likelihood.iter().enumerate() {
         let y = TOP + (rows - 1 - li) * CELL_H;
-        let lines = wrap(&format!("{} {}", li + 1, lp.label), 16);
+        let lines = aims_domain::text::wrap(&format!("{} {}", li + 1, lp.label), 16);
         // Centred on the row: each further line moves the first up by half a line.
         let first = (y + CELL_H / 2 + 4).saturating_sub((lines.len().max(1) - 1) * LINE / 2);
         s.push_str(&format!(
@@ -328,7 +312,6 @@ mod tests {
         ] {
             assert!(out.contains(&format!(">{line}</tspan>")), "{line}: {out}");
         }
-        assert_eq!(wrap("1 Rare", 16), ["1 Rare"]);
     }
 
     #[test]

@@ -2377,3 +2377,19 @@ fn user_role_and_remove_keep_an_admin_and_name_unknown_members() {
         assert_eq!(members.as_array().map(Vec::len), Some(1), "{members}");
     }
 }
+
+/// Table output wraps a long cell onto further lines of its column; nothing is cut.
+#[test]
+fn long_table_cells_wrap_and_are_never_cut() {
+    let fx = Fx::initialised(Backend::Sqlite);
+    let name = "Assistant that drafts replies to supplier e-mails for the procurement team in three languages";
+    fx.add_system(&["--name", name, "--purpose", "p"]);
+    let table = fx.aims(&["system", "list"]).ok();
+    assert!(!table.stdout.contains('…'), "{}", table.describe());
+    for part in [
+        "Assistant that drafts replies to supplier e-mails for the",
+        "procurement team in three languages",
+    ] {
+        assert!(table.stdout.contains(part), "{part}: {}", table.describe());
+    }
+}
