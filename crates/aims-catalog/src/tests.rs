@@ -323,3 +323,23 @@ evidence = ["x"]
             .contains("appears twice")
     );
 }
+
+#[test]
+fn annex_iii_area_titles_keep_the_acts_qualifier() {
+    let c = catalog();
+    let act = c.framework("eu-ai-act").expect("eu-ai-act pack");
+    let title = |r: &str| {
+        let item = act.items.iter().find(|i| i.reference == r);
+        item.map(|i| i.title.clone()).unwrap_or_default()
+    };
+    for area in ["Annex III(1)", "Annex III(6)", "Annex III(7)"] {
+        assert!(
+            title(area).ends_with(
+                ", in so far as their use is permitted under relevant Union or national law"
+            ),
+            "{area}: {}",
+            title(area)
+        );
+    }
+    assert_eq!(title("Annex III(2)"), "Critical infrastructure");
+}
