@@ -9,6 +9,7 @@ pub use aims_store::changelog::{ChainSummary, Problem, VerifyReport};
 use aims_store::changelog::LogEntry;
 use aims_store::spec;
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// One change of a record, from the hash-chained change log, for people and for the API.
 #[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
@@ -25,19 +26,96 @@ pub struct HistoryEntry {
     pub content_hash: String,
     /// Hash of the entry.
     pub hash: String,
+    /// The fields an update changed, old and new; empty for a create and a delete, and for an entry whose versions
+    /// were written before aims kept them.
+    pub changes: Vec<ChangedField>,
 }
 
-impl From<LogEntry> for HistoryEntry {
-    fn from(e: LogEntry) -> Self {
-        HistoryEntry {
+/// One field an update changed.
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
+pub struct ChangedField {
+    /// The field (its JSON key).
+    pub field: String,
+    /// The value before, as text (lists and objects as JSON); empty when it had none.
+    pub before: String,
+    /// The value after, as text; empty when it has none.
+    pub after: String,
+}
+
+impl HistoryEntry {
+    /// The changes in one line: `owner: "Ann" → "Bob"; status: "open" → "closed"`.
+    pub fn changes_text(&self) -> String {
+        (self.changes.iter())
+            .map(|c| format!("{}: {} → {}", c.field, quoted(&c.before), quoted(&c.after)))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+fn quoted(s: &str) -> String {
+    if s.is_empty() {
+        "(none)".to_string()
+    } else {
+        format!("\"{s}\"")
+    }
+}
+
+/// The fields of a record version people edit: its stored content without the system fields.
+fn data_of(content: &str) -> serde_json::Map<String, serde_json::Value> {
+    let mut m = match serde_json::from_str::<serde_json::Value>(content) {
+        Ok(serde_json::Value::Object(m)) => m,
+        _ => serde_json::Map::new(),
+    };
+    for system in ["id", "version", "created_at", "updated_at"] {
+        m.remove(system);
+    }
+    m
+}
+
+fn text_of(v: Option<&serde_json::Value>) -> String {
+    match v {
+        None | Some(serde_json::Value::Null) => String::new(),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    }
+}
+
+/// The fields that differ between two versions, in key order.
+fn changed(before: &str, after: &str) -> Vec<ChangedField> {
+    let (b, a) = (data_of(before), data_of(after));
+    let keys: std::collections::BTreeSet<&String> = b.keys().chain(a.keys()).collect();
+    keys.into_iter()
+        .filter(|k| b.get(*k) != a.get(*k))
+        .map(|k| ChangedField {
+            field: k.clone(),
+            before: text_of(b.get(k)),
+            after: text_of(a.get(k)),
+        })
+        .collect()
+}
+
+/// The entries of one record, oldest first, each update with the fields it changed (from the stored versions).
+fn with_changes(entries: Vec<LogEntry>, versions: &HashMap<i64, String>) -> Vec<HistoryEntry> {
+    let mut previous: Option<&String> = None;
+    let mut out = Vec::with_capacity(entries.len());
+    for e in entries {
+        let content = versions.get(&e.seq);
+        let changes = match (e.action.as_str(), previous, content) {
+            ("update", Some(b), Some(a)) => changed(b, a),
+            _ => vec![],
+        };
+        previous = content;
+        out.push(HistoryEntry {
             seq: e.seq,
             at: format_micros(e.at),
             actor: e.actor,
             action: e.action,
             content_hash: e.content_hash,
             hash: e.hash,
-        }
+            changes,
+        });
     }
+    out
 }
 
 impl App {
@@ -64,7 +142,8 @@ impl App {
                 record_type.replace('_', " ")
             )));
         }
-        Ok(entries.into_iter().map(HistoryEntry::from).collect())
+        let versions = self.store.versions(org, &entries).await?;
+        Ok(with_changes(entries, &versions))
     }
 
     /// Verifies the change-log chains and every record, of one organization or (for the local operator only,

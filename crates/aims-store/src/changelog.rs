@@ -5,7 +5,7 @@
 
 use crate::query::{Fields, Sql, insert_sql};
 use crate::records::content_hash;
-use crate::spec::{CHAIN_HEADS, CHANGE_LOG, RECORD_TABLES};
+use crate::spec::{CHAIN_HEADS, CHANGE_LOG, RECORD_TABLES, RECORD_VERSIONS};
 use crate::value::{Canonical, Value};
 use crate::{Conn, Store, StoreError, now_micros, on_conn};
 use serde::Serialize;
@@ -300,6 +300,35 @@ impl Store {
         let sql = Sql::new(sql).text(org).text(record_type).text(record_id);
         let rows = self.read_values(sql, CHANGE_LOG.columns).await?;
         Ok(rows.into_iter().map(LogEntry::from_values).collect())
+    }
+
+    /// The stored content of the record versions among `entries` (of one organization), by entry number; an entry
+    /// written before versions were kept, or a delete, has none.
+    pub async fn versions(
+        &self,
+        org: &str,
+        entries: &[LogEntry],
+    ) -> Result<HashMap<i64, String>, StoreError> {
+        if entries.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let marks: Vec<String> = (0..entries.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = format!(
+            "SELECT {} FROM record_versions WHERE org_id = $1 AND seq IN ({})",
+            RECORD_VERSIONS.column_list(),
+            marks.join(", ")
+        );
+        let sql = entries
+            .iter()
+            .fold(Sql::new(sql).text(org), |q, e| q.int(e.seq));
+        let rows = self.read_values(sql, RECORD_VERSIONS.columns).await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| match (r.get(1), r.get(2)) {
+                (Some(Value::Int(seq)), Some(Value::Text(c))) => Some((*seq, c.clone())),
+                _ => None,
+            })
+            .collect())
     }
 
     /// Verifies every chain (or only `only_org`'s) and every live record against its latest entry.

@@ -58,6 +58,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_risk_and_soa.sql"),
         postgres: include_str!("../migrations/postgres/0006_risk_and_soa.sql"),
     },
+    Migration {
+        version: 7,
+        name: "record_versions",
+        sqlite: include_str!("../migrations/sqlite/0007_record_versions.sql"),
+        postgres: include_str!("../migrations/postgres/0007_record_versions.sql"),
+    },
 ];
 
 /// The schema version this build expects; backups record it.

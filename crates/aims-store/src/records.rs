@@ -3,8 +3,8 @@
 
 use crate::changelog::{self, Action};
 use crate::error::is_unique_violation;
-use crate::query::Sql;
-use crate::spec::{SYSTEM_COLUMNS, TableKind, TableSpec};
+use crate::query::{Sql, insert_sql};
+use crate::spec::{RECORD_VERSIONS, SYSTEM_COLUMNS, TableKind, TableSpec};
 use crate::value::{Canonical, Kind, Value};
 use crate::{Conn, Store, StoreError, WriteTx, now_micros, on_conn};
 use sqlx::{AssertSqlSafe, Row as _};
@@ -810,7 +810,7 @@ impl WriteTx {
         row: Row,
         head: Option<(i64, String)>,
     ) -> Result<Row, StoreError> {
-        changelog::append(
+        let entry = changelog::append(
             self,
             changelog::Change {
                 org,
@@ -823,6 +823,16 @@ impl WriteTx {
             head,
         )
         .await?;
+        let content =
+            serde_json::to_string(&row).map_err(|e| StoreError::Database(e.to_string()))?;
+        let version = [
+            Value::Text(org.to_string()),
+            Value::Int(entry.seq),
+            Value::Text(content),
+        ];
+        let cols = RECORD_VERSIONS.columns;
+        self.execute(Sql::new(insert_sql(RECORD_VERSIONS.name, cols)).row(cols, &version))
+            .await?;
         Ok(row)
     }
 

@@ -16,6 +16,9 @@ pub enum TableKind {
     Catalog,
     /// Security state (sessions, sign-in throttling): not logged, not backed up.
     Ephemeral,
+    /// The content of each record version the change log names (for history with changes): backed up with the
+    /// log, not itself logged.
+    Versions,
 }
 
 /// One table.
@@ -447,6 +450,14 @@ pub const CHANGE_LOG: TableSpec = TableSpec {
     ],
 };
 
+/// The content of each record version, keyed by its change-log entry.
+pub const RECORD_VERSIONS: TableSpec = TableSpec {
+    name: "record_versions",
+    record_type: "",
+    kind: TableKind::Versions,
+    columns: &[c("org_id", Text), c("seq", Int), c("content", Text)],
+};
+
 /// The head (last sequence number and hash) of each chain.
 pub const CHAIN_HEADS: TableSpec = TableSpec {
     name: "chain_heads",
@@ -604,6 +615,7 @@ table_lists!(
     ],
     others: [
         CHANGE_LOG,
+        RECORD_VERSIONS,
         CHAIN_HEADS,
         CATALOG_FRAMEWORKS,
         CATALOG_ITEMS,

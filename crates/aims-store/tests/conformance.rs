@@ -864,14 +864,16 @@ async fn backup_restores_across_backends_and_refuses_bad_files() {
                 aims_store::migrate::current_version()
             );
             assert!(text.contains(&current));
-            let other = text.replacen(&current, "\"schema_version\":7", 1);
+            // A version this build does not know: the one after its newest.
+            let next = aims_store::migrate::current_version() + 1;
+            let other = text.replacen(&current, &format!("\"schema_version\":{next}"), 1);
             assert!(
                 target
                     .restore(other.as_bytes())
                     .await
                     .unwrap_err()
                     .to_string()
-                    .contains("schema version 7")
+                    .contains(&format!("schema version {next}"))
             );
             assert_eq!(target.verify(None).await.unwrap().entries_checked, 0);
 

@@ -210,13 +210,14 @@ pub async fn print_history(
     id: &aims_app::RecordId,
 ) -> CmdResult {
     let entries = ctx.app.history(&ctx.actor, org, record_type, id).await?;
-    let headers = ["entry", "at", "actor", "action", "content hash"];
+    let headers = ["entry", "at", "actor", "action", "changes", "content hash"];
     out::list(ctx.format, &entries, &headers, |e| {
         vec![
             e.seq.to_string(),
             e.at.clone(),
             e.actor.clone(),
             e.action.clone(),
+            e.changes_text(),
             e.content_hash.chars().take(16).collect(),
         ]
     })

@@ -407,3 +407,36 @@ async fn records_with_their_own_faces_keep_their_rules_through_the_kit() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn history_names_the_fields_an_update_changed_with_old_and_new_values() {
+    crate::test_support::on_each_backend(async |t| {
+        let (app, org, op) = (&t.app, &t.org, &t.operator);
+        let issue: ContextIssue = serde_json::from_value(serde_json::json!({
+            "title": "Energy prices", "kind": "external", "category": "economic"
+        }))
+        .unwrap();
+        let s = app.create_record(op, org, issue).await.unwrap();
+        let mut changed = s.data.clone();
+        changed.title = "Energy and chip prices".into();
+        app.update_record(op, org, &s.id, Some(s.version), changed)
+            .await
+            .unwrap();
+        let h = app
+            .record_history::<ContextIssue>(op, org, &s.id)
+            .await
+            .unwrap();
+        assert!(h[0].changes.is_empty(), "a create lists no changes");
+        assert_eq!(h[1].changes.len(), 1, "{:?}", h[1].changes);
+        let c = &h[1].changes[0];
+        assert_eq!(
+            (c.field.as_str(), c.before.as_str(), c.after.as_str()),
+            ("title", "Energy prices", "Energy and chip prices")
+        );
+        assert_eq!(
+            h[1].changes_text(),
+            "title: \"Energy prices\" → \"Energy and chip prices\""
+        );
+    })
+    .await;
+}

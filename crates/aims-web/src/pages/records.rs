@@ -301,6 +301,16 @@ async fn history_of<T: Record>(ctx: &Ctx, id: &RecordId) -> Result<Vec<HistoryEn
         .record_history::<T>(&ctx.s.actor(), &ctx.s.org_id, id)
         .await?;
     entries.reverse();
+    // Changed fields by their labels, vocabulary values as words.
+    for c in entries.iter_mut().flat_map(|e| e.changes.iter_mut()) {
+        if let Some(f) = T::DEF.field(&c.field) {
+            if matches!(f.kind, FieldKind::Choice(_)) {
+                c.before = aims_domain::vocab::label(&c.before);
+                c.after = aims_domain::vocab::label(&c.after);
+            }
+            c.field = f.label.to_string();
+        }
+    }
     Ok(entries)
 }
 

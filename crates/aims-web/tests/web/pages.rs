@@ -731,6 +731,11 @@ on_both!(
             !detail.text.contains("human_in_the_loop"),
             "a raw value is shown"
         );
+        // The history names what the edit changed, by label, old and new.
+        let history = fx.get(&format!("{path}/history"), Some(&cookie)).await;
+        history.assert_contains(
+            "<span class=\"field\">Human oversight</span> <span class=\"muted\">none</span> → <ins>human in the loop</ins>",
+        );
         for text in [
             "Applications 2025",
             "Internal risk tier",

@@ -450,6 +450,17 @@ on_both!(
             .collect();
         assert_eq!(actions, vec!["create", "update"], "{}", r.text);
         assert_eq!(entries[1]["actor"], entries[0]["actor"]);
+        // The update names the fields it changed, old and new.
+        let title = entries[1]["changes"]
+            .as_array()
+            .and_then(|c| c.iter().find(|c| c["field"] == "title"))
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(title["after"], "New regulation, in force", "{}", r.text);
+        assert!(
+            entries[0]["changes"].as_array().is_some_and(Vec::is_empty),
+            "a create lists no changes"
+        );
         // An id that never existed is not found; one that is not an id is named.
         let missing = "/api/v1/risks/01a2424c-f8b9-71b3-b244-13a98b2b5314/history";
         fx.expect_as("viewer", "GET", missing, None, StatusCode::NOT_FOUND)

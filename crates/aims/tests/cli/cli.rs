@@ -882,6 +882,24 @@ fn system_retire_then_history_lists_create_update_and_retire_by_the_actor() {
         // The change log knows create, update and delete; retiring is an update to stage `retired`.
         assert_eq!(actions, ["create", "update", "update"], "{history:#}");
         assert!(entries.iter().all(|e| e["actor"] == ACTOR), "{history:#}");
+        // Each update names what it changed: the owner, then the stage with the retirement.
+        let fields = |e: &Value| -> Vec<String> {
+            (e["changes"].as_array().into_iter().flatten())
+                .map(|c| c["field"].as_str().unwrap_or_default().to_string())
+                .collect()
+        };
+        assert_eq!(fields(&entries[1]), ["owner"], "{history:#}");
+        assert_eq!(entries[1]["changes"][0]["after"], "Alice");
+        assert!(
+            fields(&entries[2]).contains(&"lifecycle_stage".to_string()),
+            "{history:#}"
+        );
+        let table = fx.aims(&["system", "history", &id]).ok();
+        assert!(
+            table.stdout.contains("owner: (none) → \"Alice\""),
+            "{}",
+            table.describe()
+        );
         let seqs: Vec<i64> = entries.iter().map(|e| e["seq"].as_i64().unwrap()).collect();
         assert!(
             seqs.windows(2).all(|w| w[0] < w[1]),
