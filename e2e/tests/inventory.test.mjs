@@ -2,7 +2,7 @@
 // read its history, sign out. An auditor can read but not change.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, shot, pageAs } from './helpers.mjs';
+import { startServer, launch, shot, pageAs, auditedPageAt, assertAccessible } from './helpers.mjs';
 
 let server;
 let browser;
@@ -66,6 +66,34 @@ test('a contributor creates, corrects, edits an AI system and reads its history'
   await page.goto(`${base}/systems`);
   assert.match(page.url(), /\/login\?next=/);
   await page.close();
+});
+
+test("a contributor adds a system's dataset and model in the browser and the history names the change", async () => {
+  const { context, page } = await auditedPageAt(browser, server, 'contributor', '/systems');
+  await page.getByRole('link', { name: /Credit scoring/ }).first().click();
+  await page.waitForURL(/\/systems\/[0-9a-f-]{36}$/);
+  const detail = page.url();
+  await page.getByRole('link', { name: 'Edit' }).click();
+  // The last row of each table is the blank one, for adding.
+  const dataset = page.locator('#data_resources tbody tr').last();
+  await dataset.locator('input[name$=".name"]').fill('Complaints 2025');
+  await dataset.locator('select[name$=".category"]').selectOption('validation');
+  const model = page.locator('#models tbody tr').last();
+  await model.locator('input[name$=".name"]').fill('Complaint classifier');
+  await model.locator('input[name$=".version"]').fill('1.2');
+  await assertAccessible(page, 'the AI system form');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.waitForURL(detail);
+  const main = await page.locator('main').textContent();
+  assert.match(main, /Complaints 2025/);
+  assert.match(main, /Complaint classifier/);
+  await shot(page, 'system-sections');
+  await page.getByRole('link', { name: 'History' }).click();
+  const newest = await page.locator('table.data tbody tr').first().textContent();
+  assert.match(newest, /Data resources/);
+  assert.match(newest, /Complaint classifier/);
+  await assertAccessible(page, 'the AI system history');
+  await context.close();
 });
 
 test('an auditor can read everything but cannot edit', async () => {
