@@ -36,17 +36,27 @@ pub struct HistoryEntry {
 pub struct ChangedField {
     /// The field (its JSON key).
     pub field: String,
-    /// The value before, as text (lists and objects as JSON); empty when it had none.
+    /// The value before, as text (an object as JSON); empty when it had none. For a list: the items removed.
     pub before: String,
-    /// The value after, as text; empty when it has none.
+    /// The value after, as text; empty when it has none. For a list: the items added.
     pub after: String,
+    /// Whether the field is a list, whose items `before` and `after` name (`; ` between them).
+    pub list: bool,
 }
 
 impl HistoryEntry {
     /// The changes in one line: `owner: "Ann" → "Bob"; status: "open" → "closed"`.
     pub fn changes_text(&self) -> String {
         (self.changes.iter())
-            .map(|c| format!("{}: {} → {}", c.field, quoted(&c.before), quoted(&c.after)))
+            .map(|c| match c.list {
+                true => format!(
+                    "{}: removed {}, added {}",
+                    c.field,
+                    quoted(&c.before),
+                    quoted(&c.after)
+                ),
+                false => format!("{}: {} → {}", c.field, quoted(&c.before), quoted(&c.after)),
+            })
             .collect::<Vec<_>>()
             .join("; ")
     }
@@ -80,16 +90,58 @@ fn text_of(v: Option<&serde_json::Value>) -> String {
     }
 }
 
-/// The fields that differ between two versions, in key order.
+/// How one item of a list reads: a small record by its name (or title, role, text), anything else as text.
+fn item_text(v: &serde_json::Value) -> String {
+    let named = ["name", "title", "role", "text", "control"]
+        .iter()
+        .find_map(|k| {
+            v.get(k)
+                .and_then(serde_json::Value::as_str)
+                .filter(|s| !s.is_empty())
+        });
+    named.map_or_else(|| text_of(Some(v)), str::to_string)
+}
+
+/// The items of `from` that `other` does not hold, as text.
+fn missing_from(from: &[serde_json::Value], other: &[serde_json::Value]) -> String {
+    (from.iter())
+        .filter(|i| !other.contains(i))
+        .map(item_text)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The fields that differ between two versions, in key order; a list by the items removed and added.
 fn changed(before: &str, after: &str) -> Vec<ChangedField> {
     let (b, a) = (data_of(before), data_of(after));
     let keys: std::collections::BTreeSet<&String> = b.keys().chain(a.keys()).collect();
+    let none: Vec<serde_json::Value> = vec![];
     keys.into_iter()
         .filter(|k| b.get(*k) != a.get(*k))
-        .map(|k| ChangedField {
-            field: k.clone(),
-            before: text_of(b.get(k)),
-            after: text_of(a.get(k)),
+        .map(|k| {
+            let (old, new) = (b.get(k), a.get(k));
+            let as_list =
+                |v: Option<&serde_json::Value>| v.and_then(serde_json::Value::as_array).cloned();
+            match (as_list(old), as_list(new)) {
+                (o, n) if o.is_some() || n.is_some() => {
+                    let (o, n) = (
+                        o.unwrap_or_else(|| none.clone()),
+                        n.unwrap_or_else(|| none.clone()),
+                    );
+                    ChangedField {
+                        field: k.clone(),
+                        before: missing_from(&o, &n),
+                        after: missing_from(&n, &o),
+                        list: true,
+                    }
+                }
+                _ => ChangedField {
+                    field: k.clone(),
+                    before: text_of(old),
+                    after: text_of(new),
+                    list: false,
+                },
+            }
         })
         .collect()
 }

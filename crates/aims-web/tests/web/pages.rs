@@ -733,6 +733,8 @@ on_both!(
         );
         // The history names what the edit changed, by label, old and new.
         let history = fx.get(&format!("{path}/history"), Some(&cookie)).await;
+        // A list by the items it gained (a row by its name).
+        history.assert_contains("added <ins>Applications 2025</ins>");
         history.assert_contains(
             "<span class=\"field\">Human oversight</span> <span class=\"muted\">none</span> → <ins>human in the loop</ins>",
         );
