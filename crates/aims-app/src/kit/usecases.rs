@@ -96,13 +96,7 @@ impl App {
             if let Some(v) = expected_version
                 && v != current.version
             {
-                return Err(AppError::Conflict(format!(
-                    "{} {} was changed by someone else (you have version {v}, the store has {}); reload and \
-                     try again",
-                    def.singular_title(),
-                    current.id,
-                    current.version
-                )));
+                return Err(AppError::Conflict(super::step::stale(&current, v)));
             }
             let mut data = current.data.clone();
             change(&mut data)?;

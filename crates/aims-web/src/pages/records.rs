@@ -680,13 +680,18 @@ fn read_form(def: &RecordDef, form: &FormData, custom: &[CustomFieldDef]) -> Map
         .collect()
 }
 
+/// The fields a new record's form starts from (see `Record::blank`).
+fn blank<T: Record>() -> Map<String, Value> {
+    match T::blank() {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    }
+}
+
 /// A new record from the form: the blank record of its type with the form's fields, custom fields left blank
 /// left out.
 fn new_record<T: Record>(fields: &Map<String, Value>) -> Result<T, Errors> {
-    let mut data = match T::blank() {
-        Value::Object(m) => m,
-        _ => Map::new(),
-    };
+    let mut data = blank::<T>();
     for (k, v) in fields {
         let v = match (T::DEF.field(k).map(|f| f.kind), v) {
             (Some(FieldKind::Custom), Value::Object(values)) => Value::Object(
@@ -791,10 +796,7 @@ async fn new_form<T: Record>(ctx: Ctx) -> PageResult {
         return Err(PageError::forbidden(&format!("record {}", def.plural)));
     }
     let custom = custom_defs(&ctx, def).await?;
-    let blank = match T::blank() {
-        Value::Object(m) => m,
-        _ => Map::new(),
-    };
+    let blank = blank::<T>();
     let head = FormHead::new_record(def);
     let page = form_page(ctx.chrome, def, head, &blank, &custom, &Errors::default());
     Ok(render(&page))
